@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+// Swiftlet: robotics simulation and learning-based control in Swift.
+// Module map and dependency direction: see docs/architecture.md.
+import PackageDescription
+
+/// Release builds: no exclusivity checks in hot loops, cross-module optimisation so the small
+/// math of Geometry inlines into Physics and Rendering.
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Swiftlet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: one tiny target per system library.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSDL2", path: "Sources/CSDL2",
+                       providers: [.apt(["libsdl2-dev"])]),
+
+        // Foundation layers.
+        .target(name: "Geometry", swiftSettings: fast),
+        .target(name: "Diagnostics", dependencies: ["Geometry"], swiftSettings: fast),
+        .target(name: "World", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Physics", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Rendering", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "Geometry", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Recording", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
+
+        // Composition layers.
+        .target(name: "Planning", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Models", dependencies: ["Geometry", "Neural", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Runtime", dependencies: ["Geometry", "World", "Physics", "Rendering", "Recording", "Diagnostics"],
+                swiftSettings: fast),
+        .target(name: "Autonomy", dependencies: ["Geometry", "World", "Physics", "Rendering", "Neural", "Models",
+                                                 "Planning", "Runtime", "Recording", "Diagnostics"],
+                swiftSettings: fast),
+        .target(name: "Viewer", dependencies: ["CSDL2", "Geometry", "World", "Physics", "Rendering", "Runtime",
+                                               "Recording", "Autonomy", "Diagnostics"],
+                swiftSettings: fast),
+
+        // The command line: parse, call one library function, print.
+        .executableTarget(name: "swiftlet", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Geometry", "Diagnostics", "World", "Physics", "Rendering", "Neural", "Recording",
+            "Planning", "Models", "Runtime", "Autonomy", "Viewer",
+        ], swiftSettings: fast),
+
+        // Tests: one target per module plus shared helpers.
+        .target(name: "TestSupport", dependencies: ["Geometry"], path: "Tests/TestSupport"),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

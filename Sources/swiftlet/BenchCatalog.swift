@@ -1,0 +1,18 @@
+import ArgumentParser
+import Diagnostics
+
+/// Every module's benchmark suite, in the order `swiftlet bench` runs them.
+enum BenchCatalog {
+    static let all: [BenchSuite] = [
+    ]
+
+    static func select(_ names: [String]) throws -> [BenchSuite] {
+        if names.isEmpty { return all }
+        return try names.map { name in
+            guard let s = all.first(where: { $0.name == name }) else {
+                throw ValidationError("unknown bench suite '\(name)'; known: \(all.map(\.name).joined(separator: ", "))")
+            }
+            return s
+        }
+    }
+}
