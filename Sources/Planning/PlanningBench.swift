@@ -63,7 +63,7 @@ public enum PlanningBench {
             let overhead = max(0, tick - costOnly) * 1000
             records.append(BenchRecord(suite: "planner-core", metric: "\(name) overhead per tick", value: overhead,
                                        unit: "ms", extra: e))
-            options.log(String(format: "planner-core: %@ %.3f ms/tick overhead (tick %.3f ms)", name, overhead, tick * 1000))
+            options.log("planner-core: \(name) " + String(format: "%.3f ms/tick overhead (tick %.3f ms)", overhead, tick * 1000))
         }
 
         // GtS: CEM over 12 yaw rates
