@@ -19,7 +19,7 @@ import Geometry
 /// cem.plan(&cost, rng: &rng)
 /// let yawRate = cem.nominal[0]
 /// ```
-public struct CEMPlanner: Planner {
+public struct CEMPlanner: Planner, Sendable {
     /// Covariance model of the sampling Gaussian.
     public enum Covariance: String, Sendable, Equatable, Codable {
         /// Independent per (step, component) variance.

@@ -71,3 +71,5 @@ public struct ConstrainedCost<Objective: SequenceCost, Constraint: SequenceCost>
         }
     }
 }
+
+extension ConstrainedCost: Sendable where Objective: Sendable, Constraint: Sendable {}

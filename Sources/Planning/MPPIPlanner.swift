@@ -18,7 +18,7 @@ import Geometry
 /// Defaults: 4096 samples, noise 1.0 x half range, gamma 50, beta 0.6. BADGR calls gamma the
 /// "temperature" but multiplies by it (weights `exp(gamma * (r - r_max))` on rewards); with costs
 /// in [0, 1] (collision probabilities) gamma = 50 is a sharp but not greedy weighting.
-public struct MPPIPlanner: Planner {
+public struct MPPIPlanner: Planner, Sendable {
     /// MPPI settings; defaults from METHODS.md section 2.
     public struct Settings: Sendable, Equatable {
         /// Sequences scored per tick.

@@ -3,7 +3,7 @@ import Geometry
 /// Random shooting: score `samples` sequences drawn uniformly in the box and keep the best.
 /// The simplest baseline, and the exact "sample N candidates, filter, take the best" loop of the
 /// LDM safety filter (METHODS.md section 3: 5000 candidates).
-public struct RandomShootingPlanner: Planner {
+public struct RandomShootingPlanner: Planner, Sendable {
     /// Random-shooting settings.
     public struct Settings: Sendable, Equatable {
         /// Sequences scored per tick.
