@@ -42,7 +42,11 @@ public struct MPPIPlanner: Planner, Sendable {
     public private(set) var diagnostics = PlanDiagnostics()
     /// `a_{-1}`: the action executed before the current plan (first action of the previous
     /// tick's mean), or `nil` after `reset()` (then `mu_0` is used).
-    public private(set) var previousAction: [Float]?
+    public var previousAction: [Float]? { hasPrevious ? previousBuf : nil }
+
+    // a_{-1} lives in its own buffer so recording it never copies (no per-tick allocation)
+    private var previousBuf: [Float]
+    private var hasPrevious = false
 
     private var initialNominal: [Float]
     private var samplesBuf: [Float]
@@ -71,6 +75,7 @@ public struct MPPIPlanner: Planner, Sendable {
         sigma = (0..<space.actionDim).map { settings.noiseScale * space.halfRange($0) }
         noise = [Float](repeating: 0, count: d)
         carry = [Float](repeating: 0, count: space.actionDim)
+        previousBuf = [Float](repeating: 0, count: space.actionDim)
         accum = [Double](repeating: 0, count: d)
         lowerBuf = space.lower
         upperBuf = space.upper
@@ -85,7 +90,7 @@ public struct MPPIPlanner: Planner, Sendable {
 
     public mutating func reset() {
         nominal = initialNominal
-        previousAction = nil
+        hasPrevious = false
         diagnostics = PlanDiagnostics()
         rankedCount = 0
     }
@@ -104,7 +109,8 @@ public struct MPPIPlanner: Planner, Sendable {
     /// Sets `a_{-1}` explicitly (e.g. the action the robot is actually executing).
     public mutating func setPreviousAction(_ action: [Float]) {
         precondition(action.count == space.actionDim, "setPreviousAction needs actionDim values")
-        previousAction = action.enumerated().map { space.clamp($0.element, $0.offset) }
+        for k in 0..<space.actionDim { previousBuf[k] = space.clamp(action[k], k) }
+        hasPrevious = true
     }
 
     /// Warm start: shifts the mean by `steps` (tail repeats the last action). The first action
@@ -113,8 +119,8 @@ public struct MPPIPlanner: Planner, Sendable {
         let h = space.horizon, a = space.actionDim
         if steps > 0 {
             let executed = steps - 1 < h ? steps - 1 : h - 1
-            for k in 0..<a { carry[k] = nominal[executed * a + k] }
-            previousAction = carry
+            for k in 0..<a { previousBuf[k] = nominal[executed * a + k] }
+            hasPrevious = true
         }
         nominal.withUnsafeMutableBufferPointer { PlanningKernels.shift($0, steps: steps, horizon: h, actionDim: a) }
     }
@@ -128,7 +134,7 @@ public struct MPPIPlanner: Planner, Sendable {
         var diag = PlanDiagnostics()
 
         // a_{-1}
-        for k in 0..<adim { carry[k] = previousAction?[k] ?? nominal[k] }
+        for k in 0..<adim { carry[k] = hasPrevious ? previousBuf[k] : nominal[k] }
 
         // sample smoothed, clamped sequences
         nominal.withUnsafeBufferPointer { mu in
