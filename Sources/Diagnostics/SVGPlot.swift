@@ -203,6 +203,9 @@ public struct SVGPlot: Sendable {
             let step = yt0[1] - yt0[0]
             ylo = min(ylo, floor(ylo / step + 1e-9) * step); yhi = max(yhi, ceil(yhi / step - 1e-9) * step)
         }
+        // log axes: pad 4 % of the span in log space so markers at the ends stay visible
+        if xScale == .log { let m = pow(10, 0.04 * log10(xhi / xlo)); xlo /= m; xhi *= m }
+        if yScale == .log { let m = pow(10, 0.04 * log10(yhi / ylo)); ylo /= m; yhi *= m }
         let xAxis = Axis(lo: xlo, hi: xhi, scale: xScale, pixLo: left, pixHi: width - right)
         let yAxis = Axis(lo: ylo, hi: yhi, scale: yScale, pixLo: height - bottom, pixHi: top)
         let xticks = xScale == .log ? SVGPlot.logTicks(xlo, xhi) : SVGPlot.niceTicks(xlo, xhi)
@@ -300,7 +303,12 @@ public struct SVGPlot: Sendable {
             for (k, s) in series.enumerated() {
                 let color = s.color ?? SVGPlot.palette[k % SVGPlot.palette.count]
                 let y = y0 + 14 + 18 * Double(k)
-                o += "<line x1=\"\(SVGPlot.f(x0 + 6))\" y1=\"\(SVGPlot.f(y - 4))\" x2=\"\(SVGPlot.f(x0 + 24))\" y2=\"\(SVGPlot.f(y - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+                if s.style != .scatter {
+                    o += "<line x1=\"\(SVGPlot.f(x0 + 6))\" y1=\"\(SVGPlot.f(y - 4))\" x2=\"\(SVGPlot.f(x0 + 24))\" y2=\"\(SVGPlot.f(y - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+                }
+                if s.style != .line {
+                    o += "<circle cx=\"\(SVGPlot.f(x0 + 15))\" cy=\"\(SVGPlot.f(y - 4))\" r=\"3.5\" fill=\"\(color)\"/>\n"
+                }
                 o += "<text x=\"\(SVGPlot.f(x0 + 28))\" y=\"\(SVGPlot.f(y))\">\(SVGPlot.escape(s.name))</text>\n"
             }
             o += "</g>\n"

@@ -42,7 +42,7 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(c.elements.filter { $0 == "polyline" }.count == 2)        // train, eval
         #expect(c.elements.filter { $0 == "polygon" }.count == 1)         // eval band
         #expect(c.attributes.filter { $0["class"] == "errorbar" }.count == 3)
-        #expect(c.elements.filter { $0 == "circle" }.count == 7)           // eval 4 + runs 3
+        #expect(c.elements.filter { $0 == "circle" }.count == 9)           // eval 4 + runs 3 + 2 legend markers
         #expect(c.text.contains("Loss & accuracy <test>"))
         #expect(c.text.contains("eval \"held-out\"") && c.text.contains("train") && c.text.contains("runs"))
         #expect(c.text.contains("step") && c.text.contains("value"))
