@@ -68,4 +68,29 @@ public enum InputMapper {
         return PilotInput(forward: lim(fwd) * limits.speed, left: lim(left) * limits.speed,
                           climbRate: lim(climb) * limits.climbRate, yawRate: lim(yaw) * limits.yawRate)
     }
+
+    /// Orbit camera turn rates from held I/J/K/L keys: (yaw, pitch) in rad/s.
+    public static func orbitRates(held: Set<ViewerKey>, rate: Double = 1.2) -> (yaw: Double, pitch: Double) {
+        let yaw = (held.contains(.j) ? rate : 0) - (held.contains(.l) ? rate : 0)
+        let pitch = (held.contains(.i) ? rate : 0) - (held.contains(.k) ? rate : 0)
+        return (yaw, pitch)
+    }
+
+    /// The command for a game controller button press, or nil.
+    /// Start: autopilot, Back: reset, Y: camera, X: next world, shoulders: simulation or
+    /// playback speed, A: play/pause in replay.
+    public static func command(forButton button: GamepadButton, mode: ViewerMode) -> ViewerCommand? {
+        switch (button, mode) {
+        case (.y, _): return .cycleCamera
+        case (.start, .fly): return .toggleAutopilot
+        case (.back, .fly): return .reset
+        case (.x, .fly): return .nextWorld
+        case (.leftShoulder, .fly): return .slower
+        case (.rightShoulder, .fly): return .faster
+        case (.a, .replay), (.start, .replay): return .playback(.togglePlay)
+        case (.leftShoulder, .replay): return .playback(.stepBackward)
+        case (.rightShoulder, .replay): return .playback(.stepForward)
+        default: return nil
+        }
+    }
 }

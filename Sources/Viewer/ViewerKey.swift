@@ -11,4 +11,6 @@ public enum ViewerKey: String, Sendable, Hashable, CaseIterable {
     case home, end
     case plus, minus
     case c
+    /// Orbit camera keys: I/K pitch, J/L yaw.
+    case i, j, k, l
 }
