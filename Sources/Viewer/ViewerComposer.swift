@@ -260,7 +260,7 @@ public struct ViewerComposer: Sendable {
 
     /// The help overlay's lines for `mode`.
     public static func helpLines(_ mode: ViewerMode) -> [String] {
-        let common = ["Tab        camera: chase/orbit/first", "drag/wheel orbit camera", "C          screenshot",
+        let common = ["Tab        camera: chase/orbit/first", "drag, IJKL orbit camera, wheel zoom", "C          screenshot",
                       "F1         this help", "Esc, Q     quit"]
         switch mode {
         case .fly:
