@@ -1,3 +1,4 @@
+import CSDL2
 import Geometry
 import Testing
 @testable import Viewer
@@ -58,6 +59,47 @@ import Testing
         var lit = 0
         for yy in layout.hud.y + 4..<layout.hud.maxY - 4 { for xx in layout.hud.x + 4..<layout.hud.maxX - 4 where shot.pixel(xx, yy) == .white { lit += 1 } }
         #expect(lit > 200, "HUD text drawn (\(lit) white pixels)")
+    }
+
+    /// Pushes a synthetic key event into SDL's queue.
+    @MainActor static func push(_ type: SDL_EventType, _ key: SDL_KeyCode) {
+        var e = SDL_Event()
+        e.type = type.rawValue
+        e.key.type = type.rawValue
+        e.key.keysym.sym = SDL_Keycode(key.rawValue)
+        e.key.state = UInt8(type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED)
+        _ = SDL_PushEvent(&e)
+    }
+
+    @Test(.timeLimit(.minutes(1))) @MainActor func keyEventsThroughTheWindowDriveTheRun() throws {
+        var opts = ViewerOptions(width: 320, height: 180, frameLimit: 100)
+        opts.videoDriver = "dummy"
+        opts.gamepad = false
+        opts.pilotLimits = PilotLimits(speed: 2, climbRate: 0.5, yawRate: 1)
+        let app = ViewerApp(options: opts)
+        var cameras: [CameraMode] = []
+        var speeds: [Double] = []
+        app.onFrame = { i, overlay in
+            cameras.append(overlay.cameraMode)
+            speeds.append(overlay.simSpeed.factor)
+            switch i {
+            case 2: Self.push(SDL_KEYDOWN, SDLK_p); Self.push(SDL_KEYDOWN, SDLK_w)
+            case 5: Self.push(SDL_KEYUP, SDLK_w); Self.push(SDL_KEYDOWN, SDLK_TAB); Self.push(SDL_KEYDOWN, SDLK_RIGHTBRACKET)
+            case 7: Self.push(SDL_KEYDOWN, SDLK_r)
+            case 8: Self.push(SDL_KEYDOWN, SDLK_ESCAPE)
+            default: break
+            }
+        }
+        var state = (t: 0.0, x: 0.0, frames: [ViewerStepInput]())
+        let report = app.fly { Self.scene($0, state: &state) }
+        #expect(report.userQuit && report.frames == 9, "Esc quits before frame 9 is produced")
+        let f = state.frames
+        #expect(f[2].autopilot && f[2].pilot == .hover)
+        #expect(!f[3].autopilot && f[3].pilot == PilotInput(forward: 2), "P toggles autopilot, W flies forward")
+        #expect(f[5].pilot.forward == 2 && f[6].pilot == .hover, "releasing W hovers")
+        #expect(cameras[5] == .chase && cameras[6] == .orbit, "Tab cycles the camera")
+        #expect(speeds[5] == 1 && speeds[6] == 2 && abs(f[6].simDt - 2.0 / 60) < 1e-12, "] doubles sim speed")
+        #expect(!f[7].reset && f[8].reset, "R asks for a reset")
     }
 
     @Test(.timeLimit(.minutes(1))) @MainActor func noDisplayRunsHeadlessAndSaysWhy() throws {
