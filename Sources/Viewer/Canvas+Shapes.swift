@@ -75,16 +75,18 @@ extension Canvas {
         }
     }
 
-    /// Connected line segments through `points` (pixel coordinates).
-    public mutating func drawPolyline(_ points: [SIMD2<Double>], _ color: ViewerColor, thickness: Int = 1) {
-        guard points.count >= 2 else {
-            if let p = points.first { plot(Int(p.x.rounded(.down)), Int(p.y.rounded(.down)), color) }
-            return
+    /// Connected line segments through `points` (pixel coordinates). Any sequence works, so
+    /// `world.lazy.map { transform.pixel($0) }` draws without building an array.
+    public mutating func drawPolyline<S: Sequence>(_ points: S, _ color: ViewerColor, thickness: Int = 1)
+        where S.Element == SIMD2<Double> {
+        var prev: SIMD2<Double>? = nil
+        var count = 0
+        for p in points {
+            if let a = prev { drawLine(a.x, a.y, p.x, p.y, color, thickness: thickness) }
+            prev = p
+            count += 1
         }
-        for i in 1..<points.count {
-            let a = points[i - 1], b = points[i]
-            drawLine(a.x, a.y, b.x, b.y, color, thickness: thickness)
-        }
+        if count == 1, let p = prev { plot(Int(p.x.rounded(.down)), Int(p.y.rounded(.down)), color) }
     }
 
     /// A filled disc of radius `radius` pixels centred at (`cx`, `cy`): pixels whose centre lies

@@ -90,4 +90,26 @@ public struct PinholeProjection: Sendable, Equatable {
         flush()
         return pieces
     }
+
+    /// Calls `body(a, b)` with the pixel end points of every segment of the world polyline
+    /// `points_W` that lies (partly) in front of the near plane, clipped to it. Allocation-free.
+    @inlinable public func forEachProjectedSegment(_ points_W: [Vec3], cameraPose: Pose,
+                                                   _ body: (SIMD2<Double>, SIMD2<Double>) -> Void) {
+        guard points_W.count >= 2 else { return }
+        var a = cameraPose.inverseTransform(points_W[0])
+        for i in 1..<points_W.count {
+            let b = cameraPose.inverseTransform(points_W[i])
+            defer { a = b }
+            var p = a, q = b
+            if p.x < near && q.x < near { continue }
+            if p.x < near {
+                p = p + (q - p) * ((near - p.x) / (q.x - p.x))
+                p.x = near
+            } else if q.x < near {
+                q = p + (q - p) * ((near - p.x) / (q.x - p.x))
+                q.x = near
+            }
+            if let u = project(camera: p), let v = project(camera: q) { body(u, v) }
+        }
+    }
 }

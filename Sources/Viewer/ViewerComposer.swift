@@ -84,12 +84,17 @@ public struct ViewerComposer: Sendable {
             draw3D([Vec3(cx + o, cy - 20, 0), Vec3(cx + o, cy + 20, 0)], proj: proj, camera: camera, line, into: &canvas)
             draw3D([Vec3(cx - 20, cy + o, 0), Vec3(cx + 20, cy + o, 0)], proj: proj, camera: camera, line, into: &canvas)
         }
-        // obstacles as posts
+        // obstacles within 15 m as posts (trunk edges across the line of sight)
+        let eye = camera.pose.position
         for ob in frame.obstacles {
             switch ob {
             case let .circle(center, radius):
-                for dx in [-radius, 0, radius] {
-                    let p = Vec3(center.x, center.y, 0) + camera.pose.orientation.rotate(Vec3(0, dx, 0)) * Vec3(1, 1, 0)
+                let d = SIMD2(center.x - eye.x, center.y - eye.y)
+                let dist = (d.x * d.x + d.y * d.y).squareRoot()
+                guard dist < 15, dist > 1e-6 else { continue }
+                let side = SIMD2(-d.y, d.x) / dist * radius
+                for s in [-1.0, 1.0] {
+                    let p = Vec3(center.x + s * side.x, center.y + s * side.y, 0)
                     draw3D([p, p + Vec3(0, 0, 3)], proj: proj, camera: camera, ViewerColor(110, 80, 50), into: &canvas, thickness: 2)
                 }
             case let .rect(lo, hi):
@@ -102,9 +107,9 @@ public struct ViewerComposer: Sendable {
     /// Draws a world polyline projected through `proj` from `camera`.
     func draw3D(_ pts: [Vec3], proj: PinholeProjection, camera: ViewCamera, _ color: ViewerColor,
                 into canvas: inout Canvas, thickness: Int = 1) {
-        let r = layout.mainView
-        for piece in proj.projectPolyline(pts, cameraPose: camera.pose) {
-            canvas.drawPolyline(piece.map { $0 + SIMD2(Double(r.x), Double(r.y)) }, color, thickness: thickness)
+        let ox = Double(layout.mainView.x), oy = Double(layout.mainView.y)
+        proj.forEachProjectedSegment(pts, cameraPose: camera.pose) { a, b in
+            canvas.drawLine(a.x + ox, a.y + oy, b.x + ox, b.y + oy, color, thickness: thickness)
         }
     }
 
@@ -171,14 +176,14 @@ public struct ViewerComposer: Sendable {
         }
         // trail
         if frame.trail.count >= 2 {
-            canvas.drawPolyline(frame.trail.map { t.pixel($0) }, ViewerColor(0, 220, 255, 220))
+            canvas.drawPolyline(frame.trail.lazy.map { t.pixel($0) }, ViewerColor(0, 220, 255, 220))
         }
         // candidates, chosen last and thicker
         for c in frame.candidates where !c.isChosen {
-            canvas.drawPolyline(c.points.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability).withAlpha(200))
+            canvas.drawPolyline(c.points.lazy.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability).withAlpha(200))
         }
         for c in frame.candidates where c.isChosen {
-            canvas.drawPolyline(c.points.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability), thickness: 2)
+            canvas.drawPolyline(c.points.lazy.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability), thickness: 2)
         }
         // robot with heading
         let rp = t.pixel(frame.robotPose.position)

@@ -51,6 +51,15 @@ import Testing
         #expect(piece.count == 4)
         #expect(isClose(piece[1].x, 100, abs: 1e-9) && isClose(piece[1].y, 150, abs: 1e-9))
         #expect(proj.projectPolyline([Vec3(-1, 0, 0), Vec3(-2, 0, 0)], cameraPose: .identity).isEmpty)
+        // the streaming form yields the same geometry segment by segment
+        var segs: [(SIMD2<Double>, SIMD2<Double>)] = []
+        proj.forEachProjectedSegment(pts, cameraPose: .identity) { segs.append(($0, $1)) }
+        #expect(segs.count == 3)
+        #expect(segs.count == piece.count - 1)
+        for (k, s) in segs.enumerated() {
+            #expect(isClose(s.0.x, piece[k].x, abs: 1e-9) && isClose(s.0.y, piece[k].y, abs: 1e-9))
+            #expect(isClose(s.1.x, piece[k + 1].x, abs: 1e-9) && isClose(s.1.y, piece[k + 1].y, abs: 1e-9))
+        }
     }
 
     @Test func chaseCameraSitsBehindAndAboveAndSeesTheRobot() throws {
