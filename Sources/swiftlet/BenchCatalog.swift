@@ -1,11 +1,13 @@
 import ArgumentParser
 import Diagnostics
 import Planning
+import Viewer
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
+        ViewerBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
