@@ -94,7 +94,9 @@ public struct QuadrotorController: Sendable {
 
         // velocity PI -> desired acceleration
         let ev = vDes - state.velocity
-        var integral = mem.velocityIntegral + ev * dt
+        // conditional integration: only near the setpoint, so transients do not wind it up
+        let near = (ev .< Vec3(repeating: 0.2)) .& (ev .> Vec3(repeating: -0.2))
+        var integral = mem.velocityIntegral + Vec3.zero.replacing(with: ev * dt, where: near)
         let lim = g.maxVelocityIntegral
         integral = integral.clamped(lowerBound: Vec3(repeating: -lim), upperBound: Vec3(repeating: lim))
         mem.velocityIntegral = integral
