@@ -22,7 +22,7 @@ def setup():
     py = os.path.join(VENV, "bin", "python")
     if not os.path.exists(py):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "pybullet"])
+    subprocess.check_call([py, "-m", "pip", "install", "-q", "numpy", "pybullet"])
     print("tools/.venv ready")
 
 

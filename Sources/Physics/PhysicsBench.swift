@@ -18,7 +18,7 @@ public enum PhysicsBench {
 
         // one vehicle, open loop near hover
         let hover = model.hoverRPM
-        let command = SIMD4(hover * 1.001, hover * 0.999, hover * 1.001, hover * 0.999)
+        let command = SIMD4(repeating: hover)
         var state = model.initialState(seed: 1)
         let batch = 10_000
         let single = Stopwatch.rate(seconds: seconds, batch: batch) {

@@ -27,7 +27,8 @@ public enum QuadrotorDynamics {
             return
         }
         // motors
-        let command = rpm.clamped(lowerBound: SIMD4(repeating: 0), upperBound: SIMD4(repeating: model.maxRPM))
+        var command = rpm.replacing(with: 0, where: rpm .< 0)
+        command.replace(with: model.maxRPM, where: command .> model.maxRPM)
         var w = state.rotorRPM
         w += model.motorBlend * (command - w)
         state.rotorRPM = w
@@ -62,23 +63,25 @@ public enum QuadrotorDynamics {
             air += state.gust
         }
 
-        // rigid body RK4
-        let p0 = state.position, v0 = state.velocity, q0 = state.attitude, o0 = state.bodyRate
+        // rigid body RK4 (quaternion as a SIMD4 (x, y, z, w))
+        let p0 = state.position, v0 = state.velocity, o0 = state.bodyRate
+        let q0 = SIMD4(q.x, q.y, q.z, q.w)
         let k1 = derivative(model, v0, q0, o0, thrust, torque, dragCoeff, air)
         let h2 = 0.5 * dt
-        let v1 = v0 + h2 * k1.a, q1 = q0 + k1.q * h2, o1 = o0 + h2 * k1.alpha
+        let v1 = v0 + h2 * k1.a, q1 = q0 + h2 * k1.q, o1 = o0 + h2 * k1.alpha
         let k2 = derivative(model, v1, q1, o1, thrust, torque, dragCoeff, air)
-        let v2 = v0 + h2 * k2.a, q2 = q0 + k2.q * h2, o2 = o0 + h2 * k2.alpha
+        let v2 = v0 + h2 * k2.a, q2 = q0 + h2 * k2.q, o2 = o0 + h2 * k2.alpha
         let k3 = derivative(model, v2, q2, o2, thrust, torque, dragCoeff, air)
-        let v3 = v0 + dt * k3.a, q3 = q0 + k3.q * dt, o3 = o0 + dt * k3.alpha
+        let v3 = v0 + dt * k3.a, q3 = q0 + dt * k3.q, o3 = o0 + dt * k3.alpha
         let k4 = derivative(model, v3, q3, o3, thrust, torque, dragCoeff, air)
         let s = dt / 6
         state.position = p0 + s * (v0 + 2 * v1 + 2 * v2 + v3)
         state.velocity = v0 + s * (k1.a + 2 * k2.a + 2 * k3.a + k4.a)
-        let qn = q0 + (k1.q + k2.q * 2 + k3.q * 2 + k4.q) * s
+        let qn = q0 + s * (k1.q + 2 * k2.q + 2 * k3.q + k4.q)
         state.bodyRate = o0 + s * (k1.alpha + 2 * k2.alpha + 2 * k3.alpha + k4.alpha)
-        let inv = 1 / qn.normSquared.squareRoot()
-        state.attitude = qn * inv
+        let inv = 1 / (qn * qn).sum().squareRoot()
+        let qu = qn * inv
+        state.attitude = Quaternion(x: qu.x, y: qu.y, z: qu.z, w: qu.w)
         state.time += dt
 
         // divergence: warn and reset
@@ -92,20 +95,35 @@ public enum QuadrotorDynamics {
         }
     }
 
-    /// Time derivatives of velocity, attitude and body rates (position's is the velocity).
+    /// Time derivatives of velocity, attitude (quaternion as SIMD4 x, y, z, w) and body rates
+    /// (position's is the velocity). Written out by hand so everything inlines into the step.
     @inlinable @inline(__always)
-    static func derivative(_ model: QuadrotorModel, _ v: Vec3, _ q: Quaternion, _ omega: Vec3, _ thrust: Double,
+    static func derivative(_ model: QuadrotorModel, _ v: Vec3, _ q: SIMD4<Double>, _ omega: Vec3, _ thrust: Double,
                            _ torque: Vec3, _ dragCoeff: Vec3, _ air: Vec3)
-        -> (a: Vec3, q: Quaternion, alpha: Vec3) {
+        -> (a: Vec3, q: SIMD4<Double>, alpha: Vec3) {
+        // rotation matrix rows of q_WB (q need not be exactly unit inside RK4 stages)
+        let x = q.x, y = q.y, z = q.z, w = q.w
+        let xx = x * x, yy = y * y, zz = z * z, xy = x * y, xz = x * z, yz = y * z, wx = w * x, wy = w * y, wz = w * z
+        let r0 = Vec3(1 - 2 * (yy + zz), 2 * (xy - wz), 2 * (xz + wy))
+        let r1 = Vec3(2 * (xy + wz), 1 - 2 * (xx + zz), 2 * (yz - wx))
+        let r2 = Vec3(2 * (xz - wy), 2 * (yz + wx), 1 - 2 * (xx + yy))
         // body-frame force: thrust along z_B plus drag against the air-relative velocity
-        let vRelB = q.inverseRotate(v - air)
+        let d = v - air
+        let vRelB = r0 * d.x + r1 * d.y + r2 * d.z
         let fB = Vec3(0, 0, thrust) - dragCoeff * vRelB
-        var a = q.rotate(fB) * model.inverseMass
-        a.z -= model.gravity
+        let a = Vec3((r0 * fB).sum(), (r1 * fB).sum(), (r2 * fB).sum() - model.gravity * model.mass) * model.inverseMass
         // Euler's equations
-        let jw = model.inertia * omega
-        let alpha = model.inverseInertia * (torque - omega.cross(jw))
-        return (a, q.derivative(bodyRate: omega), alpha)
+        let j = model.inertia, ji = model.inverseInertia
+        let jw = Vec3((j.r0 * omega).sum(), (j.r1 * omega).sum(), (j.r2 * omega).sum())
+        let gyro = Vec3(omega.y * jw.z - omega.z * jw.y, omega.z * jw.x - omega.x * jw.z, omega.x * jw.y - omega.y * jw.x)
+        let m = torque - gyro
+        let alpha = Vec3((ji.r0 * m).sum(), (ji.r1 * m).sum(), (ji.r2 * m).sum())
+        // quaternion kinematics: 0.5 q (omega, 0)
+        let qd = SIMD4(w * omega.x + y * omega.z - z * omega.y,
+                       w * omega.y - x * omega.z + z * omega.x,
+                       w * omega.z + x * omega.y - y * omega.x,
+                       -x * omega.x - y * omega.y - z * omega.z) * 0.5
+        return (a, qd, alpha)
     }
 
     /// An approximately standard normal number from one 64-bit draw (Irwin-Hall sum of four
