@@ -45,7 +45,7 @@ public struct FlightScript: Sendable, Equatable {
                 nums.append(v)
             }
             let duration = nums.removeFirst()
-            guard duration > 0 else { throw InputError(source, at: where_, "duration must be positive, got \(words[0])") }
+            guard duration > 0, duration <= 86_400 else { throw InputError(source, at: where_, "duration must be in (0, 86400] s, got \(words[0])") }
             let kind = words[1]
             func need(_ counts: ClosedRange<Int>, _ usage: String) throws {
                 guard counts.contains(nums.count) else { throw InputError(source, at: where_, "'\(kind)' takes \(usage), got '\(line)'") }

@@ -50,16 +50,9 @@ public enum PhysicsBench {
             return s
         }
         let stepsPerCall = 100
-        let batchRate = states.withUnsafeMutableBufferPointer { buf -> Double in
-            nonisolated(unsafe) let base = buf.baseAddress!
-            return Stopwatch.rate(seconds: seconds, batch: count * stepsPerCall) {
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let lo = w * count / workers, hi = (w + 1) * count / workers
-                    for i in lo..<hi {
-                        for _ in 0..<stepsPerCall { QuadrotorDynamics.step(model, &base[i], command) }
-                    }
-                }
-            }
+        let commands = [SIMD4<Double>](repeating: command, count: count)
+        let batchRate = Stopwatch.rate(seconds: seconds, batch: count * stepsPerCall) {
+            QuadrotorBatch.step(model, &states, commands: commands, steps: stepsPerCall, workers: workers)
         }
         records.append(BenchRecord(suite: "physics", metric: "batch 1024 vehicles step", value: batchRate, unit: "vehicle-steps/s",
                                    extra: extra.merging(["threads": "\(workers)"]) { a, _ in a }))

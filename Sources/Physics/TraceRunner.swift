@@ -89,7 +89,11 @@ public enum TraceRunner {
         let columns = inputColumns(for: robot)
         let rows = try parseInputs(text, source: source, columns: columns)
         let dt = 1 / options.rate
-        let steps = Int((rows.last!.t / dt + 1e-9).rounded(.down))
+        let stepCount = (rows.last!.t / dt + 1e-9).rounded(.down)
+        guard stepCount <= 50_000_000 else {
+            throw InputError(source, "last time \(rows.last!.t) s at \(options.rate) Hz needs \(stepCount) steps (limit 50,000,000)")
+        }
+        let steps = Int(stepCount)
         var out = ""
         out.reserveCapacity((steps + 2) * 200)
         var row = 0

@@ -250,3 +250,23 @@ import TestSupport
         #expect(e.description.contains("magic"))
     }
 }
+
+@Suite struct QuadrotorBatchTests {
+    @Test func batchIsBitIdenticalForAnyWorkerCount() throws {
+        let robot = try RobotFiles.load("cf2x")
+        let m = QuadrotorModel(robot: robot, effects: .all)
+        let start = (0..<37).map { m.initialState(position: Vec3(Double($0), 0, 1), seed: UInt64($0)) }
+        let commands = (0..<37).map { SIMD4(repeating: m.hoverRPM * (1 + 0.001 * Double($0 % 5))) }
+        var results: [[QuadrotorState]] = []
+        for workers in [1, 2, 3, 8] {
+            var s = start
+            QuadrotorBatch.step(m, &s, commands: commands, steps: 50, workers: workers)
+            results.append(s)
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+        // and equal to stepping each vehicle alone
+        var alone = start[7]
+        for _ in 0..<50 { QuadrotorDynamics.step(m, &alone, commands[7]) }
+        #expect(alone == results[0][7])
+    }
+}

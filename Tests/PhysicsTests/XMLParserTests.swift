@@ -1,3 +1,6 @@
+import Foundation
+import Diagnostics
+import Geometry
 import Testing
 @testable import Physics
 
@@ -37,5 +40,34 @@ import Testing
         for c in cases {
             #expect(throws: (any Error).self) { try XMLParser.parse(c, source: "fuzz") }
         }
+    }
+}
+
+@Suite struct URDFFuzzTests {
+    /// Random byte edits of a real robot file either parse or give an InputError; never a trap.
+    @Test func mutatedRobotFilesNeverTrap() throws {
+        let original = Array(try String(contentsOfFile: RobotFiles.directory + "/cf2x.urdf", encoding: .utf8).utf8)
+        var rng = RNG(seed: 2024)
+        let alphabet = Array("<>/=\"' -.e0123456789abcxyz&;!?[]\n".utf8)
+        var parsed = 0, rejected = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            for _ in 0..<(1 + rng.int(below: 4)) {
+                let i = rng.int(below: bytes.count)
+                switch rng.int(below: 3) {
+                case 0: bytes[i] = alphabet[rng.int(below: alphabet.count)]
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(alphabet[rng.int(below: alphabet.count)], at: i)
+                }
+            }
+            do {
+                _ = try URDFLoader.parse(String(decoding: bytes, as: UTF8.self), source: "fuzz.urdf")
+                parsed += 1
+            } catch let e as InputError {
+                #expect(e.source == "fuzz.urdf" && !e.message.isEmpty)
+                rejected += 1
+            }
+        }
+        #expect(parsed > 0 && rejected > 0)
     }
 }
