@@ -24,6 +24,8 @@ public struct QuadrotorController: Sendable {
     public let gravity: Double
     public let inertia: Mat3
     public let maxRPM: Double
+    /// Horizontal acceleration at the tilt limit, g tan(maxTilt), m/s^2.
+    public let maxHorizontalAcceleration: Double
     /// Mixer: rpm^2 = thrustColumn * T + rollColumn * tau_x + pitchColumn * tau_y + yawColumn * tau_z.
     public let thrustColumn: SIMD4<Double>
     public let rollColumn: SIMD4<Double>
@@ -40,6 +42,7 @@ public struct QuadrotorController: Sendable {
         gravity = model.gravity
         inertia = model.robot.inertia
         maxRPM = model.maxRPM
+        maxHorizontalAcceleration = model.gravity * tan(self.gains.maxTilt)
         // allocation A: [T, tx, ty, tz] = A * rpm^2, inverted once
         var a = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
         for i in 0..<4 {
@@ -61,10 +64,9 @@ public struct QuadrotorController: Sendable {
     /// Rotor speed command (RPM) for `command` at `state`; updates the controller memory in `state`.
     public func rotorSpeeds(for command: FlightCommand, state: inout QuadrotorState) -> SIMD4<Double> {
         var mem = state.controller
-        let yawNow = state.attitude.yaw
         if !mem.initialised {
             mem.initialised = true
-            mem.yawSetpoint = yawNow
+            mem.yawSetpoint = state.attitude.yaw
             mem.altitudeSetpoint = state.position.z
         }
         let g = gains
@@ -102,7 +104,7 @@ public struct QuadrotorController: Sendable {
         mem.velocityIntegral = integral
         var acc = g.velocityP * ev + g.velocityI * integral
         // tilt limit: horizontal acceleration at most g tan(maxTilt)
-        let maxH = gravity * tan(g.maxTilt)
+        let maxH = maxHorizontalAcceleration
         let ah = (acc.x * acc.x + acc.y * acc.y).squareRoot()
         if ah > maxH { acc.x *= maxH / ah; acc.y *= maxH / ah }
         acc.z = max(acc.z, -0.8 * gravity)
@@ -110,7 +112,7 @@ public struct QuadrotorController: Sendable {
         // thrust vector -> collective thrust and attitude setpoint
         let fW = mass * (acc + Vec3(0, 0, gravity))
         let q = state.attitude
-        let zB = q.rotate(.unitZ)
+        let zB = Vec3(2 * (q.x * q.z + q.w * q.y), 2 * (q.y * q.z - q.w * q.x), 1 - 2 * (q.x * q.x + q.y * q.y))
         let thrust = max(0, fW.dot(zB))
         let qDes = QuadrotorController.attitude(thrustDirection: fW.normalized, yaw: mem.yawSetpoint)
 
@@ -156,8 +158,11 @@ public struct QuadrotorController: Sendable {
 
     /// Attitude whose body z is `thrustDirection` (unit, world) and whose heading is `yaw`.
     public static func attitude(thrustDirection z: Vec3, yaw: Double) -> Quaternion {
-        let qYaw = Quaternion(roll: 0, pitch: 0, yaw: yaw)
-        let b = qYaw.inverseRotate(z)
+        let sh = sin(0.5 * yaw), ch = cos(0.5 * yaw)
+        let qYaw = Quaternion(x: 0, y: 0, z: sh, w: ch)
+        // rotate z by -yaw about world z
+        let c2 = ch * ch - sh * sh, s2 = 2 * sh * ch
+        let b = Vec3(c2 * z.x + s2 * z.y, -s2 * z.x + c2 * z.y, z.z)
         // shortest rotation taking +z to b
         let c = Vec3(-b.y, b.x, 0)
         var t = Quaternion(x: c.x, y: c.y, z: 0, w: 1 + b.z)
