@@ -2,12 +2,14 @@ import ArgumentParser
 import Diagnostics
 import Planning
 import Viewer
+import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
         ViewerBench.suite,
+        PhysicsBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -13,6 +13,8 @@ struct Swiftlet: ParsableCommand {
         version: SwiftletVersion.string,
         subcommands: [
             BenchCommand.self,
+            TraceCommand.self,
+            FlyCommand.self,
         ]
     )
 }
