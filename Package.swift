@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Geometry"], path: "Tests/TestSupport"),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
+        .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

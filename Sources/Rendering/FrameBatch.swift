@@ -54,7 +54,8 @@ extension Renderer {
             batch.gray.withUnsafeMutableBufferPointer { g in
                 batch.rgb.withUnsafeMutableBufferPointer { c in
                     batch.scratch.withUnsafeMutableBufferPointer { s in
-                        nonisolated(unsafe) let dp = d.baseAddress, gp = g.baseAddress, cp = c.baseAddress
+                        nonisolated(unsafe) let dp = d.isEmpty ? nil : d.baseAddress, gp = g.isEmpty ? nil : g.baseAddress,
+                            cp = c.isEmpty ? nil : c.baseAddress
                         nonisolated(unsafe) let sp = s.baseAddress!
                         let work: @Sendable (Int) -> Void = { w in
                             let lo = w * count / workers, hi = (w + 1) * count / workers

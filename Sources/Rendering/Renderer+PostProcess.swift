@@ -13,7 +13,7 @@ extension Renderer {
                 let rad = radBuf.baseAddress!, line = lineBuf.baseAddress!
                 // motion blur: centred box filter of the blur length, clamped at the borders
                 func blur(count: Int, stride: Int, lines: Int, lineStride: Int, length: Double) {
-                    let r = min(Int(length / 2), count - 1)
+                    let r = min(Int((length / 2).rounded()), count - 1)
                     guard r >= 1 else { return }
                     for l in 0..<lines {
                         let base = l * lineStride

@@ -23,8 +23,8 @@ public struct SceneGrid: Sendable {
     /// Lowest obstacle bottom (metres).
     public let minBottom: Double
 
-    public init(obstacles: [Obstacle], boundsMin: Vec3, boundsMax: Vec3, cellSize: Double) {
-        precondition(cellSize > 0)
+    public init(obstacles: [Obstacle], boundsMin: Vec3, boundsMax: Vec3, cellSize requested: Double) {
+        precondition(requested > 0)
         // cover the world bounds and every obstacle
         var lo = SIMD2(boundsMin.x, boundsMin.y), hi = SIMD2(boundsMax.x, boundsMax.y)
         var top = -Double.infinity, bottom = Double.infinity
@@ -35,6 +35,8 @@ public struct SceneGrid: Sendable {
             top = max(top, b.max.z)
             bottom = min(bottom, b.min.z)
         }
+        // at most about a million cells: huge worlds get coarser cells
+        let cellSize = max(requested, ((hi.x - lo.x) * (hi.y - lo.y) / 1e6).squareRoot())
         originX = lo.x - 1e-6
         originY = lo.y - 1e-6
         self.cellSize = cellSize

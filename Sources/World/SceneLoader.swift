@@ -54,13 +54,14 @@ public enum SceneLoader {
         }
 
         func number(_ v: JSONValue?, _ path: String, default def: Double? = nil, positive: Bool = false,
-                    nonNegative: Bool = false, range: ClosedRange<Double>? = nil) throws -> Double {
+                    nonNegative: Bool = false, range: ClosedRange<Double>? = nil, magnitudeLimit: Double = 1e5) throws -> Double {
             guard let v else {
                 if let def { return def }
                 throw fail(path, "missing required number")
             }
             guard case .number(let d) = v else { throw fail(path, "expected a number, got \(v.brief)") }
             guard d.isFinite else { throw fail(path, "\(v.brief) is not a finite number") }
+            guard abs(d) <= magnitudeLimit else { throw fail(path, "\(v.brief) is beyond the supported range (|x| <= \(JSONWriter.number(magnitudeLimit)))") }
             if positive && !(d > 0) { throw fail(path, "must be positive, got \(v.brief)") }
             if nonNegative && d < 0 { throw fail(path, "must not be negative, got \(v.brief)") }
             if let range, !range.contains(d) { throw fail(path, "must be in \(range.lowerBound)...\(range.upperBound), got \(v.brief)") }
@@ -101,7 +102,7 @@ public enum SceneLoader {
             if let g = top["generator"] {
                 let go = try object(g, "$.generator", allowed: ["family", "seed"])
                 origin.family = try string(go["family"], "$.generator.family")
-                let seed = try number(go["seed"], "$.generator.seed", nonNegative: true)
+                let seed = try number(go["seed"], "$.generator.seed", nonNegative: true, magnitudeLimit: 9e15)
                 guard seed == seed.rounded(), seed < 9.007e15 else { throw fail("$.generator.seed", "must be a whole number, got \(go["seed"]!.brief)") }
                 origin.seed = UInt64(seed)
             }
@@ -209,7 +210,7 @@ public enum SceneLoader {
             for (i, s) in spawns.enumerated() {
                 let p = "$.spawns[\(i)].position"
                 let pos = s.position
-                if !scene.inBounds(pos) { throw fail(p, "spawn [\(pos.x), \(pos.y), \(pos.z)] lies outside $.bounds") }
+                if !scene.inBounds(pos) { throw fail(p, "spawn [\(JSONWriter.number(pos.x)), \(JSONWriter.number(pos.y)), \(JSONWriter.number(pos.z))] lies outside $.bounds") }
                 if pos.z < groundHeight { throw fail(p, "spawn height \(JSONWriter.number(pos.z)) is below the ground (\(JSONWriter.number(groundHeight)))") }
                 if let k = scene.firstOverlap(.sphere(radius: clearance), at: Pose(position: pos)) {
                     throw fail(p, "spawn [\(JSONWriter.number(pos.x)), \(JSONWriter.number(pos.y)), \(JSONWriter.number(pos.z))] overlaps $.obstacles[\(k)] (clearance \(JSONWriter.number(clearance)) m)")

@@ -14,6 +14,7 @@ struct Swiftlet: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             RenderCommand.self,
+            WorldCommand.self,
         ]
     )
 }
