@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "CSDL2", "Geometry", "TestSupport"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

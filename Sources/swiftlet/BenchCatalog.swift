@@ -3,6 +3,7 @@ import Diagnostics
 import Planning
 import Viewer
 import Physics
+import Rendering
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -10,6 +11,7 @@ enum BenchCatalog {
         PlanningBench.suite,
         ViewerBench.suite,
         PhysicsBench.suite,
+        RenderBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -15,6 +15,8 @@ struct Swiftlet: ParsableCommand {
             BenchCommand.self,
             TraceCommand.self,
             FlyCommand.self,
+            RenderCommand.self,
+            WorldCommand.self,
         ]
     )
 }
