@@ -31,6 +31,9 @@ public struct PolicySpec: Sendable {
         self.make = make
     }
 
-    /// Name with a "(privileged)" mark where it applies.
-    public var label: String { isPrivileged ? "\(name) (privileged)" : name }
+    /// Name with a privileged mark where it applies ("privileged (true geometry)").
+    public var label: String {
+        guard isPrivileged else { return name }
+        return name.contains("privileged") ? "\(name) (true geometry)" : "\(name) (privileged)"
+    }
 }
