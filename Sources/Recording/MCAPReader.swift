@@ -213,13 +213,15 @@ public final class MCAPReader {
         guard bytes[at] == MCAPOpcode.chunk.rawValue else {
             throw InputError(source, at: "byte \(at)", "ChunkIndex points at \(MCAPRecord.name(bytes[at])), not a Chunk")
         }
-        try parseChunk(at: at, into: &scan, validateCRC: validateCRC, knownChannels: summary?.channels)
+        try parseChunk(at: at, into: &scan, validateCRC: validateCRC, knownChannels: summary?.channels,
+                       knownSchemas: summary?.schemas)
     }
 
     /// Parses the Chunk record at `at` and appends its schemas, channels and messages.
     @discardableResult
     private func parseChunk(at: Int, into scan: inout MCAPScan, validateCRC: Bool,
-                            knownChannels: [UInt16: MCAPChannel]?) throws -> MCAPChunkInfo {
+                            knownChannels: [UInt16: MCAPChannel]?,
+                            knownSchemas: [UInt16: MCAPSchema]? = nil) throws -> MCAPChunkInfo {
         // chunk fields, records left in place
         var head = ByteReader(bytes, from: at, to: bytes.count, source: source, context: "Chunk at byte \(at)")
         _ = try head.u8("opcode")
@@ -256,7 +258,7 @@ public final class MCAPReader {
                                context: "\(MCAPRecord.name(op)) record at byte \(pos) inside the Chunk at byte \(at)")
             switch try MCAPRecord.decode(opcode: op, &c) {
             case .schema(let s): try add(s, to: &scan, at: pos)
-            case .channel(let ch): try add(ch, to: &scan, at: pos)
+            case .channel(let ch): try add(ch, to: &scan, at: pos, knownSchemas: knownSchemas)
             case .message(let m):
                 guard scan.channels[m.channelID] != nil || knownChannels?[m.channelID] != nil else {
                     throw InputError(source, at: "byte \(pos)", "message on channel \(m.channelID), which no Channel record defines")
@@ -283,8 +285,9 @@ public final class MCAPReader {
         scan.schemaOrder.append(s.id)
     }
 
-    private func add(_ c: MCAPChannel, to scan: inout MCAPScan, at pos: Int) throws {
-        guard c.schemaID == 0 || scan.schemas[c.schemaID] != nil else {
+    private func add(_ c: MCAPChannel, to scan: inout MCAPScan, at pos: Int,
+                     knownSchemas: [UInt16: MCAPSchema]? = nil) throws {
+        guard c.schemaID == 0 || scan.schemas[c.schemaID] != nil || knownSchemas?[c.schemaID] != nil else {
             throw InputError(source, at: "byte \(pos)", "channel \(c.id) '\(c.topic)' refers to schema \(c.schemaID), which is not defined before it")
         }
         if let old = scan.channels[c.id] {
@@ -308,6 +311,7 @@ public final class MCAPReader {
                                              partialChunkTimeRange: nil, partialChunkMessages: 0)
         }
         guard bytes.count >= MCAP.magic.count else {
+            pos = 0
             cut("the file ends inside the leading magic")
             return scan
         }
