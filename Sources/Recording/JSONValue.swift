@@ -177,7 +177,7 @@ struct JSONParser {
                    bytes[pos + 1] == UInt8(ascii: "u") {
                     pos += 2
                     let lo = try hex4()
-                    u = 0x10000 + ((u - 0xD800) << 10) + (lo &- 0xDC00 & 0x3FF)
+                    u = 0x10000 + ((u - 0xD800) << 10) + ((lo &- 0xDC00) & 0x3FF)
                 }
                 out.append(contentsOf: Array(String(Character(Unicode.Scalar(u) ?? "\u{FFFD}")).utf8))
             default: throw error("bad escape '\\\(Character(Unicode.Scalar(e)))'")
