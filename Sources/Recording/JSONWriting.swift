@@ -170,11 +170,16 @@ extension ByteBuffer {
 /// Standard base64 (RFC 4648, with padding).
 public enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    /// Character to 6-bit value, -1 for characters outside the alphabet.
+    static let values: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = Int8(i) }
+        return t
+    }()
 
     /// Decodes standard base64 (padding optional); nil on any invalid character or length.
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-        var table = [Int8](repeating: -1, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
+        let table = values
         var out: [UInt8] = []
         out.reserveCapacity(text.count / 4 * 3)
         var acc: UInt32 = 0, bits = 0, pad = 0, n = 0
