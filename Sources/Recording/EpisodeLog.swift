@@ -95,7 +95,7 @@ public struct EpisodeLog: Sendable {
             let scan = try reader.scan(validateCRCs: validateCRCs)
             channels = scan.channels
             log.truncation = scan.truncation
-            messages = try reader.messages(validateCRCs: false)
+            messages = reader.stableSortedByTime(scan.messages)
         }
         let src = reader.source
         for m in messages {

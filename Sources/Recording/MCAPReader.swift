@@ -195,7 +195,7 @@ public final class MCAPReader {
         return try scan().schemas
     }
 
-    private func stableSortedByTime(_ ms: [MCAPMessage]) -> [MCAPMessage] {
+    func stableSortedByTime(_ ms: [MCAPMessage]) -> [MCAPMessage] {
         var sorted = true
         for i in ms.indices.dropFirst() where ms[i].logTime < ms[i - 1].logTime { sorted = false; break }
         if sorted { return ms }
