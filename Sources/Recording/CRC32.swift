@@ -61,4 +61,39 @@ public enum CRC32 {
 
     /// The CRC-32 of `bytes`.
     public static func checksum(_ bytes: [UInt8]) -> UInt32 { update(0, bytes) }
+
+    /// The CRC of `a` followed by `b` from `crcA = checksum(a)`, `crcB = checksum(b)` and
+    /// `b.count`, without touching the bytes (zlib's `crc32_combine`: shifting `crcA` over
+    /// `lengthB` zero bytes with GF(2) matrix squaring, O(log lengthB)).
+    public static func combine(_ crcA: UInt32, _ crcB: UInt32, lengthB: Int) -> UInt32 {
+        guard lengthB > 0 else { return crcA }
+        func times(_ m: [UInt32], _ v: UInt32) -> UInt32 {
+            var sum: UInt32 = 0, v = v, i = 0
+            while v != 0 {
+                if v & 1 != 0 { sum ^= m[i] }
+                v >>= 1
+                i += 1
+            }
+            return sum
+        }
+        func square(_ m: [UInt32]) -> [UInt32] { (0..<32).map { times(m, m[$0]) } }
+        // operator for one zero bit, then two and four zero bits
+        var odd = [UInt32](repeating: 0, count: 32)
+        odd[0] = 0xEDB8_8320
+        for n in 1..<32 { odd[n] = 1 << UInt32(n - 1) }
+        var even = square(odd)
+        odd = square(even)
+        // apply len2 zero bytes, one bit of the length at a time
+        var crc = crcA, len = lengthB
+        repeat {
+            even = square(odd)
+            if len & 1 != 0 { crc = times(even, crc) }
+            len >>= 1
+            if len == 0 { break }
+            odd = square(even)
+            if len & 1 != 0 { crc = times(odd, crc) }
+            len >>= 1
+        } while len != 0
+        return crc ^ crcB
+    }
 }

@@ -98,6 +98,17 @@ public final class EpisodeRecorder {
         t > 0 ? UInt64((t * 1e9).rounded()) : 0
     }
 
+    /// The usual records of one control tick in one call: the command applied at `step`, the
+    /// body pose, the world -> body (and, given `pose_BC`, body -> camera) transforms, and the
+    /// motor speeds when given.
+    public func tick(time: Double, step: Int, pose_WB: Pose, command: [Double], motorSpeeds: [Double]? = nil,
+                     pose_BC: Pose? = nil) throws {
+        try self.command(time: time, step: step, values: command)
+        try pose(time: time, pose_WB)
+        try transforms(time: time, pose_WB: pose_WB, pose_BC: pose_BC)
+        if let motorSpeeds { try self.motorSpeeds(time: time, motorSpeeds) }
+    }
+
     /// The body pose in the world frame (`/pose`, foxglove.PoseInFrame, frame_id "world").
     public func pose(time: Double, _ pose_WB: Pose) throws {
         let ns = EpisodeRecorder.nanoseconds(time)

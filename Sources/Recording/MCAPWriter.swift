@@ -206,12 +206,13 @@ public final class MCAPWriter {
         let chunkOffset = position
         let crc = CRC32.update(0, chunk.bytes)
         let start = chunkMessages > 0 ? chunkStart : 0, end = chunkMessages > 0 ? chunkEnd : 0
-        // the chunk record: fixed fields, empty compression, records
+        // the chunk record: fixed fields, empty compression, then the records
         out.removeAll()
         out.u8(MCAPOpcode.chunk.rawValue)
         out.u64(UInt64(8 + 8 + 8 + 4 + 4 + 8 + chunk.count))
         out.u64(start); out.u64(end); out.u64(UInt64(chunk.count)); out.u32(crc)
         out.string(""); out.u64(UInt64(chunk.count))
+        let headLength = out.count
         out.raw(chunk.bytes)
         let chunkLength = UInt64(out.count)
         // one message index per channel, ascending ids
@@ -221,7 +222,11 @@ public final class MCAPWriter {
             MCAPRecord.messageIndex(MCAPMessageIndex(channelID: ch, records: chunkIndex[ch]!)).encode(into: &out)
         }
         let indexLength = UInt64(out.count) - chunkLength
-        try emit(dataSection: true)
+        // data CRC: the records' CRC is known, so only the head and indexes are read again
+        dataCRC = CRC32.update(dataCRC, out.bytes, 0..<headLength)
+        dataCRC = CRC32.combine(dataCRC, crc, lengthB: chunk.count)
+        dataCRC = CRC32.update(dataCRC, out.bytes, Int(chunkLength)..<out.count)
+        try emit(dataSection: false)
         if options.syncEachChunk, fd >= 0 { fsync(fd) }
         chunkIndexes.append(MCAPChunkIndex(messageStartTime: start, messageEndTime: end, chunkStartOffset: chunkOffset,
                                            chunkLength: chunkLength, messageIndexOffsets: offsets,

@@ -34,12 +34,10 @@ public enum SampleEpisode {
             let a = 0.5 * t
             let p = Pose(position: Vec3(2 * cos(a), 2 * sin(a), 1 + 0.1 * sin(3 * t)),
                          orientation: Quaternion(roll: 0.05 * sin(t), pitch: 0.02 * cos(t), yaw: a + .pi / 2))
-            try rec.command(time: t, step: step, values: [1.0 + 0.1 * sin(t), 0.5, 0.01 * Double(step % 7)])
-            try rec.pose(time: t, p)
-            try rec.transforms(time: t, pose_WB: p, pose_BC: pose_BC)
             let st = sin(t), ct = cos(t)
             let rpm: [Double] = [14468 + 100 * st, 14468 - 100 * st, 14468 + 50 * ct, 14468]
-            try rec.motorSpeeds(time: t, rpm)
+            try rec.tick(time: t, step: step, pose_WB: p, command: [1.0 + 0.1 * st, 0.5, 0.01 * Double(step % 7)],
+                         motorSpeeds: rpm, pose_BC: pose_BC)
             guard step % every == 0 else { continue }
             // a moving gradient as the camera image
             let shift = step / every

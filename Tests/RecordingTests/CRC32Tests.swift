@@ -32,4 +32,13 @@ import Testing
             }
         }
     }
+
+    @Test func combineEqualsCRCOfConcatenation() {
+        var x: UInt32 = 1
+        let data = (0..<5000).map { _ in x = x &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: x >> 24) }
+        for (a, b) in [(0, 0), (0, 1), (1, 0), (3, 5), (100, 1), (17, 4000), (2500, 2500), (4999, 1)] {
+            let pa = Array(data[0..<a]), pb = Array(data[a..<(a + b)])
+            #expect(CRC32.combine(CRC32.checksum(pa), CRC32.checksum(pb), lengthB: b) == CRC32.checksum(pa + pb))
+        }
+    }
 }
