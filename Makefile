@@ -35,16 +35,16 @@ test: setup
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 	@$(MAKE) --no-print-directory check-mcap
 
-# Cross-check Swiftlet's MCAP logs with the public Python reader (pip package `mcap`, in
-# tools/.venv, made on first use): a sample log and a recovered cut copy must pass CRC, index and
+# Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap` and
+# `jsonschema`, in tools/.venv, made on first use): a sample log and a recovered cut copy must pass CRC, index and
 # JSON checks. Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
-	@if ! tools/.venv/bin/python -c "import mcap" 2>/dev/null; then \
-	  echo "check-mcap: creating tools/.venv with the mcap package"; \
+	@if ! tools/.venv/bin/python -c "import mcap, jsonschema" 2>/dev/null; then \
+	  echo "check-mcap: creating tools/.venv with the mcap and jsonschema packages"; \
 	  python3 -m venv tools/.venv || { echo "check-mcap: python3 -m venv failed (install python3-venv)"; exit 1; }; \
-	  if ! tools/.venv/bin/pip install -q mcap; then \
+	  if ! tools/.venv/bin/pip install -q mcap jsonschema; then \
 	    if tools/.venv/bin/pip index versions mcap >/dev/null 2>&1; then \
 	      echo "check-mcap: pip install mcap failed although the package index is reachable"; exit 1; \
 	    fi; \

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap).
+"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap jsonschema).
 
 For each file: reads every message through the indexed reader with CRC validation
 (mcap.reader.make_reader(f, validate_crcs=True)), reads every record with the stream reader
 (which validates the chunk and data-section CRCs), checks the footer's summary CRC, the
 Statistics counts and the chunk index against what was read, parses every schema and every
-JSON message, and prints message counts per topic. Exits non-zero on any problem.
+JSON message, validates every message against its channel's JSON Schema (when the `jsonschema`
+package is installed), and prints message counts per topic. Exits non-zero on any problem.
 
 Usage: check_mcap.py FILE.mcap [FILE.mcap ...]
 """
@@ -23,6 +24,11 @@ except ImportError as e:  # pragma: no cover
     print(f"check_mcap: the mcap package is missing ({e}); pip install mcap", file=sys.stderr)
     sys.exit(2)
 
+try:
+    import jsonschema
+except ImportError:  # schema validation is skipped, everything else still runs
+    jsonschema = None
+
 FOXGLOVE_FIELDS = {
     "foxglove.PoseInFrame": {"timestamp", "frame_id", "pose"},
     "foxglove.FrameTransform": {"timestamp", "parent_frame_id", "child_frame_id", "translation", "rotation"},
@@ -39,6 +45,7 @@ def check(path):
 
     # indexed reading with chunk CRCs
     counts = Counter()
+    validators = {}
     with open(path, "rb") as f:
         reader = make_reader(f, validate_crcs=True)
         summary = reader.get_summary()
@@ -54,6 +61,12 @@ def check(path):
             except ValueError as e:
                 problems.append(f"{channel.topic}: message at {message.log_time} is not JSON: {e}")
                 continue
+            if jsonschema is not None and schema is not None:
+                if schema.id not in validators:
+                    validators[schema.id] = jsonschema.Draft7Validator(json.loads(schema.data))
+                errors = list(validators[schema.id].iter_errors(obj))
+                if errors:
+                    problems.append(f"{channel.topic}: message at {message.log_time} breaks {schema.name}: {errors[0].message}")
             if schema is not None and schema.name in FOXGLOVE_FIELDS:
                 missing = FOXGLOVE_FIELDS[schema.name] - set(obj)
                 if missing:
@@ -113,7 +126,8 @@ def check(path):
                 if data[off] != 0x07 or struct.unpack_from("<H", data, off + 9)[0] != cid:
                     problems.append(f"message index offset {off} for channel {cid} is wrong")
 
-    print(f"{path}: {sum(counts.values())} messages, {chunks} chunks")
+    checked = "messages validated against their JSON Schemas" if jsonschema else "jsonschema not installed: schemas not checked"
+    print(f"{path}: {sum(counts.values())} messages, {chunks} chunks ({checked})")
     for topic in sorted(counts):
         print(f"  {topic:28s} {counts[topic]:7d}")
     for p in problems:
