@@ -55,7 +55,8 @@ check-mcap:
 	$(BIN) log sample $(MCAP_DIR)/sample.mcap --chunk-seconds 0.25 && \
 	head -c $$(( $$(wc -c < $(MCAP_DIR)/sample.mcap) * 2 / 3 )) $(MCAP_DIR)/sample.mcap > $(MCAP_DIR)/cut.mcap && \
 	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
-	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap
+	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap \
+	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap
 
 bench: build
 	$(BIN) bench

@@ -8,7 +8,11 @@ Statistics counts and the chunk index against what was read, parses every schema
 JSON message, validates every message against its channel's JSON Schema (when the `jsonschema`
 package is installed), and prints message counts per topic. Exits non-zero on any problem.
 
-Usage: check_mcap.py FILE.mcap [FILE.mcap ...]
+With `--cut CUT.mcap --recovered OUT.mcap` it also reads the cut file with the public stream
+reader up to the cut and checks that it yields exactly as many messages as Swiftlet's
+`log recover` kept in OUT.mcap (the messages of the complete chunks).
+
+Usage: check_mcap.py FILE.mcap [FILE.mcap ...] [--cut CUT.mcap --recovered OUT.mcap]
 """
 import json
 import struct
@@ -23,6 +27,9 @@ try:
 except ImportError as e:  # pragma: no cover
     print(f"check_mcap: the mcap package is missing ({e}); pip install mcap", file=sys.stderr)
     sys.exit(2)
+
+from mcap.exceptions import EndOfFile, McapError
+from mcap.stream_reader import CRCValidationError
 
 try:
     import jsonschema
@@ -135,12 +142,48 @@ def check(path):
     return not problems
 
 
+def check_cut(cut, recovered):
+    """The public stream reader, stopped by the cut, must see the messages recovery kept."""
+    n = 0
+    stop = "end of file"
+    with open(cut, "rb") as f:
+        try:
+            for record in StreamReader(f, validate_crcs=True).records:
+                if isinstance(record, Message):
+                    n += 1
+        except (EndOfFile, CRCValidationError, McapError, struct.error, ValueError) as e:
+            stop = type(e).__name__
+    with open(recovered, "rb") as f:
+        kept = sum(1 for _ in make_reader(f, validate_crcs=True).iter_messages())
+    print(f"{cut}: public stream reader read {n} messages before the cut ({stop}); recovery kept {kept}")
+    if n != kept:
+        print(f"  PROBLEM: the cut file yields {n} messages to the public reader but recovery kept {kept}", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv):
-    if len(argv) < 2:
+    args = argv[1:]
+    cut = recovered = None
+    if "--cut" in args:
+        i = args.index("--cut")
+        cut = args[i + 1]
+        del args[i:i + 2]
+    if "--recovered" in args:
+        i = args.index("--recovered")
+        recovered = args[i + 1]
+        del args[i:i + 2]
+    if not args or (cut is None) != (recovered is None):
         print(__doc__, file=sys.stderr)
         return 2
     ok = True
-    for path in argv[1:]:
+    if cut is not None:
+        try:
+            ok = check_cut(cut, recovered)
+        except Exception as e:
+            print(f"{cut}: FAILED: {type(e).__name__}: {e}", file=sys.stderr)
+            ok = False
+    for path in args:
         try:
             ok = check(path) and ok
         except Exception as e:  # any reader exception is a failed check
