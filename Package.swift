@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "CSDL2", "Geometry", "TestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,12 +2,14 @@ import ArgumentParser
 import Diagnostics
 import Planning
 import Viewer
+import Recording
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
         ViewerBench.suite,
+        RecordingBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
