@@ -32,8 +32,9 @@ demo: build
 
 test: setup
 	$(SWIFT) build $(SWIFTFLAGS) --build-tests
-	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 	@$(MAKE) --no-print-directory check-mcap
+	@# the Swift Testing summary stays the last line CI reads
+	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 
 # Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap` and
 # `jsonschema`, in tools/.venv, made on first use): a sample log and a recovered cut copy must pass CRC, index and
