@@ -9,7 +9,7 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Replay a CSV of rotor speeds (or ground-robot commands) open loop and write the trajectory.",
         discussion: """
-        Input header (columns by name; each row holds until the next, the last ends the run):
+        Input header (columns by name; rows hold until the next; the last ends the run):
           quadrotor            t,rpm0,rpm1,rpm2,rpm3      (s, RPM)
           differential drive   t,speed,yaw_rate           (s, m/s, rad/s)
           Ackermann car        t,speed,steering           (s, m/s, rad)
