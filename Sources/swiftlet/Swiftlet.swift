@@ -14,6 +14,8 @@ struct Swiftlet: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             LogCommand.self,
+            TraceCommand.self,
+            FlyCommand.self,
         ]
     )
 }
