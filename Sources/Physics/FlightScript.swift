@@ -36,19 +36,19 @@ public struct FlightScript: Sendable, Equatable {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             if line.isEmpty { continue }
-            let where_ = "line \(n + 1)"
+            let location = "line \(n + 1)"
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard words.count >= 2 else { throw InputError(source, at: where_, "expected 'DURATION KIND ARGS...', got '\(line)'") }
+            guard words.count >= 2 else { throw InputError(source, at: location, "expected 'DURATION KIND ARGS...', got '\(line)'") }
             var nums: [Double] = []
             for w in [words[0]] + words.dropFirst(2) {
-                guard let v = Double(w), v.isFinite else { throw InputError(source, at: where_, "'\(w)' is not a finite number") }
+                guard let v = Double(w), v.isFinite else { throw InputError(source, at: location, "'\(w)' is not a finite number") }
                 nums.append(v)
             }
             let duration = nums.removeFirst()
-            guard duration > 0, duration <= 86_400 else { throw InputError(source, at: where_, "duration must be in (0, 86400] s, got \(words[0])") }
+            guard duration > 0, duration <= 86_400 else { throw InputError(source, at: location, "duration must be in (0, 86400] s, got \(words[0])") }
             let kind = words[1]
             func need(_ counts: ClosedRange<Int>, _ usage: String) throws {
-                guard counts.contains(nums.count) else { throw InputError(source, at: where_, "'\(kind)' takes \(usage), got '\(line)'") }
+                guard counts.contains(nums.count) else { throw InputError(source, at: location, "'\(kind)' takes \(usage), got '\(line)'") }
             }
             let isQuad = robot.quadrotor != nil
             let drive = robot.ground?.drive
@@ -71,7 +71,7 @@ public struct FlightScript: Sendable, Equatable {
                 command = .ground(GroundCommand(speed: nums[0], turn: radians(nums[1])))
             default:
                 let allowed = isQuad ? "position, velocity, forward" : (drive == .differential ? "drive" : "steer")
-                throw InputError(source, at: where_, "unknown or unsuitable command '\(kind)' for robot \(robot.name) (use \(allowed))")
+                throw InputError(source, at: location, "unknown or unsuitable command '\(kind)' for robot \(robot.name) (use \(allowed))")
             }
             segments.append(Segment(duration: duration, command: command, text: line))
         }

@@ -101,28 +101,38 @@ public enum QuadrotorDynamics {
     static func derivative(_ model: QuadrotorModel, _ v: Vec3, _ q: SIMD4<Double>, _ omega: Vec3, _ thrust: Double,
                            _ torque: Vec3, _ dragCoeff: Vec3, _ air: Vec3)
         -> (a: Vec3, q: SIMD4<Double>, alpha: Vec3) {
-        // rotation matrix rows of q_WB (q need not be exactly unit inside RK4 stages)
+        // rotation matrix of q_WB, scalar code (SIMD3 reductions cost more than they save here)
         let x = q.x, y = q.y, z = q.z, w = q.w
         let xx = x * x, yy = y * y, zz = z * z, xy = x * y, xz = x * z, yz = y * z, wx = w * x, wy = w * y, wz = w * z
-        let r0 = Vec3(1 - 2 * (yy + zz), 2 * (xy - wz), 2 * (xz + wy))
-        let r1 = Vec3(2 * (xy + wz), 1 - 2 * (xx + zz), 2 * (yz - wx))
-        let r2 = Vec3(2 * (xz - wy), 2 * (yz + wx), 1 - 2 * (xx + yy))
-        // body-frame force: thrust along z_B plus drag against the air-relative velocity
-        let d = v - air
-        let vRelB = r0 * d.x + r1 * d.y + r2 * d.z
-        let fB = Vec3(0, 0, thrust) - dragCoeff * vRelB
-        let a = Vec3((r0 * fB).sum(), (r1 * fB).sum(), (r2 * fB).sum() - model.gravity * model.mass) * model.inverseMass
-        // Euler's equations
+        let r00 = 1 - 2 * (yy + zz), r01 = 2 * (xy - wz), r02 = 2 * (xz + wy)
+        let r10 = 2 * (xy + wz), r11 = 1 - 2 * (xx + zz), r12 = 2 * (yz - wx)
+        let r20 = 2 * (xz - wy), r21 = 2 * (yz + wx), r22 = 1 - 2 * (xx + yy)
+        // body-frame force: thrust along z_B plus drag against the air-relative velocity R^T (v - air)
+        let dx = v.x - air.x, dy = v.y - air.y, dz = v.z - air.z
+        let fx = -dragCoeff.x * (r00 * dx + r10 * dy + r20 * dz)
+        let fy = -dragCoeff.y * (r01 * dx + r11 * dy + r21 * dz)
+        let fz = thrust - dragCoeff.z * (r02 * dx + r12 * dy + r22 * dz)
+        let im = model.inverseMass
+        let a = Vec3((r00 * fx + r01 * fy + r02 * fz) * im,
+                     (r10 * fx + r11 * fy + r12 * fz) * im,
+                     (r20 * fx + r21 * fy + r22 * fz) * im - model.gravity)
+        // Euler's equations: J dw/dt = tau - w x J w
         let j = model.inertia, ji = model.inverseInertia
-        let jw = Vec3((j.r0 * omega).sum(), (j.r1 * omega).sum(), (j.r2 * omega).sum())
-        let gyro = Vec3(omega.y * jw.z - omega.z * jw.y, omega.z * jw.x - omega.x * jw.z, omega.x * jw.y - omega.y * jw.x)
-        let m = torque - gyro
-        let alpha = Vec3((ji.r0 * m).sum(), (ji.r1 * m).sum(), (ji.r2 * m).sum())
+        let ox = omega.x, oy = omega.y, oz = omega.z
+        let jx = j.r0.x * ox + j.r0.y * oy + j.r0.z * oz
+        let jy = j.r1.x * ox + j.r1.y * oy + j.r1.z * oz
+        let jz = j.r2.x * ox + j.r2.y * oy + j.r2.z * oz
+        let mx = torque.x - (oy * jz - oz * jy)
+        let my = torque.y - (oz * jx - ox * jz)
+        let mz = torque.z - (ox * jy - oy * jx)
+        let alpha = Vec3(ji.r0.x * mx + ji.r0.y * my + ji.r0.z * mz,
+                         ji.r1.x * mx + ji.r1.y * my + ji.r1.z * mz,
+                         ji.r2.x * mx + ji.r2.y * my + ji.r2.z * mz)
         // quaternion kinematics: 0.5 q (omega, 0)
-        let qd = SIMD4(w * omega.x + y * omega.z - z * omega.y,
-                       w * omega.y - x * omega.z + z * omega.x,
-                       w * omega.z + x * omega.y - y * omega.x,
-                       -x * omega.x - y * omega.y - z * omega.z) * 0.5
+        let qd = SIMD4(0.5 * (w * ox + y * oz - z * oy),
+                       0.5 * (w * oy - x * oz + z * ox),
+                       0.5 * (w * oz + x * oy - y * ox),
+                       -0.5 * (x * ox + y * oy + z * oz))
         return (a, qd, alpha)
     }
 

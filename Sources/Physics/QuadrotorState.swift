@@ -84,6 +84,30 @@ public struct QuadrotorState: Sendable, Equatable, Hashable {
         bodyRate = .zero
     }
 
+    /// Number of values in `physicsVector`.
+    public static let physicsVectorCount = 20
+
+    /// The physical state as one vector: position (3), velocity (3), attitude x, y, z, w (4),
+    /// body rates (3), rotor RPM (4), gust (3). Time, RNG, controller memory and counters are
+    /// not included.
+    public var physicsVector: [Double] {
+        get {
+            [position.x, position.y, position.z, velocity.x, velocity.y, velocity.z,
+             attitude.x, attitude.y, attitude.z, attitude.w, bodyRate.x, bodyRate.y, bodyRate.z,
+             rotorRPM[0], rotorRPM[1], rotorRPM[2], rotorRPM[3], gust.x, gust.y, gust.z]
+        }
+        set {
+            precondition(newValue.count == QuadrotorState.physicsVectorCount, "physicsVector has 20 values")
+            let v = newValue
+            position = Vec3(v[0], v[1], v[2])
+            velocity = Vec3(v[3], v[4], v[5])
+            attitude = Quaternion(x: v[6], y: v[7], z: v[8], w: v[9])
+            bodyRate = Vec3(v[10], v[11], v[12])
+            rotorRPM = SIMD4(v[13], v[14], v[15], v[16])
+            gust = Vec3(v[17], v[18], v[19])
+        }
+    }
+
     /// Pose of the body in the world.
     @inlinable public var pose: Pose { Pose(position: position, orientation: attitude) }
 

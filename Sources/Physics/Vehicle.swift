@@ -89,14 +89,18 @@ public enum Vehicle: Sendable {
         }
     }
 
-    /// One step under a high-level command. Quadrotors accept `.flight`, ground robots
-    /// `.ground`; a command of the other kind holds position (quadrotor) or stops (ground).
+    /// One step under a command. Quadrotors accept `.flight` (closed loop) and `.rotors` (open
+    /// loop), ground robots `.ground`; a command of the other kind makes a quadrotor hover in
+    /// place and a ground robot stop.
     public mutating func step(_ command: VehicleCommand) {
         switch self {
         case .quadrotor(let m, let c, var s):
-            let fc: FlightCommand
-            if case .flight(let f) = command { fc = f } else { fc = .velocity(.zero, yawRate: 0) }
-            let rpm = c.rotorSpeeds(for: fc, state: &s)
+            let rpm: SIMD4<Double>
+            switch command {
+            case .flight(let f): rpm = c.rotorSpeeds(for: f, state: &s)
+            case .rotors(let r): rpm = r
+            case .ground: rpm = c.rotorSpeeds(for: .velocity(.zero, yawRate: 0), state: &s)
+            }
             QuadrotorDynamics.step(m, &s, rpm)
             self = .quadrotor(model: m, controller: c, state: s)
         case .ground(let m, var s):
@@ -110,6 +114,10 @@ public enum Vehicle: Sendable {
 
 /// A command for either kind of vehicle.
 public enum VehicleCommand: Sendable, Equatable, Hashable {
+    /// Closed-loop quadrotor command for the cascaded controller.
     case flight(FlightCommand)
+    /// Open-loop rotor speeds, RPM.
+    case rotors(SIMD4<Double>)
+    /// Ground-robot speed and turn command.
     case ground(GroundCommand)
 }

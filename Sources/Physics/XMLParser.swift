@@ -19,6 +19,9 @@ private struct Cursor {
     let source: String
     var i = 0
     var line = 1
+    /// current element nesting; bounded so hostile input cannot exhaust the stack
+    var depth = 0
+    static let maxDepth = 256
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
@@ -102,6 +105,9 @@ private struct Cursor {
 
     mutating func element() throws -> XMLElement {
         let startLine = line
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Cursor.maxDepth else { throw fail("elements nested deeper than \(Cursor.maxDepth) levels") }
         advance() // <
         let tag = try name()
         var el = XMLElement(name: tag, line: startLine)

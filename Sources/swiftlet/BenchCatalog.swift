@@ -5,6 +5,8 @@ import Viewer
 import Physics
 import Rendering
 import Runtime
+import Recording
+import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -14,6 +16,8 @@ enum BenchCatalog {
         PhysicsBench.suite,
         RenderBench.suite,
         EnvBench.suite,
+        RecordingBench.suite,
+        PhysicsBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -9,9 +9,12 @@ struct FlyCommand: ParsableCommand {
         commandName: "fly",
         abstract: "Fly a robot closed loop through a scripted command sequence and print a summary.",
         discussion: """
-        Script lines: DURATION KIND ARGS (angles in degrees, '#' comments):
-          position X Y Z [YAW] | velocity VX VY VZ YAWRATE | forward SPEED YAWRATE ALTITUDE   (quadrotors)
-          drive SPEED YAWRATE (differential drive) | steer SPEED STEERING (Ackermann)
+        Script: one segment per line, DURATION KIND ARGS; angles in degrees; '#' comments.
+          position X Y Z [YAW]           quadrotor: fly to a point
+          velocity VX VY VZ YAWRATE      quadrotor: world velocity
+          forward SPEED YAWRATE ALT      quadrotor: GtS action at a held altitude
+          drive SPEED YAWRATE            differential-drive robot
+          steer SPEED STEERING           Ackermann car
         Without --script a built-in demo sequence is flown.
         """
     )

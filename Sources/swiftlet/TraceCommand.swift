@@ -9,10 +9,14 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Replay a CSV of rotor speeds (or ground-robot commands) open loop and write the trajectory.",
         discussion: """
-        Input header: quadrotors t,rpm0,rpm1,rpm2,rpm3; differential drive t,speed,yaw_rate (m/s, rad/s);
-        Ackermann t,speed,steering (m/s, rad). Each row holds until the next (zero-order hold).
-        Output: t,x,y,z,qx,qy,qz,qw,vx,vy,vz,wx,wy,wz,rpm0,rpm1,rpm2,rpm3 (world position m,
-        world velocity m/s, body rates rad/s); ground robots end with their command columns instead.
+        Input header (columns by name; rows hold until the next; the last ends the run):
+          quadrotor            t,rpm0,rpm1,rpm2,rpm3      (s, RPM)
+          differential drive   t,speed,yaw_rate           (s, m/s, rad/s)
+          Ackermann car        t,speed,steering           (s, m/s, rad)
+        Output header, one row per step from t = 0:
+          t,x,y,z,qx,qy,qz,qw,vx,vy,vz,wx,wy,wz,rpm0,rpm1,rpm2,rpm3
+        World position (m) and velocity (m/s), attitude q_WB, body rates (rad/s), rotor
+        speeds (RPM). Ground robots end with speed,yaw_rate or speed,steering instead.
         """
     )
 

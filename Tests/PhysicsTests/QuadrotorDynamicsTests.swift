@@ -270,3 +270,31 @@ import TestSupport
         #expect(alone == results[0][7])
     }
 }
+
+@Suite struct QuadrotorStateVectorTests {
+    @Test func physicsVectorRoundTripsAndDrivesTheSameFuture() throws {
+        let m = QuadrotorModel(robot: try RobotFiles.load("cf2x"), effects: [.drag, .motorLag])
+        var a = m.initialState()
+        for _ in 0..<100 { QuadrotorDynamics.step(m, &a, SIMD4(15_000, 14_000, 15_100, 13_900)) }
+        let v = a.physicsVector
+        #expect(v.count == QuadrotorState.physicsVectorCount && v[2] == a.position.z && v[9] == a.attitude.w)
+        var b = m.initialState(position: Vec3(5, 5, 5))
+        b.physicsVector = v
+        b.time = a.time
+        for _ in 0..<100 {
+            QuadrotorDynamics.step(m, &a, SIMD4(15_000, 14_000, 15_100, 13_900))
+            QuadrotorDynamics.step(m, &b, SIMD4(15_000, 14_000, 15_100, 13_900))
+        }
+        #expect(a.physicsVector == b.physicsVector)
+    }
+
+    @Test func vehicleTakesOpenLoopRotorCommands() throws {
+        let robot = try RobotFiles.load("cf2x")
+        var v = Vehicle(robot: robot, effects: .none)
+        let hover = QuadrotorModel(robot: robot).hoverRPM
+        for _ in 0..<500 { v.step(.rotors(SIMD4(repeating: hover))) }
+        #expect(abs(v.pose.position.z - 1) < 1e-6)
+        for _ in 0..<500 { v.step(.rotors(.zero)) }
+        #expect(v.pose.position.z < 1 - 0.5 * 9.8 * 0.9)
+    }
+}

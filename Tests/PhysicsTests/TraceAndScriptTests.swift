@@ -93,6 +93,11 @@ import TestSupport
             let s = session.runToEnd()
             #expect(s.warnings.total == 0 && s.finalPose.position.x.isFinite)
             #expect(s.segments.count == FlightScript.demo(for: robot).segments.count)
+            // the quadrotor demo ends with a 4 m full-speed return to (0, 0, 1)
+            if robot.quadrotor != nil {
+                #expect((s.finalPose.position - Vec3(0, 0, 1)).length < 0.15, "\(name): \(s.finalPose.position)")
+                #expect(s.segments.allSatisfy { $0.maxAltitudeError < 0.35 })
+            }
         }
     }
 }

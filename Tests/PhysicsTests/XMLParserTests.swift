@@ -34,6 +34,13 @@ import Testing
         }
     }
 
+    @Test func deepNestingIsAnErrorNotAStackOverflow() {
+        let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
+        #expect { try XMLParser.parse(deep, source: "deep.xml") } throws: { "\($0)".contains("nested deeper") }
+        let ok = String(repeating: "<a>", count: 200) + String(repeating: "</a>", count: 200)
+        #expect(throws: Never.self) { try XMLParser.parse(ok, source: "ok.xml") }
+    }
+
     @Test func malformedInputsThrowNotTrap() {
         let cases = ["", "<", "<a", "<a b=1/>", "<a b=\"1/>", "<a></a><b/>", "<a>&bogus;</a>", "<!-- x", "<a><b></a>",
                      "<a b='1' b='2'/>", "text", "<a>\u{0}</b>"]
