@@ -18,6 +18,13 @@ public struct RenderScratch: Sendable {
     var spans: [Span]
     var radiance: [Float]
     var line: [Float]
+    // per image row of the current column (level path)
+    var rowBest: [Float]
+    var rowKind: [Int32]
+    var rowSpan: [Int32]
+    var rowZc: [Float]
+    var rowKind0: [Int32]
+    var rowBase: [Float]
 
     /// Scratch for `renderer` at up to `camera`'s resolution.
     public init(renderer: Renderer, camera: CameraIntrinsics) {
@@ -26,6 +33,12 @@ public struct RenderScratch: Sendable {
         spans = [Span](repeating: Span(), count: max(n, 1))
         radiance = [Float](repeating: 0, count: camera.pixelCount * 3)
         line = [Float](repeating: 0, count: max(camera.width, camera.height) * 3 + 8)
+        rowBest = [Float](repeating: 0, count: camera.height)
+        rowKind = [Int32](repeating: 0, count: camera.height)
+        rowSpan = [Int32](repeating: 0, count: camera.height)
+        rowZc = [Float](repeating: 0, count: camera.height)
+        rowKind0 = [Int32](repeating: 0, count: camera.height)
+        rowBase = [Float](repeating: 0, count: camera.height)
     }
 }
 

@@ -113,20 +113,13 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
     var scratch = RenderScratch(renderer: renderer, camera: cam)
     d1.withUnsafeMutableBufferPointer { d in
         g1.withUnsafeMutableBufferPointer { g in
-            scratch.spans.withUnsafeMutableBufferPointer { sp in
-                scratch.stamp.withUnsafeMutableBufferPointer { st in
-                    let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
-                                                  exposure: 1, maxRange: 20, wantColor: true)
-                    var epoch: UInt32 = 0
-                    renderer.renderLevel(cam, pose, sink, sp.baseAddress!, st.baseAddress!, &epoch)
-                }
-            }
+            renderer.renderLevel(cam, pose, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, post: false, scratch: &scratch)
         }
     }
     d2.withUnsafeMutableBufferPointer { d in
         g2.withUnsafeMutableBufferPointer { g in
             let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
-                                          exposure: 1, maxRange: 20, wantColor: true)
+                                          exposure: Float(renderer.profile.exposure), maxRange: 20, wantColor: true)
             renderer.renderGeneral(cam, pose, sink)
         }
     }
