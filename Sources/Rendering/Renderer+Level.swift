@@ -36,7 +36,11 @@ extension Renderer {
         let groundM = scene.groundMaterial
         let capUpLight = light(SIMD3(0, 0, 1)), capDownLight = light(SIMD3(0, 0, -1))
         let wantColor = gray != nil || rgb != nil
-        let exposure = Float(profile.exposure), maxRange = Float(cam.maxRange)
+        let maxRange = Float(cam.maxRange)
+        let q255 = Float(profile.exposure) * 255
+        let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
+        let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
+        let skyLumaH = Renderer.luma(skyH), skyLumaZ = Renderer.luma(skyZ)
         let centre = Double(H) / 2 - 0.5
         if scratch.epoch > UInt32.max - UInt32(W) - 2 {
             for k in scratch.stamp.indices { scratch.stamp[k] = 0 }
@@ -59,16 +63,18 @@ extension Renderer {
         invScale.withUnsafeBufferPointer { scaleBuf in
         obstacleMaterial.withUnsafeBufferPointer { omBuf in
         yawTrig.withUnsafeBufferPointer { trigBuf in
+        albedoLuma.withUnsafeBufferPointer { lumBuf in
             let rad = radBuf.baseAddress!, spans = spanBuf.baseAddress!, stamp = stampBuf.baseAddress!
             let best = bestBuf.baseAddress!, kind = kindBuf.baseAddress!, which = whichBuf.baseAddress!, zc = zcBuf.baseAddress!
             let alb = albedoBuf.baseAddress!, codes = codeBuf.baseAddress!, scales = scaleBuf.baseAddress!
             let om = omBuf.baseAddress!, trig = trigBuf.baseAddress!, kind0 = kind0Buf.baseAddress!
 
-            @inline(__always) func shadeFast(_ m: Int, _ u: Float, _ v: Float, _ l: Float) -> SIMD3<Float> {
+            let lum = lumBuf.baseAddress!
+            @inline(__always) func tex(_ m: Int, _ u: Float, _ v: Float) -> Float {
                 let code = codes[m]
-                if code == 0 { return alb[m] * l }
+                if code == 0 { return 1 }
                 let k = scales[m]
-                return alb[m] * (l * ProceduralTexture.value(code, u * k, v * k))
+                return ProceduralTexture.value(code, u * k, v * k)
             }
 
             // camera-frame vertical direction of each row (x = 1), and each row's starting
@@ -166,37 +172,47 @@ extension Renderer {
                     depth?[pix] = kd == -1 ? maxRange : min(h * invLh, maxRange)
                     if !wantColor { continue }
                     let s = zc[j] * invLh
-                    var color: SIMD3<Float>
+                    // material (or -1: sky) and a scalar factor: light x texture, or the sky blend
+                    var m = -1
+                    var factor: Float
                     switch kd {
                     case -1:
-                        color = sky(s / (1 + s * s).squareRoot())
+                        factor = max(0, min(1, s / (1 + s * s).squareRoot()))
                     case -2:
-                        color = shadeFast(groundM, ox + fux * h, oy + fuy * h, capUpLight)
+                        m = groundM
+                        factor = capUpLight * tex(m, ox + fux * h, oy + fuy * h)
                     case 0:
                         let sp = spans[Int(which[j])]
-                        color = shadeFast(Int(sp.material), sp.texU, oz + s * h, sp.light)
+                        m = Int(sp.material)
+                        factor = sp.light * tex(m, sp.texU, oz + s * h)
                     case 1:
                         let sp = spans[Int(which[j])]
-                        color = shadeFast(Int(sp.material), ox + fux * h, oy + fuy * h, s < 0 ? capUpLight : capDownLight)
+                        m = Int(sp.material)
+                        factor = (s < 0 ? capUpLight : capDownLight) * tex(m, ox + fux * h, oy + fuy * h)
                     default:
                         let sp = spans[Int(which[j])]
+                        m = Int(sp.material)
                         let px = fux * h, py = fuy * h, pz = s * h
                         let nrm = SIMD3(px - sp.cx, py - sp.cy, pz - sp.zc) / sp.radius
                         let (u, v) = Renderer.sphereUV(SIMD3(ox + px, oy + py, oz + pz), nrm)
-                        color = shadeFast(Int(sp.material), u, v, light(nrm))
+                        factor = light(nrm) * tex(m, u, v)
                     }
-                    if post {
-                        rad[3 * pix] = color.x; rad[3 * pix + 1] = color.y; rad[3 * pix + 2] = color.z
-                    } else {
-                        let e = color * exposure
-                        gray?[pix] = Renderer.quantize(0.299 * e.x + 0.587 * e.y + 0.114 * e.z)
-                        if let rgb {
-                            rgb[3 * pix] = Renderer.quantize(e.x); rgb[3 * pix + 1] = Renderer.quantize(e.y)
-                            rgb[3 * pix + 2] = Renderer.quantize(e.z)
+                    if post || rgb != nil {
+                        let color = m < 0 ? skyH + (skyZ - skyH) * factor : alb[m] * factor
+                        if post {
+                            rad[3 * pix] = color.x; rad[3 * pix + 1] = color.y; rad[3 * pix + 2] = color.z
+                            continue
                         }
+                        let e = color * q255
+                        rgb![3 * pix] = Renderer.quantize255(e.x); rgb![3 * pix + 1] = Renderer.quantize255(e.y)
+                        rgb![3 * pix + 2] = Renderer.quantize255(e.z)
+                    }
+                    if let gray {
+                        let g = m < 0 ? skyLumaH + (skyLumaZ - skyLumaH) * factor : lum[m] * factor
+                        gray[pix] = Renderer.quantize255(g * q255)
                     }
                 }
             }
-        }}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}}
     }
 }

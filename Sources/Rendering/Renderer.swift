@@ -22,6 +22,8 @@ public struct Renderer: Sendable {
     let albedo: [SIMD3<Float>]
     let texCode: [Int32]
     let invScale: [Float]
+    /// Gray value (luma) of each material's albedo.
+    let albedoLuma: [Float]
     let obstacleMaterial: [Int32]
     /// cos and sin of each obstacle's yaw (boxes; (1, 0) otherwise).
     let yawTrig: [SIMD2<Double>]
@@ -35,6 +37,7 @@ public struct Renderer: Sendable {
         albedo = scene.materials.map { SIMD3(Float($0.albedo.x), Float($0.albedo.y), Float($0.albedo.z)) }
         texCode = scene.materials.map { profile.textures ? $0.texture.code : 0 }
         invScale = scene.materials.map { Float(1 / $0.scale) }
+        albedoLuma = albedo.map { Renderer.luma($0) }
         obstacleMaterial = scene.obstacles.map { Int32($0.material) }
         yawTrig = scene.obstacles.map { o in
             if case .box(let b) = o.shape { return SIMD2(cos(b.yaw), sin(b.yaw)) }
@@ -130,6 +133,15 @@ public struct Renderer: Sendable {
                 rgb[3 * k] = Renderer.quantize(e.x); rgb[3 * k + 1] = Renderer.quantize(e.y); rgb[3 * k + 2] = Renderer.quantize(e.z)
             }
         }
+    }
+
+    /// Rec. 601 luma of a linear RGB colour.
+    @inline(__always) static func luma(_ c: SIMD3<Float>) -> Float { 0.299 * c.x + 0.587 * c.y + 0.114 * c.z }
+
+    /// 0...255 (already scaled) -> byte, rounded, clamped.
+    @inline(__always) static func quantize255(_ v: Float) -> UInt8 {
+        let r = v + 0.5
+        return UInt8(r > 0 ? (r < 255 ? r : 255) : 0)
     }
 
     /// [0, 1] -> 0...255, rounded, clamped.
