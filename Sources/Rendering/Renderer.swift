@@ -232,10 +232,14 @@ public struct Renderer: Sendable {
     func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink) {
         let W = cam.width, H = cam.height
         let o = pose.position
+        let f = cam.focalPixels
+        let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
         for j in 0..<H {
+            let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
             for i in 0..<W {
-                let dc = cam.direction(column: i, row: j)
-                let dw = pose.orientation.rotate(dc)
+                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+                let dc = Vec3(1, yc, zc)
+                let dw = ax + ay * yc + az * zc
                 let len = dc.length
                 let pix = j * W + i
                 guard let hit = scene.raycast(from: o, direction: dw) else {
