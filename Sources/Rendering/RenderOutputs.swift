@@ -15,6 +15,9 @@ public struct RenderOutputs: OptionSet, Sendable, Hashable {
 public struct RenderScratch: Sendable {
     var stamp: [UInt32]
     var epoch: UInt32 = 0
+    /// The largest image this scratch serves.
+    let width: Int
+    let height: Int
     var spans: [Span]
     var radiance: [Float]
     var line: [Float]
@@ -25,6 +28,14 @@ public struct RenderScratch: Sendable {
     var rowZc: [Float]
     var rowKind0: [Int32]
     var rowBase: [Float]
+    // tilted path: per-obstacle azimuth intervals and distances, per-column intervals
+    var obsLo: [Double]
+    var obsHi: [Double]
+    var obsDist: [Double]
+    var visible: [Int32]
+    var cand: [Int32]
+    var colLo: [Double]
+    var colHi: [Double]
 
     /// Scratch for `renderer` at up to `camera`'s resolution.
     public init(renderer: Renderer, camera: CameraIntrinsics) {
@@ -39,6 +50,15 @@ public struct RenderScratch: Sendable {
         rowZc = [Float](repeating: 0, count: camera.height)
         rowKind0 = [Int32](repeating: 0, count: camera.height)
         rowBase = [Float](repeating: 0, count: camera.height)
+        obsLo = [Double](repeating: 0, count: max(n, 1))
+        obsHi = obsLo
+        obsDist = obsLo
+        visible = [Int32](repeating: 0, count: max(n, 1))
+        cand = visible
+        colLo = [Double](repeating: 0, count: camera.width)
+        colHi = colLo
+        height = camera.height
+        width = camera.width
     }
 }
 

@@ -83,7 +83,7 @@ public struct Renderer: Sendable {
     public func render(camera: CameraIntrinsics, pose: Pose, angularRate: Vec3 = .zero, rng: inout RNG,
                        depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
                        rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
-        precondition(scratch.radiance.count >= camera.pixelCount * 3, "scratch too small for this camera")
+        precondition(camera.width <= scratch.width && camera.height <= scratch.height, "scratch too small for this camera")
         let wantColor = gray != nil || rgb != nil
         let blur = profile.shutterTime * camera.focalPixels
         let blurX = abs(angularRate.z) * blur, blurY = abs(angularRate.y) * blur
@@ -92,12 +92,15 @@ public struct Renderer: Sendable {
         if Renderer.isLevel(pose) {
             renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
         } else {
-            scratch.radiance.withUnsafeMutableBufferPointer { rad in
+            var radiance = scratch.radiance
+            scratch.radiance = []
+            radiance.withUnsafeMutableBufferPointer { rad in
                 let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
                                      radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
                                      maxRange: Float(camera.maxRange), wantColor: wantColor)
-                renderGeneral(camera, pose, sink)
+                if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink) }
             }
+            scratch.radiance = radiance
         }
         if post {
             postProcess(camera, blurX: blurX, blurY: blurY, rng: &rng, gray: gray, rgb: rgb, scratch: &scratch)
@@ -249,21 +252,27 @@ public struct Renderer: Sendable {
                 let depth = Float(hit.distance / len)
                 if !sink.wantColor { sink.put(pix, depth: depth, color: .zero); continue }
                 let p = o + dw * (hit.distance / len)
-                let n = SIMD3(Float(hit.normal.x), Float(hit.normal.y), Float(hit.normal.z))
-                let fp = SIMD3(Float(p.x), Float(p.y), Float(p.z))
-                var u = fp.x, v = fp.y
-                if hit.obstacle >= 0 {
-                    switch scene.obstacles[hit.obstacle].shape {
-                    case .sphere: (u, v) = Renderer.sphereUV(fp, n)
-                    case .cylinder(let c) where abs(n.z) < 0.5:
-                        u = Float(atan2(Double(n.y), Double(n.x)) * c.radius); v = fp.z
-                    case .box where abs(n.z) < 0.5:
-                        u = Float(-hit.normal.y * p.x + hit.normal.x * p.y); v = fp.z
-                    default: break
-                    }
-                }
-                sink.put(pix, depth: depth, color: shade(hit.material, u, v, light(n)))
+                sink.put(pix, depth: depth, color: shadeHit(obstacle: hit.obstacle, material: hit.material, point: p, normal: hit.normal))
             }
         }
+    }
+
+    /// Colour of a surface hit: obstacle index (-1 ground), material, world point and normal.
+    @inline(__always)
+    func shadeHit(obstacle: Int, material: Int, point p: Vec3, normal: Vec3) -> SIMD3<Float> {
+        let n = SIMD3(Float(normal.x), Float(normal.y), Float(normal.z))
+        let fp = SIMD3(Float(p.x), Float(p.y), Float(p.z))
+        var u = fp.x, v = fp.y
+        if obstacle >= 0 && texCode[material] != 0 {
+            switch scene.obstacles[obstacle].shape {
+            case .sphere: (u, v) = Renderer.sphereUV(fp, n)
+            case .cylinder(let c) where abs(n.z) < 0.5:
+                u = Float(atan2(normal.y, normal.x) * c.radius); v = fp.z
+            case .box where abs(n.z) < 0.5:
+                u = Float(-normal.y * p.x + normal.x * p.y); v = fp.z
+            default: break
+            }
+        }
+        return shade(material, u, v, light(n))
     }
 }

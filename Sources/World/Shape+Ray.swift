@@ -12,7 +12,7 @@ extension Shape {
 
     /// `intersect` with the box yaw's cosine and sine precomputed (`Scene.yawTrig`).
     @inline(__always)
-    func intersect(origin o: Vec3, direction d: Vec3, tMin: Double, tMax: Double, cosYaw c: Double, sinYaw s: Double) -> (t: Double, normal: Vec3)? {
+    public func intersect(origin o: Vec3, direction d: Vec3, tMin: Double, tMax: Double, cosYaw c: Double, sinYaw s: Double) -> (t: Double, normal: Vec3)? {
         switch self {
         case .box(let b):
             // slab test in the box frame
