@@ -54,7 +54,7 @@ public enum RenderBench {
                 records.append(BenchRecord(suite: "render", metric: "\(name) frames/s", value: rate.rounded(), unit: "frames/s",
                                            extra: ["threads": "\(threads)", "cores": "\(cores)", "world": worldSpec,
                                                    "camera": "\(cam.width)x\(cam.height)@\(Int(cam.fovDegrees))",
-                                                   "path": tilted ? "per-ray (tilted)" : "column (level)",
+                                                   "path": tilted ? "azimuth bins (tilted)" : "column (level)",
                                                    "cpu_us_per_frame": String(format: "%.1f", cpuPerFrame * 1e6)]))
             }
         }
@@ -103,7 +103,7 @@ public enum RenderBench {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let f = line.split(separator: "\t")
             if f.count == 2, let v = Double(f[1]) {
-                out.append(BenchRecord(suite: "render", metric: "PyBullet TinyRenderer \(f[0]) frames/s", value: v.rounded(),
+                out.append(BenchRecord(suite: "render", metric: "PyBullet TinyRenderer \(f[0])" + (f[0].hasSuffix("CPU-second") ? "" : " frames/s"), value: v.rounded(),
                                        unit: "frames/s", extra: ["peer": "pybullet", "threads": "1"]))
             }
         }

@@ -16,7 +16,8 @@ extension Renderer {
         let f = cam.focalPixels
         let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
         // the zenith or nadir in (or near) view: azimuth bins break down
-        for up in [1.0, -1.0] {
+        for q in 0..<2 {
+            let up: Double = q == 0 ? 1 : -1
             let dx = ax.z * up, dy = ay.z * up, dz = az.z * up   // camera-frame coordinates of (0, 0, up)
             if dx > 1e-6 {
                 let i = Double(W) / 2 - dy / dx * f, j = Double(H) / 2 - dz / dx * f
@@ -64,8 +65,8 @@ extension Renderer {
                 dist = (qx * qx + qy * qy).squareRoot()
                 if dist > 0 {
                     var a0 = Double.infinity, a1 = -Double.infinity
-                    for (sx, sy) in [(1.0, 1.0), (1, -1), (-1, 1), (-1, -1)] {
-                        let cx = sx * b.halfExtents.x, cy = sy * b.halfExtents.y
+                    for corner in 0..<4 {
+                        let cx = (corner & 1 == 0 ? 1 : -1) * b.halfExtents.x, cy = (corner & 2 == 0 ? 1 : -1) * b.halfExtents.y
                         let wx = b.center.x + t.x * cx - t.y * cy - o.x, wy = b.center.y + t.y * cx + t.x * cy - o.y
                         let a = wrapAngle(atan2(wy, wx) - yaw0)
                         a0 = min(a0, a); a1 = max(a1, a)
