@@ -42,18 +42,31 @@ public enum RenderBench {
             for threads in [1, 2] {
                 var rng = RNG(seed: 3)
                 let seconds = (tilted ? 0.6 : 1.5) * options.timeScale
+                var frames = 0
+                let cpu0 = RenderBench.processCPUSeconds()
                 let rate = Stopwatch.rate(seconds: seconds, batch: batchSize) {
                     renderer.renderBatch(poses: poses, rng: &rng, threads: threads, into: &batch)
+                    frames += batchSize
                 }
-                options.log("render \(name), \(threads) thread(s): \(Int(rate)) frames/s")
+                // CPU time per frame: what an idle machine's cores would deliver (the host is shared)
+                let cpuPerFrame = (RenderBench.processCPUSeconds() - cpu0) / Double(max(frames, 1))
+                options.log("render \(name), \(threads) thread(s): \(Int(rate)) frames/s wall, \(Int(1 / cpuPerFrame)) frames per CPU-second")
                 records.append(BenchRecord(suite: "render", metric: "\(name) frames/s", value: rate.rounded(), unit: "frames/s",
                                            extra: ["threads": "\(threads)", "cores": "\(cores)", "world": worldSpec,
                                                    "camera": "\(cam.width)x\(cam.height)@\(Int(cam.fovDegrees))",
-                                                   "path": tilted ? "per-ray (tilted)" : "column (level)"]))
+                                                   "path": tilted ? "azimuth bins (tilted)" : "column (level)",
+                                                   "cpu_us_per_frame": String(format: "%.1f", cpuPerFrame * 1e6)]))
             }
         }
         records += peer(options)
         return records
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
     }
 
     /// PyBullet TinyRenderer on a comparable scene (tools/bench_pybullet_render.py), when asked
@@ -66,7 +79,7 @@ public enum RenderBench {
         let script = options.root + "/tools/bench_pybullet_render.py"
         let python = options.root + "/tools/.venv/bin/python"
         guard FileManager.default.fileExists(atPath: script), FileManager.default.isExecutableFile(atPath: python) else {
-            options.log("render: PyBullet peer skipped (needs tools/.venv with pybullet: make tools-venv)")
+            options.log("render: PyBullet peer skipped (no tools/.venv; create it with: python3 tools/bench_pybullet_render.py --setup)")
             return []
         }
         let p = Process()
@@ -90,7 +103,7 @@ public enum RenderBench {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let f = line.split(separator: "\t")
             if f.count == 2, let v = Double(f[1]) {
-                out.append(BenchRecord(suite: "render", metric: "PyBullet TinyRenderer \(f[0]) frames/s", value: v.rounded(),
+                out.append(BenchRecord(suite: "render", metric: "PyBullet TinyRenderer \(f[0])" + (f[0].hasSuffix("CPU-second") ? "" : " frames/s"), value: v.rounded(),
                                        unit: "frames/s", extra: ["peer": "pybullet", "threads": "1"]))
             }
         }

@@ -15,9 +15,27 @@ public struct RenderOutputs: OptionSet, Sendable, Hashable {
 public struct RenderScratch: Sendable {
     var stamp: [UInt32]
     var epoch: UInt32 = 0
+    /// The largest image this scratch serves.
+    let width: Int
+    let height: Int
     var spans: [Span]
     var radiance: [Float]
     var line: [Float]
+    // per image row of the current column (level path)
+    var rowBest: [Float]
+    var rowKind: [Int32]
+    var rowSpan: [Int32]
+    var rowZc: [Float]
+    var rowKind0: [Int32]
+    var rowBase: [Float]
+    // tilted path: per-obstacle azimuth intervals and distances, per-column intervals
+    var obsLo: [Double]
+    var obsHi: [Double]
+    var obsDist: [Double]
+    var visible: [Int32]
+    var cand: [Int32]
+    var colLo: [Double]
+    var colHi: [Double]
 
     /// Scratch for `renderer` at up to `camera`'s resolution.
     public init(renderer: Renderer, camera: CameraIntrinsics) {
@@ -26,6 +44,21 @@ public struct RenderScratch: Sendable {
         spans = [Span](repeating: Span(), count: max(n, 1))
         radiance = [Float](repeating: 0, count: camera.pixelCount * 3)
         line = [Float](repeating: 0, count: max(camera.width, camera.height) * 3 + 8)
+        rowBest = [Float](repeating: 0, count: camera.height)
+        rowKind = [Int32](repeating: 0, count: camera.height)
+        rowSpan = [Int32](repeating: 0, count: camera.height)
+        rowZc = [Float](repeating: 0, count: camera.height)
+        rowKind0 = [Int32](repeating: 0, count: camera.height)
+        rowBase = [Float](repeating: 0, count: camera.height)
+        obsLo = [Double](repeating: 0, count: max(n, 1))
+        obsHi = obsLo
+        obsDist = obsLo
+        visible = [Int32](repeating: 0, count: max(n, 1))
+        cand = visible
+        colLo = [Double](repeating: 0, count: camera.width)
+        colHi = colLo
+        height = camera.height
+        width = camera.width
     }
 }
 

@@ -22,7 +22,11 @@ public struct Renderer: Sendable {
     let albedo: [SIMD3<Float>]
     let texCode: [Int32]
     let invScale: [Float]
+    /// Gray value (luma) of each material's albedo.
+    let albedoLuma: [Float]
     let obstacleMaterial: [Int32]
+    /// cos and sin of each obstacle's yaw (boxes; (1, 0) otherwise).
+    let yawTrig: [SIMD2<Double>]
     let sun: SIMD3<Float>
     let sunI: Float
     let ambient: Float
@@ -33,7 +37,12 @@ public struct Renderer: Sendable {
         albedo = scene.materials.map { SIMD3(Float($0.albedo.x), Float($0.albedo.y), Float($0.albedo.z)) }
         texCode = scene.materials.map { profile.textures ? $0.texture.code : 0 }
         invScale = scene.materials.map { Float(1 / $0.scale) }
+        albedoLuma = albedo.map { Renderer.luma($0) }
         obstacleMaterial = scene.obstacles.map { Int32($0.material) }
+        yawTrig = scene.obstacles.map { o in
+            if case .box(let b) = o.shape { return SIMD2(cos(b.yaw), sin(b.yaw)) }
+            return SIMD2(1, 0)
+        }
         let s = profile.sunDirection
         sun = SIMD3(Float(s.x), Float(s.y), Float(s.z))
         sunI = Float(profile.sunIntensity)
@@ -74,25 +83,24 @@ public struct Renderer: Sendable {
     public func render(camera: CameraIntrinsics, pose: Pose, angularRate: Vec3 = .zero, rng: inout RNG,
                        depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
                        rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
-        precondition(scratch.radiance.count >= camera.pixelCount * 3, "scratch too small for this camera")
+        precondition(camera.width <= scratch.width && camera.height <= scratch.height, "scratch too small for this camera")
         let wantColor = gray != nil || rgb != nil
         let blur = profile.shutterTime * camera.focalPixels
         let blurX = abs(angularRate.z) * blur, blurY = abs(angularRate.y) * blur
         let post = wantColor && (profile.gaussianNoise > 0 || profile.shotNoise > 0 || profile.vignetting > 0
                                  || blurX >= 1 || blurY >= 1)
-        scratch.radiance.withUnsafeMutableBufferPointer { rad in
-            scratch.spans.withUnsafeMutableBufferPointer { spans in
-                scratch.stamp.withUnsafeMutableBufferPointer { stamp in
-                    let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
-                                         radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
-                                         maxRange: Float(camera.maxRange), wantColor: wantColor)
-                    if Renderer.isLevel(pose) {
-                        renderLevel(camera, pose, sink, spans.baseAddress!, stamp.baseAddress!, &scratch.epoch)
-                    } else {
-                        renderGeneral(camera, pose, sink)
-                    }
-                }
+        if Renderer.isLevel(pose) {
+            renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
+        } else {
+            var radiance = scratch.radiance
+            scratch.radiance = []
+            radiance.withUnsafeMutableBufferPointer { rad in
+                let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
+                                     radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
+                                     maxRange: Float(camera.maxRange), wantColor: wantColor)
+                if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink) }
             }
+            scratch.radiance = radiance
         }
         if post {
             postProcess(camera, blurX: blurX, blurY: blurY, rng: &rng, gray: gray, rgb: rgb, scratch: &scratch)
@@ -130,136 +138,18 @@ public struct Renderer: Sendable {
         }
     }
 
+    /// Rec. 601 luma of a linear RGB colour.
+    @inline(__always) static func luma(_ c: SIMD3<Float>) -> Float { 0.299 * c.x + 0.587 * c.y + 0.114 * c.z }
+
+    /// 0...255 (already scaled) -> byte, rounded, clamped.
+    @inline(__always) static func quantize255(_ v: Float) -> UInt8 {
+        let r = v + 0.5
+        return UInt8(r > 0 ? (r < 255 ? r : 255) : 0)
+    }
+
     /// [0, 1] -> 0...255, rounded, clamped.
     @inline(__always) static func quantize(_ v: Float) -> UInt8 {
         UInt8(max(0, min(255, v * 255 + 0.5)))
-    }
-
-    // MARK: level cameras: one grid walk per column
-
-    func renderLevel(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink, _ spans: UnsafeMutablePointer<Span>,
-                     _ stamp: UnsafeMutablePointer<UInt32>, _ epoch: inout UInt32) {
-        let W = cam.width, H = cam.height
-        let f = cam.focalPixels
-        let yaw = pose.orientation.yaw
-        let cy = cos(yaw), sy = sin(yaw)
-        let o = pose.position
-        let groundRel = Float(scene.groundHeight - o.z)
-        let ox = Float(o.x), oy = Float(o.y)
-        let sTop = -(0.5 - Double(H) / 2) / f, sBottom = -(Double(H - 1) + 0.5 - Double(H) / 2) / f
-        let grid = scene.grid
-        let groundM = scene.groundMaterial
-        let capUpLight = light(SIMD3(0, 0, 1)), capDownLight = light(SIMD3(0, 0, -1))
-        let groundLight = capUpLight
-        let wantColor = sink.wantColor
-        let obstacles = scene.obstacles
-
-        for i in 0..<W {
-            // the column's vertical plane: unit horizontal direction (ux, uy)
-            let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
-            let lh = (1 + yc * yc).squareRoot()
-            let ux = (cy - sy * yc) / lh, uy = (sy + cy * yc) / lh
-            let sMax = sTop / lh, sMin = sBottom / lh
-            // collect the obstacles crossing the plane, stopping behind a full-height occluder
-            if epoch == UInt32.max {
-                for k in 0..<obstacles.count { stamp[k] = 0 }
-                epoch = 0
-            }
-            epoch += 1
-            let ep = epoch
-            var n = 0
-            var occluded = Double.infinity
-            grid.walk(ox: o.x, oy: o.y, dx: ux, dy: uy, t0: 0, t1: 1e7) { cell, _, tExit in
-                let s = Int(grid.cellStart[cell]), e = Int(grid.cellStart[cell + 1])
-                for k in s..<e {
-                    let idx = Int(grid.items[k])
-                    if stamp[idx] == ep { continue }
-                    stamp[idx] = ep
-                    if let span = columnSpan(obstacles[idx].shape, material: obstacleMaterial[idx], o, ux, uy) {
-                        spans[n] = span
-                        n += 1
-                        if span.kind == 0, span.hIn >= 0, Double(span.zMinRel) <= sMin * Double(span.hIn),
-                           Double(span.zMaxRel) >= sMax * Double(span.hIn) {
-                            occluded = min(occluded, Double(span.hIn))
-                        }
-                    }
-                }
-                return tExit < occluded
-            }
-            // nearest first
-            if n > 1 {
-                for a in 1..<n {
-                    let x = spans[a]
-                    var b = a - 1
-                    while b >= 0 && spans[b].hIn > x.hIn { spans[b + 1] = spans[b]; b -= 1 }
-                    spans[b + 1] = x
-                }
-            }
-            let invLh = Float(1 / lh)
-            let fux = Float(ux), fuy = Float(uy)
-            for j in 0..<H {
-                let s = Float(-(Double(j) + 0.5 - Double(H) / 2) / f / lh)
-                let invS: Float = 1 / s
-                var best = Float.infinity
-                var kind: Int32 = -1   // -1 sky, -2 ground, 0 side, 1 cap, 2 sphere
-                var hitSpan = 0
-                if s < 0 && groundRel < 0 { best = groundRel * invS; kind = -2 }
-                var k = 0
-                while k < n {
-                    let sp = spans[k]
-                    if sp.hIn >= best { break }
-                    if sp.kind == 0 {
-                        let za = sp.zMinRel * invS, zb = sp.zMaxRel * invS
-                        let lo = min(za, zb), hi = max(za, zb)
-                        let entry = max(sp.hIn, lo), exit = min(sp.hOut, hi)
-                        if entry <= exit && entry >= 0 && entry < best {
-                            best = entry
-                            kind = sp.hIn >= lo ? 0 : 1
-                            hitSpan = k
-                        }
-                    } else {
-                        // circle (hc, zc, rp) in the column plane against z = s h
-                        let a = 1 + s * s
-                        let hb = -sp.hc - s * sp.zc
-                        let c = sp.hc * sp.hc + sp.zc * sp.zc - sp.rp * sp.rp
-                        let disc = hb * hb - a * c
-                        if disc >= 0 && c > 0 {
-                            let q = -(hb + (hb >= 0 ? disc.squareRoot() : -disc.squareRoot()))
-                            let t1 = q / a, t2 = q != 0 ? c / q : t1
-                            let h = min(t1, t2)
-                            if h >= 0 && h < best { best = h; kind = 2; hitSpan = k }
-                        }
-                    }
-                    k += 1
-                }
-                let pix = j * W + i
-                let d = kind == -1 ? Float.infinity : best * invLh
-                if !wantColor {
-                    sink.put(pix, depth: d, color: .zero)
-                    continue
-                }
-                var color: SIMD3<Float>
-                switch kind {
-                case -1:
-                    color = sky(s / (1 + s * s).squareRoot())
-                case -2:
-                    color = shade(groundM, ox + fux * best, oy + fuy * best, groundLight)
-                case 0:
-                    let sp = spans[hitSpan]
-                    color = shade(Int(sp.material), sp.texU, Float(o.z) + s * best, sp.light)
-                case 1:
-                    let sp = spans[hitSpan]
-                    color = shade(Int(sp.material), ox + fux * best, oy + fuy * best, s < 0 ? capUpLight : capDownLight)
-                default:
-                    let sp = spans[hitSpan]
-                    let px = fux * best, py = fuy * best, pz = s * best
-                    let nrm = SIMD3(px - sp.cx, py - sp.cy, pz - sp.zc) / sp.radius
-                    let (u, v) = Renderer.sphereUV(SIMD3(ox + px, oy + py, Float(o.z) + pz), nrm)
-                    color = shade(Int(sp.material), u, v, light(nrm))
-                }
-                sink.put(pix, depth: d, color: color)
-            }
-        }
     }
 
     /// Texture coordinates on a sphere: (x, y) where the surface faces up or down, else (x + y, z).
@@ -269,7 +159,7 @@ public struct Renderer: Sendable {
 
     /// The span of one obstacle in the column plane through `o` with unit horizontal direction (ux, uy).
     @inline(__always)
-    func columnSpan(_ shape: Shape, material: Int32, _ o: Vec3, _ ux: Double, _ uy: Double) -> Span? {
+    func columnSpan(_ shape: Shape, material: Int32, trig: SIMD2<Double>, textured: Bool, _ o: Vec3, _ ux: Double, _ uy: Double) -> Span? {
         var sp = Span()
         sp.material = material
         switch shape {
@@ -288,11 +178,11 @@ public struct Renderer: Sendable {
             if t1 >= 0 {
                 let nx = (px + ux * t1) / c.radius, ny = (py + uy * t1) / c.radius
                 sp.light = light(SIMD3(Float(nx), Float(ny), 0))
-                sp.texU = Float(atan2(ny, nx) * c.radius)
+                if textured { sp.texU = Float(atan2(ny, nx) * c.radius) }
             }
             return sp
         case .box(let b):
-            let cyaw = cos(b.yaw), syaw = sin(b.yaw)
+            let cyaw = trig.x, syaw = trig.y
             let dx = o.x - b.center.x, dy = o.y - b.center.y
             let lx = cyaw * dx + syaw * dy, ly = -syaw * dx + cyaw * dy
             let dlx = cyaw * ux + syaw * uy, dly = -syaw * ux + cyaw * uy
@@ -345,10 +235,14 @@ public struct Renderer: Sendable {
     func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink) {
         let W = cam.width, H = cam.height
         let o = pose.position
+        let f = cam.focalPixels
+        let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
         for j in 0..<H {
+            let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
             for i in 0..<W {
-                let dc = cam.direction(column: i, row: j)
-                let dw = pose.orientation.rotate(dc)
+                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+                let dc = Vec3(1, yc, zc)
+                let dw = ax + ay * yc + az * zc
                 let len = dc.length
                 let pix = j * W + i
                 guard let hit = scene.raycast(from: o, direction: dw) else {
@@ -358,21 +252,27 @@ public struct Renderer: Sendable {
                 let depth = Float(hit.distance / len)
                 if !sink.wantColor { sink.put(pix, depth: depth, color: .zero); continue }
                 let p = o + dw * (hit.distance / len)
-                let n = SIMD3(Float(hit.normal.x), Float(hit.normal.y), Float(hit.normal.z))
-                let fp = SIMD3(Float(p.x), Float(p.y), Float(p.z))
-                var u = fp.x, v = fp.y
-                if hit.obstacle >= 0 {
-                    switch scene.obstacles[hit.obstacle].shape {
-                    case .sphere: (u, v) = Renderer.sphereUV(fp, n)
-                    case .cylinder(let c) where abs(n.z) < 0.5:
-                        u = Float(atan2(Double(n.y), Double(n.x)) * c.radius); v = fp.z
-                    case .box where abs(n.z) < 0.5:
-                        u = Float(-hit.normal.y * p.x + hit.normal.x * p.y); v = fp.z
-                    default: break
-                    }
-                }
-                sink.put(pix, depth: depth, color: shade(hit.material, u, v, light(n)))
+                sink.put(pix, depth: depth, color: shadeHit(obstacle: hit.obstacle, material: hit.material, point: p, normal: hit.normal))
             }
         }
+    }
+
+    /// Colour of a surface hit: obstacle index (-1 ground), material, world point and normal.
+    @inline(__always)
+    func shadeHit(obstacle: Int, material: Int, point p: Vec3, normal: Vec3) -> SIMD3<Float> {
+        let n = SIMD3(Float(normal.x), Float(normal.y), Float(normal.z))
+        let fp = SIMD3(Float(p.x), Float(p.y), Float(p.z))
+        var u = fp.x, v = fp.y
+        if obstacle >= 0 && texCode[material] != 0 {
+            switch scene.obstacles[obstacle].shape {
+            case .sphere: (u, v) = Renderer.sphereUV(fp, n)
+            case .cylinder(let c) where abs(n.z) < 0.5:
+                u = Float(atan2(normal.y, normal.x) * c.radius); v = fp.z
+            case .box where abs(n.z) < 0.5:
+                u = Float(-normal.y * p.x + normal.x * p.y); v = fp.z
+            default: break
+            }
+        }
+        return shade(material, u, v, light(n))
     }
 }

@@ -56,7 +56,8 @@ extension Scene {
         let s = Int(grid.cellStart[cell]), e = Int(grid.cellStart[cell + 1])
         for k in s..<e {
             let i = Int(grid.items[k])
-            if let h = obstacles[i].shape.intersect(origin: o, direction: d, tMin: 0, tMax: tBest) {
+            let trig = yawTrig[i]
+            if let h = obstacles[i].shape.intersect(origin: o, direction: d, tMin: 0, tMax: tBest, cosYaw: trig.x, sinYaw: trig.y) {
                 if h.t < tBest || (h.t == tBest && best.map { $0.obstacle > i } ?? true) {
                     tBest = h.t
                     best = RayHit(distance: h.t, normal: h.normal, material: obstacles[i].material, obstacle: i)

@@ -67,6 +67,8 @@ public struct Scene: Sendable {
     public let boundsMax: Vec3
     /// The 2D uniform grid over the ground used by every query.
     public let grid: SceneGrid
+    /// Cosine and sine of each obstacle's yaw (boxes; (1, 0) for the others), for the queries.
+    public let yawTrig: [SIMD2<Double>]
 
     /// Builds a scene. Inputs must already be valid (use `SceneLoader` for untrusted input):
     /// material indices in range, positive sizes, finite numbers.
@@ -85,6 +87,10 @@ public struct Scene: Sendable {
         self.goals = goals
         self.boundsMin = boundsMin
         self.boundsMax = boundsMax
+        self.yawTrig = obstacles.map { o in
+            if case .box(let b) = o.shape { return SIMD2(cos(b.yaw), sin(b.yaw)) }
+            return SIMD2(1, 0)
+        }
         self.grid = SceneGrid(obstacles: obstacles, boundsMin: boundsMin, boundsMax: boundsMax, cellSize: cellSize)
     }
 

@@ -6,11 +6,18 @@ extension Shape {
     /// solid: the ray parameter and the outward unit normal there. Rays starting inside the solid
     /// do not hit it (they see out through it).
     public func intersect(origin o: Vec3, direction d: Vec3, tMin: Double, tMax: Double) -> (t: Double, normal: Vec3)? {
+        if case .box(let b) = self { return intersect(origin: o, direction: d, tMin: tMin, tMax: tMax, cosYaw: cos(b.yaw), sinYaw: sin(b.yaw)) }
+        return intersect(origin: o, direction: d, tMin: tMin, tMax: tMax, cosYaw: 1, sinYaw: 0)
+    }
+
+    /// `intersect` with the box yaw's cosine and sine precomputed (`Scene.yawTrig`).
+    @inline(__always)
+    public func intersect(origin o: Vec3, direction d: Vec3, tMin: Double, tMax: Double, cosYaw c: Double, sinYaw s: Double) -> (t: Double, normal: Vec3)? {
         switch self {
         case .box(let b):
             // slab test in the box frame
-            let lo = b.toLocal(o)
-            let c = cos(b.yaw), s = sin(b.yaw)
+            let dd = o - b.center
+            let lo = Vec3(c * dd.x + s * dd.y, -s * dd.x + c * dd.y, dd.z)
             let ld = Vec3(c * d.x + s * d.y, -s * d.x + c * d.y, d.z)
             var tNear = -Double.infinity, tFar = Double.infinity
             var axis = 0, sign = 1.0
@@ -30,7 +37,7 @@ extension Shape {
             guard tNear <= tFar, tNear >= tMin, tNear <= tMax else { return nil }
             var n = Vec3.zero
             n[axis] = sign
-            return (tNear, b.toWorldDirection(n))
+            return (tNear, Vec3(c * n.x - s * n.y, s * n.x + c * n.y, n.z))
         case .cylinder(let cy):
             // vertical slab
             var zNear = -Double.infinity, zFar = Double.infinity

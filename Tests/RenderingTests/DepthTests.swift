@@ -90,7 +90,10 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
                    .box(Box(center: Vec3(4, -3, 1), halfExtents: Vec3(0.5, 0.5, 1), yaw: 0.4)),
                    .cylinder(Cylinder(x: 8, y: 2, radius: 0.3, zMin: 0, zMax: 4))])
     let cam = CameraIntrinsics(width: 40, height: 30, fovDegrees: 90, maxRange: 20)
-    for pose in [level(0, 0, 1), Pose(position: Vec3(0, 0, 1), orientation: Quaternion(roll: 0.2, pitch: -0.1, yaw: 0.1))] {
+    let tilted = [Quaternion(roll: 0.2, pitch: -0.1, yaw: 0.1), Quaternion(roll: -0.5, pitch: 0.3, yaw: 2.5),
+                  Quaternion(roll: 0, pitch: 1.3, yaw: -0.4),      // nadir in view: per-ray fallback
+                  Quaternion(roll: 0.1, pitch: -0.6, yaw: -2.9)]
+    for pose in [level(0, 0, 1)] + tilted.map({ Pose(position: Vec3(0, 0.2, 1), orientation: $0) }) {
         let f = render(s, cam, pose)
         for j in 0..<cam.height {
             for i in 0..<cam.width {
@@ -113,20 +116,13 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
     var scratch = RenderScratch(renderer: renderer, camera: cam)
     d1.withUnsafeMutableBufferPointer { d in
         g1.withUnsafeMutableBufferPointer { g in
-            scratch.spans.withUnsafeMutableBufferPointer { sp in
-                scratch.stamp.withUnsafeMutableBufferPointer { st in
-                    let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
-                                                  exposure: 1, maxRange: 20, wantColor: true)
-                    var epoch: UInt32 = 0
-                    renderer.renderLevel(cam, pose, sink, sp.baseAddress!, st.baseAddress!, &epoch)
-                }
-            }
+            renderer.renderLevel(cam, pose, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, post: false, scratch: &scratch)
         }
     }
     d2.withUnsafeMutableBufferPointer { d in
         g2.withUnsafeMutableBufferPointer { g in
             let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
-                                          exposure: 1, maxRange: 20, wantColor: true)
+                                          exposure: Float(renderer.profile.exposure), maxRange: 20, wantColor: true)
             renderer.renderGeneral(cam, pose, sink)
         }
     }
@@ -136,4 +132,45 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
         if abs(Int(g1[k]) - Int(g2[k])) <= 2 { close += 1 }
     }
     #expect(close >= cam.pixelCount * 97 / 100)
+}
+
+@Test func tiltedBinnedPathMatchesPerRayCasting() {
+    // azimuth-binned candidates must give exactly what the per-ray grid walk gives
+    let world = WorldGenerators.generate(family: "field", seed: 3, parameters: ["objects": 60, "size": 30])
+    let cam = CameraIntrinsics(width: 40, height: 32, fovDegrees: 100, maxRange: 30)
+    let renderer = Renderer(scene: world, profile: .real)
+    var scratch = RenderScratch(renderer: renderer, camera: cam)
+    var rng = RNG(seed: 4)
+    var checked = 0
+    for _ in 0..<12 {
+        let pose = Pose(position: Vec3(rng.uniform(1, 29), rng.uniform(-14, 14), rng.uniform(0.3, 3)),
+                        orientation: Quaternion(roll: rng.uniform(-0.6, 0.6), pitch: rng.uniform(-0.6, 0.6), yaw: rng.uniform(-3, 3)))
+        var d1 = [Float](repeating: 0, count: cam.pixelCount), d2 = d1
+        var g1 = [UInt8](repeating: 0, count: cam.pixelCount), g2 = g1
+        var binned = false
+        d1.withUnsafeMutableBufferPointer { d in
+            g1.withUnsafeMutableBufferPointer { g in
+                let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
+                                              exposure: 1, maxRange: 30, wantColor: true)
+                binned = renderer.renderTilted(cam, pose, sink, scratch: &scratch)
+            }
+        }
+        d2.withUnsafeMutableBufferPointer { d in
+            g2.withUnsafeMutableBufferPointer { g in
+                let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
+                                              exposure: 1, maxRange: 30, wantColor: true)
+                renderer.renderGeneral(cam, pose, sink)
+            }
+        }
+        if binned {
+            checked += 1
+            var close = 0
+            for k in 0..<cam.pixelCount {
+                #expect(abs(d1[k] - d2[k]) <= 1e-5 * max(1, d2[k]))
+                if abs(Int(g1[k]) - Int(g2[k])) <= 1 { close += 1 }
+            }
+            #expect(close >= cam.pixelCount * 99 / 100)
+        }
+    }
+    #expect(checked >= 8)
 }
