@@ -66,7 +66,6 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "TestSupport"]),
         .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,6 @@ enum BenchCatalog {
         RenderBench.suite,
         EnvBench.suite,
         RecordingBench.suite,
-        PhysicsBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
