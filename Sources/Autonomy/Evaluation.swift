@@ -65,8 +65,9 @@ public struct EpisodeOutcome: Sendable, Equatable {
 /// Summary statistics of a set of episodes, with 95% confidence intervals.
 public struct EvaluationSummary: Sendable, Equatable {
     public var episodes: Int
-    /// Mean distance flown before a collision (or the end of the episode), m: Student-t
-    /// interval (n >= 2; a point interval for n = 1).
+    /// Mean distance flown before a collision (or the end of the episode), m: bootstrap
+    /// percentile interval over episodes (2000 resamples, seeded; distances are skewed and
+    /// bounded below by 0, where a Student-t interval would reach below zero).
     public var distance: ConfidenceInterval
     /// Collisions per km flown: total collisions / total km, bootstrap percentile interval over
     /// episodes (2000 resamples, seeded).
@@ -80,18 +81,18 @@ public struct EvaluationSummary: Sendable, Equatable {
         let d = outcomes.map(\.distance)
         let c = outcomes.map { $0.collided ? 1.0 : 0.0 }
         episodes = outcomes.count
-        if d.count >= 2 {
-            distance = Statistics.meanInterval(d)
-        } else {
-            distance = ConfidenceInterval(estimate: d[0], lower: d[0], upper: d[0], level: 0.95)
-        }
+        distance = Statistics.bootstrapInterval(d, rng: &rng)
         func rate(_ idx: [Double]) -> Double {
             var cs = 0.0, ds = 0.0
             for i in idx { cs += c[Int(i)]; ds += d[Int(i)] }
             return ds > 0 ? 1000 * cs / ds : (cs > 0 ? .infinity : 0)
         }
         collisionsPerKm = Statistics.bootstrapInterval(d.indices.map(Double.init), rng: &rng, statistic: rate)
-        success = Statistics.wilsonInterval(successes: outcomes.filter(\.success).count, trials: outcomes.count)
+        let wins = outcomes.filter(\.success).count
+        success = Statistics.wilsonInterval(successes: wins, trials: outcomes.count)
+        // the Wilson bounds are exactly 0 and 1 at 0 and n successes (the formula leaves ~1e-17)
+        if wins == 0 { success.lower = 0 }
+        if wins == outcomes.count { success.upper = 1 }
     }
 }
 

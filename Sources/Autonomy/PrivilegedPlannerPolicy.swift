@@ -6,7 +6,8 @@ import World
 
 /// PRIVILEGED baseline: CEM over the 12-step yaw-rate sequence, scoring each candidate by a
 /// kinematic rollout of the GtS action model (constant forward speed, piecewise-constant yaw
-/// rate per control period) against the true world geometry. It reads the scene and the true
+/// rate per control period; the velocity follows the heading with a first-order lag, which
+/// models the sideslip of a quadrotor in a turn) against the true world geometry. It reads the scene and the true
 /// pose, which no camera-only policy can: it is an upper reference, labelled "(privileged)".
 ///
 /// Cost of a sequence = mean over steps h of c_h (1 from the first step whose swept path touches
@@ -22,13 +23,22 @@ public struct PrivilegedPlannerPolicy: Policy {
             s.samples = 128
             s.elites = 16
             s.iterations = 3
+            // the cost is exact, so fly the best sequence seen (a mean of left- and right-turning
+            // elites can run straight into the obstacle), and keep last tick's plan as a candidate
+            s.execute = .best
+            s.includeNominal = true
             return s
         }()
-        public var horizon = 12
+        /// Steps looked ahead (5 s at 4 Hz): longer than the learned model's 12 so that it turns
+        /// before entering places too narrow for a U-turn at constant forward speed.
+        public var horizon = 20
         /// Rollout substeps per control period (each checked for overlap).
         public var substeps = 3
         /// Extra radius around the robot's collision shape, m.
         public var margin = 0.1
+        /// Time constant of the velocity turning toward the heading, s (the controller's velocity
+        /// loop; 0 = the velocity follows the heading at once).
+        public var velocityTimeConstant = 0.17
         public var clearanceWeight = 0.05
         public var yawWeight = 0.01
         public init() {}
@@ -66,7 +76,7 @@ public struct KinematicRolloutCost: SequenceCost {
     let scene: Scene
     let shape: World.CollisionShape
     let speed: Double, period: Double, maxYaw: Double
-    let x0: Double, y0: Double, z: Double, yaw0: Double
+    let x0: Double, y0: Double, z: Double, yaw0: Double, vx0: Double, vy0: Double
     let settings: PrivilegedPlannerPolicy.Settings
 
     public init(model: EnvModel, start: RobotObservation, settings: PrivilegedPlannerPolicy.Settings) {
@@ -83,6 +93,8 @@ public struct KinematicRolloutCost: SequenceCost {
         y0 = start.position.y
         z = model.isQuadrotor ? model.settings.altitude : start.position.z + model.shapeOffset.z
         yaw0 = start.yaw
+        vx0 = start.velocity.x
+        vy0 = start.velocity.y
         self.settings = settings
     }
 
@@ -90,8 +102,9 @@ public struct KinematicRolloutCost: SequenceCost {
                               into costs: UnsafeMutableBufferPointer<Float>) {
         let sub = max(1, settings.substeps)
         let dt = period / Double(sub)
+        let blend = settings.velocityTimeConstant > 0 ? 1 - exp(-dt / settings.velocityTimeConstant) : 1
         for i in 0..<count {
-            var x = x0, y = y0, yaw = yaw0
+            var x = x0, y = y0, yaw = yaw0, vx = vx0, vy = vy0
             var collided = false
             var hits = 0.0, clearance = 0.0, effort = 0.0
             for h in 0..<horizon {
@@ -99,10 +112,13 @@ public struct KinematicRolloutCost: SequenceCost {
                 effort += (a / maxYaw) * (a / maxYaw)
                 if !collided {
                     for _ in 0..<sub {
-                        // midpoint heading over the substep
+                        // velocity relaxes toward the midpoint heading over the substep
                         let mid = yaw + 0.5 * a * dt
-                        x += speed * cos(mid) * dt
-                        y += speed * sin(mid) * dt
+                        let nx = vx + blend * (speed * cos(mid) - vx), ny = vy + blend * (speed * sin(mid) - vy)
+                        x += 0.5 * (vx + nx) * dt
+                        y += 0.5 * (vy + ny) * dt
+                        vx = nx
+                        vy = ny
                         yaw += a * dt
                         let p = Vec3(x, y, z)
                         if !scene.inBounds(p) || scene.overlaps(shape, at: Pose(position: p, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw))) {

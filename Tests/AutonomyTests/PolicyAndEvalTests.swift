@@ -33,11 +33,18 @@ import World
         ]
         var rng = RNG(seed: 9)
         let s = EvaluationSummary(outcomes, rng: &rng)
-        #expect(s.distance == Statistics.meanInterval([10, 30, 4, 30, 6]))
+        // same RNG sequence: distance bootstrap first, then the collision-rate bootstrap over episode indices
+        var replay = RNG(seed: 9)
+        #expect(s.distance == Statistics.bootstrapInterval([10, 30, 4, 30, 6], rng: &replay))
+        #expect(s.distance.estimate == 16 && s.distance.lower >= 4 && s.distance.upper <= 30)
         #expect(abs(s.collisionsPerKm.estimate - 1000.0 * 3 / 80) < 1e-9)
         #expect(s.collisionsPerKm.lower <= s.collisionsPerKm.estimate && s.collisionsPerKm.estimate <= s.collisionsPerKm.upper)
         #expect(s.collisionsPerKm.upper > s.collisionsPerKm.lower)
         #expect(s.success == Statistics.wilsonInterval(successes: 2, trials: 5))
+        let none = EvaluationSummary(outcomes.filter { !$0.success }, rng: &rng)
+        #expect(none.success.estimate == 0 && none.success.lower == 0 && none.success.upper > 0.3)
+        let all = EvaluationSummary(outcomes.filter(\.success), rng: &rng)
+        #expect(all.success.upper == 1 && all.collisionsPerKm.estimate == 0 && all.collisionsPerKm.upper == 0)
         // the report groups per world and overall
         let report = EvaluationReport(settings: EvaluationSettings(worlds: ["a", "b"], episodes: 3, routeLength: 30),
                                       domain: "sim", policies: [PolicySpec(name: "x", isPrivileged: false) { StraightPolicy() }],
