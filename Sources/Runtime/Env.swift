@@ -246,7 +246,7 @@ public enum EnvDynamics {
     }
 
     /// Scene obstacle the robot's shape touches at body `pose` (-1 = ground, quadrotors only), or nil.
-    @inlinable static func contact(_ model: EnvModel, _ pose: Pose) -> Int? {
+    static func contact(_ model: EnvModel, _ pose: Pose) -> Int? {
         let centre = pose.transform(model.shapeOffset)
         if model.quadrotor != nil && centre.z - model.shapeHalfHeight <= model.scene.groundHeight { return -1 }
         return model.scene.firstOverlap(model.shape, at: Pose(position: centre, orientation: pose.orientation))

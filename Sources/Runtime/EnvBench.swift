@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Geometry
 import Physics
 import World
 
@@ -11,6 +12,19 @@ public enum EnvBench {
         let scene = try WorldGenerators.make("forest:1")
         let seconds = 1.5 * options.timeScale
         var records: [BenchRecord] = []
+        // the per-substep collision query on its own
+        let probe = try EnvModel(scene: scene, robot: robot)
+        var hits = 0, q = 0
+        let queries = Stopwatch.rate(seconds: 0.5 * options.timeScale, batch: 1000) {
+            for _ in 0..<1000 {
+                q += 1
+                let x = Double(q % 4000) * 0.01, y = Double(q % 3001) * 0.013 - 20
+                if EnvDynamics.contact(probe, Pose(position: Vec3(x, y, 0.4), orientation: .identity)) != nil { hits += 1 }
+            }
+        }
+        records.append(BenchRecord(suite: "env", metric: "collision_query_ns", value: 1e9 / queries, unit: "ns",
+                                   extra: ["shape": "cf2x cylinder", "world": "forest:1", "hits": String(hits)]))
+        options.log("env: collision query \(Int(1e9 / queries)) ns")
         for domain in [DomainProfile.sim, .real] {
             let model = try EnvModel(scene: scene, robot: robot, domain: domain)
             // one env: yaw back and forth, reset when done
