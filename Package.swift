@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
     ],

@@ -162,8 +162,8 @@ public enum Collector {
         while collected < budget {
             let world = laneRNG.int(below: models.count)
             let seed = RNG.mix(laneSeed, UInt64(episode))
-            var env = envs[world] ?? Env(model: models[world])
-            var obs = env.reset(seed: seed)
+            var env = envs.removeValue(forKey: world) ?? Env(model: models[world])
+            env.reset(seed: seed)
             policy.reset(seed: RNG.mix(seed, 0x504F))
             var actions: [Float] = []
             var collision: Int? = nil
@@ -171,16 +171,18 @@ public enum Collector {
             // frame j of the episode is the newest image of the observation before action j
             var t = 0
             while collected < budget {
-                data.frames.append(contentsOf: obs.frames[(stack - 1) * n ..< stack * n])
-                let a = policy.act(obs, model: env.model)
+                data.frames.append(contentsOf: env.state.observation.frames[(stack - 1) * n ..< stack * n])
+                let a = policy.act(env.state.observation, model: env.model)
+                let before = observer == nil ? nil : env.state.observation
                 let r = env.step(.yawRate(a))
                 actions.append(Float(a))
-                observer?(TickRecord(lane: lane, episode: episode, world: world, seed: seed, observation: obs, action: a, result: r))
+                if let observer, let before {
+                    observer(TickRecord(lane: lane, episode: episode, world: world, seed: seed, observation: before, action: a, result: r))
+                }
                 collected += 1
                 t += 1
                 if r.terminated { collision = t - 1 }
                 if r.done { break }
-                obs = r.observation
             }
             envs[world] = env
             // samples of this episode

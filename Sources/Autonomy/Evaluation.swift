@@ -194,19 +194,23 @@ public enum Evaluator {
     public static func runEpisode(_ model: EnvModel, policy spec: PolicySpec, world: Int, episode: Int, seed: UInt64,
                                   routeLength: Double, lane: Int = 0, observer: TickObserver? = nil) -> EpisodeOutcome {
         var env = Env(model: model)
-        var obs = env.reset(seed: seed)
+        env.reset(seed: seed)
         var policy = spec.make()
         policy.reset(seed: RNG.mix(seed, 0x504F))
         var collided = false
         while true {
-            let a = policy.act(obs, model: model)
+            // the policy borrows the env's observation; nothing holds it across the step unless an
+            // observer wants it (then the frame buffer is copied once per tick)
+            let a = policy.act(env.state.observation, model: model)
+            let before = observer == nil ? nil : env.state.observation
             let r = env.step(.yawRate(a))
-            observer?(TickRecord(lane: lane, episode: episode, world: world, seed: seed, observation: obs, action: a, result: r))
+            if let observer, let before {
+                observer(TickRecord(lane: lane, episode: episode, world: world, seed: seed, observation: before, action: a, result: r))
+            }
             if r.done {
                 collided = r.terminated
                 break
             }
-            obs = r.observation
         }
         let d = env.state.distance
         return EpisodeOutcome(world: world, episode: episode, distance: d, collided: collided,

@@ -1,4 +1,5 @@
 import Foundation
+import Diagnostics
 import Geometry
 import Physics
 import Runtime
@@ -169,5 +170,22 @@ import World
         let centre = (prompt.settings.imageHeight / 2) * prompt.settings.imageWidth + prompt.settings.imageWidth / 2
         let dLag = Double(ra.observation.depth[centre]), dNow = Double(rb.observation.depth[centre])
         #expect(dLag - dNow > 0.03 && dLag - dNow < 0.05, "depth \(dLag) vs \(dNow)")
+    }
+}
+
+@Suite struct EnvModelValidationTests {
+    @Test func badSettingsAreInputErrors() throws {
+        let cf2x = try Fixtures.robot("cf2x")
+        for edit in [{ (s: inout EnvSettings) in s.controlRate = 0 }, { $0.physicsRate = -1 }, { $0.frameStack = 0 },
+                     { $0.imageWidth = 0 }, { $0.altitude = .nan }, { $0.maxDistance = 0 }, { $0.controlRate = 1000 }] {
+            var s = EnvSettings()
+            edit(&s)
+            #expect(throws: InputError.self) { try EnvModel(scene: Fixtures.empty(), robot: cf2x, settings: s) }
+        }
+        var slowCamera = DomainProfile.sim
+        slowCamera.cameraLatency = 0.3
+        #expect(throws: InputError.self) { try EnvModel(scene: Fixtures.empty(), robot: cf2x, domain: slowCamera) }
+        let ok = try EnvModel(scene: Fixtures.empty(), robot: cf2x)
+        #expect(ok.substeps == 125 && ok.controlPeriod == 0.25 && ok.pixelCount == 96 * 72)
     }
 }
