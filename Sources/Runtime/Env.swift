@@ -104,6 +104,14 @@ public enum EnvDynamics {
     /// Advances one control step (see `Env.step`).
     public static func step(_ model: EnvModel, _ state: inout EnvState, _ action: EnvAction) -> StepResult {
         precondition(!state.done, "step after the episode ended: call reset(seed:) first")
+        if case .yawRate(let r) = action, !r.isFinite {
+            // a counted warning and the end of the episode, never a trap
+            state.badActions += 1
+            state.truncated = true
+            state.controlSteps += 1
+            state.observation.step = state.controlSteps
+            return StepResult(observation: state.observation, reward: 0, terminated: false, truncated: true, events: [.numericalReset])
+        }
         let command = vehicleCommand(model, state, action)
         let latency = Int((model.domain.actuationLatency / model.dt).rounded())
         if latency == 0 {
@@ -232,7 +240,7 @@ public enum EnvDynamics {
             return c
         case .yawRate(let r):
             let limit = model.settings.maxYawRate
-            let rate = r.isNaN ? r : clamp(r, -limit, limit) * state.episode.yawRateGain
+            let rate = clamp(r, -limit, limit) * state.episode.yawRateGain
             if model.quadrotor != nil {
                 return .flight(.forward(speed: model.settings.forwardSpeed, yawRate: rate, altitude: model.settings.altitude))
             }

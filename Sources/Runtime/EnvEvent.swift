@@ -8,8 +8,9 @@ public enum EnvEvent: Sendable, Equatable, Hashable {
     case collision(obstacle: Int, position: Vec3)
     /// |roll| or |pitch| beyond the tilt limit (quadrotors), counted as a collision.
     case tilt(roll: Double, pitch: Double, position: Vec3)
-    /// The physics reported non-finite numbers or divergence and reset the vehicle (a counted
-    /// warning, never a crash); the episode is truncated.
+    /// A non-finite action (counted in `EnvState.badActions`), or the physics reported
+    /// non-finite numbers or divergence (counted in its warnings): never a crash; the episode is
+    /// truncated.
     case numericalReset
     /// The robot left the scene's flight volume.
     case leftBounds

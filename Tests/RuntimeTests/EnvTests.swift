@@ -189,3 +189,21 @@ import World
         #expect(ok.substeps == 125 && ok.controlPeriod == 0.25 && ok.pixelCount == 96 * 72)
     }
 }
+
+@Suite struct EnvNumericalTests {
+    @Test func nanCommandIsAWarningAndATruncationNeverACrash() throws {
+        let model = try EnvModel(scene: Fixtures.empty(), robot: try Fixtures.robot("cf2x"), settings: Fixtures.settings())
+        var env = Env(model: model)
+        env.reset(seed: 0)
+        env.step(.yawRate(0))
+        let before = env.state.quadrotor.position
+        let r = env.step(.yawRate(.nan))
+        #expect(r.truncated && !r.terminated && r.events == [.numericalReset])
+        #expect(env.state.badActions == 1)
+        // the vehicle stays where it was (no teleport to home)
+        #expect(env.state.quadrotor.position == before)
+        // a reset starts cleanly
+        env.reset(seed: 1)
+        #expect(!env.step(.yawRate(0)).done)
+    }
+}
