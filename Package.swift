@@ -62,6 +62,8 @@ let package = Package(
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "CSDL2", "Geometry", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import Planning
 import Viewer
 import Recording
 import Physics
+import Rendering
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -12,6 +13,7 @@ enum BenchCatalog {
         ViewerBench.suite,
         RecordingBench.suite,
         PhysicsBench.suite,
+        RenderBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

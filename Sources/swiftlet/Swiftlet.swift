@@ -16,6 +16,8 @@ struct Swiftlet: ParsableCommand {
             LogCommand.self,
             TraceCommand.self,
             FlyCommand.self,
+            RenderCommand.self,
+            WorldCommand.self,
         ]
     )
 }
