@@ -32,6 +32,7 @@ public struct RenderScratch: Sendable {
     var obsLo: [Double]
     var obsHi: [Double]
     var obsDist: [Double]
+    var obsWedge: [SIMD4<Double>]
     var visible: [Int32]
     var cand: [Int32]
     var colLo: [Double]
@@ -53,6 +54,7 @@ public struct RenderScratch: Sendable {
         obsLo = [Double](repeating: 0, count: max(n, 1))
         obsHi = obsLo
         obsDist = obsLo
+        obsWedge = [SIMD4<Double>](repeating: .zero, count: max(n, 1))
         visible = [Int32](repeating: 0, count: max(n, 1))
         cand = visible
         colLo = [Double](repeating: 0, count: camera.width)

@@ -76,6 +76,12 @@ extension Renderer {
             }
             if hi < imgLo || lo > imgHi { continue }
             scratch.obsLo[nVisible] = lo; scratch.obsHi[nVisible] = hi; scratch.obsDist[nVisible] = dist
+            // the interval's edges as world directions, for a cheap per-pixel wedge test
+            if hi - lo < .pi {
+                scratch.obsWedge[nVisible] = SIMD4(cos(lo - 1e-9 + yaw0), sin(lo - 1e-9 + yaw0), cos(hi + 1e-9 + yaw0), sin(hi + 1e-9 + yaw0))
+            } else {
+                scratch.obsWedge[nVisible] = SIMD4(0, 0, 0, 0)
+            }
             scratch.visible[nVisible] = Int32(k)
             nVisible += 1
         }
@@ -87,6 +93,7 @@ extension Renderer {
         scratch.cand.withUnsafeMutableBufferPointer { candB in
         scratch.colLo.withUnsafeBufferPointer { colLoB in
         scratch.colHi.withUnsafeBufferPointer { colHiB in
+        scratch.obsWedge.withUnsafeBufferPointer { wedgeB in
             let cand = candB.baseAddress!
             for i in 0..<W {
                 // candidates of this column, nearest first
@@ -110,6 +117,9 @@ extension Renderer {
                     for c in 0..<n {
                         let v = Int(cand[c])
                         if distB[v] > best * dxy { break }
+                        // outside the obstacle's azimuth wedge: cannot hit it (all-zero wedge: no test)
+                        let w = wedgeB[v]
+                        if w.x * d.y - w.y * d.x < 0 || d.x * w.w - d.y * w.z < 0 { continue }
                         let k = Int(visB[v])
                         let t = scene.yawTrig[k]
                         if let h = scene.obstacles[k].shape.intersect(origin: o, direction: d, tMin: 0, tMax: best, cosYaw: t.x, sinYaw: t.y),
@@ -130,7 +140,7 @@ extension Renderer {
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}
         return true
     }
 }

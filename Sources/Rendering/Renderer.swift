@@ -84,6 +84,7 @@ public struct Renderer: Sendable {
                        depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
                        rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
         precondition(camera.width <= scratch.width && camera.height <= scratch.height, "scratch too small for this camera")
+        precondition(scratch.stamp.count >= scene.obstacles.count, "scratch was made for a smaller scene")
         let wantColor = gray != nil || rgb != nil
         let blur = profile.shutterTime * camera.focalPixels
         let blurX = abs(angularRate.z) * blur, blurY = abs(angularRate.y) * blur

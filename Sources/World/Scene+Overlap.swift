@@ -97,7 +97,7 @@ extension Scene {
         case .box(let e):
             let m = pose.orientation.matrix
             // box axes in the world frame are the columns of the rotation matrix
-            let ax = [Vec3(m[0, 0], m[1, 0], m[2, 0]), Vec3(m[0, 1], m[1, 1], m[2, 1]), Vec3(m[0, 2], m[1, 2], m[2, 2])]
+            let ax = Axes(Vec3(m[0, 0], m[1, 0], m[2, 0]), Vec3(m[0, 1], m[1, 1], m[2, 1]), Vec3(m[0, 2], m[1, 2], m[2, 2]))
             switch obstacle {
             case .sphere(let s):
                 let l = pose.inverseTransform(s.center)
@@ -105,7 +105,7 @@ extension Scene {
                 return qx * qx + qy * qy + qz * qz <= s.radius * s.radius
             case .box(let b):
                 let c = cos(b.yaw), s = sin(b.yaw)
-                let bx = [Vec3(c, s, 0), Vec3(-s, c, 0), Vec3(0, 0, 1)]
+                let bx = Axes(Vec3(c, s, 0), Vec3(-s, c, 0), Vec3(0, 0, 1))
                 return Scene.boxesOverlap(p, ax, e, b.center, bx, b.halfExtents)
             case .cylinder(let cy):
                 // yaw-aligned bounding box of the robot box against the cylinder
@@ -125,7 +125,7 @@ extension Scene {
     }
 
     /// Separating-axis test of two oriented boxes (centres, unit axes, half extents).
-    static func boxesOverlap(_ ca: Vec3, _ a: [Vec3], _ ea: Vec3, _ cb: Vec3, _ b: [Vec3], _ eb: Vec3) -> Bool {
+    static func boxesOverlap(_ ca: Vec3, _ a: Axes, _ ea: Vec3, _ cb: Vec3, _ b: Axes, _ eb: Vec3) -> Bool {
         let t = cb - ca
         func separated(_ axis: Vec3) -> Bool {
             let l2 = axis.lengthSquared
@@ -138,4 +138,11 @@ extension Scene {
         for i in 0..<3 { for j in 0..<3 where separated(a[i].cross(b[j])) { return false } }
         return true
     }
+}
+
+/// Three box axes without an array (no allocation in collision queries).
+struct Axes {
+    let a0: Vec3, a1: Vec3, a2: Vec3
+    init(_ a0: Vec3, _ a1: Vec3, _ a2: Vec3) { self.a0 = a0; self.a1 = a1; self.a2 = a2 }
+    subscript(i: Int) -> Vec3 { i == 0 ? a0 : (i == 1 ? a1 : a2) }
 }

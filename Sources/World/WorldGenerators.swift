@@ -195,8 +195,11 @@ public enum WorldGenerators {
             }
             let xs = pts.map(\.x), ys = pts.map(\.y)
             lo = Vec3(xs.min()! - w - 1, ys.min()! - w - 1, 0); hi = Vec3(xs.max()! + w + 1, ys.max()! + w + 1, h)
-            let d0 = normalize2(pts[1] - pts[0])
-            spawnCandidates.append(Spawn(position: Vec3(pts[0].x + d0.x, pts[0].y + d0.y, 1), yaw: Builder.r3(atan2(d0.y, d0.x))))
+            // a spawn at the start of every segment, facing along it
+            for i in 0..<(pts.count - 1) {
+                let d = normalize2(pts[i + 1] - pts[i])
+                spawnCandidates.append(Spawn(position: Vec3(Builder.r3(pts[i].x + d.x), Builder.r3(pts[i].y + d.y), 1), yaw: Builder.r3(atan2(d.y, d.x))))
+            }
             let dn = normalize2(pts[pts.count - 1] - pts[pts.count - 2])
             goals.append(GoalRegion(center: Vec3(pts.last!.x - dn.x, pts.last!.y - dn.y, 1), radius: Builder.r3(w / 2)))
         }

@@ -31,6 +31,11 @@ let goldenPose = Pose(position: Vec3(1, 0.5, 1.1), orientation: Quaternion(roll:
                                                                         angularRate: Vec3(0, 0.5, 2), rng: &rng)
     #expect(frameHash(sim) == 11_932_589_243_529_788_541, "sim golden hash \(frameHash(sim))")
     #expect(frameHash(real) == 6_549_368_108_885_728_254, "real golden hash \(frameHash(real))")
+    // a tilted camera takes the azimuth-binned path
+    rng = RNG(seed: 42)
+    let tiltedPose = Pose(position: goldenPose.position, orientation: Quaternion(roll: 0.15, pitch: 0.2, yaw: 0.15))
+    let tilted = Renderer(scene: goldenWorld, profile: .sim).renderFrame(camera: goldenCamera, pose: tiltedPose, rng: &rng)
+    #expect(frameHash(tilted) == 16_831_950_210_531_381_504, "tilted sim golden hash \(frameHash(tilted))")
 }
 
 @Test func realProfileNoiseFollowsTheSeedAndSimIsExact() {
