@@ -8,9 +8,11 @@ struct CollectCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Collect exploration episodes into a collision-prediction dataset shard (.swcd).",
         discussion: """
-        Worlds: 'train' (the first --world-count training worlds) or a comma list of world files
-        and generator specs, FAMILY:A-B expanding to seeds A..B (e.g. forest:0-9,hallway:0-4).
-        Held-out worlds are refused. --shard i/n derives independent seeds for n machines.
+        Worlds: 'train' (the first --world-count training worlds) or a comma list of world \
+        files and generator specs, FAMILY:A-B expanding to seeds A..B (e.g. \
+        forest:0-9,hallway:0-4). Held-out worlds are refused.
+
+        --shard i/n derives independent seeds so that n machines collect n shards.
         """
     )
 

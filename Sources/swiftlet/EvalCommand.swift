@@ -8,9 +8,10 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Fly policies over a world set; per-world and overall distance, collisions/km and success with 95% CIs.",
         discussion: """
-        --policy takes straight, random, privileged or a policy file (formats registered in
-        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged
+        --policy takes straight, random, privileged or a policy file (formats registered in \
+        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged \
         (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
+
         Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
         """
     )
