@@ -29,6 +29,10 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "Independent lanes (the data depend on it, not on the thread count).") var lanes: Int = 8
     @Option(help: "Output directory.") var out: String = "data"
 
+    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
+    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
+    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
+
     func run() throws {
         var job = CollectJob()
         job.worlds = worlds
@@ -42,6 +46,9 @@ struct CollectCommand: ParsableCommand {
         job.basePolicy = base
         job.lanes = lanes
         job.out = out
+        job.env.forwardSpeed = speed
+        job.env.altitude = altitude
+        job.env.controlRate = controlRate
         print(try job.run(registry: PolicyCatalog.registry))
     }
 }

@@ -27,6 +27,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
 
+    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
+    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
+    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
+
     func run() throws {
         var job = EvalJob()
         job.policies = policies
@@ -39,6 +43,9 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
+        job.env.forwardSpeed = speed
+        job.env.altitude = altitude
+        job.env.controlRate = controlRate
         print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
     }
 }
