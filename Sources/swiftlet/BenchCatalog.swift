@@ -1,9 +1,11 @@
 import ArgumentParser
 import Diagnostics
+import Neural
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
+        NeuralBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
