@@ -132,8 +132,9 @@ public enum Checkpoint {
             let (count, overflow) = shape.reduce((1, false)) { acc, d in
                 let r = acc.0.multipliedReportingOverflow(by: d); return (r.partialValue, acc.1 || r.overflow)
             }
-            guard !overflow, off[1] - off[0] == 4 * count else {
-                throw InputError(source, at: name, "shape \(shape) needs \(4 * count) bytes, offsets give \(off[1] - off[0])")
+            let bytes = count.multipliedReportingOverflow(by: 4)
+            guard !overflow, !bytes.overflow, off[1] - off[0] == bytes.partialValue else {
+                throw InputError(source, at: name, "shape \(shape) does not match the \(off[1] - off[0]) bytes its offsets give")
             }
             entries.append((name, shape, off[0], off[1]))
         }

@@ -74,6 +74,12 @@ public final class Graph {
 
     // MARK: buffers
 
+    /// Buffers currently owned by the pool or by nodes (constant once a step shape repeats).
+    public var allocatedBuffers: Int {
+        pool.values.reduce(0) { $0 + $1.count } + nodes.filter { $0.param == nil }.count
+            + nodes.filter { $0.grad != nil }.count + scratch.count
+    }
+
     func acquire(_ count: Int) -> UnsafeMutablePointer<Float> {
         if var list = pool[count], let p = list.popLast() {
             pool[count] = list
