@@ -47,18 +47,35 @@ extension Graph {
         if let b { precondition(shape(b) == [cout], "conv2d: bias \(shape(b)) for \(cout) channels") }
         let y = make([win.n, win.ho, win.wo, cout], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
         let direct = sw[1] == 1 && sw[2] == 1 && stride == 1 && padding == 0
-        let col: UnsafeMutablePointer<Float>
-        if direct { col = ptr(x) } else {
+        let yp = ptr(y), wp = ptr(w), bp = b.map(ptr)
+        let recordsColumns = nodes[y.id].needsGrad && needsGrad(w)
+        var col = ptr(x)
+        if direct {
+            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, col, wp, beta: 0, yp)
+            biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
+        } else if recordsColumns {
+            // training: keep the whole column matrix for the weight gradient
             col = scratchBuffer(m * k)
             im2col(ptr(x), win, col)
+            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, col, wp, beta: 0, yp)
+            biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
+        } else {
+            // inference: unfold a few samples at a time so the columns stay in cache
+            let perSample = win.ho * win.wo
+            let chunk = Swift.max(1, Swift.min(win.n, (1 << 18) / Swift.max(perSample * k, 1)))
+            let buf = scratchBuffer(chunk * perSample * k)
+            var n0 = 0
+            while n0 < win.n {
+                let n1 = Swift.min(win.n, n0 + chunk)
+                var sub = win
+                sub.n = n1 - n0
+                im2col(ptr(x) + n0 * win.h * win.w * win.c, sub, buf)
+                let out = yp + n0 * perSample * cout
+                BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, buf, wp, beta: 0, out)
+                biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
+                n0 = n1
+            }
         }
-        let yp = ptr(y)
-        if let b {
-            let bp = ptr(b)
-            for r in 0..<m { (yp + r * cout).update(from: bp, count: cout) }
-        }
-        BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, col, ptr(w), beta: b == nil ? 0 : 1, yp)
-        if activation == .relu { for i in 0..<(m * cout) where yp[i] < 0 { yp[i] = 0 } }
         onBackward(y) { g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
@@ -165,6 +182,19 @@ extension Graph {
     }
 }
 
+/// y = act(y + bias) over a [rows, cols] block, in one vectorisable pass.
+@inline(__always)
+func biasActivation(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafeMutablePointer<Float>?,
+                    _ activation: Graph.Fused) {
+    switch (bias, activation) {
+    case (nil, .none): return
+    case (nil, .relu): for i in 0..<(rows * cols) { y[i] = Swift.max(y[i], 0) }
+    case (let b?, .none): for r in 0..<rows { let row = y + r * cols; for j in 0..<cols { row[j] += b[j] } }
+    case (let b?, .relu):
+        for r in 0..<rows { let row = y + r * cols; for j in 0..<cols { row[j] = Swift.max(row[j] + b[j], 0) } }
+    }
+}
+
 /// Unfolds NHWC `x` into `col` [N*Ho*Wo, KH*KW*C]; out-of-bounds taps are zero.
 func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutablePointer<Float>) {
     let c = win.c, k = win.cols, ho = win.ho, wo = win.wo
@@ -184,6 +214,9 @@ func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutabl
                             let iw = ow * win.stride - win.pad + kw
                             if iw < 0 || iw >= win.w {
                                 dst.initialize(repeating: 0, count: c)
+                            } else if c < 16 {
+                                let src = x + ((n * win.h + ih) * win.w + iw) * c
+                                for j in 0..<c { dst[j] = src[j] }
                             } else {
                                 dst.update(from: x + ((n * win.h + ih) * win.w + iw) * c, count: c)
                             }

@@ -44,12 +44,8 @@ extension Graph {
         if let b { precondition(shape(b) == [nOut], "linear: bias \(shape(b)) for \(nOut) outputs") }
         let y = make(Array(sx.dropLast()) + [nOut], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
         let yp = ptr(y)
-        if let b {
-            let bp = ptr(b)
-            for r in 0..<rows { (yp + r * nOut).update(from: bp, count: nOut) }
-        }
-        BLAS.gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, ptr(x), ptr(w), beta: b == nil ? 0 : 1, yp)
-        if activation == .relu { for i in 0..<(rows * nOut) where yp[i] < 0 { yp[i] = 0 } }
+        BLAS.gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, ptr(x), ptr(w), beta: 0, yp)
+        biasActivation(yp, rows: rows, cols: nOut, bias: b.map(ptr), activation)
         onBackward(y) { g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {

@@ -115,7 +115,10 @@ import Testing
         let a = tape.value(model(images: tape.input(img), actions: tape.input(act)))
         let inf = Graph(parameters: p, recording: false)
         let b = inf.value(model(images: inf.input(img), actions: inf.input(act)))
-        #expect(a == b)
+        // the inference path unfolds convolutions in cache-sized chunks: same values up to rounding
+        #expect(zip(a.data, b.data).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        inf.reset()
+        #expect(inf.value(model(images: inf.input(img), actions: inf.input(act))) == b)
         let pooled = inf.allocatedBuffers
         for _ in 0..<3 {
             inf.reset()
