@@ -59,9 +59,16 @@ def median_time(repeats, body):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=6)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", default="2", help="comma-separated thread counts to measure, e.g. 2,1")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    records = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        records += measure(args.seconds, threads)
+    print(json.dumps(records))
+
+
+def measure(seconds, threads):
+    torch.set_num_threads(threads)
     torch.manual_seed(7)
     model = Reference()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -77,15 +84,15 @@ def main():
         loss.backward()
         opt.step()
 
-    records = [{"metric": "train_samples_per_s", "value": rate(args.seconds, batch, step), "unit": "samples/s"}]
+    records = [{"metric": "train_samples_per_s", "value": rate(seconds, batch, step), "unit": "samples/s", "threads": threads}]
     model.eval()
     with torch.inference_mode():
         for n in (1, 1024):
             img, act = torch.rand(n, 1, 64, 64), torch.rand(n, 20)
-            repeats = max(3, int((200 if n == 1 else 10) * args.seconds / 6))
+            repeats = max(3, int((200 if n == 1 else 10) * seconds / 6))
             t = median_time(repeats, lambda: model(img, act))
-            records.append({"metric": f"infer_ms_batch{n}", "value": t * 1000, "unit": "ms"})
-    print(json.dumps(records))
+            records.append({"metric": f"infer_ms_batch{n}", "value": t * 1000, "unit": "ms", "threads": threads})
+    return records
 
 
 if __name__ == "__main__":

@@ -17,20 +17,31 @@ public enum BLAS {
         kernels
     }
 
-    /// One-time kernel choice. Debian's OpenBLAS 0.3.21 does not know AMD Zen 4 and runs its
-    /// AVX2 (Haswell) kernels there, about half the speed of its AVX-512 (SkylakeX) kernels on the
-    /// same CPU. When the CPU has the AVX-512 subsets those kernels need and the user has not set
-    /// OPENBLAS_CORETYPE, re-run OpenBLAS's own dynamic-arch selection as if it had been set to
-    /// SkylakeX (the documented override). Runs before the first BLAS call of the module.
+    /// One-time kernel choice, before the module's first BLAS call.
+    ///
+    /// Debian's OpenBLAS 0.3.21 does not know AMD Zen 4 and picks its AVX2 (Haswell) kernels
+    /// there, and this workplace's environment also pins OPENBLAS_CORETYPE=Haswell; on CPUs with
+    /// the AVX-512 subsets of the SkylakeX kernels those run SGEMM about twice as fast. So by
+    /// default (SWIFTLET_BLAS_KERNELS unset or "auto") a Haswell/Zen choice on such a CPU is
+    /// replaced by re-running OpenBLAS's own dynamic-arch selection with
+    /// OPENBLAS_CORETYPE=SkylakeX. SWIFTLET_BLAS_KERNELS=system keeps OpenBLAS's choice; any other
+    /// value is passed as the core type to select (e.g. "Haswell" to compare).
     static let kernels: String = {
         let name = String(cString: openblas_get_corename())
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              ["haswell", "zen"].contains(name.lowercased()),
-              hasAVX512(),
+        let mode = ProcessInfo.processInfo.environment["SWIFTLET_BLAS_KERNELS"] ?? "auto"
+        let wanted: String
+        switch mode.lowercased() {
+        case "system": return name
+        case "auto", "":
+            guard ["haswell", "zen"].contains(name.lowercased()), hasAVX512() else { return name }
+            wanted = "SkylakeX"
+        default: wanted = mode
+        }
+        guard wanted.lowercased() != name.lowercased(),
               let quit = symbol("gotoblas_dynamic_quit"), let initialise = symbol("gotoblas_dynamic_init")
         else { return name }
         quit()
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 0)
+        setenv("OPENBLAS_CORETYPE", wanted, 1)
         initialise()
         return String(cString: openblas_get_corename())
     }()
