@@ -210,19 +210,17 @@ func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutabl
                     for kh in 0..<win.kh {
                         let ih = oh * win.stride - win.pad + kh
                         if ih < 0 || ih >= win.h {
-                            dst.initialize(repeating: 0, count: win.kw * c)
+                            for j in 0..<(win.kw * c) { dst[j] = 0 }
                             dst += win.kw * c
                             continue
                         }
                         for kw in 0..<win.kw {
                             let iw = ow * win.stride - win.pad + kw
                             if iw < 0 || iw >= win.w {
-                                dst.initialize(repeating: 0, count: c)
-                            } else if c < 16 {
+                                for j in 0..<c { dst[j] = 0 }
+                            } else {
                                 let src = x + ((n * win.h + ih) * win.w + iw) * c
                                 for j in 0..<c { dst[j] = src[j] }
-                            } else {
-                                dst.update(from: x + ((n * win.h + ih) * win.w + iw) * c, count: c)
                             }
                             dst += c
                         }

@@ -33,9 +33,7 @@ public final class Graph {
     var backwards: [(Graph) -> Void] = []
     private var pool: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var scratch: [(Int, UnsafeMutablePointer<Float>)] = []
-    private var parameters = Parameters()
-    private var paramBuffers: [String: (version: Int, shape: [Int], ptr: UnsafeMutablePointer<Float>)] = [:]
-    private var paramVersion = 0
+    private var paramBuffers: [String: (shape: [Int], ptr: UnsafeMutablePointer<Float>)] = [:]
     private var paramNodes: [String: Int] = [:]
 
     /// A graph over `parameters`. `recording: false` gives the inference path.
@@ -53,10 +51,18 @@ public final class Graph {
         for (_, b) in paramBuffers { b.ptr.deallocate() }
     }
 
-    /// Replaces the parameter values (copied lazily into the graph when next used).
+    /// Copies the parameter values into the graph's own buffers (reused while shapes match).
+    /// The graph keeps no reference to `p`, so an optimiser can then update `p` in place.
     public func setParameters(_ p: Parameters) {
-        parameters = p
-        paramVersion += 1
+        for (name, t) in zip(p.names, p.tensors) {
+            var buf = paramBuffers[name]
+            if buf == nil || buf!.shape != t.shape {
+                buf?.ptr.deallocate()
+                buf = (shape: t.shape, ptr: .allocate(capacity: Swift.max(t.count, 1)))
+                paramBuffers[name] = buf
+            }
+            t.data.withUnsafeBufferPointer { buf!.ptr.update(from: $0.baseAddress!, count: t.count) }
+        }
     }
 
     /// Frees every node of the current step back to the pool (parameters stay loaded).
@@ -154,20 +160,11 @@ public final class Graph {
     /// The parameter `name` (the same node each time within a step, so gradients accumulate).
     public func param(_ name: String) -> Var {
         if let id = paramNodes[name] { return Var(id: id, graph: self) }
-        guard let t = parameters[name] else {
+        guard let buf = paramBuffers[name] else {
             preconditionFailure("parameter '\(name)' not in the graph's parameters (initialise the model first)")
         }
-        var buf = paramBuffers[name]
-        if buf == nil || buf!.shape != t.shape {
-            if let b = buf { b.ptr.deallocate() }
-            buf = (version: -1, shape: t.shape, ptr: .allocate(capacity: Swift.max(t.count, 1)))
-        }
-        if buf!.version != paramVersion {
-            t.data.withUnsafeBufferPointer { buf!.ptr.update(from: $0.baseAddress!, count: t.count) }
-            buf!.version = paramVersion
-        }
-        paramBuffers[name] = buf
-        nodes.append(Node(shape: t.shape, count: t.count, value: buf!.ptr, grad: nil,
+        let c = Tensor.count(buf.shape)
+        nodes.append(Node(shape: buf.shape, count: c, value: buf.ptr, grad: nil,
                           needsGrad: recording && trainable(name), param: name))
         paramNodes[name] = nodes.count - 1
         return Var(id: nodes.count - 1, graph: self)
@@ -202,6 +199,14 @@ public final class Graph {
         guard needsGrad(loss) else { return }
         grad(loss)[0] += seed
         for step in backwards.reversed() { step(self) }
+    }
+
+    /// Calls `body` with the name and gradient of every trainable parameter used this step
+    /// (zeros where none flowed), in first-use order, without copying.
+    public func forEachGradient(_ body: (String, UnsafeBufferPointer<Float>) -> Void) {
+        for (name, id) in paramNodes.sorted(by: { $0.value < $1.value }) where nodes[id].needsGrad {
+            body(name, UnsafeBufferPointer(start: grad(Var(id: id, graph: self)), count: nodes[id].count))
+        }
     }
 
     /// Gradients of every trainable parameter used this step, by name (zeros where none flowed).

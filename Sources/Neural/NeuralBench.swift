@@ -18,7 +18,7 @@ public enum NeuralBench {
         let logits = model(images: g.input(images), actions: g.input(actions))
         let loss = g.sigmoidCrossEntropy(logits, targets: g.input(targets), positiveWeight: 2)
         g.backward(loss)
-        opt.step(&params, gradients: g.gradients())
+        opt.step(&params, graph: g)
         return g.value(loss).scalar
     }
 
