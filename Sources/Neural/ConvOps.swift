@@ -71,14 +71,11 @@ extension Graph {
         onBackward(y) { g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
-                let masked = g.scratchBuffer(m * cout), yp = g.ptr(y)
-                for i in 0..<(m * cout) { masked[i] = yp[i] > 0 ? gy[i] : 0 }
+                let masked = g.scratchBuffer(m * cout)
+                Kernels.reluBackward(g.ptr(y), gy, masked, m * cout)
                 gy = masked
             }
-            if let b, g.needsGrad(b) {
-                let gb = g.grad(b)
-                for r in 0..<m { let row = gy + r * cout; for j in 0..<cout { gb[j] += row[j] } }
-            }
+            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: m, cols: cout, into: g.grad(b)) }
             let wantW = g.needsGrad(w), wantX = g.needsGrad(x)
             if direct {
                 if wantW { BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gy, g.ptr(x), beta: 1, g.grad(w)) }
@@ -217,10 +214,9 @@ func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutabl
                         for kw in 0..<win.kw {
                             let iw = ow * win.stride - win.pad + kw
                             if iw < 0 || iw >= win.w {
-                                for j in 0..<c { dst[j] = 0 }
+                                Kernels.zero(dst, c)
                             } else {
-                                let src = x + ((n * win.h + ih) * win.w + iw) * c
-                                for j in 0..<c { dst[j] = src[j] }
+                                Kernels.copy(x + ((n * win.h + ih) * win.w + iw) * c, dst, c)
                             }
                             dst += c
                         }
@@ -244,8 +240,7 @@ func col2im(_ dcol: UnsafeMutablePointer<Float>, _ win: Window, _ dx: UnsafeMuta
                         for kw in 0..<win.kw {
                             let iw = ow * win.stride - win.pad + kw
                             if ih >= 0 && ih < win.h && iw >= 0 && iw < win.w {
-                                let dst = dx + ((n * win.h + ih) * win.w + iw) * c
-                                for j in 0..<c { dst[j] += src[j] }
+                                Kernels.accumulate(src, into: dx + ((n * win.h + ih) * win.w + iw) * c, c)
                             }
                             src += c
                         }

@@ -49,8 +49,8 @@ extension Graph {
         onBackward(y) { g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
-                let masked = g.scratchBuffer(rows * nOut), yp = g.ptr(y)
-                for i in 0..<(rows * nOut) { masked[i] = yp[i] > 0 ? gy[i] : 0 }
+                let masked = g.scratchBuffer(rows * nOut)
+                Kernels.reluBackward(g.ptr(y), gy, masked, rows * nOut)
                 gy = masked
             }
             if g.needsGrad(x) {
@@ -59,10 +59,7 @@ extension Graph {
             if g.needsGrad(w) {
                 BLAS.gemm(transA: true, transB: false, m: nOut, n: nIn, k: rows, gy, g.ptr(x), beta: 1, g.grad(w))
             }
-            if let b, g.needsGrad(b) {
-                let gb = g.grad(b)
-                for r in 0..<rows { let row = gy + r * nOut; for j in 0..<nOut { gb[j] += row[j] } }
-            }
+            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: rows, cols: nOut, into: g.grad(b)) }
         }
         return y
     }

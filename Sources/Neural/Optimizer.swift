@@ -115,14 +115,8 @@ public struct Adam: Optimizer {
             p.data.withUnsafeMutableBufferPointer { pp in
                 st.m.withUnsafeMutableBufferPointer { m in
                     st.v.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<gp.count {
-                            var d = gp[i]
-                            if !dec { d += wd * pp[i] }
-                            m[i] = b1 * m[i] + (1 - b1) * d
-                            v[i] = b2 * v[i] + (1 - b2) * d * d
-                            let upd = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                            pp[i] -= lr * (upd + (dec ? wd * pp[i] : 0))
-                        }
+                        Kernels.adam(pp.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!, gp.count,
+                                     lr: lr, b1: b1, b2: b2, eps: eps, c1: c1, c2: c2, weightDecay: wd, decoupled: dec)
                     }
                 }
             }
