@@ -26,6 +26,8 @@ public final class Graph {
     public let recording: Bool
     /// Train or eval mode (dropout and other train-only behaviour).
     public var training: Bool
+    /// Split convolutions over two threads (a fixed split: results are identical either way).
+    public var parallel = true
     /// Decides which parameters get gradients; frozen ones are constants on the tape.
     public var trainable: @Sendable (String) -> Bool
 

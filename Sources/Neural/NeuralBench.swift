@@ -26,6 +26,8 @@ public enum NeuralBench {
         // one OpenBLAS thread measured fastest here: the two vCPUs share one core's vector units
         // (a 2048^3 SGEMM runs no faster on two threads), so a second thread only adds sync cost
         let threads = Int(ProcessInfo.processInfo.environment["SWIFTLET_NN_THREADS"] ?? "") ?? 1
+        // convolutions split over both cores by the engine itself (SWIFTLET_NN_PARALLEL=0 to disable)
+        let parallel = ProcessInfo.processInfo.environment["SWIFTLET_NN_PARALLEL"] != "0"
         BLAS.setThreads(threads)
         var rng = RNG(seed: 7)
         let model = ReferenceModel()
@@ -38,7 +40,8 @@ public enum NeuralBench {
         for i in targets.data.indices { targets.data[i] = rng.uniform() < 0.3 ? 1 : 0 }
         var opt = Adam(learningRate: 1e-3)
         let g = Graph()
-        let extra = ["blas_threads": "\(threads)", "blas": BLAS.coreName, "batch": "\(batch)", "peer": "swiftlet"]
+        g.parallel = parallel
+        let extra = ["blas_threads": "\(threads)", "conv_threads": parallel ? "2" : "1", "blas": BLAS.coreName, "batch": "\(batch)", "peer": "swiftlet"]
         opts.log("nn: training")
         let cpu0 = cpuSeconds(), wall0 = Stopwatch.now()
         var steps = 0
@@ -52,6 +55,7 @@ public enum NeuralBench {
         var records = [BenchRecord(suite: "nn", metric: "train_samples_per_s", value: train, unit: "samples/s", extra: extra),
                        BenchRecord(suite: "nn", metric: "train_samples_per_cpu_s", value: perCPU, unit: "samples/cpu-s", extra: extra)]
         let inf = Graph(parameters: params, recording: false)
+        inf.parallel = parallel
         for n in [1, 1024] {
             let img = Tensor.uniform([n, 64, 64, 1], 0, 1, rng: &rng), act = Tensor.uniform([n, 20], -1, 1, rng: &rng)
             let repeats = max(3, Int((n == 1 ? 200 : 10) * opts.timeScale))
