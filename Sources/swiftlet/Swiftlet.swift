@@ -13,6 +13,7 @@ struct Swiftlet: ParsableCommand {
         version: SwiftletVersion.string,
         subcommands: [
             BenchCommand.self,
+            CheckpointCommand.self,
         ]
     )
 }
