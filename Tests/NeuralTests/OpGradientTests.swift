@@ -190,6 +190,27 @@ import Testing
         #expect(p.allSatisfy { abs($0 - 1.0 / 3) < 1e-6 })
     }
 
+    @Test func lstmCell() {
+        let z = randomTensor([3, 8], seed: 40, lo: -2, hi: 2), c = randomTensor([3, 2], seed: 41)
+        checkGradients([z, c]) { g, v in
+            let (h, cn) = g.lstmCell(gates: v[0], cell: v[1])
+            return g.concat([h, cn], axis: 1)
+        }
+        // only h used downstream, and only c used downstream
+        checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).h }
+        checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).c }
+        // values against the unfused formula
+        let g = Graph(recording: false)
+        let (h, cn) = g.lstmCell(gates: g.input(z), cell: g.input(c))
+        for r in 0..<3 { for j in 0..<2 {
+            func sig(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+            let zz = { (k: Int) in z.data[r * 8 + k * 2 + j] }
+            let want = sig(zz(1)) * c.data[r * 2 + j] + sig(zz(0)) * tanhf(zz(2))
+            #expect(abs(g.value(cn).data[r * 2 + j] - want) < 1e-5)
+            #expect(abs(g.value(h).data[r * 2 + j] - sig(zz(3)) * tanhf(want)) < 1e-5)
+        } }
+    }
+
     @Test func losses() {
         let logits = randomTensor([4, 3], seed: 35, lo: -3, hi: 3)
         var targets = Tensor(shape: [4, 3])

@@ -1,0 +1,56 @@
+/// Fused recurrent cell ops (one pass over the gates instead of a dozen elementwise nodes).
+extension Graph {
+    /// LSTM cell update from pre-activation gates z [N, 4H] (order i, f, g, o) and the previous
+    /// cell state c [N, H]: returns (h, c') with c' = f c + i g and h = o tanh(c').
+    public func lstmCell(gates z: Var, cell c: Var) -> (h: Var, c: Var) {
+        let sz = shape(z), sc = shape(c)
+        precondition(sz.count == 2 && sc.count == 2 && sz[0] == sc[0] && sz[1] == 4 * sc[1],
+                     "lstmCell: gates \(sz) do not match cell \(sc) (need [N, 4H] and [N, H])")
+        let n = sc[0], hd = sc[1]
+        let needs = needsGrad(z) || needsGrad(c)
+        let hOut = make(sc, needsGrad: needs), cOut = make(sc, needsGrad: needs)
+        // activated gates, kept for the backward pass
+        let act = nodes[hOut.id].needsGrad ? scratchBuffer(n * 4 * hd) : scratchBuffer(4 * hd)
+        let zp = ptr(z), cp = ptr(c), hp = ptr(hOut), op = ptr(cOut)
+        let keep = nodes[hOut.id].needsGrad
+        for r in 0..<n {
+            let zr = zp + r * 4 * hd, a = act + (keep ? r * 4 * hd : 0)
+            for j in 0..<hd {
+                a[j] = fastSigmoid(zr[j])
+                a[hd + j] = fastSigmoid(zr[hd + j])
+                a[2 * hd + j] = fastTanh(zr[2 * hd + j])
+                a[3 * hd + j] = fastSigmoid(zr[3 * hd + j])
+            }
+            for j in 0..<hd {
+                let cn = a[hd + j] * cp[r * hd + j] + a[j] * a[2 * hd + j]
+                op[r * hd + j] = cn
+                hp[r * hd + j] = a[3 * hd + j] * fastTanh(cn)
+            }
+        }
+        onBackward(hOut) { g in
+            let gh = g.gradIfAny(hOut), gc = g.gradIfAny(cOut)
+            if gh == nil && gc == nil { return }
+            let cp = g.ptr(c), op = g.ptr(cOut)
+            let gz = g.needsGrad(z) ? g.grad(z) : nil, gcPrev = g.needsGrad(c) ? g.grad(c) : nil
+            for r in 0..<n {
+                let a = act + r * 4 * hd
+                for j in 0..<hd {
+                    let k = r * hd + j
+                    let i = a[j], f = a[hd + j], gg = a[2 * hd + j], o = a[3 * hd + j]
+                    let tc = fastTanh(op[k])
+                    let dh = gh?[k] ?? 0
+                    let dct = (gc?[k] ?? 0) + dh * o * (1 - tc * tc)
+                    if let gz {
+                        let zr = gz + r * 4 * hd
+                        zr[j] += dct * gg * i * (1 - i)
+                        zr[hd + j] += dct * cp[k] * f * (1 - f)
+                        zr[2 * hd + j] += dct * i * (1 - gg * gg)
+                        zr[3 * hd + j] += dh * tc * o * (1 - o)
+                    }
+                    if let gcPrev { gcPrev[k] += dct * f }
+                }
+            }
+        }
+        return (hOut, cOut)
+    }
+}
