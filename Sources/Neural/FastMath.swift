@@ -22,3 +22,29 @@
     let e = fastExp(2 * Swift.min(Swift.max(x, -9), 9))
     return (e - 1) / (e + 1)
 }
+
+/// `fastExp` on 16 lanes.
+@inline(__always) func fastExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    typealias V = SIMD16<Float>
+    let x = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.0))
+    let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+    let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p = V(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let y = p * r * r + r + 1
+    let bits = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    return y * unsafeBitCast(bits, to: V.self)
+}
+
+/// `fastSigmoid` on 16 lanes.
+@inline(__always) func fastSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { 1 / (1 + fastExp(-x)) }
+
+/// `fastTanh` on 16 lanes.
+@inline(__always) func fastTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    let e = fastExp(2 * x.clamped(lowerBound: SIMD16(repeating: -9), upperBound: SIMD16(repeating: 9)))
+    return (e - 1) / (e + 1)
+}

@@ -15,16 +15,27 @@ extension Graph {
         let keep = nodes[hOut.id].needsGrad
         for r in 0..<n {
             let zr = zp + r * 4 * hd, a = act + (keep ? r * 4 * hd : 0)
-            for j in 0..<hd {
-                a[j] = fastSigmoid(zr[j])
-                a[hd + j] = fastSigmoid(zr[hd + j])
-                a[2 * hd + j] = fastTanh(zr[2 * hd + j])
-                a[3 * hd + j] = fastSigmoid(zr[3 * hd + j])
+            let cr = cp + r * hd, orow = op + r * hd, hrow = hp + r * hd
+            var j = 0
+            // 16 lanes at a time, then the remainder one by one
+            while j + 16 <= hd {
+                let i = fastSigmoid(Kernels.load(zr + j)), f = fastSigmoid(Kernels.load(zr + hd + j))
+                let gg = fastTanh(Kernels.load(zr + 2 * hd + j)), o = fastSigmoid(Kernels.load(zr + 3 * hd + j))
+                let cn = f * Kernels.load(cr + j) + i * gg
+                Kernels.store(i, a + j); Kernels.store(f, a + hd + j)
+                Kernels.store(gg, a + 2 * hd + j); Kernels.store(o, a + 3 * hd + j)
+                Kernels.store(cn, orow + j)
+                Kernels.store(o * fastTanh(cn), hrow + j)
+                j += 16
             }
-            for j in 0..<hd {
-                let cn = a[hd + j] * cp[r * hd + j] + a[j] * a[2 * hd + j]
-                op[r * hd + j] = cn
-                hp[r * hd + j] = a[3 * hd + j] * fastTanh(cn)
+            while j < hd {
+                let i = fastSigmoid(zr[j]), f = fastSigmoid(zr[hd + j])
+                let gg = fastTanh(zr[2 * hd + j]), o = fastSigmoid(zr[3 * hd + j])
+                let cn = f * cr[j] + i * gg
+                a[j] = i; a[hd + j] = f; a[2 * hd + j] = gg; a[3 * hd + j] = o
+                orow[j] = cn
+                hrow[j] = o * fastTanh(cn)
+                j += 1
             }
         }
         onBackward(hOut) { g in

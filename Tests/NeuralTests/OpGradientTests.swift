@@ -87,6 +87,11 @@ import Testing
             worst = max(worst, abs(fastExp(x) - expf(x)) / expf(x))
         }
         #expect(worst < 1e-6)
+        // the 16-lane version gives the same bits as the scalar one
+        let xs = SIMD16<Float>((0..<16).map { Float($0) * 7.3 - 60 })
+        let ys = fastExp(xs)
+        #expect((0..<16).allSatisfy { ys[$0] == fastExp(xs[$0]) })
+        #expect(fastTanh(xs)[15] == fastTanh(xs[15]) && fastSigmoid(xs)[3] == fastSigmoid(xs[3]))
         #expect(fastExp(-1000) == 0 || fastExp(-1000) < 1e-37)
         #expect(abs(fastTanh(0.3) - tanhf(0.3)) < 1e-6 && abs(fastSigmoid(-2) - 1 / (1 + expf(2))) < 1e-6)
     }
@@ -199,16 +204,24 @@ import Testing
         // only h used downstream, and only c used downstream
         checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).h }
         checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).c }
+        // hidden 17: one 16-lane block plus a scalar remainder
+        let zw = randomTensor([2, 68], seed: 42, lo: -3, hi: 3), cw = randomTensor([2, 17], seed: 43)
+        checkGradients([zw, cw], maxChecks: 40) { g, v in
+            let (h, cn) = g.lstmCell(gates: v[0], cell: v[1])
+            return g.concat([h, cn], axis: 1)
+        }
         // values against the unfused formula
-        let g = Graph(recording: false)
-        let (h, cn) = g.lstmCell(gates: g.input(z), cell: g.input(c))
-        for r in 0..<3 { for j in 0..<2 {
-            func sig(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-            let zz = { (k: Int) in z.data[r * 8 + k * 2 + j] }
-            let want = sig(zz(1)) * c.data[r * 2 + j] + sig(zz(0)) * tanhf(zz(2))
-            #expect(abs(g.value(cn).data[r * 2 + j] - want) < 1e-5)
-            #expect(abs(g.value(h).data[r * 2 + j] - sig(zz(3)) * tanhf(want)) < 1e-5)
-        } }
+        for (z, c, hd) in [(z, c, 2), (zw, cw, 17)] {
+            let g = Graph(recording: false)
+            let (h, cn) = g.lstmCell(gates: g.input(z), cell: g.input(c))
+            for r in 0..<2 { for j in 0..<hd {
+                func sig(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+                let zz = { (k: Int) in z.data[r * 4 * hd + k * hd + j] }
+                let want = sig(zz(1)) * c.data[r * hd + j] + sig(zz(0)) * tanhf(zz(2))
+                #expect(abs(g.value(cn).data[r * hd + j] - want) < 1e-5)
+                #expect(abs(g.value(h).data[r * hd + j] - sig(zz(3)) * tanhf(want)) < 1e-5)
+            } }
+        }
     }
 
     @Test func losses() {
