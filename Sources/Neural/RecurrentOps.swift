@@ -17,8 +17,8 @@ extension Graph {
             let zr = zp + r * 4 * hd, a = act + (keep ? r * 4 * hd : 0)
             let cr = cp + r * hd, orow = op + r * hd, hrow = hp + r * hd
             var j = 0
-            // 16 lanes at a time, then the remainder one by one
-            while j + 16 <= hd {
+            // a vector of lanes at a time, then the remainder one by one
+            while j + Kernels.width <= hd {
                 let i = fastSigmoid(Kernels.load(zr + j)), f = fastSigmoid(Kernels.load(zr + hd + j))
                 let gg = fastTanh(Kernels.load(zr + 2 * hd + j)), o = fastSigmoid(Kernels.load(zr + 3 * hd + j))
                 let cn = f * Kernels.load(cr + j) + i * gg
@@ -26,7 +26,7 @@ extension Graph {
                 Kernels.store(gg, a + 2 * hd + j); Kernels.store(o, a + 3 * hd + j)
                 Kernels.store(cn, orow + j)
                 Kernels.store(o * fastTanh(cn), hrow + j)
-                j += 16
+                j += Kernels.width
             }
             while j < hd {
                 let i = fastSigmoid(zr[j]), f = fastSigmoid(zr[hd + j])
