@@ -43,9 +43,16 @@ extension Graph {
         let rows = count(x) / sw[1], nIn = sw[1], nOut = sw[0]
         if let b { precondition(shape(b) == [nOut], "linear: bias \(shape(b)) for \(nOut) outputs") }
         let y = make(Array(sx.dropLast()) + [nOut], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
-        let yp = ptr(y)
-        BLAS.gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, ptr(x), ptr(w), beta: 0, yp)
-        biasActivation(yp, rows: rows, cols: nOut, bias: b.map(ptr), activation)
+        let yp = ptr(y), xp = ptr(x), wp = ptr(w), bp = b.map(ptr)
+        // large batches: two fixed row halves (on two threads when `parallel`), so the result
+        // does not depend on threading
+        let split = rows * nOut * nIn >= 1 << 22 && rows >= 64
+        forHalves(split ? 2 : 1, parallel: parallel && split) { half, lo, hi in
+            guard lo < hi else { return }
+            let r0 = split ? (half == 0 ? 0 : rows / 2) : 0, r1 = split ? (half == 0 ? rows / 2 : rows) : rows
+            BLAS.gemm(transA: false, transB: true, m: r1 - r0, n: nOut, k: nIn, xp + r0 * nIn, wp, beta: 0, yp + r0 * nOut)
+            biasActivation(yp + r0 * nOut, rows: r1 - r0, cols: nOut, bias: bp, activation)
+        }
         onBackward(y) { g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {

@@ -33,6 +33,18 @@ import Testing
         checkGradients([randomTensor([2, 3, 4], seed: 8), w]) { g, v in g.linear(v[0], v[1], nil) }
     }
 
+    @Test func largeLinearSplitMatchesMatmul() {
+        // big enough for the two-half row split; checked against matmul + broadcast add
+        let x = randomTensor([130, 300], seed: 60), w = randomTensor([200, 300], seed: 61), b = randomTensor([200], seed: 62)
+        for parallel in [true, false] {
+            let g = Graph(recording: false)
+            g.parallel = parallel
+            let y = g.value(g.linear(g.input(x), g.input(w), g.input(b)))
+            let ref = g.value(g.add(g.matmul(g.input(x), g.input(w), transposeB: true), g.input(b)))
+            #expect(zip(y.data, ref.data).allSatisfy { abs($0 - $1) <= 1e-4 })
+        }
+    }
+
     @Test func broadcastingArithmetic() {
         let a = randomTensor([2, 3, 4], seed: 9), b = randomTensor([3, 1], seed: 10, lo: 0.5, hi: 1.5)
         checkGradients([a, b]) { g, v in g.add(v[0], v[1]) }
