@@ -211,6 +211,22 @@ public final class Graph {
         }
     }
 
+    /// Scales the parameter gradients on the graph in place so their global (Euclidean) norm is
+    /// at most `maxNorm`; returns the norm before clipping.
+    @discardableResult
+    public func clipGradients(maxNorm: Float) -> Float {
+        var total: Double = 0
+        forEachGradient { _, g in for v in g { total += Double(v) * Double(v) } }
+        let norm = Float(total.squareRoot())
+        guard norm > maxNorm, norm > 0 else { return norm }
+        let s = maxNorm / norm
+        for (_, id) in paramNodes where nodes[id].needsGrad {
+            let g = grad(Var(id: id, graph: self))
+            for i in 0..<nodes[id].count { g[i] *= s }
+        }
+        return norm
+    }
+
     /// Gradients of every trainable parameter used this step, by name (zeros where none flowed).
     public func gradients() -> Parameters {
         var out = Parameters()

@@ -150,6 +150,14 @@ import Testing
         #expect(Gradients.clip(&grads, maxNorm: 1) == 5)
         #expect(abs(Gradients.globalNorm(grads) - 1) < 1e-6)
         #expect(abs(grads["b"]!.data[0] - 0.8) < 1e-6)
+        // the same clipping in place on a graph's gradients
+        var q = Parameters()
+        q["a"] = Tensor(shape: [1], data: [1])
+        q["b"] = Tensor(shape: [1], data: [3])
+        let g2 = Graph(parameters: q)
+        g2.backward(g2.add(g2.sum(g2.scale(g2.param("a"), 3)), g2.sum(g2.scale(g2.param("b"), 4))))
+        #expect(g2.clipGradients(maxNorm: 1) == 5)
+        #expect(abs(g2.gradients()["a"]!.data[0] - 0.6) < 1e-6 && abs(g2.gradients()["b"]!.data[0] - 0.8) < 1e-6)
     }
 
     @Test func weightDecayShrinksWeightsWithoutGradient() {
