@@ -10,32 +10,38 @@ extension Graph {
         let needs = needsGrad(z) || needsGrad(c)
         let hOut = make(sc, needsGrad: needs), cOut = make(sc, needsGrad: needs)
         // activated gates, kept for the backward pass
-        let act = nodes[hOut.id].needsGrad ? scratchBuffer(n * 4 * hd) : scratchBuffer(4 * hd)
         let zp = ptr(z), cp = ptr(c), hp = ptr(hOut), op = ptr(cOut)
         let keep = nodes[hOut.id].needsGrad
-        for r in 0..<n {
-            let zr = zp + r * 4 * hd, a = act + (keep ? r * 4 * hd : 0)
-            let cr = cp + r * hd, orow = op + r * hd, hrow = hp + r * hd
-            var j = 0
-            // a vector of lanes at a time, then the remainder one by one
-            while j + Kernels.width <= hd {
-                let i = fastSigmoid(Kernels.load(zr + j)), f = fastSigmoid(Kernels.load(zr + hd + j))
-                let gg = fastTanh(Kernels.load(zr + 2 * hd + j)), o = fastSigmoid(Kernels.load(zr + 3 * hd + j))
-                let cn = f * Kernels.load(cr + j) + i * gg
-                Kernels.store(i, a + j); Kernels.store(f, a + hd + j)
-                Kernels.store(gg, a + 2 * hd + j); Kernels.store(o, a + 3 * hd + j)
-                Kernels.store(cn, orow + j)
-                Kernels.store(o * fastTanh(cn), hrow + j)
-                j += Kernels.width
-            }
-            while j < hd {
-                let i = fastSigmoid(zr[j]), f = fastSigmoid(zr[hd + j])
-                let gg = fastTanh(zr[2 * hd + j]), o = fastSigmoid(zr[3 * hd + j])
-                let cn = f * cr[j] + i * gg
-                a[j] = i; a[hd + j] = f; a[2 * hd + j] = gg; a[3 * hd + j] = o
-                orow[j] = cn
-                hrow[j] = o * fastTanh(cn)
-                j += 1
+        // without a tape each row's gates are scratch, so each half needs its own
+        let act = keep ? scratchBuffer(n * 4 * hd) : scratchBuffer(2 * 4 * hd)
+        // rows are independent: two fixed halves, on two threads for large batches
+        let split = n * hd >= 1 << 15
+        forHalves(n, parallel: parallel && split) { half, lo, hi in
+            let act = keep ? act : act + half * 4 * hd
+            for r in lo..<hi {
+                let zr = zp + r * 4 * hd, a = act + (keep ? r * 4 * hd : 0)
+                let cr = cp + r * hd, orow = op + r * hd, hrow = hp + r * hd
+                var j = 0
+                // a vector of lanes at a time, then the remainder one by one
+                while j + Kernels.width <= hd {
+                    let i = fastSigmoid(Kernels.load(zr + j)), f = fastSigmoid(Kernels.load(zr + hd + j))
+                    let gg = fastTanh(Kernels.load(zr + 2 * hd + j)), o = fastSigmoid(Kernels.load(zr + 3 * hd + j))
+                    let cn = f * Kernels.load(cr + j) + i * gg
+                    Kernels.store(i, a + j); Kernels.store(f, a + hd + j)
+                    Kernels.store(gg, a + 2 * hd + j); Kernels.store(o, a + 3 * hd + j)
+                    Kernels.store(cn, orow + j)
+                    Kernels.store(o * fastTanh(cn), hrow + j)
+                    j += Kernels.width
+                }
+                while j < hd {
+                    let i = fastSigmoid(zr[j]), f = fastSigmoid(zr[hd + j])
+                    let gg = fastTanh(zr[2 * hd + j]), o = fastSigmoid(zr[3 * hd + j])
+                    let cn = f * cr[j] + i * gg
+                    a[j] = i; a[hd + j] = f; a[2 * hd + j] = gg; a[3 * hd + j] = o
+                    orow[j] = cn
+                    hrow[j] = o * fastTanh(cn)
+                    j += 1
+                }
             }
         }
         onBackward(hOut) { g in

@@ -222,6 +222,16 @@ import Testing
             let (h, cn) = g.lstmCell(gates: v[0], cell: v[1])
             return g.concat([h, cn], axis: 1)
         }
+        // a batch large enough for the two-thread row split: same bits with or without it, taped or not
+        let zb = randomTensor([300, 512], seed: 44, lo: -3, hi: 3), cb = randomTensor([300, 128], seed: 45)
+        var outs: [[Float]] = []
+        for (recording, parallel) in [(false, true), (false, false), (true, true)] {
+            let g = Graph(recording: recording)
+            g.parallel = parallel
+            let (h, cn) = g.lstmCell(gates: g.input(zb, requiresGrad: recording), cell: g.input(cb))
+            outs.append(g.value(h).data + g.value(cn).data)
+        }
+        #expect(outs[0] == outs[1] && outs[0] == outs[2])
         // values against the unfused formula
         for (z, c, hd) in [(z, c, 2), (zw, cw, 17)] {
             let g = Graph(recording: false)
