@@ -116,6 +116,25 @@ extension Graph {
         return y
     }
 
+    /// One element per row: out[r] = x[r, columns[r]] for x [N, C] (e.g. Q(s, a) of the taken action).
+    public func pick(_ x: Var, columns: [Int]) -> Var {
+        let s = shape(x)
+        precondition(s.count == 2 && s[0] == columns.count, "pick: \(columns.count) columns for input \(s)")
+        let c = s[1]
+        let y = make([s[0]], needsGrad: needsGrad(x))
+        let xp = ptr(x), yp = ptr(y)
+        for (r, j) in columns.enumerated() {
+            precondition(j >= 0 && j < c, "pick: column \(j) outside 0..<\(c)")
+            yp[r] = xp[r * c + j]
+        }
+        onBackward(y) { g in
+            guard let gy = g.gradIfAny(y) else { return }
+            let gx = g.grad(x)
+            for (r, j) in columns.enumerated() { gx[r * c + j] += gy[r] }
+        }
+        return y
+    }
+
     /// Rows of `table` [V, D] picked by `indices` -> [indices.count, D] (embedding lookup).
     public func gather(_ table: Var, rows indices: [Int]) -> Var {
         let s = shape(table)

@@ -143,11 +143,13 @@ import Testing
         checkGradients([x, x]) { g, v in g.stack([v[0], v[1]], axis: 1) }
         checkGradients([randomTensor([3, 5], seed: 21)]) { g, v in g.transpose(v[0]) }
         checkGradients([randomTensor([4, 3], seed: 22)]) { g, v in g.gather(v[0], rows: [2, 0, 2, 3]) }
+        checkGradients([randomTensor([4, 3], seed: 23)]) { g, v in g.pick(v[0], columns: [2, 0, 1, 2]) }
         let g = Graph(recording: false)
         let a = g.input(Tensor(shape: [2, 2], data: [1, 2, 3, 4])), b = g.input(Tensor(shape: [2, 1], data: [5, 6]))
         #expect(g.value(g.concat([a, b], axis: 1)).data == [1, 2, 5, 3, 4, 6])
         #expect(g.value(g.stack([a, a], axis: 0)).shape == [2, 2, 2])
         #expect(g.value(g.slice(a, axis: 0, start: 1, length: 1)).data == [3, 4])
+        #expect(g.value(g.pick(a, columns: [1, 0])).data == [2, 3])
     }
 
     @Test(arguments: [(1, 1), (2, 1), (1, 0), (2, 0)])

@@ -173,6 +173,15 @@ import Testing
         #expect(abs(p["w"]!.data[0] - 0.95 * 0.95) < 1e-6)
     }
 
+    @Test func polyakAveraging() {
+        var target = Parameters(), online = Parameters()
+        target["w"] = Tensor(shape: [2], data: [0, 10])
+        online["w"] = Tensor(shape: [2], data: [1, 0])
+        online["extra"] = Tensor(scalar: 5)
+        target.moveToward(online, rate: 0.25)
+        #expect(target["w"]!.data == [0.25, 7.5] && !target.contains("extra"))
+    }
+
     @Test func minibatches() {
         var rng = RNG(seed: 3)
         let batches = Minibatches.shuffled(count: 103, size: 10, rng: &rng)
