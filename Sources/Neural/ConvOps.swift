@@ -88,7 +88,7 @@ extension Graph {
                 }
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
                 let masked = g.scratchBuffer(m * cout)
@@ -188,7 +188,7 @@ extension Graph {
                 for j in 0..<c { out[j] *= inv }
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             if !average {

@@ -126,19 +126,27 @@ public final class Graph {
     @inline(__always) func shape(_ v: Var) -> [Int] { nodes[v.id].shape }
     @inline(__always) func count(_ v: Var) -> Int { nodes[v.id].count }
     @inline(__always) func needsGrad(_ v: Var) -> Bool { nodes[v.id].needsGrad }
+    func grad(_ v: Var) -> UnsafeMutablePointer<Float> { grad(v.id) }
+    func gradIfAny(_ v: Var) -> UnsafeMutablePointer<Float>? { nodes[v.id].grad }
 
-    /// The gradient buffer of `v`, created zeroed on first use.
-    func grad(_ v: Var) -> UnsafeMutablePointer<Float> {
-        if let g = nodes[v.id].grad { return g }
-        let c = nodes[v.id].count
+    // Backward closures capture node ids, not `Var`s: a `Var` holds its graph strongly, and a
+    // closure on the graph's own tape holding one would keep the graph alive forever.
+    @inline(__always) func ptr(_ id: Int) -> UnsafeMutablePointer<Float> { nodes[id].value }
+    @inline(__always) func shape(_ id: Int) -> [Int] { nodes[id].shape }
+    @inline(__always) func needsGrad(_ id: Int) -> Bool { nodes[id].needsGrad }
+
+    /// The gradient buffer of node `id`, created zeroed on first use.
+    func grad(_ id: Int) -> UnsafeMutablePointer<Float> {
+        if let g = nodes[id].grad { return g }
+        let c = nodes[id].count
         let g = acquire(c)
         g.initialize(repeating: 0, count: c)
-        nodes[v.id].grad = g
+        nodes[id].grad = g
         return g
     }
 
-    /// The gradient of `v` if anything flowed into it.
-    func gradIfAny(_ v: Var) -> UnsafeMutablePointer<Float>? { nodes[v.id].grad }
+    /// The gradient of node `id` if anything flowed into it.
+    func gradIfAny(_ id: Int) -> UnsafeMutablePointer<Float>? { nodes[id].grad }
 
     // MARK: leaves
 

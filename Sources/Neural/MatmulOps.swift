@@ -14,7 +14,7 @@ extension Graph {
         precondition(k == k2, "matmul inner sizes differ: \(sa) x \(sb)")
         let y = make([m, n], needsGrad: needsGrad(a) || needsGrad(b))
         BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, ptr(a), ptr(b), beta: 0, ptr(y))
-        onBackward(y) { g in
+        onBackward(y) { [a = a.id, b = b.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             if g.needsGrad(a) {
                 // dA = dY B^T (or its transpose when A was transposed)
@@ -53,7 +53,7 @@ extension Graph {
             BLAS.gemm(transA: false, transB: true, m: r1 - r0, n: nOut, k: nIn, xp + r0 * nIn, wp, beta: 0, yp + r0 * nOut)
             biasActivation(yp + r0 * nOut, rows: r1 - r0, cols: nOut, bias: bp, activation)
         }
-        onBackward(y) { g in
+        onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
                 let masked = g.scratchBuffer(rows * nOut)

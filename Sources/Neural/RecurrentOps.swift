@@ -44,7 +44,7 @@ extension Graph {
                 }
             }
         }
-        onBackward(hOut) { g in
+        onBackward(hOut) { [c = c.id, cOut = cOut.id, hOut = hOut.id, z = z.id] g in
             let gh = g.gradIfAny(hOut), gc = g.gradIfAny(cOut)
             if gh == nil && gc == nil { return }
             let cp = g.ptr(c), op = g.ptr(cOut)

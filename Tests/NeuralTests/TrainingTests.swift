@@ -173,6 +173,23 @@ import Testing
         #expect(abs(p["w"]!.data[0] - 0.95 * 0.95) < 1e-6)
     }
 
+    @Test func graphsAreFreedWithoutReset() {
+        weak var weakGraph: Graph?
+        do {
+            let g = Graph()
+            weakGraph = g
+            let x = g.input(Tensor(shape: [2, 3], repeating: 0.5), requiresGrad: true)
+            let h = LSTM("l", inputs: 3, hidden: 2)
+            var p = Parameters()
+            var rng = RNG(seed: 1)
+            h.initialize(&p, rng: &rng)
+            g.setParameters(p)
+            let (out, _) = h([x, x])
+            g.backward(g.add(g.sum(g.tanh(out[1])), g.sum(g.pick(x, columns: [0, 2]))))
+        }
+        #expect(weakGraph == nil, "the tape's closures keep the graph alive")
+    }
+
     @Test func polyakAveraging() {
         var target = Parameters(), online = Parameters()
         target["w"] = Tensor(shape: [2], data: [0, 10])
