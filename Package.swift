@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

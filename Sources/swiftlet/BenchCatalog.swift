@@ -5,6 +5,7 @@ import Viewer
 import Recording
 import Physics
 import Rendering
+import Neural
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -14,6 +15,7 @@ enum BenchCatalog {
         RecordingBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
+        NeuralBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -18,6 +18,7 @@ struct Swiftlet: ParsableCommand {
             FlyCommand.self,
             RenderCommand.self,
             WorldCommand.self,
+            CheckpointCommand.self,
         ]
     )
 }
