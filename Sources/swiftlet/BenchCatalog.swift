@@ -1,11 +1,13 @@
 import ArgumentParser
 import Diagnostics
 import Neural
+import Planning
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         NeuralBench.suite,
+        PlanningBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
