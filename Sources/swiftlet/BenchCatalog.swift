@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import Models
 import Neural
 import Planning
 
@@ -8,6 +9,7 @@ enum BenchCatalog {
     static let all: [BenchSuite] = [
         NeuralBench.suite,
         PlanningBench.suite,
+        CollisionPlannerBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

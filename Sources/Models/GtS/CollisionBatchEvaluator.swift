@@ -19,7 +19,9 @@ import Neural
 /// Threads: `.splitBatch` runs the blocks on `workers` threads (DispatchQueue.concurrentPerform)
 /// with OpenBLAS at one thread; `.blasThreads` runs blocks in order with OpenBLAS at `workers`
 /// threads. Either way the block partition is fixed, so results are bit-identical whatever the
-/// thread count. Evaluation sets OpenBLAS's (process-wide) thread count accordingly.
+/// thread count. (A candidate's value can differ by an ulp between batches of different sizes:
+/// OpenBLAS may use another kernel for a block's tail rows.) Evaluation sets OpenBLAS's
+/// (process-wide) thread count accordingly.
 ///
 /// A reference type owning its buffers; not thread-safe (one per planner).
 public final class CollisionBatchEvaluator {

@@ -147,4 +147,24 @@ public struct CollisionPredictor: Sendable {
 
     /// Scales 8-bit gray pixels to the network's input range: (x - 128) / 128.
     @inlinable public static func normalize(_ pixel: UInt8) -> Float { (Float(pixel) - 128) / 128 }
+
+    /// Converts a frame stack stored frame by frame (`[frames][height][width]` gray bytes, oldest
+    /// first, as collection logs store it) into the network's NHWC input (`[height][width]
+    /// [frames]`, scaled (x - 128) / 128), writing `observationSize` floats into `out`.
+    public static func observation(fromStack stack: UnsafeBufferPointer<UInt8>, config c: CollisionPredictorConfig,
+                                   into out: UnsafeMutableBufferPointer<Float>) {
+        let plane = c.height * c.width
+        precondition(stack.count == plane * c.frames && out.count >= plane * c.frames,
+                     "frame stack of \(stack.count) bytes for \(c.frames) frames of \(c.height)x\(c.width)")
+        for f in 0..<c.frames {
+            for p in 0..<plane { out[p * c.frames + f] = normalize(stack[f * plane + p]) }
+        }
+    }
+
+    /// `observation(fromStack:config:into:)` returning a new array.
+    public static func observation(fromStack stack: [UInt8], config: CollisionPredictorConfig) -> [Float] {
+        var out = [Float](repeating: 0, count: config.observationSize)
+        stack.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { observation(fromStack: s, config: config, into: $0) } }
+        return out
+    }
 }

@@ -44,7 +44,7 @@ public final class CollisionTrainer {
     }
 
     /// The loss node for a batch on `g` (used by `step` and `loss`).
-    private func lossNode(_ g: Graph, _ b: CollisionDataset) -> Var {
+    private func lossNode(_ g: Graph, _ b: CollisionBatch) -> Var {
         let logits = predictor.logits(images: g.input(b.images), actions: g.input(b.actions))
         let n = b.count, h = predictor.config.horizon
         precondition(b.labels.shape == [n, h], "labels \(b.labels.shape), expected [\(n), \(h)]")
@@ -54,7 +54,7 @@ public final class CollisionTrainer {
 
     /// One optimiser step on a minibatch; returns the loss before the update.
     @discardableResult
-    public func step(_ batch: CollisionDataset) -> StepResult {
+    public func step(_ batch: CollisionBatch) -> StepResult {
         graph.reset()
         graph.setParameters(predictor.parameters)
         let loss = lossNode(graph, batch)
@@ -72,12 +72,12 @@ public final class CollisionTrainer {
     /// [N, horizon, actionDim], labels [N, horizon], mask [N, horizon] or nil.
     @discardableResult
     public func step(images: Tensor, actions: Tensor, labels: Tensor, mask: Tensor? = nil) -> StepResult {
-        step(CollisionDataset(images: images, actions: actions, labels: labels, mask: mask))
+        step(CollisionBatch(images: images, actions: actions, labels: labels, mask: mask))
     }
 
     /// One epoch over `data` in a seeded random order; returns the mean batch loss.
     @discardableResult
-    public func epoch(_ data: CollisionDataset, rng: inout RNG) -> Float {
+    public func epoch(_ data: CollisionBatch, rng: inout RNG) -> Float {
         let batches = Minibatches.shuffled(count: data.count, size: config.batchSize, rng: &rng)
         var total: Float = 0
         for b in batches { total += step(data.batch(b)).loss }
@@ -86,7 +86,7 @@ public final class CollisionTrainer {
 
     /// The weighted cross-entropy of the current model on `data` (no update), evaluated in
     /// chunks of `chunk` samples and averaged over unmasked steps.
-    public func loss(_ data: CollisionDataset, chunk: Int = 256) -> Float {
+    public func loss(_ data: CollisionBatch, chunk: Int = 256) -> Float {
         let g = Graph(parameters: predictor.parameters, recording: false)
         var total: Double = 0, weight: Double = 0
         var start = 0

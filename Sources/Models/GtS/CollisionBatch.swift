@@ -1,6 +1,7 @@
 import Neural
 
-/// Training samples for the collision predictor, sample on the outermost axis of every tensor.
+/// Training samples for the collision predictor as tensors (a minibatch, or a whole in-memory
+/// training set), sample on the outermost axis of every tensor.
 ///
 /// - `images` [M, height, width, frames], pixels already scaled (x - 128) / 128;
 /// - `actions` [M, horizon, actionDim], the executed sequence (physical units; the model applies
@@ -8,7 +9,7 @@ import Neural
 /// - `labels` [M, horizon], 1 if a collision happened at or before step h + 1, else 0;
 /// - `mask` [M, horizon] (optional), 0 for steps after the episode ended without a collision
 ///   (unknown outcome), 1 elsewhere.
-public struct CollisionDataset: Sendable {
+public struct CollisionBatch: Sendable {
     public var images: Tensor
     public var actions: Tensor
     public var labels: Tensor
@@ -26,8 +27,8 @@ public struct CollisionDataset: Sendable {
     public var count: Int { images.shape.first ?? 0 }
 
     /// The samples at `indices` as one minibatch.
-    public func batch(_ indices: [Int]) -> CollisionDataset {
-        CollisionDataset(images: images.gather(rows: indices), actions: actions.gather(rows: indices),
+    public func batch(_ indices: [Int]) -> CollisionBatch {
+        CollisionBatch(images: images.gather(rows: indices), actions: actions.gather(rows: indices),
                          labels: labels.gather(rows: indices), mask: mask?.gather(rows: indices))
     }
 
