@@ -35,10 +35,47 @@ func fastExp(_ x: Float) -> Float {
 @inline(__always)
 func fastSigmoid(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
 
+/// Eight floats: the unit of the explicit-SIMD kernels (two SSE or one AVX register).
+typealias Lanes = SIMD8<Float>
+
+@inline(__always) func loadLanes(_ p: UnsafePointer<Float>) -> Lanes {
+    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+}
+
+@inline(__always) func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+}
+
+/// `fastExp` on eight lanes.
+@inline(__always)
+func fastExp(_ v: Lanes) -> Lanes {
+    var x = v
+    x.replace(with: -87.3, where: x .< -87.3)
+    x.replace(with: 88.3, where: x .> 88.3)
+    let t = x * 1.442_695_04 + 12_582_912
+    let n = t - 12_582_912
+    let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p = Lanes(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let y = p * r * r + r + 1
+    let bits = (unsafeBitCast(t, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+    return y * unsafeBitCast(bits, to: Lanes.self)
+}
+
+/// `fastSigmoid` on eight lanes.
+@inline(__always)
+func fastSigmoid(_ x: Lanes) -> Lanes { 1 / (1 + fastExp(-x)) }
+
 /// Logistic sigmoid of `count` contiguous floats, in place.
 @inline(__always)
 func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
-    for i in 0..<count { p[i] = fastSigmoid(p[i]) }
+    var i = 0
+    while i + 8 <= count { storeLanes(fastSigmoid(loadLanes(p + i)), p + i); i += 8 }
+    while i < count { p[i] = fastSigmoid(p[i]); i += 1 }
 }
 
 /// Exact logistic sigmoid without overflow (the Neural engine's formula).

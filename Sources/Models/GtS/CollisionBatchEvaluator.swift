@@ -225,14 +225,22 @@ public final class CollisionBatchEvaluator {
             }
             sigmoidInPlace(z, nr * g4)
             // c = f c + i g, h = o tanh(c), written into the last hd columns of [x, h]
+            let vecEnd = hd - hd % 8
             for r in 0..<nr {
                 let zr = z + r * g4, c = cell + r * hd, h = xh + r * k + e
-                for j in 0..<hd {
+                var j = 0
+                while j < vecEnd {
+                    let cn = loadLanes(zr + hd + j) * loadLanes(c + j) + loadLanes(zr + j) * (2 * loadLanes(zr + 2 * hd + j) - 1)
+                    storeLanes(cn, c + j)
+                    storeLanes(loadLanes(zr + 3 * hd + j) * (2 * fastSigmoid(2 * cn) - 1), h + j)
+                    j += 8
+                }
+                while j < hd {
                     let cn = zr[hd + j] * c[j] + zr[j] * (2 * zr[2 * hd + j] - 1)
                     c[j] = cn
-                    h[j] = fastSigmoid(2 * cn)
+                    h[j] = zr[3 * hd + j] * (2 * fastSigmoid(2 * cn) - 1)
+                    j += 1
                 }
-                for j in 0..<hd { h[j] = zr[3 * hd + j] * (2 * h[j] - 1) }
             }
             // head: relu(h W0^T + b0) . w1 + b1 -> probability
             for r in 0..<nr { (head + r * hh).update(from: head0B, count: hh) }
