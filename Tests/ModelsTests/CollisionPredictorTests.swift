@@ -103,19 +103,29 @@ enum Tiny {
 
     @Test(arguments: [CollisionBatchEvaluator.Parallelism.splitBatch, .blasThreads])
     func batchedInferenceMatchesAutodiff(_ mode: CollisionBatchEvaluator.Parallelism) {
-        let m = Tiny.randomModel(seed: 11)
+        checkBatchedAgainstAutodiff(Tiny.randomModel(seed: 11), mode: mode)
+    }
+
+    @Test func batchedInferenceMatchesAutodiffWithSplitInitialState() {
+        var c = Tiny.config
+        c.initialState = .split; c.dense = [32, 32]; c.actionDim = 3; c.actionScale = [1, 1, 0.5]
+        checkBatchedAgainstAutodiff(Tiny.randomModel(seed: 13, config: c), mode: .splitBatch)
+    }
+
+    func checkBatchedAgainstAutodiff(_ m: CollisionPredictor, mode: CollisionBatchEvaluator.Parallelism) {
+        let c = m.config
         var rng = RNG(seed: 12)
-        let img = Tiny.images(1, rng: &rng)
+        let img = Tiny.images(1, rng: &rng, config: c)
         let n = 37
-        let act = Tiny.actions(n, rng: &rng)
+        let act = Tiny.actions(n, rng: &rng, config: c)
         // reference: the autodiff graph with the observation repeated per candidate
-        var tiled = Tensor(shape: [n, 16, 16, 2])
+        var tiled = Tensor(shape: [n, 16, 16, c.frames])
         for i in 0..<n { for j in 0..<img.count { tiled.data[i * img.count + j] = img.data[j] } }
         let ref = m.probabilities(images: tiled, actions: act)
         let ev = CollisionBatchEvaluator(m, maxBatch: 64, parallelism: mode, workers: 2, blockRows: 8)
         ev.encode(img.data)
         let got = ev.evaluate(act.data, count: n)
-        #expect(got.count == n * 4)
+        #expect(got.count == n * c.horizon)
         var worst: Float = 0
         for i in got.indices { worst = max(worst, abs(got[i] - ref.data[i])) }
         #expect(worst < 2e-6, "max |batched - autodiff| = \(worst)")
@@ -123,8 +133,8 @@ enum Tiny {
         #expect((ref.data.max()! - ref.data.min()!) > 0.1)
         // smaller batches reuse the same buffers and give the same leading rows (to an ulp: a
         // block's row count can change OpenBLAS's kernel for the tail rows)
-        let few = ev.evaluate(Array(act.data[0..<(5 * 4)]), count: 5)
-        #expect(zip(few, got[0..<(5 * 4)]).allSatisfy { abs($0 - $1) <= 1e-6 })
+        let few = ev.evaluate(Array(act.data[0..<(5 * c.sequenceSize)]), count: 5)
+        #expect(zip(few, got[0..<(5 * c.horizon)]).allSatisfy { abs($0 - $1) <= 1e-6 })
         #expect(ev.evaluate(act.data, count: n) == got)
     }
 

@@ -57,6 +57,7 @@ public final class CollisionBatchEvaluator {
     private var head1B: Float = 0
     // per observation
     private let h0: UnsafeMutablePointer<Float>       // [hd]
+    private let c0: UnsafeMutablePointer<Float>       // [hd]
     private let z0: UnsafeMutablePointer<Float>       // [g4] = h0 Wh^T + b (doubled g gate)
     private var encoded = false
     // per-worker workspaces
@@ -82,7 +83,7 @@ public final class CollisionBatchEvaluator {
         w = .allocate(capacity: k * g4); bias = .allocate(capacity: g4)
         actW = .allocate(capacity: a * e); actB = .allocate(capacity: e)
         head0W = .allocate(capacity: hh * hd); head0B = .allocate(capacity: hh); head1W = .allocate(capacity: hh)
-        h0 = .allocate(capacity: hd); z0 = .allocate(capacity: g4)
+        h0 = .allocate(capacity: hd); c0 = .allocate(capacity: hd); z0 = .allocate(capacity: g4)
         let slots = parallelism == .splitBatch ? workers : 1, rows = self.blockRows
         xh = .allocate(capacity: slots * rows * k); z = .allocate(capacity: slots * rows * g4)
         cell = .allocate(capacity: slots * rows * hd); head = .allocate(capacity: slots * rows * hh)
@@ -94,7 +95,7 @@ public final class CollisionBatchEvaluator {
     }
 
     deinit {
-        for p in [w, bias, actW, actB, head0W, head0B, head1W, h0, z0, xh, z, cell, head, probs] { p.deallocate() }
+        for p in [w, bias, actW, actB, head0W, head0B, head1W, h0, c0, z0, xh, z, cell, head, probs] { p.deallocate() }
     }
 
     /// Replaces the weights (same architecture); the next `evaluate` needs a new `encode`.
@@ -140,7 +141,10 @@ public final class CollisionBatchEvaluator {
             dst.baseAddress!.update(from: observation.baseAddress!, count: observation.count)
         }
         let out = predictor.encode(images: x)
-        graph.withValue(out) { v in h0.update(from: v.baseAddress!, count: hd) }
+        graph.withValue(out) { v in
+            h0.update(from: v.baseAddress!, count: hd)
+            c0.update(from: v.baseAddress! + (config.initialState == .split ? hd : 0), count: hd)
+        }
         graph.reset()
         z0.update(from: bias, count: g4)
         sgemm(m: 1, n: g4, k: hd, h0, lda: hd, w + e * g4, ldb: g4, beta: 1, z0, ldc: g4)
@@ -152,8 +156,11 @@ public final class CollisionBatchEvaluator {
         observation.withUnsafeBufferPointer { encode($0) }
     }
 
-    /// The trunk output of the last `encode` (the LSTM's h0 = c0), `hidden` floats.
-    public var initialState: [Float] { Array(UnsafeBufferPointer(start: h0, count: hd)) }
+    /// The LSTM's initial hidden state from the last `encode`, `hidden` floats.
+    public var initialHidden: [Float] { Array(UnsafeBufferPointer(start: h0, count: hd)) }
+
+    /// The LSTM's initial cell state from the last `encode`, `hidden` floats.
+    public var initialCell: [Float] { Array(UnsafeBufferPointer(start: c0, count: hd)) }
 
     /// Collision probabilities of `count` candidates (`actions` laid out `[count][horizon]
     /// [actionDim]`, physical units) for the encoded observation; returns `[count][horizon]`
@@ -203,7 +210,7 @@ public final class CollisionBatchEvaluator {
         let xh = self.xh + slot * blockRows * k, z = self.z + slot * blockRows * g4
         let cell = self.cell + slot * blockRows * hd, head = self.head + slot * blockRows * hh
         let (e, hd, g4, k, hh, a, horizon) = (self.e, self.hd, self.g4, self.k, self.hh, self.a, self.horizon)
-        for r in 0..<nr { (cell + r * hd).update(from: h0, count: hd) }
+        for r in 0..<nr { (cell + r * hd).update(from: c0, count: hd) }
         for step in 0..<horizon {
             // action embedding into the first e columns of [x_t, h_{t-1}]
             for r in 0..<nr {

@@ -100,8 +100,8 @@ public struct CollisionPredictor: Sendable {
     /// Number of scalar weights.
     public var parameterCount: Int { parameters.scalarCount }
 
-    /// The perception part: images [N, height, width, frames] -> z [N, hidden] (the LSTM's
-    /// initial h and c).
+    /// The perception part: images [N, height, width, frames] -> z [N, hidden] (`.shared`: the
+    /// LSTM's initial h and c) or [N, 2 hidden] (`.split`: h then c).
     public func encode(images: Var) -> Var {
         let c = config
         precondition(images.shape.count == 4 && Array(images.shape[1...]) == [c.height, c.width, c.frames],
@@ -127,6 +127,10 @@ public struct CollisionPredictor: Sendable {
         }
         let embedded = g.reshape(actionLayer(a), [n, c.horizon, c.actionEmbedding])
         var state = LSTM.State(h: z, c: z)
+        if c.initialState == .split {
+            state = LSTM.State(h: g.slice(z, axis: 1, start: 0, length: c.hidden),
+                               c: g.slice(z, axis: 1, start: c.hidden, length: c.hidden))
+        }
         var hs: [Var] = []
         hs.reserveCapacity(c.horizon)
         for h in 0..<c.horizon {

@@ -30,6 +30,14 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// How the last dense layer's output z becomes the LSTM's initial state.
+    public enum InitialState: String, Codable, Sendable {
+        /// h0 = c0 = z (width `hidden`; GtS).
+        case shared
+        /// [h0, c0] = z split in halves (width `2 * hidden`; BADGR/HInt).
+        case split
+    }
+
     /// Image height in pixels.
     public var height: Int = 72
     /// Image width in pixels.
@@ -46,9 +54,11 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
     /// The convolutional trunk.
     public var convs: [Conv] = [Conv(filters: 64, kernel: 8, stride: 4), Conv(filters: 32, kernel: 4, stride: 2),
                                 Conv(filters: 32, kernel: 3, stride: 2), Conv(filters: 32, kernel: 3, stride: 2)]
-    /// Dense layers after the flattened trunk (ReLU); the last one's width must equal `hidden`
-    /// because its output is the LSTM's initial h and c.
+    /// Dense layers after the flattened trunk (ReLU); the last one's width must be `hidden`
+    /// (`.shared`) or `2 * hidden` (`.split`) because its output is the LSTM's initial state.
     public var dense: [Int] = [256, 128]
+    /// How the trunk output initialises the LSTM.
+    public var initialState: InitialState = .shared
     /// LSTM hidden units.
     public var hidden: Int = 128
     /// Width of the per-step action embedding (dense, ReLU).
@@ -61,17 +71,19 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
     /// A configuration from explicit sizes (unspecified ones keep the GtS defaults).
     public init(height: Int = 72, width: Int = 96, frames: Int = 4, horizon: Int = 12, actionDim: Int = 1,
                 actionScale: [Float]? = nil, convs: [Conv]? = nil, dense: [Int] = [256, 128], hidden: Int = 128,
-                actionEmbedding: Int = 16, headHidden: Int = 16) {
+                actionEmbedding: Int = 16, headHidden: Int = 16, initialState: InitialState = .shared) {
         self.height = height; self.width = width; self.frames = frames; self.horizon = horizon
         self.actionDim = actionDim
         self.actionScale = actionScale ?? [Float](repeating: 1, count: actionDim)
         if let convs { self.convs = convs }
         self.dense = dense; self.hidden = hidden
         self.actionEmbedding = actionEmbedding; self.headHidden = headHidden
+        self.initialState = initialState
     }
 
     private enum CodingKeys: String, CodingKey {
-        case height, width, frames, horizon, actionDim, actionScale, convs, dense, hidden, actionEmbedding, headHidden
+        case height, width, frames, horizon, actionDim, actionScale, convs, dense, hidden, actionEmbedding, headHidden,
+             initialState
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,6 +101,7 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
         hidden = try c.decodeIfPresent(Int.self, forKey: .hidden) ?? d.hidden
         actionEmbedding = try c.decodeIfPresent(Int.self, forKey: .actionEmbedding) ?? d.actionEmbedding
         headHidden = try c.decodeIfPresent(Int.self, forKey: .headHidden) ?? d.headHidden
+        initialState = try c.decodeIfPresent(InitialState.self, forKey: .initialState) ?? d.initialState
         if let problem = validationProblem {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problem))
         }
@@ -123,7 +136,10 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
         if actionDim <= 0 { return "actionDim \(actionDim) must be positive" }
         if actionScale.count != actionDim { return "actionScale has \(actionScale.count) entries for actionDim \(actionDim)" }
         if dense.isEmpty || dense.contains(where: { $0 <= 0 }) { return "dense \(dense) must be non-empty and positive" }
-        if dense.last != hidden { return "last dense width \(dense.last!) must equal hidden \(hidden) (it is the LSTM's initial state)" }
+        let stateWidth = initialState == .shared ? hidden : 2 * hidden
+        if dense.last != stateWidth {
+            return "last dense width \(dense.last!) must be \(stateWidth) (the LSTM's initial state, \(initialState.rawValue), hidden \(hidden))"
+        }
         if hidden <= 0 || actionEmbedding <= 0 || headHidden <= 0 {
             return "hidden \(hidden), actionEmbedding \(actionEmbedding), headHidden \(headHidden) must be positive"
         }
