@@ -70,6 +70,9 @@ enum Unicycle {
         #expect(m.parameters["trunk.fc1.weight"]?.shape == [128, 256])
         #expect(m.parameters["lstm.wh"]?.shape == [256, 64])
         #expect(m.parameters["action.fc.weight"]?.shape == [16, 3])
+        // conv 832 + 18,496 + 36,928; dense 1,769,728 + 32,896; action 64; lstm 20,736; head 1,040 + 17
+        #expect(m.parameterCount == 1_880_737)
+        #expect(PoseDynamics(config: PoseDynamicsConfig(), rng: &rng).parameterCount == (18 * 128 + 128) + (128 * 128 + 128) + (128 * 24 + 24))
     }
 
     @Test func dynamicsBatchedMatchesAutodiffForAnyThreadCount() {
