@@ -44,7 +44,7 @@ public final class CollisionBatchEvaluator {
     public let workers: Int
 
     private var predictor: CollisionPredictor
-    private let graph: Graph
+    private let trunk: TrunkEvaluator
     private let e, hd, g4, k, hh, a, horizon: Int
     // packed weights
     private let w: UnsafeMutablePointer<Float>        // [k, g4]: rows 0..<e = Wx^T, e..<k = Wh^T; g gate doubled
@@ -77,7 +77,7 @@ public final class CollisionBatchEvaluator {
         self.parallelism = parallelism
         self.workers = workers
         self.predictor = predictor
-        graph = Graph(parameters: predictor.parameters, recording: false)
+        trunk = TrunkEvaluator(predictor)
         e = c.actionEmbedding; hd = c.hidden; g4 = 4 * c.hidden; k = e + hd; hh = c.headHidden
         a = c.actionDim; horizon = c.horizon
         w = .allocate(capacity: k * g4); bias = .allocate(capacity: g4)
@@ -101,7 +101,7 @@ public final class CollisionBatchEvaluator {
     /// Replaces the weights (same architecture); the next `evaluate` needs a new `encode`.
     public func setParameters(_ p: Parameters) {
         predictor.parameters = p
-        graph.setParameters(p)
+        trunk.setParameters(p)
         pack()
         encoded = false
     }
@@ -132,20 +132,13 @@ public final class CollisionBatchEvaluator {
     }
 
     /// Runs the trunk on one observation (`height * width * frames` floats, NHWC, pixels scaled
-    /// (x - 128) / 128) and prepares the shared initial LSTM state for `evaluate`.
+    /// (x - 128) / 128) and prepares the shared initial LSTM state for `evaluate`. Allocation-free.
     public func encode(_ observation: UnsafeBufferPointer<Float>) {
         precondition(observation.count == config.observationSize,
                      "observation has \(observation.count) floats, expected \(config.observationSize)")
-        graph.reset()
-        let x = graph.input(shape: [1, config.height, config.width, config.frames]) { dst in
-            dst.baseAddress!.update(from: observation.baseAddress!, count: observation.count)
-        }
-        let out = predictor.encode(images: x)
-        graph.withValue(out) { v in
-            h0.update(from: v.baseAddress!, count: hd)
-            c0.update(from: v.baseAddress! + (config.initialState == .split ? hd : 0), count: hd)
-        }
-        graph.reset()
+        let out = trunk.run(observation.baseAddress!)
+        h0.update(from: out, count: hd)
+        c0.update(from: out + (config.initialState == .split ? hd : 0), count: hd)
         z0.update(from: bias, count: g4)
         sgemm(m: 1, n: g4, k: hd, h0, lda: hd, w + e * g4, ldb: g4, beta: 1, z0, ldc: g4)
         encoded = true
