@@ -9,7 +9,7 @@ BIN        := .build/release/swiftlet
 APT_PKGS   := libsdl2-dev libopenblas-dev pkg-config xvfb xauth
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build demo test bench clean tools-venv
+.PHONY: all setup build demo test bench clean tools-venv check-mcap
 
 all: build
 
@@ -32,7 +32,32 @@ demo: build
 
 test: setup
 	$(SWIFT) build $(SWIFTFLAGS) --build-tests
+	@$(MAKE) --no-print-directory check-mcap
+	@# the Swift Testing summary stays the last line CI reads
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
+
+# Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap` and
+# `jsonschema`, in tools/.venv, made on first use): a sample log and a recovered cut copy must pass CRC, index and
+# JSON checks. Skipped (not failed) only when the package index cannot be reached.
+MCAP_DIR := .build/mcap-check
+check-mcap:
+	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
+	@if ! tools/.venv/bin/python -c "import mcap, jsonschema" 2>/dev/null; then \
+	  echo "check-mcap: creating tools/.venv with the mcap and jsonschema packages"; \
+	  python3 -m venv tools/.venv || { echo "check-mcap: python3 -m venv failed (install python3-venv)"; exit 1; }; \
+	  if ! tools/.venv/bin/pip install -q mcap jsonschema; then \
+	    if tools/.venv/bin/pip index versions mcap >/dev/null 2>&1; then \
+	      echo "check-mcap: pip install mcap failed although the package index is reachable"; exit 1; \
+	    fi; \
+	    echo "check-mcap: SKIPPED: the package index is unreachable, cannot install mcap"; exit 0; \
+	  fi; \
+	fi; \
+	rm -rf $(MCAP_DIR) && mkdir -p $(MCAP_DIR) && \
+	$(BIN) log sample $(MCAP_DIR)/sample.mcap --chunk-seconds 0.25 && \
+	head -c $$(( $$(wc -c < $(MCAP_DIR)/sample.mcap) * 2 / 3 )) $(MCAP_DIR)/sample.mcap > $(MCAP_DIR)/cut.mcap && \
+	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
+	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap \
+	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap
 
 bench: build
 	$(BIN) bench

@@ -3,6 +3,9 @@ import Diagnostics
 import Models
 import Neural
 import Planning
+import Viewer
+import Recording
+import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -10,6 +13,9 @@ enum BenchCatalog {
         NeuralBench.suite,
         PlanningBench.suite,
         CollisionPlannerBench.suite,
+        ViewerBench.suite,
+        RecordingBench.suite,
+        PhysicsBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

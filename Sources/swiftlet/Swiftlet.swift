@@ -13,6 +13,9 @@ struct Swiftlet: ParsableCommand {
         version: SwiftletVersion.string,
         subcommands: [
             BenchCommand.self,
+            LogCommand.self,
+            TraceCommand.self,
+            FlyCommand.self,
         ]
     )
 }

@@ -1,0 +1,125 @@
+import Diagnostics
+
+/// A bounds-checked little-endian cursor over a byte array, for parsing untrusted MCAP data.
+///
+/// Every read checks the bytes left before touching memory, and every length prefix is checked
+/// against the bytes left before anything is allocated, so a corrupt or hostile file yields an
+/// `InputError` naming the byte offset, never a crash or an unbounded allocation.
+struct ByteReader {
+    let bytes: [UInt8]
+    var pos: Int
+    let end: Int
+    /// File name for error messages.
+    let source: String
+    /// What is being parsed ("Chunk at byte 1234"), for error messages.
+    let context: String
+
+    init(_ bytes: [UInt8], from pos: Int, to end: Int, source: String, context: String) {
+        self.bytes = bytes
+        self.pos = pos
+        self.end = end
+        self.source = source
+        self.context = context
+    }
+
+    var remaining: Int { end - pos }
+
+    func error(_ message: String) -> InputError {
+        InputError(source, at: "byte \(pos)", "\(context): \(message)")
+    }
+
+    mutating func need(_ n: Int, _ field: String) throws {
+        guard n >= 0, n <= remaining else {
+            throw error("\(field) needs \(n) bytes but only \(remaining) remain in the record")
+        }
+    }
+
+    mutating func u8(_ field: String) throws -> UInt8 {
+        try need(1, field)
+        defer { pos += 1 }
+        return bytes[pos]
+    }
+
+    mutating func u16(_ field: String) throws -> UInt16 {
+        try need(2, field)
+        defer { pos += 2 }
+        return UInt16(bytes[pos]) | UInt16(bytes[pos + 1]) << 8
+    }
+
+    mutating func u32(_ field: String) throws -> UInt32 {
+        try need(4, field)
+        var v: UInt32 = 0
+        for k in 0..<4 { v |= UInt32(bytes[pos + k]) << (8 * UInt32(k)) }
+        pos += 4
+        return v
+    }
+
+    mutating func u64(_ field: String) throws -> UInt64 {
+        try need(8, field)
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[pos + k]) << (8 * UInt64(k)) }
+        pos += 8
+        return v
+    }
+
+    /// A length prefix, checked against the bytes left.
+    mutating func length32(_ field: String) throws -> Int {
+        let n = try u32(field + " length")
+        guard UInt64(n) <= UInt64(remaining) else {
+            throw error("\(field) length \(n) exceeds the \(remaining) bytes left in the record")
+        }
+        return Int(n)
+    }
+
+    mutating func length64(_ field: String) throws -> Int {
+        let n = try u64(field + " length")
+        guard n <= UInt64(remaining) else {
+            throw error("\(field) length \(n) exceeds the \(remaining) bytes left in the record")
+        }
+        return Int(n)
+    }
+
+    mutating func take(_ n: Int, _ field: String) throws -> [UInt8] {
+        try need(n, field)
+        defer { pos += n }
+        return Array(bytes[pos..<pos + n])
+    }
+
+    /// Skips `n` bytes, returning where they start.
+    mutating func skip(_ n: Int, _ field: String) throws -> Int {
+        try need(n, field)
+        defer { pos += n }
+        return pos
+    }
+
+    mutating func string(_ field: String) throws -> String {
+        let n = try length32(field)
+        defer { pos += n }
+        return String(decoding: bytes[pos..<pos + n], as: UTF8.self)
+    }
+
+    mutating func stringMap(_ field: String) throws -> [String: String] {
+        let n = try length32(field)
+        var sub = ByteReader(bytes, from: pos, to: pos + n, source: source, context: context)
+        var out: [String: String] = [:]
+        while sub.remaining > 0 {
+            let k = try sub.string(field + " key")
+            out[k] = try sub.string(field + " value")
+        }
+        pos += n
+        return out
+    }
+
+    mutating func u16u64Map(_ field: String) throws -> [UInt16: UInt64] {
+        let n = try length32(field)
+        guard n % 10 == 0 else { throw error("\(field) byte length \(n) is not a multiple of 10") }
+        var out: [UInt16: UInt64] = [:]
+        out.reserveCapacity(n / 10)
+        let stop = pos + n
+        while pos < stop {
+            let k = try u16(field + " key")
+            out[k] = try u64(field + " value")
+        }
+        return out
+    }
+}

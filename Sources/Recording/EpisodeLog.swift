@@ -1,0 +1,220 @@
+import Diagnostics
+import Foundation
+import Geometry
+
+/// A Swiftlet episode log read back: metadata, commands, poses, transforms, images, events,
+/// motor speeds and planner diagnostics, each in log-time order.
+///
+/// Poses and commands round-trip bit-exactly (the writer prints shortest round-trip decimals and
+/// this reader parses them with correct rounding), so replay can re-simulate from `metadata` and
+/// `commands` and compare `poses` with `==`. A cut file loads too: it holds every message of
+/// every complete chunk, and `truncation` says what was lost.
+public struct EpisodeLog: Sendable {
+    public struct PoseSample: Sendable, Equatable {
+        /// Log time in nanoseconds.
+        public var logTime: UInt64
+        public var frameID: String
+        public var pose: Pose
+        public var time: Double { Double(logTime) / 1e9 }
+    }
+    public struct TransformSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var parent: String
+        public var child: String
+        /// Child frame pose in the parent frame.
+        public var pose: Pose
+    }
+    public struct CommandSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var step: Int
+        public var values: [Double]
+        public var time: Double { Double(logTime) / 1e9 }
+    }
+    public struct MotorSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var speeds: [Double]
+        public var unit: String
+    }
+    public struct EventSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var step: Int
+        public var kind: EpisodeEventKind
+        public var detail: String
+        public var position: Vec3?
+    }
+    public struct ImageSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var topic: String
+        public var frameID: String
+        public var width: Int
+        public var height: Int
+        public var encoding: ImageEncoding
+        /// Bytes per row.
+        public var step: Int
+        /// Raw pixels (`step * height` bytes; 32FC1 little-endian).
+        public var data: [UInt8]
+    }
+    public struct PlannerSample: Sendable, Equatable {
+        public var logTime: UInt64
+        public var step: Int
+        public var diagnostics: PlannerDiagnostics
+    }
+
+    public var metadata: EpisodeMetadata?
+    public var poses: [PoseSample] = []
+    public var transforms: [TransformSample] = []
+    public var commands: [CommandSample] = []
+    public var motorSpeeds: [MotorSample] = []
+    public var events: [EventSample] = []
+    public var images: [ImageSample] = []
+    public var planner: [PlannerSample] = []
+    /// Messages per topic (all topics, also those not decoded here).
+    public var messageCounts: [String: Int] = [:]
+    /// Log-time range of all messages (ns).
+    public var timeRange: ClosedRange<UInt64>?
+    /// Set when the file was cut.
+    public var truncation: MCAPTruncation?
+
+    public init() {}
+
+    /// Loads the log at `path`. `includeImages: false` skips decoding image payloads.
+    public static func load(path: String, includeImages: Bool = true, validateCRCs: Bool = true) throws -> EpisodeLog {
+        let reader = try MCAPReader(path: path, validateCRCs: validateCRCs)
+        return try load(reader, includeImages: includeImages, validateCRCs: validateCRCs)
+    }
+
+    /// Decodes the messages of an open reader.
+    public static func load(_ reader: MCAPReader, includeImages: Bool = true, validateCRCs: Bool = true) throws -> EpisodeLog {
+        var log = EpisodeLog()
+        let channels: [UInt16: MCAPChannel]
+        let messages: [MCAPMessage]
+        if let s = reader.summary, !s.chunkIndexes.isEmpty {
+            channels = s.channels
+            messages = try reader.messages(validateCRCs: validateCRCs)
+        } else {
+            let scan = try reader.scan(validateCRCs: validateCRCs)
+            channels = scan.channels
+            log.truncation = scan.truncation
+            messages = reader.stableSortedByTime(scan.messages)
+        }
+        let src = reader.source
+        for m in messages {
+            guard let ch = channels[m.channelID] else { continue }
+            log.messageCounts[ch.topic, default: 0] += 1
+            if let r = log.timeRange {
+                log.timeRange = min(r.lowerBound, m.logTime)...max(r.upperBound, m.logTime)
+            } else {
+                log.timeRange = m.logTime...m.logTime
+            }
+            let topic = ch.topic
+            let isImage = topic.hasSuffix("/image") || topic.hasSuffix("/depth")
+            guard topic == EpisodeTopics.metadata || topic == EpisodeTopics.pose || topic == EpisodeTopics.tf
+                    || topic == EpisodeTopics.command || topic == EpisodeTopics.motors || topic == EpisodeTopics.events
+                    || topic == EpisodeTopics.planner || (isImage && includeImages) else { continue }
+            let where_ = "\(topic) message at log time \(m.logTime) ns"
+            let j = try JSONValue.parse(m.data, source: src)
+            let d = Decoder(json: j, source: src, location: where_)
+            switch topic {
+            case EpisodeTopics.metadata:
+                log.metadata = EpisodeMetadata(
+                    world: try d.string("world"), seed: try d.uint64("seed"), robot: try d.string("robot"),
+                    profile: try d.string("profile"), dt: try d.double("dt"),
+                    commandNames: try d.array("command_names").map { try d.string($0, "command_names[]") },
+                    extra: try (j["extra"]?.object ?? [:]).mapValues { try d.string($0, "extra") },
+                    softwareVersion: try d.string("software_version"))
+            case EpisodeTopics.pose:
+                log.poses.append(PoseSample(logTime: m.logTime, frameID: try d.string("frame_id"),
+                                            pose: try d.pose(j["pose"], "pose")))
+            case EpisodeTopics.tf:
+                log.transforms.append(TransformSample(
+                    logTime: m.logTime, parent: try d.string("parent_frame_id"), child: try d.string("child_frame_id"),
+                    pose: Pose(position: try d.vec3(j["translation"], "translation"),
+                               orientation: try d.quaternion(j["rotation"], "rotation"))))
+            case EpisodeTopics.command:
+                log.commands.append(CommandSample(logTime: m.logTime, step: try d.int("step"),
+                                                  values: try d.array("values").map { try d.double($0, "values[]") }))
+            case EpisodeTopics.motors:
+                log.motorSpeeds.append(MotorSample(logTime: m.logTime,
+                                                   speeds: try d.array("speeds").map { try d.double($0, "speeds[]") },
+                                                   unit: try d.string("unit")))
+            case EpisodeTopics.events:
+                let k = try d.string("kind")
+                guard let kind = EpisodeEventKind(rawValue: k) else { throw d.error("kind", "unknown event kind '\(k)'") }
+                log.events.append(EventSample(logTime: m.logTime, step: try d.int("step"), kind: kind,
+                                              detail: try d.string("detail"),
+                                              position: try j["position"].map { try d.vec3($0, "position") }))
+            case EpisodeTopics.planner:
+                let values = try (j["values"]?.object ?? [:]).mapValues { try d.double($0, "values") }
+                log.planner.append(PlannerSample(logTime: m.logTime, step: try d.int("step"), diagnostics: PlannerDiagnostics(
+                    planner: try d.string("planner"), bestCost: try d.double("best_cost"),
+                    collisionProbability: try d.double("collision_probability"), candidates: try d.int("candidates"),
+                    iterations: try d.int("iterations"), values: values)))
+            default:
+                let e = try d.string("encoding")
+                guard let enc = ImageEncoding(rawValue: e) else { throw d.error("encoding", "unsupported image encoding '\(e)'") }
+                let w = try d.int("width"), h = try d.int("height"), step = try d.int("step")
+                guard let text = j["data"]?.string, let data = Base64.decode(Array(text.utf8)) else {
+                    throw d.error("data", "missing or invalid base64")
+                }
+                guard w >= 0, h >= 0, step >= w * enc.bytesPerPixel, data.count == step * h else {
+                    throw d.error("data", "\(data.count) bytes do not fit \(w)x\(h) \(e) with step \(step)")
+                }
+                log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: try d.string("frame_id"),
+                                              width: w, height: h, encoding: enc, step: step, data: data))
+            }
+        }
+        return log
+    }
+
+    /// Field access with errors naming the file, message and field.
+    struct Decoder {
+        let json: JSONValue
+        let source: String
+        let location: String
+
+        func error(_ field: String, _ m: String) -> InputError { InputError(source, at: "\(location), field \(field)", m) }
+
+        func value(_ f: String) throws -> JSONValue {
+            guard let v = json[f] else { throw error(f, "missing") }
+            return v
+        }
+        func string(_ f: String) throws -> String { try string(try value(f), f) }
+        func string(_ v: JSONValue, _ f: String) throws -> String {
+            guard let s = v.string else { throw error(f, "expected a string") }
+            return s
+        }
+        func double(_ f: String) throws -> Double { try double(try value(f), f) }
+        func double(_ v: JSONValue, _ f: String) throws -> Double {
+            guard let x = v.double else { throw error(f, "expected a number") }
+            return x
+        }
+        func int(_ f: String) throws -> Int {
+            guard let x = try value(f).int else { throw error(f, "expected an integer") }
+            return x
+        }
+        func uint64(_ f: String) throws -> UInt64 {
+            guard let x = try value(f).uint64 else { throw error(f, "expected an unsigned integer") }
+            return x
+        }
+        func array(_ f: String) throws -> [JSONValue] {
+            guard let a = try value(f).array else { throw error(f, "expected an array") }
+            return a
+        }
+        func vec3(_ v: JSONValue?, _ f: String) throws -> Vec3 {
+            guard let v, let x = v["x"]?.double, let y = v["y"]?.double, let z = v["z"]?.double else {
+                throw error(f, "expected {x, y, z}")
+            }
+            return Vec3(x, y, z)
+        }
+        func quaternion(_ v: JSONValue?, _ f: String) throws -> Quaternion {
+            guard let v, let x = v["x"]?.double, let y = v["y"]?.double, let z = v["z"]?.double, let w = v["w"]?.double else {
+                throw error(f, "expected {x, y, z, w}")
+            }
+            return Quaternion(x: x, y: y, z: z, w: w)
+        }
+        func pose(_ v: JSONValue?, _ f: String) throws -> Pose {
+            Pose(position: try vec3(v?["position"], f + ".position"),
+                 orientation: try quaternion(v?["orientation"], f + ".orientation"))
+        }
+    }
+}

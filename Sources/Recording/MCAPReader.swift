@@ -1,0 +1,354 @@
+import Diagnostics
+import Foundation
+
+/// Reads MCAP files: through the summary and chunk index when the file is complete, by a linear
+/// scan otherwise. Every length is checked against the bytes left, so malformed input gives an
+/// `InputError` naming the file and byte offset, never a crash or an unbounded allocation.
+///
+/// A file cut at any byte still yields every message of every complete chunk (`messages()` falls
+/// back to a scan that stops at the cut and reports it in `scan().truncation`).
+public final class MCAPReader {
+    public let source: String
+    public let bytes: [UInt8]
+    /// The Header record (nil only when the file is cut before it ends).
+    public private(set) var header: MCAPHeader?
+    /// The Footer, when the file ends with Footer and magic.
+    public private(set) var footer: MCAPFooter?
+    /// The summary section, when present.
+    public private(set) var summary: MCAPSummary?
+
+    /// Reads the whole file at `path`.
+    public convenience init(path: String, validateCRCs: Bool = false) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path, "cannot read file (missing or unreadable)")
+        }
+        try self.init(bytes: [UInt8](data), source: path, validateCRCs: validateCRCs)
+    }
+
+    /// Parses magic, Header and (when the file is complete) Footer and summary.
+    /// `validateCRCs` checks the summary CRC here.
+    public init(bytes: [UInt8], source: String, validateCRCs: Bool = false) throws {
+        self.bytes = bytes
+        self.source = source
+        let m = MCAP.magic
+        // magic: a proper prefix of it is a file cut before the header, anything else is not MCAP
+        let n = min(bytes.count, m.count)
+        guard Array(bytes[0..<n]) == Array(m[0..<n]) else {
+            let shown = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw InputError(source, at: "byte 0", "not an MCAP file: bad magic (\(shown)), expected 89 4d 43 41 50 30 0d 0a")
+        }
+        guard bytes.count >= m.count + MCAP.recordPrefix else { return }
+        // header: the first record
+        let op = bytes[m.count]
+        guard op == MCAPOpcode.header.rawValue else {
+            throw InputError(source, at: "byte 8", "expected a Header record (opcode 0x01), found \(MCAPRecord.name(op))")
+        }
+        if let (rec, _) = try? MCAPRecord.decode(bytes, at: m.count, source: source), case .header(let h) = rec {
+            header = h
+        } else if isTerminated {
+            _ = try MCAPRecord.decode(bytes, at: m.count, source: source)
+        }
+        // footer and summary, when the file ends properly
+        guard isTerminated else { return }
+        let footerAt = bytes.count - m.count - MCAP.footerRecordSize
+        guard case .footer(let f) = try MCAPRecord.decode(bytes, at: footerAt, source: source).record else { return }
+        footer = f
+        guard f.summaryStart != 0 else { return }
+        try loadSummary(f, footerAt: footerAt, validateCRC: validateCRCs)
+    }
+
+    /// True when the file ends with a Footer record and the magic.
+    public var isTerminated: Bool {
+        let m = MCAP.magic
+        guard bytes.count >= 2 * m.count + MCAP.recordPrefix + MCAP.footerRecordSize else { return false }
+        guard Array(bytes[(bytes.count - m.count)...]) == m else { return false }
+        let f = bytes.count - m.count - MCAP.footerRecordSize
+        return bytes[f] == MCAPOpcode.footer.rawValue && bytes[(f + 1)..<(f + 9)].elementsEqual([20, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    private func loadSummary(_ f: MCAPFooter, footerAt: Int, validateCRC: Bool) throws {
+        let start = Int(clamping: f.summaryStart)
+        guard f.summaryStart >= UInt64(MCAP.magic.count), start <= footerAt else {
+            throw InputError(source, at: "Footer", "summary_start \(f.summaryStart) is outside the file's \(footerAt)-byte body")
+        }
+        var end = footerAt
+        if f.summaryOffsetStart != 0 {
+            guard f.summaryOffsetStart >= f.summaryStart, f.summaryOffsetStart <= UInt64(footerAt) else {
+                throw InputError(source, at: "Footer",
+                                 "summary_offset_start \(f.summaryOffsetStart) is not between summary_start and the footer")
+            }
+            end = Int(f.summaryOffsetStart)
+        }
+        if validateCRC, f.summaryCRC != 0 {
+            let crc = CRC32.update(0, bytes, start..<(footerAt + MCAP.recordPrefix + 16))
+            guard crc == f.summaryCRC else {
+                throw InputError(source, at: "Footer", String(format: "summary CRC mismatch: stored %08x, computed %08x",
+                                                               f.summaryCRC, crc))
+            }
+        }
+        var s = MCAPSummary()
+        var pos = start
+        while pos < footerAt {
+            let (rec, next) = try MCAPRecord.decode(bytes, at: pos, source: source)
+            guard next <= footerAt else {
+                throw InputError(source, at: "byte \(pos)", "summary record runs past the footer")
+            }
+            switch rec {
+            case .schema(let x): s.schemas[x.id] = x
+            case .channel(let x): s.channels[x.id] = x
+            case .statistics(let x): s.statistics = x
+            case .chunkIndex(let x): s.chunkIndexes.append(x)
+            case .summaryOffset(let x) where pos >= end: s.summaryOffsets.append(x)
+            default: break
+            }
+            pos = next
+        }
+        summary = s
+    }
+
+    /// Messages with `logTime` in `start...end` (nanoseconds) on `topics` (nil = all), in log-time
+    /// order (ties in file order). Uses the chunk index to read only chunks overlapping the range;
+    /// without a summary it scans linearly and returns every message of every complete chunk.
+    public func messages(from start: UInt64 = 0, to end: UInt64 = .max, topics: Set<String>? = nil,
+                         validateCRCs: Bool = false) throws -> [MCAPMessage] {
+        var out: [MCAPMessage] = []
+        let channels: [UInt16: MCAPChannel]
+        if let summary, !summary.chunkIndexes.isEmpty {
+            channels = summary.channels
+            for ci in summary.chunkIndexes where ci.messageEndTime >= start && ci.messageStartTime <= end {
+                var scan = MCAPScan()
+                try readChunk(at: ci, into: &scan, validateCRC: validateCRCs)
+                out += scan.messages
+            }
+        } else {
+            let scan = try self.scan(validateCRCs: validateCRCs)
+            channels = scan.channels
+            out = scan.messages
+        }
+        let wanted: Set<UInt16>? = topics.map { t in Set(channels.values.filter { t.contains($0.topic) }.map(\.id)) }
+        out = out.filter { m in m.logTime >= start && m.logTime <= end && (wanted?.contains(m.channelID) ?? true) }
+        return stableSortedByTime(out)
+    }
+
+    /// Channels of the file (from the summary, else from a scan).
+    public func channels() throws -> [UInt16: MCAPChannel] {
+        if let summary, !summary.channels.isEmpty { return summary.channels }
+        return try scan().channels
+    }
+
+    /// Schemas of the file (from the summary, else from a scan).
+    public func schemas() throws -> [UInt16: MCAPSchema] {
+        if let summary, !summary.schemas.isEmpty { return summary.schemas }
+        return try scan().schemas
+    }
+
+    func stableSortedByTime(_ ms: [MCAPMessage]) -> [MCAPMessage] {
+        var sorted = true
+        for i in ms.indices.dropFirst() where ms[i].logTime < ms[i - 1].logTime { sorted = false; break }
+        if sorted { return ms }
+        return ms.enumerated().sorted { a, b in
+            a.element.logTime != b.element.logTime ? a.element.logTime < b.element.logTime : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    private func readChunk(at ci: MCAPChunkIndex, into scan: inout MCAPScan, validateCRC: Bool) throws {
+        guard ci.chunkStartOffset >= UInt64(MCAP.magic.count), ci.chunkLength >= UInt64(MCAP.recordPrefix),
+              ci.chunkStartOffset < UInt64(bytes.count), ci.chunkLength <= UInt64(bytes.count) - ci.chunkStartOffset else {
+            throw InputError(source, at: "ChunkIndex", "chunk at byte \(ci.chunkStartOffset) with length \(ci.chunkLength) lies outside the \(bytes.count)-byte file")
+        }
+        let at = Int(ci.chunkStartOffset)
+        guard bytes[at] == MCAPOpcode.chunk.rawValue else {
+            throw InputError(source, at: "byte \(at)", "ChunkIndex points at \(MCAPRecord.name(bytes[at])), not a Chunk")
+        }
+        try parseChunk(at: at, into: &scan, validateCRC: validateCRC, knownChannels: summary?.channels,
+                       knownSchemas: summary?.schemas)
+    }
+
+    /// Parses the Chunk record at `at` and appends its schemas, channels and messages.
+    @discardableResult
+    private func parseChunk(at: Int, into scan: inout MCAPScan, validateCRC: Bool,
+                            knownChannels: [UInt16: MCAPChannel]?,
+                            knownSchemas: [UInt16: MCAPSchema]? = nil) throws -> MCAPChunkInfo {
+        // chunk fields, records left in place
+        var head = ByteReader(bytes, from: at, to: bytes.count, source: source, context: "Chunk at byte \(at)")
+        _ = try head.u8("opcode")
+        let len = try head.length64("content")
+        var r = ByteReader(bytes, from: head.pos, to: head.pos + len, source: source, context: "Chunk at byte \(at)")
+        let startTime = try r.u64("message_start_time"), endTime = try r.u64("message_end_time")
+        let uncompressedSize = try r.u64("uncompressed_size")
+        let crc = try r.u32("uncompressed_crc")
+        let compression = try r.string("compression")
+        guard compression.isEmpty else {
+            throw r.error("unsupported compression '\(compression)' (Swiftlet reads uncompressed chunks only)")
+        }
+        let n = try r.length64("records")
+        let recordsStart = try r.skip(n, "records")
+        guard uncompressedSize == UInt64(n) else {
+            throw r.error("uncompressed_size \(uncompressedSize) differs from the \(n) record bytes of an uncompressed chunk")
+        }
+        if validateCRC, crc != 0 {
+            let c = CRC32.update(0, bytes, recordsStart..<(recordsStart + n))
+            guard c == crc else {
+                throw r.error(String(format: "chunk CRC mismatch: stored %08x, computed %08x", crc, c))
+            }
+        }
+        // the records inside
+        var count = 0
+        var pos = recordsStart
+        let stop = recordsStart + n
+        while pos < stop {
+            var h = ByteReader(bytes, from: pos, to: stop, source: source,
+                               context: "record at byte \(pos) inside the Chunk at byte \(at)")
+            let op = try h.u8("opcode")
+            let l = try h.length64("content")
+            var c = ByteReader(bytes, from: h.pos, to: h.pos + l, source: source,
+                               context: "\(MCAPRecord.name(op)) record at byte \(pos) inside the Chunk at byte \(at)")
+            switch try MCAPRecord.decode(opcode: op, &c) {
+            case .schema(let s): try add(s, to: &scan, at: pos)
+            case .channel(let ch): try add(ch, to: &scan, at: pos, knownSchemas: knownSchemas)
+            case .message(let m):
+                guard scan.channels[m.channelID] != nil || knownChannels?[m.channelID] != nil else {
+                    throw InputError(source, at: "byte \(pos)", "message on channel \(m.channelID), which no Channel record defines")
+                }
+                scan.messages.append(m)
+                count += 1
+            default: break
+            }
+            pos = h.pos + l
+        }
+        let info = MCAPChunkInfo(offset: at, length: head.pos + len - at, messageStartTime: startTime,
+                                 messageEndTime: endTime, messageCount: count)
+        scan.chunks.append(info)
+        return info
+    }
+
+    private func add(_ s: MCAPSchema, to scan: inout MCAPScan, at pos: Int) throws {
+        guard s.id != 0 else { return }  // the specification: ignore schema id 0
+        if let old = scan.schemas[s.id] {
+            guard old == s else { throw InputError(source, at: "byte \(pos)", "schema \(s.id) redefined differently") }
+            return
+        }
+        scan.schemas[s.id] = s
+        scan.schemaOrder.append(s.id)
+    }
+
+    private func add(_ c: MCAPChannel, to scan: inout MCAPScan, at pos: Int,
+                     knownSchemas: [UInt16: MCAPSchema]? = nil) throws {
+        guard c.schemaID == 0 || scan.schemas[c.schemaID] != nil || knownSchemas?[c.schemaID] != nil else {
+            throw InputError(source, at: "byte \(pos)", "channel \(c.id) '\(c.topic)' refers to schema \(c.schemaID), which is not defined before it")
+        }
+        if let old = scan.channels[c.id] {
+            guard old == c else { throw InputError(source, at: "byte \(pos)", "channel \(c.id) redefined differently") }
+            return
+        }
+        scan.channels[c.id] = c
+        scan.channelOrder.append(c.id)
+    }
+
+    /// Reads the file front to back. A cut file (one that does not end in Footer and magic) stops
+    /// at the first incomplete record and reports it in `truncation`; in a complete file the
+    /// same condition is an error. `validateCRCs` checks chunk CRCs and the data-section CRC.
+    public func scan(validateCRCs: Bool = false) throws -> MCAPScan {
+        var scan = MCAPScan()
+        scan.header = header
+        let complete = isTerminated
+        var pos = MCAP.magic.count
+        func cut(_ reason: String) {
+            scan.truncation = MCAPTruncation(validEnd: pos, fileSize: bytes.count, reason: reason,
+                                             partialChunkTimeRange: nil, partialChunkMessages: 0)
+        }
+        guard bytes.count >= MCAP.magic.count else {
+            pos = 0
+            cut("the file ends inside the leading magic")
+            return scan
+        }
+        var dataEnded = false
+        while true {
+            let left = bytes.count - pos
+            if left == 0 {
+                if complete { throw InputError(source, at: "byte \(pos)", "file ends without a Footer") }
+                cut(dataEnded ? "the file ends inside the summary section, before the Footer"
+                              : "the file ends after byte \(pos) without DataEnd or Footer")
+                return scan
+            }
+            if left < MCAP.recordPrefix {
+                if complete { throw InputError(source, at: "byte \(pos)", "\(left) stray bytes where a record should start") }
+                cut("the record at byte \(pos) is cut inside its 9-byte opcode and length")
+                return scan
+            }
+            let op = bytes[pos]
+            var h = ByteReader(bytes, from: pos + 1, to: pos + 9, source: source, context: "record at byte \(pos)")
+            let len = try h.u64("length")
+            guard len <= UInt64(left - MCAP.recordPrefix) else {
+                let reason = "\(MCAPRecord.name(op)) record at byte \(pos) claims \(len) bytes but only \(left - MCAP.recordPrefix) remain"
+                if complete { throw InputError(source, at: "byte \(pos)", reason) }
+                cut("the " + reason)
+                if op == MCAPOpcode.chunk.rawValue { describePartialChunk(at: pos, into: &scan.truncation!) }
+                return scan
+            }
+            let next = pos + MCAP.recordPrefix + Int(len)
+            if pos == MCAP.magic.count, op != MCAPOpcode.header.rawValue {
+                throw InputError(source, at: "byte \(pos)", "expected a Header record (opcode 0x01), found \(MCAPRecord.name(op))")
+            }
+            switch op {
+            case MCAPOpcode.chunk.rawValue:
+                try parseChunk(at: pos, into: &scan, validateCRC: validateCRCs, knownChannels: nil)
+            case MCAPOpcode.message.rawValue, MCAPOpcode.schema.rawValue, MCAPOpcode.channel.rawValue,
+                 MCAPOpcode.dataEnd.rawValue, MCAPOpcode.footer.rawValue, MCAPOpcode.header.rawValue:
+                let (rec, _) = try MCAPRecord.decode(bytes, at: pos, source: source)
+                switch rec {
+                case .header(let hd): scan.header = hd
+                case .schema(let s) where !dataEnded: try add(s, to: &scan, at: pos)
+                case .channel(let c) where !dataEnded: try add(c, to: &scan, at: pos)
+                case .message(let m):
+                    guard scan.channels[m.channelID] != nil else {
+                        throw InputError(source, at: "byte \(pos)", "message on channel \(m.channelID), which no Channel record defines")
+                    }
+                    scan.messages.append(m)
+                case .dataEnd(let crc):
+                    scan.dataSectionCRC = crc
+                    dataEnded = true
+                    if validateCRCs, crc != 0 {
+                        let c = CRC32.update(0, bytes, 0..<pos)
+                        guard c == crc else {
+                            throw InputError(source, at: "byte \(pos)",
+                                             String(format: "data section CRC mismatch: stored %08x, computed %08x", crc, c))
+                        }
+                    }
+                case .footer(let f):
+                    scan.footer = f
+                    let rest = bytes.count - next
+                    if rest >= MCAP.magic.count, Array(bytes[next..<(next + 8)]) == MCAP.magic { return scan }
+                    if rest < MCAP.magic.count, Array(bytes[next...]) == Array(MCAP.magic[0..<rest]) {
+                        pos = next
+                        cut("the file ends inside the closing magic")
+                        return scan
+                    }
+                    throw InputError(source, at: "byte \(next)", "the Footer is not followed by the closing magic")
+                default: break
+                }
+            default:
+                break  // index, statistics, attachments, metadata, unknown: not needed for messages
+            }
+            pos = next
+        }
+    }
+
+    /// Fills the time range and surviving message count of a chunk cut by truncation.
+    private func describePartialChunk(at pos: Int, into t: inout MCAPTruncation) {
+        var r = ByteReader(bytes, from: pos + MCAP.recordPrefix, to: bytes.count, source: source, context: "cut Chunk")
+        guard let s = try? r.u64("start"), let e = try? r.u64("end") else { return }
+        if s <= e { t.partialChunkTimeRange = s...e }
+        guard (try? r.u64("size")) != nil, (try? r.u32("crc")) != nil, (try? r.string("compression")) == "",
+              (try? r.u64("records")) != nil else { return }
+        var count = 0
+        var p = r.pos
+        while bytes.count - p >= MCAP.recordPrefix {
+            var h = ByteReader(bytes, from: p + 1, to: p + 9, source: source, context: "")
+            guard let l = try? h.u64("length"), l <= UInt64(bytes.count - p - MCAP.recordPrefix) else { break }
+            if bytes[p] == MCAPOpcode.message.rawValue { count += 1 }
+            p += MCAP.recordPrefix + Int(l)
+        }
+        t.partialChunkMessages = count
+    }
+}

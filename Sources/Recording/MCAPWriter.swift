@@ -1,0 +1,308 @@
+import Diagnostics
+import Foundation
+
+/// Writes an indexed MCAP file chunk by chunk.
+///
+/// Layout: magic, Header, then for each chunk a Chunk record (uncompressed, holding the Schema,
+/// Channel and Message records added since the previous chunk) followed by one MessageIndex per
+/// channel in it; on `close()`, DataEnd (CRC of everything before it), the summary section
+/// (Schema and Channel copies, Statistics, ChunkIndex records), SummaryOffset records, Footer
+/// (with the summary CRC) and the closing magic.
+///
+/// Crash safety: a chunk and its message indexes reach the file with one `write()` as soon as
+/// the chunk is full (`chunkSize` bytes) or spans `chunkDuration` of log time, so a crash or a
+/// cut loses at most the chunk being filled; `MCAPReader` reads every complete chunk of a cut
+/// file and `MCAPRecovery` rewrites it into a valid indexed one.
+///
+/// ```swift
+/// let w = try MCAPWriter(path: "run.mcap")
+/// let s = try w.addSchema(name: "foxglove.PoseInFrame", encoding: "jsonschema", data: Array(schema.utf8))
+/// let c = try w.addChannel(topic: "/pose", messageEncoding: "json", schemaID: s)
+/// try w.write(channel: c, logTime: 10_000_000) { $0.raw(Array("{}".utf8)) }
+/// try w.close()
+/// ```
+///
+/// Not thread-safe: one writer belongs to one thread.
+public final class MCAPWriter {
+    /// Chunking and identification knobs.
+    public struct Options: Sendable {
+        /// A chunk is written once its records reach this many bytes.
+        public var chunkSize: Int
+        /// A chunk is written before a message whose log time is this many nanoseconds past the
+        /// chunk's first message: bounds the data a crash can lose, in simulated time.
+        public var chunkDuration: UInt64
+        /// Header profile ("" = no well-known profile).
+        public var profile: String
+        /// Header library string.
+        public var library: String
+        /// `fsync` after each chunk (survives power loss, not only process crashes; slower).
+        public var syncEachChunk: Bool
+
+        public init(chunkSize: Int = 1 << 20, chunkDuration: UInt64 = 1_000_000_000, profile: String = "",
+                    library: String = "swiftlet \(SwiftletVersion.string)", syncEachChunk: Bool = false) {
+            self.chunkSize = chunkSize
+            self.chunkDuration = chunkDuration
+            self.profile = profile
+            self.library = library
+            self.syncEachChunk = syncEachChunk
+        }
+    }
+
+    public let options: Options
+    /// File path, or "memory".
+    public let path: String
+    private var fd: Int32
+    /// Everything written so far, when writing to memory.
+    public private(set) var memory: [UInt8] = []
+    /// Bytes written so far.
+    public private(set) var position: UInt64 = 0
+    private var dataCRC: UInt32 = 0
+    private var closed = false
+
+    // the chunk being filled
+    private var chunk = ByteBuffer()
+    private var chunkStart: UInt64 = .max
+    private var chunkEnd: UInt64 = 0
+    private var chunkMessages = 0
+    private var chunkIndex: [UInt16: [MCAPMessageIndex.Entry]] = [:]
+    private var out = ByteBuffer()
+
+    // summary material
+    public private(set) var schemas: [MCAPSchema] = []
+    public private(set) var channels: [MCAPChannel] = []
+    private var knownSchemaIDs = Set<UInt16>()
+    private var knownChannelIDs = Set<UInt16>()
+    private var sequences: [UInt16: UInt32] = [:]
+    public private(set) var statistics = MCAPStatistics()
+    public private(set) var chunkIndexes: [MCAPChunkIndex] = []
+
+    /// Creates (or truncates) `path`, making parent directories, and writes magic and Header.
+    public init(path: String, options: Options = Options()) throws {
+        self.options = options
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw InputError(path, "cannot create log file: \(String(cString: strerror(errno)))")
+        }
+        try start()
+    }
+
+    /// Writes to memory (`memory` holds the file).
+    public init(options: Options = Options()) {
+        self.options = options
+        self.path = "memory"
+        fd = -1
+        try! start()
+    }
+
+    deinit {
+        if !closed { _ = try? close() }
+    }
+
+    private func start() throws {
+        chunk = ByteBuffer(capacity: options.chunkSize + 64 * 1024)
+        out.removeAll()
+        out.raw(MCAP.magic)
+        MCAPRecord.header(MCAPHeader(profile: options.profile, library: options.library)).encode(into: &out)
+        try emit(dataSection: true)
+    }
+
+    /// Adds a schema with the next free id (1, 2, ...) and returns the id.
+    @discardableResult
+    public func addSchema(name: String, encoding: String, data: [UInt8]) throws -> UInt16 {
+        var id = UInt16(schemas.count + 1)
+        while knownSchemaIDs.contains(id) { id &+= 1 }
+        try addSchema(MCAPSchema(id: id, name: name, encoding: encoding, data: data))
+        return id
+    }
+
+    /// Adds a schema with its own id (non-zero, not used before).
+    public func addSchema(_ s: MCAPSchema) throws {
+        precondition(!closed, "MCAPWriter used after close()")
+        precondition(s.id != 0 && !knownSchemaIDs.contains(s.id), "schema id \(s.id) is zero or taken")
+        knownSchemaIDs.insert(s.id)
+        schemas.append(s)
+        MCAPRecord.schema(s).encode(into: &chunk)
+    }
+
+    /// Adds a channel with the next free id (0, 1, ...) and returns the id.
+    @discardableResult
+    public func addChannel(topic: String, messageEncoding: String, schemaID: UInt16,
+                           metadata: [String: String] = [:]) throws -> UInt16 {
+        var id = UInt16(channels.count)
+        while knownChannelIDs.contains(id) { id &+= 1 }
+        try addChannel(MCAPChannel(id: id, schemaID: schemaID, topic: topic, messageEncoding: messageEncoding,
+                                   metadata: metadata))
+        return id
+    }
+
+    /// Adds a channel with its own id (not used before); its schema must have been added.
+    public func addChannel(_ c: MCAPChannel) throws {
+        precondition(!closed, "MCAPWriter used after close()")
+        precondition(!knownChannelIDs.contains(c.id), "channel id \(c.id) taken")
+        precondition(c.schemaID == 0 || knownSchemaIDs.contains(c.schemaID), "channel \(c.topic): unknown schema \(c.schemaID)")
+        knownChannelIDs.insert(c.id)
+        channels.append(c)
+        MCAPRecord.channel(c).encode(into: &chunk)
+    }
+
+    /// Appends one message whose payload `encode` writes straight into the chunk buffer (no
+    /// intermediate copy). `logTime` in nanoseconds; `publishTime` defaults to it; `sequence`
+    /// defaults to a per-channel counter from 0.
+    public func write(channel: UInt16, logTime: UInt64, publishTime: UInt64? = nil, sequence: UInt32? = nil,
+                      _ encode: (inout ByteBuffer) throws -> Void) throws {
+        precondition(!closed, "MCAPWriter used after close()")
+        precondition(knownChannelIDs.contains(channel), "unknown channel \(channel)")
+        // a chunk spanning too much log time goes out first
+        if chunkMessages > 0, logTime > chunkStart, logTime - chunkStart >= options.chunkDuration {
+            try flushChunk()
+        }
+        let seq: UInt32
+        if let sequence { seq = sequence } else {
+            seq = sequences[channel, default: 0]
+            sequences[channel] = seq &+ 1
+        }
+        // record prefix, fixed fields, then the payload in place
+        let offset = chunk.count
+        chunk.u8(MCAPOpcode.message.rawValue)
+        chunk.u64(0)
+        chunk.u16(channel); chunk.u32(seq); chunk.u64(logTime); chunk.u64(publishTime ?? logTime)
+        do {
+            try encode(&chunk)
+        } catch {
+            chunk.bytes.removeSubrange(offset...)
+            throw error
+        }
+        chunk.patchU64(at: offset + 1, UInt64(chunk.count - offset - MCAP.recordPrefix))
+        // index and statistics
+        chunkIndex[channel, default: []].append(.init(logTime: logTime, offset: UInt64(offset)))
+        chunkStart = min(chunkStart, logTime)
+        chunkEnd = max(chunkEnd, logTime)
+        chunkMessages += 1
+        if statistics.messageCount == 0 {
+            statistics.messageStartTime = logTime
+            statistics.messageEndTime = logTime
+        } else {
+            statistics.messageStartTime = min(statistics.messageStartTime, logTime)
+            statistics.messageEndTime = max(statistics.messageEndTime, logTime)
+        }
+        statistics.messageCount += 1
+        statistics.channelMessageCounts[channel, default: 0] += 1
+        if chunk.count >= options.chunkSize { try flushChunk() }
+    }
+
+    /// Appends a message whose payload is already encoded.
+    public func write(_ m: MCAPMessage) throws {
+        try write(channel: m.channelID, logTime: m.logTime, publishTime: m.publishTime, sequence: m.sequence) {
+            $0.raw(m.data)
+        }
+    }
+
+    /// Writes the chunk being filled (if it holds any record) and its message indexes now.
+    public func flushChunk() throws {
+        guard chunk.count > 0 else { return }
+        let chunkOffset = position
+        let crc = CRC32.update(0, chunk.bytes)
+        let start = chunkMessages > 0 ? chunkStart : 0, end = chunkMessages > 0 ? chunkEnd : 0
+        // the chunk record: fixed fields, empty compression, then the records
+        out.removeAll()
+        out.u8(MCAPOpcode.chunk.rawValue)
+        out.u64(UInt64(8 + 8 + 8 + 4 + 4 + 8 + chunk.count))
+        out.u64(start); out.u64(end); out.u64(UInt64(chunk.count)); out.u32(crc)
+        out.string(""); out.u64(UInt64(chunk.count))
+        let headLength = out.count
+        out.raw(chunk.bytes)
+        let chunkLength = UInt64(out.count)
+        // one message index per channel, ascending ids
+        var offsets: [UInt16: UInt64] = [:]
+        for ch in chunkIndex.keys.sorted() {
+            offsets[ch] = chunkOffset + UInt64(out.count)
+            MCAPRecord.messageIndex(MCAPMessageIndex(channelID: ch, records: chunkIndex[ch]!)).encode(into: &out)
+        }
+        let indexLength = UInt64(out.count) - chunkLength
+        // data CRC: the records' CRC is known, so only the head and indexes are read again
+        dataCRC = CRC32.update(dataCRC, out.bytes, 0..<headLength)
+        dataCRC = CRC32.combine(dataCRC, crc, lengthB: chunk.count)
+        dataCRC = CRC32.update(dataCRC, out.bytes, Int(chunkLength)..<out.count)
+        try emit(dataSection: false)
+        if options.syncEachChunk, fd >= 0 { fsync(fd) }
+        chunkIndexes.append(MCAPChunkIndex(messageStartTime: start, messageEndTime: end, chunkStartOffset: chunkOffset,
+                                           chunkLength: chunkLength, messageIndexOffsets: offsets,
+                                           messageIndexLength: indexLength, compression: "",
+                                           compressedSize: UInt64(chunk.count), uncompressedSize: UInt64(chunk.count)))
+        statistics.chunkCount += 1
+        // reset, keeping capacity
+        chunk.removeAll()
+        chunkIndex.removeAll(keepingCapacity: true)
+        chunkStart = .max
+        chunkEnd = 0
+        chunkMessages = 0
+    }
+
+    /// Writes the last chunk, DataEnd, the summary, Footer and magic, and closes the file.
+    /// Returns the file's statistics. Calling it again does nothing.
+    @discardableResult
+    public func close() throws -> MCAPStatistics {
+        guard !closed else { return statistics }
+        defer {
+            closed = true
+            if fd >= 0 { Foundation.close(fd); fd = -1 }
+        }
+        try flushChunk()
+        statistics.schemaCount = UInt16(schemas.count)
+        statistics.channelCount = UInt32(channels.count)
+        out.removeAll()
+        MCAPRecord.dataEnd(dataSectionCRC: dataCRC).encode(into: &out)
+        try emit(dataSection: false)
+        // summary: grouped by opcode, each group located by a SummaryOffset
+        let summaryStart = position
+        var groups: [MCAPSummaryOffset] = []
+        func group(_ op: MCAPOpcode, _ records: [MCAPRecord]) {
+            guard !records.isEmpty else { return }
+            let s = summaryStart + UInt64(out.count)
+            for r in records { r.encode(into: &out) }
+            groups.append(MCAPSummaryOffset(groupOpcode: op.rawValue, groupStart: s,
+                                            groupLength: summaryStart + UInt64(out.count) - s))
+        }
+        out.removeAll()
+        group(.schema, schemas.map { .schema($0) })
+        group(.channel, channels.map { .channel($0) })
+        group(.statistics, [.statistics(statistics)])
+        group(.chunkIndex, chunkIndexes.map { .chunkIndex($0) })
+        let summaryOffsetStart = summaryStart + UInt64(out.count)
+        for g in groups { MCAPRecord.summaryOffset(g).encode(into: &out) }
+        // footer: the CRC covers the summary through the footer's summary_offset_start field
+        let footerAt = out.count
+        MCAPRecord.footer(MCAPFooter(summaryStart: summaryStart, summaryOffsetStart: summaryOffsetStart,
+                                     summaryCRC: 0)).encode(into: &out)
+        let crc = CRC32.update(0, out.bytes, 0..<(footerAt + MCAP.recordPrefix + 16))
+        out.patchU32(at: footerAt + MCAP.recordPrefix + 16, crc)
+        out.raw(MCAP.magic)
+        try emit(dataSection: false)
+        if fd >= 0 { fsync(fd) }
+        return statistics
+    }
+
+    /// Sends `out` to the file or memory, updating the data CRC when it is data-section bytes.
+    private func emit(dataSection: Bool) throws {
+        if dataSection { dataCRC = CRC32.update(dataCRC, out.bytes) }
+        position += UInt64(out.count)
+        if fd < 0 {
+            memory.append(contentsOf: out.bytes)
+            return
+        }
+        try out.bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError(path, "cannot write log: \(String(cString: strerror(errno)))")
+                }
+                done += n
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Diagnostics
+import Foundation
+import Geometry
+@testable import Recording
+
+/// The `InputError` thrown by `body`, or nil when it returns or throws something else.
+func inputError<T>(_ body: () throws -> T) -> InputError? {
+    do {
+        _ = try body()
+        return nil
+    } catch let e as InputError {
+        return e
+    } catch {
+        return nil
+    }
+}
+
+/// A small multi-chunk log: 3 channels, `n` messages, chunks of about `chunkSize` bytes.
+func smallLog(messages n: Int = 40, chunkSize: Int = 400) throws -> [UInt8] {
+    let w = MCAPWriter(options: MCAPWriter.Options(chunkSize: chunkSize))
+    let s1 = try w.addSchema(name: "a", encoding: "jsonschema", data: Array("{}".utf8))
+    let s2 = try w.addSchema(name: "b", encoding: "jsonschema", data: Array("{\"type\":\"object\"}".utf8))
+    let c0 = try w.addChannel(topic: "/a", messageEncoding: "json", schemaID: s1)
+    let c1 = try w.addChannel(topic: "/b", messageEncoding: "json", schemaID: s2, metadata: ["k": "v"])
+    var c2: UInt16 = 0
+    for i in 0..<n {
+        if i == n / 2 { c2 = try w.addChannel(topic: "/late", messageEncoding: "json", schemaID: s1) }
+        let ch = i >= n / 2 && i % 3 == 0 ? c2 : (i % 2 == 0 ? c0 : c1)
+        try w.write(channel: ch, logTime: UInt64(i) * 10_000_000) { b in
+            b.text("{\"i\":"); b.jsonInt(Int64(i)); b.text(",\"pad\":\"")
+            for _ in 0..<(i % 11) { b.text("x") }
+            b.text("\"}")
+        }
+    }
+    try w.close()
+    return w.memory
+}
