@@ -151,6 +151,32 @@ enum Tiny {
         #expect(outs[0] == outs[1] && outs[1] == outs[2])
     }
 
+    @Test func cemTickIsBitIdenticalForAnyWorkerCountAndMode() {
+        let m = Tiny.randomModel(seed: 25)
+        var rng = RNG(seed: 26)
+        let img = Tiny.images(1, rng: &rng).data
+        var plans: [[Float]] = []
+        for (mode, workers) in [(CollisionBatchEvaluator.Parallelism.splitBatch, 1), (.splitBatch, 2), (.blasThreads, 2)] {
+            var settings = CEMPlanner.Settings()
+            settings.initialSamples = 300; settings.samples = 100; settings.elites = 20
+            var planner = CEMPlanner(space: ActionSpace(horizon: 4, lower: [-2], upper: [2]), settings: settings)
+            var cost = CollisionCost(m, maxBatch: planner.maxBatch, parallelism: mode, workers: workers, blockRows: 32)
+            var tickRng = RNG(seed: 27)
+            for _ in 0..<3 { cost.setObservation(img); planner.plan(&cost, rng: &tickRng); planner.shift() }
+            plans.append(planner.nominal + planner.lastBatch.costs)
+        }
+        #expect(plans[0] == plans[1] && plans[1] == plans[2])
+    }
+
+    @Test func trainingConfigDecodesPartially() throws {
+        let c = try JSONDecoder().decode(CollisionTrainingConfig.self, from: Data(#"{"frozenPrefixes": ["trunk."]}"#.utf8))
+        #expect(c == .realPhase)
+        #expect(!c.isTrained("trunk.conv0.weight") && c.isTrained("lstm.wx"))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(CollisionTrainingConfig.self, from: Data(#"{"learningRate": -1}"#.utf8))
+        }
+    }
+
     @Test func costIsMeanProbabilityPlusScaledYawPenalty() {
         let m = Tiny.randomModel(seed: 31)
         var rng = RNG(seed: 32)
