@@ -1,5 +1,7 @@
 import ArgumentParser
 import Diagnostics
+import Models
+import Neural
 import Planning
 import Viewer
 import Recording
@@ -11,6 +13,7 @@ import Neural
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
+        CollisionPlannerBench.suite,
         ViewerBench.suite,
         RecordingBench.suite,
         PhysicsBench.suite,
