@@ -7,7 +7,6 @@ import Viewer
 import Recording
 import Physics
 import Rendering
-import Neural
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
