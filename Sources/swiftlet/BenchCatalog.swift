@@ -1,5 +1,7 @@
 import ArgumentParser
 import Diagnostics
+import Models
+import Neural
 import Planning
 import Viewer
 import Physics
@@ -12,11 +14,13 @@ import Physics
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
+        CollisionPlannerBench.suite,
         ViewerBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
         EnvBench.suite,
         RecordingBench.suite,
+        NeuralBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -20,6 +20,7 @@ struct Swiftlet: ParsableCommand {
             WorldCommand.self,
             CollectCommand.self,
             EvalCommand.self,
+            CheckpointCommand.self,
         ]
     )
 }
