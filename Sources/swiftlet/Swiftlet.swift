@@ -21,6 +21,7 @@ struct Swiftlet: ParsableCommand {
             CollectCommand.self,
             EvalCommand.self,
             CheckpointCommand.self,
+            ExperimentCommand.self,
         ]
     )
 }

@@ -1,0 +1,259 @@
+import Diagnostics
+import Foundation
+import Geometry
+import Models
+import Physics
+import Runtime
+import World
+
+/// `swiftlet experiment gts`: the sim-to-real hybrid of METHODS.md section 1 against its
+/// baselines, with the same real-data budget for every method (docs/gts.md).
+///
+/// 1. Sim phase: collect `simSteps` in the "sim" profile in training worlds and train the whole
+///    model (the "sim-only" baseline). Nothing in this phase builds a real-profile env.
+/// 2. For every real budget: collect that many real-profile steps in the same training worlds
+///    under a `RealDataBudget` cap, then train GtS (sim weights, trunk and dense 256/128 frozen)
+///    and real-only (random init, everything trained); at the main budget also
+///    sim-then-finetune-everything.
+/// 3. Evaluate every model with the same learned-MPC settings in held-out worlds (unseen
+///    seeds, the `boulders` family, held-out textures) in the real profile, whose lighting and
+///    exposure vary per episode; the straight-flight reference joins the table.
+public enum GtSExperiment {
+    /// One trained model of the experiment.
+    public struct TrainedModel: Sendable {
+        public var method: String
+        public var hours: Double
+        public var file: String
+        public var record: CollisionTrainingRecord
+        public var curve: [Float]
+    }
+
+    /// One sweep point.
+    public struct SweepPoint: Sendable {
+        public var method: String
+        public var hours: Double
+        public var realTransitions: Int
+        public var distance: ConfidenceInterval
+        public var episodes: Int
+    }
+
+    /// Which domain each collection ran in (checked by the tests: the sim phase is "sim" only).
+    public struct CollectionLog: Sendable, Equatable {
+        public var phase: String
+        public var domain: String
+        public var steps: Int
+    }
+
+    public struct Result: Sendable {
+        public var config: GtSExperimentConfig
+        public var trainWorlds: [String]
+        public var testWorlds: [String]
+        public var collections: [CollectionLog]
+        public var models: [TrainedModel]
+        /// Main comparison (every method at `realHours`, plus straight flight).
+        public var main: EvaluationReport
+        public var sweep: [SweepPoint]
+        /// Real-profile steps collected over the whole experiment.
+        public var realStepsTotal: Int
+        public var seconds: [String: Double]
+    }
+
+    public static let simOnly = "sim-only"
+    public static let realOnly = "real-only"
+    public static let finetuneAll = "sim+finetune-all"
+    public static let gts = "GtS"
+
+    /// Runs the experiment, writing models (and nothing else) into `out/models`; see
+    /// `GtSReport.write` for the report files.
+    public static func run(_ c: GtSExperimentConfig, out: String, sink: Diagnostics.Progress.Sink = .standardError,
+                           log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
+        if let why = c.problem { throw InputError("gts config", why) }
+        let modelsDir = out + "/models"
+        try FileManager.default.createDirectory(atPath: modelsDir, withIntermediateDirectories: true)
+        let robot = try URDFLoader.load(path: c.robot)
+        let env = c.env
+        let trainSpecs = WorldCatalog.trainingSpecs(count: c.trainWorlds)
+        let testSpecs = WorldCatalog.heldOutSpecs(count: c.testWorlds)
+        let trainScenes = try WorldSet.scenes(trainSpecs)
+        for (s, spec) in zip(trainScenes, trainSpecs) where WorldCatalog.isHeldOut(s) {
+            throw InputError("gts", at: spec, "a training world is held out")
+        }
+        var seconds: [String: Double] = [:]
+        var collections: [CollectionLog] = []
+        var models: [TrainedModel] = []
+        let mc = c.modelConfig
+        func clock() -> Double { Diagnostics.Progress.monotonicSeconds() }
+
+        // sim phase: sim-profile envs only
+        var t0 = clock()
+        log("gts: sim phase: \(c.simSteps) sim steps in \(trainSpecs.count) training worlds")
+        let simModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .sim) }
+        let simSettings = CollectionSettings(worlds: trainSpecs, env: env, domain: .sim, steps: c.simSteps,
+                                             seed: RNG.mix(c.seed, 0x5349_4D), lanes: c.lanes)
+        let simData = try collectSim(simSettings, models: simModels,
+                                     progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
+        collections.append(CollectionLog(phase: "sim", domain: simSettings.domain.name, steps: simData.sampleCount))
+        seconds["collect sim"] = clock() - t0
+        t0 = clock()
+        var initRNG = RNG(seed: c.seed, stream: 0x494E_4954)
+        let simTrainer = CollisionTrainer(CollisionPredictor(config: mc, rng: &initRNG), config: c.training)
+        var orderRNG = RNG(seed: c.seed, stream: 0x5349_4D54)
+        let simCurve = GtSTraining.train(simTrainer, data: simData, epochs: c.simEpochs, rng: &orderRNG,
+                                         progress: Diagnostics.Progress(label: "train sim", total: c.simEpochs * simData.sampleCount,
+                                                                        unit: "samples", sink: sink))
+        let simPredictor = simTrainer.predictor
+        let simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(simData), realTransitions: 0,
+                                                simTransitions: simData.sampleCount, steps: simTrainer.steps,
+                                                notes: ["method": simOnly, "phase": "sim", "epochs": "\(c.simEpochs)"])
+        models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir))
+        seconds["train sim"] = clock() - t0
+
+        // real data: one independent collection per budget, each under its own cap
+        let realModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .real) }
+        var realTotal = 0
+        for (bi, hours) in c.allRealHours.enumerated() {
+            t0 = clock()
+            let steps = c.realSteps(hours)
+            var budget = RealDataBudget(cap: steps)
+            let settings = CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: steps,
+                                              seed: RNG.mix(c.seed, RNG.mix(0x5245_414C, UInt64(bi))), lanes: c.lanes)
+            log("gts: real budget \(fmtHours(hours)) = \(steps) real-profile steps")
+            let realData = try budget.collect(settings, models: realModels,
+                                              progress: Diagnostics.Progress(label: "collect real \(fmtHours(hours))", total: steps, unit: "steps", sink: sink))
+            realTotal += realData.sampleCount
+            collections.append(CollectionLog(phase: "real \(fmtHours(hours))", domain: settings.domain.name, steps: realData.sampleCount))
+            seconds["collect real"] = (seconds["collect real"] ?? 0) + clock() - t0
+            t0 = clock()
+            var methods: [(String, CollisionPredictor, CollisionTrainingConfig)] = [
+                (gts, simPredictor, phaseConfig(c.training, frozen: CollisionPredictor.realPhaseFrozen)),
+                (realOnly, { var r = RNG(seed: c.seed, stream: 0x5245_4F4E); return CollisionPredictor(config: mc, rng: &r) }(),
+                 phaseConfig(c.training, frozen: [])),
+            ]
+            if hours == c.realHours { methods.append((finetuneAll, simPredictor, phaseConfig(c.training, frozen: []))) }
+            let progress = Diagnostics.Progress(label: "train real \(fmtHours(hours))", total: methods.count * c.realEpochs * realData.sampleCount,
+                                                unit: "samples", sink: sink)
+            for (mi, (method, start, tc)) in methods.enumerated() {
+                let trainer = CollisionTrainer(start, config: tc)
+                var rng = RNG(seed: RNG.mix(c.seed, UInt64(bi)), stream: 0x5245_0000 + UInt64(mi))
+                let curve = GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
+                let fromSim = method != realOnly
+                let record = CollisionTrainingRecord(
+                    training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
+                    simTransitions: fromSim ? simData.sampleCount : 0, steps: (fromSim ? simTrainer.steps : 0) + trainer.steps,
+                    notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
+                            "realEpochs": "\(c.realEpochs)", "initialisation": fromSim ? "sim phase" : "random",
+                            "frozen": tc.frozenPrefixes.joined(separator: ",")])
+                guard record.realTransitions <= budget.cap else {
+                    throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")
+                }
+                models.append(try save(trainer.predictor, record: record, method: method, hours: hours, curve: curve, dir: modelsDir))
+            }
+            progress.finish()
+            seconds["train real"] = (seconds["train real"] ?? 0) + clock() - t0
+        }
+
+        // evaluation: real profile, held-out worlds
+        t0 = clock()
+        let testScenes = try WorldSet.scenes(testSpecs)
+        for (s, spec) in zip(testScenes, testSpecs) where !WorldCatalog.isHeldOut(s) {
+            throw InputError("gts", at: spec, "a test world is not held out")
+        }
+        let evalMain = EvaluationSettings(worlds: testSpecs, episodes: c.episodesPerWorld, routeLength: c.routeLength,
+                                          seed: RNG.mix(c.seed, 0x4556_414C))
+        let testModels = try testScenes.map { try EnvModel(scene: $0, robot: robot, settings: evalMain.env(env), domain: .real) }
+        let mainModels = [simOnly, realOnly, finetuneAll, gts].compactMap { m in
+            models.first { $0.method == m && ($0.method == simOnly || $0.hours == c.realHours) }
+        }
+        var specs = try mainModels.map { try spec($0, settings: c.policySettings) }
+        specs.append(try PolicyRegistry.standard.resolve("straight"))
+        log("gts: evaluating \(specs.count) policies x \(testSpecs.count) held-out worlds x \(c.episodesPerWorld) episodes (real profile)")
+        let main = Evaluator.run(evalMain, models: testModels, policies: specs, domain: "real",
+                                 progress: Diagnostics.Progress(label: "eval", total: specs.count * testSpecs.count * c.episodesPerWorld,
+                                                                unit: "episodes", sink: sink))
+        seconds["eval main"] = clock() - t0
+
+        // sweep: GtS and real-only at every budget (the main budget reuses the main episodes
+        // when the episode counts agree)
+        t0 = clock()
+        var sweep: [SweepPoint] = []
+        let evalSweep = EvaluationSettings(worlds: testSpecs, episodes: c.sweepEpisodesPerWorld, routeLength: c.routeLength,
+                                           seed: evalMain.seed)
+        let reuse = c.sweepEpisodesPerWorld <= c.episodesPerWorld
+        let sweepModels = models.filter { ($0.method == gts || $0.method == realOnly) && c.sweepHours.contains($0.hours)
+                                          && !(reuse && $0.hours == c.realHours) }
+        var sweepReport: EvaluationReport? = nil
+        if !sweepModels.isEmpty {
+            let sweepSpecs = try sweepModels.map { try spec($0, settings: c.policySettings) }
+            log("gts: sweep: \(sweepSpecs.count) policies x \(testSpecs.count) worlds x \(c.sweepEpisodesPerWorld) episodes")
+            sweepReport = Evaluator.run(evalSweep, models: testModels, policies: sweepSpecs, domain: "real",
+                                        progress: Diagnostics.Progress(label: "eval sweep", total: sweepSpecs.count * testSpecs.count * c.sweepEpisodesPerWorld,
+                                                                       unit: "episodes", sink: sink))
+        }
+        var rng = RNG(seed: c.seed, stream: 0x5357_4550)
+        for hours in c.sweepHours.sorted() {
+            for method in [gts, realOnly] {
+                guard let m = models.first(where: { $0.method == method && $0.hours == hours }) else { continue }
+                let outcomes: [EpisodeOutcome]
+                if reuse && hours == c.realHours, let p = main.policies.firstIndex(where: { $0.name == m.name }) {
+                    outcomes = main.outcomes[p].filter { $0.episode < c.sweepEpisodesPerWorld }
+                } else if let r = sweepReport, let p = r.policies.firstIndex(where: { $0.name == m.name }) {
+                    outcomes = r.outcomes[p]
+                } else { continue }
+                let s = EvaluationSummary(outcomes, rng: &rng)
+                sweep.append(SweepPoint(method: method, hours: hours, realTransitions: m.record.realTransitions, distance: s.distance,
+                                        episodes: s.episodes))
+            }
+        }
+        seconds["eval sweep"] = clock() - t0
+        return Result(config: c, trainWorlds: trainSpecs, testWorlds: testSpecs, collections: collections, models: models, main: main,
+                      sweep: sweep, realStepsTotal: realTotal, seconds: seconds)
+    }
+
+    /// Sim-phase collection: refuses any env or settings outside the "sim" profile, so nothing
+    /// trained in the sim phase can read the real profile.
+    public static func collectSim(_ settings: CollectionSettings, models: [EnvModel], progress: Diagnostics.Progress? = nil) throws -> CollisionDataset {
+        guard settings.domain == .sim, models.allSatisfy({ $0.domain == .sim }) else {
+            throw InputError("gts sim phase", "collection must use the sim profile (got '\(settings.domain.name)')")
+        }
+        return try Collector.run(settings, models: models, progress: progress)
+    }
+
+    static func phaseConfig(_ base: CollisionTrainingConfig, frozen: [String]) -> CollisionTrainingConfig {
+        var t = base
+        t.frozenPrefixes = frozen
+        return t
+    }
+
+    /// "1h", "0.25h".
+    public static func fmtHours(_ h: Double) -> String { Statistics.format(h, digits: 3) + "h" }
+
+    static func hash(_ d: CollisionDataset) -> String {
+        String(CollisionDataset.fnv1a(d.labels) ^ CollisionDataset.fnv1a(d.frames.prefix(1 << 20)) &+ UInt64(d.sampleCount), radix: 16)
+    }
+
+    static func save(_ p: CollisionPredictor, record: CollisionTrainingRecord, method: String, hours: Double, curve: [Float],
+                     dir: String) throws -> TrainedModel {
+        let stem = method == simOnly ? "sim-only" : "\(method.lowercased().replacingOccurrences(of: "+", with: "-"))-\(fmtHours(hours))"
+        let file = dir + "/" + stem + ".safetensors"
+        try p.save(to: file, record: record)
+        // read the count back from the file: the metadata is what users and the report see
+        let (_, stored) = try CollisionPredictor.loadWithRecord(file)
+        guard stored.realTransitions == record.realTransitions else {
+            throw InputError(file, at: "real_transitions", "stored \(stored.realTransitions), trained on \(record.realTransitions)")
+        }
+        return TrainedModel(method: method, hours: hours, file: file, record: stored, curve: curve)
+    }
+
+    static func spec(_ m: TrainedModel, settings: LearnedMPCPolicy.Settings) throws -> PolicySpec {
+        let predictor = try CollisionPredictor.load(m.file)
+        let name = m.name
+        return PolicySpec(name: name, isPrivileged: false, validate: { LearnedMPCPolicy.mismatch(predictor.config, $0) }) {
+            LearnedMPCPolicy(predictor: predictor, name: name, settings: settings)
+        }
+    }
+}
+
+extension GtSExperiment.TrainedModel {
+    /// Table label: "GtS (1h real)", "sim-only".
+    public var name: String { method == GtSExperiment.simOnly ? method : "\(method) (\(GtSExperiment.fmtHours(hours)) real)" }
+}

@@ -1,0 +1,165 @@
+import Diagnostics
+import Foundation
+import Models
+import Planning
+import Runtime
+
+/// Settings of `swiftlet experiment gts` (docs/gts.md). Every key is optional in a JSON config
+/// file; missing keys keep the default (the full experiment sized for a shared 2-core machine).
+public struct GtSExperimentConfig: Codable, Sendable, Equatable {
+    /// Master seed: collection, initialisation, minibatch order and evaluation draws derive from it.
+    public var seed: UInt64 = 0
+    public var robot = "Robots/cf2x.urdf"
+    /// Camera image size (the model's input follows it). GtS: 96 x 72.
+    public var imageWidth = 96
+    public var imageHeight = 72
+    /// Training worlds (`WorldCatalog.trainingSpecs`), shared by the sim and the real collection.
+    public var trainWorlds = 20
+    /// Held-out test worlds (`WorldCatalog.heldOutSpecs`: unseen seeds, the `boulders` family,
+    /// held-out textures), flown in the real profile only.
+    public var testWorlds = 10
+    /// Simulation control steps collected for the sim phase ("plentiful").
+    public var simSteps = 40_000
+    public var simEpochs = 2
+    /// Real budget of the main comparison, hours of flight at the control rate (1 h = 14,400 steps).
+    public var realHours = 1.0
+    /// Real budgets of the sweep (GtS and real-only), hours.
+    public var sweepHours: [Double] = [0.25, 0.5, 1, 2]
+    /// Passes over the real data in every real-data training (GtS, real-only, finetune-all).
+    public var realEpochs = 3
+    /// Episodes per test world and method (10 worlds x 5 = 50 per method).
+    public var episodesPerWorld = 5
+    /// Episodes per test world in the sweep (the first ones of the main evaluation's draws: a
+    /// model in both reuses its main episodes).
+    public var sweepEpisodesPerWorld = 3
+    /// Route length of an evaluation episode, m (success = flying it without a collision).
+    public var routeLength = 15.0
+    /// CEM budget of the learned MPC, identical for every method (12x smaller than METHODS.md's
+    /// 4096 + 2 x 1024 / 128 elites so that hundreds of evaluation episodes fit on 2 cores).
+    public var cemInitialSamples = 256
+    public var cemSamples = 128
+    public var cemElites = 16
+    public var cemIterations = 3
+    /// Collection lanes (the data depend on it, not on the thread count).
+    public var lanes = 8
+    /// Network (image size, stack and horizon are taken from the env settings). The default
+    /// experiment narrows the first convolution from 64 to 16 filters (3.4x cheaper training
+    /// on the shared 2-core machine); everything else is the METHODS.md architecture.
+    public var model: CollisionPredictorConfig = {
+        var m = CollisionPredictorConfig()
+        m.convs[0].filters = 16
+        return m
+    }()
+    /// Optimiser settings of every training (the GtS real phase adds the trunk freeze).
+    public var training = CollisionTrainingConfig()
+
+    public init() {}
+
+    /// A run that finishes in a couple of minutes: a handful of worlds, small budgets, short
+    /// routes, a tiny CEM. It checks the plumbing, not the claim.
+    public static var smoke: GtSExperimentConfig {
+        var c = GtSExperimentConfig()
+        c.trainWorlds = 4
+        c.testWorlds = 2
+        c.simSteps = 2_000
+        c.simEpochs = 1
+        c.realHours = 0.05
+        c.sweepHours = [0.025, 0.05]
+        c.realEpochs = 1
+        c.episodesPerWorld = 2
+        c.sweepEpisodesPerWorld = 1
+        c.routeLength = 4
+        c.cemInitialSamples = 64
+        c.cemSamples = 32
+        c.cemElites = 8
+        c.cemIterations = 2
+        return c
+    }
+
+    /// Env settings of every environment in the experiment.
+    public var env: EnvSettings {
+        var s = EnvSettings()
+        s.imageWidth = imageWidth
+        s.imageHeight = imageHeight
+        return s
+    }
+
+    /// The network configuration fitted to the env (image size, stack, horizon 12, yaw-rate scale).
+    public var modelConfig: CollisionPredictorConfig {
+        var m = model
+        m.height = imageHeight
+        m.width = imageWidth
+        m.frames = env.frameStack
+        m.actionDim = 1
+        m.actionScale = [Float(1 / env.maxYawRate)]
+        return m
+    }
+
+    /// The learned-MPC settings shared by every method.
+    public var policySettings: LearnedMPCPolicy.Settings {
+        var p = LearnedMPCPolicy.Settings()
+        p.cem.initialSamples = cemInitialSamples
+        p.cem.samples = cemSamples
+        p.cem.elites = cemElites
+        p.cem.iterations = cemIterations
+        return p
+    }
+
+    /// Real control steps of `hours` at the env's control rate.
+    public func realSteps(_ hours: Double) -> Int { RealDataBudget.steps(hours: hours, controlRate: env.controlRate) }
+
+    /// Every real budget trained (the sweep plus the main one), ascending.
+    public var allRealHours: [Double] { Array(Set(sweepHours + [realHours])).sorted() }
+
+    /// Why the settings cannot run, or nil.
+    public var problem: String? {
+        if trainWorlds < 1 || testWorlds < 1 { return "trainWorlds \(trainWorlds) and testWorlds \(testWorlds) must be >= 1" }
+        if simSteps < 1 || simEpochs < 1 || realEpochs < 1 { return "simSteps, simEpochs and realEpochs must be >= 1" }
+        if !(realHours > 0) || sweepHours.contains(where: { !($0 > 0) || !$0.isFinite }) { return "real budgets must be positive hours" }
+        if allRealHours.contains(where: { realSteps($0) < 1 }) { return "a real budget rounds to 0 control steps" }
+        if episodesPerWorld < 1 || sweepEpisodesPerWorld < 1 { return "episodes per world must be >= 1" }
+        if !(routeLength > 0) { return "routeLength must be positive, got \(routeLength)" }
+        if cemElites < 1 || cemElites > cemSamples || cemElites > cemInitialSamples || cemIterations < 1 {
+            return "CEM: elites (\(cemElites)) must be in 1...min(samples, initialSamples) and iterations >= 1"
+        }
+        if lanes < 1 { return "lanes must be >= 1" }
+        if let why = modelConfig.validationProblem { return "model: \(why)" }
+        return nil
+    }
+
+    /// Reads a JSON config (any subset of the keys).
+    public static func load(_ path: String) throws -> GtSExperimentConfig {
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the file") }
+        let c: GtSExperimentConfig
+        do { c = try JSONDecoder().decode(GtSExperimentConfig.self, from: data) } catch let e as DecodingError {
+            throw InputError(path, "invalid config: \(e)")
+        }
+        if let why = c.problem { throw InputError(path, why) }
+        return c
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
+        case episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
+        case model, training
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let k = try decoder.container(keyedBy: CodingKeys.self)
+        let d = GtSExperimentConfig()
+        func v<T: Decodable>(_ key: CodingKeys, _ def: T) throws -> T { try k.decodeIfPresent(T.self, forKey: key) ?? def }
+        seed = try v(.seed, d.seed); robot = try v(.robot, d.robot)
+        imageWidth = try v(.imageWidth, d.imageWidth); imageHeight = try v(.imageHeight, d.imageHeight)
+        trainWorlds = try v(.trainWorlds, d.trainWorlds); testWorlds = try v(.testWorlds, d.testWorlds)
+        simSteps = try v(.simSteps, d.simSteps); simEpochs = try v(.simEpochs, d.simEpochs)
+        realHours = try v(.realHours, d.realHours); sweepHours = try v(.sweepHours, d.sweepHours)
+        realEpochs = try v(.realEpochs, d.realEpochs)
+        episodesPerWorld = try v(.episodesPerWorld, d.episodesPerWorld)
+        sweepEpisodesPerWorld = try v(.sweepEpisodesPerWorld, d.sweepEpisodesPerWorld)
+        routeLength = try v(.routeLength, d.routeLength)
+        cemInitialSamples = try v(.cemInitialSamples, d.cemInitialSamples); cemSamples = try v(.cemSamples, d.cemSamples)
+        cemElites = try v(.cemElites, d.cemElites); cemIterations = try v(.cemIterations, d.cemIterations)
+        lanes = try v(.lanes, d.lanes)
+        model = try v(.model, d.model); training = try v(.training, d.training)
+    }
+}

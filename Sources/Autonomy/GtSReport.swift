@@ -1,0 +1,113 @@
+import Diagnostics
+import Foundation
+
+/// Report files of `swiftlet experiment gts`: `gts.md` (tables, target check, budgets, timing),
+/// `gts-results.csv` (per method and world), `gts-sweep.csv` + `gts-sweep.svg` (distance vs real
+/// budget), `gts-curves.csv` (mean training loss per epoch), `config.json` (effective settings).
+public enum GtSReport {
+    /// The overall ("all" worlds) row of every method of the main table, in table order.
+    public static func overall(_ r: GtSExperiment.Result) -> [(name: String, summary: EvaluationSummary)] {
+        r.main.rows().filter { $0.world == "all" }.map { ($0.policy, $0.summary) }
+    }
+
+    /// Whether GtS beats every learned baseline with disjoint 95% CIs, and its ratio to real-only.
+    public static func target(_ r: GtSExperiment.Result) -> (disjoint: Bool, ratio: Double, lines: [String]) {
+        let rows = overall(r)
+        let hours = GtSExperiment.fmtHours(r.config.realHours)
+        guard let g = rows.first(where: { $0.name == "\(GtSExperiment.gts) (\(hours) real)" })?.summary.distance else { return (false, .nan, []) }
+        var disjoint = true, lines: [String] = [], ratio = Double.nan
+        for (name, s) in rows where name.hasPrefix(GtSExperiment.simOnly) || name.hasPrefix(GtSExperiment.realOnly)
+                                      || name.hasPrefix(GtSExperiment.finetuneAll) {
+            let beats = g.estimate > s.distance.estimate && g.isDisjoint(from: s.distance)
+            disjoint = disjoint && beats
+            let rel = s.distance.estimate > 0 ? g.estimate / s.distance.estimate : .infinity
+            if name.hasPrefix(GtSExperiment.realOnly) { ratio = rel }
+            lines.append("- GtS vs \(name): \(g.formatted()) vs \(s.distance.formatted()) m, ratio \(Statistics.format(rel, digits: 3)), "
+                         + (beats ? "higher with non-overlapping CIs" : "not separated (CIs overlap or GtS is lower)"))
+        }
+        return (disjoint, ratio, lines)
+    }
+
+    public static func markdown(_ r: GtSExperiment.Result, command: String) -> String {
+        let c = r.config
+        var s = "# GtS sim-to-real experiment\n\nCommand: `\(command)`\n\n"
+        s += "Held-out test worlds (real profile, lighting/exposure/sun drawn per episode): \(r.testWorlds.joined(separator: ", "))\n\n"
+        s += "Training worlds (sim and real collection): \(r.trainWorlds.count) (\(r.trainWorlds.prefix(6).joined(separator: ", "))...)\n\n"
+        s += "Learned MPC (every method): CEM \(c.cemInitialSamples) uniform, \(c.cemIterations - 1) x \(c.cemSamples) Gaussian (centred full covariance), "
+        s += "\(c.cemElites) elites, horizon 12; route \(Statistics.format(c.routeLength)) m, \(c.episodesPerWorld) episodes per world.\n\n"
+        s += "## Distance before collision, held-out real-profile worlds (real budget \(GtSExperiment.fmtHours(c.realHours)))\n\n"
+        var t = MarkdownTable(["method", "real transitions", "episodes", "distance before collision (m) [95% CI]",
+                               "collisions per km [95% CI]", "success [95% CI]"],
+                              alignments: [.left, .right, .right, .right, .right, .right])
+        for (name, sum) in overall(r) {
+            let real = r.models.first { $0.name == name }.map { String($0.record.realTransitions) } ?? "-"
+            t.addRow([name, real, String(sum.episodes), sum.distance.formatted(digits: 3), sum.collisionsPerKm.formatted(digits: 3),
+                      sum.success.formatted(digits: 2)])
+        }
+        s += t.render() + "\n"
+        let tg = target(r)
+        s += "Target (GtS beats every baseline with non-overlapping CIs and flies >= 2x farther than real-only): "
+        s += (tg.disjoint && tg.ratio >= 2 ? "**met**" : "**not met**") + "\n\n" + tg.lines.joined(separator: "\n") + "\n\n"
+        s += "## Real-budget sweep\n\n"
+        var st = MarkdownTable(["method", "real hours", "real transitions", "episodes", "distance before collision (m) [95% CI]"],
+                               alignments: [.left, .right, .right, .right, .right])
+        for p in r.sweep { st.addRow([p.method, Statistics.format(p.hours), String(p.realTransitions), String(p.episodes), p.distance.formatted()]) }
+        s += st.render() + "\n![sweep](gts-sweep.svg)\n\n"
+        s += "## Models and real-data budget\n\n"
+        var mt = MarkdownTable(["file", "method", "real transitions (metadata)", "sim transitions", "optimiser steps", "frozen", "final epoch loss"],
+                               alignments: [.left, .left, .right, .right, .right, .left, .right])
+        for m in r.models {
+            mt.addRow([URL(fileURLWithPath: m.file).lastPathComponent, m.method, String(m.record.realTransitions), String(m.record.simTransitions),
+                       String(m.record.steps), m.record.training.frozenPrefixes.joined(separator: ","),
+                       m.curve.last.map { Statistics.format(Double($0), digits: 3) } ?? "-"])
+        }
+        s += mt.render() + "\n"
+        s += "Collections: " + r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ") + ". "
+        s += "Real-profile steps collected in total: \(r.realStepsTotal).\n\n"
+        s += "## Per world\n\n" + r.main.markdown() + "\n"
+        s += "## Wall time\n\n" + r.seconds.sorted { $0.key < $1.key }.map { "- \($0.key): \(Statistics.format($0.value, digits: 3)) s" }.joined(separator: "\n") + "\n"
+        return s
+    }
+
+    public static func sweepCSV(_ r: GtSExperiment.Result) -> CSVWriter {
+        var w = CSVWriter(header: ["method", "real_hours", "real_transitions", "episodes", "distance_mean_m", "distance_lo", "distance_hi"])
+        for p in r.sweep {
+            w.addRow([p.method] + [p.hours, Double(p.realTransitions), Double(p.episodes), p.distance.estimate, p.distance.lower,
+                                   p.distance.upper].map(CSVWriter.field))
+        }
+        return w
+    }
+
+    public static func sweepPlot(_ r: GtSExperiment.Result) -> SVGPlot {
+        var plot = SVGPlot(title: "Distance before collision vs real data (held-out, real profile)", xLabel: "real data (hours)",
+                           yLabel: "mean distance before collision (m)", xScale: .log)
+        for method in [GtSExperiment.gts, GtSExperiment.realOnly] {
+            let ps = r.sweep.filter { $0.method == method }
+            plot.add(.init(name: method, x: ps.map(\.hours), y: ps.map(\.distance.estimate), lower: ps.map(\.distance.lower),
+                           upper: ps.map(\.distance.upper), uncertainty: .errorBars, style: .lineAndPoints))
+        }
+        if let s = overall(r).first(where: { $0.name == GtSExperiment.simOnly }), let hs = r.sweep.map(\.hours).min(), let he = r.sweep.map(\.hours).max() {
+            plot.add(.init(name: "sim-only (no real data)", x: [hs, he], y: [s.summary.distance.estimate, s.summary.distance.estimate]))
+        }
+        return plot
+    }
+
+    public static func curvesCSV(_ r: GtSExperiment.Result) -> CSVWriter {
+        var w = CSVWriter(header: ["model", "epoch", "mean_loss"])
+        for m in r.models { for (e, l) in m.curve.enumerated() { w.addRow([m.name, String(e + 1), CSVWriter.field(Double(l))]) } }
+        return w
+    }
+
+    /// Writes every report file into `dir`.
+    public static func write(_ r: GtSExperiment.Result, to dir: String, command: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try AtomicFile.write(markdown(r, command: command), to: dir + "/gts.md")
+        try r.main.csv().write(to: dir + "/gts-results.csv")
+        try sweepCSV(r).write(to: dir + "/gts-sweep.csv")
+        try sweepPlot(r).write(to: dir + "/gts-sweep.svg")
+        try curvesCSV(r).write(to: dir + "/gts-curves.csv")
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(enc.encode(r.config), to: dir + "/config.json")
+    }
+}

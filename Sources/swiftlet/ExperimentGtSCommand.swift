@@ -1,0 +1,45 @@
+import ArgumentParser
+import Autonomy
+import Diagnostics
+import Foundation
+
+struct ExperimentGtSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gts",
+        abstract: "GtS sim-to-real hybrid vs sim-only, real-only and finetune-all under one real-data budget (docs/gts.md).",
+        discussion: """
+        Collects sim-profile data and trains the whole collision predictor (sim phase), collects \
+        capped real-profile data (default one hour = 14,400 steps, plus the sweep budgets), trains \
+        GtS (frozen trunk), real-only and sim-then-finetune-all, and flies every model with the \
+        same learned MPC in held-out real-profile worlds. Writes OUT/gts.md, gts-results.csv, \
+        gts-sweep.csv, gts-sweep.svg, gts-curves.csv, config.json and models/*.safetensors \
+        (each flies with `swiftlet eval --policy FILE --domain real`).
+
+        --preset smoke finishes in a couple of minutes; --config FILE (JSON, any subset of the \
+        keys in docs/gts.md) overrides the defaults.
+        """
+    )
+
+    @Option(help: "JSON config file (keys of GtSExperimentConfig; missing keys keep the default).") var config: String?
+    @Option(help: "Preset: default or smoke.") var preset: String = "default"
+    @Option(help: "Output directory.") var out: String = "results/gts"
+
+    func run() throws {
+        var c: GtSExperimentConfig
+        switch preset {
+        case "default": c = GtSExperimentConfig()
+        case "smoke": c = .smoke
+        default: throw InputError("--preset", "'\(preset)' is not default or smoke")
+        }
+        if let config {
+            if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
+            c = try GtSExperimentConfig.load(config)
+        }
+        var cmd = "swiftlet experiment gts"
+        if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        cmd += " --out \(out)"
+        let result = try GtSExperiment.run(c, out: out)
+        try GtSReport.write(result, to: out, command: cmd)
+        print(GtSReport.markdown(result, command: cmd))
+    }
+}
