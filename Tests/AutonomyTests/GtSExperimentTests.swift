@@ -1,0 +1,177 @@
+import Foundation
+import Geometry
+import Models
+import Neural
+import Physics
+import Runtime
+import Testing
+import World
+@testable import Autonomy
+
+/// A config small enough to run the whole GtS pipeline in a few seconds.
+private func tinyConfig() -> GtSExperimentConfig {
+    var c = GtSExperimentConfig()
+    c.robot = Fixtures.root + "/Robots/cf2x.urdf"
+    c.imageWidth = 32
+    c.imageHeight = 24
+    c.trainWorlds = 2
+    c.testWorlds = 1
+    c.simSteps = 240
+    c.simEpochs = 1
+    c.realHours = 0.01          // 144 steps
+    c.sweepHours = [0.005, 0.01]
+    c.realEpochs = 1
+    c.episodesPerWorld = 2
+    c.sweepEpisodesPerWorld = 1
+    c.routeLength = 1.5
+    c.cemInitialSamples = 16
+    c.cemSamples = 8
+    c.cemElites = 4
+    c.cemIterations = 2
+    c.lanes = 2
+    var m = CollisionPredictorConfig()
+    m.convs = [.init(filters: 4, kernel: 4, stride: 2), .init(filters: 4, kernel: 3, stride: 2)]
+    m.dense = [32, 16]
+    m.hidden = 16
+    m.actionEmbedding = 4
+    m.headHidden = 4
+    c.model = m
+    return c
+}
+
+private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real) throws -> [EnvModel] {
+    let robot = try URDFLoader.load(path: c.robot)
+    return try WorldCatalog.trainingSpecs(count: 1).map {
+        try EnvModel(scene: try SceneLoader.resolve($0), robot: robot, settings: c.env, domain: domain)
+    }
+}
+
+@Suite struct GtSBudgetTests {
+    @Test func capIsEnforcedAndCounted() throws {
+        var b = RealDataBudget(cap: 100)
+        try b.reserve(60)
+        #expect(b.used == 60 && b.remaining == 40)
+        #expect(throws: (any Error).self) { try b.reserve(41) }
+        #expect(b.used == 60)                       // a refused request counts nothing
+        try b.reserve(40)
+        #expect(b.remaining == 0)
+        #expect(throws: (any Error).self) { try b.reserve(1) }
+        #expect(RealDataBudget.oneHour == 14_400 && RealDataBudget.steps(hours: 1) == 14_400)
+        #expect(RealDataBudget.steps(hours: 0.25) == 3_600)
+    }
+
+    @Test func collectionRespectsTheCapAndRecordsTheCount() throws {
+        let c = tinyConfig()
+        let models = try realModels(c)
+        var budget = RealDataBudget(cap: 50)
+        let over = CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .real, steps: 51, seed: 1, lanes: 2)
+        #expect(throws: (any Error).self) { _ = try budget.collect(over, models: models) }
+        #expect(budget.used == 0)
+        let ok = CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .real, steps: 30, seed: 1, lanes: 2)
+        let data = try budget.collect(ok, models: models)
+        #expect(data.sampleCount == 30 && data.info["realTransitions"] == "30" && data.info["domain"] == "real")
+        #expect(budget.used == 30)
+        #expect(throws: (any Error).self) { _ = try budget.collect(ok, models: models) }   // 30 more would exceed 50
+        // the budget only counts real-profile collection
+        var other = RealDataBudget(cap: 1_000)
+        let sim = CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .sim, steps: 10, seed: 1, lanes: 2)
+        #expect(throws: (any Error).self) { _ = try other.collect(sim, models: try realModels(c, domain: .sim)) }
+    }
+
+    @Test func simPhaseRefusesTheRealProfile() throws {
+        let c = tinyConfig()
+        let real = CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .real, steps: 10, seed: 1, lanes: 2)
+        #expect(throws: (any Error).self) { _ = try GtSExperiment.collectSim(real, models: try realModels(c)) }
+        // sim settings with a real-profile env are refused too
+        let simSettings = CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .sim, steps: 10, seed: 1, lanes: 2)
+        #expect(throws: (any Error).self) { _ = try GtSExperiment.collectSim(simSettings, models: try realModels(c)) }
+        let data = try GtSExperiment.collectSim(simSettings, models: try realModels(c, domain: .sim))
+        #expect(data.info["domain"] == "sim" && data.sampleCount == 10)
+    }
+
+    @Test func realPhaseLeavesTheTrunkUntouched() throws {
+        let c = tinyConfig()
+        var budget = RealDataBudget(cap: 64)
+        let data = try budget.collect(CollectionSettings(worlds: ["forest:0"], env: c.env, domain: .real, steps: 64, seed: 3, lanes: 2),
+                                      models: try realModels(c))
+        var rng = RNG(seed: 5)
+        let start = CollisionPredictor(config: c.modelConfig, rng: &rng)
+        let trainer = CollisionTrainer(start, config: .realPhase)
+        var order = RNG(seed: 6)
+        GtSTraining.train(trainer, data: data, epochs: 2, rng: &order)
+        let before = start.parameters, after = trainer.predictor.parameters
+        var trunk = 0, changed = 0
+        for name in before.names {
+            if name.hasPrefix("trunk.") {
+                trunk += 1
+                #expect(before[name]! == after[name]!, "\(name) changed in the real phase")
+            } else if before[name]! != after[name]! {
+                changed += 1
+            }
+        }
+        #expect(trunk >= 6)                         // 2 convs + 2 dense, weights and biases
+        #expect(changed >= 4)                       // action branch, LSTM and head did learn
+        #expect(before.names.contains { $0.hasPrefix("lstm.") && before[$0]! != after[$0]! })
+    }
+}
+
+@Suite struct GtSPipelineTests {
+    @Test func tinyExperimentRunsEndToEnd() throws {
+        let c = tinyConfig()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gts-test-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try GtSExperiment.run(c, out: out, sink: .silent, log: { _ in })
+        try GtSReport.write(r, to: out, command: "test")
+
+        // the sim phase collected in the sim profile only; every real collection is capped
+        #expect(r.collections.first == GtSExperiment.CollectionLog(phase: "sim", domain: "sim", steps: 240))
+        #expect(r.collections.dropFirst().allSatisfy { $0.domain == "real" })
+        #expect(r.realStepsTotal == 72 + 144)
+        // models: sim-only + (GtS, real-only) per budget + finetune-all at the main budget
+        #expect(r.models.count == 1 + 2 * 2 + 1)
+        for m in r.models {
+            let (p, record) = try CollisionPredictor.loadWithRecord(m.file)
+            #expect(record.realTransitions == (m.method == GtSExperiment.simOnly ? 0 : c.realSteps(m.hours)))
+            #expect(record.simTransitions == (m.method == GtSExperiment.realOnly ? 0 : 240))
+            #expect(p.config == c.modelConfig)
+            let spec = try LearnedMPCPolicy.spec(checkpoint: m.file)
+            #expect(spec.validate(c.env) == nil)
+        }
+        let gts = try #require(r.models.first { $0.method == GtSExperiment.gts && $0.hours == c.realHours })
+        #expect(gts.record.training.frozenPrefixes == CollisionPredictor.realPhaseFrozen)
+        // the trunk of every GtS model is the sim model's
+        let sim = try CollisionPredictor.load(r.models[0].file).parameters
+        let g = try CollisionPredictor.load(gts.file).parameters
+        #expect(sim.names.filter { $0.hasPrefix("trunk.") }.allSatisfy { sim[$0]! == g[$0]! })
+
+        // evaluation: 4 learned methods + straight, every one in held-out real-profile worlds
+        #expect(r.main.domain == "real" && r.main.policies.count == 5)
+        #expect(r.testWorlds.allSatisfy { spec in (try? SceneLoader.resolve(spec)).map(WorldCatalog.isHeldOut) == true })
+        #expect(r.main.outcomes.allSatisfy { $0.count == c.testWorlds * c.episodesPerWorld })
+        #expect(r.sweep.count == 4 && Set(r.sweep.map(\.method)) == [GtSExperiment.gts, GtSExperiment.realOnly])
+
+        for f in ["gts.md", "gts-results.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
+        }
+        let report = try String(contentsOfFile: out + "/gts.md", encoding: .utf8)
+        #expect(report.contains("GtS (") && report.contains("real-only (") && report.contains("sim+finetune-all ("))
+        let sweepCSV = try String(contentsOfFile: out + "/gts-sweep.csv", encoding: .utf8)
+        #expect(sweepCSV.split(separator: "\n").count == 1 + 4)
+        let svg = try String(contentsOfFile: out + "/gts-sweep.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        #expect(svg.contains("data-name=\"GtS\"") && svg.contains("data-name=\"real-only\""))
+        // the config written with the report reads back to the same settings
+        #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+    }
+
+    @Test func configKeysAreOptionalAndValidated() throws {
+        let dir = FileManager.default.temporaryDirectory.path
+        let path = dir + "/gts-config-\(UInt32.random(in: 0...UInt32.max)).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(#"{"simSteps": 1234, "sweepHours": [0.5]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let c = try GtSExperimentConfig.load(path)
+        #expect(c.simSteps == 1234 && c.sweepHours == [0.5] && c.realHours == 1 && c.testWorlds == GtSExperimentConfig().testWorlds)
+        try Data(#"{"cemElites": 0}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { _ = try GtSExperimentConfig.load(path) }
+    }
+}
