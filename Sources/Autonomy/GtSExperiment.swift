@@ -130,18 +130,21 @@ public enum GtSExperiment {
                  phaseConfig(c.training, frozen: [])),
             ]
             if hours == c.realHours { methods.append((finetuneAll, simPredictor, phaseConfig(c.training, frozen: []))) }
-            let progress = Diagnostics.Progress(label: "train real \(fmtHours(hours))", total: methods.count * c.realEpochs * realData.sampleCount,
+            let perMethod = c.realUpdates > 0 ? c.realUpdates * c.training.batchSize : c.realEpochs * realData.sampleCount
+            let progress = Diagnostics.Progress(label: "train real \(fmtHours(hours))", total: methods.count * perMethod,
                                                 unit: "samples", sink: sink)
             for (mi, (method, start, tc)) in methods.enumerated() {
                 let trainer = CollisionTrainer(start, config: tc)
                 var rng = RNG(seed: RNG.mix(c.seed, UInt64(bi)), stream: 0x5245_0000 + UInt64(mi))
-                let curve = GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
+                let curve = c.realUpdates > 0
+                    ? GtSTraining.train(trainer, data: realData, updates: c.realUpdates, rng: &rng, progress: progress)
+                    : GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
                 let fromSim = method != realOnly
                 let record = CollisionTrainingRecord(
                     training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
                     simTransitions: fromSim ? simData.sampleCount : 0, steps: (fromSim ? simTrainer.steps : 0) + trainer.steps,
                     notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
-                            "realEpochs": "\(c.realEpochs)", "initialisation": fromSim ? "sim phase" : "random",
+                            "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
                             "frozen": tc.frozenPrefixes.joined(separator: ",")])
                 guard record.realTransitions <= budget.cap else {
                     throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")

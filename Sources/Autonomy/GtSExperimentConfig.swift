@@ -19,14 +19,18 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// held-out textures), flown in the real profile only.
     public var testWorlds = 10
     /// Simulation control steps collected for the sim phase ("plentiful").
-    public var simSteps = 40_000
-    public var simEpochs = 2
+    public var simSteps = 32_000
+    public var simEpochs = 1
     /// Real budget of the main comparison, hours of flight at the control rate (1 h = 14,400 steps).
     public var realHours = 1.0
     /// Real budgets of the sweep (GtS and real-only), hours.
     public var sweepHours: [Double] = [0.25, 0.5, 1, 2]
-    /// Passes over the real data in every real-data training (GtS, real-only, finetune-all).
+    /// Passes over the real data in every real-data training (GtS, real-only, finetune-all),
+    /// used when `realUpdates` is 0.
     public var realEpochs = 3
+    /// Optimiser steps of every real-data training (every method and budget gets the same
+    /// number, so the sweep compares data, not compute); 0 = `realEpochs` passes instead.
+    public var realUpdates = 400
     /// Episodes per test world and method (10 worlds x 5 = 50 per method).
     public var episodesPerWorld = 5
     /// Episodes per test world in the sweep (the first ones of the main evaluation's draws: a
@@ -66,6 +70,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         c.realHours = 0.05
         c.sweepHours = [0.025, 0.05]
         c.realEpochs = 1
+        c.realUpdates = 0
         c.episodesPerWorld = 2
         c.sweepEpisodesPerWorld = 1
         c.routeLength = 4
@@ -114,7 +119,9 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// Why the settings cannot run, or nil.
     public var problem: String? {
         if trainWorlds < 1 || testWorlds < 1 { return "trainWorlds \(trainWorlds) and testWorlds \(testWorlds) must be >= 1" }
-        if simSteps < 1 || simEpochs < 1 || realEpochs < 1 { return "simSteps, simEpochs and realEpochs must be >= 1" }
+        if simSteps < 1 || simEpochs < 1 || realEpochs < 1 || realUpdates < 0 {
+            return "simSteps, simEpochs and realEpochs must be >= 1, realUpdates >= 0"
+        }
         if !(realHours > 0) || sweepHours.contains(where: { !($0 > 0) || !$0.isFinite }) { return "real budgets must be positive hours" }
         if allRealHours.contains(where: { realSteps($0) < 1 }) { return "a real budget rounds to 0 control steps" }
         if episodesPerWorld < 1 || sweepEpisodesPerWorld < 1 { return "episodes per world must be >= 1" }
@@ -140,7 +147,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
-        case episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
+        case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
         case model, training
     }
 
@@ -153,7 +160,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         trainWorlds = try v(.trainWorlds, d.trainWorlds); testWorlds = try v(.testWorlds, d.testWorlds)
         simSteps = try v(.simSteps, d.simSteps); simEpochs = try v(.simEpochs, d.simEpochs)
         realHours = try v(.realHours, d.realHours); sweepHours = try v(.sweepHours, d.sweepHours)
-        realEpochs = try v(.realEpochs, d.realEpochs)
+        realEpochs = try v(.realEpochs, d.realEpochs); realUpdates = try v(.realUpdates, d.realUpdates)
         episodesPerWorld = try v(.episodesPerWorld, d.episodesPerWorld)
         sweepEpisodesPerWorld = try v(.sweepEpisodesPerWorld, d.sweepEpisodesPerWorld)
         routeLength = try v(.routeLength, d.routeLength)

@@ -55,4 +55,25 @@ public enum GtSTraining {
         }
         return curve
     }
+
+    /// Runs exactly `updates` optimiser steps, cycling through seeded shuffled passes over
+    /// `data` (the last pass may stop part-way); returns the mean batch loss of each pass.
+    @discardableResult
+    public static func train(_ trainer: CollisionTrainer, data: CollisionDataset, updates: Int, rng: inout RNG,
+                             progress: Diagnostics.Progress? = nil) -> [Float] {
+        var curve: [Float] = []
+        var done = 0
+        while done < updates {
+            let batches = Minibatches.shuffled(count: data.sampleCount, size: trainer.config.batchSize, rng: &rng)
+            var total: Float = 0, n = 0
+            for idx in batches.prefix(updates - done) {
+                let r = trainer.step(batch(data, indices: idx, config: trainer.predictor.config))
+                total += r.loss; n += 1
+                progress?.advance(by: idx.count, note: "loss \(Statistics.format(Double(r.loss), digits: 3))")
+            }
+            done += n
+            curve.append(total / Float(max(n, 1)))
+        }
+        return curve
+    }
 }

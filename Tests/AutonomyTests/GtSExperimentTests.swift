@@ -21,6 +21,7 @@ private func tinyConfig() -> GtSExperimentConfig {
     c.realHours = 0.01          // 144 steps
     c.sweepHours = [0.005, 0.01]
     c.realEpochs = 1
+    c.realUpdates = 3           // fixed optimiser steps per real-data training
     c.episodesPerWorld = 2
     c.sweepEpisodesPerWorld = 1
     c.routeLength = 1.5
@@ -134,6 +135,8 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
             #expect(record.realTransitions == (m.method == GtSExperiment.simOnly ? 0 : c.realSteps(m.hours)))
             #expect(record.simTransitions == (m.method == GtSExperiment.realOnly ? 0 : 240))
             #expect(p.config == c.modelConfig)
+            let simSteps = r.models[0].record.steps
+            #expect(record.steps == (m.method == GtSExperiment.simOnly ? simSteps : m.method == GtSExperiment.realOnly ? 3 : simSteps + 3))
             let spec = try LearnedMPCPolicy.spec(checkpoint: m.file)
             #expect(spec.validate(c.env) == nil)
         }
