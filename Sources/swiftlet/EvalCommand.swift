@@ -38,12 +38,15 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
-        print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+        let report = try job.run(registry: PolicyCatalog.registry)
+        print(report.markdown(), terminator: "")
+        // the first --policy against the others (paired ratios)
+        if !policies.isEmpty { print("\n" + report.comparisonMarkdown(policy: 0), terminator: "") }
     }
 }
 
 /// The policies `eval --policy` and `collect --base` know: the built-ins, plus file formats
-/// registered here (the learned GtS checkpoint loader joins once Models lands).
+/// registered in `PolicyRegistry.standard` (learned GtS checkpoints, `*.safetensors`).
 enum PolicyCatalog {
     static var registry: PolicyRegistry { PolicyRegistry.standard }
 }
