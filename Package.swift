@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
-        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "Models",
+                                                       "Neural", "Planning", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

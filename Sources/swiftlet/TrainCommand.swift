@@ -16,8 +16,8 @@ struct TrainCollisionCommand: ParsableCommand {
         commandName: "collision",
         abstract: "GtS collision predictor: collect in training worlds, train, evaluate on held-out worlds.",
         discussion: """
-        Writes into --out: gts-collision.safetensors (+ .json metadata), curves.csv, curves.svg,
-        eval.md, eval.csv and report.md. The JSON --config sets every knob (docs/learning.md);
+        Writes into --out: NAME.safetensors (+ .json metadata), NAME-curves.csv, NAME-curves.svg,
+        eval.md, eval.csv and NAME-report.md (NAME from --name). The JSON --config sets every knob (docs/learning.md);
         Assets/configs/quick.json is a two-minute smoke test, Assets/configs/default.json the
         shipped policy's recipe.
         """
@@ -26,12 +26,13 @@ struct TrainCollisionCommand: ParsableCommand {
     @Option(help: "Pipeline config (JSON; every key optional).") var config: String?
     @Option(help: "Output directory.") var out: String = "runs/collision"
     @Option(help: "Seed (overrides the config's).") var seed: UInt64?
+    @Option(help: "Base name of the model and report files.") var name: String = CollisionPipeline.defaultName
 
     func run() throws {
         var c = try config.map(CollisionPipelineConfig.load) ?? CollisionPipelineConfig()
         if let seed { c.seed = seed }
         let command = (["swiftlet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let r = try CollisionPipeline.run(c, out: out, command: command)
+        let r = try CollisionPipeline.run(c, out: out, name: name, command: command)
         if let e = r.evaluation { print(e.markdown() + "\n" + e.comparisonMarkdown(policy: 0), terminator: "") }
         print("best validation loss \(Statistics.format(r.bestValidationLoss, digits: 4)) on \(r.samples) samples; wrote:")
         for f in r.files { print("  " + f) }

@@ -9,18 +9,19 @@ import World
 
 /// `swiftlet train collision`: collect -> train -> evaluate, writing into one directory:
 ///
-/// - `gts-collision.safetensors` (+ `.json` sidecar): the model, its planner settings, the
-///   training record (config, data set hash, transitions, steps, the command);
-/// - `curves.csv`, `curves.svg`: training and validation loss per epoch;
+/// - `NAME.safetensors` (+ `.json` sidecar; NAME defaults to `gts-collision`): the model, its
+///   planner settings, the training record (config, data set hash, transitions, steps, the
+///   command);
+/// - `NAME-curves.csv`, `NAME-curves.svg`: training and validation loss per epoch;
 /// - `eval.md`, `eval.csv`: the held-out evaluation with the baselines;
-/// - `report.md`: data, training and evaluation summary.
+/// - `NAME-report.md`: data, training and evaluation summary.
 ///
 /// Round 0 collects `initialSteps` of uniformly random yaw-rate sequences in the training worlds
 /// and trains `epochs` epochs; each further round collects `roundSteps` with epsilon-greedy (or
 /// Gaussian) exploration around the current model and trains `roundEpochs` more on all data.
 /// Validation episodes (a fixed hashed subset) drive early stopping; the best weights are kept.
 public enum CollisionPipeline {
-    public static let modelFile = "gts-collision.safetensors"
+    public static let defaultName = "gts-collision"
 
     /// One row of the training curves.
     public struct EpochRecord: Sendable, Equatable {
@@ -43,7 +44,7 @@ public enum CollisionPipeline {
     }
 
     /// Runs the pipeline. `command` is stored in the metadata and the report (how to reproduce).
-    public static func run(_ config: CollisionPipelineConfig, out: String, command: String = "",
+    public static func run(_ config: CollisionPipelineConfig, out: String, name: String = defaultName, command: String = "",
                            progress sink: Diagnostics.Progress.Sink = .standardError) throws -> Result {
         if let p = config.validationProblem { throw InputError("config", p) }
         guard let profile = DomainProfile.named(config.domain) else { throw InputError("config", at: "domain", "expected sim or real, got \"\(config.domain)\"") }
@@ -97,7 +98,7 @@ public enum CollisionPipeline {
                                              realTransitions: profile.name == "real" ? data.sampleCount : 0,
                                              simTransitions: profile.name == "real" ? 0 : data.sampleCount,
                                              steps: trainer.steps, notes: notes)
-        let modelPath = out + "/" + modelFile
+        let modelPath = out + "/" + name + ".safetensors"
         try LearnedPolicy.save(trainer.predictor, settings: config.policy, record: record, to: modelPath)
         var files = [modelPath, modelPath + ".json"]
 
@@ -106,13 +107,13 @@ public enum CollisionPipeline {
         for r in curves {
             csv.addRow([Double(r.round), Double(r.epoch), Double(r.steps), Double(r.samples), r.trainLoss, r.validationLoss])
         }
-        try csv.write(to: out + "/curves.csv")
+        try csv.write(to: out + "/\(name)-curves.csv")
         var plot = SVGPlot(title: "Collision predictor: weighted sigmoid cross-entropy", xLabel: "epoch (all rounds)", yLabel: "loss")
         let xs = curves.indices.map { Double($0 + 1) }
         plot.add(.init(name: "train", x: xs, y: curves.map(\.trainLoss), style: .lineAndPoints))
         plot.add(.init(name: "validation", x: xs, y: curves.map(\.validationLoss), style: .lineAndPoints))
-        try plot.write(to: out + "/curves.svg")
-        files += [out + "/curves.csv", out + "/curves.svg"]
+        try plot.write(to: out + "/\(name)-curves.svg")
+        files += [out + "/\(name)-curves.csv", out + "/\(name)-curves.svg"]
 
         // evaluation on held-out worlds, the saved file against the baselines
         var evaluation: EvaluationReport? = nil
@@ -136,9 +137,9 @@ public enum CollisionPipeline {
 
         let report = reportMarkdown(config, data: data, curves: curves, best: best, hash: hash, steps: trainer.steps,
                                     parameters: trainer.predictor.parameterCount, specs: specs, evaluation: evaluation,
-                                    command: command, trainSeconds: tTrain - t0, evalSeconds: tEnd - tTrain)
-        try AtomicFile.write(report, to: out + "/report.md")
-        files.append(out + "/report.md")
+                                    name: name, command: command, trainSeconds: tTrain - t0, evalSeconds: tEnd - tTrain)
+        try AtomicFile.write(report, to: out + "/\(name)-report.md")
+        files.append(out + "/\(name)-report.md")
         return Result(modelPath: modelPath, curves: curves, bestValidationLoss: best, datasetHash: hash, samples: data.sampleCount,
                       evaluation: evaluation, files: files)
     }
@@ -235,7 +236,7 @@ public enum CollisionPipeline {
     }
 
     static func reportMarkdown(_ c: CollisionPipelineConfig, data: CollisionDataset, curves: [EpochRecord], best: Double, hash: String,
-                               steps: Int, parameters: Int, specs: [String], evaluation: EvaluationReport?, command: String,
+                               steps: Int, parameters: Int, specs: [String], evaluation: EvaluationReport?, name: String, command: String,
                                trainSeconds: Double, evalSeconds: Double) -> String {
         var s = "# GtS collision predictor: training report\n\n"
         if !command.isEmpty { s += "Command: `\(command)`\n\n" }
@@ -245,7 +246,7 @@ public enum CollisionPipeline {
         s += "- training: \(steps) Adam steps, batch \(c.batchSize), lr \(c.learningRate), positive weight \(c.positiveWeight), "
             + "weight decay \(c.weightDecay), clip \(c.gradientClip)\(c.rebalance ? ", class-rebalanced batches" : ""); best validation loss \(Statistics.format(best, digits: 4))\n"
         s += "- wall time: collect + train \(Statistics.format(trainSeconds / 60, digits: 3)) min, evaluation \(Statistics.format(evalSeconds / 60, digits: 3)) min\n\n"
-        s += "## Training curves (curves.csv, curves.svg)\n\n"
+        s += "## Training curves (\(name)-curves.csv, .svg)\n\n"
         var t = MarkdownTable(["round", "epoch", "steps", "samples", "train loss", "validation loss"],
                               alignments: [.right, .right, .right, .right, .right, .right])
         for r in curves {
