@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autonomy
 import Diagnostics
 import Models
 import Neural
@@ -19,6 +20,7 @@ enum BenchCatalog {
         RenderBench.suite,
         NeuralBench.suite,
         EnvBench.suite,
+        PolicyBench.suite,
         RecordingBench.suite,
     ]
 
