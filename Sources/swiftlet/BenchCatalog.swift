@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autonomy
 import Diagnostics
 import Models
 import Neural
@@ -18,6 +19,7 @@ enum BenchCatalog {
         PhysicsBench.suite,
         RenderBench.suite,
         EnvBench.suite,
+        PolicyBench.suite,
         RecordingBench.suite,
         NeuralBench.suite,
     ]

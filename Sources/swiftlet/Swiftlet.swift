@@ -22,6 +22,7 @@ struct Swiftlet: ParsableCommand {
             EvalCommand.self,
             CheckpointCommand.self,
             ExperimentCommand.self,
+            TrainCommand.self,
         ]
     )
 }

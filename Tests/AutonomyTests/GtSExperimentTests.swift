@@ -139,6 +139,8 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
             #expect(record.steps == (m.method == GtSExperiment.simOnly ? simSteps : m.method == GtSExperiment.realOnly ? 3 : simSteps + 3))
             let spec = try LearnedMPCPolicy.spec(checkpoint: m.file)
             #expect(spec.validate(c.env) == nil)
+            // what `swiftlet eval --policy FILE` resolves
+            #expect(try PolicyRegistry.standard.resolve(m.file).isPrivileged == false)
         }
         let gts = try #require(r.models.first { $0.method == GtSExperiment.gts && $0.hours == c.realHours })
         #expect(gts.record.training.frozenPrefixes == CollisionPredictor.realPhaseFrozen)
