@@ -105,7 +105,8 @@ public enum GtSExperiment {
         let simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(simData), realTransitions: 0,
                                                 simTransitions: simData.sampleCount, steps: simTrainer.steps,
                                                 notes: ["method": simOnly, "phase": "sim", "epochs": "\(c.simEpochs)"])
-        models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir))
+        models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir,
+                                  settings: c.policySettings))
         seconds["train sim"] = clock() - t0
 
         // real data: one independent collection per budget, each under its own cap
@@ -149,7 +150,8 @@ public enum GtSExperiment {
                 guard record.realTransitions <= budget.cap else {
                     throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")
                 }
-                models.append(try save(trainer.predictor, record: record, method: method, hours: hours, curve: curve, dir: modelsDir))
+                models.append(try save(trainer.predictor, record: record, method: method, hours: hours, curve: curve, dir: modelsDir,
+                                      settings: c.policySettings))
             }
             progress.finish()
             seconds["train real"] = (seconds["train real"] ?? 0) + clock() - t0
@@ -167,7 +169,7 @@ public enum GtSExperiment {
         let mainModels = [simOnly, realOnly, finetuneAll, gts].compactMap { m in
             models.first { $0.method == m && ($0.method == simOnly || $0.hours == c.realHours) }
         }
-        var specs = try mainModels.map { try spec($0, settings: c.policySettings) }
+        var specs = try mainModels.map { try spec($0) }
         specs.append(try PolicyRegistry.standard.resolve("straight"))
         log("gts: evaluating \(specs.count) policies x \(testSpecs.count) held-out worlds x \(c.episodesPerWorld) episodes (real profile)")
         let main = Evaluator.run(evalMain, models: testModels, policies: specs, domain: "real",
@@ -186,7 +188,7 @@ public enum GtSExperiment {
                                           && !(reuse && $0.hours == c.realHours) }
         var sweepReport: EvaluationReport? = nil
         if !sweepModels.isEmpty {
-            let sweepSpecs = try sweepModels.map { try spec($0, settings: c.policySettings) }
+            let sweepSpecs = try sweepModels.map { try spec($0) }
             log("gts: sweep: \(sweepSpecs.count) policies x \(testSpecs.count) worlds x \(c.sweepEpisodesPerWorld) episodes")
             sweepReport = Evaluator.run(evalSweep, models: testModels, policies: sweepSpecs, domain: "real",
                                         progress: Diagnostics.Progress(label: "eval sweep", total: sweepSpecs.count * testSpecs.count * c.sweepEpisodesPerWorld,
@@ -235,10 +237,10 @@ public enum GtSExperiment {
     }
 
     static func save(_ p: CollisionPredictor, record: CollisionTrainingRecord, method: String, hours: Double, curve: [Float],
-                     dir: String) throws -> TrainedModel {
+                     dir: String, settings: LearnedPolicySettings) throws -> TrainedModel {
         let stem = method == simOnly ? "sim-only" : "\(method.lowercased().replacingOccurrences(of: "+", with: "-"))-\(fmtHours(hours))"
         let file = dir + "/" + stem + ".safetensors"
-        try p.save(to: file, record: record)
+        try LearnedPolicy.save(p, settings: settings, record: record, to: file)
         // read the count back from the file: the metadata is what users and the report see
         let (_, stored) = try CollisionPredictor.loadWithRecord(file)
         guard stored.realTransitions == record.realTransitions else {
@@ -247,12 +249,11 @@ public enum GtSExperiment {
         return TrainedModel(method: method, hours: hours, file: file, record: stored, curve: curve)
     }
 
-    static func spec(_ m: TrainedModel, settings: LearnedMPCPolicy.Settings) throws -> PolicySpec {
-        let predictor = try CollisionPredictor.load(m.file)
-        let name = m.name
-        return PolicySpec(name: name, isPrivileged: false, validate: { LearnedMPCPolicy.mismatch(predictor.config, $0) }) {
-            LearnedMPCPolicy(predictor: predictor, name: name, settings: settings)
-        }
+    /// The model flown from its file with its stored planner settings, exactly as
+    /// `swiftlet eval --policy FILE` flies it (labelled with the method name).
+    static func spec(_ m: TrainedModel) throws -> PolicySpec {
+        let (predictor, settings, _) = try LearnedPolicy.load(m.file)
+        return LearnedPolicy.spec(predictor: predictor, settings: settings, name: m.name)
     }
 }
 

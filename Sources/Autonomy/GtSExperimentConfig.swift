@@ -100,13 +100,19 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         return m
     }
 
-    /// The learned-MPC settings shared by every method.
-    public var policySettings: LearnedMPCPolicy.Settings {
-        var p = LearnedMPCPolicy.Settings()
+    /// The learned-MPC settings shared by every method (stored in every saved model, so
+    /// `swiftlet eval --policy FILE` flies it the same way): CEM with the budget above, the
+    /// centred full covariance, the shifted previous plan as a candidate, one worker per
+    /// episode (the evaluator already runs episodes on both cores).
+    public var policySettings: LearnedPolicySettings {
+        var p = LearnedPolicySettings()
         p.cem.initialSamples = cemInitialSamples
         p.cem.samples = cemSamples
         p.cem.elites = cemElites
         p.cem.iterations = cemIterations
+        p.cem.covariance = .full
+        p.workers = 1
+        p.blockRows = min(256, max(16, cemSamples))
         return p
     }
 

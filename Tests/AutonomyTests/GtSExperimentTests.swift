@@ -137,8 +137,8 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
             #expect(p.config == c.modelConfig)
             let simSteps = r.models[0].record.steps
             #expect(record.steps == (m.method == GtSExperiment.simOnly ? simSteps : m.method == GtSExperiment.realOnly ? 3 : simSteps + 3))
-            let spec = try LearnedMPCPolicy.spec(checkpoint: m.file)
-            #expect(spec.validate(c.env) == nil)
+            // the experiment's planner settings travel with the model
+            #expect(try LearnedPolicy.load(m.file).settings == c.policySettings)
             // what `swiftlet eval --policy FILE` resolves
             #expect(try PolicyRegistry.standard.resolve(m.file).isPrivileged == false)
         }
