@@ -2,18 +2,21 @@ import ArgumentParser
 import Diagnostics
 import Planning
 import Viewer
-import Recording
 import Physics
 import Rendering
+import Runtime
+import Recording
+import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
         ViewerBench.suite,
-        RecordingBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
+        EnvBench.suite,
+        RecordingBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

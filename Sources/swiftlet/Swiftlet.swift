@@ -18,6 +18,8 @@ struct Swiftlet: ParsableCommand {
             FlyCommand.self,
             RenderCommand.self,
             WorldCommand.self,
+            CollectCommand.self,
+            EvalCommand.self,
         ]
     )
 }
