@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Diagnostics
 import Planning
@@ -17,6 +18,7 @@ enum BenchCatalog {
         RenderBench.suite,
         EnvBench.suite,
         RecordingBench.suite,
+        AppBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

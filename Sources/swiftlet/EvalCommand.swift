@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -25,6 +26,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
+    @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
 
     func run() throws {
         var job = EvalJob()
@@ -38,7 +40,13 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
-        print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+        if let record {
+            let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
+            print(report.markdown(), terminator: "")
+            print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
+        } else {
+            print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+        }
     }
 }
 

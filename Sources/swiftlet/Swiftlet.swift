@@ -20,6 +20,8 @@ struct Swiftlet: ParsableCommand {
             WorldCommand.self,
             CollectCommand.self,
             EvalCommand.self,
+            DemoCommand.self,
+            ReplayCommand.self,
         ]
     )
 }
