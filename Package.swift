@@ -36,7 +36,7 @@ let package = Package(
 
         // Composition layers.
         .target(name: "Planning", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
-        .target(name: "Models", dependencies: ["Geometry", "Neural", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Models", dependencies: ["COpenBLAS", "Geometry", "Neural", "Planning", "Diagnostics"], swiftSettings: fast),
         .target(name: "Runtime", dependencies: ["Geometry", "World", "Physics", "Rendering", "Recording", "Diagnostics"],
                 swiftSettings: fast),
         .target(name: "Autonomy", dependencies: ["Geometry", "World", "Physics", "Rendering", "Neural", "Models",
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Neural", "Planning", "Diagnostics", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "CSDL2", "Geometry", "TestSupport"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World",
                                                      "Geometry", "TestSupport"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

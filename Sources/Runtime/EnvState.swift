@@ -35,6 +35,8 @@ public struct EnvState: Sendable {
     /// Set once the episode has terminated or been truncated.
     public var terminated = false
     public var truncated = false
+    /// Non-finite actions received (each ends its episode as truncated), over the state's life.
+    public var badActions: Int = 0
     /// The seed of the last reset.
     public var seed: UInt64 = 0
     /// Physics warnings seen when the episode started (to spot new ones).

@@ -1,6 +1,8 @@
 import App
 import ArgumentParser
 import Diagnostics
+import Models
+import Neural
 import Planning
 import Viewer
 import Physics
@@ -13,12 +15,14 @@ import Physics
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
+        CollisionPlannerBench.suite,
         ViewerBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
         EnvBench.suite,
         RecordingBench.suite,
         AppBench.suite,
+        NeuralBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -9,9 +9,10 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Fly policies over a world set; per-world and overall distance, collisions/km and success with 95% CIs.",
         discussion: """
-        --policy takes straight, random, privileged or a policy file (formats registered in
-        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged
+        --policy takes straight, random, privileged or a policy file (formats registered in \
+        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged \
         (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
+
         Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
         """
     )
@@ -28,6 +29,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
     @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
 
+    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
+    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
+    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
+
     func run() throws {
         var job = EvalJob()
         job.policies = policies
@@ -40,6 +45,9 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
+        job.env.forwardSpeed = speed
+        job.env.altitude = altitude
+        job.env.controlRate = controlRate
         if let record {
             let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
             print(report.markdown(), terminator: "")

@@ -22,6 +22,7 @@ struct Swiftlet: ParsableCommand {
             EvalCommand.self,
             DemoCommand.self,
             ReplayCommand.self,
+            CheckpointCommand.self,
         ]
     )
 }

@@ -189,3 +189,45 @@ import World
         #expect(ok.substeps == 125 && ok.controlPeriod == 0.25 && ok.pixelCount == 96 * 72)
     }
 }
+
+@Suite struct EnvNumericalTests {
+    @Test func nanCommandIsAWarningAndATruncationNeverACrash() throws {
+        let model = try EnvModel(scene: Fixtures.empty(), robot: try Fixtures.robot("cf2x"), settings: Fixtures.settings())
+        var env = Env(model: model)
+        env.reset(seed: 0)
+        env.step(.yawRate(0))
+        let before = env.state.quadrotor.position
+        let r = env.step(.yawRate(.nan))
+        #expect(r.truncated && !r.terminated && r.events == [.numericalReset])
+        #expect(env.state.badActions == 1)
+        // the vehicle stays where it was (no teleport to home)
+        #expect(env.state.quadrotor.position == before)
+        // a reset starts cleanly
+        env.reset(seed: 1)
+        #expect(!env.step(.yawRate(0)).done)
+    }
+}
+
+@Suite struct DomainEffectTests {
+    /// Heading change after `steps` control steps at yaw rate 1 rad/s in an open field.
+    func turned(_ domain: DomainProfile, steps: Int) throws -> Double {
+        let model = try EnvModel(scene: Fixtures.empty(), robot: try Fixtures.robot("cf2x"), settings: Fixtures.settings(), domain: domain)
+        var env = Env(model: model)
+        let start = env.reset(seed: 3).robot.yaw
+        var yaw = start
+        for _ in 0..<steps { yaw = env.step(.yawRate(1)).observation.robot.yaw }
+        return wrapAngle(yaw - start)
+    }
+
+    @Test func yawGainAndActuationLatencyAct() throws {
+        let nominal = try turned(.sim, steps: 4)
+        #expect(abs(nominal - 1.0) < 0.05, "1 s at 1 rad/s turned \(nominal)")
+        var gained = DomainProfile.sim
+        gained.yawRateGain = 1.3...1.3
+        #expect(abs(try turned(gained, steps: 4) - 1.3 * nominal) < 0.03)
+        var late = DomainProfile.sim
+        late.actuationLatency = 0.1
+        // the command reaches the controller 0.1 s late: 0.1 rad less turn after 1 s
+        #expect(abs((nominal - (try turned(late, steps: 4))) - 0.1) < 0.01)
+    }
+}
