@@ -32,9 +32,9 @@ public struct FlyConfig: Sendable {
     /// Seconds (simulated) an ended episode stays on screen before the next one starts.
     public var endPause = 2.0
 
-    /// The shipped worlds, forest first.
-    public static let defaultWorlds = ["Worlds/forest-7.json", "Worlds/office-2.json", "Worlds/warehouse-1.json",
-                                       "Worlds/hallway-3.json", "Worlds/field-4.json"]
+    /// Generated worlds (no files needed), a dense forest first (the render bench's forest:
+    /// 200 trees and 50 boxes on 50 m x 50 m, spawning inside it), then one of each other family.
+    public static let defaultWorlds = ["forest:1:trees=200,boxes=50,size=50", "office:2", "warehouse:1", "hallway:3", "field:4"]
 
     public init() {}
 }

@@ -117,6 +117,42 @@ import World
         #expect(try ReplayVerifier.verify(log, source: result.log).steps == 8)
     }
 
+    @MainActor @Test func replayWindowPlaysALogUnderTheDummyDriver() throws {
+        let dir = TempDir("app-replay")
+        defer { dir.remove() }
+        var config = FlyConfig()
+        config.worlds = ["Worlds/forest-7.json"]
+        config.policy = "straight"
+        config.record = dir.file("ep.mcap")
+        var sim = try FlySimulation(config: config, viewSize: nil)
+        for _ in 0..<6 { try sim.tick(nil) }
+        try sim.finish()
+        let log = try EpisodeLog.load(path: dir.file("ep.mcap"))
+        var options = ViewerOptions(width: 960, height: 540, frameLimit: 20)
+        options.videoDriver = "dummy"
+        options.gamepad = false
+        options.environment = [:]
+        let report = try ReplayTool.window(log, path: dir.file("ep.mcap"), options: options)
+        #expect(report.usedWindow && report.frames == 20)
+        let image = try #require(report.lastFrame)
+        // the timeline's progress bar (replay only) is drawn in the bottom strip
+        var bar = 0
+        for y in 500..<540 { for x in 0..<960 where image.pixel(x, y) == ViewerColor(80, 170, 255) { bar += 1 } }
+        #expect(bar > 50)
+    }
+
+    @Test func nextWorldLoadsTheNextSpecAndStartsANewEpisode() throws {
+        var config = FlyConfig()
+        config.worlds = ["Worlds/forest-7.json", "hallway:3"]
+        var sim = try FlySimulation(config: config, viewSize: nil)
+        try sim.restart(nextWorld: true)
+        #expect(sim.world == "hallway:3")
+        #expect(sim.episodeIndex == 1 && sim.seed == 1)
+        #expect(sim.env.model.scene.origin.family == "hallway")
+        try sim.restart(nextWorld: true)
+        #expect(sim.world == "Worlds/forest-7.json")
+    }
+
     @Test func logPathsNumberLaterEpisodes() {
         #expect(FlySimulation.logPath("a/b.mcap", episode: 0) == "a/b.mcap")
         #expect(FlySimulation.logPath("a/b.mcap", episode: 2) == "a/b-2.mcap")
