@@ -190,7 +190,14 @@ public struct FlySimulation {
                 candidates = FlySimulation.candidatePaths(batch, start: before, model: env.model)
                 if let logger, !candidates.isEmpty {
                     let chosen = candidates.first(where: \.isChosen) ?? candidates[0]
-                    try logger.plan(time: before.time, step: step, paths: candidates.map(\.points),
+                    // logged at every second step, to the millimetre (the 3D panels need no more)
+                    let logged = candidates.map { c in
+                        c.points.enumerated().compactMap { k, p in
+                            k % 2 == 0 || k == c.points.count - 1
+                                ? Vec3((p.x * 1000).rounded() / 1000, (p.y * 1000).rounded() / 1000, (p.z * 1000).rounded() / 1000) : nil
+                        }
+                    }
+                    try logger.plan(time: before.time, step: step, paths: logged,
                                     probabilities: candidates.map(\.collisionProbability), planner: "privileged-cem",
                                     chosenProbability: chosen.collisionProbability,
                                     bestCost: Double(batch.ranked.isEmpty ? 0 : batch.costs[Int(batch.ranked[0])]))

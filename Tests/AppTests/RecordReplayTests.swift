@@ -59,7 +59,7 @@ import Viewer
         #expect(log.planner.count == 6)
         let plans = try ReplayTool.plans(path: path)
         #expect(plans.count == 6 && !(plans.first?.paths.isEmpty ?? true))
-        #expect(plans.allSatisfy { $0.paths.allSatisfy { (0...1).contains($0.collisionProbability) && $0.points.count == 21 } })
+        #expect(plans.allSatisfy { $0.paths.allSatisfy { (0...1).contains($0.collisionProbability) && $0.points.count == 11 } })
     }
 
     @Test func verifyPassesOnAFreshLogAndFailsOnDoctoredOnes() throws {
