@@ -39,6 +39,9 @@ public enum FlyApp {
                            screenshot: String? = nil) throws -> Outcome {
         var sim = try FlySimulation(config: config, registry: registry, viewSize: (options.width, options.height))
         let app = ViewerApp(options: options)
+        // the view and the overlays use the level camera the renderer draws fast
+        let leveller = sim.view
+        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
         app.onScreenshot = { image, frame in
             let path = "swiftlet-\(frame).png"
             try? FlyApp.savePNG(image, to: path)
@@ -110,6 +113,8 @@ public enum FlyApp {
         options.environment = [:]  // never open a window here
         options.gamepad = false
         let app = ViewerApp(options: options)
+        let leveller = sim.view
+        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
         let frame = sim.frame()
         let report = app.fly { _ in frame }
         try sim.finish()

@@ -142,6 +142,7 @@ public enum ReplayTool {
             return lo > 0 ? items[lo - 1] : nil
         }
         let app = ViewerApp(options: options)
+        app.adjustCamera = { camera in view?.levelled(camera) ?? camera }
         return app.replay(times: poses.map(\.time)) { i, _ in
             let p = poses[i]
             let prev = i > 0 ? poses[i - 1] : p

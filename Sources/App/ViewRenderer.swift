@@ -47,29 +47,43 @@ public final class ViewRenderer: @unchecked Sendable {
         tall = [UInt8](repeating: 0, count: 3 * width * (height + 2 * kMax))
     }
 
-    /// Renders `camera` into `image` (resized to width x height when it differs).
-    public func render(_ camera: ViewCamera, into image: inout RGBImage) {
-        if image.width != width || image.height != height {
-            image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: 3 * width * height))
-        }
-        let fov = degrees(camera.horizontalFOV)
+    /// The level camera with a shifted principal point that stands in for `camera` when it has no
+    /// roll and |pitch| <= `maxShiftPitch` (otherwise `camera` unchanged). Give it to
+    /// `ViewerApp.adjustCamera` so the overlays are projected exactly as the view is rendered.
+    public func levelled(_ camera: ViewCamera) -> ViewCamera {
         let forward = camera.pose.orientation.rotate(.unitX)
         let horizontal = (forward.x * forward.x + forward.y * forward.y).squareRoot()
         let pitch = atan2(-forward.z, horizontal)
         let left = camera.pose.orientation.rotate(.unitY)
-        let rolled = abs(left.z) > 1e-9
+        guard abs(left.z) <= 1e-9, abs(pitch) <= maxShiftPitch, horizontal > 0 else { return camera }
         let f = Double(width) / 2 / tan(camera.horizontalFOV / 2)
-        let k = Int((f * tan(abs(pitch))).rounded())
+        let k = (f * tan(abs(pitch))).rounded()
+        let level = Pose(position: camera.pose.position,
+                         orientation: Quaternion(roll: 0, pitch: 0, yaw: atan2(forward.y, forward.x)))
+        // looking down puts the horizon above the centre
+        return ViewCamera(pose: level, horizontalFOV: camera.horizontalFOV,
+                          principalOffset: SIMD2(camera.principalOffset.x, camera.principalOffset.y - (pitch > 0 ? k : -k)))
+    }
+
+    /// Renders `camera` into `image` (resized to width x height when it differs). A level camera
+    /// with a vertical principal-point offset takes the level path on a taller image; a pitched
+    /// camera is levelled first (`levelled`); anything else takes the tilted path.
+    public func render(_ camera: ViewCamera, into image: inout RGBImage) {
+        if image.width != width || image.height != height {
+            image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: 3 * width * height))
+        }
+        let cam = Renderer.isLevel(camera.pose) ? camera : levelled(camera)
+        let fov = degrees(cam.horizontalFOV)
+        let shift = Int(cam.principalOffset.y.rounded())
+        let k = abs(shift)
         let tallCapacity = tall.count / (3 * width)
-        if !rolled && abs(pitch) <= maxShiftPitch && height + 2 * k <= tallCapacity {
-            // level camera, image shifted by k rows
-            let yaw = atan2(forward.y, forward.x)
-            let pose = Pose(position: camera.pose.position, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw))
+        if Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0 && height + 2 * k <= tallCapacity {
+            // level camera on an image 2k rows taller; keep the rows around the shifted centre
             let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
-            let first = pitch > 0 ? 2 * k : 0
+            let first = shift < 0 ? 2 * k : 0
             let rowBytes = 3 * width
             tall.withUnsafeMutableBufferPointer { t in
-                renderer.render(camera: intr, pose: pose, rng: &rng, depth: nil, gray: nil, rgb: t.baseAddress!,
+                renderer.render(camera: intr, pose: cam.pose, rng: &rng, depth: nil, gray: nil, rgb: t.baseAddress!,
                                 scratch: &scratch)
                 image.pixels.withUnsafeMutableBufferPointer { out in
                     out.baseAddress!.update(from: t.baseAddress! + first * rowBytes, count: height * rowBytes)
@@ -77,7 +91,7 @@ public final class ViewRenderer: @unchecked Sendable {
             }
             levelFrames += 1
         } else {
-            let intr = CameraIntrinsics(width: width, height: height, fovDegrees: fov, maxRange: maxRange)
+            let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(camera.horizontalFOV), maxRange: maxRange)
             image.pixels.withUnsafeMutableBufferPointer { out in
                 renderer.render(camera: intr, pose: camera.pose, rng: &rng, depth: nil, gray: nil, rgb: out.baseAddress!,
                                 scratch: &scratch)

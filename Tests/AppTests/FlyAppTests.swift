@@ -5,6 +5,7 @@ import Runtime
 import Testing
 import TestSupport
 import Viewer
+import Rendering
 import World
 @testable import App
 
@@ -151,6 +152,25 @@ import World
         #expect(sim.env.model.scene.origin.family == "hallway")
         try sim.restart(nextWorld: true)
         #expect(sim.world == "Worlds/forest-7.json")
+    }
+
+    @Test func levelledCameraKeepsTheViewDirectionAtTheImageCentre() throws {
+        let scene = try SceneLoader.resolve("forest:2")
+        let view = ViewRenderer(scene: scene, width: 320, height: 180)
+        let pose = Pose(position: Vec3(1, 2, 1.1), orientation: Quaternion(roll: 0, pitch: 0.26, yaw: 0.7))
+        let pitched = ViewCamera(pose: pose)
+        let level = view.levelled(pitched)
+        #expect(Renderer.isLevel(level.pose))
+        #expect(level.principalOffset.y < -20)   // looking down: horizon above the centre
+        // a point straight along the pitched view axis lands on the image centre (within the rounding)
+        let ahead = pose.transform(Vec3(5, 0, 0))
+        let px = try #require(level.projection(width: 320, height: 180).project(world: ahead, cameraPose: level.pose))
+        #expect(abs(px.x - 160) < 1e-9 && abs(px.y - 90) <= 0.5)
+        // rolled or steep cameras are left alone
+        let steep = ViewCamera(pose: Pose(position: .zero, orientation: Quaternion(roll: 0, pitch: 1.0, yaw: 0)))
+        #expect(view.levelled(steep) == steep)
+        let rolled = ViewCamera(pose: Pose(position: .zero, orientation: Quaternion(roll: 0.1, pitch: 0.1, yaw: 0)))
+        #expect(view.levelled(rolled) == rolled)
     }
 
     @Test func logPathsNumberLaterEpisodes() {
