@@ -9,7 +9,7 @@ BIN        := .build/release/swiftlet
 APT_PKGS   := libsdl2-dev libopenblas-dev pkg-config xvfb xauth
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build demo test bench clean tools-venv check-mcap
+.PHONY: all setup build demo test bench clean peers check-mcap
 
 all: build
 
@@ -60,8 +60,18 @@ check-mcap:
 	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap
 
-bench: build
-	$(BIN) bench
+# Peer packages for side-by-side benchmarks (PyBullet, PyTorch CPU) in tools/.venv, installed
+# only when missing. torch from PyPI is large (it brings CUDA wheels); skip with PEERS=0.
+PEERS ?= 1
+peers:
+	@if [ "$(PEERS)" = 1 ] && ! tools/.venv/bin/python -c "import pybullet, torch, numpy" 2>/dev/null; then \
+	  echo "peers: installing pybullet, torch and numpy into tools/.venv (first time only)"; \
+	  [ -x tools/.venv/bin/python ] || python3 -m venv tools/.venv || exit 1; \
+	  tools/.venv/bin/pip install -q numpy pybullet torch || echo "peers: install failed; benchmarks run without peers"; \
+	fi
+
+bench: build peers
+	$(BIN) bench $(if $(filter 0,$(PEERS)),--no-peers,)
 
 clean:
 	rm -rf .build

@@ -9,8 +9,8 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Fly policies over a world set; per-world and overall distance, collisions/km and success with 95% CIs.",
         discussion: """
-        --policy takes straight, random, privileged or a policy file (formats registered in \
-        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged \
+        --policy takes straight, random, privileged or a learned checkpoint (.safetensors, flown \
+        with CEM MPC); repeat it to compare. The baselines straight, random and privileged \
         (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
 
         Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
@@ -58,8 +58,8 @@ struct EvalCommand: ParsableCommand {
     }
 }
 
-/// The policies `eval --policy` and `collect --base` know: the built-ins, plus file formats
-/// registered here (the learned GtS checkpoint loader joins once Models lands).
+/// The policies `eval --policy` and `collect --base` know: straight, random, privileged and
+/// learned GtS checkpoints (`.safetensors`); register further file formats here.
 enum PolicyCatalog {
     static var registry: PolicyRegistry { PolicyRegistry.standard }
 }
