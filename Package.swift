@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "Models", "Planning", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World",
+        .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World", "Autonomy", "Models",
                                                      "Geometry", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
     ],

@@ -84,6 +84,7 @@ public struct FlySimulation {
         self.config = config
         self.viewSize = viewSize
         spec = try registry.resolve(config.policy)
+        if let why = spec.validate(config.env) { throw InputError("--policy", at: spec.name, why) }
         policy = spec.make()
         let model = try FlySimulation.model(config.worlds[0], config: config, profile: profile)
         env = Env(model: model)
@@ -103,7 +104,10 @@ public struct FlySimulation {
     public var seed: UInt64 { config.seed &+ UInt64(episodeIndex) }
     public var world: String { config.worlds[worldIndex] }
     /// The autopilot's HUD label ("privileged (true geometry)" for the stand-in planner).
-    public var autopilotLabel: String { spec.isPrivileged ? "privileged planner (true geometry)" : spec.label }
+    public var autopilotLabel: String {
+        if spec.isPrivileged { return "privileged planner (true geometry)" }
+        return policy is LearnedMPCPolicy ? "learned MPC \(spec.name)" : spec.label
+    }
     public var isDone: Bool { env.state.done }
 
     mutating func startEpisode() throws {
@@ -186,8 +190,16 @@ public struct FlySimulation {
         } else {
             let a = policy.act(env.state.observation, model: env.model)
             action = .yawRate(a)
-            if let p = policy as? PrivilegedPlannerPolicy, let batch = p.lastBatch {
-                candidates = FlySimulation.candidatePaths(batch, start: before, model: env.model)
+            var batch: CandidateBatch? = nil
+            var fromGeometry = true
+            if let p = policy as? PrivilegedPlannerPolicy {
+                batch = p.lastBatch
+            } else if let p = policy as? LearnedMPCPolicy {
+                batch = p.lastBatch
+                fromGeometry = false
+            }
+            if let batch {
+                candidates = FlySimulation.candidatePaths(batch, start: before, model: env.model, fromGeometry: fromGeometry)
                 if let logger, !candidates.isEmpty {
                     let chosen = candidates.first(where: \.isChosen) ?? candidates[0]
                     // logged at every second step, to the millimetre (the 3D panels need no more)
@@ -198,7 +210,8 @@ public struct FlySimulation {
                         }
                     }
                     try logger.plan(time: before.time, step: step, paths: logged,
-                                    probabilities: candidates.map(\.collisionProbability), planner: "privileged-cem",
+                                    probabilities: candidates.map(\.collisionProbability),
+                                    planner: fromGeometry ? "privileged-cem" : "learned-cem",
                                     chosenProbability: chosen.collisionProbability,
                                     bestCost: Double(batch.ranked.isEmpty ? 0 : batch.costs[Int(batch.ranked[0])]))
                 }
@@ -290,14 +303,17 @@ public struct FlySimulation {
         }
     }
 
-    /// Display paths for the privileged planner's last batch: its ranked (elite) sequences and an
-    /// even spread of the others, rolled out as the GtS action model (constant forward speed,
-    /// yaw rate per control period) from `start`. The collision probability shown is the
-    /// fraction of the horizon spent in collision (1 = hits at once, 0 = clear): the privileged
-    /// planner knows the geometry, so this is its exact "predicted" outcome. Ranked[0] (the
-    /// executed best sequence) is marked chosen.
+    /// Display paths for a planner's last batch: its ranked (elite) sequences and an even spread
+    /// of the others, rolled out as the GtS action model (constant forward speed, yaw rate per
+    /// control period) from `start`. Ranked[0] (the best) is marked chosen.
+    ///
+    /// Collision probability shown: with `fromGeometry` (the privileged planner, which knows the
+    /// geometry) the fraction of the horizon the rolled-out path spends in collision with the
+    /// robot's shape (1 = hits at once, 0 = clear); otherwise the candidate's cost, clamped to
+    /// 0...1, which for the learned policy is the model's mean predicted P(collision by step h)
+    /// plus its small yaw penalty.
     public static func candidatePaths(_ batch: CandidateBatch, start: RobotObservation, model: EnvModel,
-                                      elites: Int = 8, spread: Int = 10) -> [CandidatePath] {
+                                      fromGeometry: Bool = true, elites: Int = 8, spread: Int = 10) -> [CandidatePath] {
         guard batch.count > 0, batch.actionDim == 1 else { return [] }
         var picks: [Int] = []
         for k in 0..<min(elites, batch.rankedCount) { picks.append(Int(batch.ranked[k])) }
@@ -324,12 +340,13 @@ public struct FlySimulation {
                 }
                 let p = Vec3(x, y, z)
                 points.append(p)
-                if firstHit == nil && (!model.scene.inBounds(p) || model.scene.overlaps(model.shape, at: Pose(position: p + model.shapeOffset, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw)))) {
+                if fromGeometry && firstHit == nil && (!model.scene.inBounds(p) || model.scene.overlaps(model.shape, at: Pose(position: p + model.shapeOffset, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw)))) {
                     firstHit = h
                 }
             }
             let n = Double(seq.count)
-            let prob = firstHit.map { (n - Double($0)) / n } ?? 0
+            let prob = fromGeometry ? (firstHit.map { (n - Double($0)) / n } ?? 0)
+                                    : Double(max(0, min(1, batch.costs[i])))
             return CandidatePath(points: points, collisionProbability: prob, isChosen: rank == 0 && batch.rankedCount > 0)
         }
     }

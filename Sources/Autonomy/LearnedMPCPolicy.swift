@@ -42,6 +42,10 @@ public struct LearnedMPCPolicy: Policy {
 
     public var isPrivileged: Bool { false }
 
+    /// The candidates the last `act` scored (nil before the first call): what the viewer draws.
+    /// Costs are mean_h P(collision by h) + the small yaw penalty.
+    public var lastBatch: CandidateBatch? { planner?.lastBatch }
+
     public mutating func reset(seed: UInt64) {
         rng = RNG(seed: seed, stream: 0x4C4D_5043)
         planner?.reset()
