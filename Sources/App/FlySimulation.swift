@@ -66,7 +66,7 @@ public struct FlySimulation {
     public private(set) var totalDistance = 0.0
     public private(set) var totalTicks = 0
     let spec: PolicySpec
-    var policy: any Policy
+    var autopilot: AutopilotWorker
     var shownTime = 0.0
     var previous: RobotObservation
     var endedAt: Double? = nil
@@ -74,6 +74,8 @@ public struct FlySimulation {
     var obstacles: [MapObstacle]
     public private(set) var view: ViewRenderer?
     let viewSize: (width: Int, height: Int)?
+    /// Compute the autopilot's next decision on a worker thread between ticks (`advance` only).
+    public var prefetch = true
 
     /// Loads the first world and starts episode 0. `viewSize` nil skips the 3D renderer (headless).
     public init(config: FlyConfig, registry: PolicyRegistry = .standard, viewSize: (width: Int, height: Int)? = (960, 540)) throws {
@@ -85,7 +87,7 @@ public struct FlySimulation {
         self.viewSize = viewSize
         spec = try registry.resolve(config.policy)
         if let why = spec.validate(config.env) { throw InputError("--policy", at: spec.name, why) }
-        policy = spec.make()
+        autopilot = AutopilotWorker(policy: spec.make())
         let model = try FlySimulation.model(config.worlds[0], config: config, profile: profile)
         env = Env(model: model)
         previous = env.state.observation.robot
@@ -106,14 +108,16 @@ public struct FlySimulation {
     /// The autopilot's HUD label ("privileged (true geometry)" for the stand-in planner).
     public var autopilotLabel: String {
         if spec.isPrivileged { return "privileged planner (true geometry)" }
-        return policy is LearnedMPCPolicy ? "learned MPC \(spec.name)" : spec.label
+        return autopilot.isLearned ? "learned MPC \(spec.name)" : spec.label
     }
     public var isDone: Bool { env.state.done }
 
     mutating func startEpisode() throws {
         env.reset(seed: seed)
-        policy = spec.make()
+        autopilot.discard()
+        var policy = spec.make()
         policy.reset(seed: RNG.mix(seed, 0x504F))
+        autopilot = AutopilotWorker(policy: policy)
         previous = env.state.observation.robot
         shownTime = previous.time
         endedAt = nil
@@ -167,8 +171,16 @@ public struct FlySimulation {
             if shownTime - end >= config.endPause { try restart(nextWorld: false) }
             return
         }
+        var ticked = false
         while !env.state.done && shownTime >= env.state.observation.robot.time {
             try tick(autopilot ? nil : (pilot ?? .hover))
+            ticked = true
+        }
+        // think about the next tick while the frames interpolate towards it
+        if ticked && autopilot && prefetch && !env.state.done {
+            self.autopilot.prefetch(step: env.state.controlSteps, observation: env.state.observation, model: env.model)
+        } else if !autopilot {
+            self.autopilot.discard()
         }
         if env.state.done { shownTime = min(shownTime, env.state.observation.robot.time) }
     }
@@ -188,18 +200,10 @@ public struct FlySimulation {
             action = FlySimulation.manualAction(pilot, robot: before, model: env.model)
             candidates = []
         } else {
-            let a = policy.act(env.state.observation, model: env.model)
-            action = .yawRate(a)
-            var batch: CandidateBatch? = nil
-            var fromGeometry = true
-            if let p = policy as? PrivilegedPlannerPolicy {
-                batch = p.lastBatch
-            } else if let p = policy as? LearnedMPCPolicy {
-                batch = p.lastBatch
-                fromGeometry = false
-            }
-            if let batch {
-                candidates = FlySimulation.candidatePaths(batch, start: before, model: env.model, fromGeometry: fromGeometry)
+            let d = autopilot.decide(step: step, observation: env.state.observation, model: env.model)
+            action = .yawRate(d.action)
+            if d.hasBatch {
+                candidates = d.candidates
                 if let logger, !candidates.isEmpty {
                     let chosen = candidates.first(where: \.isChosen) ?? candidates[0]
                     // logged at every second step, to the millimetre (the 3D panels need no more)
@@ -211,9 +215,8 @@ public struct FlySimulation {
                     }
                     try logger.plan(time: before.time, step: step, paths: logged,
                                     probabilities: candidates.map(\.collisionProbability),
-                                    planner: fromGeometry ? "privileged-cem" : "learned-cem",
-                                    chosenProbability: chosen.collisionProbability,
-                                    bestCost: Double(batch.ranked.isEmpty ? 0 : batch.costs[Int(batch.ranked[0])]))
+                                    planner: d.fromGeometry ? "privileged-cem" : "learned-cem",
+                                    chosenProbability: chosen.collisionProbability, bestCost: d.bestCost)
                 }
             }
         }

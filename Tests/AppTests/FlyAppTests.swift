@@ -37,6 +37,24 @@ import World
         #expect(sim.env.state.observation.robot.position.z - before > 0.25)
     }
 
+    @Test func prefetchingTheAutopilotChangesNothing() throws {
+        func run(prefetch: Bool) throws -> [Pose] {
+            var config = FlyConfig()
+            config.worlds = ["Worlds/forest-7.json"]
+            var sim = try FlySimulation(config: config, viewSize: nil)
+            sim.prefetch = prefetch
+            var poses: [Pose] = []
+            for _ in 0..<90 {
+                try sim.advance(by: 1.0 / 60, pilot: nil, autopilot: true)
+                poses.append(sim.env.state.observation.robot.pose)
+            }
+            return poses
+        }
+        let a = try run(prefetch: true), b = try run(prefetch: false)
+        #expect(a == b)
+        #expect(a.last!.position != a.first!.position)
+    }
+
     @Test func shownPoseInterpolatesBetweenTicks() throws {
         var config = FlyConfig()
         config.worlds = ["Worlds/forest-7.json"]
