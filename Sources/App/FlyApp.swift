@@ -44,7 +44,12 @@ public enum FlyApp {
         app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
         app.onScreenshot = { image, frame in
             let path = "swiftlet-\(frame).png"
-            try? FlyApp.savePNG(image, to: path)
+            do {
+                try FlyApp.savePNG(image, to: path)
+                print("screenshot: \(path)")
+            } catch {
+                print("screenshot failed: \(error)")
+            }
         }
         var failure: Error? = nil
         let start = Stopwatch.now()

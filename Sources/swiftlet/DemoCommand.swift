@@ -9,8 +9,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Watch the quadrotor fly itself through a forest (make demo).",
         discussion: """
-        With a display: `swiftlet fly` in the default forest with the autopilot on. Without one:
-        says so in one line, flies a short headless episode with the privileged planner, and
+        With a display: `swiftlet fly` in the default forest with the autopilot on. Without one: \
+        says so in one line, flies a short headless episode with the privileged planner, and \
         writes a screenshot (OUT/demo.png) and an MCAP log (OUT/demo.mcap).
         """
     )

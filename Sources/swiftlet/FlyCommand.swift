@@ -11,20 +11,22 @@ struct FlyCommand: ParsableCommand {
         commandName: "fly",
         abstract: "Fly the quadrotor in a window: 3D view, map with the planner's candidates, camera insets, HUD.",
         discussion: """
-        The autopilot (P) is --policy: privileged (a planner that sees the true world geometry,
-        labelled so on the HUD), straight, random, or a policy file. WASD/arrows, Space/Shift fly
-        by hand through the same controllers; Tab camera, R reset, N next world, [ ] speed, F1 help.
-        Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png.
+        The autopilot (P) is --policy: privileged (a planner that sees the true world geometry, \
+        labelled so on the HUD), straight, random, or a policy file (.safetensors). WASD/arrows \
+        and Space/Shift fly by hand through the same controllers; Tab camera, R reset, N next \
+        world, [ ] simulation speed, C screenshot, F1 help, Esc quit.
+
+        Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
 
-        --headless keeps the physics-only scripted flight (docs/physics.md): one segment per line,
-        DURATION KIND ARGS; angles in degrees; '#' comments.
+        --headless keeps the physics-only scripted flight (docs/physics.md): one segment per \
+        line, DURATION KIND ARGS; angles in degrees; '#' comments:
           position X Y Z [YAW] | velocity VX VY VZ YAWRATE | forward SPEED YAWRATE ALT
           drive SPEED YAWRATE | steer SPEED STEERING
         """
     )
 
-    @Option(help: "World file or generator spec (default: the shipped forest; N cycles through the shipped worlds).")
+    @Option(help: "World file or generator spec (default: a dense generated forest; N cycles through one world of each family).")
     var world: String?
 
     @Option(help: "Robot file (URDF).")

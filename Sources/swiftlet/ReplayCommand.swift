@@ -10,11 +10,12 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay an MCAP episode log: window, summary, frame/pose export, exact re-simulation check.",
         discussion: """
-        In a window (the default when a display exists): Space play/pause, Left/Right step,
+        In a window (the default when a display exists): Space play/pause, Left/Right step, \
         Home/End, +/- or [ ] speed, click or drag the timeline to scrub, Tab camera, F1 help.
-        --headless prints a summary (duration, distance, collisions, topics, counts).
-        --verify re-simulates from the logged world, seed, robot, profile, env settings and
-        commands and fails, naming the first mismatching step, unless every pose matches bit for bit.
+
+        --headless prints a summary (duration, distance, collisions, topics, counts). --verify \
+        re-simulates from the logged world, seed, robot, profile, env settings and commands and \
+        fails, naming the first mismatching step, unless every pose matches bit for bit.
         """
     )
 
