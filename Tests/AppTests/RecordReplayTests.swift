@@ -91,6 +91,37 @@ import Viewer
         #expect("\(e3!)".contains("step 0"))
     }
 
+    @Test func verifyFailsOnADoctoredFile() throws {
+        let dir = TempDir("app-doctor")
+        defer { dir.remove() }
+        let path = dir.file("ep.mcap")
+        _ = try Self.record(path, policy: "straight", ticks: 8)
+        let log = try EpisodeLog.load(path: path, includeImages: false)
+        // rewrite the log with pose 6 nudged by 1 mm, everything else as recorded
+        let doctored = dir.file("doctored.mcap")
+        let rec = try EpisodeRecorder(path: doctored, metadata: try #require(log.metadata))
+        var k = 0
+        for p in log.poses {
+            var pose = p.pose
+            if k == 6 { pose.position.y += 0.001 }
+            try rec.pose(time: p.time, pose)
+            k += 1
+        }
+        for c in log.commands { try rec.command(time: c.time, step: c.step, values: c.values) }
+        try rec.close()
+        let copy = try EpisodeLog.load(path: doctored)
+        #expect(copy.commands == log.commands && copy.poses.count == log.poses.count)
+        let e = #expect(throws: (any Error).self) { try ReplayVerifier.verify(copy, source: doctored) }
+        #expect("\(e!)".contains("step 6") && "\(e!)".contains("pose y"))
+        // the untouched rewrite verifies
+        let clean = dir.file("clean.mcap")
+        let rec2 = try EpisodeRecorder(path: clean, metadata: try #require(log.metadata))
+        for p in log.poses { try rec2.pose(time: p.time, p.pose) }
+        for c in log.commands { try rec2.command(time: c.time, step: c.step, values: c.values) }
+        try rec2.close()
+        #expect(try ReplayVerifier.verify(try EpisodeLog.load(path: clean), source: clean).steps == 8)
+    }
+
     @Test func manualFlightLogsVelocityCommandsThatReplayExactly() throws {
         let dir = TempDir("app-manual")
         defer { dir.remove() }
