@@ -3,6 +3,7 @@ import Diagnostics
 import Planning
 import Viewer
 import Recording
+import Neural
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -10,6 +11,7 @@ enum BenchCatalog {
         PlanningBench.suite,
         ViewerBench.suite,
         RecordingBench.suite,
+        NeuralBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Updates parameters from gradients. Only the names present in the gradients change, so
+/// frozen parameters (never given gradients by the graph) stay bit-identical.
+public protocol Optimizer: Sendable {
+    /// Applies one update step.
+    mutating func step(_ parameters: inout Parameters, gradients: Parameters)
+}
+
+/// Gradient utilities.
+public enum Gradients {
+    /// Euclidean norm over all gradient elements.
+    public static func globalNorm(_ g: Parameters) -> Float {
+        var s: Double = 0
+        for t in g.tensors { for v in t.data { s += Double(v) * Double(v) } }
+        return Float(s.squareRoot())
+    }
+
+    /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before.
+    @discardableResult
+    public static func clip(_ g: inout Parameters, maxNorm: Float) -> Float {
+        let norm = globalNorm(g)
+        guard norm > maxNorm, norm > 0 else { return norm }
+        let s = maxNorm / norm
+        for i in 0..<g.count { g.withTensor(at: i) { t in for j in t.data.indices { t.data[j] *= s } } }
+        return norm
+    }
+}
+
+/// Stochastic gradient descent with (optionally Nesterov) momentum and L2 weight decay.
+public struct SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    public var nesterov: Bool
+    private var velocity: [String: [Float]] = [:]
+
+    public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate; self.momentum = momentum; self.weightDecay = weightDecay; self.nesterov = nesterov
+    }
+
+    public mutating func step(_ parameters: inout Parameters, gradients: Parameters) {
+        for (name, g) in zip(gradients.names, gradients.tensors) {
+            guard let pos = parameters.position(of: name) else { continue }
+            var v = velocity[name] ?? [Float](repeating: 0, count: g.count)
+            let (lr, mu, wd, nag) = (learningRate, momentum, weightDecay, nesterov)
+            parameters.withTensor(at: pos) { p in
+                precondition(p.count == g.count, "gradient of '\(name)' has \(g.count) elements, parameter \(p.count)")
+                for i in 0..<g.count {
+                    let d = g.data[i] + wd * p.data[i]
+                    v[i] = mu * v[i] + d
+                    p.data[i] -= lr * (nag ? d + mu * v[i] : v[i])
+                }
+            }
+            velocity[name] = v
+        }
+    }
+}
+
+/// Adam; with `decoupled` the weight decay is AdamW's (applied to the weights, not the gradient).
+public struct Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    public var decoupled: Bool
+    /// Steps taken so far.
+    public private(set) var stepCount = 0
+    private var moments: [String: (m: [Float], v: [Float])] = [:]
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0, decoupled: Bool = false) {
+        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.weightDecay = weightDecay; self.decoupled = decoupled
+    }
+
+    /// AdamW (decoupled weight decay, default 0.01).
+    public static func adamW(learningRate: Float = 1e-3, weightDecay: Float = 0.01) -> Adam {
+        Adam(learningRate: learningRate, weightDecay: weightDecay, decoupled: true)
+    }
+
+    public mutating func step(_ parameters: inout Parameters, gradients: Parameters) {
+        stepCount += 1
+        let t = Float(stepCount)
+        let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
+        let (lr, b1, b2, eps, wd, dec) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupled)
+        for (name, g) in zip(gradients.names, gradients.tensors) {
+            guard let pos = parameters.position(of: name) else { continue }
+            var st = moments.removeValue(forKey: name) ?? ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count))
+            parameters.withTensor(at: pos) { p in
+                precondition(p.count == g.count, "gradient of '\(name)' has \(g.count) elements, parameter \(p.count)")
+                p.data.withUnsafeMutableBufferPointer { pp in
+                    g.data.withUnsafeBufferPointer { gp in
+                        st.m.withUnsafeMutableBufferPointer { m in
+                            st.v.withUnsafeMutableBufferPointer { v in
+                                for i in 0..<gp.count {
+                                    var d = gp[i]
+                                    if !dec { d += wd * pp[i] }
+                                    m[i] = b1 * m[i] + (1 - b1) * d
+                                    v[i] = b2 * v[i] + (1 - b2) * d * d
+                                    let upd = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                    pp[i] -= lr * (upd + (dec ? wd * pp[i] : 0))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            moments[name] = st
+        }
+    }
+}
