@@ -48,32 +48,24 @@ extension Graph {
         let y = make([win.n, win.ho, win.wo, cout], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
         let direct = sw[1] == 1 && sw[2] == 1 && stride == 1 && padding == 0
         let yp = ptr(y), wp = ptr(w), bp = b.map(ptr)
-        let recordsColumns = nodes[y.id].needsGrad && needsGrad(w)
-        var col = ptr(x)
+        let perSample = win.ho * win.wo, inSample = win.h * win.w * win.c
+        // unfold a few samples at a time so the columns stay in cache (about 1 MB per chunk);
+        // the backward pass unfolds again instead of keeping a batch-sized column matrix
+        let chunk = Swift.max(1, Swift.min(win.n, (1 << 18) / Swift.max(perSample * k, 1)))
         if direct {
-            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, col, wp, beta: 0, yp)
-            biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
-        } else if recordsColumns {
-            // training: keep the whole column matrix for the weight gradient
-            col = scratchBuffer(m * k)
-            im2col(ptr(x), win, col)
-            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, col, wp, beta: 0, yp)
+            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, ptr(x), wp, beta: 0, yp)
             biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
         } else {
-            // inference: unfold a few samples at a time so the columns stay in cache
-            let perSample = win.ho * win.wo
-            let chunk = Swift.max(1, Swift.min(win.n, (1 << 18) / Swift.max(perSample * k, 1)))
             let buf = scratchBuffer(chunk * perSample * k)
             var n0 = 0
             while n0 < win.n {
-                let n1 = Swift.min(win.n, n0 + chunk)
                 var sub = win
-                sub.n = n1 - n0
-                im2col(ptr(x) + n0 * win.h * win.w * win.c, sub, buf)
+                sub.n = Swift.min(win.n, n0 + chunk) - n0
+                im2col(ptr(x) + n0 * inSample, sub, buf)
                 let out = yp + n0 * perSample * cout
                 BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, buf, wp, beta: 0, out)
                 biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
-                n0 = n1
+                n0 += sub.n
             }
         }
         onBackward(y) { g in
@@ -83,21 +75,33 @@ extension Graph {
                 for i in 0..<(m * cout) { masked[i] = yp[i] > 0 ? gy[i] : 0 }
                 gy = masked
             }
-            if g.needsGrad(w) {
-                BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gy, col, beta: 1, g.grad(w))
-            }
             if let b, g.needsGrad(b) {
                 let gb = g.grad(b)
                 for r in 0..<m { let row = gy + r * cout; for j in 0..<cout { gb[j] += row[j] } }
             }
-            if g.needsGrad(x) {
-                if direct {
-                    BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gy, g.ptr(w), beta: 1, g.grad(x))
-                } else {
-                    let dcol = g.scratchBuffer(m * k)
-                    BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gy, g.ptr(w), beta: 0, dcol)
-                    col2im(dcol, win, g.grad(x))
+            let wantW = g.needsGrad(w), wantX = g.needsGrad(x)
+            if direct {
+                if wantW { BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gy, g.ptr(x), beta: 1, g.grad(w)) }
+                if wantX { BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gy, g.ptr(w), beta: 1, g.grad(x)) }
+                return
+            }
+            let cols = wantW ? g.scratchBuffer(chunk * perSample * k) : nil
+            let dcols = wantX ? g.scratchBuffer(chunk * perSample * k) : nil
+            let gw = wantW ? g.grad(w) : nil, gx = wantX ? g.grad(x) : nil
+            var n0 = 0
+            while n0 < win.n {
+                var sub = win
+                sub.n = Swift.min(win.n, n0 + chunk) - n0
+                let gyc = gy + n0 * perSample * cout
+                if let cols, let gw {
+                    im2col(g.ptr(x) + n0 * inSample, sub, cols)
+                    BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: sub.rows, gyc, cols, beta: 1, gw)
                 }
+                if let dcols, let gx {
+                    BLAS.gemm(transA: false, transB: false, m: sub.rows, n: k, k: cout, gyc, g.ptr(w), beta: 0, dcols)
+                    col2im(dcols, sub, gx + n0 * inSample)
+                }
+                n0 += sub.n
             }
         }
         return y

@@ -26,15 +26,15 @@ extension Graph {
         unary(x, { $0 > 0 ? $0 : alpha * $0 }, { x, _ in x > 0 ? 1 : alpha })
     }
     /// Hyperbolic tangent.
-    public func tanh(_ x: Var) -> Var { unary(x, { Foundation.tanh($0) }, { _, y in 1 - y * y }) }
+    public func tanh(_ x: Var) -> Var { unary(x, fastTanh, { _, y in 1 - y * y }) }
     /// Logistic sigmoid 1 / (1 + e^-x), computed without overflow.
-    public func sigmoid(_ x: Var) -> Var { unary(x, stableSigmoid, { _, y in y * (1 - y) }) }
+    public func sigmoid(_ x: Var) -> Var { unary(x, fastSigmoid, { _, y in y * (1 - y) }) }
     /// log(1 + e^x), computed without overflow.
     public func softplus(_ x: Var) -> Var {
         unary(x, { Swift.max($0, 0) + log1pf(expf(-Swift.abs($0))) }, { x, _ in stableSigmoid(x) })
     }
     /// e^x.
-    public func exp(_ x: Var) -> Var { unary(x, { expf($0) }, { _, y in y }) }
+    public func exp(_ x: Var) -> Var { unary(x, fastExp, { _, y in y }) }
     /// Natural log.
     public func log(_ x: Var) -> Var { unary(x, { logf($0) }, { x, _ in 1 / x }) }
     /// x^2.

@@ -74,8 +74,21 @@ import Testing
         let g = Graph(recording: false)
         let x = g.input(Tensor(shape: [4], data: [-200, -30, 30, 200]))
         let s = g.value(g.sigmoid(x)).data, sp = g.value(g.softplus(x)).data
-        #expect(s.allSatisfy(\.isFinite) && s[0] == 0 && s[3] == 1)
+        #expect(s.allSatisfy(\.isFinite) && s[0] < 1e-30 && s[3] == 1)
+        let t = g.value(g.tanh(x)).data
+        #expect(t == [-1, -1, 1, 1])
         #expect(sp.allSatisfy(\.isFinite) && sp[0] == 0 && sp[3] == 200)
+    }
+
+    @Test func fastExpMatchesLibm() {
+        var worst: Float = 0
+        for i in -8000...8000 {
+            let x = Float(i) * 0.01
+            worst = max(worst, abs(fastExp(x) - expf(x)) / expf(x))
+        }
+        #expect(worst < 1e-6)
+        #expect(fastExp(-1000) == 0 || fastExp(-1000) < 1e-37)
+        #expect(abs(fastTanh(0.3) - tanhf(0.3)) < 1e-6 && abs(fastSigmoid(-2) - 1 / (1 + expf(2))) < 1e-6)
     }
 
     @Test func dropout() {
