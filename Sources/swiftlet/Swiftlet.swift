@@ -14,6 +14,7 @@ struct Swiftlet: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             LogCommand.self,
+            LDMToyCommand.self,
         ]
     )
 }
