@@ -36,9 +36,9 @@ public struct LearnedLDM: Sendable {
         /// Adam learning rate.
         public var learningRate: Float = 1e-3
         /// Optimiser steps.
-        public var steps = 4000
+        public var steps = 10000
         /// Discount of the backup (1 = exact max/min recursion, not a contraction).
-        public var gamma: Float = 0.95
+        public var gamma: Float = 0.99
         /// Polyak factor tau: target <- (1 - tau) target + tau online, every step.
         public var polyak: Float = 0.005
         /// Sampled next actions for the min over a'.
@@ -56,6 +56,9 @@ public struct LearnedLDM: Sendable {
         public var stateMargin: Float = 0.25
         /// Global gradient-norm clip.
         public var gradientClip: Float = 10
+        /// The learning rate decays linearly to this fraction of `learningRate` over the steps
+        /// (a quieter final G; 1 = constant).
+        public var finalLearningRateFraction: Float = 0.1
 
         public init() {}
     }
@@ -258,6 +261,8 @@ public struct LearnedLDM: Sendable {
                 targets[r] = (y - e) / scale
             }
             // regress both residual networks on the same targets
+            adam.learningRate = settings.learningRate
+                * (1 - (1 - settings.finalLearningRateFraction) * Float(step) / Float(max(settings.steps, 1)))
             g.setParameters(params)
             let x = g.input(shape: [b, d]) { dst in
                 for n in 0..<b { for i in 0..<d { dst[n * d + i] = (rows[n * d + i] - mean[i]) / std[i] } }

@@ -40,6 +40,8 @@ public enum PointMassExperiment {
         public var pairAgreement: Double
         /// Fraction of nodes with the same "some action admissible" decision.
         public var stateAgreement: Double
+        /// Fraction of pairs the learned G admits but the grid rejects (the unsafe disagreements).
+        public var falseAdmits: Double
         /// Mean |G_learned - G_grid| over pairs the grid admits at this level (nats).
         public var meanAbsError: Double
         /// Pairs the grid admits.
@@ -87,7 +89,7 @@ public enum PointMassExperiment {
         let comparisons = compare(grid: grid, models: models, settings: settings)
         let gridSeconds = Stopwatch.now() - t0
         for c in comparisons {
-            log("grid vs learned at p\(Statistics.format(c.percentile)): decisions agree on \(Statistics.format(100 * c.pairAgreement)) % of pairs, \(Statistics.format(100 * c.stateAgreement)) % of states; MAE on admitted \(Statistics.format(c.meanAbsError)) nats")
+            log("grid vs learned at p\(Statistics.format(c.percentile)): decisions agree on \(Statistics.format(100 * c.pairAgreement)) % of pairs, \(Statistics.format(100 * c.stateAgreement)) % of states (learned admits, grid rejects: \(Statistics.format(100 * c.falseAdmits)) %); MAE on admitted \(Statistics.format(c.meanAbsError)) nats")
         }
         var results: [LDMConditionResult] = []
         for spec in models.filterSpecs {
@@ -179,13 +181,13 @@ public enum PointMassExperiment {
         let learned = models.ldm.values(rows)
         return models.levels.map { level in
             let thr = Double(level.threshold)
-            var agree = 0, stateAgree = 0, admitted = 0
+            var agree = 0, stateAgree = 0, admitted = 0, falseAdmits = 0
             var err = 0.0
             for (j, node) in nodes.enumerated() {
                 var gridAny = false, learnedAny = false
                 for a in 0..<k {
                     let gg = grid.value(node: node, action: a), gl = Double(learned[j * k + a])
-                    if (gg <= thr) == (gl <= thr) { agree += 1 }
+                    if (gg <= thr) == (gl <= thr) { agree += 1 } else if gl <= thr { falseAdmits += 1 }
                     if gg <= thr { admitted += 1; err += abs(gg - gl); gridAny = true }
                     if gl <= thr { learnedAny = true }
                 }
@@ -194,6 +196,7 @@ public enum PointMassExperiment {
             return GridComparison(percentile: level.percentile, threshold: thr,
                                   pairAgreement: Double(agree) / Double(max(1, nodes.count * k)),
                                   stateAgreement: Double(stateAgree) / Double(max(1, nodes.count)),
+                                  falseAdmits: Double(falseAdmits) / Double(max(1, nodes.count * k)),
                                   meanAbsError: admitted > 0 ? err / Double(admitted) : 0, admittedPairs: admitted)
         }
     }
