@@ -4,6 +4,7 @@ import Planning
 import Viewer
 import Recording
 import Neural
+import Models
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -12,6 +13,7 @@ enum BenchCatalog {
         ViewerBench.suite,
         RecordingBench.suite,
         NeuralBench.suite,
+        LDMBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
