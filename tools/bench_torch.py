@@ -84,7 +84,17 @@ def measure(seconds, threads):
         loss.backward()
         opt.step()
 
-    records = [{"metric": "train_samples_per_s", "value": rate(seconds, batch, step), "unit": "samples/s", "threads": threads}]
+    steps = [0]
+
+    def counted():
+        step()
+        steps[0] += 1
+
+    cpu0 = time.process_time()
+    train = rate(seconds, batch, counted)
+    per_cpu = steps[0] * batch / max(time.process_time() - cpu0, 1e-9)
+    records = [{"metric": "train_samples_per_s", "value": train, "unit": "samples/s", "threads": threads},
+               {"metric": "train_samples_per_cpu_s", "value": per_cpu, "unit": "samples/cpu-s", "threads": threads}]
     model.eval()
     with torch.inference_mode():
         for n in (1, 1024):

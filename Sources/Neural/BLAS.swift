@@ -19,20 +19,20 @@ public enum BLAS {
 
     /// One-time kernel choice, before the module's first BLAS call.
     ///
-    /// Debian's OpenBLAS 0.3.21 does not know AMD Zen 4 and picks its AVX2 (Haswell) kernels
-    /// there, and this workplace's environment also pins OPENBLAS_CORETYPE=Haswell; on CPUs with
-    /// the AVX-512 subsets of the SkylakeX kernels those run SGEMM about twice as fast. So by
-    /// default (SWIFTLET_BLAS_KERNELS unset or "auto") a Haswell/Zen choice on such a CPU is
-    /// replaced by re-running OpenBLAS's own dynamic-arch selection with
-    /// OPENBLAS_CORETYPE=SkylakeX. SWIFTLET_BLAS_KERNELS=system keeps OpenBLAS's choice; any other
-    /// value is passed as the core type to select (e.g. "Haswell" to compare).
+    /// By default (SWIFTLET_BLAS_KERNELS unset or "system") OpenBLAS's own choice stands,
+    /// including an OPENBLAS_CORETYPE pinned by the machine's environment: such pins exist
+    /// because older OpenBLAS builds compute wrong results or crash with some kernels on some
+    /// processors, so Swiftlet never overrides them silently. SWIFTLET_BLAS_KERNELS=auto opts in
+    /// to replacing a Haswell/Zen choice by the AVX-512 (SkylakeX) kernels on CPUs that have
+    /// AVX-512 (Debian's OpenBLAS 0.3.21 does not know Zen 4; about 2x faster SGEMM there, at
+    /// your own risk); any other value is passed as the core type to select.
     static let kernels: String = {
         let name = String(cString: openblas_get_corename())
-        let mode = ProcessInfo.processInfo.environment["SWIFTLET_BLAS_KERNELS"] ?? "auto"
+        let mode = ProcessInfo.processInfo.environment["SWIFTLET_BLAS_KERNELS"] ?? "system"
         let wanted: String
         switch mode.lowercased() {
-        case "system": return name
-        case "auto", "":
+        case "system", "": return name
+        case "auto":
             guard ["haswell", "zen"].contains(name.lowercased()), hasAVX512() else { return name }
             wanted = "SkylakeX"
         default: wanted = mode

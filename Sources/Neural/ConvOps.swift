@@ -32,6 +32,24 @@ func parallelChunks(_ n: Int, work: Int, _ body: (Int, Int) -> Void) {
     }
 }
 
+/// Runs `body(half, lo, hi)` for the two halves of `0..<count` (a fixed split), on two threads
+/// when `parallel`. Each half must write disjoint memory.
+@inline(__always)
+func forHalves(_ count: Int, parallel: Bool, _ body: (Int, Int, Int) -> Void) {
+    let mid = count / 2
+    if !parallel || mid == 0 {
+        body(0, 0, mid)
+        body(1, mid, count)
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            box.value(h, h == 0 ? 0 : mid, h == 0 ? mid : count)
+        }
+    }
+}
+
 /// Convolution (im2col + one GEMM over the whole batch) and pooling, NHWC.
 extension Graph {
     /// 2-D convolution. x: [N, H, W, Cin]; w: [Cout, KH, KW, Cin]; b: [Cout].
@@ -47,61 +65,71 @@ extension Graph {
         if let b { precondition(shape(b) == [cout], "conv2d: bias \(shape(b)) for \(cout) channels") }
         let y = make([win.n, win.ho, win.wo, cout], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
         let direct = sw[1] == 1 && sw[2] == 1 && stride == 1 && padding == 0
-        let yp = ptr(y), wp = ptr(w), bp = b.map(ptr)
+        let yp = ptr(y), wp = ptr(w), bp = b.map(ptr), xp = ptr(x)
         let perSample = win.ho * win.wo, inSample = win.h * win.w * win.c
         // unfold a few samples at a time so the columns stay in cache (about 1 MB per chunk);
         // the backward pass unfolds again instead of keeping a batch-sized column matrix
         let chunk = Swift.max(1, Swift.min(win.n, (1 << 18) / Swift.max(perSample * k, 1)))
+        let chunks = (win.n + chunk - 1) / chunk
+        let parallel = self.parallel
         if direct {
-            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, ptr(x), wp, beta: 0, yp)
+            BLAS.gemm(transA: false, transB: true, m: m, n: cout, k: k, xp, wp, beta: 0, yp)
             biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
         } else {
-            let buf = scratchBuffer(chunk * perSample * k)
-            var n0 = 0
-            while n0 < win.n {
-                var sub = win
-                sub.n = Swift.min(win.n, n0 + chunk) - n0
-                im2col(ptr(x) + n0 * inSample, sub, buf)
-                let out = yp + n0 * perSample * cout
-                BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, buf, wp, beta: 0, out)
-                biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
-                n0 += sub.n
+            let bufs = [scratchBuffer(chunk * perSample * k), scratchBuffer(chunk * perSample * k)]
+            forHalves(chunks, parallel: parallel) { half, lo, hi in
+                for c in lo..<hi {
+                    var sub = win
+                    sub.n = Swift.min(win.n, (c + 1) * chunk) - c * chunk
+                    im2col(xp + c * chunk * inSample, sub, bufs[half], parallel: false)
+                    let out = yp + c * chunk * perSample * cout
+                    BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, bufs[half], wp, beta: 0, out)
+                    biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
+                }
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
-                let masked = g.scratchBuffer(m * cout), yp = g.ptr(y)
-                for i in 0..<(m * cout) { masked[i] = yp[i] > 0 ? gy[i] : 0 }
+                let masked = g.scratchBuffer(m * cout)
+                Kernels.reluBackward(g.ptr(y), gy, masked, m * cout)
                 gy = masked
             }
-            if let b, g.needsGrad(b) {
-                let gb = g.grad(b)
-                for r in 0..<m { let row = gy + r * cout; for j in 0..<cout { gb[j] += row[j] } }
-            }
+            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: m, cols: cout, into: g.grad(b)) }
             let wantW = g.needsGrad(w), wantX = g.needsGrad(x)
             if direct {
                 if wantW { BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gy, g.ptr(x), beta: 1, g.grad(w)) }
                 if wantX { BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gy, g.ptr(w), beta: 1, g.grad(x)) }
                 return
             }
-            let cols = wantW ? g.scratchBuffer(chunk * perSample * k) : nil
-            let dcols = wantX ? g.scratchBuffer(chunk * perSample * k) : nil
-            let gw = wantW ? g.grad(w) : nil, gx = wantX ? g.grad(x) : nil
-            var n0 = 0
-            while n0 < win.n {
-                var sub = win
-                sub.n = Swift.min(win.n, n0 + chunk) - n0
-                let gyc = gy + n0 * perSample * cout
-                if let cols, let gw {
-                    im2col(g.ptr(x) + n0 * inSample, sub, cols)
-                    BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: sub.rows, gyc, cols, beta: 1, gw)
+            // each half of the chunks gets its own buffers and partial weight gradient; the
+            // partials are added in a fixed order, so the result does not depend on threading
+            let size = chunk * perSample * k
+            let cols = wantW ? [g.scratchBuffer(size), g.scratchBuffer(size)] : []
+            let dcols = wantX ? [g.scratchBuffer(size), g.scratchBuffer(size)] : []
+            let partial = wantW ? [g.scratchBuffer(cout * k), g.scratchBuffer(cout * k)] : []
+            let gx = wantX ? g.grad(x) : nil
+            let xp = g.ptr(x), wp = g.ptr(w)
+            forHalves(chunks, parallel: g.parallel) { half, lo, hi in
+                if wantW { Kernels.zero(partial[half], cout * k) }
+                for c in lo..<hi {
+                    var sub = win
+                    sub.n = Swift.min(win.n, (c + 1) * chunk) - c * chunk
+                    let gyc = gy + c * chunk * perSample * cout
+                    if wantW {
+                        im2col(xp + c * chunk * inSample, sub, cols[half], parallel: false)
+                        BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: sub.rows, gyc, cols[half], beta: 1, partial[half])
+                    }
+                    if let gx {
+                        BLAS.gemm(transA: false, transB: false, m: sub.rows, n: k, k: cout, gyc, wp, beta: 0, dcols[half])
+                        col2im(dcols[half], sub, gx + c * chunk * inSample, parallel: false)
+                    }
                 }
-                if let dcols, let gx {
-                    BLAS.gemm(transA: false, transB: false, m: sub.rows, n: k, k: cout, gyc, g.ptr(w), beta: 0, dcols)
-                    col2im(dcols, sub, gx + n0 * inSample)
-                }
-                n0 += sub.n
+            }
+            if wantW {
+                let gw = g.grad(w)
+                Kernels.accumulate(partial[0], into: gw, cout * k)
+                Kernels.accumulate(partial[1], into: gw, cout * k)
             }
         }
         return y
@@ -160,7 +188,7 @@ extension Graph {
                 for j in 0..<c { out[j] *= inv }
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             if !average {
@@ -200,9 +228,9 @@ func biasActivation(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias
 }
 
 /// Unfolds NHWC `x` into `col` [N*Ho*Wo, KH*KW*C]; out-of-bounds taps are zero.
-func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutablePointer<Float>) {
+func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutablePointer<Float>, parallel: Bool = true) {
     let c = win.c, k = win.cols, ho = win.ho, wo = win.wo
-    parallelChunks(win.n, work: win.rows * k) { lo, hi in
+    parallelChunks(win.n, work: parallel ? win.rows * k : 0) { lo, hi in
         for n in lo..<hi {
             for oh in 0..<ho {
                 for ow in 0..<wo {
@@ -210,19 +238,16 @@ func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutabl
                     for kh in 0..<win.kh {
                         let ih = oh * win.stride - win.pad + kh
                         if ih < 0 || ih >= win.h {
-                            dst.initialize(repeating: 0, count: win.kw * c)
+                            for j in 0..<(win.kw * c) { dst[j] = 0 }
                             dst += win.kw * c
                             continue
                         }
                         for kw in 0..<win.kw {
                             let iw = ow * win.stride - win.pad + kw
                             if iw < 0 || iw >= win.w {
-                                dst.initialize(repeating: 0, count: c)
-                            } else if c < 16 {
-                                let src = x + ((n * win.h + ih) * win.w + iw) * c
-                                for j in 0..<c { dst[j] = src[j] }
+                                Kernels.zero(dst, c)
                             } else {
-                                dst.update(from: x + ((n * win.h + ih) * win.w + iw) * c, count: c)
+                                Kernels.copy(x + ((n * win.h + ih) * win.w + iw) * c, dst, c)
                             }
                             dst += c
                         }
@@ -234,9 +259,9 @@ func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutabl
 }
 
 /// Folds `dcol` [N*Ho*Wo, KH*KW*C] back onto NHWC `dx`, accumulating overlapping taps.
-func col2im(_ dcol: UnsafeMutablePointer<Float>, _ win: Window, _ dx: UnsafeMutablePointer<Float>) {
+func col2im(_ dcol: UnsafeMutablePointer<Float>, _ win: Window, _ dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
     let c = win.c, k = win.cols, ho = win.ho, wo = win.wo
-    parallelChunks(win.n, work: win.rows * k) { lo, hi in
+    parallelChunks(win.n, work: parallel ? win.rows * k : 0) { lo, hi in
         for n in lo..<hi {
             for oh in 0..<ho {
                 for ow in 0..<wo {
@@ -246,8 +271,7 @@ func col2im(_ dcol: UnsafeMutablePointer<Float>, _ win: Window, _ dx: UnsafeMuta
                         for kw in 0..<win.kw {
                             let iw = ow * win.stride - win.pad + kw
                             if ih >= 0 && ih < win.h && iw >= 0 && iw < win.w {
-                                let dst = dx + ((n * win.h + ih) * win.w + iw) * c
-                                for j in 0..<c { dst[j] += src[j] }
+                                Kernels.accumulate(src, into: dx + ((n * win.h + ih) * win.w + iw) * c, c)
                             }
                             src += c
                         }

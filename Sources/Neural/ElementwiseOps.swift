@@ -11,7 +11,7 @@ extension Graph {
         let y = make(shape(x), needsGrad: needsGrad(x))
         let n = count(x), xp = ptr(x), yp = ptr(y)
         for i in 0..<n { yp[i] = f(xp[i]) }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x), xp = g.ptr(x), yp = g.ptr(y)
             for i in 0..<n { gx[i] += gy[i] * d(xp[i], yp[i]) }
@@ -62,7 +62,7 @@ extension Graph {
         let y = make(shape(x), needsGrad: needsGrad(x))
         let xp = ptr(x), yp = ptr(y)
         for i in 0..<n { yp[i] = xp[i] * mask[i] }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for i in 0..<n { gx[i] += gy[i] * mask[i] }
@@ -98,7 +98,7 @@ extension Graph {
         let ap = ptr(a), bp = ptr(b), yp = ptr(y)
         if sa == sb {
             for i in 0..<n { yp[i] = f(ap[i], bp[i]) }
-            onBackward(y) { g in
+            onBackward(y) { [a = a.id, b = b.id, y = y.id] g in
                 guard let gy = g.gradIfAny(y) else { return }
                 let ap = g.ptr(a), bp = g.ptr(b)
                 if g.needsGrad(a) { let ga = g.grad(a); for i in 0..<n { ga[i] += gy[i] * da(ap[i], bp[i]) } }
@@ -108,7 +108,7 @@ extension Graph {
         }
         let ia = broadcastIndex(sa, so), ib = broadcastIndex(sb, so)
         for i in 0..<n { yp[i] = f(ap[ia[i]], bp[ib[i]]) }
-        onBackward(y) { g in
+        onBackward(y) { [a = a.id, b = b.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let ap = g.ptr(a), bp = g.ptr(b)
             if g.needsGrad(a) {

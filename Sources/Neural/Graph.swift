@@ -26,6 +26,8 @@ public final class Graph {
     public let recording: Bool
     /// Train or eval mode (dropout and other train-only behaviour).
     public var training: Bool
+    /// Split convolutions over two threads (a fixed split: results are identical either way).
+    public var parallel = true
     /// Decides which parameters get gradients; frozen ones are constants on the tape.
     public var trainable: @Sendable (String) -> Bool
 
@@ -33,9 +35,7 @@ public final class Graph {
     var backwards: [(Graph) -> Void] = []
     private var pool: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var scratch: [(Int, UnsafeMutablePointer<Float>)] = []
-    private var parameters = Parameters()
-    private var paramBuffers: [String: (version: Int, shape: [Int], ptr: UnsafeMutablePointer<Float>)] = [:]
-    private var paramVersion = 0
+    private var paramBuffers: [String: (shape: [Int], ptr: UnsafeMutablePointer<Float>)] = [:]
     private var paramNodes: [String: Int] = [:]
 
     /// A graph over `parameters`. `recording: false` gives the inference path.
@@ -53,10 +53,18 @@ public final class Graph {
         for (_, b) in paramBuffers { b.ptr.deallocate() }
     }
 
-    /// Replaces the parameter values (copied lazily into the graph when next used).
+    /// Copies the parameter values into the graph's own buffers (reused while shapes match).
+    /// The graph keeps no reference to `p`, so an optimiser can then update `p` in place.
     public func setParameters(_ p: Parameters) {
-        parameters = p
-        paramVersion += 1
+        for (name, t) in zip(p.names, p.tensors) {
+            var buf = paramBuffers[name]
+            if buf == nil || buf!.shape != t.shape {
+                buf?.ptr.deallocate()
+                buf = (shape: t.shape, ptr: .allocate(capacity: Swift.max(t.count, 1)))
+                paramBuffers[name] = buf
+            }
+            t.data.withUnsafeBufferPointer { buf!.ptr.update(from: $0.baseAddress!, count: t.count) }
+        }
     }
 
     /// Frees every node of the current step back to the pool (parameters stay loaded).
@@ -118,19 +126,27 @@ public final class Graph {
     @inline(__always) func shape(_ v: Var) -> [Int] { nodes[v.id].shape }
     @inline(__always) func count(_ v: Var) -> Int { nodes[v.id].count }
     @inline(__always) func needsGrad(_ v: Var) -> Bool { nodes[v.id].needsGrad }
+    func grad(_ v: Var) -> UnsafeMutablePointer<Float> { grad(v.id) }
+    func gradIfAny(_ v: Var) -> UnsafeMutablePointer<Float>? { nodes[v.id].grad }
 
-    /// The gradient buffer of `v`, created zeroed on first use.
-    func grad(_ v: Var) -> UnsafeMutablePointer<Float> {
-        if let g = nodes[v.id].grad { return g }
-        let c = nodes[v.id].count
+    // Backward closures capture node ids, not `Var`s: a `Var` holds its graph strongly, and a
+    // closure on the graph's own tape holding one would keep the graph alive forever.
+    @inline(__always) func ptr(_ id: Int) -> UnsafeMutablePointer<Float> { nodes[id].value }
+    @inline(__always) func shape(_ id: Int) -> [Int] { nodes[id].shape }
+    @inline(__always) func needsGrad(_ id: Int) -> Bool { nodes[id].needsGrad }
+
+    /// The gradient buffer of node `id`, created zeroed on first use.
+    func grad(_ id: Int) -> UnsafeMutablePointer<Float> {
+        if let g = nodes[id].grad { return g }
+        let c = nodes[id].count
         let g = acquire(c)
         g.initialize(repeating: 0, count: c)
-        nodes[v.id].grad = g
+        nodes[id].grad = g
         return g
     }
 
-    /// The gradient of `v` if anything flowed into it.
-    func gradIfAny(_ v: Var) -> UnsafeMutablePointer<Float>? { nodes[v.id].grad }
+    /// The gradient of node `id` if anything flowed into it.
+    func gradIfAny(_ id: Int) -> UnsafeMutablePointer<Float>? { nodes[id].grad }
 
     // MARK: leaves
 
@@ -154,20 +170,11 @@ public final class Graph {
     /// The parameter `name` (the same node each time within a step, so gradients accumulate).
     public func param(_ name: String) -> Var {
         if let id = paramNodes[name] { return Var(id: id, graph: self) }
-        guard let t = parameters[name] else {
+        guard let buf = paramBuffers[name] else {
             preconditionFailure("parameter '\(name)' not in the graph's parameters (initialise the model first)")
         }
-        var buf = paramBuffers[name]
-        if buf == nil || buf!.shape != t.shape {
-            if let b = buf { b.ptr.deallocate() }
-            buf = (version: -1, shape: t.shape, ptr: .allocate(capacity: Swift.max(t.count, 1)))
-        }
-        if buf!.version != paramVersion {
-            t.data.withUnsafeBufferPointer { buf!.ptr.update(from: $0.baseAddress!, count: t.count) }
-            buf!.version = paramVersion
-        }
-        paramBuffers[name] = buf
-        nodes.append(Node(shape: t.shape, count: t.count, value: buf!.ptr, grad: nil,
+        let c = Tensor.count(buf.shape)
+        nodes.append(Node(shape: buf.shape, count: c, value: buf.ptr, grad: nil,
                           needsGrad: recording && trainable(name), param: name))
         paramNodes[name] = nodes.count - 1
         return Var(id: nodes.count - 1, graph: self)
@@ -202,6 +209,30 @@ public final class Graph {
         guard needsGrad(loss) else { return }
         grad(loss)[0] += seed
         for step in backwards.reversed() { step(self) }
+    }
+
+    /// Calls `body` with the name and gradient of every trainable parameter used this step
+    /// (zeros where none flowed), in first-use order, without copying.
+    public func forEachGradient(_ body: (String, UnsafeBufferPointer<Float>) -> Void) {
+        for (name, id) in paramNodes.sorted(by: { $0.value < $1.value }) where nodes[id].needsGrad {
+            body(name, UnsafeBufferPointer(start: grad(Var(id: id, graph: self)), count: nodes[id].count))
+        }
+    }
+
+    /// Scales the parameter gradients on the graph in place so their global (Euclidean) norm is
+    /// at most `maxNorm`; returns the norm before clipping.
+    @discardableResult
+    public func clipGradients(maxNorm: Float) -> Float {
+        var total: Double = 0
+        forEachGradient { _, g in for v in g { total += Double(v) * Double(v) } }
+        let norm = Float(total.squareRoot())
+        guard norm > maxNorm, norm > 0 else { return norm }
+        let s = maxNorm / norm
+        for (_, id) in paramNodes where nodes[id].needsGrad {
+            let g = grad(Var(id: id, graph: self))
+            for i in 0..<nodes[id].count { g[i] *= s }
+        }
+        return norm
     }
 
     /// Gradients of every trainable parameter used this step, by name (zeros where none flowed).

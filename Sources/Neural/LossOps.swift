@@ -21,7 +21,7 @@ extension Graph {
             total += Double(l * (mp?[i] ?? 1))
         }
         ptr(y)[0] = Float(total) / denom
-        onBackward(y) { g in
+        onBackward(y) { [logits = logits.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(logits), s = gy[0] / denom
             for i in 0..<n {
@@ -51,7 +51,7 @@ extension Graph {
         }
         let y = make([], needsGrad: needsGrad(logits))
         ptr(y)[0] = Float(total / Double(Swift.max(rows, 1)))
-        onBackward(y) { g in
+        onBackward(y) { [logits = logits.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(logits), s = gy[0] / Float(Swift.max(rows, 1))
             for r in 0..<rows {

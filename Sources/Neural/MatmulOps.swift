@@ -14,7 +14,7 @@ extension Graph {
         precondition(k == k2, "matmul inner sizes differ: \(sa) x \(sb)")
         let y = make([m, n], needsGrad: needsGrad(a) || needsGrad(b))
         BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, ptr(a), ptr(b), beta: 0, ptr(y))
-        onBackward(y) { g in
+        onBackward(y) { [a = a.id, b = b.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             if g.needsGrad(a) {
                 // dA = dY B^T (or its transpose when A was transposed)
@@ -43,14 +43,21 @@ extension Graph {
         let rows = count(x) / sw[1], nIn = sw[1], nOut = sw[0]
         if let b { precondition(shape(b) == [nOut], "linear: bias \(shape(b)) for \(nOut) outputs") }
         let y = make(Array(sx.dropLast()) + [nOut], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
-        let yp = ptr(y)
-        BLAS.gemm(transA: false, transB: true, m: rows, n: nOut, k: nIn, ptr(x), ptr(w), beta: 0, yp)
-        biasActivation(yp, rows: rows, cols: nOut, bias: b.map(ptr), activation)
-        onBackward(y) { g in
+        let yp = ptr(y), xp = ptr(x), wp = ptr(w), bp = b.map(ptr)
+        // large batches: two fixed row halves (on two threads when `parallel`), so the result
+        // does not depend on threading
+        let split = rows * nOut * nIn >= 1 << 22 && rows >= 64
+        forHalves(split ? 2 : 1, parallel: parallel && split) { half, lo, hi in
+            guard lo < hi else { return }
+            let r0 = split ? (half == 0 ? 0 : rows / 2) : 0, r1 = split ? (half == 0 ? rows / 2 : rows) : rows
+            BLAS.gemm(transA: false, transB: true, m: r1 - r0, n: nOut, k: nIn, xp + r0 * nIn, wp, beta: 0, yp + r0 * nOut)
+            biasActivation(yp + r0 * nOut, rows: r1 - r0, cols: nOut, bias: bp, activation)
+        }
+        onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
             guard var gy = g.gradIfAny(y) else { return }
             if activation == .relu {
-                let masked = g.scratchBuffer(rows * nOut), yp = g.ptr(y)
-                for i in 0..<(rows * nOut) { masked[i] = yp[i] > 0 ? gy[i] : 0 }
+                let masked = g.scratchBuffer(rows * nOut)
+                Kernels.reluBackward(g.ptr(y), gy, masked, rows * nOut)
                 gy = masked
             }
             if g.needsGrad(x) {
@@ -59,10 +66,7 @@ extension Graph {
             if g.needsGrad(w) {
                 BLAS.gemm(transA: true, transB: false, m: nOut, n: nIn, k: rows, gy, g.ptr(x), beta: 1, g.grad(w))
             }
-            if let b, g.needsGrad(b) {
-                let gb = g.grad(b)
-                for r in 0..<rows { let row = gy + r * nOut; for j in 0..<nOut { gb[j] += row[j] } }
-            }
+            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: rows, cols: nOut, into: g.grad(b)) }
         }
         return y
     }

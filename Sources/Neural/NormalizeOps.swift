@@ -15,7 +15,7 @@ extension Graph {
             for j in 0..<d { o[j] = expf(a[j] - m); z += o[j] }
             for j in 0..<d { o[j] /= z }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x), yp = g.ptr(y)
             for r in 0..<rows {
@@ -42,7 +42,7 @@ extension Graph {
             let lse = m + logf(z)
             for j in 0..<d { o[j] = a[j] - lse }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x), yp = g.ptr(y)
             for r in 0..<rows {
@@ -78,7 +78,7 @@ extension Graph {
                 yp[r * d + j] = h * gp[j] + bp[j]
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [beta = beta.id, gamma = gamma.id, x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gp = g.ptr(gamma)
             if g.needsGrad(gamma) {

@@ -2,9 +2,33 @@ import Foundation
 
 /// Updates parameters from gradients. Only the names present in the gradients change, so
 /// frozen parameters (never given gradients by the graph) stay bit-identical.
-public protocol Optimizer: Sendable {
+public protocol Optimizer: TensorUpdateRule, Sendable {
     /// Applies one update step.
     mutating func step(_ parameters: inout Parameters, gradients: Parameters)
+    /// Applies one update step with the gradients still on `graph` (no copies).
+    mutating func step(_ parameters: inout Parameters, graph: Graph)
+}
+
+extension Optimizer {
+    public mutating func step(_ parameters: inout Parameters, gradients: Parameters) {
+        for (name, g) in zip(gradients.names, gradients.tensors) {
+            g.data.withUnsafeBufferPointer { update(&parameters, name, $0) }
+        }
+        finishStep()
+    }
+
+    public mutating func step(_ parameters: inout Parameters, graph: Graph) {
+        graph.forEachGradient { name, g in update(&parameters, name, g) }
+        finishStep()
+    }
+}
+
+/// The per-tensor rule an optimiser implements; `step` drives it.
+public protocol TensorUpdateRule {
+    /// Updates the parameter `name` from its gradient `g`.
+    mutating func update(_ parameters: inout Parameters, _ name: String, _ g: UnsafeBufferPointer<Float>)
+    /// Called once after all tensors of a step.
+    mutating func finishStep()
 }
 
 /// Gradient utilities.
@@ -39,22 +63,22 @@ public struct SGD: Optimizer {
         self.learningRate = learningRate; self.momentum = momentum; self.weightDecay = weightDecay; self.nesterov = nesterov
     }
 
-    public mutating func step(_ parameters: inout Parameters, gradients: Parameters) {
-        for (name, g) in zip(gradients.names, gradients.tensors) {
-            guard let pos = parameters.position(of: name) else { continue }
-            var v = velocity[name] ?? [Float](repeating: 0, count: g.count)
-            let (lr, mu, wd, nag) = (learningRate, momentum, weightDecay, nesterov)
-            parameters.withTensor(at: pos) { p in
-                precondition(p.count == g.count, "gradient of '\(name)' has \(g.count) elements, parameter \(p.count)")
-                for i in 0..<g.count {
-                    let d = g.data[i] + wd * p.data[i]
-                    v[i] = mu * v[i] + d
-                    p.data[i] -= lr * (nag ? d + mu * v[i] : v[i])
-                }
+    public mutating func update(_ parameters: inout Parameters, _ name: String, _ g: UnsafeBufferPointer<Float>) {
+        guard let pos = parameters.position(of: name) else { return }
+        var v = velocity.removeValue(forKey: name) ?? [Float](repeating: 0, count: g.count)
+        let (lr, mu, wd, nag) = (learningRate, momentum, weightDecay, nesterov)
+        parameters.withTensor(at: pos) { p in
+            precondition(p.count == g.count, "gradient of '\(name)' has \(g.count) elements, parameter \(p.count)")
+            for i in 0..<g.count {
+                let d = g[i] + wd * p.data[i]
+                v[i] = mu * v[i] + d
+                p.data[i] -= lr * (nag ? d + mu * v[i] : v[i])
             }
-            velocity[name] = v
         }
+        velocity[name] = v
     }
+
+    public mutating func finishStep() {}
 }
 
 /// Adam; with `decoupled` the weight decay is AdamW's (applied to the weights, not the gradient).
@@ -80,34 +104,25 @@ public struct Adam: Optimizer {
         Adam(learningRate: learningRate, weightDecay: weightDecay, decoupled: true)
     }
 
-    public mutating func step(_ parameters: inout Parameters, gradients: Parameters) {
-        stepCount += 1
-        let t = Float(stepCount)
+    public mutating func update(_ parameters: inout Parameters, _ name: String, _ gp: UnsafeBufferPointer<Float>) {
+        guard let pos = parameters.position(of: name) else { return }
+        let t = Float(stepCount + 1)
         let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
         let (lr, b1, b2, eps, wd, dec) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupled)
-        for (name, g) in zip(gradients.names, gradients.tensors) {
-            guard let pos = parameters.position(of: name) else { continue }
-            var st = moments.removeValue(forKey: name) ?? ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count))
-            parameters.withTensor(at: pos) { p in
-                precondition(p.count == g.count, "gradient of '\(name)' has \(g.count) elements, parameter \(p.count)")
-                p.data.withUnsafeMutableBufferPointer { pp in
-                    g.data.withUnsafeBufferPointer { gp in
-                        st.m.withUnsafeMutableBufferPointer { m in
-                            st.v.withUnsafeMutableBufferPointer { v in
-                                for i in 0..<gp.count {
-                                    var d = gp[i]
-                                    if !dec { d += wd * pp[i] }
-                                    m[i] = b1 * m[i] + (1 - b1) * d
-                                    v[i] = b2 * v[i] + (1 - b2) * d * d
-                                    let upd = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                                    pp[i] -= lr * (upd + (dec ? wd * pp[i] : 0))
-                                }
-                            }
-                        }
+        var st = moments.removeValue(forKey: name) ?? ([Float](repeating: 0, count: gp.count), [Float](repeating: 0, count: gp.count))
+        parameters.withTensor(at: pos) { p in
+            precondition(p.count == gp.count, "gradient of '\(name)' has \(gp.count) elements, parameter \(p.count)")
+            p.data.withUnsafeMutableBufferPointer { pp in
+                st.m.withUnsafeMutableBufferPointer { m in
+                    st.v.withUnsafeMutableBufferPointer { v in
+                        Kernels.adam(pp.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!, gp.count,
+                                     lr: lr, b1: b1, b2: b2, eps: eps, c1: c1, c2: c2, weightDecay: wd, decoupled: dec)
                     }
                 }
             }
-            moments[name] = st
         }
+        moments[name] = st
     }
+
+    public mutating func finishStep() { stepCount += 1 }
 }

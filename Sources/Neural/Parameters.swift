@@ -52,6 +52,16 @@ public struct Parameters: Sendable, Equatable {
         return p
     }
 
+    /// Polyak averaging for target networks: self = (1 - rate) self + rate source, for every
+    /// tensor name both hold (shapes must match).
+    public mutating func moveToward(_ source: Parameters, rate: Float) {
+        for i in 0..<tensors.count {
+            guard let src = source[names[i]] else { continue }
+            precondition(src.shape == tensors[i].shape, "moveToward: '\(names[i])' has shape \(src.shape), expected \(tensors[i].shape)")
+            for j in 0..<src.count { tensors[i].data[j] += rate * (src.data[j] - tensors[i].data[j]) }
+        }
+    }
+
     /// Copies every tensor of `other` in under its name (adding or replacing).
     public mutating func merge(_ other: Parameters) {
         for (n, t) in zip(other.names, other.tensors) { self[n] = t }

@@ -31,14 +31,10 @@ public struct LSTM: Sendable {
 
     /// One step: x [N, in] and the previous state -> the next state.
     public func step(_ x: Var, _ s: State) -> State {
-        let g = x.graph, h = hidden
+        let g = x.graph
         let z = g.add(g.linear(x, g.param(name + ".wx"), g.param(name + ".bias")), g.linear(s.h, g.param(name + ".wh"), nil))
-        let i = g.sigmoid(g.slice(z, axis: 1, start: 0, length: h))
-        let f = g.sigmoid(g.slice(z, axis: 1, start: h, length: h))
-        let c̃ = g.tanh(g.slice(z, axis: 1, start: 2 * h, length: h))
-        let o = g.sigmoid(g.slice(z, axis: 1, start: 3 * h, length: h))
-        let c = g.add(g.mul(f, s.c), g.mul(i, c̃))
-        return State(h: g.mul(o, g.tanh(c)), c: c)
+        let (h, c) = g.lstmCell(gates: z, cell: s.c)
+        return State(h: h, c: c)
     }
 
     /// Runs the cell over `xs` (one [N, in] per step) from `initial` (zeros if nil); returns the

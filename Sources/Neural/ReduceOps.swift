@@ -7,7 +7,7 @@ extension Graph {
         var s: Float = 0
         for i in 0..<n { s += xp[i] }
         ptr(y)[0] = s
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x), d = gy[0]
             for i in 0..<n { gx[i] += d }
@@ -34,7 +34,7 @@ extension Graph {
                 for i in 0..<inner { dst[i] += src[i] }
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for o in 0..<outer {
@@ -75,7 +75,7 @@ extension Graph {
                 arg[o * inner + i] = (o * size + bk) * inner + i
             }
         }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for j in 0..<(outer * inner) { gx[arg[j]] += gy[j] }

@@ -11,7 +11,7 @@ extension Graph {
         let y = make(s, needsGrad: needsGrad(x))
         let n = count(x)
         ptr(y).update(from: ptr(x), count: n)
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for i in 0..<n { gx[i] += gy[i] }
@@ -56,7 +56,7 @@ extension Graph {
             for o in 0..<outer { (yp + o * total * inner + offset).update(from: xp + o * w, count: w) }
             offset += w
         }
-        onBackward(y) { g in
+        onBackward(y) { [xs = xs.map(\.id), y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             for (x, off) in zip(xs, offsets) where g.needsGrad(x) {
                 let w = g.shape(x)[ax] * inner, gx = g.grad(x)
@@ -80,7 +80,7 @@ extension Graph {
         let y = make(so, needsGrad: needsGrad(x))
         let xp = ptr(x), yp = ptr(y), w = length * inner
         for o in 0..<outer { (yp + o * w).update(from: xp + (o * size + start) * inner, count: w) }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for o in 0..<outer {
@@ -108,10 +108,29 @@ extension Graph {
         let y = make([c, r], needsGrad: needsGrad(x))
         let xp = ptr(x), yp = ptr(y)
         for i in 0..<r { for j in 0..<c { yp[j * r + i] = xp[i * c + j] } }
-        onBackward(y) { g in
+        onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x)
             for i in 0..<r { for j in 0..<c { gx[i * c + j] += gy[j * r + i] } }
+        }
+        return y
+    }
+
+    /// One element per row: out[r] = x[r, columns[r]] for x [N, C] (e.g. Q(s, a) of the taken action).
+    public func pick(_ x: Var, columns: [Int]) -> Var {
+        let s = shape(x)
+        precondition(s.count == 2 && s[0] == columns.count, "pick: \(columns.count) columns for input \(s)")
+        let c = s[1]
+        let y = make([s[0]], needsGrad: needsGrad(x))
+        let xp = ptr(x), yp = ptr(y)
+        for (r, j) in columns.enumerated() {
+            precondition(j >= 0 && j < c, "pick: column \(j) outside 0..<\(c)")
+            yp[r] = xp[r * c + j]
+        }
+        onBackward(y) { [x = x.id, y = y.id] g in
+            guard let gy = g.gradIfAny(y) else { return }
+            let gx = g.grad(x)
+            for (r, j) in columns.enumerated() { gx[r * c + j] += gy[r] }
         }
         return y
     }
@@ -127,7 +146,7 @@ extension Graph {
             precondition(i >= 0 && i < s[0], "index \(i) outside table of \(s[0]) rows")
             (yp + k * d).update(from: tp + i * d, count: d)
         }
-        onBackward(y) { g in
+        onBackward(y) { [table = table.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gt = g.grad(table)
             for (k, i) in indices.enumerated() { for j in 0..<d { gt[i * d + j] += gy[k * d + j] } }

@@ -1,17 +1,24 @@
 import ArgumentParser
 import Diagnostics
+import Models
+import Neural
 import Planning
 import Viewer
 import Recording
 import Neural
 import Models
+import Physics
+import Rendering
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
     static let all: [BenchSuite] = [
         PlanningBench.suite,
+        CollisionPlannerBench.suite,
         ViewerBench.suite,
         RecordingBench.suite,
+        PhysicsBench.suite,
+        RenderBench.suite,
         NeuralBench.suite,
         LDMBench.suite,
     ]

@@ -15,6 +15,11 @@ struct Swiftlet: ParsableCommand {
             BenchCommand.self,
             LogCommand.self,
             LDMToyCommand.self,
+            TraceCommand.self,
+            FlyCommand.self,
+            RenderCommand.self,
+            WorldCommand.self,
+            CheckpointCommand.self,
         ]
     )
 }

@@ -33,6 +33,18 @@ import Testing
         checkGradients([randomTensor([2, 3, 4], seed: 8), w]) { g, v in g.linear(v[0], v[1], nil) }
     }
 
+    @Test func largeLinearSplitMatchesMatmul() {
+        // big enough for the two-half row split; checked against matmul + broadcast add
+        let x = randomTensor([130, 300], seed: 60), w = randomTensor([200, 300], seed: 61), b = randomTensor([200], seed: 62)
+        for parallel in [true, false] {
+            let g = Graph(recording: false)
+            g.parallel = parallel
+            let y = g.value(g.linear(g.input(x), g.input(w), g.input(b)))
+            let ref = g.value(g.add(g.matmul(g.input(x), g.input(w), transposeB: true), g.input(b)))
+            #expect(zip(y.data, ref.data).allSatisfy { abs($0 - $1) <= 1e-4 })
+        }
+    }
+
     @Test func broadcastingArithmetic() {
         let a = randomTensor([2, 3, 4], seed: 9), b = randomTensor([3, 1], seed: 10, lo: 0.5, hi: 1.5)
         checkGradients([a, b]) { g, v in g.add(v[0], v[1]) }
@@ -87,6 +99,11 @@ import Testing
             worst = max(worst, abs(fastExp(x) - expf(x)) / expf(x))
         }
         #expect(worst < 1e-6)
+        // the vector version gives the same bits as the scalar one
+        let xs = Kernels.V((0..<Kernels.width).map { Float($0) * 15.1 - 60 })
+        let ys = fastExp(xs)
+        #expect((0..<Kernels.width).allSatisfy { ys[$0] == fastExp(xs[$0]) })
+        #expect(fastTanh(xs)[7] == fastTanh(xs[7]) && fastSigmoid(xs)[3] == fastSigmoid(xs[3]))
         #expect(fastExp(-1000) == 0 || fastExp(-1000) < 1e-37)
         #expect(abs(fastTanh(0.3) - tanhf(0.3)) < 1e-6 && abs(fastSigmoid(-2) - 1 / (1 + expf(2))) < 1e-6)
     }
@@ -126,11 +143,13 @@ import Testing
         checkGradients([x, x]) { g, v in g.stack([v[0], v[1]], axis: 1) }
         checkGradients([randomTensor([3, 5], seed: 21)]) { g, v in g.transpose(v[0]) }
         checkGradients([randomTensor([4, 3], seed: 22)]) { g, v in g.gather(v[0], rows: [2, 0, 2, 3]) }
+        checkGradients([randomTensor([4, 3], seed: 23)]) { g, v in g.pick(v[0], columns: [2, 0, 1, 2]) }
         let g = Graph(recording: false)
         let a = g.input(Tensor(shape: [2, 2], data: [1, 2, 3, 4])), b = g.input(Tensor(shape: [2, 1], data: [5, 6]))
         #expect(g.value(g.concat([a, b], axis: 1)).data == [1, 2, 5, 3, 4, 6])
         #expect(g.value(g.stack([a, a], axis: 0)).shape == [2, 2, 2])
         #expect(g.value(g.slice(a, axis: 0, start: 1, length: 1)).data == [3, 4])
+        #expect(g.value(g.pick(a, columns: [1, 0])).data == [2, 3])
     }
 
     @Test(arguments: [(1, 1), (2, 1), (1, 0), (2, 0)])
@@ -188,6 +207,45 @@ import Testing
         let g = Graph(recording: false)
         let p = g.value(g.softmax(g.input(Tensor(shape: [1, 3], data: [1000, 1000, 1000])))).data
         #expect(p.allSatisfy { abs($0 - 1.0 / 3) < 1e-6 })
+    }
+
+    @Test func lstmCell() {
+        let z = randomTensor([3, 8], seed: 40, lo: -2, hi: 2), c = randomTensor([3, 2], seed: 41)
+        checkGradients([z, c]) { g, v in
+            let (h, cn) = g.lstmCell(gates: v[0], cell: v[1])
+            return g.concat([h, cn], axis: 1)
+        }
+        // only h used downstream, and only c used downstream
+        checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).h }
+        checkGradients([z, c]) { g, v in g.lstmCell(gates: v[0], cell: v[1]).c }
+        // hidden 17: two 8-lane blocks plus a scalar remainder
+        let zw = randomTensor([2, 68], seed: 42, lo: -3, hi: 3), cw = randomTensor([2, 17], seed: 43)
+        checkGradients([zw, cw], maxChecks: 40) { g, v in
+            let (h, cn) = g.lstmCell(gates: v[0], cell: v[1])
+            return g.concat([h, cn], axis: 1)
+        }
+        // a batch large enough for the two-thread row split: same bits with or without it, taped or not
+        let zb = randomTensor([300, 512], seed: 44, lo: -3, hi: 3), cb = randomTensor([300, 128], seed: 45)
+        var outs: [[Float]] = []
+        for (recording, parallel) in [(false, true), (false, false), (true, true)] {
+            let g = Graph(recording: recording)
+            g.parallel = parallel
+            let (h, cn) = g.lstmCell(gates: g.input(zb, requiresGrad: recording), cell: g.input(cb))
+            outs.append(g.value(h).data + g.value(cn).data)
+        }
+        #expect(outs[0] == outs[1] && outs[0] == outs[2])
+        // values against the unfused formula
+        for (z, c, hd) in [(z, c, 2), (zw, cw, 17)] {
+            let g = Graph(recording: false)
+            let (h, cn) = g.lstmCell(gates: g.input(z), cell: g.input(c))
+            for r in 0..<2 { for j in 0..<hd {
+                func sig(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+                let zz = { (k: Int) in z.data[r * 4 * hd + k * hd + j] }
+                let want = sig(zz(1)) * c.data[r * hd + j] + sig(zz(0)) * tanhf(zz(2))
+                #expect(abs(g.value(cn).data[r * hd + j] - want) < 1e-5)
+                #expect(abs(g.value(h).data[r * hd + j] - sig(zz(3)) * tanhf(want)) < 1e-5)
+            } }
+        }
     }
 
     @Test func losses() {

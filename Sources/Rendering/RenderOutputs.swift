@@ -1,0 +1,89 @@
+/// Which images a render call produces.
+public struct RenderOutputs: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Float32 planar depth in metres (distance along the optical axis), `maxRange` for misses.
+    public static let depth = RenderOutputs(rawValue: 1)
+    /// 8-bit gray, row-major, row 0 at the top.
+    public static let gray = RenderOutputs(rawValue: 2)
+    /// 8-bit RGB, interleaved, row-major.
+    public static let rgb = RenderOutputs(rawValue: 4)
+}
+
+/// Per-worker scratch memory for rendering one frame at a time: allocated once, reused for
+/// every frame, so rendering allocates nothing per frame.
+public struct RenderScratch: Sendable {
+    var stamp: [UInt32]
+    var epoch: UInt32 = 0
+    /// The largest image this scratch serves.
+    let width: Int
+    let height: Int
+    var spans: [Span]
+    var radiance: [Float]
+    var line: [Float]
+    // per image row of the current column (level path)
+    var rowBest: [Float]
+    var rowKind: [Int32]
+    var rowSpan: [Int32]
+    var rowZc: [Float]
+    var rowKind0: [Int32]
+    var rowBase: [Float]
+    // tilted path: per-obstacle azimuth intervals and distances, per-column intervals
+    var obsLo: [Double]
+    var obsHi: [Double]
+    var obsDist: [Double]
+    var obsWedge: [SIMD4<Double>]
+    var visible: [Int32]
+    var cand: [Int32]
+    var colLo: [Double]
+    var colHi: [Double]
+
+    /// Scratch for `renderer` at up to `camera`'s resolution.
+    public init(renderer: Renderer, camera: CameraIntrinsics) {
+        let n = renderer.scene.obstacles.count
+        stamp = [UInt32](repeating: 0, count: max(n, 1))
+        spans = [Span](repeating: Span(), count: max(n, 1))
+        radiance = [Float](repeating: 0, count: camera.pixelCount * 3)
+        line = [Float](repeating: 0, count: max(camera.width, camera.height) * 3 + 8)
+        rowBest = [Float](repeating: 0, count: camera.height)
+        rowKind = [Int32](repeating: 0, count: camera.height)
+        rowSpan = [Int32](repeating: 0, count: camera.height)
+        rowZc = [Float](repeating: 0, count: camera.height)
+        rowKind0 = [Int32](repeating: 0, count: camera.height)
+        rowBase = [Float](repeating: 0, count: camera.height)
+        obsLo = [Double](repeating: 0, count: max(n, 1))
+        obsHi = obsLo
+        obsDist = obsLo
+        obsWedge = [SIMD4<Double>](repeating: .zero, count: max(n, 1))
+        visible = [Int32](repeating: 0, count: max(n, 1))
+        cand = visible
+        colLo = [Double](repeating: 0, count: camera.width)
+        colHi = colLo
+        height = camera.height
+        width = camera.width
+    }
+}
+
+/// One obstacle's crossing of a level camera's image column (vertical plane), relative to the
+/// camera: horizontal entry/exit distances and vertical extent.
+struct Span: Sendable {
+    var hIn: Float = 0
+    var hOut: Float = 0
+    var zMinRel: Float = 0
+    var zMaxRel: Float = 0
+    /// Lambert light of the side face at the entry.
+    var light: Float = 0
+    /// Texture u of the side face at the entry.
+    var texU: Float = 0
+    var material: Int32 = 0
+    /// 0: vertical prism (box, cylinder); 1: sphere.
+    var kind: Int32 = 0
+    /// Sphere: centre distance along the column, centre height relative to the camera, radius of the circle in the plane, true radius.
+    var hc: Float = 0
+    var zc: Float = 0
+    var rp: Float = 0
+    var radius: Float = 0
+    /// Sphere centre (x, y) relative to the camera.
+    var cx: Float = 0
+    var cy: Float = 0
+}
