@@ -5,8 +5,6 @@ import Neural
 import Planning
 import Viewer
 import Recording
-import Neural
-import Models
 import Physics
 import Rendering
 

@@ -160,11 +160,14 @@ func integrate2D(_ model: any DensityModel, x: ClosedRange<Double>, y: ClosedRan
 
     @Test func logDetMatchesFiniteDifferenceJacobian() {
         let flow = Self.moons.flow
-        let points: [[Float]] = [[0, 0.5], [1, 0], [-0.8, 0.3], [2, 0.2], [0.5, -0.4]]
+        // 20 points over the data; the coupling MLPs are ReLU networks, so a central difference
+        // that straddles a kink averages two linear pieces: require 18 of 20 to match closely
+        var rng = RNG(seed: 31)
         let h: Float = 1e-3
-        for p in points {
-            let (_, ld) = flow.transform(p)
-            // central differences of z(x)
+        var close = 0
+        for _ in 0..<20 {
+            let p: [Float] = [Float(-1 + 3 * rng.uniform()), Float(-0.5 + 1.5 * rng.uniform())]
+            let (z, ld) = flow.transform(p)
             var jac = [Float](repeating: 0, count: 4)
             for j in 0..<2 {
                 var plus = p, minus = p
@@ -173,12 +176,12 @@ func integrate2D(_ model: any DensityModel, x: ClosedRange<Double>, y: ClosedRan
                 for i in 0..<2 { jac[i * 2 + j] = (zp[i] - zm[i]) / (2 * h) }
             }
             let det = jac[0] * jac[3] - jac[1] * jac[2]
-            #expect(abs(logf(abs(det)) - ld[0]) < 1e-2, "at \(p): FD log|det| \(logf(abs(det))) vs \(ld[0])")
-            // and log p = log N(z) + logdet
-            let (z, _) = flow.transform(p)
+            if abs(logf(abs(det)) - ld[0]) < 1e-2 { close += 1 }
+            // and log p = log N(z) + logdet exactly (no differences involved)
             let expected = -0.5 * (z[0] * z[0] + z[1] * z[1]) - logf(2 * .pi) + ld[0]
             #expect(abs(flow.logDensities(p)[0] - expected) < 1e-4)
         }
+        #expect(close >= 18, "\(close) of 20 points match the finite-difference log-det")
     }
 
     @Test func deterministicForSeedAndRoundTripsThroughCheckpoint() throws {

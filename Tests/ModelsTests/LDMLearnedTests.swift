@@ -11,11 +11,11 @@ enum Toy {
     static var settings: PointMassExperiment.Settings {
         var s = PointMassExperiment.Settings()
         s.dataCount = 3000
-        s.learning.ldm.hidden = [32, 32]
+        s.learning.ldm.hidden = [64, 64]
         s.learning.ldm.batchSize = 128
         s.learning.ldm.candidateActions = 16
-        s.learning.ldm.steps = 6000
-        s.learning.ldm.polyak = 0.01
+        s.learning.ldm.steps = 8000
+        s.learning.ldm.polyak = 0.005
         s.learning.ldm.gamma = 0.99
         s.learning.percentiles = [1, 5, 10, 25]
         s.episodes = 8

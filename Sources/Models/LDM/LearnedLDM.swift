@@ -171,6 +171,8 @@ public struct LearnedLDM: Sendable {
             throw InputError("LearnedLDM.train", "settings out of range: gamma \(settings.gamma), polyak \(settings.polyak)")
         }
         let nData = states.count / stateDim
+        // small GEMMs: OpenBLAS threads only add overhead (docs/neural.md)
+        if BLAS.threads != 1 { BLAS.setThreads(1) }
         // state sampling box from the data
         var lo = [Float](repeating: .infinity, count: stateDim), hi = [Float](repeating: -.infinity, count: stateDim)
         for r in 0..<nData { for i in 0..<stateDim { lo[i] = min(lo[i], states[r * stateDim + i]); hi[i] = max(hi[i], states[r * stateDim + i]) } }

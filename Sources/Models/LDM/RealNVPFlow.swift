@@ -190,6 +190,8 @@ public struct RealNVPFlow: DensityModel {
         for r in 0..<n { for i in 0..<d { let t = data[r * d + i] - mean[i]; std[i] += t * t } }
         for i in 0..<d { std[i] = max((std[i] / Float(n)).squareRoot(), 1e-6) }
 
+        // small GEMMs: OpenBLAS threads only add overhead (docs/neural.md)
+        if BLAS.threads != 1 { BLAS.setThreads(1) }
         var flow = RealNVPFlow(dimension: d, settings: settings, mean: mean, std: std, rng: &rng)
         var params = flow.parameters
         var adam = Adam(learningRate: settings.learningRate)
