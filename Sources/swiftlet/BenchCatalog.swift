@@ -20,6 +20,7 @@ enum BenchCatalog {
         EnvBench.suite,
         RecordingBench.suite,
         NeuralBench.suite,
+        LDMBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -14,6 +14,7 @@ struct Swiftlet: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             LogCommand.self,
+            LDMToyCommand.self,
             TraceCommand.self,
             FlyCommand.self,
             RenderCommand.self,
