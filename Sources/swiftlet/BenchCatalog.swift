@@ -22,6 +22,7 @@ enum BenchCatalog {
         RecordingBench.suite,
         AppBench.suite,
         NeuralBench.suite,
+        LDMBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {
