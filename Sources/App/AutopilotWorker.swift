@@ -32,7 +32,7 @@ final class AutopilotWorker: @unchecked Sendable {
 
     init(policy: any Policy) {
         self.policy = policy
-        isLearned = policy is LearnedMPCPolicy
+        isLearned = policy is LearnedPolicy
     }
 
     /// The decision for `step` from `observation`.
@@ -74,7 +74,7 @@ final class AutopilotWorker: @unchecked Sendable {
         var fromGeometry = true
         if let p = policy as? PrivilegedPlannerPolicy {
             batch = p.lastBatch
-        } else if let p = policy as? LearnedMPCPolicy {
+        } else if let p = policy as? LearnedPolicy {
             batch = p.lastBatch
             fromGeometry = false
         }

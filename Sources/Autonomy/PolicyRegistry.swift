@@ -2,7 +2,8 @@ import Diagnostics
 import Foundation
 
 /// Resolves `--policy` values to `PolicySpec`s: built-in names, or files through loaders keyed by
-/// file suffix. `standard` registers the learned GtS checkpoints; other formats plug in alike:
+/// file suffix. `standard` loads learned GtS checkpoints (`.safetensors`, `LearnedPolicy`);
+/// other formats register the same way:
 ///
 /// ```swift
 /// var registry = PolicyRegistry.standard
@@ -15,13 +16,13 @@ public struct PolicyRegistry: Sendable {
 
     public init() {}
 
-    /// straight, random and privileged, plus learned GtS checkpoints (`.safetensors`).
+    /// straight, random and privileged, and learned checkpoints (`*.safetensors`).
     public static var standard: PolicyRegistry {
         var r = PolicyRegistry()
-        r.registerFileLoader(suffix: ".safetensors") { path in try LearnedMPCPolicy.spec(checkpoint: path) }
         r.register(PolicySpec(name: "straight", isPrivileged: false) { StraightPolicy() })
         r.register(PolicySpec(name: "random", isPrivileged: false) { RandomYawPolicy() })
         r.register(PolicySpec(name: "privileged", isPrivileged: true) { PrivilegedPlannerPolicy() })
+        r.registerFileLoader(suffix: ".safetensors") { path in try LearnedPolicy.spec(checkpoint: path) }
         return r
     }
 

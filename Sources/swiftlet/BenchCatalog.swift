@@ -1,5 +1,6 @@
 import App
 import ArgumentParser
+import Autonomy
 import Diagnostics
 import Models
 import Neural
@@ -19,6 +20,7 @@ enum BenchCatalog {
         PhysicsBench.suite,
         RenderBench.suite,
         EnvBench.suite,
+        PolicyBench.suite,
         RecordingBench.suite,
         AppBench.suite,
         NeuralBench.suite,

@@ -53,13 +53,16 @@ struct EvalCommand: ParsableCommand {
             print(report.markdown(), terminator: "")
             print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
         } else {
-            print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+            let report = try job.run(registry: PolicyCatalog.registry)
+            print(report.markdown(), terminator: "")
+            // the first --policy against the others (paired ratios)
+            if !policies.isEmpty { print("\n" + report.comparisonMarkdown(policy: 0), terminator: "") }
         }
     }
 }
 
-/// The policies `eval --policy` and `collect --base` know: straight, random, privileged and
-/// learned GtS checkpoints (`.safetensors`); register further file formats here.
+/// The policies `eval --policy` and `collect --base` know: the built-ins, plus file formats
+/// registered in `PolicyRegistry.standard` (learned GtS checkpoints, `*.safetensors`).
 enum PolicyCatalog {
     static var registry: PolicyRegistry { PolicyRegistry.standard }
 }

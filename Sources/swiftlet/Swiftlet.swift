@@ -22,6 +22,7 @@ struct Swiftlet: ParsableCommand {
             DemoCommand.self,
             ReplayCommand.self,
             CheckpointCommand.self,
+            TrainCommand.self,
         ]
     )
 }

@@ -16,14 +16,14 @@ import TestSupport
         let config = CollisionPredictorConfig(height: env.imageHeight, width: env.imageWidth, frames: env.frameStack, horizon: 12,
                                               actionScale: [Float(1 / env.maxYawRate)], dense: [16, 8], hidden: 8)
         let predictor = CollisionPredictor(config: config, rng: &rng)
-        var settings = LearnedMPCPolicy.Settings()
+        var settings = LearnedPolicySettings()
         settings.cem.initialSamples = 64
         settings.cem.samples = 32
         settings.cem.elites = 8
         let small = settings
         var registry = PolicyRegistry()
         registry.register(PolicySpec(name: "tiny", isPrivileged: false) {
-            LearnedMPCPolicy(predictor: predictor, name: "tiny", settings: small)
+            LearnedPolicy(predictor: predictor, settings: small, name: "tiny")
         })
         let dir = TempDir("app-learned")
         defer { dir.remove() }

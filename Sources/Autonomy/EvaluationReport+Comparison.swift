@@ -1,0 +1,75 @@
+import Diagnostics
+import Geometry
+
+/// Ratios of one policy against the others of the same evaluation (issue 7's target: the learned
+/// policy flies >= 5x farther between collisions than straight flight and >= 50 % as far as the
+/// privileged planner).
+extension EvaluationReport {
+    /// Ratios are capped here (a policy without collisions flies "infinitely" far per collision).
+    public static let ratioCap = 1e6
+
+    /// One comparison: `policy` against `baseline`, over all worlds.
+    public struct Comparison: Sendable, Equatable {
+        public var policy: String
+        public var baseline: String
+        /// Index of the baseline in `policies`.
+        public var baselineIndex: Int
+        /// Ratio of mean distance flown before a collision (or the episode end), paired
+        /// bootstrap 95% interval over episodes.
+        public var distanceRatio: ConfidenceInterval
+        /// Ratio of distance per collision (total distance / collisions), capped at `cap` (1e6)
+        /// when the policy never collided in a resample. Paired bootstrap 95% interval over episodes.
+        public var distancePerCollisionRatio: ConfidenceInterval
+    }
+
+    /// Policy `p` against every other policy of the report. Episodes are paired (same spawns and
+    /// domain draws), so the bootstrap resamples episode indices for both policies at once.
+    public func comparisons(policy p: Int, resamples: Int = 2000) -> [Comparison] {
+        var rng = RNG(seed: settings.seed, stream: 0x5241_5449)
+        var out: [Comparison] = []
+        let mine = outcomes[p]
+        for (q, spec) in policies.enumerated() where q != p {
+            let other = outcomes[q]
+            guard other.count == mine.count, !mine.isEmpty else { continue }
+            let idx = mine.indices.map(Double.init)
+            func ratio(_ picks: [Double], _ f: ([EpisodeOutcome]) -> Double) -> Double {
+                let a = picks.map { mine[Int($0)] }, b = picks.map { other[Int($0)] }
+                let fb = f(b)
+                return fb > 0 ? min(f(a) / fb, Self.ratioCap) : Self.ratioCap
+            }
+            let meanDistance: ([EpisodeOutcome]) -> Double = { o in o.reduce(0) { $0 + $1.distance } / Double(max(1, o.count)) }
+            let perCollision: ([EpisodeOutcome]) -> Double = { o in
+                let c = o.filter(\.collided).count
+                let d = o.reduce(0) { $0 + $1.distance }
+                return c == 0 ? .infinity : d / Double(c)
+            }
+            let perCollisionRatio: ([Double]) -> Double = { picks in
+                let a = perCollision(picks.map { mine[Int($0)] }), b = perCollision(picks.map { other[Int($0)] })
+                if a.isInfinite && b.isInfinite { return 1 }
+                if b.isInfinite { return 0 }
+                return min(a / b, Self.ratioCap)
+            }
+            var d = Statistics.bootstrapInterval(idx, resamples: resamples, rng: &rng) { ratio($0, meanDistance) }
+            d.estimate = ratio(idx, meanDistance)
+            var k = Statistics.bootstrapInterval(idx, resamples: resamples, rng: &rng, statistic: perCollisionRatio)
+            k.estimate = perCollisionRatio(idx)
+            out.append(Comparison(policy: policies[p].label, baseline: spec.label, baselineIndex: q, distanceRatio: d, distancePerCollisionRatio: k))
+        }
+        return out
+    }
+
+    /// The comparisons of policy `p` as a Markdown table.
+    public func comparisonMarkdown(policy p: Int) -> String {
+        let rows = comparisons(policy: p)
+        guard !rows.isEmpty else { return "" }
+        var t = MarkdownTable(["policy", "versus", "mean distance before collision, ratio [95% CI]",
+                               "distance per collision, ratio [95% CI]"], alignments: [.left, .left, .right, .right])
+        for r in rows {
+            // a baseline without collisions flies "infinitely" far per collision: say so instead of 0
+            let none = !outcomes[r.baselineIndex].contains(where: \.collided)
+            t.addRow([r.policy, r.baseline, r.distanceRatio.formatted(digits: 3),
+                      none ? "n/a (\(r.baseline) had no collision)" : r.distancePerCollisionRatio.formatted(digits: 3)])
+        }
+        return t.render()
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Autonomy
+import Diagnostics
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train learned policies headless (collect -> train -> evaluate).",
+        subcommands: [TrainCollisionCommand.self]
+    )
+}
+
+struct TrainCollisionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collision",
+        abstract: "GtS collision predictor: collect in training worlds, train, evaluate on held-out worlds.",
+        discussion: """
+        Writes into --out: NAME.safetensors (+ .json metadata), NAME-curves.csv, NAME-curves.svg,
+        eval.md, eval.csv and NAME-report.md (NAME from --name). The JSON --config sets every knob (docs/learning.md);
+        Assets/configs/quick.json is a two-minute smoke test, Assets/configs/default.json the
+        shipped policy's recipe.
+        """
+    )
+
+    @Option(help: "Pipeline config (JSON; every key optional).") var config: String?
+    @Option(help: "Output directory.") var out: String = "runs/collision"
+    @Option(help: "Seed (overrides the config's).") var seed: UInt64?
+    @Option(help: "Base name of the model and report files.") var name: String = CollisionPipeline.defaultName
+
+    func run() throws {
+        var c = try config.map(CollisionPipelineConfig.load) ?? CollisionPipelineConfig()
+        if let seed { c.seed = seed }
+        let command = (["swiftlet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let r = try CollisionPipeline.run(c, out: out, name: name, command: command)
+        if let e = r.evaluation { print(e.markdown() + "\n" + e.comparisonMarkdown(policy: 0), terminator: "") }
+        print("best validation loss \(Statistics.format(r.bestValidationLoss, digits: 4)) on \(r.samples) samples; wrote:")
+        for f in r.files { print("  " + f) }
+    }
+}
