@@ -90,10 +90,14 @@ public enum FlyApp {
         public var simTime: Double
         public var wallSeconds: Double
         public var world: String
+        /// The autopilot's HUD label (learned policy or privileged planner).
+        public var autopilot: String
+        /// Why the episode ended before the tick budget, or nil.
+        public var ended: String?
 
         public var summary: String {
-            String(format: "demo: flew %d control ticks (%.1f s simulated) in %@ with the privileged planner: %.2f m, %d collision(s), %.2f s wall\nscreenshot: %@\nlog: %@",
-                   ticks, simTime, world, distance, collisions, wallSeconds, screenshot, log)
+            String(format: "demo: flew %d control ticks (%.1f s simulated) in %@ with %@: %.2f m, %d collision(s)%@, %.2f s wall\nscreenshot: %@\nlog: %@",
+                   ticks, simTime, world, autopilot, distance, collisions, ended.map { ", ended: " + $0 } ?? "", wallSeconds, screenshot, log)
         }
     }
 
@@ -128,6 +132,7 @@ public enum FlyApp {
         try savePNG(image, to: shot)
         return DemoResult(screenshot: shot, log: sim.logPaths.first ?? "", ticks: sim.totalTicks, distance: sim.totalDistance,
                           collisions: sim.collisions, simTime: sim.env.state.observation.robot.time,
-                          wallSeconds: Stopwatch.now() - start, world: sim.world)
+                          wallSeconds: Stopwatch.now() - start, world: sim.world, autopilot: sim.autopilotLabel,
+                          ended: n < ticks ? sim.endReason : nil)
     }
 }
