@@ -22,6 +22,7 @@ struct Swiftlet: ParsableCommand {
             CollectCommand.self,
             EvalCommand.self,
             CheckpointCommand.self,
+            ExperimentCommand.self,
         ]
     )
 }
