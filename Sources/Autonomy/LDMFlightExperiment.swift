@@ -109,7 +109,7 @@ public enum LDMFlightExperiment {
         }
         let inErr = error(test), outErr = error(wide)
         log("dynamics: \(Statistics.format(dynSeconds)) s, mean velocity error held-out \(Statistics.format(inErr)) m/s, out of region \(Statistics.format(outErr)) m/s")
-        let m = Float(settings.maxTiltCommand)
+        let m = Float(settings.ldmActionLimit)
         var learnRNG = root.derived(13)
         let models = try LDMExperiment.prepare(states: train.states, actions: train.actions, stateDim: LDMFlightPlant.stateDim,
                                                actionLower: [-m, -m], actionUpper: [m, m], dynamics: dynamics.ldmDynamics,
@@ -238,7 +238,7 @@ public enum LDMFlightExperiment {
             "crash: body below \(settings.groundClearance) m, tilt above \(Statistics.format(settings.crashTilt * 180 / .pi)) deg, or a physics divergence warning",
             "data: \(prepared.trainingPairs) training pairs with |v_h| <= \(settings.dataSpeed) m/s and tilt <= \(Statistics.format(settings.dataTilt * 180 / .pi)) deg (commands within the same tilt)",
             "learned dynamics: MLP \(settings.dynamics.hidden) on Delta s per control step, \(settings.dynamics.steps) Adam steps (\(Statistics.format(prepared.dynamicsSeconds)) s); mean |v_pred - v_true| held-out \(Statistics.format(prepared.heldOutError)) m/s, out of region \(Statistics.format(prepared.outOfDistributionError)) m/s",
-            "density \(settings.learning.density.rawValue) (\(Statistics.format(models.densitySeconds)) s); LDM \(settings.learning.ldm.steps) steps, gamma \(settings.learning.ldm.gamma), hidden \(settings.learning.ldm.hidden), energy cap \(Statistics.format(Double(models.ldm.energyCap))) nats (\(Statistics.format(models.ldmSeconds)) s)",
+            "density \(settings.learning.density.rawValue) (\(Statistics.format(models.densitySeconds)) s); LDM \(settings.learning.ldm.steps) steps, gamma \(settings.learning.ldm.gamma), hidden \(settings.learning.ldm.hidden), energy cap \(Statistics.format(Double(models.ldm.energyCap))) nats, actions sampled within +-\(Statistics.format(settings.ldmActionLimit * 180 / .pi)) deg (\(Statistics.format(models.ldmSeconds)) s)",
             "task: goal \(settings.goalDistance) m away in a random horizontal direction; random shooting MPC, \(settings.samples) candidates, horizon \(settings.horizon); cost mean distance to goal / \(settings.goalDistance) + \(settings.altitudeWeight) x (\(settings.minimumAltitude) m - z)+ along the learned-model rollout; \(e) episodes x \(settings.steps) steps per condition (paired starts and goals); seed \(settings.seed); flying took \(Statistics.format(flySeconds)) s",
             "OOD step: log p(s, a) of the executed pair < \(Statistics.format(models.oodLevel.logLevel)) (training percentile \(Statistics.format(settings.learning.oodPercentile))); progress: distance flown towards the goal / goal distance, clipped to [0, 1]; model error: mean |v_pred - v_true| (m/s) of the one-step prediction along the flown path",
             "LDM crash rate never rises with the percentile: \(monotone ? "yes" : "no") (\(ldmRates.map { Statistics.format($0) }.joined(separator: ", ")))",

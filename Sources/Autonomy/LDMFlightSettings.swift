@@ -13,13 +13,13 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     public var physicsRate = 500.0
     public var controlRate = 10.0
     /// Altitude the near-hover altitude hold keeps (m).
-    public var referenceAltitude = 0.5
+    public var referenceAltitude = 0.3
     /// Altitude hold: collective thrust = m (g + altitudeP (z_ref - z) - altitudeD v_z), with no
     /// 1/cos(tilt) compensation (s^-2, s^-1).
     public var altitudeP = 4.0
     public var altitudeD = 3.0
-    /// Action box: roll and pitch setpoints within +-maxTiltCommand (rad; 45 deg).
-    public var maxTiltCommand = 0.7854
+    /// Action box: roll and pitch setpoints within +-maxTiltCommand (rad; 60 deg).
+    public var maxTiltCommand = 1.0472
     /// Crash: tilt beyond this (rad; 70 deg), or the body below `groundClearance` (m).
     public var crashTilt = 1.2217
     public var groundClearance = 0.03
@@ -40,21 +40,31 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     public var dataBraking = 2.0
 
     // learned parts
+    /// The LDM samples actions (training pairs and the min over a') within +-ldmActionLimit
+    /// (rad; 22.5 deg), not the planner's whole box: the minimising a' lies in the data's
+    /// action region, and uniform samples over a box 16 times its area miss it often enough to
+    /// bias G up by many nats. Candidates outside have E above the cap, so G >= E rejects them.
+    public var ldmActionLimit = 0.3927
     public var dynamics = LDMFlightDynamicsModel.Settings()
-    public var learning = LDMExperimentSettings()
+    public var learning: LDMExperimentSettings = {
+        var l = LDMExperimentSettings()
+        l.ldm.candidateActions = 32
+        l.capAboveOODLevel = 10
+        return l
+    }()
 
     // the task and the sweep
     /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
-    public var goalDistance = 15.0
+    public var goalDistance = 30.0
     /// Episodes per condition and control steps per episode.
-    public var episodes = 60
+    public var episodes = 100
     public var steps = 60
     /// Random-shooting MPC: horizon (control steps) and candidates per tick.
     public var horizon = 10
     public var samples = 1024
     /// Task cost: mean distance to the goal / goalDistance along the model rollout, plus
     /// altitudeWeight * (minimumAltitude - z)+ per step (m^-1, m).
-    public var minimumAltitude = 0.2
+    public var minimumAltitude = 0.15
     public var altitudeWeight = 20.0
     /// Start: hover at the reference altitude with a horizontal velocity of at most startSpeed (m/s).
     public var startSpeed = 0.5
@@ -93,6 +103,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(maxTiltCommand > 0 && maxTiltCommand < 1.5, "maxTiltCommand", maxTiltCommand)
         try need(dataTilt > 0 && dataTilt <= maxTiltCommand, "dataTilt", dataTilt)
         try need(dataSpeed > 0, "dataSpeed", dataSpeed)
+        try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)
         try need(episodes > 0, "episodes", episodes)
@@ -108,7 +119,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     }
 
     /// Optional keys that are absent from the encoded defaults (nil by default).
-    static let optionalKeys: Set<String> = ["energyCap"]
+    static let optionalKeys: Set<String> = ["energyCap", "capAboveOODLevel"]
 
     /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected).
     public static func overlay(_ base: LDMFlightSettings, json data: Data, source: String) throws -> LDMFlightSettings {

@@ -130,7 +130,7 @@ struct LDMFlightTests {
             cost.constraint.state = hover
             cost.objective.state = hover
             cost.objective.toGoal = SIMD2(10, 0)
-            let actions = batch(first)
+            let actions = LDMFlightTests.batch(first)
             var costs = [Float](repeating: 0, count: first.count)
             actions.withUnsafeBufferPointer { a in
                 costs.withUnsafeMutableBufferPointer { cost.cost(a, count: first.count, horizon: 3, actionDim: 2, into: $0) }
