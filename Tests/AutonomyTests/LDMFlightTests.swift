@@ -76,7 +76,8 @@ struct LDMFlightTests {
         let files = try outcome.report.write(to: dir)
         #expect(files.count == 7)
         let summary = try CSVWriter.parse(String(contentsOfFile: dir + "/summary.csv", encoding: .utf8))
-        #expect(summary.dropFirst().map { $0[0] } == ["none", "greedy p10", "ldm p10"])
+        #expect(summary.dropFirst().map { $0[0] } == outcome.report.results.map(\.spec.name))
+        #expect(outcome.report.results.map(\.spec.kind) == [.none, .greedy, .ldm])
         let episodes = try CSVWriter.parse(String(contentsOfFile: dir + "/episodes.csv", encoding: .utf8))
         #expect(episodes.count == 1 + 3 * s.episodes)
         for r in outcome.report.results {
@@ -155,8 +156,9 @@ struct LDMFlightTests {
         // always possible), G >= E by construction; the filter admits hover and rejects what
         // greedy rejects, and writes G of [s, first action]
         var ldmSettings = LearnedLDM.Settings()
-        ldmSettings.steps = 400
+        ldmSettings.steps = 1500
         ldmSettings.hidden = [32, 32]
+        ldmSettings.energyCap = level.threshold + 4
         var ldmRNG = RNG(seed: 10)
         let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
         let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: [Float](repeating: 0, count: 8) + [Float](repeating: 0.1, count: 8),
@@ -164,8 +166,11 @@ struct LDMFlightTests {
                                        settings: ldmSettings, rng: &ldmRNG)
         let filtered = run(.ldm(ldm, level: level), mixed)
         let expected = ldm.values(mixed.flatMap { hover + [$0.x, $0.y] })
-        for i in 0..<mixed.count { #expect(filtered.cost.lastConstraint[i] == expected[i]) }
-        #expect(filtered.costs[0].isFinite)
+        for i in 0..<mixed.count {
+            #expect(filtered.cost.lastConstraint[i] == expected[i])
+            #expect(filtered.cost.lastConstraint[i] >= min(greedy.cost.lastConstraint[i], ldmSettings.energyCap!) - 1e-4)
+        }
+        #expect(!filtered.cost.lastFallback && filtered.costs[0].isFinite)
         #expect(filtered.costs[2] == .infinity && filtered.costs[3] == .infinity)
     }
 
