@@ -146,7 +146,7 @@ public enum LDMFlightExperiment {
         plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
         var planner = makePlanner(settings: settings)
         let models = prepared.models
-        var cost = models.makeFilter(spec).constraining(LDMFlightCost(model: prepared.dynamics, settings: settings))
+        var cost = models.makeFilter(spec).flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: models)
         let ws = DensityWorkspace(), graph = LDMFlightGraph()
         let sd = LDMFlightPlant.stateDim
         var row = [Float](repeating: 0, count: sd + 2), logp = [Float](repeating: 0, count: 1)

@@ -44,7 +44,7 @@ public struct LDMFlightPlanView: Sendable {
     /// The view of the last `planner.plan(&cost, ...)` at world `position` (where the compact
     /// state in `cost` was taken): the executed candidate and the first `maxCandidates` of the
     /// batch (a uniform sample, so admitted and rejected ones both show).
-    public static func make(planner: RandomShootingPlanner, cost: ConstrainedCost<LDMFlightCost, SafetyFilter>,
+    public static func make(planner: RandomShootingPlanner, cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>,
                             filter: String, position: Vec3, maxCandidates: Int = 64) -> LDMFlightPlanView {
         let batch = planner.lastBatch
         let n = min(batch.count, cost.lastCount)
