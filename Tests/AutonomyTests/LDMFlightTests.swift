@@ -174,6 +174,39 @@ struct LDMFlightTests {
         #expect(filtered.costs[2] == .infinity && filtered.costs[3] == .infinity)
     }
 
+    @Test func planViewMarksRejectedCandidatesAndTheExecutedOne() throws {
+        let density = try LDMFlightTests.handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.samples = 128
+        var rng = RNG(seed: 5)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 400, wide: false, rng: &rng)
+        s.dynamics.steps = 50
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let filter = SafetyFilter.greedy(density: density, stateDim: 8, level: DensityLevel(percentile: 10, logLevel: edge))
+        var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
+                                   constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: 100),
+                                   threshold: filter.threshold)
+        cost.constraint.state = [Float](repeating: 0, count: 8)
+        cost.objective.state = cost.constraint.state
+        cost.objective.toGoal = SIMD2(10, 0)
+        var planner = LDMFlightExperiment.makePlanner(settings: s)
+        _ = planner.plan(&cost, rng: &rng)
+        let view = LDMFlightPlanView.make(planner: planner, cost: cost, filter: "greedy p10", position: Vec3(1, 2, 0.3), maxCandidates: 40)
+        #expect(view.candidates.count >= 40 && view.evaluatedCount == 128)
+        #expect(view.candidates.filter(\.chosen).count == 1)
+        #expect(view.candidates.contains { $0.admissible } && view.candidates.contains { !$0.admissible })
+        for c in view.candidates {
+            #expect(c.admissible == (c.value <= view.threshold))
+            #expect(c.points.count == s.horizon)
+        }
+        let chosen = view.candidates.first(where: \.chosen)!
+        #expect(chosen.admissible && chosen.value == view.executedValue && !view.fallback)
+        #expect(view.hudText.hasPrefix("greedy p10  -log p"))
+    }
+
     @Test func configOverlaysThePresetAndRejectsUnknownKeys() throws {
         let json = #"{"episodes": 3, "learning": {"percentiles": [2, 20], "ldm": {"steps": 50}}, "dynamics": {"hidden": [16]}}"#
         let s = try LDMFlightSettings.overlay(.smoke, json: Data(json.utf8), source: "cfg.json")
