@@ -23,6 +23,7 @@ struct Swiftlet: ParsableCommand {
             ReplayCommand.self,
             CheckpointCommand.self,
             TrainCommand.self,
+            ExperimentCommand.self,
         ]
     )
 }

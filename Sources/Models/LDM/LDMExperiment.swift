@@ -52,13 +52,15 @@ public enum LDMExperiment {
         let t1 = Stopwatch.now()
         let logp = density.logDensities(rows.map(Double.init))
         log("density \(settings.density.rawValue): \(String(format: "%.1f", t1 - t0)) s, mean train log p \(String(format: "%.3f", Statistics.mean(logp)))")
-        var ldmRNG = rng.derived(2)
-        let ldm = try LearnedLDM.train(density: density, dynamics: dynamics, states: states, stateDim: stateDim,
-                                       actionLower: actionLower, actionUpper: actionUpper, settings: settings.ldm, rng: &ldmRNG)
-        let t2 = Stopwatch.now()
-        log("ldm: \(String(format: "%.1f", t2 - t1)) s, \(settings.ldm.steps) steps, final backup MSE \(String(format: "%.4f", ldm.finalLoss)), cap \(String(format: "%.2f", ldm.energyCap))")
         let levels = DensityThresholds.levels(trainingLogDensities: logp, percentiles: settings.percentiles)
         let ood = DensityThresholds.levels(trainingLogDensities: logp, percentiles: [settings.oodPercentile])[0]
+        var ldmSettings = settings.ldm
+        if let margin = settings.capAboveOODLevel { ldmSettings.energyCap = ood.threshold + margin }
+        var ldmRNG = rng.derived(2)
+        let ldm = try LearnedLDM.train(density: density, dynamics: dynamics, states: states, stateDim: stateDim,
+                                       actionLower: actionLower, actionUpper: actionUpper, settings: ldmSettings, rng: &ldmRNG)
+        let t2 = Stopwatch.now()
+        log("ldm: \(String(format: "%.1f", t2 - t1)) s, \(settings.ldm.steps) steps, final backup MSE \(String(format: "%.4f", ldm.finalLoss)), cap \(String(format: "%.2f", ldm.energyCap))")
         return LDMExperimentModels(stateDim: stateDim, actionDim: actionDim, density: density, ldm: ldm, levels: levels,
                                    oodLevel: ood, trainingLogDensities: logp, densitySeconds: t1 - t0, ldmSeconds: t2 - t1)
     }

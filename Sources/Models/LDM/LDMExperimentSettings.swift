@@ -11,6 +11,10 @@ public struct LDMExperimentSettings: Sendable, Equatable, Codable {
     public var percentiles: [Double] = [1, 5, 10, 25]
     /// A step is out of distribution when p(s, a) is below this percentile's level.
     public var oodPercentile: Double = 1
+    /// When set, the LDM's energy cap is -log c_ood plus this margin (nats) instead of
+    /// `ldm.energyCap`: a tighter cap gives the residual networks a smaller output scale
+    /// (thresholds above the cap are not meaningful then).
+    public var capAboveOODLevel: Float?
 
     public init() {}
 }
