@@ -60,11 +60,13 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Neural", "Planning", "Diagnostics", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "CSDL2", "Geometry", "TestSupport"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,9 +4,11 @@ import Models
 import Neural
 import Planning
 import Viewer
-import Recording
 import Physics
 import Rendering
+import Runtime
+import Recording
+import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
@@ -14,10 +16,11 @@ enum BenchCatalog {
         PlanningBench.suite,
         CollisionPlannerBench.suite,
         ViewerBench.suite,
-        RecordingBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
         NeuralBench.suite,
+        EnvBench.suite,
+        RecordingBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -19,6 +19,8 @@ struct Swiftlet: ParsableCommand {
             RenderCommand.self,
             WorldCommand.self,
             CheckpointCommand.self,
+            CollectCommand.self,
+            EvalCommand.self,
         ]
     )
 }

@@ -1,0 +1,57 @@
+import Diagnostics
+import Foundation
+import Physics
+import Runtime
+import World
+
+/// `swiftlet collect`: one shard of exploration data written as a `.swcd` dataset.
+public struct CollectJob: Sendable {
+    public var worlds: String = "train"
+    public var worldCount: Int = 10
+    public var robot: String = "Robots/cf2x.urdf"
+    public var domain: String = "sim"
+    public var steps: Int = 10_000
+    public var seed: UInt64 = 0
+    public var shard: ShardSpec = .single
+    public var exploration: String = "uniform"
+    public var basePolicy: String = "straight"
+    public var lanes: Int = 8
+    public var out: String = "data"
+    public var env = EnvSettings()
+    public var allowHeldOut = false
+
+    public init() {}
+
+    /// Runs the shard and writes `out/shard-i-of-n.swcd`; returns a one-paragraph summary.
+    public func run(registry: PolicyRegistry = .standard, progress sink: Diagnostics.Progress.Sink = .standardError,
+                    observer: TickObserver? = nil) throws -> String {
+        guard steps > 0 else { throw InputError("--steps", "must be positive, got \(steps)") }
+        guard lanes > 0 && lanes <= 4096 else { throw InputError("--lanes", "must be in 1...4096, got \(lanes)") }
+        guard let profile = DomainProfile.named(domain) else { throw InputError("--domain", "expected sim or real, got \"\(domain)\"") }
+        let specs = try WorldSet.specs(worlds, count: worldCount)
+        let scenes = try WorldSet.scenes(specs)
+        if !allowHeldOut, let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {
+            throw InputError("--worlds", at: specs[bad], "is a held-out evaluation world; collecting on it would leak test data")
+        }
+        let description = try URDFLoader.load(path: robot)
+        let models = try scenes.map { try EnvModel(scene: $0, robot: description, settings: env, domain: profile) }
+        let kind: ExplorationKind
+        switch exploration {
+        case "uniform": kind = .uniformSequences
+        case "gaussian": kind = .gaussianDefault(base: basePolicy, steps: steps)
+        case "epsilon", "epsilon-greedy": kind = .epsilonDefault(base: basePolicy, steps: steps)
+        default: throw InputError("--exploration", "expected uniform, gaussian or epsilon, got \"\(exploration)\"")
+        }
+        let settings = CollectionSettings(worlds: specs, env: env, domain: profile, steps: steps, seed: seed, shard: shard,
+                                          exploration: kind, lanes: lanes)
+        let progress = Diagnostics.Progress(label: "collect \(shard.index)/\(shard.count)", total: steps, unit: "steps", sink: sink)
+        let dataset = try Collector.run(settings, models: models, registry: registry, progress: progress, observer: observer)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let path = out + "/" + shard.fileName
+        try dataset.write(to: path)
+        let positives = dataset.labels.indices.filter { dataset.masks[$0] == 1 && dataset.labels[$0] == 1 }.count
+        let known = dataset.masks.reduce(0) { $0 + Int($1) }
+        return "wrote \(path): \(dataset.sampleCount) samples, \(dataset.frameCount) frames, \(dataset.info["episodes"] ?? "?") episodes, "
+            + "\(dataset.info["collisions"] ?? "?") collisions, positive labels \(positives)/\(known) known"
+    }
+}

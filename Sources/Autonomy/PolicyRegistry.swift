@@ -1,0 +1,43 @@
+import Diagnostics
+import Foundation
+
+/// Resolves `--policy` values to `PolicySpec`s: built-in names, or files through loaders keyed by
+/// file suffix. The learned-checkpoint loader (Models) registers itself here:
+///
+/// ```swift
+/// var registry = PolicyRegistry.standard
+/// registry.registerFileLoader(suffix: ".safetensors") { path in try GtSPolicy.spec(checkpoint: path) }
+/// ```
+public struct PolicyRegistry: Sendable {
+    public typealias FileLoader = @Sendable (String) throws -> PolicySpec
+    public private(set) var builtins: [String: PolicySpec] = [:]
+    public private(set) var fileLoaders: [(suffix: String, load: FileLoader)] = []
+
+    public init() {}
+
+    /// straight, random and privileged.
+    public static var standard: PolicyRegistry {
+        var r = PolicyRegistry()
+        r.register(PolicySpec(name: "straight", isPrivileged: false) { StraightPolicy() })
+        r.register(PolicySpec(name: "random", isPrivileged: false) { RandomYawPolicy() })
+        r.register(PolicySpec(name: "privileged", isPrivileged: true) { PrivilegedPlannerPolicy() })
+        return r
+    }
+
+    public mutating func register(_ spec: PolicySpec) { builtins[spec.name] = spec }
+
+    public mutating func registerFileLoader(suffix: String, _ load: @escaping FileLoader) {
+        fileLoaders.append((suffix, load))
+    }
+
+    /// A built-in by name, else a file by its suffix; unknown values are `InputError`s.
+    public func resolve(_ value: String, source: String = "--policy") throws -> PolicySpec {
+        if let b = builtins[value] { return b }
+        if let l = fileLoaders.first(where: { value.hasSuffix($0.suffix) }) {
+            guard FileManager.default.fileExists(atPath: value) else { throw InputError(value, "policy file not found") }
+            return try l.load(value)
+        }
+        let files = fileLoaders.isEmpty ? "no policy file formats are registered yet" : "files ending in \(fileLoaders.map(\.suffix).joined(separator: ", "))"
+        throw InputError(source, "unknown policy \"\(value)\" (known: \(builtins.keys.sorted().joined(separator: ", ")); \(files))")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Geometry
+import Planning
+import Runtime
+import World
+
+/// PRIVILEGED baseline: CEM over the 12-step yaw-rate sequence, scoring each candidate by a
+/// kinematic rollout of the GtS action model (constant forward speed, piecewise-constant yaw
+/// rate per control period; the velocity follows the heading with a first-order lag, which
+/// models the sideslip of a quadrotor in a turn) against the true world geometry. It reads the scene and the true
+/// pose, which no camera-only policy can: it is an upper reference, labelled "(privileged)".
+///
+/// Cost of a sequence = mean over steps h of c_h (1 from the first step whose swept path touches
+/// an obstacle, inflated by `margin`, or leaves the bounds) + `clearanceWeight` * mean_h
+/// exp(-d_h / 0.5 m) (d_h: distance to the nearest obstacle at the end of step h) +
+/// `yawWeight` * mean_h (a_h / max)^2.
+public struct PrivilegedPlannerPolicy: Policy {
+    public struct Settings: Sendable, Equatable {
+        /// Planner budget (smaller than the learned policy's 4096/1024/128/3: the cost is exact).
+        public var cem: CEMPlanner.Settings = {
+            var s = CEMPlanner.Settings()
+            s.initialSamples = 256
+            s.samples = 128
+            s.elites = 16
+            s.iterations = 3
+            // the cost is exact, so fly the best sequence seen (a mean of left- and right-turning
+            // elites can run straight into the obstacle), and keep last tick's plan as a candidate
+            s.execute = .best
+            s.includeNominal = true
+            return s
+        }()
+        /// Steps looked ahead (5 s at 4 Hz): longer than the learned model's 12 so that it turns
+        /// before entering places too narrow for a U-turn at constant forward speed.
+        public var horizon = 20
+        /// Rollout substeps per control period (each checked for overlap).
+        public var substeps = 3
+        /// Extra radius around the robot's collision shape, m.
+        public var margin = 0.1
+        /// Time constant of the velocity turning toward the heading, s (the controller's velocity
+        /// loop; 0 = the velocity follows the heading at once).
+        public var velocityTimeConstant = 0.17
+        public var clearanceWeight = 0.05
+        public var yawWeight = 0.01
+        public init() {}
+    }
+
+    public let settings: Settings
+    var planner: CEMPlanner?
+    var rng = RNG(seed: 0)
+
+    public init(settings: Settings = Settings()) { self.settings = settings }
+
+    public var name: String { "privileged" }
+    public var isPrivileged: Bool { true }
+
+    public mutating func reset(seed: UInt64) {
+        rng = RNG(seed: seed, stream: 0x5052_4956)
+        planner?.reset()
+    }
+
+    public mutating func act(_ observation: Observation, model: EnvModel) -> Double {
+        let m = Float(model.settings.maxYawRate)
+        if planner == nil || planner!.space.upper[0] != m {
+            planner = CEMPlanner(space: ActionSpace(horizon: settings.horizon, lower: [-m], upper: [m]), settings: settings.cem)
+        }
+        var cost = KinematicRolloutCost(model: model, start: observation.robot, settings: settings)
+        planner!.plan(&cost, rng: &rng)
+        let a = Double(planner!.nominal[0])
+        planner!.shift()
+        return a
+    }
+}

@@ -1,0 +1,39 @@
+import Diagnostics
+import Foundation
+import World
+
+/// Named sets of worlds for `collect` and `eval`.
+///
+/// - `train`: `count` training worlds (`WorldCatalog.trainingSpecs`);
+/// - `held-out`: `count` held-out worlds (`WorldCatalog.heldOutSpecs`);
+/// - otherwise a comma list of world files and generator specs, where `FAMILY:A-B` expands to
+///   seeds A through B (`forest:0-9,hallway:3,Worlds/room.json`).
+public enum WorldSet {
+    public static func specs(_ text: String, count: Int, source: String = "--worlds") throws -> [String] {
+        switch text {
+        case "train", "training": return WorldCatalog.trainingSpecs(count: count)
+        case "held-out", "heldout": return WorldCatalog.heldOutSpecs(count: count)
+        default: break
+        }
+        var out: [String] = []
+        for item in text.split(separator: ",").map(String.init) where !item.isEmpty {
+            let parts = item.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            if parts.count >= 2, WorldGenerators.families[parts[0]] != nil, let dash = parts[1].firstIndex(of: "-") {
+                guard let a = UInt64(parts[1][..<dash]), let b = UInt64(parts[1][parts[1].index(after: dash)...]), a <= b, b - a < 100_000 else {
+                    throw InputError(source, at: item, "bad seed range (expected FAMILY:A-B with A <= B)")
+                }
+                let rest = parts.count == 3 ? ":" + parts[2] : ""
+                for s in a...b { out.append("\(parts[0]):\(s)\(rest)") }
+            } else {
+                out.append(item)
+            }
+        }
+        if out.isEmpty { throw InputError(source, "no worlds in \"\(text)\"") }
+        return out
+    }
+
+    /// Loads or generates every world.
+    public static func scenes(_ specs: [String]) throws -> [Scene] {
+        try specs.map { try SceneLoader.resolve($0) }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Autonomy
+import Diagnostics
+import Runtime
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Fly policies over a world set; per-world and overall distance, collisions/km and success with 95% CIs.",
+        discussion: """
+        --policy takes straight, random, privileged or a policy file (formats registered in
+        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged
+        (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
+        Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
+        """
+    )
+
+    @Option(name: .customLong("policy"), help: "Policy to evaluate (repeatable).") var policies: [String] = []
+    @Flag(inversion: .prefixedNo, help: "Add the straight, random and privileged baselines.") var baselines = true
+    @Option(help: "World set: held-out, train or a list.") var worlds: String = "held-out"
+    @Option(help: "Number of worlds for a named set.") var worldCount: Int = 6
+    @Option(help: "Episodes per world and policy.") var episodes: Int = 5
+    @Option(help: "Robot file (URDF).") var robot: String = "Robots/cf2x.urdf"
+    @Option(help: "Domain profile: sim or real.") var domain: String = "sim"
+    @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
+    @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
+    @Option(help: "Directory for eval.md and eval.csv.") var out: String?
+
+    func run() throws {
+        var job = EvalJob()
+        job.policies = policies
+        job.baselines = baselines
+        job.worlds = worlds
+        job.worldCount = worldCount
+        job.episodes = episodes
+        job.robot = robot
+        job.domain = domain
+        job.routeLength = route
+        job.seed = seed
+        job.out = out
+        print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+    }
+}
+
+/// The policies `eval --policy` and `collect --base` know: the built-ins, plus file formats
+/// registered here (the learned GtS checkpoint loader joins once Models lands).
+enum PolicyCatalog {
+    static var registry: PolicyRegistry { PolicyRegistry.standard }
+}
