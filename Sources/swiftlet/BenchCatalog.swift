@@ -8,7 +8,6 @@ import Physics
 import Rendering
 import Runtime
 import Recording
-import Physics
 
 /// Every module's benchmark suite, in the order `swiftlet bench` runs them.
 enum BenchCatalog {
