@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
-        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Models", "Planning", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

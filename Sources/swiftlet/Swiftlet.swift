@@ -21,6 +21,7 @@ struct Swiftlet: ParsableCommand {
             CheckpointCommand.self,
             CollectCommand.self,
             EvalCommand.self,
+            ExperimentCommand.self,
         ]
     )
 }
