@@ -1,4 +1,5 @@
 import Diagnostics
+import Dispatch
 import Foundation
 import Geometry
 import Models
@@ -86,22 +87,15 @@ public enum HIntExperiment {
         return result
     }
 
-    /// Trains P, every D_r and the two action-conditioned baselines.
+    /// Trains P, every D_r and the two action-conditioned baselines. The image models train on
+    /// two threads (P on one, the baselines one after the other on the other); each model's
+    /// training is sequential and seeded, so the result does not depend on the thread count.
     public static func train(_ config: HIntExperimentConfig, data: [HIntDataset], sink: Diagnostics.Progress.Sink, notes: inout [String]) -> HIntModels {
         let s = config.training, ve = s.validationEvery
-        let isVal: (Int, Int) -> Bool = { _, e in e % ve == ve - 1 }
+        let isVal: @Sendable (Int, Int) -> Bool = { _, e in e % ve == ve - 1 }
         let h = data[0].height, w = data[0].width
         let j = data.firstIndex { $0.platform == deploying }!
         let robots = Set(data.indices.filter { data[$0].platform.hasActions })
-
-        let pAll = Diagnostics.Progress(label: "train P", total: s.perceptionSteps, unit: "steps", sink: sink)
-        let (perception, pNote) = HIntTraining.trainImageModel(
-            name: "P (shared, union of \(data.map(\.platform.rawValue).joined(separator: ", ")))",
-            config: .hintPerception(height: h, width: w, horizon: HIntTraining.horizon), data: data,
-            train: HIntTraining.samples(data) { !isVal($0, $1) }, validation: HIntTraining.samples(data, include: isVal),
-            input: .poses, settings: s, steps: s.perceptionSteps, seed: RNG.mix(config.seed, 101), progress: pAll)
-        pAll.finish()
-        notes.append(pNote)
 
         var dynamics: [HIntPlatform: PoseDynamics] = [:]
         for i in robots.sorted() {
@@ -114,26 +108,47 @@ public enum HIntExperiment {
 
         let trainEpisodes = data[j].episodes.indices.filter { !isVal(j, $0) }
         let keep = Set(trainEpisodes.prefix(max(1, Int((Double(trainEpisodes.count) * s.singleSourceFraction).rounded()))))
-        let pSingle = Diagnostics.Progress(label: "train single-source", total: s.actionModelSteps, unit: "steps", sink: sink)
-        let (single, sNote) = HIntTraining.trainImageModel(
-            name: "single-source action model (\(Statistics.format(100 * s.singleSourceFraction))% of \(deploying.rawValue)'s episodes)",
-            config: HIntTraining.actionModelConfig(height: h, width: w), data: data,
-            train: HIntTraining.samples(data) { $0 == j && keep.contains($1) },
-            validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
-            input: .actions, settings: s, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 102), progress: pSingle)
-        pSingle.finish()
-        notes.append(sNote)
+        struct Job: Sendable {
+            var name: String, label: String, config: CollisionPredictorConfig, train: [HIntSampleRef], validation: [HIntSampleRef]
+            var input: HIntTraining.SequenceInput, steps: Int, seed: UInt64
+        }
+        let jobs = [
+            Job(name: "P (shared, union of \(data.map(\.platform.rawValue).joined(separator: ", ")))", label: "train P",
+                config: .hintPerception(height: h, width: w, horizon: HIntTraining.horizon),
+                train: HIntTraining.samples(data) { !isVal($0, $1) }, validation: HIntTraining.samples(data, include: isVal),
+                input: .poses, steps: s.perceptionSteps, seed: RNG.mix(config.seed, 101)),
+            Job(name: "single-source action model (\(Statistics.format(100 * s.singleSourceFraction))% of \(deploying.rawValue)'s episodes)",
+                label: "train single-source", config: HIntTraining.actionModelConfig(height: h, width: w),
+                train: HIntTraining.samples(data) { $0 == j && keep.contains($1) },
+                validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
+                input: .actions, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 102)),
+            Job(name: "pooled action model (\(robots.sorted().map { data[$0].platform.rawValue }.joined(separator: ", ")))",
+                label: "train pooled", config: HIntTraining.actionModelConfig(height: h, width: w),
+                train: HIntTraining.samples(data) { robots.contains($0) && !isVal($0, $1) },
+                validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
+                input: .actions, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 103)),
+        ]
+        let lanes: [[Int]] = [[0], [1, 2]]
+        let lock = NSLock()
+        let box = UncheckedResults(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
+            for k in lanes[lane] {
+                let jb = jobs[k]
+                let pr = Diagnostics.Progress(label: jb.label, total: jb.steps, unit: "steps", sink: sink)
+                let r = HIntTraining.trainImageModel(name: jb.name, config: jb.config, data: data, train: jb.train, validation: jb.validation,
+                                                     input: jb.input, settings: s, steps: jb.steps, seed: jb.seed, progress: pr)
+                pr.finish()
+                lock.lock(); box.items[k] = r; lock.unlock()
+            }
+        }
+        let trained = box.items.map { $0! }
+        notes += trained.map(\.1)
+        return HIntModels(perception: trained[0].0, dynamics: dynamics, singleSource: trained[1].0, pooled: trained[2].0, notes: notes)
+    }
 
-        let pPooled = Diagnostics.Progress(label: "train pooled", total: s.actionModelSteps, unit: "steps", sink: sink)
-        let (pooled, poNote) = HIntTraining.trainImageModel(
-            name: "pooled action model (\(robots.sorted().map { data[$0].platform.rawValue }.joined(separator: ", ")))",
-            config: HIntTraining.actionModelConfig(height: h, width: w), data: data,
-            train: HIntTraining.samples(data) { robots.contains($0) && !isVal($0, $1) },
-            validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
-            input: .actions, settings: s, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 103), progress: pPooled)
-        pPooled.finish()
-        notes.append(poNote)
-        return HIntModels(perception: perception, dynamics: dynamics, singleSource: single, pooled: pooled, notes: notes)
+    final class UncheckedResults: @unchecked Sendable {
+        var items: [(CollisionPredictor, String)?]
+        init(count: Int) { items = Array(repeating: nil, count: count) }
     }
 
     /// A free goal about `distance` ahead of the spawn (within +-0.6 rad of its heading), at

@@ -15,7 +15,9 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
     public var evalWorlds = 10
     /// Families of the evaluation worlds (open-ground families, where a goal a few metres
     /// ahead is reachable around the obstacles; hallways and offices often wall it off).
-    public var evalFamilies = ["forest", "boulders"]
+    /// `FAMILY` or `FAMILY:key=value,...` (generator parameters); defaults are denser than the
+    /// generators' defaults so that reaching the goal needs turns.
+    public var evalFamilies = ["forest:trees=300", "boulders:rocks=150"]
     /// Camera image size, pixels (METHODS.md: 96 x 72).
     public var imageWidth = 96
     public var imageHeight = 72
@@ -59,7 +61,11 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
 
     /// World specs of the held-out evaluation set.
     public var evalSpecs: [String] {
-        (0..<evalWorlds).map { i in "\(evalFamilies[i % evalFamilies.count]):\(WorldCatalog.heldOutSeedStart + UInt64(i / evalFamilies.count))" }
+        (0..<evalWorlds).map { i in
+            let parts = evalFamilies[i % evalFamilies.count].split(separator: ":", maxSplits: 1).map(String.init)
+            let seed = WorldCatalog.heldOutSeedStart + UInt64(i / evalFamilies.count)
+            return parts.count == 2 ? "\(parts[0]):\(seed):\(parts[1])" : "\(parts[0]):\(seed)"
+        }
     }
 
     /// Settings of one source.

@@ -7,9 +7,9 @@ import Neural
 /// Training options of the HInt experiment's models.
 public struct HIntTrainingSettings: Codable, Sendable, Equatable {
     /// Minibatch steps for the shared perception model P (poses in).
-    public var perceptionSteps = 1500
+    public var perceptionSteps = 1200
     /// Minibatch steps for each action-conditioned baseline (single-source, pooled).
-    public var actionModelSteps = 1500
+    public var actionModelSteps = 700
     /// Minibatch steps for each robot's dynamics model D_r.
     public var dynamicsSteps = 3000
     /// Minibatch size of the image models (METHODS.md: 32).
