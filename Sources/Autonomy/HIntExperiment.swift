@@ -42,7 +42,10 @@ public struct HIntExperimentResult: Sendable {
 public enum HIntExperiment {
     public static let deploying = HIntPlatform.jackal
 
-    public static func run(_ config: HIntExperimentConfig, out: String? = nil, sink: Diagnostics.Progress.Sink = .standardError) throws -> HIntExperimentResult {
+    /// `modelsFrom`: a previous run's `models/` directory; its checkpoints replace training
+    /// (the data are still collected, for the notes).
+    public static func run(_ config: HIntExperimentConfig, out: String? = nil, modelsFrom: String? = nil,
+                           sink: Diagnostics.Progress.Sink = .standardError) throws -> HIntExperimentResult {
         if let p = config.validationProblem { throw InputError("--config", p) }
         var seconds: [String: Double] = [:]
         var notes: [String] = []
@@ -68,8 +71,14 @@ public enum HIntExperiment {
 
         // 2. models
         t0 = Diagnostics.Progress.monotonicSeconds()
-        let models = train(config, data: data, sink: sink, notes: &notes)
-        if let out {
+        let models: HIntModels
+        if let dir = modelsFrom {
+            models = try load(dir)
+            notes.append("models loaded from \(dir) (not retrained)")
+        } else {
+            models = train(config, data: data, sink: sink, notes: &notes)
+        }
+        if let out, modelsFrom == nil {
             try FileManager.default.createDirectory(atPath: out + "/models", withIntermediateDirectories: true)
             try models.perception.save(to: "\(out)/models/perception.safetensors")
             try models.singleSource.save(to: "\(out)/models/single-source.safetensors")
@@ -149,6 +158,19 @@ public enum HIntExperiment {
     final class UncheckedResults: @unchecked Sendable {
         var items: [(CollisionPredictor, String)?]
         init(count: Int) { items = Array(repeating: nil, count: count) }
+    }
+
+    /// Loads the checkpoints a run wrote to `dir` (perception, single-source, pooled, dynamics-*).
+    public static func load(_ dir: String) throws -> HIntModels {
+        var dynamics: [HIntPlatform: PoseDynamics] = [:]
+        for p in HIntPlatform.allCases where p.hasActions {
+            let path = "\(dir)/dynamics-\(p.rawValue).safetensors"
+            if FileManager.default.fileExists(atPath: path) { dynamics[p] = try PoseDynamics.load(path) }
+        }
+        guard dynamics[deploying] != nil else { throw InputError(dir, at: "dynamics-\(deploying.rawValue).safetensors", "missing") }
+        return HIntModels(perception: try CollisionPredictor.load("\(dir)/perception.safetensors"), dynamics: dynamics,
+                          singleSource: try CollisionPredictor.load("\(dir)/single-source.safetensors"),
+                          pooled: try CollisionPredictor.load("\(dir)/pooled.safetensors"), notes: [])
     }
 
     /// A free goal about `distance` ahead of the spawn (within +-0.6 rad of its heading), at

@@ -20,6 +20,7 @@ struct ExperimentHIntCommand: ParsableCommand {
     @Option(help: "JSON config file (keys of HIntExperimentConfig; missing keys keep the preset's value).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/hint"
+    @Option(help: "Reuse the checkpoints of a previous run (its OUT/models directory) instead of training.") var models: String?
 
     func run() throws {
         var c: HIntExperimentConfig
@@ -32,9 +33,10 @@ struct ExperimentHIntCommand: ParsableCommand {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try HIntExperimentConfig.load(config)
         }
-        let result = try HIntExperiment.run(c, out: out)
+        let result = try HIntExperiment.run(c, out: out, modelsFrom: models)
         var cmd = "swiftlet experiment hint"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let models { cmd += " --models \(models)" }
         cmd += " --out \(out)"
         try HIntReport.write(result, to: out, command: cmd)
         print(HIntReport.markdown(result, command: cmd))
