@@ -68,10 +68,12 @@ public enum Collector {
         case .uniformSequences:
             return { _ in UniformSequencePolicy(horizon: h) }
         case .gaussian(let name, let sigma):
-            let base = try registry.resolve(name)
+            let base = try registry.resolve(name, source: "--base")
+            if let why = base.validate(s.env) { throw InputError("--base", at: name, why) }
             return { t0 in GaussianExploration(base: base.make(), sigma: sigma, globalStep: t0) }
         case .epsilonGreedy(let name, let eps):
-            let base = try registry.resolve(name)
+            let base = try registry.resolve(name, source: "--base")
+            if let why = base.validate(s.env) { throw InputError("--base", at: name, why) }
             return { t0 in EpsilonGreedyExploration(base: base.make(), epsilon: eps, globalStep: t0) }
         }
     }

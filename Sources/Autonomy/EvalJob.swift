@@ -35,6 +35,7 @@ public struct EvalJob: Sendable {
         let scenes = try WorldSet.scenes(worldSpecs)
         let description = try URDFLoader.load(path: robot)
         let settings = EvaluationSettings(worlds: worldSpecs, episodes: episodes, routeLength: routeLength, seed: seed)
+        for spec in specs { if let why = spec.validate(env) { throw InputError("--policy", at: spec.name, why) } }
         let models = try scenes.map { try EnvModel(scene: $0, robot: description, settings: settings.env(env), domain: profile) }
         let progress = Diagnostics.Progress(label: "eval", total: specs.count * models.count * episodes, unit: "episodes", sink: sink)
         let report = Evaluator.run(settings, models: models, policies: specs, domain: profile.name, progress: progress, observer: observer)

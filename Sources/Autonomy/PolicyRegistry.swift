@@ -2,11 +2,11 @@ import Diagnostics
 import Foundation
 
 /// Resolves `--policy` values to `PolicySpec`s: built-in names, or files through loaders keyed by
-/// file suffix. The learned-checkpoint loader (Models) registers itself here:
+/// file suffix. `standard` registers the learned GtS checkpoints; other formats plug in alike:
 ///
 /// ```swift
 /// var registry = PolicyRegistry.standard
-/// registry.registerFileLoader(suffix: ".safetensors") { path in try GtSPolicy.spec(checkpoint: path) }
+/// registry.registerFileLoader(suffix: ".onnx") { path in try MyPolicy.spec(file: path) }
 /// ```
 public struct PolicyRegistry: Sendable {
     public typealias FileLoader = @Sendable (String) throws -> PolicySpec
@@ -15,9 +15,10 @@ public struct PolicyRegistry: Sendable {
 
     public init() {}
 
-    /// straight, random and privileged.
+    /// straight, random and privileged, plus learned GtS checkpoints (`.safetensors`).
     public static var standard: PolicyRegistry {
         var r = PolicyRegistry()
+        r.registerFileLoader(suffix: ".safetensors") { path in try LearnedMPCPolicy.spec(checkpoint: path) }
         r.register(PolicySpec(name: "straight", isPrivileged: false) { StraightPolicy() })
         r.register(PolicySpec(name: "random", isPrivileged: false) { RandomYawPolicy() })
         r.register(PolicySpec(name: "privileged", isPrivileged: true) { PrivilegedPlannerPolicy() })

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Diagnostics
 import Models
@@ -17,9 +18,11 @@ enum BenchCatalog {
         ViewerBench.suite,
         PhysicsBench.suite,
         RenderBench.suite,
-        NeuralBench.suite,
         EnvBench.suite,
         RecordingBench.suite,
+        AppBench.suite,
+        NeuralBench.suite,
+        LDMBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

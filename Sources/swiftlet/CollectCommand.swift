@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -8,9 +9,11 @@ struct CollectCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Collect exploration episodes into a collision-prediction dataset shard (.swcd).",
         discussion: """
-        Worlds: 'train' (the first --world-count training worlds) or a comma list of world files
-        and generator specs, FAMILY:A-B expanding to seeds A..B (e.g. forest:0-9,hallway:0-4).
-        Held-out worlds are refused. --shard i/n derives independent seeds for n machines.
+        Worlds: 'train' (the first --world-count training worlds) or a comma list of world \
+        files and generator specs, FAMILY:A-B expanding to seeds A..B (e.g. \
+        forest:0-9,hallway:0-4). Held-out worlds are refused.
+
+        --shard i/n derives independent seeds so that n machines collect n shards.
         """
     )
 
@@ -26,6 +29,11 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "Base policy for gaussian/epsilon exploration.") var base: String = "straight"
     @Option(help: "Independent lanes (the data depend on it, not on the thread count).") var lanes: Int = 8
     @Option(help: "Output directory.") var out: String = "data"
+    @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
+
+    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
+    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
+    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
 
     func run() throws {
         var job = CollectJob()
@@ -40,6 +48,15 @@ struct CollectCommand: ParsableCommand {
         job.basePolicy = base
         job.lanes = lanes
         job.out = out
-        print(try job.run(registry: PolicyCatalog.registry))
+        job.env.forwardSpeed = speed
+        job.env.altitude = altitude
+        job.env.controlRate = controlRate
+        if let record {
+            let (summary, logs) = try RecordedJobs.collect(job, record: record, registry: PolicyCatalog.registry)
+            print(summary)
+            print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
+        } else {
+            print(try job.run(registry: PolicyCatalog.registry))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -8,9 +9,10 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Fly policies over a world set; per-world and overall distance, collisions/km and success with 95% CIs.",
         discussion: """
-        --policy takes straight, random, privileged or a policy file (formats registered in
-        PolicyCatalog); repeat it to compare. The baselines straight, random and privileged
+        --policy takes straight, random, privileged or a learned checkpoint (.safetensors, flown \
+        with CEM MPC); repeat it to compare. The baselines straight, random and privileged \
         (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
+
         Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
         """
     )
@@ -25,6 +27,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
+    @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
+
+    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
+    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
+    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
 
     func run() throws {
         var job = EvalJob()
@@ -38,12 +45,21 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
-        print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+        job.env.forwardSpeed = speed
+        job.env.altitude = altitude
+        job.env.controlRate = controlRate
+        if let record {
+            let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
+            print(report.markdown(), terminator: "")
+            print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
+        } else {
+            print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
+        }
     }
 }
 
-/// The policies `eval --policy` and `collect --base` know: the built-ins, plus file formats
-/// registered here (the learned GtS checkpoint loader joins once Models lands).
+/// The policies `eval --policy` and `collect --base` know: straight, random, privileged and
+/// learned GtS checkpoints (`.safetensors`); register further file formats here.
 enum PolicyCatalog {
     static var registry: PolicyRegistry { PolicyRegistry.standard }
 }

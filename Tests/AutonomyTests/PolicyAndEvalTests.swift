@@ -71,7 +71,7 @@ import World
         var registry = PolicyRegistry.standard
         #expect(throws: InputError.self) { try registry.resolve("nonsense") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-policy-\(getpid()).ckpt").path
-        FileManager.default.createFile(atPath: dir, contents: Data())
+        _ = FileManager.default.createFile(atPath: dir, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: dir) }
         registry.registerFileLoader(suffix: ".ckpt") { path in PolicySpec(name: path, isPrivileged: false) { StraightPolicy() } }
         #expect(try registry.resolve(dir).name == dir)

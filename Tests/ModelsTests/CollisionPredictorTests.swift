@@ -101,9 +101,10 @@ enum Tiny {
         #expect(m.probabilities(images: img, actions: act) == m.probabilities(images: img, actions: act.reshaped([3, 4])))
     }
 
-    @Test(arguments: [CollisionBatchEvaluator.Parallelism.splitBatch, .blasThreads])
-    func batchedInferenceMatchesAutodiff(_ mode: CollisionBatchEvaluator.Parallelism) {
-        checkBatchedAgainstAutodiff(Tiny.randomModel(seed: 11), mode: mode)
+    // `.blasThreads` changes OpenBLAS's process-wide thread count, which races with GEMMs of
+    // tests running in parallel; it is exercised by `swiftlet bench planner`, not here.
+    @Test func batchedInferenceMatchesAutodiff() {
+        checkBatchedAgainstAutodiff(Tiny.randomModel(seed: 11), mode: .splitBatch)
     }
 
     @Test func batchedInferenceMatchesAutodiffWithSplitInitialState() {
@@ -151,12 +152,12 @@ enum Tiny {
         #expect(outs[0] == outs[1] && outs[1] == outs[2])
     }
 
-    @Test func cemTickIsBitIdenticalForAnyWorkerCountAndMode() {
+    @Test func cemTickIsBitIdenticalForAnyWorkerCount() {
         let m = Tiny.randomModel(seed: 25)
         var rng = RNG(seed: 26)
         let img = Tiny.images(1, rng: &rng).data
         var plans: [[Float]] = []
-        for (mode, workers) in [(CollisionBatchEvaluator.Parallelism.splitBatch, 1), (.splitBatch, 2), (.blasThreads, 2)] {
+        for (mode, workers) in [(CollisionBatchEvaluator.Parallelism.splitBatch, 1), (.splitBatch, 2), (.splitBatch, 3)] {
             var settings = CEMPlanner.Settings()
             settings.initialSamples = 300; settings.samples = 100; settings.elites = 20
             var planner = CEMPlanner(space: ActionSpace(horizon: 4, lower: [-2], upper: [2]), settings: settings)

@@ -29,7 +29,8 @@ public final class CollisionBatchEvaluator {
     public enum Parallelism: String, Codable, Sendable, CaseIterable {
         /// Blocks split across `workers` threads, OpenBLAS single-threaded.
         case splitBatch
-        /// Blocks in sequence, OpenBLAS with `workers` threads.
+        /// Blocks in sequence, OpenBLAS with `workers` threads. This sets OpenBLAS's process-wide
+        /// thread count, so use it only where no other thread runs GEMMs (benchmarks).
         case blasThreads
     }
 
