@@ -69,7 +69,6 @@ let package = Package(
         .testTarget(name: "WorldTests", dependencies: ["World", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "World", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
-        .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Models", "Planning", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "TestSupport"]),
         .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "Models", "Planning", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World", "Autonomy", "Models",
