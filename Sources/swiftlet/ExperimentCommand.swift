@@ -1,11 +1,14 @@
 import ArgumentParser
 
-/// `swiftlet experiment`: the research experiments, one subcommand each.
+/// `swiftlet experiment <name>`: end-to-end research experiments (data, training, evaluation,
+/// report). Each experiment is one subcommand in its own file (`Experiment<Name>Command.swift`);
+/// add it to the list below, one per line.
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
-        abstract: "Run a research experiment end to end and write its report.",
+        abstract: "Run an end-to-end experiment and write its report, CSV and plots.",
         subcommands: [
+            ExperimentHIntCommand.self,
             ExperimentLDMCommand.self,
         ]
     )

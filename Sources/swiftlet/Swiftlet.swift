@@ -19,11 +19,11 @@ struct Swiftlet: ParsableCommand {
             WorldCommand.self,
             CollectCommand.self,
             EvalCommand.self,
+            ExperimentCommand.self,
             DemoCommand.self,
             ReplayCommand.self,
             CheckpointCommand.self,
             TrainCommand.self,
-            ExperimentCommand.self,
         ]
     )
 }
