@@ -9,7 +9,7 @@ BIN        := .build/release/swiftlet
 APT_PKGS   := libsdl2-dev libopenblas-dev pkg-config xvfb xauth
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build demo test bench clean tools-venv check-mcap
+.PHONY: all setup build demo test bench clean peers check-mcap
 
 all: build
 
@@ -37,8 +37,8 @@ test: setup
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 
 # Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap` and
-# `jsonschema`, in tools/.venv, made on first use): a sample log and a recovered cut copy must pass CRC, index and
-# JSON checks. Skipped (not failed) only when the package index cannot be reached.
+# `jsonschema`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
+# headless demo episode log must pass CRC, index and JSON checks. Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
@@ -56,11 +56,22 @@ check-mcap:
 	$(BIN) log sample $(MCAP_DIR)/sample.mcap --chunk-seconds 0.25 && \
 	head -c $$(( $$(wc -c < $(MCAP_DIR)/sample.mcap) * 2 / 3 )) $(MCAP_DIR)/sample.mcap > $(MCAP_DIR)/cut.mcap && \
 	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
-	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap \
+	SDL_VIDEODRIVER=dummy $(BIN) demo --ticks 20 --out $(MCAP_DIR)/demo >/dev/null && \
+	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap
 
-bench: build
-	$(BIN) bench
+# Peer packages for side-by-side benchmarks (PyBullet, PyTorch CPU) in tools/.venv, installed
+# only when missing. torch from PyPI is large (it brings CUDA wheels); skip with PEERS=0.
+PEERS ?= 1
+peers:
+	@if [ "$(PEERS)" = 1 ] && ! tools/.venv/bin/python -c "import pybullet, torch, numpy" 2>/dev/null; then \
+	  echo "peers: installing pybullet, torch and numpy into tools/.venv (first time only)"; \
+	  [ -x tools/.venv/bin/python ] || python3 -m venv tools/.venv || exit 1; \
+	  tools/.venv/bin/pip install -q numpy pybullet torch || echo "peers: install failed; benchmarks run without peers"; \
+	fi
+
+bench: build peers
+	$(BIN) bench $(if $(filter 0,$(PEERS)),--no-peers,)
 
 clean:
 	rm -rf .build

@@ -46,11 +46,16 @@ let package = Package(
                                                "Recording", "Autonomy", "Diagnostics"],
                 swiftSettings: fast),
 
+        // The app layer: fly/demo/replay wiring of the env, viewer, renderer and recorder.
+        .target(name: "App", dependencies: ["Geometry", "World", "Physics", "Rendering", "Runtime", "Recording", "Planning",
+                                            "Autonomy", "Viewer", "Diagnostics"],
+                swiftSettings: fast),
+
         // The command line: parse, call one library function, print.
         .executableTarget(name: "swiftlet", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Geometry", "Diagnostics", "World", "Physics", "Rendering", "Neural", "Recording",
-            "Planning", "Models", "Runtime", "Autonomy", "Viewer",
+            "Planning", "Models", "Runtime", "Autonomy", "Viewer", "App",
         ], swiftSettings: fast),
 
         // Tests: one target per module plus shared helpers.
@@ -67,6 +72,8 @@ let package = Package(
         .testTarget(name: "AutonomyTests", dependencies: ["Autonomy", "Runtime", "Physics", "World", "Geometry", "Diagnostics", "Models",
                                                        "Neural", "Planning", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World", "Autonomy", "Models",
+                                                     "Geometry", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

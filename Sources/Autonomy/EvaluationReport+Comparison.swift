@@ -12,6 +12,8 @@ extension EvaluationReport {
     public struct Comparison: Sendable, Equatable {
         public var policy: String
         public var baseline: String
+        /// Index of the baseline in `policies`.
+        public var baselineIndex: Int
         /// Ratio of mean distance flown before a collision (or the episode end), paired
         /// bootstrap 95% interval over episodes.
         public var distanceRatio: ConfidenceInterval
@@ -51,7 +53,7 @@ extension EvaluationReport {
             d.estimate = ratio(idx, meanDistance)
             var k = Statistics.bootstrapInterval(idx, resamples: resamples, rng: &rng, statistic: perCollisionRatio)
             k.estimate = perCollisionRatio(idx)
-            out.append(Comparison(policy: policies[p].label, baseline: spec.label, distanceRatio: d, distancePerCollisionRatio: k))
+            out.append(Comparison(policy: policies[p].label, baseline: spec.label, baselineIndex: q, distanceRatio: d, distancePerCollisionRatio: k))
         }
         return out
     }
@@ -63,7 +65,10 @@ extension EvaluationReport {
         var t = MarkdownTable(["policy", "versus", "mean distance before collision, ratio [95% CI]",
                                "distance per collision, ratio [95% CI]"], alignments: [.left, .left, .right, .right])
         for r in rows {
-            t.addRow([r.policy, r.baseline, r.distanceRatio.formatted(digits: 3), r.distancePerCollisionRatio.formatted(digits: 3)])
+            // a baseline without collisions flies "infinitely" far per collision: say so instead of 0
+            let none = !outcomes[r.baselineIndex].contains(where: \.collided)
+            t.addRow([r.policy, r.baseline, r.distanceRatio.formatted(digits: 3),
+                      none ? "n/a (\(r.baseline) had no collision)" : r.distancePerCollisionRatio.formatted(digits: 3)])
         }
         return t.render()
     }

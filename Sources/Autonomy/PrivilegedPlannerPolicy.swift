@@ -50,6 +50,9 @@ public struct PrivilegedPlannerPolicy: Policy {
 
     public init(settings: Settings = Settings()) { self.settings = settings }
 
+    /// The candidates the last `act` scored (nil before the first call): what the viewer draws.
+    public var lastBatch: CandidateBatch? { planner?.lastBatch }
+
     public var name: String { "privileged" }
     public var isPrivileged: Bool { true }
 

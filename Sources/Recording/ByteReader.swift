@@ -40,25 +40,18 @@ struct ByteReader {
         return bytes[pos]
     }
 
-    mutating func u16(_ field: String) throws -> UInt16 {
-        try need(2, field)
-        defer { pos += 2 }
-        return UInt16(bytes[pos]) | UInt16(bytes[pos + 1]) << 8
-    }
+    mutating func u16(_ field: String) throws -> UInt16 { try littleEndian(field) }
+    mutating func u32(_ field: String) throws -> UInt32 { try littleEndian(field) }
+    mutating func u64(_ field: String) throws -> UInt64 { try littleEndian(field) }
 
-    mutating func u32(_ field: String) throws -> UInt32 {
-        try need(4, field)
-        var v: UInt32 = 0
-        for k in 0..<4 { v |= UInt32(bytes[pos + k]) << (8 * UInt32(k)) }
-        pos += 4
-        return v
-    }
-
-    mutating func u64(_ field: String) throws -> UInt64 {
-        try need(8, field)
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(bytes[pos + k]) << (8 * UInt64(k)) }
-        pos += 8
+    /// An unsigned little-endian integer of `T`'s width.
+    @inline(__always)
+    mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ field: String) throws -> T {
+        let n = T.bitWidth / 8
+        try need(n, field)
+        var v: T = 0
+        for k in 0..<n { v |= T(bytes[pos + k]) << (8 * k) }
+        pos += n
         return v
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// PNG encoding without zlib: image data in stored (uncompressed) deflate blocks, with this
@@ -73,23 +74,10 @@ public enum PNGWriter {
         out += be32(UInt32(data.count))
         out += t
         out += data
-        out += be32(crc32(t + data))
+        out += be32(CRC32.checksum(t + data))
     }
 
     static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
-
-    static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// CRC-32 (ISO 3309 / PNG).
-    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
-    }
 
     /// Adler-32 (zlib).
     public static func adler32(_ bytes: [UInt8]) -> UInt32 {

@@ -6,15 +6,22 @@ import Geometry
 public struct ViewCamera: Sendable, Equatable {
     public var pose: Pose
     public var horizontalFOV: Double
+    /// Shift of the principal point from the image centre, pixels (u right, v down). Non-zero
+    /// for a level camera standing in for a pitched one (`ViewerApp.adjustCamera`).
+    public var principalOffset: SIMD2<Double>
 
-    public init(pose: Pose, horizontalFOV: Double = 80 * .pi / 180) {
+    public init(pose: Pose, horizontalFOV: Double = 80 * .pi / 180, principalOffset: SIMD2<Double> = .zero) {
         self.pose = pose
         self.horizontalFOV = horizontalFOV
+        self.principalOffset = principalOffset
     }
 
     /// The projection for an image of `width` x `height` pixels.
     public func projection(width: Int, height: Int) -> PinholeProjection {
-        PinholeProjection(horizontalFOV: horizontalFOV, width: width, height: height)
+        var p = PinholeProjection(horizontalFOV: horizontalFOV, width: width, height: height)
+        p.cx += principalOffset.x
+        p.cy += principalOffset.y
+        return p
     }
 
     /// A camera orientation looking from `eye` at `target` with world z up and no roll.

@@ -22,6 +22,10 @@ import Foundation
     public var onScreenshot: ((RGBImage, Int) -> Void)?
     /// Called once per frame after drawing (e.g. to log fps); frame index and the overlay state.
     public var onFrame: ((Int, ViewerOverlayState) -> Void)?
+    /// Replaces the camera rig's camera before the frame is drawn (the view and the overlays use
+    /// the result), e.g. a level camera with a shifted principal point for a renderer whose fast
+    /// path needs level cameras.
+    public var adjustCamera: ((ViewCamera) -> ViewCamera)?
 
     public init(options: ViewerOptions = ViewerOptions()) {
         self.options = options
@@ -175,7 +179,8 @@ import Foundation
             // simulation (or log) -> frame -> canvas
             let (frame, cut) = produce(frames, commands, pilot, &state)
             if cut || frames == 0 { rig.reset() }
-            let camera = rig.update(robot: frame.robotPose, dt: nominal)
+            var camera = rig.update(robot: frame.robotPose, dt: nominal)
+            if let adjustCamera { camera = adjustCamera(camera) }
             composer.compose(frame, camera: camera, overlay: state, into: &canvas)
             window?.present(canvas)
             if wantShot, let shot = window?.screenshot() ?? Optional(canvas.rgbImage()) {

@@ -22,8 +22,8 @@ public enum SceneLoader {
     /// Parses scene JSON text; `source` names it in errors.
     public static func parse(_ text: String, source: String) throws -> Scene {
         let root: JSONValue
-        do { root = try JSONValue.parse(text, source: source) } catch let e as JSONSyntaxError {
-            throw InputError(source, "invalid JSON: \(e.description.dropFirst(source.count + 2))")
+        do { root = try JSONValue.parse(text, source: source, allowNonFinite: true) } catch let e as InputError {
+            throw InputError(source, "invalid JSON: \(e.location): \(e.message)")
         }
         return try Decoder(source: source).scene(root)
     }
@@ -59,7 +59,7 @@ public enum SceneLoader {
                 if let def { return def }
                 throw fail(path, "missing required number")
             }
-            guard case .number(let d) = v else { throw fail(path, "expected a number, got \(v.brief)") }
+            guard case .number(let t) = v, let d = Double(t) else { throw fail(path, "expected a number, got \(v.brief)") }
             guard d.isFinite else { throw fail(path, "\(v.brief) is not a finite number") }
             guard abs(d) <= magnitudeLimit else { throw fail(path, "\(v.brief) is beyond the supported range (|x| <= \(JSONWriter.number(magnitudeLimit)))") }
             if positive && !(d > 0) { throw fail(path, "must be positive, got \(v.brief)") }

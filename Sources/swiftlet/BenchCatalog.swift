@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -21,7 +22,9 @@ enum BenchCatalog {
         EnvBench.suite,
         PolicyBench.suite,
         RecordingBench.suite,
+        AppBench.suite,
         NeuralBench.suite,
+        LDMBench.suite,
     ]
 
     static func select(_ names: [String]) throws -> [BenchSuite] {

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -28,6 +29,7 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "Base policy for gaussian/epsilon exploration.") var base: String = "straight"
     @Option(help: "Independent lanes (the data depend on it, not on the thread count).") var lanes: Int = 8
     @Option(help: "Output directory.") var out: String = "data"
+    @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
 
     @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
     @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
@@ -49,6 +51,12 @@ struct CollectCommand: ParsableCommand {
         job.env.forwardSpeed = speed
         job.env.altitude = altitude
         job.env.controlRate = controlRate
-        print(try job.run(registry: PolicyCatalog.registry))
+        if let record {
+            let (summary, logs) = try RecordedJobs.collect(job, record: record, registry: PolicyCatalog.registry)
+            print(summary)
+            print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
+        } else {
+            print(try job.run(registry: PolicyCatalog.registry))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
@@ -26,6 +27,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
+    @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
 
     @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
     @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
@@ -46,10 +48,16 @@ struct EvalCommand: ParsableCommand {
         job.env.forwardSpeed = speed
         job.env.altitude = altitude
         job.env.controlRate = controlRate
-        let report = try job.run(registry: PolicyCatalog.registry)
-        print(report.markdown(), terminator: "")
-        // the first --policy against the others (paired ratios)
-        if !policies.isEmpty { print("\n" + report.comparisonMarkdown(policy: 0), terminator: "") }
+        if let record {
+            let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
+            print(report.markdown(), terminator: "")
+            print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
+        } else {
+            let report = try job.run(registry: PolicyCatalog.registry)
+            print(report.markdown(), terminator: "")
+            // the first --policy against the others (paired ratios)
+            if !policies.isEmpty { print("\n" + report.comparisonMarkdown(policy: 0), terminator: "") }
+        }
     }
 }
 

@@ -9,6 +9,8 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Run an end-to-end experiment and write its report, CSV and plots.",
         subcommands: [
             ExperimentGtSCommand.self,
+            ExperimentHIntCommand.self,
+            ExperimentLDMCommand.self,
         ]
     )
 }

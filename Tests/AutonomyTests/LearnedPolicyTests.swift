@@ -21,15 +21,19 @@ import World
         let path = dir.file("tiny.safetensors")
         try predictor.save(to: path)
 
-        // (the registry's `.safetensors` loader is issue 7's `LearnedPolicy`, which resamples
-        // other image sizes: LearningTests covers it; this spec refuses them)
-        let spec = try LearnedMPCPolicy.spec(checkpoint: path)
-        #expect(spec.name == "tiny.safetensors" && !spec.isPrivileged)
+        let spec = try PolicyRegistry.standard.resolve(path)
+        #expect(spec.name == "tiny" && !spec.isPrivileged)
         #expect(spec.validate(env) == nil)
         #expect(spec.validate(EnvSettings()) != nil)  // 96 x 72 images do not fit this model
+        var eval = EvalJob()
+        eval.policies = [path]
+        eval.baselines = false
+        eval.worlds = "forest:1"
+        eval.robot = Fixtures.root + "/Robots/cf2x.urdf"
+        #expect(throws: InputError.self) { try eval.run(progress: .silent) }
 
         // fly a few ticks with a small planner budget: actions inside the limits, deterministic
-        var settings = LearnedMPCPolicy.Settings()
+        var settings = LearnedPolicySettings()
         settings.cem.initialSamples = 64
         settings.cem.samples = 32
         settings.cem.elites = 8
@@ -37,7 +41,7 @@ import World
         func fly() -> [Double] {
             var e = Env(model: model)
             e.reset(seed: 3)
-            var p = LearnedMPCPolicy(predictor: predictor, name: "tiny", settings: settings)
+            var p = LearnedPolicy(predictor: predictor, settings: settings, name: "tiny")
             p.reset(seed: 1)
             var actions: [Double] = []
             for _ in 0..<4 {

@@ -105,7 +105,8 @@ public enum CollisionPipeline {
         // curves
         var csv = CSVWriter(header: ["round", "epoch", "steps", "samples", "train_loss", "validation_loss"])
         for r in curves {
-            csv.addRow([Double(r.round), Double(r.epoch), Double(r.steps), Double(r.samples), r.trainLoss, r.validationLoss])
+            csv.addRow([String(r.round), String(r.epoch), String(r.steps), String(r.samples), CSVWriter.field(r.trainLoss),
+                        CSVWriter.field(r.validationLoss)])
         }
         try csv.write(to: out + "/\(name)-curves.csv")
         var plot = SVGPlot(title: "Collision predictor: weighted sigmoid cross-entropy", xLabel: "epoch (all rounds)", yLabel: "loss")
@@ -169,7 +170,7 @@ public enum CollisionPipeline {
         let known = d.masks.reduce(0) { $0 + Int($1) }
         var positive = 0
         for i in d.labels.indices where d.masks[i] == 1 && d.labels[i] == 1 { positive += 1 }
-        return "\(d.sampleCount) samples, \(d.info["episodes"] ?? "?") episodes, \(d.info["collisions"] ?? "?") collisions, "
+        return "\(d.sampleCount) samples, \(Set(d.episodes).count) episodes, \(Collector.collisionCount(d)) collisions, "
             + "positive labels \(positive)/\(known)"
     }
 

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Models
+import Runtime
 
 /// Learned policies as checkpoint files: the `CollisionPredictor` safetensors checkpoint (model
 /// config in its metadata) with the planner settings in the training record's notes
@@ -44,9 +45,21 @@ extension LearnedPolicy {
         return spec(predictor: predictor, settings: settings, name: name)
     }
 
-    /// A `PolicySpec` for an in-memory model.
+    /// A `PolicySpec` for an in-memory model; it refuses environments whose camera stack or
+    /// action space the model does not fit (`mismatch`).
     public static func spec(predictor: CollisionPredictor, settings: LearnedPolicySettings = LearnedPolicySettings(),
                             name: String = "learned") -> PolicySpec {
-        PolicySpec(name: name, isPrivileged: false) { LearnedPolicy(predictor: predictor, settings: settings, name: name) }
+        PolicySpec(name: name, isPrivileged: false, validate: { env in mismatch(predictor.config, env) }) {
+            LearnedPolicy(predictor: predictor, settings: settings, name: name)
+        }
+    }
+
+    /// Why a model cannot fly an environment with `settings` (image size, stack, action space), or nil.
+    public static func mismatch(_ c: CollisionPredictorConfig, _ s: EnvSettings) -> String? {
+        if c.height != s.imageHeight || c.width != s.imageWidth || c.frames != s.frameStack {
+            return "the model expects \(c.frames) frames of \(c.width)x\(c.height), the environment gives \(s.frameStack) of \(s.imageWidth)x\(s.imageHeight)"
+        }
+        if c.actionDim != 1 { return "the model's action has \(c.actionDim) components; the GtS action space has 1 (yaw rate)" }
+        return nil
     }
 }

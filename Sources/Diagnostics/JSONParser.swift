@@ -1,54 +1,19 @@
-import Diagnostics
-
-/// A parsed JSON value. Numbers keep their text, so a caller converts them exactly:
-/// `Double(text)` (correctly rounded, hence bit-exact for shortest round-trip output) or
-/// `UInt64(text)` for seeds and counters beyond 2^53.
-public indirect enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// Parses `bytes` (UTF-8). Nesting deeper than `maxDepth` is rejected, so hostile input
-    /// cannot exhaust the stack.
-    public static func parse(_ bytes: [UInt8], source: String = "JSON", maxDepth: Int = 64) throws -> JSONValue {
-        var p = JSONParser(bytes: bytes, source: source, maxDepth: maxDepth)
-        p.skipSpace()
-        let v = try p.value(depth: 0)
-        p.skipSpace()
-        guard p.pos == bytes.count else { throw p.error("unexpected text after the JSON value") }
-        return v
-    }
-
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
-
-    public var double: Double? {
-        switch self {
-        case .number(let t): Double(t)
-        case .null: Double.nan
-        default: nil
-        }
-    }
-    public var int: Int? { if case .number(let t) = self { Int(t) ?? Double(t).flatMap { Int(exactly: $0) } } else { nil } }
-    public var uint64: UInt64? { if case .number(let t) = self { UInt64(t) } else { nil } }
-    public var string: String? { if case .string(let s) = self { s } else { nil } }
-    public var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
-    public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    public var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
-}
-
+/// The recursive-descent parser behind `JSONValue.parse`: one pass over UTF-8 bytes.
 struct JSONParser {
     let bytes: [UInt8]
     let source: String
     let maxDepth: Int
+    let allowNonFinite: Bool
     var pos = 0
 
-    func error(_ m: String) -> InputError { InputError(source, at: "JSON byte \(pos)", m) }
+    /// An `InputError` at the current position, as "line L, column C" (1-based, columns in bytes).
+    func error(_ m: String) -> InputError {
+        var line = 1, col = 1
+        for k in 0..<min(pos, bytes.count) {
+            if bytes[k] == 10 { line += 1; col = 1 } else { col += 1 }
+        }
+        return InputError(source, at: "line \(line), column \(col)", m)
+    }
 
     mutating func skipSpace() {
         while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x0A || bytes[pos] == 0x0D || bytes[pos] == 0x09 {
@@ -56,12 +21,18 @@ struct JSONParser {
         }
     }
 
-    mutating func expect(_ word: String, _ v: JSONValue) throws -> JSONValue {
-        let w = Array(word.utf8)
-        guard pos + w.count <= bytes.count, Array(bytes[pos..<pos + w.count]) == w else {
-            throw error("invalid literal, expected '\(word)'")
-        }
-        pos += w.count
+    /// Consumes `word` if it comes next.
+    mutating func literal(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard pos + n <= bytes.count else { return false }
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
+        for k in 0..<n where bytes[pos + k] != w[k] { return false }
+        pos += n
+        return true
+    }
+
+    mutating func expect(_ word: StaticString, _ v: JSONValue) throws -> JSONValue {
+        guard literal(word) else { throw error("invalid literal, expected '\(word)'") }
         return v
     }
 
@@ -71,22 +42,24 @@ struct JSONParser {
         switch bytes[pos] {
         case UInt8(ascii: "{"):
             pos += 1
-            var o: [String: JSONValue] = [:]
+            var o: [String: JSONValue] = [:], keys: [String] = []
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(o) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(o, keys: keys) }
             while true {
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a string key") }
                 let k = try string()
+                if o[k] != nil { throw error("duplicate key \"\(k)\"") }
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(k)\"") }
                 pos += 1
                 skipSpace()
                 o[k] = try value(depth: depth + 1)
+                keys.append(k)
                 skipSpace()
                 guard pos < bytes.count else { throw error("unexpected end inside an object") }
                 if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(o) }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(o, keys: keys) }
                 throw error("expected ',' or '}' in an object")
             }
         case UInt8(ascii: "["):
@@ -109,6 +82,12 @@ struct JSONParser {
         case UInt8(ascii: "f"): return try expect("false", .bool(false))
         case UInt8(ascii: "n"): return try expect("null", .null)
         default:
+            // the non-standard tokens, when the caller wants to name them itself
+            if allowNonFinite {
+                if literal("NaN") { return .number("NaN") }
+                if literal("Infinity") { return .number("Infinity") }
+                if literal("-Infinity") { return .number("-Infinity") }
+            }
             let start = pos
             while pos < bytes.count, bytes[pos] == UInt8(ascii: "-") || bytes[pos] == UInt8(ascii: "+")
                     || bytes[pos] == UInt8(ascii: ".") || bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")
@@ -146,7 +125,9 @@ struct JSONParser {
         pos += 1  // opening quote
         let start = pos
         // fast path: no escapes
-        while pos < bytes.count, bytes[pos] != UInt8(ascii: "\""), bytes[pos] != UInt8(ascii: "\\") { pos += 1 }
+        while pos < bytes.count, bytes[pos] != UInt8(ascii: "\""), bytes[pos] != UInt8(ascii: "\\"), bytes[pos] >= 0x20 {
+            pos += 1
+        }
         guard pos < bytes.count else { throw error("unterminated string") }
         if bytes[pos] == UInt8(ascii: "\"") {
             defer { pos += 1 }
@@ -157,6 +138,7 @@ struct JSONParser {
             guard pos < bytes.count else { throw error("unterminated string") }
             let c = bytes[pos]
             if c == UInt8(ascii: "\"") { pos += 1; return String(decoding: out, as: UTF8.self) }
+            if c < 0x20 { throw error("control character in string") }
             if c != UInt8(ascii: "\\") { out.append(c); pos += 1; continue }
             pos += 1
             guard pos < bytes.count else { throw error("unterminated escape") }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Recording
+import Diagnostics
 import Testing
 
 @Suite struct CRC32Tests {

@@ -1,4 +1,5 @@
-/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), identical to zlib's `crc32`.
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), identical to zlib's `crc32`; used by the
+/// MCAP writer/reader (Recording) and the PNG chunk checksums (Rendering).
 ///
 /// Table-driven, slicing by 8 bytes. `CRC32.checksum(bytes)` gives the CRC of one buffer;
 /// `update` continues a running CRC, so `update(update(0, a), b) == checksum(a + b)`.

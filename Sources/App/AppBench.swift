@@ -1,0 +1,93 @@
+import Autonomy
+import Diagnostics
+import Foundation
+import Geometry
+import Runtime
+import Viewer
+
+/// `swiftlet bench app`: the cost of `--record` on headless env episodes, the 3D view render
+/// time at 960x540 and the frames per second of the whole `fly` window loop (SDL dummy driver).
+public enum AppBench {
+    public static let suite = BenchSuite(name: "app", summary: "recording overhead, fly view render and window loop fps") { opts in
+        var records: [BenchRecord] = []
+        let dir = NSTemporaryDirectory() + "swiftlet-app-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let world = opts.root + "/Worlds/forest-7.json"
+        var config = FlyConfig()
+        config.worlds = [world]
+        config.env = EnvSettings()   // headless defaults (no depth)
+        // wall time and thread CPU time (the CPU figure is steadier on a loaded host)
+        for (policy, ticks) in [("straight", 3000), ("privileged", 120)] {
+            config.policy = policy
+            let n = max(20, Int(Double(ticks) * opts.timeScale))
+            var plain: [(Double, Double)] = [], recorded: [(Double, Double)] = []
+            for round in 0..<5 {
+                plain.append(try timeRun(config, ticks: n, record: nil))
+                recorded.append(try timeRun(config, ticks: n, record: dir + "/r\(round).mcap"))
+            }
+            let pw = plain.map(\.0).sorted()[2], rw = recorded.map(\.0).sorted()[2]
+            let pc = plain.map(\.1).sorted()[2], rc = recorded.map(\.1).sorted()[2]
+            records.append(BenchRecord(suite: "app", metric: "record_overhead_\(policy)", value: 100 * (rw - pw) / pw, unit: "% wall",
+                                       extra: ["ticks": "\(n)", "plain_ticks_per_s": String(format: "%.0f", Double(n) / pw),
+                                               "recorded_ticks_per_s": String(format: "%.0f", Double(n) / rw)]))
+            records.append(BenchRecord(suite: "app", metric: "record_overhead_\(policy)_cpu", value: 100 * (rc - pc) / pc, unit: "% CPU",
+                                       extra: ["recording_us_per_tick": String(format: "%.1f", 1e6 * (rc - pc) / Double(n))]))
+            opts.log(String(format: "record overhead (%@): %.0f -> %.0f ticks/s wall", policy, Double(n) / pw, Double(n) / rw))
+        }
+
+        // 3D view: level-shifted chase camera vs the tilted path
+        var flyConfig = FlyConfig()
+        flyConfig.worlds = [world]
+        let sim = try FlySimulation(config: flyConfig, viewSize: (960, 540))
+        let view = sim.view!
+        var rig = CameraRig(mode: .chase)
+        let chase = rig.update(robot: sim.frame().robotPose, dt: 1.0 / 60)
+        var image = RGBImage(width: 960, height: 540)
+        let seconds = 1.5 * opts.timeScale
+        let chaseFPS = Stopwatch.rate(seconds: seconds, batch: 1) { view.render(chase, into: &image) }
+        records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540", value: chaseFPS, unit: "frames/s",
+                                   extra: ["path": "level, shifted principal point"]))
+        var steep = chase
+        steep.pose.orientation = steep.pose.orientation * Quaternion(roll: 0, pitch: 0.6, yaw: 0)
+        let tiltedFPS = Stopwatch.rate(seconds: seconds, rounds: 1, batch: 1) { view.render(steep, into: &image) }
+        records.append(BenchRecord(suite: "app", metric: "view_render_tilted_960x540", value: tiltedFPS, unit: "frames/s"))
+
+        // the whole fly loop through SDL's dummy driver (needs the main thread)
+        if Thread.isMainThread {
+            let outcome: FlyApp.Outcome? = try MainActor.assumeIsolated {
+                var options = ViewerOptions(width: 960, height: 540, frameLimit: max(30, Int(180 * opts.timeScale)))
+                options.videoDriver = "dummy"
+                options.gamepad = false
+                return try FlyApp.fly(flyConfig, options: options)
+            }
+            if let outcome, outcome.report.usedWindow {
+                records.append(BenchRecord(suite: "app", metric: "fly_loop_960x540", value: outcome.loopFPS, unit: "frames/s",
+                                           extra: ["frames": "\(outcome.report.frames)", "driver": "dummy",
+                                                   "policy": "privileged", "level_frames": "\(outcome.levelFrames)",
+                                                   "tilted_frames": "\(outcome.tiltedFrames)"]))
+            }
+        }
+        return records
+    }
+
+    /// Wall and thread-CPU seconds for `ticks` autopilot control ticks (episodes restart when they end).
+    static func timeRun(_ base: FlyConfig, ticks: Int, record: String?) throws -> (Double, Double) {
+        var config = base
+        config.record = record
+        var sim = try FlySimulation(config: config, viewSize: nil)
+        let t0 = Stopwatch.now(), c0 = threadCPU()
+        for _ in 0..<ticks {
+            if sim.isDone { try sim.restart(nextWorld: false) }
+            try sim.tick(nil)
+        }
+        try sim.finish()
+        return (Stopwatch.now() - t0, threadCPU() - c0)
+    }
+
+    static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + 1e-9 * Double(ts.tv_nsec)
+    }
+}

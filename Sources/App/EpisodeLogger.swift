@@ -1,0 +1,184 @@
+import Foundation
+import Geometry
+import Physics
+import Recording
+import Runtime
+import World
+
+/// What an episode log says about the environment, enough to rebuild it for `replay --verify`:
+/// world spec, robot file, domain profile, env settings (JSON in `extra["env_settings"]`).
+public struct EpisodeSource: Sendable {
+    /// World file path or generator spec, as given to `SceneLoader.resolve`.
+    public var world: String
+    /// Robot file path (URDF).
+    public var robot: String
+    /// Who made the episode: "fly", "collect", "eval", "demo".
+    public var command: String
+    /// Policy that flew it (or "manual" / exploration name).
+    public var policy: String
+
+    public init(world: String, robot: String, command: String, policy: String) {
+        self.world = world
+        self.robot = robot
+        self.command = command
+        self.policy = policy
+    }
+}
+
+/// How an env action is written on `/swiftlet/command`: five numbers
+/// `[mode, yaw_rate, vx, vy, vz]`. Mode 0 is the GtS action `.yawRate(yaw_rate)` (velocities 0);
+/// mode 1 is a velocity command `.vehicle(.flight(.velocity((vx, vy, vz), yawRate: yaw_rate)))`
+/// (manual flight; world frame, m/s and rad/s). Doubles round-trip bit-exactly through the log.
+public enum LoggedAction {
+    public static let names = ["mode", "yaw_rate", "vx", "vy", "vz"]
+
+    public static func encode(_ action: EnvAction) -> [Double]? {
+        switch action {
+        case .yawRate(let r): return [0, r, 0, 0, 0]
+        case .vehicle(.flight(.velocity(let v, let r))): return [1, r, v.x, v.y, v.z]
+        default: return nil
+        }
+    }
+
+    public static func decode(_ values: [Double]) -> EnvAction? {
+        guard values.count == 5 else { return nil }
+        switch values[0] {
+        case 0: return .yawRate(values[1])
+        case 1: return .vehicle(.flight(.velocity(Vec3(values[2], values[3], values[4]), yawRate: values[1])))
+        default: return nil
+        }
+    }
+}
+
+/// Records one env episode into an MCAP log: metadata, calibration, obstacles once, then per
+/// control tick the command (at the tick's start time), pose, transforms world -> body -> camera,
+/// motor speeds (at its end time), the newest camera image (mono8) and depth (32FC1, when the env
+/// renders depth), planner paths and events.
+///
+/// Pose k in the log is the state after k commands (pose 0 is the reset state), which is what
+/// `ReplayVerifier` compares against.
+public final class EpisodeLogger {
+    public let path: String
+    let recorder: EpisodeRecorder
+    let model: EnvModel
+    let pose_BC: Pose
+    public private(set) var ticks = 0
+    public private(set) var closed = false
+
+    /// Opens `path` and writes the episode header and the reset state of `env` (call right after
+    /// `env.reset(seed:)`).
+    public convenience init(path: String, env: Env, source: EpisodeSource) throws {
+        try self.init(path: path, model: env.model, seed: env.state.seed, initial: env.state.observation, source: source)
+    }
+
+    /// Opens `path` for an episode of `model` reset with `seed` whose first observation is `initial`.
+    public init(path: String, model: EnvModel, seed: UInt64, initial: Observation, source: EpisodeSource) throws {
+        self.path = path
+        self.model = model
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let settings = String(decoding: try JSONEncoder().encode(model.settings), as: UTF8.self)
+        let extra: [String: String] = [
+            "env_settings": settings, "command": source.command, "policy": source.policy,
+            "physics_rate_hz": "\(model.settings.physicsRate)", "control_rate_hz": "\(model.settings.controlRate)",
+            "camera_rate_hz": "\(model.settings.controlRate)", "scene_name": model.scene.name,
+        ]
+        let meta = EpisodeMetadata(world: source.world, seed: seed, robot: source.robot, profile: model.domain.name,
+                                   dt: model.controlPeriod, commandNames: LoggedAction.names, extra: extra)
+        recorder = try EpisodeRecorder(path: path, metadata: meta)
+        pose_BC = Pose(position: model.camera.mount.position,
+                       orientation: model.camera.mount.orientation * EpisodeRecorder.opticalFromForward)
+        let intr = model.camera.intrinsics
+        let f = intr.focalPixels
+        try recorder.calibration(time: 0, width: intr.width, height: intr.height, fx: f, fy: f,
+                                 cx: Double(intr.width) / 2 - 0.5, cy: Double(intr.height) / 2 - 0.5)
+        try recorder.obstacles(time: 0, EpisodeLogger.sceneObstacles(model.scene))
+        let robot = initial.robot
+        try recorder.pose(time: robot.time, robot.pose)
+        try recorder.transforms(time: robot.time, pose_WB: robot.pose, pose_BC: pose_BC)
+        try images(initial, time: robot.time)
+    }
+
+    /// One control tick: `action` was applied at `before` (time, step) and led to `env`'s state.
+    public func tick(action: EnvAction, before: RobotObservation, step: Int, env: Env, result: StepResult) throws {
+        let rpm = env.model.isQuadrotor ? env.state.quadrotor.rotorRPM : nil
+        try tick(action: action, before: before, step: step, after: env.state.observation, motorRPM: rpm, events: result.events)
+    }
+
+    /// One control tick from plain values (what the collect/eval observer sees).
+    public func tick(action: EnvAction, before: RobotObservation, step: Int, after: Observation, motorRPM: SIMD4<Double>?,
+                     events: [EnvEvent]) throws {
+        guard let values = LoggedAction.encode(action) else { return }
+        let robot = after.robot
+        try recorder.command(time: before.time, step: step, values: values)
+        try recorder.pose(time: robot.time, robot.pose)
+        try recorder.transforms(time: robot.time, pose_WB: robot.pose, pose_BC: pose_BC)
+        if let r = motorRPM { try recorder.motorSpeeds(time: robot.time, [r.x, r.y, r.z, r.w]) }
+        try images(after, time: robot.time)
+        for e in events { try event(e, time: robot.time, step: step + 1) }
+        ticks += 1
+    }
+
+    /// Planned paths with predicted collision probabilities and a diagnostics line.
+    public func plan(time: Double, step: Int, paths: [[Vec3]], probabilities: [Double], planner: String,
+                     chosenProbability: Double, bestCost: Double) throws {
+        try recorder.plannedPaths(time: time, paths, collisionProbabilities: probabilities)
+        try recorder.planner(time: time, step: step, PlannerDiagnostics(planner: planner, bestCost: bestCost,
+                                                                        collisionProbability: chosenProbability,
+                                                                        candidates: paths.count, iterations: 1))
+    }
+
+    /// A free-form event (reset, warning).
+    public func note(_ kind: EpisodeEventKind, time: Double, step: Int, detail: String) throws {
+        try recorder.event(time: time, step: step, kind: kind, detail: detail)
+    }
+
+    /// Writes the summary and footer.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        try recorder.close()
+    }
+
+    func images(_ observation: Observation, time: Double) throws {
+        let w = model.settings.imageWidth, h = model.settings.imageHeight, n = w * h
+        let newest = (model.settings.frameStack - 1) * n
+        try observation.frames.withUnsafeBytes { f in
+            try recorder.image(time: time, width: w, height: h, encoding: .mono8,
+                               pixels: UnsafeRawBufferPointer(rebasing: f[newest ..< newest + n]))
+        }
+        if model.settings.depth {
+            try observation.depth.withUnsafeBytes { d in
+                try recorder.image(time: time, width: w, height: h, encoding: .depth32F, pixels: d)
+            }
+        }
+    }
+
+    func event(_ e: EnvEvent, time: Double, step: Int) throws {
+        switch e {
+        case let .collision(obstacle, position):
+            try recorder.event(time: time, step: step, kind: .collision,
+                               detail: obstacle < 0 ? "ground" : "obstacle \(obstacle)", position: position)
+        case let .tilt(roll, pitch, position):
+            try recorder.event(time: time, step: step, kind: .collision,
+                               detail: String(format: "tilt roll %.2f pitch %.2f rad", roll, pitch), position: position)
+        default:
+            try recorder.event(time: time, step: step, kind: .warning, detail: "\(e)")
+        }
+    }
+
+    /// The scene's obstacles as recorder shapes.
+    public static func sceneObstacles(_ scene: Scene) -> [SceneObstacle] {
+        scene.obstacles.map { o in
+            switch o.shape {
+            case .box(let b):
+                return .box(center: b.center, size: 2 * b.halfExtents, orientation: Quaternion(roll: 0, pitch: 0, yaw: b.yaw))
+            case .cylinder(let c):
+                return .cylinder(center: Vec3(c.x, c.y, 0.5 * (c.zMin + c.zMax)), radius: c.radius,
+                                 height: c.zMax - c.zMin, orientation: .identity)
+            case .sphere(let s):
+                return .sphere(center: s.center, radius: s.radius)
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Autonomy
+import Diagnostics
+import Foundation
+import Geometry
+import Rendering
+import Viewer
+
+/// `swiftlet fly` and `swiftlet demo`: the viewer wired to `FlySimulation`.
+public enum FlyApp {
+    /// What a window (or headless viewer) run did.
+    public struct Outcome: Sendable {
+        public var report: ViewerRunReport
+        /// Wall-clock frames per second of the whole loop (simulation + render + compose + present).
+        public var loopFPS: Double
+        public var distance: Double
+        public var ticks: Int
+        public var collisions: Int
+        public var episodes: Int
+        public var simTime: Double
+        public var logs: [String]
+        /// Frames drawn through the renderer's level (shifted) and tilted paths.
+        public var levelFrames: Int
+        public var tiltedFrames: Int
+
+        /// One-paragraph summary.
+        public var summary: String {
+            var s = String(format: "%d frames at %.1f fps (whole loop), %.1f s simulated, %d control ticks, %.2f m flown, %d collision(s), %d episode(s)",
+                           report.frames, loopFPS, simTime, ticks, distance, collisions, episodes)
+            if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
+            if !logs.isEmpty { s += "\nlogs: " + logs.joined(separator: ", ") }
+            return s
+        }
+    }
+
+    /// Runs the viewer on `config` until the user quits or `options.frameLimit` frames.
+    /// `screenshot` receives the last frame. Must run on the main thread.
+    @MainActor
+    public static func fly(_ config: FlyConfig, options: ViewerOptions, registry: PolicyRegistry = .standard,
+                           screenshot: String? = nil) throws -> Outcome {
+        var sim = try FlySimulation(config: config, registry: registry, viewSize: (options.width, options.height))
+        let app = ViewerApp(options: options)
+        // the view and the overlays use the level camera the renderer draws fast
+        let leveller = sim.view
+        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
+        app.onScreenshot = { image, frame in
+            let path = "swiftlet-\(frame).png"
+            do {
+                try FlyApp.savePNG(image, to: path)
+                print("screenshot: \(path)")
+            } catch {
+                print("screenshot failed: \(error)")
+            }
+        }
+        var failure: Error? = nil
+        let start = Stopwatch.now()
+        let report = app.fly { input in
+            do {
+                if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }
+                try sim.advance(by: input.simDt, pilot: input.pilot, autopilot: input.autopilot)
+            } catch {
+                if failure == nil { failure = error }
+            }
+            return sim.frame()
+        }
+        let wall = Stopwatch.now() - start
+        try sim.finish()
+        if let failure { throw failure }
+        if let screenshot, let shot = report.lastFrame { try savePNG(shot, to: screenshot) }
+        return Outcome(report: report, loopFPS: report.frames > 0 && wall > 0 ? Double(report.frames) / wall : 0,
+                       distance: sim.totalDistance, ticks: sim.totalTicks, collisions: sim.collisions,
+                       episodes: sim.episodeIndex + 1, simTime: sim.env.state.observation.robot.time, logs: sim.logPaths,
+                       levelFrames: sim.view?.levelFrames ?? 0, tiltedFrames: sim.view?.tiltedFrames ?? 0)
+    }
+
+    /// Writes an RGB image as PNG (Rendering's writer), creating the directory.
+    public static func savePNG(_ image: RGBImage, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let png = PNGWriter.encode(width: image.width, height: image.height, kind: .rgb8, pixels: image.pixels)
+        try AtomicFile.write(Data(png), to: path)
+    }
+
+    /// What the headless demo produced.
+    public struct DemoResult: Sendable {
+        public var screenshot: String
+        public var log: String
+        public var ticks: Int
+        public var distance: Double
+        public var collisions: Int
+        public var simTime: Double
+        public var wallSeconds: Double
+        public var world: String
+        /// The autopilot's HUD label (learned policy or privileged planner).
+        public var autopilot: String
+        /// Why the episode ended before the tick budget, or nil.
+        public var ended: String?
+
+        public var summary: String {
+            String(format: "demo: flew %d control ticks (%.1f s simulated) in %@ with %@: %.2f m, %d collision(s)%@, %.2f s wall\nscreenshot: %@\nlog: %@",
+                   ticks, simTime, world, autopilot, distance, collisions, ended.map { ", ended: " + $0 } ?? "", wallSeconds, screenshot, log)
+        }
+    }
+
+    /// The no-display demo: flies `ticks` control ticks headless with the autopilot, recording to
+    /// `outDir/demo.mcap`, then composes one viewer frame (3D view, map, insets, HUD) without a
+    /// window and saves it as `outDir/demo.png`. Ends early if the episode ends.
+    @MainActor
+    public static func headlessDemo(_ base: FlyConfig, ticks: Int = 240, outDir: String = "out/demo",
+                                    registry: PolicyRegistry = .standard) throws -> DemoResult {
+        var config = base
+        config.record = outDir + "/demo.mcap"
+        let start = Stopwatch.now()
+        var sim = try FlySimulation(config: config, registry: registry, viewSize: (960, 540))
+        var n = 0
+        while n < ticks && !sim.isDone {
+            try sim.tick(nil)
+            n += 1
+        }
+        // show the final state (advance the display clock to the env's time)
+        sim.catchUp()
+        var options = ViewerOptions(width: 960, height: 540, frameLimit: 1)
+        options.environment = [:]  // never open a window here
+        options.gamepad = false
+        let app = ViewerApp(options: options)
+        let leveller = sim.view
+        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
+        let frame = sim.frame()
+        let report = app.fly { _ in frame }
+        try sim.finish()
+        let shot = outDir + "/demo.png"
+        guard let image = report.lastFrame else { throw InputError("demo", "no frame was composed") }
+        try savePNG(image, to: shot)
+        return DemoResult(screenshot: shot, log: sim.logPaths.first ?? "", ticks: sim.totalTicks, distance: sim.totalDistance,
+                          collisions: sim.collisions, simTime: sim.env.state.observation.robot.time,
+                          wallSeconds: Stopwatch.now() - start, world: sim.world, autopilot: sim.autopilotLabel,
+                          ended: n < ticks ? sim.endReason : nil)
+    }
+}

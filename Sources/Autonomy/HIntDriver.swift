@@ -1,0 +1,103 @@
+import Foundation
+import Geometry
+import Models
+import Planning
+import Runtime
+
+/// One method's closed-loop controller for the deploying robot: each tick it reads the image,
+/// the measured state and the goal, plans with MPPI (`MPPIPlanner`, METHODS.md settings,
+/// warm-started by shifting the mean) and returns the yaw-rate command.
+public final class HIntDriver {
+    public let method: HIntMethod
+    /// Yaw-rate limit of the deploying robot, rad/s (the action box for every method but the
+    /// hierarchy, whose waypoint search assumes `assumedYawRate`).
+    public let yawRateLimit: Double
+    public let speed: Double
+    public let dt: Double
+    var planner: MPPIPlanner
+    var hint: HIntCost?
+    var kinematic: HIntKinematicCost?
+    var action: HIntActionCost?
+    let imageConfig: CollisionPredictorConfig
+    var image: [Float]
+    /// Waypoint the hierarchy's tracker steers to (index into its planned poses).
+    public var lookahead = 1
+    /// Relative poses `[H][3]` the last plan expects (for display), and their collision probabilities.
+    public private(set) var predictedPoses: [Float] = []
+
+    /// `assumedYawRate`: the turn rate the hierarchy's perception-only planner believes in, rad/s.
+    public init(method: HIntMethod, models: HIntModels, deploying: HIntPlatform, yawRateLimit: Double, assumedYawRate: Double,
+                speed: Double, dt: Double, samples: Int) {
+        self.method = method
+        self.yawRateLimit = yawRateLimit
+        self.speed = speed
+        self.dt = dt
+        let h = HIntTraining.horizon
+        var settings = MPPIPlanner.Settings()
+        settings.samples = samples
+        let box = Float(method == .hierarchy ? assumedYawRate : yawRateLimit)
+        planner = MPPIPlanner(space: ActionSpace(horizon: h, lower: [-box], upper: [box]), settings: settings)
+        let scale = Float(1 / Double.pi)
+        switch method {
+        case .hint:
+            hint = HIntCost(dynamics: models.dynamics[deploying]!, perception: models.perception, maxBatch: samples)
+            imageConfig = models.perception.config
+        case .hierarchy:
+            kinematic = HIntKinematicCost(perception: models.perception, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            imageConfig = models.perception.config
+        case .singleSource:
+            action = HIntActionCost(model: models.singleSource, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            imageConfig = models.singleSource.config
+        case .pooled:
+            action = HIntActionCost(model: models.pooled, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            imageConfig = models.pooled.config
+        }
+        image = [Float](repeating: 0, count: imageConfig.observationSize)
+    }
+
+    /// Starts a new episode (plan back to straight ahead).
+    public func reset() { planner.reset() }
+
+    /// The yaw-rate command for this tick. `frame`: the newest gray image; `goal`: world (x, y).
+    public func act(frame: UnsafeBufferPointer<UInt8>, robot: RobotObservation, goal: SIMD2<Double>, rng: inout RNG) -> Double {
+        image.withUnsafeMutableBufferPointer { CollisionPredictor.observation(fromStack: frame, config: imageConfig, into: $0) }
+        let yaw = robot.yaw
+        let dx = goal.x - robot.position.x, dy = goal.y - robot.position.y
+        let g = SIMD2<Float>(Float(cos(yaw) * dx + sin(yaw) * dy), Float(-sin(yaw) * dx + cos(yaw) * dy))
+        let state = HIntCollector.state(robot)
+        let h = HIntTraining.horizon
+        var command: Double
+        switch method {
+        case .hint:
+            hint!.setObservation(image: image, state: [state.x, state.y], goal: g)
+            planner.plan(&hint!, rng: &rng)
+            command = Double(planner.nominal[0])
+            predictedPoses = hint!.dynamics.evaluate(planner.nominal, count: 1)
+        case .hierarchy:
+            kinematic!.evaluator.encode(image)
+            kinematic!.goal = g
+            planner.plan(&kinematic!, rng: &rng)
+            var poses = [Float](repeating: 0, count: 3 * h)
+            planner.nominal.withUnsafeBufferPointer { a in
+                poses.withUnsafeMutableBufferPointer { HIntKinematics.rollout(a.baseAddress!, horizon: h, speed: Float(speed), dt: Float(dt), into: $0.baseAddress!) }
+            }
+            predictedPoses = poses
+            // pure pursuit to the waypoint: exact for arcs, clamped by the robot
+            let wx = Double(poses[3 * lookahead]), wy = Double(poses[3 * lookahead + 1])
+            let l2 = wx * wx + wy * wy
+            command = l2 > 1e-9 ? 2 * speed * wy / l2 : 0
+        case .singleSource, .pooled:
+            action!.evaluator.encode(image)
+            action!.goal = g
+            planner.plan(&action!, rng: &rng)
+            command = Double(planner.nominal[0])
+            var poses = [Float](repeating: 0, count: 3 * h)
+            planner.nominal.withUnsafeBufferPointer { a in
+                poses.withUnsafeMutableBufferPointer { HIntKinematics.rollout(a.baseAddress!, horizon: h, speed: Float(speed), dt: Float(dt), into: $0.baseAddress!) }
+            }
+            predictedPoses = poses
+        }
+        planner.shift()
+        return clamp(command, -yawRateLimit, yawRateLimit)
+    }
+}

@@ -1,0 +1,253 @@
+import Diagnostics
+import Dispatch
+import Foundation
+import Geometry
+import Models
+import Physics
+import Runtime
+import World
+
+/// One evaluation episode of the HInt experiment.
+public struct HIntEpisodeResult: Sendable, Equatable {
+    public var method: HIntMethod
+    public var yawLimitDegrees: Double
+    public var world: String
+    public var episode: Int
+    /// Reached the goal region without a collision.
+    public var success: Bool
+    public var collided: Bool
+    /// Path length driven before the collision or the episode end, m.
+    public var distance: Double
+    /// Control ticks.
+    public var ticks: Int
+    /// Distance left to the goal at the end, m.
+    public var goalDistanceLeft: Double
+}
+
+/// Everything `swiftlet experiment hint` produces.
+public struct HIntExperimentResult: Sendable {
+    public var config: HIntExperimentConfig
+    public var episodes: [HIntEpisodeResult]
+    /// Data and training notes (one line each).
+    public var notes: [String]
+    /// Wall seconds of the phases (collect, train, evaluate).
+    public var seconds: [String: Double]
+}
+
+/// The HInt experiment end to end (METHODS.md section 2, docs/hint.md): collect every source in
+/// the training worlds, train P on the union, D_r per robot and the action-conditioned
+/// baselines, then drive the deploying robot (jackal) to goals in held-out worlds with each
+/// method at each yaw-rate limit. Episodes are paired: episode e uses the same world, spawn and
+/// goal for every method and limit.
+public enum HIntExperiment {
+    public static let deploying = HIntPlatform.jackal
+
+    /// `modelsFrom`: a previous run's `models/` directory; its checkpoints replace training
+    /// (the data are still collected, for the notes).
+    public static func run(_ config: HIntExperimentConfig, out: String? = nil, modelsFrom: String? = nil,
+                           sink: Diagnostics.Progress.Sink = .standardError) throws -> HIntExperimentResult {
+        if let p = config.validationProblem { throw InputError("--config", p) }
+        var seconds: [String: Double] = [:]
+        var notes: [String] = []
+        let trainScenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: config.trainWorlds))
+        let evalScenes = try WorldSet.scenes(config.evalSpecs)
+        if let out { try FileManager.default.createDirectory(atPath: out + "/data", withIntermediateDirectories: true) }
+
+        // 1. data: every source in the same training worlds
+        var t0 = Diagnostics.Progress.monotonicSeconds()
+        var data: [HIntDataset] = []
+        for (i, p) in HIntPlatform.allCases.enumerated() {
+            let progress = Diagnostics.Progress(label: "collect \(p.rawValue)", total: config.stepsPerSource, unit: "steps", sink: sink)
+            let ds = try HIntCollector.collect(platform: p, settings: config.settings(p), scenes: trainScenes, robotsDirectory: config.robotsDirectory,
+                                               steps: config.stepsPerSource, episodeSteps: config.episodeSteps,
+                                               seed: RNG.mix(config.seed, UInt64(i + 1)), imageWidth: config.imageWidth,
+                                               imageHeight: config.imageHeight, progress: progress)
+            progress.finish()
+            data.append(ds)
+            notes.append("data \(p.rawValue): \(ds.sampleCount) steps, \(ds.episodes.count) episodes, \(ds.collisions) collisions")
+            if let out { try ds.write(to: "\(out)/data/\(p.rawValue).swhi") }
+        }
+        seconds["collect"] = Diagnostics.Progress.monotonicSeconds() - t0
+
+        // 2. models
+        t0 = Diagnostics.Progress.monotonicSeconds()
+        let models: HIntModels
+        if let dir = modelsFrom {
+            models = try load(dir)
+            notes.append("models loaded from \(dir) (not retrained)")
+        } else {
+            models = train(config, data: data, sink: sink, notes: &notes)
+        }
+        if let out, modelsFrom == nil {
+            try FileManager.default.createDirectory(atPath: out + "/models", withIntermediateDirectories: true)
+            try models.perception.save(to: "\(out)/models/perception.safetensors")
+            try models.singleSource.save(to: "\(out)/models/single-source.safetensors")
+            try models.pooled.save(to: "\(out)/models/pooled.safetensors")
+            for (p, d) in models.dynamics { try d.save(to: "\(out)/models/dynamics-\(p.rawValue).safetensors") }
+        }
+        seconds["train"] = Diagnostics.Progress.monotonicSeconds() - t0
+
+        // 3. closed-loop evaluation in held-out worlds
+        t0 = Diagnostics.Progress.monotonicSeconds()
+        let results = try evaluate(config, models: models, scenes: evalScenes, sink: sink)
+        seconds["evaluate"] = Diagnostics.Progress.monotonicSeconds() - t0
+        let result = HIntExperimentResult(config: config, episodes: results, notes: notes, seconds: seconds)
+        if let out { try HIntReport.write(result, to: out) }
+        return result
+    }
+
+    /// Trains P, every D_r and the two action-conditioned baselines. The image models train on
+    /// two threads (P on one, the baselines one after the other on the other); each model's
+    /// training is sequential and seeded, so the result does not depend on the thread count.
+    public static func train(_ config: HIntExperimentConfig, data: [HIntDataset], sink: Diagnostics.Progress.Sink, notes: inout [String]) -> HIntModels {
+        let s = config.training, ve = s.validationEvery
+        let isVal: @Sendable (Int, Int) -> Bool = { _, e in e % ve == ve - 1 }
+        let h = data[0].height, w = data[0].width
+        let j = data.firstIndex { $0.platform == deploying }!
+        let robots = Set(data.indices.filter { data[$0].platform.hasActions })
+
+        var dynamics: [HIntPlatform: PoseDynamics] = [:]
+        for i in robots.sorted() {
+            let pr = Diagnostics.Progress(label: "train D_\(data[i].platform.rawValue)", total: s.dynamicsSteps, unit: "steps", sink: sink)
+            let (d, line) = HIntTraining.trainDynamics(data[i], settings: s, seed: RNG.mix(config.seed, 200 + UInt64(i)), progress: pr)
+            pr.finish()
+            dynamics[data[i].platform] = d
+            notes.append(line)
+        }
+
+        let trainEpisodes = data[j].episodes.indices.filter { !isVal(j, $0) }
+        let keep = Set(trainEpisodes.prefix(max(1, Int((Double(trainEpisodes.count) * s.singleSourceFraction).rounded()))))
+        struct Job: Sendable {
+            var name: String, label: String, config: CollisionPredictorConfig, train: [HIntSampleRef], validation: [HIntSampleRef]
+            var input: HIntTraining.SequenceInput, steps: Int, seed: UInt64
+        }
+        let jobs = [
+            Job(name: "P (shared, union of \(data.map(\.platform.rawValue).joined(separator: ", ")))", label: "train P",
+                config: .hintPerception(height: h, width: w, horizon: HIntTraining.horizon),
+                train: HIntTraining.samples(data) { !isVal($0, $1) }, validation: HIntTraining.samples(data, include: isVal),
+                input: .poses, steps: s.perceptionSteps, seed: RNG.mix(config.seed, 101)),
+            Job(name: "single-source action model (\(Statistics.format(100 * s.singleSourceFraction))% of \(deploying.rawValue)'s episodes)",
+                label: "train single-source", config: HIntTraining.actionModelConfig(height: h, width: w),
+                train: HIntTraining.samples(data) { $0 == j && keep.contains($1) },
+                validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
+                input: .actions, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 102)),
+            Job(name: "pooled action model (\(robots.sorted().map { data[$0].platform.rawValue }.joined(separator: ", ")))",
+                label: "train pooled", config: HIntTraining.actionModelConfig(height: h, width: w),
+                train: HIntTraining.samples(data) { robots.contains($0) && !isVal($0, $1) },
+                validation: HIntTraining.samples(data) { $0 == j && isVal($0, $1) },
+                input: .actions, steps: s.actionModelSteps, seed: RNG.mix(config.seed, 103)),
+        ]
+        let lanes: [[Int]] = [[0], [1, 2]]
+        let lock = NSLock()
+        let box = UncheckedResults(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
+            for k in lanes[lane] {
+                let jb = jobs[k]
+                let pr = Diagnostics.Progress(label: jb.label, total: jb.steps, unit: "steps", sink: sink)
+                let r = HIntTraining.trainImageModel(name: jb.name, config: jb.config, data: data, train: jb.train, validation: jb.validation,
+                                                     input: jb.input, settings: s, steps: jb.steps, seed: jb.seed, progress: pr)
+                pr.finish()
+                lock.lock(); box.items[k] = r; lock.unlock()
+            }
+        }
+        let trained = box.items.map { $0! }
+        notes += trained.map(\.1)
+        return HIntModels(perception: trained[0].0, dynamics: dynamics, singleSource: trained[1].0, pooled: trained[2].0, notes: notes)
+    }
+
+    final class UncheckedResults: @unchecked Sendable {
+        var items: [(CollisionPredictor, String)?]
+        init(count: Int) { items = Array(repeating: nil, count: count) }
+    }
+
+    /// Loads the checkpoints a run wrote to `dir` (perception, single-source, pooled, dynamics-*).
+    public static func load(_ dir: String) throws -> HIntModels {
+        var dynamics: [HIntPlatform: PoseDynamics] = [:]
+        for p in HIntPlatform.allCases where p.hasActions {
+            let path = "\(dir)/dynamics-\(p.rawValue).safetensors"
+            if FileManager.default.fileExists(atPath: path) { dynamics[p] = try PoseDynamics.load(path) }
+        }
+        guard dynamics[deploying] != nil else { throw InputError(dir, at: "dynamics-\(deploying.rawValue).safetensors", "missing") }
+        return HIntModels(perception: try CollisionPredictor.load("\(dir)/perception.safetensors"), dynamics: dynamics,
+                          singleSource: try CollisionPredictor.load("\(dir)/single-source.safetensors"),
+                          pooled: try CollisionPredictor.load("\(dir)/pooled.safetensors"), notes: [])
+    }
+
+    /// A free goal about `distance` ahead of the spawn (within +-0.6 rad of its heading), at
+    /// least 0.5 m from every obstacle; shorter if nothing that far is free.
+    public static func goal(scene: Scene, from start: RobotObservation, distance: Double, rng: inout RNG) -> SIMD2<Double> {
+        let probe = CollisionShape.sphere(radius: 0.5)
+        var fallback: SIMD2<Double>? = nil
+        for attempt in 0..<60 {
+            let d = distance * (attempt < 40 ? rng.uniform(0.85, 1.0) : rng.uniform(0.5, 0.85))
+            let a = start.yaw + rng.uniform(-0.6, 0.6)
+            let p = Vec3(start.position.x + d * cos(a), start.position.y + d * sin(a), 0.3)
+            let g = SIMD2(p.x, p.y)
+            if fallback == nil { fallback = g }
+            if scene.inBounds(p) && scene.firstOverlap(probe, at: Pose(position: p, orientation: .identity)) == nil { return g }
+        }
+        return fallback!
+    }
+
+    /// Runs every (limit, method, episode) in order; paired seeds across methods and limits.
+    public static func evaluate(_ config: HIntExperimentConfig, models: HIntModels, scenes: [Scene], sink: Diagnostics.Progress.Sink) throws -> [HIntEpisodeResult] {
+        let robot = try URDFLoader.load(path: (config.robotsDirectory as NSString).appendingPathComponent(deploying.robotFile!))
+        let ps = config.settings(deploying)
+        let total = config.yawLimitsDegrees.count * config.methods.count * config.episodes
+        let progress = Diagnostics.Progress(label: "evaluate", total: total, unit: "episodes", sink: sink)
+        var out: [HIntEpisodeResult] = []
+        for limit in config.yawLimitsDegrees {
+            var s = EnvSettings()
+            s.controlRate = HIntCollector.controlRate
+            s.frameStack = 1
+            s.imageWidth = config.imageWidth
+            s.imageHeight = config.imageHeight
+            s.forwardSpeed = ps.speed
+            s.maxYawRate = radians(limit)
+            s.maxEpisodeTime = config.timeFactor * config.goalDistance / ps.speed
+            let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: s, domain: .sim) }
+            for method in config.methods {
+                let driver = HIntDriver(method: method, models: models, deploying: deploying, yawRateLimit: radians(limit),
+                                        assumedYawRate: radians(config.settings(deploying).maxYawRateDegrees), speed: ps.speed,
+                                        dt: 1 / HIntCollector.controlRate, samples: config.samples)
+                var successes = 0
+                for e in 0..<config.episodes {
+                    let w = e % scenes.count
+                    let r = episode(envModels[w], driver: driver, seed: RNG.mix(RNG.mix(config.seed, 0x4576_616C), UInt64(e)), config: config)
+                    var res = r
+                    res.method = method; res.yawLimitDegrees = limit; res.world = scenes[w].name; res.episode = e
+                    if res.success { successes += 1 }
+                    out.append(res)
+                    progress.advance(note: "\(Int(limit)) deg/s \(method.rawValue): \(successes)/\(e + 1) reached")
+                }
+            }
+        }
+        progress.finish()
+        return out
+    }
+
+    /// One goal-reaching episode.
+    static func episode(_ model: EnvModel, driver: HIntDriver, seed: UInt64, config: HIntExperimentConfig) -> HIntEpisodeResult {
+        var env = Env(model: model)
+        var obs = env.reset(seed: seed)
+        var rng = RNG(seed: seed, stream: 0x476F_616C)
+        let goal = Self.goal(scene: model.scene, from: obs.robot, distance: config.goalDistance, rng: &rng)
+        var planRNG = RNG(seed: seed, stream: 0x504C_414E)
+        driver.reset()
+        var distance = 0.0, ticks = 0, collided = false, success = false
+        func left(_ o: Observation) -> Double { hypot(goal.x - o.robot.position.x, goal.y - o.robot.position.y) }
+        while true {
+            if left(obs) <= config.goalRadius { success = true; break }
+            let cmd = obs.frames.withUnsafeBufferPointer { driver.act(frame: $0, robot: obs.robot, goal: goal, rng: &planRNG) }
+            let r = env.step(.yawRate(cmd))
+            distance += r.reward
+            ticks += 1
+            obs = r.observation
+            if r.collided { collided = true; break }
+            if left(obs) <= config.goalRadius { success = true; break }
+            if r.done { break }
+        }
+        return HIntEpisodeResult(method: driver.method, yawLimitDegrees: 0, world: "", episode: 0, success: success, collided: collided,
+                                 distance: distance, ticks: ticks, goalDistanceLeft: left(obs))
+    }
+}

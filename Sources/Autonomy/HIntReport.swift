@@ -1,0 +1,123 @@
+import Diagnostics
+import Foundation
+import Geometry
+
+/// Summary statistics and the written outputs of the HInt experiment: `hint.md` (tables and
+/// verdicts), `hint-summary.csv`, `hint-episodes.csv`, `hint-success.svg`, `hint-distance.svg`.
+public enum HIntReport {
+    /// One (limit, method) cell.
+    public struct Cell: Sendable {
+        public var method: HIntMethod
+        public var yawLimitDegrees: Double
+        public var episodes: Int
+        public var success: ConfidenceInterval
+        public var distance: ConfidenceInterval
+        public var collisions: Int
+    }
+
+    public static func cells(_ r: HIntExperimentResult) -> [Cell] {
+        var out: [Cell] = []
+        for limit in r.config.yawLimitsDegrees {
+            for m in r.config.methods {
+                let e = r.episodes.filter { $0.method == m && $0.yawLimitDegrees == limit }
+                guard !e.isEmpty else { continue }
+                var rng = RNG(seed: r.config.seed, stream: 0x424F_4F54)
+                out.append(Cell(method: m, yawLimitDegrees: limit, episodes: e.count,
+                                success: Statistics.wilsonInterval(successes: e.filter(\.success).count, trials: e.count),
+                                distance: Statistics.bootstrapInterval(e.map(\.distance), rng: &rng),
+                                collisions: e.filter(\.collided).count))
+            }
+        }
+        return out
+    }
+
+    /// Paired bootstrap interval of mean(success_a - success_b) over the shared episodes.
+    public static func pairedSuccessDifference(_ r: HIntExperimentResult, _ a: HIntMethod, _ b: HIntMethod, limit: Double) -> ConfidenceInterval? {
+        let ea = r.episodes.filter { $0.method == a && $0.yawLimitDegrees == limit }.sorted { $0.episode < $1.episode }
+        let eb = r.episodes.filter { $0.method == b && $0.yawLimitDegrees == limit }.sorted { $0.episode < $1.episode }
+        guard ea.count == eb.count, !ea.isEmpty else { return nil }
+        let diff = zip(ea, eb).map { Double($0.success ? 1 : 0) - Double($1.success ? 1 : 0) }
+        var rng = RNG(seed: r.config.seed, stream: 0x5041_4952)
+        return Statistics.bootstrapInterval(diff, rng: &rng)
+    }
+
+    static func pct(_ c: ConfidenceInterval) -> String {
+        "\(Statistics.format(100 * c.estimate, digits: 3))% [\(Statistics.format(100 * c.lower, digits: 3)), \(Statistics.format(100 * c.upper, digits: 3))]"
+    }
+
+    public static func markdown(_ r: HIntExperimentResult, command: String = "swiftlet experiment hint") -> String {
+        let cs = cells(r)
+        var s = "# HInt experiment\n\nCommand: `\(command)`\n\n"
+        s += "Deploying robot: \(HIntExperiment.deploying.rawValue) at \(Statistics.format(r.config.settings(HIntExperiment.deploying).speed)) m/s; "
+        s += "\(r.config.episodes) episodes per method and yaw-rate limit in \(r.config.evalWorlds) held-out worlds (\(r.config.evalFamilies.joined(separator: ", ")), "
+        s += "seeds >= \(1_000_000)); goal \(Statistics.format(r.config.goalDistance)) m ahead (reached within \(Statistics.format(r.config.goalRadius)) m), "
+        s += "time limit \(Statistics.format(r.config.timeFactor))x the straight-line time; MPPI \(r.config.samples) samples, horizon 8 x 0.25 s.\n\n"
+        s += "## Results\n\nSuccess = goal reached without a collision (Wilson 95% CI); distance = path driven before a collision or the end "
+        s += "(mean, 95% bootstrap CI).\n\n"
+        var t = MarkdownTable(["yaw limit (deg/s)", "method", "episodes", "success [95% CI]", "collision-free distance m [95% CI]", "collisions"],
+                              alignments: [.right, .left, .right, .right, .right, .right])
+        for c in cs {
+            t.addRow(["\(Statistics.format(c.yawLimitDegrees))", c.method.label, "\(c.episodes)", pct(c.success),
+                      "\(Statistics.format(c.distance.estimate)) [\(Statistics.format(c.distance.lower)), \(Statistics.format(c.distance.upper))]",
+                      "\(c.collisions)"])
+        }
+        s += t.render() + "\n"
+        s += "## Verdicts\n\n"
+        var v = MarkdownTable(["yaw limit (deg/s)", "comparison", "success CIs disjoint", "distance CIs disjoint", "paired success difference [95% CI]"],
+                              alignments: [.right, .left, .left, .left, .right])
+        for limit in r.config.yawLimitsDegrees {
+            guard let h = cs.first(where: { $0.method == .hint && $0.yawLimitDegrees == limit }) else { continue }
+            for other in [HIntMethod.hierarchy, .singleSource, .pooled] {
+                guard let o = cs.first(where: { $0.method == other && $0.yawLimitDegrees == limit }) else { continue }
+                let better = h.success.estimate > o.success.estimate ? "HInt higher" : "HInt not higher"
+                let dBetter = h.distance.estimate > o.distance.estimate ? "HInt longer" : "HInt not longer"
+                let diff = pairedSuccessDifference(r, .hint, other, limit: limit).map { pct($0) } ?? "-"
+                v.addRow(["\(Statistics.format(limit))", "HInt vs \(other.rawValue)",
+                          "\(h.success.isDisjoint(from: o.success) ? "yes" : "no") (\(better))",
+                          "\(h.distance.isDisjoint(from: o.distance) ? "yes" : "no") (\(dBetter))", diff])
+            }
+        }
+        s += v.render() + "\n"
+        let margins = r.config.yawLimitsDegrees.compactMap { l -> (Double, ConfidenceInterval)? in
+            pairedSuccessDifference(r, .hint, .hierarchy, limit: l).map { (l, $0) }
+        }
+        if margins.count >= 2 {
+            s += "Margin of HInt over the hierarchy (success difference) by yaw-rate limit: "
+            s += margins.map { "\(Statistics.format($0.0)) deg/s: \(pct($0.1))" }.joined(separator: "; ") + ".\n\n"
+        }
+        s += "## Data and models\n\n" + r.notes.map { "- \($0)\n" }.joined() + "\n"
+        s += "Wall time: " + ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }.joined(separator: ", ") + ".\n"
+        return s
+    }
+
+    public static func write(_ r: HIntExperimentResult, to dir: String, command: String = "swiftlet experiment hint") throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try AtomicFile.write(markdown(r, command: command), to: dir + "/hint.md")
+        var ep = CSVWriter(header: ["yaw_limit_deg", "method", "episode", "world", "success", "collided", "distance_m", "ticks", "goal_left_m"])
+        for e in r.episodes {
+            ep.addRow(["\(e.yawLimitDegrees)", e.method.rawValue, "\(e.episode)", e.world, e.success ? "1" : "0", e.collided ? "1" : "0",
+                       CSVWriter.field(e.distance), "\(e.ticks)", CSVWriter.field(e.goalDistanceLeft)])
+        }
+        try ep.write(to: dir + "/hint-episodes.csv")
+        let cs = cells(r)
+        var sum = CSVWriter(header: ["yaw_limit_deg", "method", "episodes", "success", "success_lo", "success_hi", "distance_m", "distance_lo",
+                                     "distance_hi", "collisions"])
+        for c in cs {
+            sum.addRow(["\(c.yawLimitDegrees)", c.method.rawValue, "\(c.episodes)", CSVWriter.field(c.success.estimate), CSVWriter.field(c.success.lower),
+                        CSVWriter.field(c.success.upper), CSVWriter.field(c.distance.estimate), CSVWriter.field(c.distance.lower),
+                        CSVWriter.field(c.distance.upper), "\(c.collisions)"])
+        }
+        try sum.write(to: dir + "/hint-summary.csv")
+        for (name, title, pick) in [("success", "goal-reaching success", { (c: Cell) in c.success }),
+                                    ("distance", "collision-free distance (m)", { (c: Cell) in c.distance })] {
+            var plot = SVGPlot(title: "HInt sweep: \(title) vs yaw-rate limit", xLabel: "yaw-rate limit (deg/s)", yLabel: title)
+            for (i, m) in r.config.methods.enumerated() {
+                let mc = cs.filter { $0.method == m }.sorted { $0.yawLimitDegrees < $1.yawLimitDegrees }
+                plot.add(SVGPlot.Series(name: m.label, x: mc.map(\.yawLimitDegrees), y: mc.map { pick($0).estimate },
+                                        lower: mc.map { pick($0).lower }, upper: mc.map { pick($0).upper },
+                                        uncertainty: .errorBars, style: .lineAndPoints, color: SVGPlot.palette[i % SVGPlot.palette.count]))
+            }
+            try plot.write(to: "\(dir)/hint-\(name).svg")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Diagnostics
+import Foundation
+import Models
+
+/// Settings of the LDM flight experiment (`swiftlet experiment ldm`, issue 10). SI units, angles
+/// in radians. Every key of a config file is optional and overlays the chosen preset
+/// (`LDMFlightSettings.load(configPath:base:)`).
+public struct LDMFlightSettings: Sendable, Equatable, Codable {
+    // the true vehicle
+    /// Robot file (relative paths resolve against the working directory).
+    public var robot = "Robots/cf2x.urdf"
+    /// Physics rate (Hz) and control rate (Hz); one action is held for physicsRate / controlRate steps.
+    public var physicsRate = 500.0
+    public var controlRate = 10.0
+    /// Altitude the near-hover altitude hold keeps (m).
+    public var referenceAltitude = 0.3
+    /// Altitude hold: collective thrust = m (g + altitudeP (z_ref - z) - altitudeD v_z), with no
+    /// 1/cos(tilt) compensation (s^-2, s^-1).
+    public var altitudeP = 4.0
+    public var altitudeD = 3.0
+    /// Action box: roll and pitch setpoints within +-maxTiltCommand (rad; 60 deg).
+    public var maxTiltCommand = 1.0472
+    /// Crash: tilt beyond this (rad; 70 deg), or the body below `groundClearance` (m).
+    public var crashTilt = 1.2217
+    public var groundClearance = 0.03
+
+    // the data region
+    /// Training pairs keep states with horizontal speed <= dataSpeed (m/s) and tilt <= dataTilt
+    /// (rad; 15 deg); exploration commands stay within +-dataTilt.
+    public var dataSpeed = 1.0
+    public var dataTilt = 0.2618
+    /// Training pairs collected.
+    public var dataPairs = 20000
+    /// Steps per exploration episode.
+    public var dataEpisodeSteps = 100
+    /// Exploration: an Ornstein-Uhlenbeck horizontal acceleration (sigma m/s^2, time constant s)
+    /// plus braking -dataBraking * v (1/s), turned into tilt setpoints.
+    public var dataNoise = 2.5
+    public var dataNoiseTime = 0.5
+    public var dataBraking = 2.0
+
+    // learned parts
+    /// The LDM samples actions (training pairs and the min over a') within +-ldmActionLimit
+    /// (rad; 22.5 deg), not the planner's whole box: the minimising a' lies in the data's
+    /// action region, and uniform samples over a box 16 times its area miss it often enough to
+    /// bias G up by many nats. Candidates outside have E above the cap, so G >= E rejects them.
+    public var ldmActionLimit = 0.3927
+    public var dynamics = LDMFlightDynamicsModel.Settings()
+    public var learning: LDMExperimentSettings = {
+        var l = LDMExperimentSettings()
+        l.ldm.candidateActions = 32
+        l.capAboveOODLevel = 10
+        return l
+    }()
+
+    // the task and the sweep
+    /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
+    public var goalDistance = 30.0
+    /// Episodes per condition and control steps per episode.
+    public var episodes = 100
+    public var steps = 60
+    /// Random-shooting MPC: horizon (control steps) and candidates per tick.
+    public var horizon = 10
+    public var samples = 1024
+    /// Task cost: mean distance to the goal / goalDistance along the model rollout, plus
+    /// altitudeWeight * (minimumAltitude - z)+ per step (m^-1, m).
+    public var minimumAltitude = 0.15
+    public var altitudeWeight = 20.0
+    /// Start: hover at the reference altitude with a horizontal velocity of at most startSpeed (m/s).
+    public var startSpeed = 0.5
+    /// Worker threads for episodes (results do not depend on it).
+    public var threads = 2
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The default experiment (about 10-20 minutes on the shared 2-core machine).
+    public static var standard: LDMFlightSettings { LDMFlightSettings() }
+
+    /// A quick end-to-end check (about a minute).
+    public static var smoke: LDMFlightSettings {
+        var s = LDMFlightSettings()
+        s.dataPairs = 4000
+        s.dynamics.steps = 1500
+        s.learning.ldm.steps = 1500
+        s.learning.percentiles = [5, 25]
+        s.episodes = 6
+        s.steps = 30
+        s.samples = 256
+        return s
+    }
+
+    /// Control period (s).
+    public var controlPeriod: Double { 1 / controlRate }
+
+    /// Checks ranges; throws `InputError` naming the setting.
+    public func validate(source: String = "settings") throws {
+        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
+            if !ok { throw InputError(source, at: key, "out of range: \(value)") }
+        }
+        try need(physicsRate > 0 && controlRate > 0 && physicsRate >= controlRate, "controlRate", controlRate)
+        try need(referenceAltitude > groundClearance, "referenceAltitude", referenceAltitude)
+        try need(maxTiltCommand > 0 && maxTiltCommand < 1.5, "maxTiltCommand", maxTiltCommand)
+        try need(dataTilt > 0 && dataTilt <= maxTiltCommand, "dataTilt", dataTilt)
+        try need(dataSpeed > 0, "dataSpeed", dataSpeed)
+        try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
+        try need(dataPairs >= 200, "dataPairs", dataPairs)
+        try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)
+        try need(episodes > 0, "episodes", episodes)
+        try need(steps > 0, "steps", steps)
+        try need(horizon > 0, "horizon", horizon)
+        try need(samples > 1, "samples", samples)
+        try need(goalDistance > 0, "goalDistance", goalDistance)
+        try need(threads > 0, "threads", threads)
+        try need(!learning.percentiles.isEmpty && learning.percentiles.allSatisfy { $0 > 0 && $0 < 100 }, "learning.percentiles",
+                 learning.percentiles)
+        try need(dynamics.steps > 0 && dynamics.batchSize > 0 && !dynamics.hidden.isEmpty, "dynamics", dynamics.steps)
+        try need(dynamics.heldOutFraction >= 0 && dynamics.heldOutFraction < 0.5, "dynamics.heldOutFraction", dynamics.heldOutFraction)
+    }
+
+    /// Optional keys that are absent from the encoded defaults (nil by default).
+    static let optionalKeys: Set<String> = ["energyCap", "capAboveOODLevel"]
+
+    /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected).
+    public static func overlay(_ base: LDMFlightSettings, json data: Data, source: String) throws -> LDMFlightSettings {
+        let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+        guard let user = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw InputError(source, "not a JSON object")
+        }
+        func merge(_ a: [String: Any], _ b: [String: Any], path: String) throws -> [String: Any] {
+            var out = a
+            for (k, v) in b {
+                let here = path.isEmpty ? k : path + "." + k
+                guard let old = a[k] else {
+                    if optionalKeys.contains(k) { out[k] = v; continue }
+                    throw InputError(source, at: here, "unknown setting (known: \(a.keys.sorted().joined(separator: ", ")))")
+                }
+                if let ao = old as? [String: Any] {
+                    guard let bo = v as? [String: Any] else { throw InputError(source, at: here, "expected an object") }
+                    out[k] = try merge(ao, bo, path: here)
+                } else {
+                    out[k] = v
+                }
+            }
+            return out
+        }
+        let merged = try merge(baseObject, user, path: "")
+        do {
+            let s = try JSONDecoder().decode(LDMFlightSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+            try s.validate(source: source)
+            return s
+        } catch let e as DecodingError {
+            throw InputError(source, "bad value: \(e)")
+        }
+    }
+
+    /// `base` overlaid with the config file at `configPath`.
+    public static func load(configPath: String, base: LDMFlightSettings) throws -> LDMFlightSettings {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw InputError(configPath, "cannot read the config file")
+        }
+        return try overlay(base, json: data, source: configPath)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Autonomy
+import Diagnostics
+import Foundation
+
+struct ExperimentHIntCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hint",
+        abstract: "HInt: shared perception + per-robot dynamics vs hierarchy and action-conditioned baselines (docs/hint.md).",
+        discussion: """
+        Collects jackal, rccar, quadrotor and hand-held camera data in training worlds, trains the
+        shared perception model P, per-robot dynamics D_r and the single-source and pooled
+        action-conditioned baselines, then drives the jackal to goals in held-out worlds with
+        every method at every yaw-rate limit. Writes OUT/hint.md, hint-summary.csv,
+        hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, models/*.safetensors.
+        --preset smoke runs in a minute or two; a --config JSON file overrides any default key.
+        """
+    )
+
+    @Option(help: "JSON config file (keys of HIntExperimentConfig; missing keys keep the preset's value).") var config: String?
+    @Option(help: "Preset: default or smoke.") var preset: String = "default"
+    @Option(help: "Output directory.") var out: String = "results/hint"
+    @Option(help: "Reuse the checkpoints of a previous run (its OUT/models directory) instead of training.") var models: String?
+
+    func run() throws {
+        var c: HIntExperimentConfig
+        switch preset {
+        case "default": c = HIntExperimentConfig()
+        case "smoke": c = .smoke
+        default: throw InputError("--preset", "'\(preset)' is not default or smoke")
+        }
+        if let config {
+            if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
+            c = try HIntExperimentConfig.load(config)
+        }
+        let result = try HIntExperiment.run(c, out: out, modelsFrom: models)
+        var cmd = "swiftlet experiment hint"
+        if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let models { cmd += " --models \(models)" }
+        cmd += " --out \(out)"
+        try HIntReport.write(result, to: out, command: cmd)
+        print(HIntReport.markdown(result, command: cmd))
+    }
+}

@@ -1,0 +1,61 @@
+import App
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Recording
+import Viewer
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay an MCAP episode log: window, summary, frame/pose export, exact re-simulation check.",
+        discussion: """
+        In a window (the default when a display exists): Space play/pause, Left/Right step, \
+        Home/End, +/- or [ ] speed, click or drag the timeline to scrub, Tab camera, F1 help.
+
+        --headless prints a summary (duration, distance, collisions, topics, counts). --verify \
+        re-simulates from the logged world, seed, robot, profile, env settings and commands and \
+        fails, naming the first mismatching step, unless every pose matches bit for bit.
+        """
+    )
+
+    @Argument(help: "Episode log (.mcap).") var file: String
+    @Flag(help: "No window: print the summary.") var headless = false
+    @Option(help: "Write the logged camera images as PNG files into this directory.") var exportFrames: String?
+    @Option(help: "Write the logged poses as CSV.") var exportPoses: String?
+    @Flag(help: "Re-simulate the episode and check that the poses match the log exactly.") var verify = false
+    @Option(help: "Stop the window after N frames.") var frames: Int?
+    @Option(help: "Save the last window frame as PNG.") var screenshot: String?
+
+    func run() throws {
+        let log = try EpisodeLog.load(path: file)
+        var windowWanted = !headless && exportFrames == nil && exportPoses == nil && !verify
+        if let dir = exportFrames {
+            print("wrote \(try ReplayTool.exportFrames(log, to: dir)) PNG files to \(dir)")
+        }
+        if let csv = exportPoses {
+            print("wrote \(try ReplayTool.exportPoses(log, to: csv)) poses to \(csv)")
+        }
+        if verify {
+            let r = try ReplayVerifier.verify(log, source: file)
+            print("verify: OK, \(r.poses) poses over \(r.steps) control steps match the re-simulation bit for bit")
+        }
+        if windowWanted, case .unavailable(let reason) = DisplayStatus.probe(environment: ProcessInfo.processInfo.environment) {
+            print("\(reason): printing the summary instead")
+            windowWanted = false
+        }
+        guard windowWanted || frames != nil || screenshot != nil else {
+            if headless || (exportFrames == nil && exportPoses == nil && !verify) { print(ReplayTool.summary(log, path: file)) }
+            return
+        }
+        var options = ViewerOptions(frameLimit: frames)
+        options.title = "Swiftlet - replay \((file as NSString).lastPathComponent)"
+        let path = file
+        let report = try MainActor.assumeIsolated { try ReplayTool.window(log, path: path, options: options) }
+        if let shot = screenshot, let image = report.lastFrame {
+            try FlyApp.savePNG(image, to: shot)
+            print("screenshot: \(shot)")
+        }
+        print(ReplayTool.summary(log, path: file))
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Geometry
+import Models
+import Physics
+import Planning
+import Runtime
+import Testing
+import World
+@testable import Autonomy
+
+@Suite struct HIntTests {
+    static let robots = Fixtures.root + "/Robots"
+
+    /// A wall 3 m ahead; nearly straight driving must hit it.
+    @Test func groundCollectionIsDeterministicAndStopsAtTheWall() throws {
+        let settings = HIntPlatformSettings(speed: 0.5, maxYawRateDegrees: 0.5)
+        func run() throws -> HIntDataset {
+            try HIntCollector.collect(platform: .jackal, settings: settings, scenes: [Fixtures.wall(at: 3)], robotsDirectory: Self.robots,
+                                      steps: 30, episodeSteps: 40, seed: 5, imageWidth: 24, imageHeight: 16)
+        }
+        let a = try run(), b = try run()
+        #expect(a.poses == b.poses && a.frames == b.frames && a.actions == b.actions && a.episodes == b.episodes)
+        let robot = try URDFLoader.load(path: Self.robots + "/jackal.urdf")
+        let model = try EnvModel(scene: Fixtures.wall(at: 3), robot: robot, settings: Fixtures.settings())
+        for (e, ep) in a.episodes.enumerated() {
+            // every episode drives into the wall, ends with a collision and stops short of it
+            let c = try #require(ep.collisionStep)
+            #expect(c == ep.steps - 1)
+            let last = a.trace(e).last!
+            let pose = Pose(position: Vec3(last.x, last.y, 0), orientation: Quaternion(roll: 0, pitch: 0, yaw: last.z))
+            #expect(last.x > 2 && last.x < 3)
+            #expect(!model.scene.overlaps(model.shape, at: Pose(position: pose.transform(model.shapeOffset), orientation: pose.orientation)))
+        }
+        // the dataset round-trips through its file with the platform recorded
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hint-\(UInt32.random(in: 0...UInt32.max)).swhi").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try a.write(to: path)
+        let back = try HIntDataset.read(path: path)
+        #expect(back.platform == .jackal && back.poses == a.poses && back.frames == a.frames && back.episodes == a.episodes)
+        #expect(back.metadata["platform"] == "jackal")
+    }
+
+    @Test func handheldPathsAreSmoothAndCollisionsLabelled() throws {
+        let scene = Fixtures.wall(at: 2)
+        let settings = HIntPlatformSettings.defaults(.handheld)
+        let maxRate = radians(settings.maxYawRateDegrees), dt = 0.25
+        var collided = 0
+        for seed in 0..<20 as Range<UInt64> {
+            let p = HIntCollector.handheldPath(scene: scene, settings: settings, seed: seed, steps: 40)
+            for k in 1..<p.poses.count {
+                let d = HIntLabels.relative(p.poses[k - 1], p.poses[k])
+                // no jumps: at most the fastest walking speed, turns within the rate limit
+                #expect(hypot(d.x, d.y) <= 1.4 * settings.speed * dt + 1e-9)
+                #expect(abs(d.z) <= maxRate * dt + 1e-9)
+                if p.collisionStep == nil || k <= p.collisionStep! {
+                    let q = Vec3(p.poses[k].x, p.poses[k].y, settings.cameraHeight)
+                    #expect(!scene.overlaps(.sphere(radius: HIntCollector.handheldRadius), at: Pose(position: q, orientation: .identity)))
+                }
+                // the turn rate relaxes smoothly (first-order lag, no steps)
+                let dr = abs(Double(p.states[k].y - p.states[k - 1].y))
+                #expect(p.collisionStep == k - 1 || dr <= 2 * maxRate * (dt / 0.3) + 1e-5)
+            }
+            if let c = p.collisionStep {
+                collided += 1
+                #expect(c == p.poses.count - 2)
+            } else {
+                #expect(p.poses.count == 41)
+            }
+        }
+        // with a wall 2 m ahead some paths hit it, and those are labelled
+        #expect(collided > 0)
+    }
+
+    @Test func relativePoseLabelsOnAHandMadeTrace() {
+        let trace: [SIMD3<Double>] = [SIMD3(1, 1, .pi / 2), SIMD3(1, 2, .pi / 2), SIMD3(0, 2, .pi)]
+        // no collision: two real steps, the third is unknown (masked)
+        let free = HIntLabels.compute(trace: trace, collisionStep: nil, t: 0, horizon: 3)
+        #expect(abs(free.poses[0].x - 1) < 1e-12 && abs(free.poses[0].y) < 1e-12 && abs(free.poses[0].z) < 1e-12)
+        #expect(abs(free.poses[1].x - 1) < 1e-12 && abs(free.poses[1].y - 1) < 1e-12 && abs(free.poses[1].z - .pi / 2) < 1e-12)
+        #expect(free.labels == [0, 0, 0] && free.mask == [1, 1, 0])
+        // collision in step 1: labels from step 2 on, all known; the stop is replaced by the
+        // last full step's motion (1 m forward) so the target keeps moving
+        let hit = HIntLabels.compute(trace: trace, collisionStep: 1, t: 0, horizon: 3)
+        #expect(hit.labels == [0, 1, 1] && hit.mask == [1, 1, 1])
+        // third pose: from (0, 2, pi) one metre forward = world (-1, 2) = (1, 2) in the t=0 frame
+        #expect(abs(hit.poses[2].x - 1) < 1e-12 && abs(hit.poses[2].y - 2) < 1e-12 && abs(hit.poses[2].z - .pi / 2) < 1e-12)
+        // yaw is unwrapped: three left turns of 2.5 rad sum to 7.5 rad, not a wrapped angle
+        var spin: [SIMD3<Double>] = [SIMD3(0, 0, 0)]
+        for k in 1...3 { spin.append(SIMD3(0, 0, wrapAngle(2.5 * Double(k)))) }
+        let s = HIntLabels.compute(trace: spin, collisionStep: nil, t: 0, horizon: 3)
+        #expect(abs(s.poses[2].z - 7.5) < 1e-9)
+    }
+
+    /// The composed planner only asks perception about poses the robot can drive: with a tight
+    /// yaw-rate limit every MPPI candidate's D_r poses turn no faster than the limit allows, while
+    /// the hierarchy's perception-only candidates turn far faster.
+    @Test func composedPlannerRespectsTheYawRateLimit() throws {
+        let scene = Fixtures.wall(at: 30)
+        let ds = try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [scene], robotsDirectory: Self.robots,
+                                           steps: 600, episodeSteps: 40, seed: 3, imageWidth: 24, imageHeight: 16)
+        var ts = HIntTrainingSettings()
+        ts.dynamicsSteps = 1500
+        let (dyn, _) = HIntTraining.trainDynamics(ds, settings: ts, seed: 1, progress: nil)
+        var rng = RNG(seed: 2)
+        let perception = CollisionPredictor(config: .hintPerception(height: 16, width: 24, horizon: 8), rng: &rng)
+        let models = HIntModels(perception: perception, dynamics: [.jackal: dyn], singleSource: perception, pooled: perception, notes: [])
+        let limit = radians(60.0), horizonTime = 8 * 0.25
+        let frame = [UInt8](repeating: 100, count: 24 * 16)
+        let robot = RobotObservation(time: 0, position: .zero, attitude: .identity, velocity: Vec3(0.5, 0, 0), bodyRate: .zero)
+        var maxHint = 0.0, maxHier = 0.0
+        for method in [HIntMethod.hint, .hierarchy] {
+            let driver = HIntDriver(method: method, models: models, deploying: .jackal, yawRateLimit: limit, assumedYawRate: radians(180),
+                                    speed: 0.5, dt: 0.25, samples: 512)
+            var prng = RNG(seed: 9)
+            // goal straight behind: every method wants to turn as hard as it believes it can
+            let cmd = frame.withUnsafeBufferPointer { driver.act(frame: $0, robot: robot, goal: SIMD2(-5, 0.1), rng: &prng) }
+            #expect(abs(cmd) <= limit + 1e-9)
+            let batch = driver.planner.lastBatch
+            var worst = 0.0
+            if method == .hint {
+                let poses = driver.hint!.dynamics.evaluate(batch.actions, count: batch.count)
+                for i in 0..<batch.count { worst = max(worst, abs(Double(poses[(i * 8 + 7) * 3 + 2]))) }
+                maxHint = worst
+            } else {
+                for i in 0..<batch.count { worst = max(worst, abs(Double(batch.actions[(i * 8)..<(i * 8 + 8)].reduce(0, +))) * 0.25) }
+                maxHier = worst
+            }
+        }
+        // within the limit (plus the model's fit error), and the hierarchy asks about far sharper turns
+        #expect(maxHint <= limit * horizonTime * 1.1 + 0.1, "HInt candidates turn \(maxHint) rad in 2 s")
+        #expect(maxHier > 1.5 * limit * horizonTime, "hierarchy candidates turn \(maxHier) rad in 2 s")
+    }
+
+    @Test func experimentRunsEndToEndOnTheSmokePreset() throws {
+        var c = HIntExperimentConfig.smoke
+        c.robotsDirectory = Self.robots
+        c.imageWidth = 48; c.imageHeight = 36
+        c.stepsPerSource = 80
+        c.episodes = 2
+        c.samples = 64
+        c.training.perceptionSteps = 4; c.training.actionModelSteps = 2; c.training.dynamicsSteps = 20; c.training.batchSize = 8
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hint-exp-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try HIntExperiment.run(c, out: dir, sink: .silent)
+        #expect(r.episodes.count == c.yawLimitsDegrees.count * HIntMethod.allCases.count * c.episodes)
+        for f in ["hint.md", "hint-summary.csv", "hint-episodes.csv", "hint-success.svg", "hint-distance.svg", "data/handheld.swhi",
+                  "models/perception.safetensors", "models/dynamics-jackal.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + f), "missing \(f)")
+        }
+        let md = try String(contentsOfFile: dir + "/hint.md", encoding: .utf8)
+        #expect(md.contains("HInt vs hierarchy") && md.contains("single-source"))
+        // the episode CSV has one row per episode plus the header
+        let rows = try String(contentsOfFile: dir + "/hint-episodes.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == r.episodes.count + 1)
+        // paired episodes: same world for every method at the same index
+        let worlds = Dictionary(grouping: r.episodes, by: \.episode).mapValues { Set($0.map(\.world)) }
+        #expect(worlds.values.allSatisfy { $0.count == 1 })
+    }
+}

@@ -1,0 +1,218 @@
+import Diagnostics
+import Foundation
+import Geometry
+import Models
+import Physics
+import Planning
+import Testing
+@testable import Autonomy
+
+/// The flight part of issue 10 on tiny configurations.
+struct LDMFlightTests {
+    static func tiny() -> LDMFlightSettings {
+        var s = LDMFlightSettings()
+        s.robot = Fixtures.root + "/Robots/cf2x.urdf"
+        s.dataPairs = 1500
+        s.dynamics.steps = 600
+        s.learning.ldm.steps = 300
+        s.learning.ldm.hidden = [32, 32]
+        s.learning.percentiles = [10]
+        s.episodes = 2
+        s.steps = 8
+        s.samples = 64
+        s.horizon = 5
+        return s
+    }
+
+    @Test func dataStayInTheRegionAndTheModelFitsItButNotBeyond() throws {
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightSettings()
+        s.dynamics.steps = 1500
+        var rng = RNG(seed: 3)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 3000, wide: false, rng: &rng)
+        #expect(data.count == 3000)
+        // every training state is inside |v_h| <= 1 m/s and tilt <= 15 deg
+        for r in 0..<data.count {
+            let v = data.states[r * 8], w = data.states[r * 8 + 1]
+            #expect((v * v + w * w).squareRoot() <= 1.0001)
+            let roll = Double(data.states[r * 8 + 4]), pitch = Double(data.states[r * 8 + 5])
+            #expect(acos(cos(roll) * cos(pitch)) <= s.dataTilt + 1e-4)
+        }
+        let wide = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 500, wide: true, rng: &rng)
+        #expect(wide.count == 500)
+        let train = data.slice(0..<2700), test = data.slice(2700..<3000)
+        var fitRNG = RNG(seed: 4)
+        let model = try LDMFlightDynamicsModel.train(states: train.states, actions: train.actions, next: train.next,
+                                                     stateDim: 8, actionDim: 2, settings: s.dynamics, rng: &fitRNG)
+        func error(_ t: LDMFlightExperiment.Transitions) -> Double {
+            Statistics.mean(LDMFlightDynamicsModel.velocityErrors(predicted: model.predict(states: t.states, actions: t.actions),
+                                                                  actual: t.next, stateDim: 8))
+        }
+        // how much the velocity changes per step in the held-out data: the model must do far better
+        let change = Statistics.mean(LDMFlightDynamicsModel.velocityErrors(predicted: test.states, actual: test.next, stateDim: 8))
+        let inErr = error(test), outErr = error(wide)
+        #expect(inErr < 0.2 * change, "held-out error \(inErr) vs per-step change \(change)")
+        #expect(outErr > 3 * inErr, "out-of-region error \(outErr) vs held-out \(inErr)")
+    }
+
+    @Test func sagGrowsWithTiltSoHighTiltHitsTheGround() throws {
+        let robot = try Fixtures.cf2x()
+        let s = LDMFlightSettings()
+        func fly(_ pitch: Double) -> LDMFlightCrash? {
+            var plant = LDMFlightPlant(robot: robot, settings: s)
+            for _ in 0..<30 { if let c = plant.step(roll: 0, pitch: pitch) { return c } }
+            return nil
+        }
+        #expect(fly(s.dataTilt) == nil)
+        #expect(fly(s.maxTiltCommand) == .ground)
+    }
+
+    @Test func experimentRunsEndToEndAndWritesItsReport() throws {
+        let robot = try Fixtures.cf2x()
+        let s = LDMFlightTests.tiny()
+        let outcome = try LDMFlightExperiment.run(s, robot: robot, progress: .silent)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ldmflight-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try outcome.report.write(to: dir)
+        #expect(files.count == 7)
+        let summary = try CSVWriter.parse(String(contentsOfFile: dir + "/summary.csv", encoding: .utf8))
+        #expect(summary.dropFirst().map { $0[0] } == outcome.report.results.map(\.spec.name))
+        #expect(outcome.report.results.map(\.spec.kind) == [.none, .greedy, .ldm])
+        let episodes = try CSVWriter.parse(String(contentsOfFile: dir + "/episodes.csv", encoding: .utf8))
+        #expect(episodes.count == 1 + 3 * s.episodes)
+        for r in outcome.report.results {
+            for e in r.episodes {
+                #expect(e.steps >= 1 && e.steps <= s.steps)
+                #expect(e.oodSteps <= e.steps && e.fallbackSteps <= e.steps)
+                #expect(e.progress >= 0 && e.progress <= 1 && e.modelError.isFinite)
+            }
+        }
+        // the unfiltered planner never falls back
+        #expect(outcome.report.result(.none)!.episodes.allSatisfy { $0.fallbackSteps == 0 })
+        // same seed on one thread: the same episodes, bit for bit
+        var one = s
+        one.threads = 1
+        let again = try LDMFlightExperiment.run(one, robot: robot, progress: .silent)
+        #expect(again.report.episodesCSV().text == outcome.report.episodesCSV().text)
+    }
+
+    /// A hand-built density over (s, a): one Gaussian at hover, actions with std 0.2 rad.
+    static func handDensity() throws -> GaussianMixture {
+        var cov = [Double](repeating: 0.04, count: 10)
+        cov[8] = 0.04; cov[9] = 0.04
+        return try GaussianMixture(dimension: 10, covarianceType: .diagonal, weights: [1], means: [Double](repeating: 0, count: 10),
+                                   covariances: cov)
+    }
+
+    /// Candidates `[n][horizon 3][2]` whose first actions are `first` and later actions 0.7 (far out).
+    static func batch(_ first: [SIMD2<Float>]) -> [Float] {
+        var out: [Float] = []
+        for a in first { out += [a.x, a.y, 0.7, 0.7, 0.7, 0.7] }
+        return out
+    }
+
+    @Test func filtersAdmitAndRejectAsSpecifiedOnAHandBuiltCase() throws {
+        let density = try LDMFlightTests.handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.dataPairs = 600
+        s.dynamics.steps = 100
+        var rng = RNG(seed: 9)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        // level c = p(hover, a = (0.5, 0)): first actions within 0.5 rad of level are dense enough
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let level = DensityLevel(percentile: 10, logLevel: edge)
+        let objective = LDMFlightCost(model: model, settings: s)
+        let hover = [Float](repeating: 0, count: 8)
+        func run(_ filter: SafetyFilter, _ first: [SIMD2<Float>]) -> (costs: [Float], cost: ConstrainedCost<LDMFlightCost, SafetyFilter>) {
+            var cost = filter.constraining(objective)
+            cost.constraint.state = hover
+            cost.objective.state = hover
+            cost.objective.toGoal = SIMD2(10, 0)
+            let actions = LDMFlightTests.batch(first)
+            var costs = [Float](repeating: 0, count: first.count)
+            actions.withUnsafeBufferPointer { a in
+                costs.withUnsafeMutableBufferPointer { cost.cost(a, count: first.count, horizon: 3, actionDim: 2, into: $0) }
+            }
+            return (costs, cost)
+        }
+        let mixed: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(0.4, 0), SIMD2(0.6, 0), SIMD2(0.7, 0.7)]
+        // greedy: admits the first actions inside the level set, rejects the others; only the first action counts
+        let greedy = run(.greedy(density: density, stateDim: 8, level: level), mixed)
+        #expect(greedy.costs[0].isFinite && greedy.costs[1].isFinite)
+        #expect(greedy.costs[2] == .infinity && greedy.costs[3] == .infinity)
+        #expect(greedy.cost.lastAdmissible == 2 && !greedy.cost.lastFallback)
+        // nothing admissible: fall back to the densest first action
+        let far: [SIMD2<Float>] = [SIMD2(0.8, 0), SIMD2(0.6, 0), SIMD2(0.9, 0)]
+        let fb = run(.greedy(density: density, stateDim: 8, level: level), far)
+        #expect(fb.cost.lastFallback && fb.cost.lastAdmissible == 0)
+        #expect(fb.costs.firstIndex(of: fb.costs.min()!) == 1)
+        // no filter: everything admitted, objective costs unchanged
+        let none = run(.unfiltered(stateDim: 8), mixed)
+        #expect(none.costs.allSatisfy { $0.isFinite } && none.cost.lastAdmissible == 4)
+        // LDM with dynamics that stay put: G = E in theory (staying at the dense action is
+        // always possible), G >= E by construction; the filter admits hover and rejects what
+        // greedy rejects, and writes G of [s, first action]
+        var ldmSettings = LearnedLDM.Settings()
+        ldmSettings.steps = 1500
+        ldmSettings.hidden = [32, 32]
+        ldmSettings.energyCap = level.threshold + 4
+        var ldmRNG = RNG(seed: 10)
+        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
+        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: [Float](repeating: 0, count: 8) + [Float](repeating: 0.1, count: 8),
+                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
+                                       settings: ldmSettings, rng: &ldmRNG)
+        let filtered = run(.ldm(ldm, level: level), mixed)
+        let expected = ldm.values(mixed.flatMap { hover + [$0.x, $0.y] })
+        for i in 0..<mixed.count {
+            #expect(filtered.cost.lastConstraint[i] == expected[i])
+            #expect(filtered.cost.lastConstraint[i] >= min(greedy.cost.lastConstraint[i], ldmSettings.energyCap!) - 1e-4)
+        }
+        #expect(!filtered.cost.lastFallback && filtered.costs[0].isFinite)
+        #expect(filtered.costs[2] == .infinity && filtered.costs[3] == .infinity)
+    }
+
+    @Test func planViewMarksRejectedCandidatesAndTheExecutedOne() throws {
+        let density = try LDMFlightTests.handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.samples = 128
+        var rng = RNG(seed: 5)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 400, wide: false, rng: &rng)
+        s.dynamics.steps = 50
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let filter = SafetyFilter.greedy(density: density, stateDim: 8, level: DensityLevel(percentile: 10, logLevel: edge))
+        var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
+                                   constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: 100),
+                                   threshold: filter.threshold)
+        cost.constraint.state = [Float](repeating: 0, count: 8)
+        cost.objective.state = cost.constraint.state
+        cost.objective.toGoal = SIMD2(10, 0)
+        var planner = LDMFlightExperiment.makePlanner(settings: s)
+        _ = planner.plan(&cost, rng: &rng)
+        let view = LDMFlightPlanView.make(planner: planner, cost: cost, filter: "greedy p10", position: Vec3(1, 2, 0.3), maxCandidates: 40)
+        #expect(view.candidates.count >= 40 && view.evaluatedCount == 128)
+        #expect(view.candidates.filter(\.chosen).count == 1)
+        #expect(view.candidates.contains { $0.admissible } && view.candidates.contains { !$0.admissible })
+        for c in view.candidates {
+            #expect(c.admissible == (c.value <= view.threshold))
+            #expect(c.points.count == s.horizon)
+        }
+        let chosen = view.candidates.first(where: \.chosen)!
+        #expect(chosen.admissible && chosen.value == view.executedValue && !view.fallback)
+        #expect(view.hudText.hasPrefix("greedy p10  -log p"))
+    }
+
+    @Test func configOverlaysThePresetAndRejectsUnknownKeys() throws {
+        let json = #"{"episodes": 3, "learning": {"percentiles": [2, 20], "ldm": {"steps": 50}}, "dynamics": {"hidden": [16]}}"#
+        let s = try LDMFlightSettings.overlay(.smoke, json: Data(json.utf8), source: "cfg.json")
+        #expect(s.episodes == 3 && s.learning.percentiles == [2, 20] && s.learning.ldm.steps == 50 && s.dynamics.hidden == [16])
+        #expect(s.samples == LDMFlightSettings.smoke.samples)
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"episode": 3}"#.utf8), source: "cfg.json") }
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"episodes": -1}"#.utf8), source: "cfg.json") }
+    }
+}
