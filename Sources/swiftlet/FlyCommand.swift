@@ -35,8 +35,8 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Domain profile: sim or real.")
     var domain: String = "sim"
 
-    @Option(help: "Autopilot: privileged, straight, random or a policy file.")
-    var policy: String = "privileged"
+    @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged).")
+    var policy: String?
 
     @Option(help: "Record episodes to this MCAP file.")
     var record: String?
@@ -82,7 +82,7 @@ struct FlyCommand: ParsableCommand {
         if let world { config.worlds = [world] + FlyConfig.defaultWorlds.filter { $0 != world } }
         config.robot = robot
         config.domain = domain
-        config.policy = policy
+        config.policy = policy ?? (FileManager.default.fileExists(atPath: DemoCommand.bundledPolicy) ? DemoCommand.bundledPolicy : "privileged")
         config.seed = seed
         config.record = record
         var limit = frames
