@@ -47,55 +47,26 @@ enum HIntKinematics {
     }
 }
 
-/// Baseline (b)'s waypoint cost: candidate yaw-rate sequences become pose sequences through an
-/// ideal unicycle (no dynamics: any listed turn is assumed possible), scored by the shared
-/// perception model plus the same goal and smoothness terms as `HIntCost`.
-struct HIntKinematicCost: SequenceCost {
+/// The baselines' cost. Baseline (b), the conventional hierarchy (`input: .unicyclePoses`):
+/// candidate yaw-rate sequences become pose sequences through an ideal unicycle (no dynamics: any
+/// listed turn is assumed possible) and the shared perception model scores those poses.
+/// Baselines (c) and (d) (`input: .actions`): an action-conditioned collision model scores the
+/// yaw-rate commands directly. Both add the same goal term (through the ideal unicycle) and
+/// effort terms as `HIntCost`.
+struct HIntBaselineCost: SequenceCost {
+    /// What the collision model reads.
+    enum Input { case unicyclePoses, actions }
+
     let evaluator: CollisionBatchEvaluator
+    let input: Input
     var poseBuffer: [Float]
     var speed: Float, dt: Float, scale: Float
     var goal: SIMD2<Float> = [1, 0]
     var collisionWeight: Float = 1, goalWeight: Float = 0.5, magnitudeWeight: Float = 0.01, smoothnessWeight: Float = 0.01
 
-    init(perception: CollisionPredictor, maxBatch: Int, speed: Float, dt: Float, scale: Float) {
-        evaluator = CollisionBatchEvaluator(perception, maxBatch: maxBatch)
-        poseBuffer = [Float](repeating: 0, count: maxBatch * perception.config.horizon * 3)
-        self.speed = speed; self.dt = dt; self.scale = scale
-    }
-
-    mutating func cost(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
-                       into costs: UnsafeMutableBufferPointer<Float>) {
-        let a = actions.baseAddress!
-        let w = HIntKinematics.Weights(speed: speed, dt: dt, scale: scale, goal: goal, collision: collisionWeight, goalWeight: goalWeight,
-                        magnitude: magnitudeWeight, smoothness: smoothnessWeight)
-        let ev = evaluator
-        poseBuffer.withUnsafeMutableBufferPointer { buf in Self.score(ev, w, a, count: count, horizon: horizon, poses: buf.baseAddress!, costs: costs) }
-    }
-
-    static func score(_ evaluator: CollisionBatchEvaluator, _ w: HIntKinematics.Weights, _ a: UnsafePointer<Float>, count: Int, horizon: Int, poses: UnsafeMutablePointer<Float>, costs: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<count { HIntKinematics.rollout(a + i * horizon, horizon: horizon, speed: w.speed, dt: w.dt, into: poses + 3 * horizon * i) }
-        let p = evaluator.evaluate(UnsafeBufferPointer(start: poses, count: count * horizon * 3), count: count)
-        for i in 0..<count {
-            var coll: Float = 0
-            for h in 0..<horizon { coll += p[i * horizon + h] }
-            let (mag, smooth) = HIntKinematics.effort(a + i * horizon, horizon: horizon, scale: w.scale)
-            costs[i] = w.collision * coll / Float(horizon) + w.goalWeight * HIntKinematics.heading(poses + 3 * horizon * i, horizon: horizon, goal: w.goal)
-                + w.magnitude * mag + w.smoothness * smooth
-        }
-    }
-}
-
-/// Baselines (c) and (d)'s cost: an action-conditioned collision model scores the yaw-rate
-/// commands directly; the goal term uses an ideal unicycle (the model predicts no poses).
-struct HIntActionCost: SequenceCost {
-    let evaluator: CollisionBatchEvaluator
-    var poseBuffer: [Float]
-    var speed: Float, dt: Float, scale: Float
-    var goal: SIMD2<Float> = [1, 0]
-    var collisionWeight: Float = 1, goalWeight: Float = 0.5, magnitudeWeight: Float = 0.01, smoothnessWeight: Float = 0.01
-
-    init(model: CollisionPredictor, maxBatch: Int, speed: Float, dt: Float, scale: Float) {
+    init(model: CollisionPredictor, input: Input, maxBatch: Int, speed: Float, dt: Float, scale: Float) {
         evaluator = CollisionBatchEvaluator(model, maxBatch: maxBatch)
+        self.input = input
         poseBuffer = [Float](repeating: 0, count: maxBatch * model.config.horizon * 3)
         self.speed = speed; self.dt = dt; self.scale = scale
     }
@@ -105,14 +76,20 @@ struct HIntActionCost: SequenceCost {
         let a = actions.baseAddress!
         let w = HIntKinematics.Weights(speed: speed, dt: dt, scale: scale, goal: goal, collision: collisionWeight, goalWeight: goalWeight,
                         magnitude: magnitudeWeight, smoothness: smoothnessWeight)
-        let ev = evaluator
-        poseBuffer.withUnsafeMutableBufferPointer { buf in Self.score(ev, w, a, count: count, horizon: horizon, poses: buf.baseAddress!, costs: costs) }
+        let (ev, input) = (evaluator, input)
+        poseBuffer.withUnsafeMutableBufferPointer { buf in
+            Self.score(ev, input, w, a, count: count, horizon: horizon, poses: buf.baseAddress!, costs: costs)
+        }
     }
 
-    static func score(_ evaluator: CollisionBatchEvaluator, _ w: HIntKinematics.Weights, _ a: UnsafePointer<Float>, count: Int, horizon: Int, poses: UnsafeMutablePointer<Float>, costs: UnsafeMutableBufferPointer<Float>) {
-        let p = evaluator.evaluate(UnsafeBufferPointer(start: a, count: count * horizon), count: count)
+    static func score(_ evaluator: CollisionBatchEvaluator, _ input: Input, _ w: HIntKinematics.Weights, _ a: UnsafePointer<Float>,
+                      count: Int, horizon: Int, poses: UnsafeMutablePointer<Float>, costs: UnsafeMutableBufferPointer<Float>) {
+        for i in 0..<count { HIntKinematics.rollout(a + i * horizon, horizon: horizon, speed: w.speed, dt: w.dt, into: poses + 3 * horizon * i) }
+        let p = switch input {
+        case .unicyclePoses: evaluator.evaluate(UnsafeBufferPointer(start: poses, count: count * horizon * 3), count: count)
+        case .actions: evaluator.evaluate(UnsafeBufferPointer(start: a, count: count * horizon), count: count)
+        }
         for i in 0..<count {
-            HIntKinematics.rollout(a + i * horizon, horizon: horizon, speed: w.speed, dt: w.dt, into: poses + 3 * horizon * i)
             var coll: Float = 0
             for h in 0..<horizon { coll += p[i * horizon + h] }
             let (mag, smooth) = HIntKinematics.effort(a + i * horizon, horizon: horizon, scale: w.scale)

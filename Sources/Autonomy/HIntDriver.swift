@@ -16,8 +16,8 @@ public final class HIntDriver {
     public let dt: Double
     var planner: MPPIPlanner
     var hint: HIntCost?
-    var kinematic: HIntKinematicCost?
-    var action: HIntActionCost?
+    var kinematic: HIntBaselineCost?
+    var action: HIntBaselineCost?
     let imageConfig: CollisionPredictorConfig
     var image: [Float]
     /// Waypoint the hierarchy's tracker steers to (index into its planned poses).
@@ -43,13 +43,13 @@ public final class HIntDriver {
             hint = HIntCost(dynamics: models.dynamics[deploying]!, perception: models.perception, maxBatch: samples)
             imageConfig = models.perception.config
         case .hierarchy:
-            kinematic = HIntKinematicCost(perception: models.perception, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            kinematic = HIntBaselineCost(model: models.perception, input: .unicyclePoses, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
             imageConfig = models.perception.config
         case .singleSource:
-            action = HIntActionCost(model: models.singleSource, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            action = HIntBaselineCost(model: models.singleSource, input: .actions, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
             imageConfig = models.singleSource.config
         case .pooled:
-            action = HIntActionCost(model: models.pooled, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            action = HIntBaselineCost(model: models.pooled, input: .actions, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
             imageConfig = models.pooled.config
         }
         image = [Float](repeating: 0, count: imageConfig.observationSize)
