@@ -31,9 +31,7 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "Output directory.") var out: String = "data"
     @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
 
-    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
-    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
-    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
+    @OptionGroup var flight: FlightOptions
 
     func run() throws {
         var job = CollectJob()
@@ -48,9 +46,7 @@ struct CollectCommand: ParsableCommand {
         job.basePolicy = base
         job.lanes = lanes
         job.out = out
-        job.env.forwardSpeed = speed
-        job.env.altitude = altitude
-        job.env.controlRate = controlRate
+        flight.apply(to: &job.env)
         if let record {
             let (summary, logs) = try RecordedJobs.collect(job, record: record, registry: PolicyCatalog.registry)
             print(summary)

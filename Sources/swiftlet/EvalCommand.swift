@@ -29,9 +29,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Directory for eval.md and eval.csv.") var out: String?
     @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
 
-    @Option(help: "Forward speed in m/s (GtS: 0.4).") var speed: Double = 0.4
-    @Option(help: "Flight altitude in m (GtS: 0.4).") var altitude: Double = 0.4
-    @Option(help: "Control and camera rate in Hz (GtS: 4).") var controlRate: Double = 4
+    @OptionGroup var flight: FlightOptions
 
     func run() throws {
         var job = EvalJob()
@@ -45,9 +43,7 @@ struct EvalCommand: ParsableCommand {
         job.routeLength = route
         job.seed = seed
         job.out = out
-        job.env.forwardSpeed = speed
-        job.env.altitude = altitude
-        job.env.controlRate = controlRate
+        flight.apply(to: &job.env)
         if let record {
             let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
             print(report.markdown(), terminator: "")
