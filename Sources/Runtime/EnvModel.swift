@@ -46,7 +46,7 @@ public struct EnvModel: Sendable {
         try check((1...4096).contains(settings.imageHeight), "imageHeight", settings.imageHeight)
         try check((1...64).contains(settings.frameStack), "frameStack", settings.frameStack)
         try check(settings.maxRange > 0, "maxRange", settings.maxRange)
-        try check(settings.forwardSpeed.isFinite, "forwardSpeed", settings.forwardSpeed)
+        try check(settings.forwardSpeed.isFinite && settings.forwardSpeed >= 0, "forwardSpeed", settings.forwardSpeed)
         try check(settings.altitude.isFinite && settings.altitude > 0, "altitude", settings.altitude)
         try check(settings.maxYawRate.isFinite && settings.maxYawRate >= 0, "maxYawRate", settings.maxYawRate)
         try check(settings.tiltLimit > 0, "tiltLimit", settings.tiltLimit)

@@ -177,7 +177,8 @@ import World
     @Test func badSettingsAreInputErrors() throws {
         let cf2x = try Fixtures.robot("cf2x")
         for edit in [{ (s: inout EnvSettings) in s.controlRate = 0 }, { $0.physicsRate = -1 }, { $0.frameStack = 0 },
-                     { $0.imageWidth = 0 }, { $0.altitude = .nan }, { $0.maxDistance = 0 }, { $0.controlRate = 1000 }] {
+                     { $0.imageWidth = 0 }, { $0.altitude = .nan }, { $0.maxDistance = 0 }, { $0.controlRate = 1000 },
+                     { $0.forwardSpeed = -0.4 }] {
             var s = EnvSettings()
             edit(&s)
             #expect(throws: InputError.self) { try EnvModel(scene: Fixtures.empty(), robot: cf2x, settings: s) }
