@@ -2,38 +2,19 @@
 extension Canvas {
     /// Draws `image` scaled to fill `rect` (nearest neighbour), clipped.
     public mutating func drawImage(_ image: RGBImage, in rect: ViewerRect) {
-        let r = rect.intersection(activeClip)
-        guard !r.isEmpty, image.width > 0, image.height > 0 else { return }
-        let w = width, iw = image.width, ih = image.height
         image.pixels.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
-                for y in r.y..<r.maxY {
-                    let srow = ((y - rect.y) * ih / rect.height) * iw
-                    let drow = y * w
-                    for x in r.x..<r.maxX {
-                        let i = 3 * (srow + (x - rect.x) * iw / rect.width)
-                        dst[drow + x] = 0xFF00_0000 | UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
-                    }
-                }
+            blitScaled(width: image.width, height: image.height, in: rect) { i in
+                0xFF00_0000 | UInt32(src[3 * i]) << 16 | UInt32(src[3 * i + 1]) << 8 | UInt32(src[3 * i + 2])
             }
         }
     }
 
     /// Draws the gray `image` scaled to fill `rect`.
     public mutating func drawImage(_ image: GrayImage, in rect: ViewerRect) {
-        let r = rect.intersection(activeClip)
-        guard !r.isEmpty, image.width > 0, image.height > 0 else { return }
-        let w = width, iw = image.width, ih = image.height
         image.pixels.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
-                for y in r.y..<r.maxY {
-                    let srow = ((y - rect.y) * ih / rect.height) * iw
-                    let drow = y * w
-                    for x in r.x..<r.maxX {
-                        let v = UInt32(src[srow + (x - rect.x) * iw / rect.width])
-                        dst[drow + x] = 0xFF00_0000 | v << 16 | v << 8 | v
-                    }
-                }
+            blitScaled(width: image.width, height: image.height, in: rect) { i in
+                let v = UInt32(src[i])
+                return 0xFF00_0000 | v << 16 | v << 8 | v
             }
         }
     }
@@ -41,18 +22,26 @@ extension Canvas {
     /// Draws the depth `image` through the false-colour map, `near...far` metres spanning the
     /// colour ramp (near warm, far cool, no return black).
     public mutating func drawDepth(_ image: DepthImage, in rect: ViewerRect, near: Float = 0.2, far: Float = 10) {
-        let r = rect.intersection(activeClip)
-        guard !r.isEmpty, image.width > 0, image.height > 0 else { return }
-        let w = width, iw = image.width, ih = image.height
         image.metres.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
-                for y in r.y..<r.maxY {
-                    let srow = ((y - rect.y) * ih / rect.height) * iw
-                    let drow = y * w
-                    for x in r.x..<r.maxX {
-                        let d = src[srow + (x - rect.x) * iw / rect.width]
-                        dst[drow + x] = DepthColormap.packed(depth: d, near: near, far: far)
-                    }
+            blitScaled(width: image.width, height: image.height, in: rect) { i in
+                DepthColormap.packed(depth: src[i], near: near, far: far)
+            }
+        }
+    }
+
+    /// The shared nearest-neighbour loop: for every canvas pixel of `rect` inside the clip, `pixel`
+    /// gets the index of the source pixel (row-major, `width` x `height`) and returns its colour.
+    @inline(__always)
+    private mutating func blitScaled(width iw: Int, height ih: Int, in rect: ViewerRect, _ pixel: (Int) -> UInt32) {
+        let r = rect.intersection(activeClip)
+        guard !r.isEmpty, iw > 0, ih > 0 else { return }
+        let w = width
+        pixels.withUnsafeMutableBufferPointer { dst in
+            for y in r.y..<r.maxY {
+                let srow = ((y - rect.y) * ih / rect.height) * iw
+                let drow = y * w
+                for x in r.x..<r.maxX {
+                    dst[drow + x] = pixel(srow + (x - rect.x) * iw / rect.width)
                 }
             }
         }
