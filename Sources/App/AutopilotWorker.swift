@@ -21,6 +21,10 @@ final class AutopilotWorker: @unchecked Sendable {
         var fromGeometry: Bool
         var hasBatch: Bool
         var bestCost: Double
+        /// Planner name for the log ("privileged-cem", "learned-cem", "hint-mppi", ...).
+        var planner: String
+        /// Method-specific HUD lines.
+        var hud: [HUDLine] = []
     }
 
     private var policy: any Policy
@@ -70,6 +74,12 @@ final class AutopilotWorker: @unchecked Sendable {
 
     static func compute(_ policy: inout any Policy, step: Int, observation: Observation, model: EnvModel) -> Decision {
         let a = policy.act(observation, model: model)
+        if let h = policy as? HIntPolicy {
+            let path = h.plannedPath(from: observation.robot)
+            return Decision(step: step, action: a, candidates: path.map { [$0] } ?? [], fromGeometry: false, hasBatch: path != nil,
+                            bestCost: 0, planner: "hint-\(h.driver.method.rawValue)-mppi",
+                            hud: h.hudLines(command: a))
+        }
         var batch: CandidateBatch? = nil
         var fromGeometry = true
         if let p = policy as? PrivilegedPlannerPolicy {
@@ -79,10 +89,11 @@ final class AutopilotWorker: @unchecked Sendable {
             fromGeometry = false
         }
         guard let batch else {
-            return Decision(step: step, action: a, candidates: [], fromGeometry: true, hasBatch: false, bestCost: 0)
+            return Decision(step: step, action: a, candidates: [], fromGeometry: true, hasBatch: false, bestCost: 0, planner: "")
         }
         let paths = FlySimulation.candidatePaths(batch, start: observation.robot, model: model, fromGeometry: fromGeometry)
         let best = batch.rankedCount > 0 ? Double(batch.costs[Int(batch.ranked[0])]) : 0
-        return Decision(step: step, action: a, candidates: paths, fromGeometry: fromGeometry, hasBatch: true, bestCost: best)
+        return Decision(step: step, action: a, candidates: paths, fromGeometry: fromGeometry, hasBatch: true, bestCost: best,
+                        planner: fromGeometry ? "privileged-cem" : "learned-cem")
     }
 }

@@ -21,11 +21,14 @@ public enum FlyApp {
         /// Frames drawn through the renderer's level (shifted) and tilted paths.
         public var levelFrames: Int
         public var tiltedFrames: Int
+        /// Episodes that reached their goal (goal-reaching runs, `fly --hint`; nil otherwise).
+        public var goalsReached: Int? = nil
 
         /// One-paragraph summary.
         public var summary: String {
             var s = String(format: "%d frames at %.1f fps (whole loop), %.1f s simulated, %d control ticks, %.2f m flown, %d collision(s), %d episode(s)",
                            report.frames, loopFPS, simTime, ticks, distance, collisions, episodes)
+            if let goalsReached { s += ", \(goalsReached) goal(s) reached" }
             if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
             if !logs.isEmpty { s += "\nlogs: " + logs.joined(separator: ", ") }
             return s
@@ -69,7 +72,8 @@ public enum FlyApp {
         return Outcome(report: report, loopFPS: report.frames > 0 && wall > 0 ? Double(report.frames) / wall : 0,
                        distance: sim.totalDistance, ticks: sim.totalTicks, collisions: sim.collisions,
                        episodes: sim.episodeIndex + 1, simTime: sim.env.state.observation.robot.time, logs: sim.logPaths,
-                       levelFrames: sim.view?.levelFrames ?? 0, tiltedFrames: sim.view?.tiltedFrames ?? 0)
+                       levelFrames: sim.view?.levelFrames ?? 0, tiltedFrames: sim.view?.tiltedFrames ?? 0,
+                       goalsReached: config.goalDistance == nil ? nil : sim.goalsReached)
     }
 
     /// Writes an RGB image as PNG (Rendering's writer), creating the directory.
@@ -78,6 +82,14 @@ public enum FlyApp {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let png = PNGWriter.encode(width: image.width, height: image.height, kind: .rgb8, pixels: image.pixels)
         try AtomicFile.write(Data(png), to: path)
+    }
+
+    /// The HUD's rate for a frame composed after a headless run: "TICKS/S 180 (headless)",
+    /// control ticks per wall second (planner + physics + camera); "TICKS/S -- (headless)"
+    /// without a measurement.
+    public static func headlessRateLabel(ticks: Int, seconds: Double) -> String {
+        guard ticks > 0, seconds > 0, seconds.isFinite else { return "TICKS/S -- (headless)" }
+        return String(format: "TICKS/S %.0f (headless)", Double(ticks) / seconds)
     }
 
     /// What the headless demo produced.
@@ -112,10 +124,12 @@ public enum FlyApp {
         let start = Stopwatch.now()
         var sim = try FlySimulation(config: config, registry: registry, viewSize: (960, 540))
         var n = 0
+        let tickStart = Stopwatch.now()
         while n < ticks && !sim.isDone {
             try sim.tick(nil)
             n += 1
         }
+        let tickSeconds = Stopwatch.now() - tickStart
         // show the final state (advance the display clock to the env's time)
         sim.catchUp()
         var options = ViewerOptions(width: 960, height: 540, frameLimit: 1)
@@ -124,7 +138,10 @@ public enum FlyApp {
         let app = ViewerApp(options: options)
         let leveller = sim.view
         app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
-        let frame = sim.frame()
+        // one frame composed after the run has no display rate: the HUD shows the measured
+        // control-tick rate of the headless run instead of "FPS 0"
+        var frame = sim.frame()
+        frame.rateLabel = FlyApp.headlessRateLabel(ticks: n, seconds: tickSeconds)
         let report = app.fly { _ in frame }
         try sim.finish()
         let shot = outDir + "/demo.png"

@@ -31,6 +31,11 @@ public struct FlyConfig: Sendable {
     }()
     /// Seconds (simulated) an ended episode stays on screen before the next one starts.
     public var endPause = 2.0
+    /// Goal-reaching episodes (`fly --hint`): each episode draws a free goal about this far
+    /// ahead of the spawn (`HIntExperiment.goal`), shows it, hands it to a goal-seeking
+    /// autopilot, and ends when the robot is within `goalRadius` (m). nil: no goal.
+    public var goalDistance: Double? = nil
+    public var goalRadius = 0.75
 
     /// Generated worlds (no files needed), a dense forest first (the render bench's forest:
     /// 200 trees and 50 boxes on 50 m x 50 m, spawning inside it), then one of each other family.
@@ -62,6 +67,12 @@ public struct FlySimulation {
     public private(set) var logPaths: [String] = []
     /// Why the current episode ended (nil while it runs).
     public private(set) var endReason: String? = nil
+    /// This episode's goal (world x, y; m) when `config.goalDistance` is set.
+    public private(set) var goal: SIMD2<Double>? = nil
+    /// Episodes that reached their goal.
+    public private(set) var goalsReached = 0
+    /// Method-specific HUD lines of the last autopilot decision.
+    public private(set) var hudExtra: [HUDLine] = []
     /// Total horizontal distance flown over all episodes (m) and control ticks run.
     public private(set) var totalDistance = 0.0
     public private(set) var totalTicks = 0
@@ -110,13 +121,20 @@ public struct FlySimulation {
         if spec.isPrivileged { return "privileged planner (true geometry)" }
         return autopilot.isLearned ? "learned MPC \(spec.name)" : spec.label
     }
-    public var isDone: Bool { env.state.done }
+    /// The episode ended (the env ended it, or the goal was reached).
+    public var isDone: Bool { env.state.done || endedAt != nil }
 
     mutating func startEpisode() throws {
         env.reset(seed: seed)
         autopilot.discard()
+        goal = nil
+        if let d = config.goalDistance {
+            var rng = RNG(seed: seed, stream: 0x476F_616C)
+            goal = HIntExperiment.goal(scene: env.model.scene, from: env.state.observation.robot, distance: d, rng: &rng)
+        }
         var policy = spec.make()
         policy.reset(seed: RNG.mix(seed, 0x504F))
+        if let goal, let seeker = policy as? HIntPolicy { seeker.goal = goal }
         autopilot = AutopilotWorker(policy: policy)
         previous = env.state.observation.robot
         shownTime = previous.time
@@ -124,6 +142,7 @@ public struct FlySimulation {
         endReason = nil
         trail = [previous.position]
         candidates = []
+        hudExtra = []
         if let base = config.record {
             let path = FlySimulation.logPath(base, episode: logPaths.count)
             logger = try EpisodeLogger(path: path, env: env, source: EpisodeSource(world: world, robot: config.robot, command: "fly",
@@ -172,17 +191,17 @@ public struct FlySimulation {
             return
         }
         var ticked = false
-        while !env.state.done && shownTime >= env.state.observation.robot.time {
+        while !isDone && shownTime >= env.state.observation.robot.time {
             try tick(autopilot ? nil : (pilot ?? .hover))
             ticked = true
         }
         // think about the next tick while the frames interpolate towards it
-        if ticked && autopilot && prefetch && !env.state.done {
+        if ticked && autopilot && prefetch && !isDone {
             self.autopilot.prefetch(step: env.state.controlSteps, observation: env.state.observation, model: env.model)
         } else if !autopilot {
             self.autopilot.discard()
         }
-        if env.state.done { shownTime = min(shownTime, env.state.observation.robot.time) }
+        if isDone { shownTime = min(shownTime, env.state.observation.robot.time) }
     }
 
     /// Moves the display clock to the env's latest tick (after calling `tick` directly).
@@ -199,9 +218,11 @@ public struct FlySimulation {
         if let pilot {
             action = FlySimulation.manualAction(pilot, robot: before, model: env.model)
             candidates = []
+            hudExtra = []
         } else {
             let d = autopilot.decide(step: step, observation: env.state.observation, model: env.model)
             action = .yawRate(d.action)
+            hudExtra = d.hud
             if d.hasBatch {
                 candidates = d.candidates
                 if let logger, !candidates.isEmpty {
@@ -215,7 +236,7 @@ public struct FlySimulation {
                     }
                     try logger.plan(time: before.time, step: step, paths: logged,
                                     probabilities: candidates.map(\.collisionProbability),
-                                    planner: d.fromGeometry ? "privileged-cem" : "learned-cem",
+                                    planner: d.planner,
                                     chosenProbability: chosen.collisionProbability, bestCost: d.bestCost)
                 }
             }
@@ -232,6 +253,11 @@ public struct FlySimulation {
             endedAt = now.time
             if result.terminated { collisions += 1 }
             endReason = FlySimulation.describe(result.events)
+            try finish()
+        } else if let goal, hypot(now.position.x - goal.x, now.position.y - goal.y) <= config.goalRadius {
+            endedAt = now.time
+            goalsReached += 1
+            endReason = "reached the goal"
             try finish()
         }
     }
@@ -290,7 +316,16 @@ public struct FlySimulation {
                            altitude: shown.pose.position.z, yawRate: shown.yawRate, modeLabel: autopilotLabel,
                            collisions: collisions, trail: trailShown, obstacles: obstacles, candidates: candidates,
                            monocular: gray, depth: depth, depthRange: 0.2...Float(model.settings.maxRange),
-                           view: view?.mainView ?? .horizon, status: status)
+                           view: view?.mainView ?? .horizon, status: status,
+                           goal: goal.map { Vec3($0.x, $0.y, 0) }, goalRadius: config.goalRadius,
+                           hudExtra: hudExtra + goalLine)
+    }
+
+    /// "GOAL 2.4 m" while a goal is set.
+    var goalLine: [HUDLine] {
+        guard let goal else { return [] }
+        let p = shownRobot.pose.position
+        return [HUDLine(String(format: "GOAL %.1f m  reached %d", hypot(p.x - goal.x, p.y - goal.y), goalsReached))]
     }
 
     /// Footprints of the scene's obstacles for the map (boxes by their rotated corners' bounds).

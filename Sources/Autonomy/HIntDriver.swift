@@ -24,6 +24,9 @@ public final class HIntDriver {
     public var lookahead = 1
     /// Relative poses `[H][3]` the last plan expects (for display), and their collision probabilities.
     public private(set) var predictedPoses: [Float] = []
+    /// Per-step collision probabilities `[H]` the method's collision model predicts for
+    /// `predictedPoses` (the plan's nominal actions for the action-conditioned baselines), for display.
+    public private(set) var predictedCollisionProbabilities: [Float] = []
 
     /// `assumedYawRate`: the turn rate the hierarchy's perception-only planner believes in, rad/s.
     public init(method: HIntMethod, models: HIntModels, deploying: HIntPlatform, yawRateLimit: Double, assumedYawRate: Double,
@@ -97,7 +100,19 @@ public final class HIntDriver {
             }
             predictedPoses = poses
         }
+        predictedCollisionProbabilities = planProbabilities()
         planner.shift()
         return clamp(command, -yawRateLimit, yawRateLimit)
+    }
+}
+
+extension HIntDriver {
+    /// The collision model's per-step probabilities for the plan just made (before `shift`).
+    func planProbabilities() -> [Float] {
+        switch method {
+        case .hint: hint!.perception.evaluate(predictedPoses, count: 1)
+        case .hierarchy: kinematic!.evaluator.evaluate(predictedPoses, count: 1)
+        case .singleSource, .pooled: action!.evaluator.evaluate(planner.nominal, count: 1)
+        }
     }
 }

@@ -56,6 +56,12 @@ public struct ViewerColor: Sendable, Equatable, Hashable {
     public static let riskHigh = ViewerColor(230, 40, 30)
     /// Obstacles on the top-down map.
     public static let obstacle = ViewerColor(200, 40, 40)
+    /// Candidates a safety filter rejected (translucent grey).
+    public static let rejected = ViewerColor(150, 150, 150, 120)
+    /// HUD lines that need attention (a filter fallback, out of distribution).
+    public static let alert = ViewerColor(255, 110, 90)
+    /// The goal marker.
+    public static let goal = ViewerColor(80, 170, 255)
     /// Panel backgrounds (translucent).
     public static let panel = ViewerColor(10, 14, 20, 170)
 }

@@ -113,6 +113,17 @@ public struct ViewerComposer: Sendable {
         }
     }
 
+    /// A goal marker: a ring of `radius` on the ground and a 1.5 m pole at its centre.
+    func drawGoal3D(_ goal: Vec3, radius: Double, proj: PinholeProjection, camera: ViewCamera, into canvas: inout Canvas) {
+        let n = 24
+        let ring = (0...n).map { k -> Vec3 in
+            let a = 2 * Double.pi * Double(k) / Double(n)
+            return Vec3(goal.x + radius * cos(a), goal.y + radius * sin(a), 0.02)
+        }
+        draw3D(ring, proj: proj, camera: camera, .goal, into: &canvas, thickness: 2)
+        draw3D([Vec3(goal.x, goal.y, 0), Vec3(goal.x, goal.y, 1.5)], proj: proj, camera: camera, .goal, into: &canvas, thickness: 2)
+    }
+
     /// Trail and candidate paths projected into the main view, plus a robot marker.
     func drawPaths3D(_ frame: ViewerFrame, camera: ViewCamera, into canvas: inout Canvas) {
         let r = layout.mainView
@@ -122,13 +133,27 @@ public struct ViewerComposer: Sendable {
         if frame.trail.count >= 2 {
             draw3D(frame.trail, proj: proj, camera: camera, ViewerColor(0, 220, 255, 200), into: &canvas, thickness: 2)
         }
-        for c in frame.candidates where !c.isChosen {
-            draw3D(c.points, proj: proj, camera: camera, ViewerColor.collisionRisk(c.collisionProbability).withAlpha(170),
-                   into: &canvas)
-        }
-        for c in frame.candidates where c.isChosen {
-            draw3D(c.points, proj: proj, camera: camera, ViewerColor.collisionRisk(c.collisionProbability),
-                   into: &canvas, thickness: 3)
+        if let goal = frame.goal { drawGoal3D(goal, radius: frame.goalRadius, proj: proj, camera: camera, into: &canvas) }
+        // rejected candidates underneath, the chosen one on top
+        for i in CandidatePath.drawOrder(frame.candidates) {
+            let c = frame.candidates[i]
+            let style = c.style
+            if c.pointProbabilities == nil || c.isRejected {
+                draw3D(c.points, proj: proj, camera: camera, style.color, into: &canvas, thickness: style.thickness)
+                continue
+            }
+            // per-step colours and a dot at every predicted pose
+            let ox = Double(r.x), oy = Double(r.y)
+            for k in 0..<Swift.max(0, c.points.count - 1) {
+                draw3D([c.points[k], c.points[k + 1]], proj: proj, camera: camera, c.segmentColor(k), into: &canvas,
+                       thickness: style.thickness)
+            }
+            for (k, p) in c.points.enumerated().dropFirst() {
+                guard let q = proj.project(world: p, cameraPose: camera.pose) else { continue }
+                let color = c.segmentColor(k - 1)
+                canvas.fillCircle(q.x + ox, q.y + oy, radius: 4, ViewerColor(20, 20, 20, 200))
+                canvas.fillCircle(q.x + ox, q.y + oy, radius: 3, color.withAlpha(255))
+            }
         }
         // robot marker (not in first person, where the robot is the camera)
         let d = (frame.robotPose.position - camera.pose.position).length
@@ -178,12 +203,30 @@ public struct ViewerComposer: Sendable {
         if frame.trail.count >= 2 {
             canvas.drawPolyline(frame.trail.lazy.map { t.pixel($0) }, ViewerColor(0, 220, 255, 220))
         }
-        // candidates, chosen last and thicker
-        for c in frame.candidates where !c.isChosen {
-            canvas.drawPolyline(c.points.lazy.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability).withAlpha(200))
+        // goal
+        if let goal = frame.goal {
+            let g = t.pixel(goal)
+            canvas.strokeCircle(g.x, g.y, radius: Swift.max(4, frame.goalRadius * t.scale), .goal)
+            canvas.drawLine(g.x - 5, g.y, g.x + 5, g.y, .goal, thickness: 2)
+            canvas.drawLine(g.x, g.y - 5, g.x, g.y + 5, .goal, thickness: 2)
         }
-        for c in frame.candidates where c.isChosen {
-            canvas.drawPolyline(c.points.lazy.map { t.pixel($0) }, ViewerColor.collisionRisk(c.collisionProbability), thickness: 2)
+        // candidates: rejected underneath in grey, chosen last and thicker
+        for i in CandidatePath.drawOrder(frame.candidates) {
+            let c = frame.candidates[i]
+            let thickness = c.isChosen ? 2 : 1
+            if c.pointProbabilities == nil || c.isRejected {
+                let color = c.isRejected || c.isChosen ? c.style.color : c.style.color.withAlpha(200)
+                canvas.drawPolyline(c.points.lazy.map { t.pixel($0) }, color, thickness: thickness)
+                continue
+            }
+            for k in 0..<Swift.max(0, c.points.count - 1) {
+                let a = t.pixel(c.points[k]), b = t.pixel(c.points[k + 1])
+                canvas.drawLine(a.x, a.y, b.x, b.y, c.segmentColor(k), thickness: thickness)
+            }
+            for (k, p) in c.points.enumerated().dropFirst() {
+                let q = t.pixel(p)
+                canvas.fillCircle(q.x, q.y, radius: 2.5, c.segmentColor(k - 1).withAlpha(255))
+            }
         }
         // robot with heading
         let rp = t.pixel(frame.robotPose.position)
@@ -223,6 +266,9 @@ public struct ViewerComposer: Sendable {
         case .fly: pilot = overlay.autopilot ? "AUTO: \(frame.modeLabel)" : "MANUAL\(overlay.gamepadConnected ? " (pad)" : "")"
         case .replay: pilot = "REPLAY: \(frame.modeLabel)"
         }
+        // the measured display rate; none exists before two frames (e.g. one frame composed
+        // after a headless run), which then says so or shows the caller's rate instead
+        let rate = frame.rateLabel ?? (overlay.fps > 0 ? String(format: "FPS %.0f", overlay.fps) : "FPS --")
         return [
             String(format: "SPEED %6.2f m/s", frame.speed),
             String(format: "ALT   %6.2f m", frame.altitude),
@@ -230,18 +276,31 @@ public struct ViewerComposer: Sendable {
             pilot,
             "COLLISIONS \(frame.collisions)",
             String(format: "SIM x%g  T %.1f s", overlay.simSpeed.factor, frame.simTime),
-            String(format: "FPS %.0f  CAM %@", overlay.fps, overlay.cameraMode.rawValue),
+            "\(rate)  CAM \(overlay.cameraMode.rawValue)",
             "F1 help",
-        ]
+        ] + frame.hudExtra.map(\.text)
+    }
+
+    /// The HUD panel for `lineCount` lines, `longest` characters at most: the layout's panel,
+    /// taller for extra lines and wider for long ones (up to the map's left edge).
+    public func hudRect(lineCount: Int, longest: Int) -> ViewerRect {
+        let r = layout.hud, s = layout.textScale
+        let height = Swift.max(r.height, lineCount * BitmapFont.lineHeight * s + 10)
+        let width = Swift.min(Swift.max(r.width, longest * BitmapFont.advance * s + 12), Swift.max(r.width, layout.map.x - 2 * r.x))
+        return ViewerRect(x: r.x, y: r.y, width: width, height: height)
     }
 
     func drawHUD(_ frame: ViewerFrame, overlay: ViewerOverlayState, into canvas: inout Canvas) {
-        let r = layout.hud
+        let lines = ViewerComposer.hudLines(frame, overlay: overlay)
+        let r = hudRect(lineCount: lines.count, longest: lines.map(\.count).max() ?? 0)
         canvas.drawPanel(r)
         let s = layout.textScale
-        for (i, line) in ViewerComposer.hudLines(frame, overlay: overlay).enumerated() {
-            let color: ViewerColor = i == 4 && frame.collisions > 0 ? ViewerColor(255, 110, 90) : .white
-            canvas.drawText(line, x: r.x + 6, y: r.y + 6 + i * BitmapFont.lineHeight * s, color: color, scale: s)
+        let base = lines.count - frame.hudExtra.count
+        canvas.clip = r
+        defer { canvas.clip = canvas.bounds }
+        for (i, line) in lines.enumerated() {
+            let alert = (i == 4 && frame.collisions > 0) || (i >= base && frame.hudExtra[i - base].isAlert)
+            canvas.drawText(line, x: r.x + 6, y: r.y + 6 + i * BitmapFont.lineHeight * s, color: alert ? .alert : .white, scale: s)
         }
     }
 

@@ -35,12 +35,21 @@ public struct ViewerFrame: Sendable {
     public var mapRegion: (center: SIMD2<Double>, side: Double)?
     /// An optional one-line status message (world name, episode end, ...).
     public var status: String
+    /// A goal position (world, m) drawn on the map and in the 3D view, with its radius (m).
+    public var goal: Vec3?
+    public var goalRadius: Double
+    /// Method-specific HUD lines under the standard ones (filter value, threshold, ...).
+    public var hudExtra: [HUDLine]
+    /// Replaces the HUD's measured fps figure when set, e.g. "TICKS/S 180 (headless)" for a
+    /// frame composed once after a headless run (where no frame rate exists).
+    public var rateLabel: String?
 
     public init(simTime: Double = 0, robotPose: Pose = .identity, speed: Double = 0, altitude: Double = 0,
                 yawRate: Double = 0, modeLabel: String = "manual", collisions: Int = 0, trail: [Vec3] = [],
                 obstacles: [MapObstacle] = [], candidates: [CandidatePath] = [], monocular: GrayImage? = nil,
                 depth: DepthImage? = nil, depthRange: ClosedRange<Float> = 0.2...10, view: MainView = .horizon,
-                mapRegion: (center: SIMD2<Double>, side: Double)? = nil, status: String = "") {
+                mapRegion: (center: SIMD2<Double>, side: Double)? = nil, status: String = "", goal: Vec3? = nil,
+                goalRadius: Double = 0.5, hudExtra: [HUDLine] = [], rateLabel: String? = nil) {
         self.simTime = simTime
         self.robotPose = robotPose
         self.speed = speed
@@ -57,5 +66,9 @@ public struct ViewerFrame: Sendable {
         self.view = view
         self.mapRegion = mapRegion
         self.status = status
+        self.goal = goal
+        self.goalRadius = goalRadius
+        self.hudExtra = hudExtra
+        self.rateLabel = rateLabel
     }
 }

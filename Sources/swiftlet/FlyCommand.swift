@@ -1,8 +1,10 @@
 import App
 import ArgumentParser
+import Autonomy
 import Diagnostics
 import Foundation
 import Geometry
+import Models
 import Physics
 import Viewer
 
@@ -15,6 +17,13 @@ struct FlyCommand: ParsableCommand {
         labelled so on the HUD), straight, random, or a policy file (.safetensors). WASD/arrows \
         and Space/Shift fly by hand through the same controllers; Tab camera, R reset, N next \
         world, [ ] simulation speed, C screenshot, F1 help, Esc quit.
+
+        --hint DIR drives the HInt experiment's deploying robot (jackal) to goals in its held-out \
+        worlds with the models in DIR (`swiftlet experiment hint` writes OUT/models); the plan's \
+        predicted poses are coloured by predicted collision probability.
+        --ldm ldm|greedy|none trains the LDM flight experiment's models (smoke preset, ~20 s; \
+        --ldm-config FILE overlays the default preset) and flies its quadrotor towards a far goal; \
+        rejected candidates are grey, the filter's value is on the HUD; N switches the filter.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
@@ -71,6 +80,27 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--headless) Start position x,y,z in metres.")
     var initial: String = "0,0,1"
 
+    @Option(help: "HInt: a trained model directory (swiftlet experiment hint writes OUT/models).")
+    var hint: String?
+
+    @Option(help: "(--hint) Method: \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var hintMethod: String = "hint"
+
+    @Option(help: "(--hint) Yaw-rate limit of the deploying robot, deg/s.")
+    var yawLimit: Double = 180
+
+    @Option(help: "(--hint) MPPI samples per tick (default: the experiment's 4096).")
+    var hintSamples: Int?
+
+    @Option(help: "LDM flight: the filter flown first: ldm, greedy or none (N cycles them).")
+    var ldm: String?
+
+    @Option(help: "(--ldm) Filter level: percentile of the training log-densities.")
+    var ldmLevel: Double = 5
+
+    @Option(help: "(--ldm) JSON overlay of the default preset (without it: the smoke preset).")
+    var ldmConfig: String?
+
     func run() throws {
         if headless || script != nil { return try runScript() }
         let dims = size.split(separator: "x").compactMap { Int($0) }
@@ -78,6 +108,8 @@ struct FlyCommand: ParsableCommand {
             throw InputError("--size", "expected WxH between 64 and 4096, got \"\(size)\"")
         }
         if let frames, frames <= 0 { throw InputError("--frames", "must be positive, got \(frames)") }
+        if hint != nil && ldm != nil { throw ValidationError("--hint and --ldm cannot be combined") }
+        if (hint != nil || ldm != nil) && policy != nil { throw ValidationError("--policy cannot be combined with --hint or --ldm") }
         var config = FlyConfig()
         if let world { config.worlds = [world] + FlyConfig.defaultWorlds.filter { $0 != world } }
         config.robot = robot
@@ -93,11 +125,41 @@ struct FlyCommand: ParsableCommand {
         var options = ViewerOptions(width: dims[0], height: dims[1], frameLimit: limit)
         options.autopilot = !manual
         options.title = "Swiftlet - fly"
-        let registry = PolicyCatalog.registry
+        var registry = PolicyCatalog.registry
         let shot = screenshot
-        let outcome = try MainActor.assumeIsolated {
-            try FlyApp.fly(config, options: options, registry: registry, screenshot: shot)
+        if let ldm { return try runLDM(ldm, options: options) }
+        if let hint {
+            guard let method = HIntMethod(rawValue: hintMethod) else {
+                throw InputError("--hint-method", "expected one of \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(hintMethod)\"")
+            }
+            let experiment = HIntExperimentConfig()
+            let worlds = world.map { w in [w] + experiment.evalSpecs.filter { $0 != w } }
+            (config, registry) = try HIntFly.setup(modelsDirectory: hint, method: method, yawLimitDegrees: yawLimit, samples: hintSamples,
+                                                   experiment: experiment, worlds: worlds, base: config, registry: registry)
+            options.title = "Swiftlet - HInt (\(method.rawValue))"
         }
+        let flyConfig = config, flyRegistry = registry
+        let outcome = try MainActor.assumeIsolated {
+            try FlyApp.fly(flyConfig, options: options, registry: flyRegistry, screenshot: shot)
+        }
+        if let reason = outcome.report.noDisplayReason { print(reason) }
+        print(outcome.summary)
+        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+    }
+
+    func runLDM(_ filter: String, options: ViewerOptions) throws {
+        guard let kind = SafetyFilterKind(rawValue: filter) else {
+            throw InputError("--ldm", "expected ldm, greedy or none, got \"\(filter)\"")
+        }
+        var config = LDMFlyConfig()
+        config.filter = kind
+        config.percentile = ldmLevel
+        if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: .standard) }
+        if world != nil { print("--world is ignored with --ldm (the LDM task flies in open space)") }
+        var opts = options
+        opts.title = "Swiftlet - LDM safety filter"
+        let (c, o, shot) = (config, opts, screenshot)
+        let outcome = try MainActor.assumeIsolated { try FlyApp.flyLDM(c, options: o, screenshot: shot) }
         if let reason = outcome.report.noDisplayReason { print(reason) }
         print(outcome.summary)
         if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }

@@ -1,0 +1,300 @@
+import Autonomy
+import Diagnostics
+import Foundation
+import Geometry
+import Models
+import Physics
+import Planning
+import Viewer
+
+/// Settings of `swiftlet fly --ldm`.
+public struct LDMFlyConfig: Sendable {
+    /// The flight experiment's settings (the viewer trains with them at startup).
+    public var settings: LDMFlightSettings = .smoke
+    /// The filter flown first (N cycles none -> greedy -> LDM at the same level).
+    public var filter: SafetyFilterKind = .ldm
+    /// Filter level: percentile of the training log-densities (c), 0...100.
+    public var percentile = 5.0
+    /// Seconds (simulated) an ended episode stays on screen before the next one starts.
+    public var endPause = 2.0
+    /// Candidates drawn per tick (a uniform sample of the batch, plus the executed one).
+    public var maxCandidates = 64
+
+    public init() {}
+}
+
+/// The LDM flight experiment's quadrotor in the window (`swiftlet fly --ldm`): the plant, the
+/// random-shooting MPC through the learned dynamics and the safety filter, run exactly as
+/// `LDMFlightExperiment.episode` runs them (episode k here is the experiment's episode k under
+/// the same settings and models: same goal, start velocity and planner stream), one control
+/// tick per 1/controlRate s of display time, the shown pose interpolated between ticks.
+///
+/// Display frame: the world turned about z so that the episode's goal lies along +x (the LDM
+/// task has no obstacles, so only the goal direction matters); the chase camera then looks
+/// towards the goal. Every position and attitude is turned by the same fixed rotation.
+public struct LDMFlySimulation {
+    public let config: LDMFlyConfig
+    public let prepared: LDMFlightExperiment.Prepared
+    public let robot: RobotDescription
+    /// none, greedy and LDM at `config.percentile`.
+    public let specs: [LDMFilterSpec]
+    public private(set) var specIndex: Int
+    public private(set) var episodeIndex = 0
+    /// Steps of this episode, and of them out-of-distribution executed pairs and fallbacks.
+    public private(set) var steps = 0
+    public private(set) var oodSteps = 0
+    public private(set) var fallbacks = 0
+    /// Crashes, steps, out-of-distribution steps and fallbacks over all episodes.
+    public private(set) var crashes = 0
+    public private(set) var totalSteps = 0
+    public private(set) var totalOOD = 0
+    public private(set) var totalFallbacks = 0
+    /// The last tick's plan view (nil before the first autopilot tick and after manual ticks).
+    public private(set) var planView: LDMFlightPlanView?
+    /// log p(s, a) of the last executed pair, and whether it was out of distribution.
+    public private(set) var lastLogDensity = Double.nan
+    public private(set) var lastOOD = false
+    /// Why the current episode ended (nil while it runs).
+    public private(set) var endReason: String?
+    /// Goal (world x, y; m), its unit direction, and the display rotation angle (rad).
+    public private(set) var goal = SIMD2<Double>(0, 0)
+    public private(set) var goalDirection = SIMD2<Double>(1, 0)
+    var plant: LDMFlightPlant
+    var previous: QuadrotorState
+    var planner: RandomShootingPlanner
+    var cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>
+    var rng: RNG
+    var trail: [Vec3] = []
+    var shownTime = 0.0
+    var endedAt: Double?
+    let workspace = DensityWorkspace()
+
+    /// Collects the data and trains the dynamics, density and LDM (`LDMFlightExperiment.prepare`,
+    /// with the one filter level `config.percentile`); `log` gets one line per stage.
+    public static func prepare(_ config: LDMFlyConfig, robot: RobotDescription,
+                               log: (String) -> Void = { _ in }) throws -> LDMFlightExperiment.Prepared {
+        guard (0...100).contains(config.percentile) else {
+            throw InputError("--ldm-level", "percentile must be in 0...100, got \(config.percentile)")
+        }
+        var settings = config.settings
+        settings.learning.percentiles = [config.percentile]
+        try settings.validate()
+        return try LDMFlightExperiment.prepare(robot: robot, settings: settings, log: log)
+    }
+
+    public init(config: LDMFlyConfig, prepared: LDMFlightExperiment.Prepared, robot: RobotDescription) throws {
+        guard let level = prepared.models.levels.first(where: { $0.percentile == config.percentile }) ?? prepared.models.levels.first else {
+            throw InputError("--ldm-level", "the prepared models have no filter level")
+        }
+        self.config = config
+        self.prepared = prepared
+        self.robot = robot
+        specs = [LDMFilterSpec(kind: .none, level: nil), LDMFilterSpec(kind: .greedy, level: level), LDMFilterSpec(kind: .ldm, level: level)]
+        specIndex = specs.firstIndex { $0.kind == config.filter } ?? 2
+        plant = LDMFlightPlant(robot: robot, settings: config.settings)
+        previous = plant.state
+        planner = LDMFlightExperiment.makePlanner(settings: config.settings)
+        cost = prepared.models.makeFilter(specs[specIndex])
+            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: config.settings), models: prepared.models)
+        rng = RNG(seed: 0)
+        startEpisode()
+    }
+
+    public var spec: LDMFilterSpec { specs[specIndex] }
+    public var settings: LDMFlightSettings { config.settings }
+    public var isDone: Bool { endedAt != nil }
+    /// Simulated time of the plant (s).
+    public var time: Double { plant.state.time }
+
+    /// Episode `episodeIndex` as `LDMFlightExperiment.episode` sets it up.
+    mutating func startEpisode() {
+        var r = RNG(seed: settings.seed).derived(5000 + UInt64(episodeIndex))
+        let goalAngle = r.uniform(0, 2 * .pi)
+        goalDirection = SIMD2(cos(goalAngle), sin(goalAngle))
+        goal = settings.goalDistance * goalDirection
+        let speed = settings.startSpeed * r.uniform(), speedAngle = r.uniform(0, 2 * .pi)
+        plant = LDMFlightPlant(robot: robot, settings: settings)
+        plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
+        rng = r
+        planner = LDMFlightExperiment.makePlanner(settings: settings)
+        cost = prepared.models.makeFilter(spec)
+            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models)
+        previous = plant.state
+        shownTime = plant.state.time
+        steps = 0; oodSteps = 0; fallbacks = 0
+        planView = nil
+        lastLogDensity = .nan
+        lastOOD = false
+        endedAt = nil
+        endReason = nil
+        trail = [plant.state.position]
+    }
+
+    /// Starts episode `episodeIndex + 1`, or the same episode again under the next filter
+    /// (none -> greedy -> LDM) with `nextFilter`, so the filters can be compared on one start.
+    public mutating func restart(nextFilter: Bool) {
+        if nextFilter {
+            specIndex = (specIndex + 1) % specs.count
+        } else {
+            episodeIndex += 1
+        }
+        startEpisode()
+    }
+
+    /// Moves the display clock to the plant's latest tick (after calling `tick` directly).
+    public mutating func catchUp() {
+        shownTime = plant.state.time
+    }
+
+    /// Starts episode `episode` under the filter of kind `filter` (at the configured level).
+    public mutating func select(filter: SafetyFilterKind, episode: Int) {
+        specIndex = specs.firstIndex { $0.kind == filter } ?? specIndex
+        episodeIndex = max(0, episode)
+        startEpisode()
+    }
+
+    /// Advances the display time by `dt` simulated seconds, running every control tick it
+    /// passes (the autopilot, or `pilot`'s velocity setpoints when `autopilot` is false).
+    public mutating func advance(by dt: Double, pilot: PilotInput, autopilot: Bool) {
+        shownTime += dt
+        if let end = endedAt {
+            if shownTime - end >= config.endPause { restart(nextFilter: false) }
+            return
+        }
+        while endedAt == nil && shownTime >= plant.state.time {
+            tick(autopilot ? nil : pilot)
+        }
+        if endedAt != nil { shownTime = min(shownTime, plant.state.time) }
+    }
+
+    /// One control tick. The autopilot's tick is `LDMFlightExperiment.episode`'s loop body;
+    /// manual ticks turn the pilot's velocity setpoints (heading = display frame) into tilt
+    /// commands and bypass the filter.
+    public mutating func tick(_ pilot: PilotInput?) {
+        precondition(endedAt == nil, "tick after the episode ended")
+        let s = plant.compactState
+        let roll: Double, pitch: Double
+        if let pilot {
+            // setpoints in the display frame (x towards the goal) -> world
+            let d = goalDirection
+            let want = SIMD2(d.x * pilot.forward - d.y * pilot.left, d.y * pilot.forward + d.x * pilot.left)
+            let v = SIMD2(plant.state.velocity.x, plant.state.velocity.y)
+            let cmd = LDMFlightPlant.tiltCommand(acceleration: 2 * (want - v), gravity: plant.controller.gravity,
+                                                 limit: settings.maxTiltCommand)
+            (roll, pitch) = (cmd.x, cmd.y)
+            planView = nil
+        } else {
+            let p = SIMD2(plant.state.position.x, plant.state.position.y)
+            cost.objective.state = s
+            cost.objective.toGoal = SIMD2<Float>(Float(goal.x - p.x), Float(goal.y - p.y))
+            cost.constraint.state = s
+            _ = planner.plan(&cost, rng: &rng)
+            if cost.lastFallback { fallbacks += 1; totalFallbacks += 1 }
+            planView = LDMFlightPlanView.make(planner: planner, cost: cost, filter: spec.name, position: plant.state.position,
+                                              maxCandidates: config.maxCandidates)
+            (roll, pitch) = (Double(planner.nominal[0]), Double(planner.nominal[1]))
+        }
+        // density of the executed pair
+        var row = s + [Float(roll), Float(pitch)]
+        var logp: [Float] = [0]
+        row.withUnsafeMutableBufferPointer { r in
+            logp.withUnsafeMutableBufferPointer { prepared.models.density.logDensity(UnsafeBufferPointer(r), count: 1, into: $0, workspace: workspace) }
+        }
+        lastLogDensity = Double(logp[0])
+        lastOOD = prepared.models.isOutOfDistribution(logDensity: lastLogDensity)
+        if lastOOD { oodSteps += 1; totalOOD += 1 }
+        previous = plant.state
+        let crash = plant.step(roll: roll, pitch: pitch)
+        steps += 1
+        totalSteps += 1
+        if pilot == nil { planner.shift() }
+        trail.append(plant.state.position)
+        if let crash {
+            crashes += 1
+            endedAt = plant.state.time
+            endReason = "crash: \(crash.rawValue)"
+        } else if steps >= settings.steps {
+            endedAt = plant.state.time
+            endReason = "\(steps) steps flown"
+        }
+    }
+
+    /// Fraction of the goal distance flown towards the goal (0...1), as the experiment measures it.
+    public var progress: Double {
+        let p = SIMD2(plant.state.position.x, plant.state.position.y)
+        return max(0, min(1, (p * goalDirection).sum() / settings.goalDistance))
+    }
+
+    /// World -> display frame (turned so the goal lies along +x).
+    public func display(_ p: Vec3) -> Vec3 {
+        let d = goalDirection
+        return Vec3(d.x * p.x + d.y * p.y, -d.y * p.x + d.x * p.y, p.z)
+    }
+
+    /// The viewer frame at the current display time.
+    public func frame() -> ViewerFrame {
+        let now = plant.state
+        let span = now.time - previous.time
+        let u = span > 0 ? max(0, min(1, (shownTime - previous.time) / span)) : 1
+        let position = previous.position + u * (now.position - previous.position)
+        let velocity = previous.velocity + u * (now.velocity - previous.velocity)
+        var q1 = now.attitude
+        let q0 = previous.attitude
+        if q0.x * q1.x + q0.y * q1.y + q0.z * q1.z + q0.w * q1.w < 0 { q1 = q1 * -1 }
+        let turn = Quaternion(axis: Vec3(0, 0, 1), angle: -atan2(goalDirection.y, goalDirection.x))
+        let attitude = turn * (q0 * (1 - u) + q1 * u).normalized
+        var shownTrail = trail.map(display)
+        if shownTrail.count > 1 { shownTrail[shownTrail.count - 1] = display(position) }
+        var candidates = planView.map(LDMFlySimulation.candidatePaths) ?? []
+        for i in candidates.indices { candidates[i].points = candidates[i].points.map(display) }
+        let g = settings.goalDistance
+        var status = "LDM flight  episode \(episodeIndex)  filter \(spec.name)  (N: next filter, R: next episode)"
+        if let endReason { status = "episode ended: \(endReason); next episode in \(String(format: "%.0f", config.endPause)) s" }
+        return ViewerFrame(simTime: shownTime, robotPose: Pose(position: display(position), orientation: attitude),
+                           speed: velocity.length, altitude: position.z, yawRate: now.bodyRate.z, modeLabel: "MPC, filter \(spec.name)",
+                           collisions: crashes, trail: shownTrail, candidates: candidates, view: .horizon,
+                           mapRegion: (center: SIMD2(g / 2, 0), side: 1.25 * g), status: status,
+                           goal: Vec3(g, 0, 0), goalRadius: 1, hudExtra: hudLines)
+    }
+
+    /// The safety filter's lines: `LDMFlightPlanView.hudText` (an alert on FALLBACK), the data
+    /// region (|v_h| and tilt against the training region; an alert outside), the executed
+    /// pair's log-density (an alert when out of distribution) and the episode's counts.
+    public var hudLines: [HUDLine] {
+        var lines: [HUDLine] = []
+        if let v = planView { lines.append(HUDLine(v.hudText, isAlert: v.fallback)) } else { lines.append(HUDLine("manual: filter off")) }
+        lines += LDMFlySimulation.regionLines(speed: plant.horizontalSpeed, tilt: plant.tilt, settings: settings,
+                                              logDensity: lastLogDensity, oodLevel: prepared.models.oodLevel.logLevel)
+        lines.append(HUDLine(String(format: "STEP %d/%d  OOD %d  FALLBACK %d  GOAL %.0f%%", steps, settings.steps, oodSteps,
+                                    fallbacks, 100 * progress)))
+        return lines
+    }
+
+    /// "DATA |v| 1.42/1.0 m/s  tilt 9/15 deg" (alert outside the training region) and
+    /// "log p -3.1 (OOD < -7.2)" (alert when below the OOD level).
+    public static func regionLines(speed: Double, tilt: Double, settings: LDMFlightSettings, logDensity: Double,
+                                   oodLevel: Double) -> [HUDLine] {
+        let outside = speed > settings.dataSpeed || tilt > settings.dataTilt
+        var lines = [HUDLine(String(format: "DATA |v| %.2f/%.1f m/s  tilt %.0f/%.0f deg", speed, settings.dataSpeed,
+                                    tilt * 180 / .pi, settings.dataTilt * 180 / .pi), isAlert: outside)]
+        if logDensity.isFinite {
+            let ood = logDensity < oodLevel
+            lines.append(HUDLine(String(format: "log p %.1f %@ %.1f%@", logDensity, ood ? "<" : ">=", oodLevel, ood ? "  OOD" : ""),
+                                 isAlert: ood))
+        }
+        return lines
+    }
+
+    /// The plan view as viewer paths: rejected candidates grey (`isRejected`); admitted ones
+    /// coloured by how close their constraint value is to the threshold (green far below, yellow
+    /// at it: `collisionProbability = 0.5 * clamp(value / threshold)`, 0 without a threshold);
+    /// the executed one thick, red when the filter fell back (nothing was admissible).
+    public static func candidatePaths(_ view: LDMFlightPlanView) -> [CandidatePath] {
+        let thr = Double(view.threshold)
+        return view.candidates.map { c in
+            let closeness = thr.isFinite && thr > 0 ? max(0, min(1, Double(c.value) / thr)) : 0
+            let p = c.chosen && view.fallback ? 1 : 0.5 * closeness
+            return CandidatePath(points: c.points, collisionProbability: p, isChosen: c.chosen, isRejected: !c.admissible && !c.chosen)
+        }
+    }
+}
