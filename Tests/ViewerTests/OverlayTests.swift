@@ -57,8 +57,9 @@ import Testing
         let (canvas, t) = compose(frame([northAdmitted, west, northRejected]))
         let w = t.pixel(SIMD2(-3, 0)), n = t.pixel(SIMD2(0, 3))
         let wc = canvas.pixel(Int(w.x), Int(w.y)), nc = canvas.pixel(Int(n.x), Int(n.y))
-        // grey: equal channels, brighter than the dark map background, not green or red
-        #expect(wc.r == wc.g && wc.g == wc.b && wc.r > 60, "rejected path grey, got \(wc)")
+        // grey (over the bluish map background): near-equal channels, brighter than the background
+        let spread = Int(max(wc.r, wc.g, wc.b)) - Int(min(wc.r, wc.g, wc.b))
+        #expect(spread < 12 && wc.r > 60, "rejected path grey, got \(wc)")
         // the admitted path is drawn over the rejected one although it came first
         #expect(nc.g > 120 && nc.r < 100, "admitted path on top and green, got \(nc)")
     }
@@ -94,7 +95,7 @@ import Testing
         #expect(!lines.contains { $0.contains("FPS 0") })
         f.rateLabel = "TICKS/S 180 (headless)"
         #expect(ViewerComposer.hudLines(f, overlay: overlay).contains { $0.hasPrefix("TICKS/S 180 (headless)") })
-        #expect(ViewerComposer.hudLines(f, overlay: ViewerOverlayState(fps: 42.4)).contains { $0.hasPrefix("FPS 42") })
+        #expect(ViewerComposer.hudLines(ViewerFrame(), overlay: ViewerOverlayState(fps: 42.4)).contains { $0.hasPrefix("FPS 42") })
         // the panel grows to hold the extra lines and the longest one, up to the map
         let composer = ViewerComposer(width: 960, height: 540)
         let all = ViewerComposer.hudLines(f, overlay: overlay)
