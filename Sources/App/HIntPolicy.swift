@@ -56,16 +56,16 @@ public final class HIntPolicy: Policy, @unchecked Sendable {
         return CandidatePath(points: points, collisionProbability: p.max() ?? 0, isChosen: true, pointProbabilities: [0] + p)
     }
 
-    /// HUD lines: the method, the plan's predicted collision probabilities and the command.
+    /// HUD lines: the plan's predicted collision probabilities and the command (the method is
+    /// the HUD's autopilot label).
     public func hudLines(command: Double) -> [HUDLine] {
-        HIntPolicy.hudLines(method: driver.method, probabilities: driver.predictedCollisionProbabilities,
-                            command: command, limit: driver.yawRateLimit)
+        HIntPolicy.hudLines(probabilities: driver.predictedCollisionProbabilities, command: command, limit: driver.yawRateLimit)
     }
 
-    /// "HInt (D_r + shared P)", "P(COLL) max 0.62 @ step 5  mean 0.21", "CMD  45.0 deg/s (limit 60)";
-    /// the probability line is an alert from a maximum of 0.5 up.
-    public static func hudLines(method: HIntMethod, probabilities: [Float], command: Double, limit: Double) -> [HUDLine] {
-        var lines = [HUDLine(method.label)]
+    /// "P(COLL) max 0.62 @ step 5  mean 0.21" (an alert from a maximum of 0.5 up) and
+    /// "CMD   45.0 deg/s (limit 60)".
+    public static func hudLines(probabilities: [Float], command: Double, limit: Double) -> [HUDLine] {
+        var lines: [HUDLine] = []
         if let m = probabilities.max(), let k = probabilities.firstIndex(of: m) {
             let mean = probabilities.reduce(0, +) / Float(probabilities.count)
             lines.append(HUDLine(String(format: "P(COLL) max %.2f @ step %d  mean %.2f", m, k + 1, mean), isAlert: m >= 0.5))

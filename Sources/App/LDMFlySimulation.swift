@@ -251,7 +251,7 @@ public struct LDMFlySimulation {
         var status = "LDM flight  episode \(episodeIndex)  filter \(spec.name)  (N: next filter, R: next episode)"
         if let endReason { status = "episode ended: \(endReason); next episode in \(String(format: "%.0f", config.endPause)) s" }
         return ViewerFrame(simTime: shownTime, robotPose: Pose(position: display(position), orientation: attitude),
-                           speed: velocity.length, altitude: position.z, yawRate: now.bodyRate.z, modeLabel: "MPC, filter \(spec.name)",
+                           speed: velocity.length, altitude: position.z, yawRate: now.bodyRate.z, modeLabel: "LDM flight MPC",
                            collisions: crashes, trail: shownTrail, candidates: candidates, view: .horizon,
                            mapRegion: (center: SIMD2(g / 2, 0), side: 1.25 * g), status: status,
                            goal: Vec3(g, 0, 0), goalRadius: 1, hudExtra: hudLines)

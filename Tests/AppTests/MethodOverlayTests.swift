@@ -33,12 +33,13 @@ import Viewer
     }
 
     @Test func hintHUDLines() {
-        let lines = HIntPolicy.hudLines(method: .hint, probabilities: [0.1, 0.6, 0.2, 0.1], command: radians(30.0), limit: radians(60.0))
-        #expect(lines[0].text == HIntMethod.hint.label)
-        #expect(lines[1].text == "P(COLL) max 0.60 @ step 2  mean 0.25" && lines[1].isAlert)
-        #expect(lines[2].text.contains("30.0 deg/s") && lines[2].text.contains("limit 60"))
-        let calm = HIntPolicy.hudLines(method: .pooled, probabilities: [0.1, 0.2], command: 0, limit: 1)
-        #expect(!calm[1].isAlert && calm[0].text == HIntMethod.pooled.label)
+        let lines = HIntPolicy.hudLines(probabilities: [0.1, 0.6, 0.2, 0.1], command: radians(30.0), limit: radians(60.0))
+        #expect(lines.count == 2)
+        #expect(lines[0].text == "P(COLL) max 0.60 @ step 2  mean 0.25" && lines[0].isAlert)
+        #expect(lines[1].text.contains("30.0 deg/s") && lines[1].text.contains("limit 60") && !lines[1].isAlert)
+        let calm = HIntPolicy.hudLines(probabilities: [0.1, 0.2], command: 0, limit: 1)
+        #expect(!calm[0].isAlert && calm[0].text.contains("@ step 2"))
+        #expect(HIntPolicy.hudLines(probabilities: [], command: 0, limit: 1).count == 1, "no plan: only the command")
     }
 
     /// Untrained (random) HInt models at 24x16 saved like `experiment hint` saves them.
