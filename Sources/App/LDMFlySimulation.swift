@@ -30,8 +30,10 @@ public struct LDMFlyConfig: Sendable {
 /// tick per 1/controlRate s of display time, the shown pose interpolated between ticks.
 ///
 /// Display frame: the world turned about z so that the episode's goal lies along +x (the LDM
-/// task has no obstacles, so only the goal direction matters); the chase camera then looks
-/// towards the goal. Every position and attitude is turned by the same fixed rotation.
+/// task has no obstacles, so only the goal direction matters). The shown heading is +x, the
+/// goal direction, so the chase camera looks towards the goal: the viewer draws no vehicle
+/// body, the heading only aims the camera (the plant's tilt is on the HUD's data-region line,
+/// its yaw rate on the yaw line).
 public struct LDMFlySimulation {
     public let config: LDMFlyConfig
     public let prepared: LDMFlightExperiment.Prepared
@@ -238,11 +240,6 @@ public struct LDMFlySimulation {
         let u = span > 0 ? max(0, min(1, (shownTime - previous.time) / span)) : 1
         let position = previous.position + u * (now.position - previous.position)
         let velocity = previous.velocity + u * (now.velocity - previous.velocity)
-        var q1 = now.attitude
-        let q0 = previous.attitude
-        if q0.x * q1.x + q0.y * q1.y + q0.z * q1.z + q0.w * q1.w < 0 { q1 = q1 * -1 }
-        let turn = Quaternion(axis: Vec3(0, 0, 1), angle: -atan2(goalDirection.y, goalDirection.x))
-        let attitude = turn * (q0 * (1 - u) + q1 * u).normalized
         var shownTrail = trail.map(display)
         if shownTrail.count > 1 { shownTrail[shownTrail.count - 1] = display(position) }
         var candidates = planView.map(LDMFlySimulation.candidatePaths) ?? []
@@ -250,7 +247,7 @@ public struct LDMFlySimulation {
         let g = settings.goalDistance
         var status = "LDM flight  episode \(episodeIndex)  filter \(spec.name)  (N: next filter, R: next episode)"
         if let endReason { status = "episode ended: \(endReason); next episode in \(String(format: "%.0f", config.endPause)) s" }
-        return ViewerFrame(simTime: shownTime, robotPose: Pose(position: display(position), orientation: attitude),
+        return ViewerFrame(simTime: shownTime, robotPose: Pose(position: display(position), orientation: .identity),
                            speed: velocity.length, altitude: position.z, yawRate: now.bodyRate.z, modeLabel: "LDM flight MPC",
                            collisions: crashes, trail: shownTrail, candidates: candidates, view: .horizon,
                            mapRegion: (center: SIMD2(g / 2, 0), side: 1.25 * g), status: status,
@@ -286,14 +283,15 @@ public struct LDMFlySimulation {
     }
 
     /// The plan view as viewer paths: rejected candidates grey (`isRejected`); admitted ones
-    /// coloured by how close their constraint value is to the threshold (green far below, yellow
-    /// at it: `collisionProbability = 0.5 * clamp(value / threshold)`, 0 without a threshold);
-    /// the executed one thick, red when the filter fell back (nothing was admissible).
+    /// coloured by their margin below the threshold, green far below, yellow at it
+    /// (`collisionProbability = 0.5 exp(-(threshold - value) / 1 nat)`; 0, green, without a
+    /// filter); the executed one thick, red when the filter fell back (nothing was admissible).
     public static func candidatePaths(_ view: LDMFlightPlanView) -> [CandidatePath] {
-        let thr = Double(view.threshold)
+        let unfiltered = view.filter.hasPrefix(SafetyFilterKind.none.rawValue)
         return view.candidates.map { c in
-            let closeness = thr.isFinite && thr > 0 ? max(0, min(1, Double(c.value) / thr)) : 0
-            let p = c.chosen && view.fallback ? 1 : 0.5 * closeness
+            let margin = Double(view.threshold) - Double(c.value)
+            let shade = unfiltered || !margin.isFinite ? 0 : 0.5 * exp(-max(0, margin))
+            let p = c.chosen && view.fallback ? 1 : shade
             return CandidatePath(points: c.points, collisionProbability: p, isChosen: c.chosen, isRejected: !c.admissible && !c.chosen)
         }
     }

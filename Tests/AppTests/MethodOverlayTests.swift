@@ -136,11 +136,25 @@ import Viewer
         let paths = LDMFlySimulation.candidatePaths(Self.view(fallback: false))
         #expect(paths.map(\.isRejected) == [false, true, false])
         #expect(paths.map(\.isChosen) == [false, false, true])
-        #expect(paths[0].collisionProbability == 0.125 && paths[2].collisionProbability == 0.25, "0.5 x value / threshold")
+        #expect(abs(paths[0].collisionProbability - 0.5 * exp(-3)) < 1e-12, "3 nats below the threshold")
+        #expect(abs(paths[2].collisionProbability - 0.5 * exp(-2)) < 1e-12)
+        #expect(paths[0].collisionProbability < paths[2].collisionProbability, "deeper in the data: greener")
         #expect(paths[1].style.color == .rejected)
         // fallback: nothing admissible; the executed candidate is drawn (not greyed) and red
         let fb = LDMFlySimulation.candidatePaths(Self.view(fallback: true))
         #expect(!fb[2].isRejected && fb[2].collisionProbability == 1 && fb[2].style.color == .riskHigh)
+        // negative thresholds (densities above 1) shade the same way
+        var negative = Self.view(fallback: false)
+        negative.threshold = -4
+        for i in negative.candidates.indices { negative.candidates[i].value -= 8 }
+        let shifted = LDMFlySimulation.candidatePaths(negative)
+        #expect(abs(shifted[0].collisionProbability - paths[0].collisionProbability) < 1e-12)
+        // no filter: everything admitted and green
+        var none = Self.view(fallback: false)
+        none.filter = "none"
+        none.threshold = 0
+        for i in none.candidates.indices { none.candidates[i].value = 0; none.candidates[i].admissible = true }
+        #expect(LDMFlySimulation.candidatePaths(none).allSatisfy { $0.collisionProbability == 0 && !$0.isRejected })
         // HUD text carries FALLBACK
         #expect(Self.view(fallback: true).hudText.contains("FALLBACK"))
     }
