@@ -25,6 +25,12 @@ public enum ViewerBench {
             composer.compose(horizon, camera: camera, overlay: overlay, into: &canvas)
         }
         records.append(BenchRecord(suite: "viewer", metric: "compose_horizon_960x540", value: fpsHorizon, unit: "frames/s"))
+        let filtered = filterFrame(frame)
+        let fpsFilter = Stopwatch.rate(seconds: seconds, batch: 1) {
+            composer.compose(filtered, camera: camera, overlay: overlay, into: &canvas)
+        }
+        records.append(BenchRecord(suite: "viewer", metric: "compose_filter_960x540", value: fpsFilter, unit: "frames/s",
+                                   extra: ["candidates": "\(filtered.candidates.count)", "hud_extra": "\(filtered.hudExtra.count)"]))
         // through SDL (dummy driver) when on the main thread, where the window may live
         if Thread.isMainThread {
             let windowFPS: Double? = MainActor.assumeIsolated {
@@ -42,6 +48,29 @@ public enum ViewerBench {
             }
         }
         return records
+    }
+
+    /// `frame` with the method overlays of `fly --ldm` / `fly --hint`: 64 safety-filter
+    /// candidates of 10 steps (every other one rejected, grey), an executed one, a per-step
+    /// coloured 8-step plan, a goal and four extra HUD lines. Deterministic.
+    public static func filterFrame(_ frame: ViewerFrame) -> ViewerFrame {
+        var f = frame
+        let here = frame.robotPose.position
+        var candidates = (0..<64).map { k in
+            let yaw = Double(k) * 0.098
+            let pts = (0...10).map { j in here + Vec3(cos(yaw), sin(yaw), 0) * (Double(j * j) * 0.04) }
+            return CandidatePath(points: pts, collisionProbability: Double(k % 8) / 16, isRejected: k % 2 == 1)
+        }
+        candidates[0].isChosen = true
+        let plan = (0...8).map { j in here + Vec3(Double(j) * 0.12, Double(j * j) * 0.01, 0) }
+        candidates.append(CandidatePath(points: plan, collisionProbability: 0.8, isChosen: true,
+                                        pointProbabilities: (0...8).map { Double($0) / 10 }))
+        f.candidates = candidates
+        f.goal = here + Vec3(6, 1, 0)
+        f.goalRadius = 0.75
+        f.hudExtra = [HUDLine("ldm p5  G 3.12 <= 4.05  admitted 611/1024"), HUDLine("DATA |v| 1.14/1.0 m/s  tilt 8/15 deg", isAlert: true),
+                      HUDLine("log p 0.9 >= -0.1"), HUDLine("STEP 20/30  OOD 0  FALLBACK 17  GOAL 5%")]
+        return f
     }
 
     /// A busy synthetic frame: a sky/ground 3D view, a forest of 150 trees, a 600-point trail,
