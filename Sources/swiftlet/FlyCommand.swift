@@ -110,6 +110,8 @@ struct FlyCommand: ParsableCommand {
         if let frames, frames <= 0 { throw InputError("--frames", "must be positive, got \(frames)") }
         if hint != nil && ldm != nil { throw ValidationError("--hint and --ldm cannot be combined") }
         if (hint != nil || ldm != nil) && policy != nil { throw ValidationError("--policy cannot be combined with --hint or --ldm") }
+        if ldm != nil && record != nil { throw ValidationError("--record is not available with --ldm (its plant is not an Env episode)") }
+        if hint != nil && robot != "Robots/cf2x.urdf" { print("--robot is ignored with --hint (the deploying robot is the jackal)") }
         var config = FlyConfig()
         if let world { config.worlds = [world] + FlyConfig.defaultWorlds.filter { $0 != world } }
         config.robot = robot
