@@ -55,10 +55,18 @@ public enum LDMFlightExperiment {
             for _ in 0..<settings.dataEpisodeSteps {
                 ou = decay * ou + kick * SIMD2(rng.normal(), rng.normal())
                 let v = SIMD2(plant.state.velocity.x, plant.state.velocity.y)
-                let cmd = LDMFlightPlant.tiltCommand(acceleration: ou - braking * v, gravity: plant.controller.gravity, limit: limit)
+                let target = LDMFlightPlant.tiltCommand(acceleration: ou - braking * v, gravity: plant.controller.gravity, limit: limit)
+                // tilt mode flies the target; tilt-rate mode turns the setpoint towards it
+                let cmd: SIMD2<Double>
+                if settings.actionMode == .tilt {
+                    cmd = target
+                } else {
+                    let n = settings.dataRateNoise * SIMD2(rng.normal(), rng.normal())
+                    cmd = plant.rateCommand(towards: target, tau: settings.dataRateTau, noise: n)
+                }
                 s.withUnsafeMutableBufferPointer { plant.compact(into: $0) }
                 let inRegion = plant.horizontalSpeed <= settings.dataSpeed && plant.tilt <= settings.dataTilt
-                if plant.step(roll: cmd.x, pitch: cmd.y) != nil { break }
+                if plant.step(action: cmd) != nil { break }
                 if inRegion != wide {
                     out.states += s
                     out.actions += [Float(cmd.x), Float(cmd.y)]
@@ -109,7 +117,7 @@ public enum LDMFlightExperiment {
         }
         let inErr = error(test), outErr = error(wide)
         log("dynamics: \(Statistics.format(dynSeconds)) s, mean velocity error held-out \(Statistics.format(inErr)) m/s, out of region \(Statistics.format(outErr)) m/s")
-        let m = Float(settings.ldmActionLimit)
+        let m = Float(settings.ldmActionBox)
         var learnRNG = root.derived(13)
         let models = try LDMExperiment.prepare(states: train.states, actions: train.actions, stateDim: LDMFlightPlant.stateDim,
                                                actionLower: [-m, -m], actionUpper: [m, m], dynamics: dynamics.ldmDynamics,
@@ -129,7 +137,7 @@ public enum LDMFlightExperiment {
     public static func makePlanner(settings: LDMFlightSettings) -> RandomShootingPlanner {
         var ps = RandomShootingPlanner.Settings()
         ps.samples = settings.samples
-        let m = Float(settings.maxTiltCommand)
+        let m = Float(settings.actionLimit)
         return RandomShootingPlanner(space: ActionSpace(horizon: settings.horizon, lower: [-m, -m], upper: [m, m]), settings: ps)
     }
 
@@ -166,7 +174,7 @@ public enum LDMFlightExperiment {
             row.withUnsafeBufferPointer { r in logp.withUnsafeMutableBufferPointer { models.density.logDensity(r, count: 1, into: $0, workspace: ws) } }
             if models.isOutOfDistribution(logDensity: Double(logp[0])) { ood += 1 }
             let predicted = prepared.dynamics.predict(states: s, actions: a, graph: graph)
-            crash = plant.step(roll: Double(a[0]), pitch: Double(a[1]))
+            crash = plant.step(action: SIMD2(Double(a[0]), Double(a[1])))
             errorSum += LDMFlightDynamicsModel.velocityErrors(predicted: predicted, actual: plant.compactState, stateDim: sd)[0]
             steps += 1
             planner.shift()
@@ -233,12 +241,15 @@ public enum LDMFlightExperiment {
             .sorted { ($0.spec.level?.percentile ?? 0) < ($1.spec.level?.percentile ?? 0) }.map(\.crashRate.estimate)
         let monotone = zip(ldmRates, ldmRates.dropFirst()).allSatisfy { $0 >= $1 }
         let models = prepared.models
+        let actionText = settings.actionMode == .tilt
+            ? "(roll, pitch) setpoints within +-\(Statistics.format(settings.maxTiltCommand * 180 / .pi)) deg"
+            : "(roll, pitch) tilt rates within +-\(Statistics.format(settings.maxTiltRate * 180 / .pi)) deg/s integrated into the setpoint (clamped to +-\(Statistics.format(settings.maxTiltCommand * 180 / .pi)) deg; state entries 6-7 = the setpoint)"
         var notes = [
-            "vehicle: \(robot.name), ideal rigid body, physics \(Statistics.format(settings.physicsRate)) Hz, control \(Statistics.format(settings.controlRate)) Hz; action = (roll, pitch) setpoints within +-\(Statistics.format(settings.maxTiltCommand * 180 / .pi)) deg through the cascade's attitude and rate loops; near-hover altitude hold at \(settings.referenceAltitude) m (kp \(settings.altitudeP), kd \(settings.altitudeD), no tilt compensation)",
+            "vehicle: \(robot.name), ideal rigid body, physics \(Statistics.format(settings.physicsRate)) Hz, control \(Statistics.format(settings.controlRate)) Hz; action = \(actionText) through the cascade's attitude and rate loops; near-hover altitude hold at \(settings.referenceAltitude) m (kp \(settings.altitudeP), kd \(settings.altitudeD), no tilt compensation)",
             "crash: body below \(settings.groundClearance) m, tilt above \(Statistics.format(settings.crashTilt * 180 / .pi)) deg, or a physics divergence warning",
             "data: \(prepared.trainingPairs) training pairs with |v_h| <= \(settings.dataSpeed) m/s and tilt <= \(Statistics.format(settings.dataTilt * 180 / .pi)) deg (commands within the same tilt)",
             "learned dynamics: MLP \(settings.dynamics.hidden) on Delta s per control step, \(settings.dynamics.steps) Adam steps (\(Statistics.format(prepared.dynamicsSeconds)) s); mean |v_pred - v_true| held-out \(Statistics.format(prepared.heldOutError)) m/s, out of region \(Statistics.format(prepared.outOfDistributionError)) m/s",
-            "density \(settings.learning.density.rawValue) (\(Statistics.format(models.densitySeconds)) s); LDM \(settings.learning.ldm.steps) steps, gamma \(settings.learning.ldm.gamma), hidden \(settings.learning.ldm.hidden), energy cap \(Statistics.format(Double(models.ldm.energyCap))) nats, actions sampled within +-\(Statistics.format(settings.ldmActionLimit * 180 / .pi)) deg (\(Statistics.format(models.ldmSeconds)) s)",
+            "density \(settings.learning.density.rawValue) (\(Statistics.format(models.densitySeconds)) s); LDM \(settings.learning.ldm.steps) steps, gamma \(settings.learning.ldm.gamma), hidden \(settings.learning.ldm.hidden), energy cap \(Statistics.format(Double(models.ldm.energyCap))) nats, actions sampled within +-\(Statistics.format(settings.ldmActionBox * 180 / .pi)) \(settings.actionMode == .tilt ? "deg" : "deg/s") (\(Statistics.format(models.ldmSeconds)) s)",
             "task: goal \(settings.goalDistance) m away in a random horizontal direction; random shooting MPC, \(settings.samples) candidates, horizon \(settings.horizon); cost mean distance to goal / \(settings.goalDistance) + \(settings.altitudeWeight) x (\(settings.minimumAltitude) m - z)+ along the learned-model rollout; \(e) episodes x \(settings.steps) steps per condition (paired starts and goals); seed \(settings.seed); flying took \(Statistics.format(flySeconds)) s",
             "OOD step: log p(s, a) of the executed pair < \(Statistics.format(models.oodLevel.logLevel)) (training percentile \(Statistics.format(settings.learning.oodPercentile))); progress: distance flown towards the goal / goal distance, clipped to [0, 1]; model error: mean |v_pred - v_true| (m/s) of the one-step prediction along the flown path",
             "LDM crash rate never rises with the percentile: \(monotone ? "yes" : "no") (\(ldmRates.map { Statistics.format($0) }.joined(separator: ", ")))",

@@ -15,6 +15,11 @@ import Physics
 ///
 /// Compact state s (`stateDim` = 8): [v_x, v_y, v_z (m/s, world), z - z_ref (m), roll, pitch
 /// (rad, Z-Y-X Euler), w_x, w_y (rad/s, body)].
+///
+/// With `actionMode == .tiltRate` the action is instead a tilt-rate command (rad/s) that
+/// integrates into the held tilt setpoint (clamped to +-maxTiltCommand): the setpoint is an
+/// integrator state, so the last two entries of s are the held (roll, pitch) setpoint (rad)
+/// instead of the body rates (which the attitude loop slaves to setpoint minus attitude).
 public struct LDMFlightPlant: Sendable {
     public static let stateDim = 8
     public static let actionDim = 2
@@ -25,6 +30,9 @@ public struct LDMFlightPlant: Sendable {
     /// Physics steps per control step.
     public let substeps: Int
     public var state: QuadrotorState
+    /// The held (roll, pitch) tilt setpoint (rad): the last tilt command, or in `.tiltRate`
+    /// mode the integrated rate commands.
+    public var setpoint = SIMD2<Double>(0, 0)
 
     public init(robot: RobotDescription, settings: LDMFlightSettings) {
         model = QuadrotorModel(robot: robot, rate: settings.physicsRate, effects: .none)
@@ -38,6 +46,7 @@ public struct LDMFlightPlant: Sendable {
     public mutating func reset(velocity: Vec3 = .zero) {
         state = model.initialState(position: Vec3(0, 0, settings.referenceAltitude))
         state.velocity = velocity
+        setpoint = .zero
     }
 
     /// Tilt from level (rad).
@@ -58,8 +67,13 @@ public struct LDMFlightPlant: Sendable {
         s[offset + 3] = Float(state.position.z - settings.referenceAltitude)
         s[offset + 4] = Float(e.roll)
         s[offset + 5] = Float(e.pitch)
-        s[offset + 6] = Float(state.bodyRate.x)
-        s[offset + 7] = Float(state.bodyRate.y)
+        if settings.actionMode == .tiltRate {
+            s[offset + 6] = Float(setpoint.x)
+            s[offset + 7] = Float(setpoint.y)
+        } else {
+            s[offset + 6] = Float(state.bodyRate.x)
+            s[offset + 7] = Float(state.bodyRate.y)
+        }
     }
 
     /// The compact state as an array.
@@ -90,6 +104,7 @@ public struct LDMFlightPlant: Sendable {
     public mutating func step(roll: Double, pitch: Double) -> LDMFlightCrash? {
         let m = settings.maxTiltCommand
         let r = roll.isFinite ? max(-m, min(m, roll)) : 0, p = pitch.isFinite ? max(-m, min(m, pitch)) : 0
+        setpoint = SIMD2(r, p)
         let warnings = state.warnings.total
         for _ in 0..<substeps {
             QuadrotorDynamics.step(model, &state, rotorSpeeds(roll: r, pitch: p))
@@ -98,6 +113,28 @@ public struct LDMFlightPlant: Sendable {
             if tilt > settings.crashTilt { return .tilt }
         }
         return nil
+    }
+
+    /// One control step of action `a` in the settings' `actionMode`: a (roll, pitch) setpoint
+    /// (rad) in `.tilt` mode; in `.tiltRate` mode a (roll, pitch) rate (rad/s, clamped to
+    /// +-maxTiltRate) added to the held setpoint over one control period.
+    public mutating func step(action a: SIMD2<Double>) -> LDMFlightCrash? {
+        switch settings.actionMode {
+        case .tilt:
+            return step(roll: a.x, pitch: a.y)
+        case .tiltRate:
+            let m = settings.maxTiltRate, dt = settings.controlPeriod
+            let r = a.x.isFinite ? max(-m, min(m, a.x)) : 0, p = a.y.isFinite ? max(-m, min(m, a.y)) : 0
+            return step(roll: setpoint.x + r * dt, pitch: setpoint.y + p * dt)
+        }
+    }
+
+    /// Tilt-rate command (rad/s) that moves the held setpoint towards the tilt `target` (rad):
+    /// maxTiltRate tanh((target - setpoint) / (maxTiltRate tau) + noise), strictly inside the
+    /// rate box (the exploration policy of `.tiltRate` mode; tau in s, `noise` dimensionless).
+    public func rateCommand(towards target: SIMD2<Double>, tau: Double, noise: SIMD2<Double> = .zero) -> SIMD2<Double> {
+        let m = settings.maxTiltRate, d = (target - setpoint) / (m * tau) + noise
+        return SIMD2(m * tanh(d.x), m * tanh(d.y))
     }
 
     /// Tilt setpoint (roll, pitch) that asks for horizontal acceleration `a` (m/s^2, world) at

@@ -18,8 +18,20 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// 1/cos(tilt) compensation (s^-2, s^-1).
     public var altitudeP = 4.0
     public var altitudeD = 3.0
-    /// Action box: roll and pitch setpoints within +-maxTiltCommand (rad; 60 deg).
+    /// What the action commands: tilt setpoints (`.tilt`, the first formulation) or tilt rates
+    /// integrated into the setpoint (`.tiltRate`, the `momentum` preset).
+    public var actionMode = LDMFlightActionMode.tilt
+    /// Action box: roll and pitch setpoints within +-maxTiltCommand (rad; 60 deg). In
+    /// `.tiltRate` mode the integrated setpoint is clamped to it.
     public var maxTiltCommand = 1.0472
+    /// `.tiltRate` mode: action box +-maxTiltRate (rad/s) for the roll and pitch rates.
+    public var maxTiltRate = 1.0
+    /// `.tiltRate` mode: time constant (s) of the exploration policy's smooth rate command
+    /// towards its tilt target (`LDMFlightPlant.rateCommand(towards:tau:)`).
+    public var dataRateTau = 0.25
+    /// `.tiltRate` mode: per-step Gaussian noise (std, inside the tanh) on that rate command, so
+    /// the data also covers jerky rate sequences such as a sampling planner flies.
+    public var dataRateNoise = 1.0
     /// Crash: tilt beyond this (rad; 70 deg), or the body below `groundClearance` (m).
     public var crashTilt = 1.2217
     public var groundClearance = 0.03
@@ -90,6 +102,32 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         return s
     }
 
+    /// The formulation with momentum out of the data (docs/ldm.md, "In flight"): tilt-rate
+    /// actions within +-maxTiltRate (1 rad/s), so the tilt, and the acceleration it causes,
+    /// cannot be reversed within a step; the LDM samples the whole rate box (the data covers it)
+    /// and trains longer.
+    public static var momentum: LDMFlightSettings {
+        var s = LDMFlightSettings()
+        s.actionMode = .tiltRate
+        s.learning.ldm.steps = 15000
+        return s
+    }
+
+    /// `momentum` at the size of `smoke`.
+    public static var momentumSmoke: LDMFlightSettings {
+        var s = smoke
+        s.actionMode = .tiltRate
+        return s
+    }
+
+    /// Half-width of the planner's action box: tilt (rad) or tilt rate (rad/s) by `actionMode`.
+    public var actionLimit: Double { actionMode == .tilt ? maxTiltCommand : maxTiltRate }
+
+    /// Half-width of the LDM's action box: `ldmActionLimit` (rad) in `.tilt` mode, where the
+    /// data's actions cover a small part of the planner's box; the whole rate box in `.tiltRate`
+    /// mode, which the data's actions cover.
+    public var ldmActionBox: Double { actionMode == .tilt ? ldmActionLimit : maxTiltRate }
+
     /// Control period (s).
     public var controlPeriod: Double { 1 / controlRate }
 
@@ -103,6 +141,9 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(maxTiltCommand > 0 && maxTiltCommand < 1.5, "maxTiltCommand", maxTiltCommand)
         try need(dataTilt > 0 && dataTilt <= maxTiltCommand, "dataTilt", dataTilt)
         try need(dataSpeed > 0, "dataSpeed", dataSpeed)
+        try need(maxTiltRate > 0 && maxTiltRate.isFinite, "maxTiltRate", maxTiltRate)
+        try need(dataRateTau > 0 && dataRateTau.isFinite, "dataRateTau", dataRateTau)
+        try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
         try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)

@@ -21,7 +21,7 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "Directory for the report, CSVs and plots.")
     var out = "runs/experiment-ldm"
 
-    @Option(help: "Preset: default (about 10-20 minutes) or smoke (about a minute).")
+    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), smoke or momentum-smoke (about a minute).")
     var preset = "default"
 
     @Option(help: "Random seed (overrides the config).")
@@ -32,7 +32,9 @@ struct ExperimentLDMCommand: ParsableCommand {
         switch preset {
         case "default": settings = .standard
         case "smoke": settings = .smoke
-        default: throw ValidationError("--preset must be default or smoke, got '\(preset)'")
+        case "momentum": settings = .momentum
+        case "momentum-smoke": settings = .momentumSmoke
+        default: throw ValidationError("--preset must be default, momentum, smoke or momentum-smoke, got '\(preset)'")
         }
         if let config { settings = try LDMFlightSettings.load(configPath: config, base: settings) }
         if let seed { settings.seed = seed }

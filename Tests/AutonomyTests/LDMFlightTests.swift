@@ -67,6 +67,75 @@ struct LDMFlightTests {
         #expect(fly(s.maxTiltCommand) == .ground)
     }
 
+    @Test func tiltRateActionsIntegrateIntoTheHeldSetpoint() throws {
+        let robot = try Fixtures.cf2x()
+        let s = LDMFlightSettings.momentum
+        var plant = LDMFlightPlant(robot: robot, settings: s)
+        // one step moves the setpoint by rate x period, the rate clamped to the box
+        #expect(plant.step(action: SIMD2(0.5, -3)) == nil)
+        #expect(abs(plant.setpoint.x - 0.05) < 1e-12 && abs(plant.setpoint.y + 0.1) < 1e-12)
+        let c = plant.compactState
+        #expect(c[6] == Float(plant.setpoint.x) && c[7] == Float(plant.setpoint.y))
+        // the setpoint integrates and saturates at the tilt box
+        for _ in 0..<30 { _ = plant.step(action: SIMD2(0, 1)) }
+        #expect(abs(plant.setpoint.y - s.maxTiltCommand) < 1e-12)
+        // the exploration command is strictly inside the rate box and points at the target
+        plant.reset()
+        let r = plant.rateCommand(towards: SIMD2(1, -0.01), tau: s.dataRateTau)
+        #expect(r.x > 0.99 * s.maxTiltRate && r.x < s.maxTiltRate && r.y < 0 && r.y > -0.1)
+        // in tilt mode the last entries stay the body rates
+        var tilt = LDMFlightPlant(robot: robot, settings: LDMFlightSettings())
+        _ = tilt.step(action: SIMD2(0.1, 0))
+        #expect(tilt.compactState[6] == Float(tilt.state.bodyRate.x))
+    }
+
+    /// Peak forward speed (m/s) over 2 s of the hardest braking from `speed` (m/s, +x) at a
+    /// settled forward tilt `tilt` (rad), in the settings' action mode.
+    static func peakSpeedWhileBraking(_ s: LDMFlightSettings, robot: RobotDescription, speed: Double, tilt: Double) -> Double {
+        var plant = LDMFlightPlant(robot: robot, settings: s)
+        // settle the attitude at the forward tilt, then set the speed
+        plant.setpoint = SIMD2(0, tilt)
+        for _ in 0..<10 { _ = plant.step(roll: 0, pitch: tilt) }
+        plant.state.velocity = Vec3(speed, 0, 0)
+        var peak = speed
+        for _ in 0..<20 {
+            // tilt back to -dataTilt: at once, or as fast as the rate box allows
+            let rate = max(-s.maxTiltRate, (-s.dataTilt - plant.setpoint.y) / s.controlPeriod)
+            _ = plant.step(action: s.actionMode == .tilt ? SIMD2(0, -s.dataTilt) : SIMD2(0, rate))
+            peak = max(peak, plant.state.velocity.x)
+        }
+        return peak
+    }
+
+    @Test func tiltRateActionsCarryMomentumOutOfTheData() throws {
+        let robot = try Fixtures.cf2x()
+        // inside the data region (0.7 m/s, 15 deg forward): tilt setpoints brake within it,
+        // tilt rates cannot (the tilt must be wound back first) and overshoot 1 m/s
+        let tilt = LDMFlightTests.peakSpeedWhileBraking(LDMFlightSettings(), robot: robot, speed: 0.7, tilt: 0.2618)
+        let rate = LDMFlightTests.peakSpeedWhileBraking(.momentum, robot: robot, speed: 0.7, tilt: 0.2618)
+        #expect(tilt < 1, "tilt-setpoint peak speed \(tilt)")
+        #expect(rate > 1, "tilt-rate peak speed \(rate)")
+    }
+
+    @Test func tiltRateDataStayInTheRegionWithActionsInsideTheRateBox() throws {
+        let robot = try Fixtures.cf2x()
+        let s = LDMFlightSettings.momentum
+        var rng = RNG(seed: 3)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 2000, wide: false, rng: &rng)
+        #expect(data.count == 2000)
+        var edge = 0
+        for r in 0..<data.count {
+            let v = data.states[r * 8], w = data.states[r * 8 + 1]
+            #expect((v * v + w * w).squareRoot() <= 1.0001)
+            let roll = Double(data.states[r * 8 + 4]), pitch = Double(data.states[r * 8 + 5])
+            #expect(acos(cos(roll) * cos(pitch)) <= s.dataTilt + 1e-4)
+            #expect(abs(Double(data.actions[r * 2])) < s.maxTiltRate && abs(Double(data.actions[r * 2 + 1])) < s.maxTiltRate)
+            if (v * v + w * w).squareRoot() > 0.8 { edge += 1 }
+        }
+        // the exploration reaches the edge of the region (where momentum commits it to leave)
+        #expect(edge > data.count / 50, "\(edge) of \(data.count) pairs above 0.8 m/s")
+    }
+
     @Test func experimentRunsEndToEndAndWritesItsReport() throws {
         let robot = try Fixtures.cf2x()
         let s = LDMFlightTests.tiny()
