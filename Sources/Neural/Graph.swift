@@ -107,6 +107,13 @@ public final class Graph {
         return p
     }
 
+    /// A zero-filled temporary buffer that lives until `reset()`.
+    func zeroedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = scratchBuffer(count)
+        p.initialize(repeating: 0, count: count)
+        return p
+    }
+
     // MARK: nodes
 
     /// A new node with uninitialised value.

@@ -1,0 +1,18 @@
+// Swiftlet's own single-precision GEMM for CPUs with AVX-512 (see docs/neural.md).
+#ifndef SWIFTLET_NEURAL_GEMM_H
+#define SWIFTLET_NEURAL_GEMM_H
+
+/// 1 when the CPU and the operating system support AVX-512F (the kernel may run), else 0.
+int swl_sgemm_available(void);
+
+/// Row-major C[m,n] = alpha * op(A) * op(B) + beta * C, like cblas_sgemm with CblasRowMajor.
+/// op(A) is [m,k] (A stored [k,m] when transA), op(B) is [k,n] (B stored [n,k] when transB).
+/// With beta == 0, C is written without being read. The summation order of every element
+/// depends only on k (blocks of 256, each summed in order, then added to C), never on m, n
+/// or the caller's threading: results are bit-identical however the rows are split.
+/// Returns 0, or -1 when the per-thread packing buffers could not be allocated (C untouched).
+/// Call only when swl_sgemm_available() returns 1.
+int swl_sgemm(int transA, int transB, int m, int n, int k, float alpha,
+              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+#endif
