@@ -102,7 +102,8 @@ extension Graph {
             let partial = wantW ? [g.scratchBuffer(cout * k), g.scratchBuffer(cout * k)] : []
             let masked = relu ? [g.scratchBuffer(rowsPerChunk * cout), g.scratchBuffer(rowsPerChunk * cout)] : []
             let biasPartial = wantB ? [g.scratchBuffer(cout), g.scratchBuffer(cout)] : []
-            let gx = wantX ? g.grad(x) : nil
+            // a fresh input gradient is zeroed chunk by chunk inside the halves, not in one serial pass
+            let gxw = wantX ? g.gradForWrite(x) : nil, gx = gxw?.ptr, gxFresh = gxw?.fresh ?? false
             let xp = g.ptr(x), wp = g.ptr(w), yp = g.ptr(y)
             // a weight gradient with fewer than 16 taps (the first convolution's 9) is a thin
             // product; its transpose [taps, cout] suits the own kernel and is added back at the end
@@ -137,6 +138,7 @@ extension Graph {
                     }
                     if let gx {
                         BLAS.gemm(transA: false, transB: false, m: sub.rows, n: k, k: cout, gyc, wp, beta: 0, dcols[half])
+                        if gxFresh { (gx + c * chunk * inSample).initialize(repeating: 0, count: sub.n * inSample) }
                         swl_col2im(dcols[half], Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
                                    Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), gx + c * chunk * inSample)
                     }

@@ -152,6 +152,16 @@ public final class Graph {
         return g
     }
 
+    /// The gradient buffer of node `id` for an op that will write every element of it: when
+    /// nothing has flowed into it yet, a fresh buffer (not zeroed, `fresh` true: write, do not
+    /// add); otherwise the existing one (`fresh` false: add).
+    func gradForWrite(_ id: Int) -> (ptr: UnsafeMutablePointer<Float>, fresh: Bool) {
+        if let g = nodes[id].grad { return (g, false) }
+        let g = acquire(nodes[id].count)
+        nodes[id].grad = g
+        return (g, true)
+    }
+
     /// The gradient of node `id` if anything flowed into it.
     func gradIfAny(_ id: Int) -> UnsafeMutablePointer<Float>? { nodes[id].grad }
 

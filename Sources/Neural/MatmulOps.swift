@@ -69,7 +69,9 @@ extension Graph {
             } else if let b, wantB {
                 Kernels.addColumnSums(gy, rows: rows, cols: nOut, into: g.grad(b))
             }
-            let gx = g.needsGrad(x) ? g.grad(x) : nil, gw = g.needsGrad(w) ? g.grad(w) : nil
+            // a fresh input gradient is written (beta 0) rather than zeroed and added to
+            let gxw = g.needsGrad(x) ? g.gradForWrite(x) : nil, gx = gxw?.ptr, gxBeta: Float = gxw?.fresh == true ? 0 : 1
+            let gw = g.needsGrad(w) ? g.grad(w) : nil
             let xp = g.ptr(x), wp = g.ptr(w), gyp = gy
             // the same fixed halves: dX by halves of its columns, dW by halves of its rows
             forHalves(split ? 2 : 1, parallel: g.parallel && split) { half, lo, hi in
@@ -77,7 +79,7 @@ extension Graph {
                 if let gx {
                     let j0 = split && half == 1 ? nIn / 2 : 0, j1 = split && half == 0 ? nIn / 2 : nIn
                     BLAS.gemm(transA: false, transB: false, m: rows, n: j1 - j0, k: nOut, gyp, lda: nOut, wp + j0, ldb: nIn,
-                              beta: 1, gx + j0, ldc: nIn)
+                              beta: gxBeta, gx + j0, ldc: nIn)
                 }
                 if let gw {
                     let r0 = split && half == 1 ? nOut / 2 : 0, r1 = split && half == 0 ? nOut / 2 : nOut

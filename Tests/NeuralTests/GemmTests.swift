@@ -148,3 +148,65 @@ struct GemmTests {
         #expect(threaded == serial)
     }
 }
+
+/// Gradient checks of the engine ops at sizes that route their products through the own kernel
+/// (at least 64 rows and 16 columns), the transposed thin weight gradient of a 9-tap convolution,
+/// the fused ReLU backward + bias sums, and the two-half `linear` split.
+@Suite(.enabled(if: BLAS.own, "own kernel disabled or unavailable"))
+struct OwnKernelOpTests {
+    @Test func convolutionsOnTheOwnKernel() {
+        // conv0: 1 -> 16 channels, 9 taps, 8 x 6 x 6 = 288 output rows; conv1: 16 -> 16, 144 taps
+        let x = randomTensor([8, 12, 12, 1], seed: 40), w0 = randomTensor([16, 3, 3, 1], seed: 41)
+        let w1 = randomTensor([16, 3, 3, 16], seed: 42), b1 = randomTensor([16], seed: 43)
+        // a large bias keeps conv0's ReLU away from its kink, so the chain is linear where it is
+        // probed and a large step keeps the loss's Float32 rounding out of the differences
+        let b0 = Tensor(shape: [16], data: [Float](repeating: 4, count: 16))
+        checkGradients([x, w0, b0, w1, b1], eps: 0.25) { g, v in
+            let h = g.conv2d(v[0], v[1], v[2], stride: 2, padding: 1, activation: .relu)
+            return g.conv2d(h, v[3], v[4], stride: 1, padding: 1)
+        }
+    }
+
+    @Test func thinWeightGradientMatchesDirectSum() {
+        // a 9-tap convolution over enough samples for several im2col chunks in both halves:
+        // dW[co, tap] = sum over output pixels of dY[pixel, co] * x[pixel's tap]
+        let n = 30, h = 64, cout = 16, ho = 32
+        let x = randomTensor([n, h, h, 1], seed: 47), w = randomTensor([cout, 3, 3, 1], seed: 48)
+        let r = randomTensor([n, ho, ho, cout], seed: 49)
+        var exact = [Double](repeating: 0, count: cout * 9)
+        for s in 0..<n { for oh in 0..<ho { for ow in 0..<ho {
+            let out = ((s * ho + oh) * ho + ow) * cout
+            for kh in 0..<3 { for kw in 0..<3 {
+                let ih = oh * 2 - 1 + kh, iw = ow * 2 - 1 + kw
+                if ih < 0 || ih >= h || iw < 0 || iw >= h { continue }
+                let xv = Double(x.data[(s * h + ih) * h + iw])
+                for co in 0..<cout { exact[co * 9 + kh * 3 + kw] += Double(r.data[out + co]) * xv }
+            } }
+        } } }
+        var grads: [Tensor] = []
+        for parallel in [true, false] {
+            let g = Graph()
+            g.parallel = parallel
+            let wv = g.input(w, requiresGrad: true)
+            let y = g.conv2d(g.input(x), wv, nil, stride: 2, padding: 1)
+            g.backward(g.sum(g.mul(y, g.input(r))))
+            grads.append(g.gradient(wv))
+        }
+        #expect(grads[0] == grads[1])
+        for i in exact.indices {
+            #expect(abs(Double(grads[0].data[i]) - exact[i]) <= 1e-4 * max(1, abs(exact[i])), "dW[\(i)]")
+        }
+    }
+
+    @Test func splitLinearOnTheOwnKernel() {
+        // 64 x 128 x 512: above the two-half split threshold; linear in its inputs, so a large
+        // step keeps rounding out of the finite differences
+        let x = randomTensor([64, 512], seed: 44), w = randomTensor([128, 512], seed: 45), b = randomTensor([128], seed: 46)
+        for parallel in [true, false] {
+            checkGradients([x, w, b], eps: 0.1) { g, v in
+                g.parallel = parallel
+                return g.linear(v[0], v[1], v[2])
+            }
+        }
+    }
+}
