@@ -37,6 +37,8 @@ int swl_sgemm_available(void) {
 
 typedef struct {
     float *a, *b;
+    const float **tab;   // row pointers of swl_conv_weight_grad, grown on demand
+    size_t tabcap;
 } workspace;
 
 static pthread_key_t ws_key;
@@ -46,6 +48,7 @@ static void ws_free(void *p) {
     workspace *w = p;
     free(w->a);
     free(w->b);
+    free(w->tab);
     free(w);
 }
 
@@ -55,7 +58,7 @@ static workspace *ws_get(void) {
     pthread_once(&ws_once, ws_init);
     workspace *w = pthread_getspecific(ws_key);
     if (w) return w;
-    w = malloc(sizeof *w);
+    w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->a = aligned_alloc(64, sizeof(float) * MC * KC);
     w->b = aligned_alloc(64, sizeof(float) * KC * NC);
@@ -133,14 +136,16 @@ static void pack_b(int transB, const float *b, int ldb, int p0, int kc, int j0, 
 /// tile is always computed; only mr x nr is stored, and C is read only when beta != 0.
 __attribute__((target("avx512f"), always_inline))
 static inline void kernel_body(int kc, const float *restrict a, size_t ars, size_t acs, const float *restrict b, size_t bs,
-                               float *c, int ldc, int mr, int nr, float alpha, float beta) {
+                               const float *const *btab, float *c, int ldc, int mr, int nr, float alpha, float beta) {
     __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
            c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
            c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a, c9a = c0a, c9b = c0a, cAa = c0a, cAb = c0a,
            cBa = c0a, cBb = c0a;
     __mmask16 m0 = lanes(nr), m1 = lanes(nr - 16);
     for (int p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16), x;
+        // row p of the B panel: at b + p * bs, or (with a table) at btab[p] + b's offset
+        const float *bb = btab ? btab[p] + (size_t)b : b;
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, bb), b1 = _mm512_maskz_loadu_ps(m1, bb + 16), x;
 #define ROW(i, ca, cb) \
     x = _mm512_set1_ps(a[i * ars]); ca = _mm512_fmadd_ps(x, b0, ca); cb = _mm512_fmadd_ps(x, b1, cb);
         ROW(0, c0a, c0b) ROW(1, c1a, c1b) ROW(2, c2a, c2b) ROW(3, c3a, c3b)
@@ -148,7 +153,7 @@ static inline void kernel_body(int kc, const float *restrict a, size_t ars, size
         ROW(8, c8a, c8b) ROW(9, c9a, c9b) ROW(10, cAa, cAb) ROW(11, cBa, cBb)
 #undef ROW
         a += acs;
-        b += bs;
+        if (!btab) b += bs;
     }
     __m512 acc[MR][2] = {{c0a, c0b}, {c1a, c1b}, {c2a, c2b}, {c3a, c3b}, {c4a, c4b}, {c5a, c5b},
                          {c6a, c6b}, {c7a, c7b}, {c8a, c8b}, {c9a, c9b}, {cAa, cAb}, {cBa, cBb}};
@@ -176,14 +181,21 @@ static inline void kernel_body(int kc, const float *restrict a, size_t ars, size
 __attribute__((target("avx512f")))
 static void kernel_packed(int kc, const float *a, const float *b, size_t bs, float *c, int ldc, int mr, int nr,
                           float alpha, float beta) {
-    kernel_body(kc, a, 1, MR, b, bs, c, ldc, mr, nr, alpha, beta);
+    kernel_body(kc, a, 1, MR, b, bs, NULL, c, ldc, mr, nr, alpha, beta);
 }
 
 /// A read in place: MR full rows lda apart.
 __attribute__((target("avx512f")))
 static void kernel_rows(int kc, const float *a, size_t lda, const float *b, size_t bs, float *c, int ldc, int mr, int nr,
                         float alpha, float beta) {
-    kernel_body(kc, a, lda, 1, b, bs, c, ldc, mr, nr, alpha, beta);
+    kernel_body(kc, a, lda, 1, b, bs, NULL, c, ldc, mr, nr, alpha, beta);
+}
+
+/// A packed; row p of the B panel at btab[p] + boff (boff in floats).
+__attribute__((target("avx512f")))
+static void kernel_table(int kc, const float *a, const float *const *btab, size_t boff, float *c, int ldc, int mr, int nr,
+                         float alpha, float beta) {
+    kernel_body(kc, a, 1, MR, (const float *)boff, 0, btab, c, ldc, mr, nr, alpha, beta);
 }
 
 // MARK: driver
@@ -225,6 +237,55 @@ int swl_sgemm(int transA, int transB, int m, int n, int k, float alpha,
                         else
                             kernel_packed(kc, w->a + (size_t)(ir - full) * kc, bp, bs, cp, ldc, mr, nr, alpha, bet);
                     }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+// MARK: convolution weight gradient without im2col
+
+static const float zeros[4096];
+
+int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h, int w, int c, int kh, int kw,
+                         int stride, int pad, float *gw) {
+    if (c % NR != 0 || c > 4096 || cout <= 0 || n <= 0) return -1;
+    int ho = (h + 2 * pad - kh) / stride + 1, wo = (w + 2 * pad - kw) / stride + 1;
+    int rows = n * ho * wo, taps = kh * kw, K = taps * c;
+    workspace *ws = ws_get();
+    if (!ws) return -1;
+    size_t need = (size_t)taps * rows;
+    if (ws->tabcap < need) {
+        const float **t = realloc(ws->tab, need * sizeof *t);
+        if (!t) return -1;
+        ws->tab = t;
+        ws->tabcap = need;
+    }
+    // tab[tap * rows + p]: where output pixel p's tap starts in x (its c channels), or zeros
+    const float **tab = ws->tab;
+    for (int s = 0, p = 0; s < n; s++)
+        for (int oh = 0; oh < ho; oh++)
+            for (int ow = 0; ow < wo; ow++, p++)
+                for (int r = 0; r < kh; r++)
+                    for (int q = 0; q < kw; q++) {
+                        int ih = oh * stride - pad + r, iw = ow * stride - pad + q;
+                        tab[(size_t)(r * kw + q) * rows + p] =
+                            ih < 0 || ih >= h || iw < 0 || iw >= w ? zeros : x + (((size_t)s * h + ih) * w + iw) * c;
+                    }
+    // the blocking of swl_sgemm(1, 0, cout, K, rows, 1, dy, cout, cols, K, 1, gw, K) with the
+    // columns' rows read through the table: the same values summed in the same order
+    for (int pc = 0; pc < rows; pc += KC) {
+        int kc = rows - pc < KC ? rows - pc : KC;
+        for (int ic = 0; ic < cout; ic += MC) {
+            int mc = cout - ic < MC ? cout - ic : MC;
+            pack_a(1, dy, cout, ic, mc, pc, kc, ws->a);
+            for (int jr = 0; jr < K; jr += NR) {
+                const float *const *bt = tab + (size_t)(jr / c) * rows + pc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = mc - ir < MR ? mc - ir : MR;
+                    kernel_table(kc, ws->a + (size_t)ir * kc, bt, (size_t)(jr % c), gw + (size_t)(ic + ir) * K + jr, K, mr, NR,
+                                 1, 1);
                 }
             }
         }

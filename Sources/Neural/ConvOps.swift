@@ -108,6 +108,9 @@ extension Graph {
             // a weight gradient with fewer than 16 taps (the first convolution's 9) is a thin
             // product; its transpose [taps, cout] suits the own kernel and is added back at the end
             let transposedW = BLAS.own && k < 16 && cout >= 16
+            // inputs with a multiple of 32 channels: the weight gradient reads the unfolded columns
+            // straight from the input through a table of row pointers (no im2col copy; same bits)
+            let tableW = BLAS.own && !transposedW && win.c % 32 == 0 && win.c <= 4096
             forHalves(chunks, parallel: g.parallel) { half, lo, hi in
                 if wantW { Kernels.zero(partial[half], cout * k) }
                 if wantB { Kernels.zero(biasPartial[half], cout) }
@@ -126,7 +129,12 @@ extension Graph {
                     } else if wantB {
                         Kernels.addColumnSums(gyc, rows: sub.rows, cols: cout, into: biasPartial[half])
                     }
-                    if wantW {
+                    if wantW, tableW,
+                       swl_conv_weight_grad(gyc, Int32(cout), xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w),
+                                            Int32(sub.c), Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad),
+                                            partial[half]) == 0 {
+                        // done without unfolding
+                    } else if wantW {
                         swl_im2col(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
                                    Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), cols[half])
                         if transposedW {

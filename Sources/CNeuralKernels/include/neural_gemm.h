@@ -15,4 +15,13 @@ int swl_sgemm_available(void);
 int swl_sgemm(int transA, int transB, int m, int n, int k, float alpha,
               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+/// Weight gradient of a convolution over NHWC x [n, h, w, c] (c a multiple of 32, at most
+/// 4096): gw[cout, kh*kw*c] += dy^T im2col(x), with dy [n*ho*wo, cout] (a row per output
+/// pixel). The unfolded columns are read straight from x through a table of row pointers, no
+/// im2col copy; the arithmetic is that of swl_sgemm on the unfolded columns (same values, same
+/// order, same bits). Returns 0, or -1 (gw untouched) when c does not qualify or buffers could
+/// not be allocated. Call only when swl_sgemm_available() returns 1.
+int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h, int w, int c, int kh, int kw,
+                         int stride, int pad, float *gw);
+
 #endif
