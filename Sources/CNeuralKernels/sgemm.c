@@ -248,21 +248,18 @@ int swl_sgemm(int transA, int transB, int m, int n, int k, float alpha,
 
 static const float zeros[4096];
 
-int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h, int w, int c, int kh, int kw,
-                         int stride, int pad, float *gw) {
-    if (c % NR != 0 || c > 4096 || cout <= 0 || n <= 0) return -1;
-    int ho = (h + 2 * pad - kh) / stride + 1, wo = (w + 2 * pad - kw) / stride + 1;
-    int rows = n * ho * wo, taps = kh * kw, K = taps * c;
-    workspace *ws = ws_get();
-    if (!ws) return -1;
-    size_t need = (size_t)taps * rows;
+/// Fills the per-thread table: tab[tap * rows + p] = where output pixel p's tap starts in x (its
+/// c channels), or zeros for taps in the padding. Returns NULL if it could not be allocated.
+static const float **conv_table(workspace *ws, const float *x, int n, int h, int w, int c, int kh, int kw, int stride,
+                                int pad, int ho, int wo) {
+    int rows = n * ho * wo;
+    size_t need = (size_t)kh * kw * rows;
     if (ws->tabcap < need) {
         const float **t = realloc(ws->tab, need * sizeof *t);
-        if (!t) return -1;
+        if (!t) return NULL;
         ws->tab = t;
         ws->tabcap = need;
     }
-    // tab[tap * rows + p]: where output pixel p's tap starts in x (its c channels), or zeros
     const float **tab = ws->tab;
     for (int s = 0, p = 0; s < n; s++)
         for (int oh = 0; oh < ho; oh++)
@@ -273,6 +270,18 @@ int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h
                         tab[(size_t)(r * kw + q) * rows + p] =
                             ih < 0 || ih >= h || iw < 0 || iw >= w ? zeros : x + (((size_t)s * h + ih) * w + iw) * c;
                     }
+    return tab;
+}
+
+int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h, int w, int c, int kh, int kw,
+                         int stride, int pad, float *gw) {
+    if (c % NR != 0 || c > 4096 || cout <= 0 || n <= 0) return -1;
+    int ho = (h + 2 * pad - kh) / stride + 1, wo = (w + 2 * pad - kw) / stride + 1;
+    int rows = n * ho * wo, K = kh * kw * c;
+    workspace *ws = ws_get();
+    if (!ws) return -1;
+    const float **tab = conv_table(ws, x, n, h, w, c, kh, kw, stride, pad, ho, wo);
+    if (!tab) return -1;
     // the blocking of swl_sgemm(1, 0, cout, K, rows, 1, dy, cout, cols, K, 1, gw, K) with the
     // columns' rows read through the table: the same values summed in the same order
     for (int pc = 0; pc < rows; pc += KC) {
@@ -286,6 +295,93 @@ int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h
                     int mr = mc - ir < MR ? mc - ir : MR;
                     kernel_table(kc, ws->a + (size_t)ir * kc, bt, (size_t)(jr % c), gw + (size_t)(ic + ir) * K + jr, K, mr, NR,
                                  1, 1);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/// C[0 ..< mr, 0 ..< nr] = A x (packed B panel) over depth kc, where row r of A over this block is
+/// the concatenation of the taps t0 ..< t0 + kc/c of output pixel i0 + r, each c floats at
+/// tab[t * rows + i0 + r]. Rows past mr repeat the last row (computed, never stored). beta 0.
+__attribute__((target("avx512f")))
+static void kernel_conv_rows(int kc, const float *const *tab, size_t rows, int i0, int t0, int c, const float *restrict b,
+                             float *cp, int ldc, int mr, int nr) {
+    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
+           c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
+           c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a, c9a = c0a, c9b = c0a, cAa = c0a, cAb = c0a,
+           cBa = c0a, cBb = c0a;
+    __mmask16 m0 = lanes(nr), m1 = lanes(nr - 16);
+    for (int t = t0; t < t0 + kc / c; t++) {
+        const float *const *row = tab + (size_t)t * rows + i0;
+        const float *a0 = row[0], *a1 = row[1 < mr ? 1 : mr - 1], *a2 = row[2 < mr ? 2 : mr - 1],
+                    *a3 = row[3 < mr ? 3 : mr - 1], *a4 = row[4 < mr ? 4 : mr - 1], *a5 = row[5 < mr ? 5 : mr - 1],
+                    *a6 = row[6 < mr ? 6 : mr - 1], *a7 = row[7 < mr ? 7 : mr - 1], *a8 = row[8 < mr ? 8 : mr - 1],
+                    *a9 = row[9 < mr ? 9 : mr - 1], *aA = row[10 < mr ? 10 : mr - 1], *aB = row[11 < mr ? 11 : mr - 1];
+        for (int q = 0; q < c; q++) {
+            __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16), x;
+#define ROW(ap, ca, cb) \
+    x = _mm512_set1_ps(ap[q]); ca = _mm512_fmadd_ps(x, b0, ca); cb = _mm512_fmadd_ps(x, b1, cb);
+            ROW(a0, c0a, c0b) ROW(a1, c1a, c1b) ROW(a2, c2a, c2b) ROW(a3, c3a, c3b)
+            ROW(a4, c4a, c4b) ROW(a5, c5a, c5b) ROW(a6, c6a, c6b) ROW(a7, c7a, c7b)
+            ROW(a8, c8a, c8b) ROW(a9, c9a, c9b) ROW(aA, cAa, cAb) ROW(aB, cBa, cBb)
+#undef ROW
+            b += NR;
+        }
+    }
+    __m512 acc[MR][2] = {{c0a, c0b}, {c1a, c1b}, {c2a, c2b}, {c3a, c3b}, {c4a, c4b}, {c5a, c5b},
+                         {c6a, c6b}, {c7a, c7b}, {c8a, c8b}, {c9a, c9b}, {cAa, cAb}, {cBa, cBb}};
+    for (int r = 0; r < mr; r++) {
+        float *out = cp + (size_t)r * ldc;
+        _mm512_mask_storeu_ps(out, m0, acc[r][0]);
+        _mm512_mask_storeu_ps(out + 16, m1, acc[r][1]);
+    }
+}
+
+/// The later depth blocks add to the first's result (beta 1).
+__attribute__((target("avx512f")))
+static void add_tile(const float *restrict tile, float *cp, int ldc, int mr, int nr) {
+    __mmask16 m0 = lanes(nr), m1 = lanes(nr - 16);
+    for (int r = 0; r < mr; r++) {
+        float *out = cp + (size_t)r * ldc;
+        _mm512_mask_storeu_ps(out, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, out), _mm512_maskz_loadu_ps(m0, tile + r * NR)));
+        _mm512_mask_storeu_ps(out + 16, m1,
+                              _mm512_add_ps(_mm512_maskz_loadu_ps(m1, out + 16), _mm512_maskz_loadu_ps(m1, tile + r * NR + 16)));
+    }
+}
+
+int swl_conv_forward(const float *x, int n, int h, int w, int c, int kh, int kw, int stride, int pad,
+                     const float *wgt, int cout, float *y) {
+    if (c % NR != 0 || KC % c != 0 || cout <= 0 || n <= 0) return -1;
+    int ho = (h + 2 * pad - kh) / stride + 1, wo = (w + 2 * pad - kw) / stride + 1;
+    int rows = n * ho * wo, K = kh * kw * c;
+    workspace *ws = ws_get();
+    if (!ws) return -1;
+    const float **tab = conv_table(ws, x, n, h, w, c, kh, kw, stride, pad, ho, wo);
+    if (!tab) return -1;
+    float tile[MR * NR];
+    // the blocking of swl_sgemm(0, 1, rows, cout, K, 1, cols, K, wgt, K, 0, y, cout) with the
+    // columns' rows read through the table (KC is a multiple of c, so depth blocks hold whole taps)
+    for (int jc = 0; jc < cout; jc += NC) {
+        int nc = cout - jc < NC ? cout - jc : NC;
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = K - pc < KC ? K - pc : KC;
+            pack_b(1, wgt, K, pc, kc, jc, nc, ws->b);
+            for (int ic = 0; ic < rows; ic += MC) {
+                int mc = rows - ic < MC ? rows - ic : MC;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = nc - jr < NR ? nc - jr : NR;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = mc - ir < MR ? mc - ir : MR;
+                        float *cp = y + (size_t)(ic + ir) * cout + jc + jr;
+                        if (pc == 0) {
+                            kernel_conv_rows(kc, tab, (size_t)rows, ic + ir, pc / c, c, ws->b + (size_t)jr * kc, cp, cout, mr, nr);
+                        } else {
+                            kernel_conv_rows(kc, tab, (size_t)rows, ic + ir, pc / c, c, ws->b + (size_t)jr * kc, tile, NR, mr, nr);
+                            add_tile(tile, cp, cout, mr, nr);
+                        }
+                    }
                 }
             }
         }

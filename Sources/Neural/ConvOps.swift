@@ -64,14 +64,22 @@ extension Graph {
             biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
         } else {
             let bufs = [scratchBuffer(chunk * perSample * k), scratchBuffer(chunk * perSample * k)]
+            // inputs with 32, 64, 128 or 256 channels: the own kernel reads the unfolded rows
+            // straight from the input through a table of row pointers (no im2col copy; same bits)
+            let table = BLAS.own && win.c % 32 == 0 && 256 % win.c == 0
             forHalves(chunks, parallel: parallel) { half, lo, hi in
                 for c in lo..<hi {
                     var sub = win
                     sub.n = Swift.min(win.n, (c + 1) * chunk) - c * chunk
-                    swl_im2col(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
-                               Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), bufs[half])
                     let out = yp + c * chunk * perSample * cout
-                    BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, bufs[half], wp, beta: 0, out)
+                    if !(table && BLAS.useOwn(m: sub.rows, n: cout)
+                         && swl_conv_forward(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                             Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), wp, Int32(cout),
+                                             out) == 0) {
+                        swl_im2col(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                   Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), bufs[half])
+                        BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, bufs[half], wp, beta: 0, out)
+                    }
                     biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
                 }
             }

@@ -167,14 +167,15 @@ struct OwnKernelOpTests {
         }
     }
 
-    /// The weight gradient of a 3x3 convolution through the graph (with and without the
-    /// two-thread split) against a Float64 direct sum:
-    /// dW[co, kh, kw, ci] = sum over output pixels of dY[pixel, co] * x[pixel's tap, ci].
+    /// The output and weight gradient of a 3x3 convolution through the graph (with and without
+    /// the two-thread split) against Float64 direct sums: y[pixel, co] = sum over taps of
+    /// x[pixel's tap, ci] * W[co, tap, ci]; dW[co, kh, kw, ci] = sum over output pixels of
+    /// dY[pixel, co] * x[pixel's tap, ci].
     func checkWeightGradient(n: Int, h: Int, cin: Int, cout: Int, stride: Int, pad: Int, seed: UInt64) {
         let ho = (h + 2 * pad - 3) / stride + 1, k = 9 * cin
         let x = randomTensor([n, h, h, cin], seed: seed), w = randomTensor([cout, 3, 3, cin], seed: seed + 1)
         let r = randomTensor([n, ho, ho, cout], seed: seed + 2)
-        var exact = [Double](repeating: 0, count: cout * k)
+        var exact = [Double](repeating: 0, count: cout * k), exactY = [Double](repeating: 0, count: n * ho * ho * cout)
         for s in 0..<n { for oh in 0..<ho { for ow in 0..<ho {
             let out = ((s * ho + oh) * ho + ow) * cout
             for kh in 0..<3 { for kw in 0..<3 {
@@ -182,20 +183,28 @@ struct OwnKernelOpTests {
                 if ih < 0 || ih >= h || iw < 0 || iw >= h { continue }
                 for ci in 0..<cin {
                     let xv = Double(x.data[((s * h + ih) * h + iw) * cin + ci]), tap = (kh * 3 + kw) * cin + ci
-                    for co in 0..<cout { exact[co * k + tap] += Double(r.data[out + co]) * xv }
+                    for co in 0..<cout {
+                        exact[co * k + tap] += Double(r.data[out + co]) * xv
+                        exactY[out + co] += Double(w.data[co * k + tap]) * xv
+                    }
                 }
             } }
         } } }
-        var grads: [Tensor] = []
+        var grads: [Tensor] = [], outputs: [Tensor] = []
         for parallel in [true, false] {
             let g = Graph()
             g.parallel = parallel
             let wv = g.input(w, requiresGrad: true)
             let y = g.conv2d(g.input(x), wv, nil, stride: stride, padding: pad)
+            outputs.append(g.value(y))
             g.backward(g.sum(g.mul(y, g.input(r))))
             grads.append(g.gradient(wv))
         }
         #expect(grads[0] == grads[1])
+        #expect(outputs[0] == outputs[1])
+        var worstY = 0.0
+        for i in exactY.indices { worstY = max(worstY, abs(Double(outputs[0].data[i]) - exactY[i]) / max(1, abs(exactY[i]))) }
+        #expect(worstY <= 1e-5, "output: worst error \(worstY)")
         var worst = 0.0
         for i in exact.indices { worst = max(worst, abs(Double(grads[0].data[i]) - exact[i]) / max(1, abs(exact[i]))) }
         #expect(worst <= 1e-4, "n \(n) h \(h) cin \(cin) cout \(cout) stride \(stride) pad \(pad): worst error \(worst)")
@@ -206,8 +215,8 @@ struct OwnKernelOpTests {
         checkWeightGradient(n: 30, h: 64, cin: 1, cout: 16, stride: 2, pad: 1, seed: 47)
     }
 
-    @Test func tableWeightGradientMatchesDirectSum() {
-        // 32 and 64 input channels: the columns are read from the input through row pointers
+    @Test func tableConvolutionMatchesDirectSum() {
+        // 32 and 64 input channels: the unfolded rows are read from the input through row pointers
         // (several chunks in both halves; padding taps read zeros; a tap straddling no edge)
         checkWeightGradient(n: 8, h: 16, cin: 32, cout: 64, stride: 1, pad: 1, seed: 50)
         checkWeightGradient(n: 12, h: 16, cin: 64, cout: 20, stride: 2, pad: 1, seed: 53)

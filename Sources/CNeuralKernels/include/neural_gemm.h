@@ -24,4 +24,13 @@ int swl_sgemm(int transA, int transB, int m, int n, int k, float alpha,
 int swl_conv_weight_grad(const float *dy, int cout, const float *x, int n, int h, int w, int c, int kh, int kw,
                          int stride, int pad, float *gw);
 
+/// Forward convolution without im2col: y[n*ho*wo, cout] = im2col(x) wgt^T, with wgt
+/// [cout, kh*kw*c] and x NHWC [n, h, w, c] (c a multiple of 32 that divides 256). Reads the
+/// unfolded rows straight from x through a table of row pointers; the arithmetic is that of
+/// swl_sgemm on the unfolded columns with beta 0 (same bits). Returns 0, or -1 (y untouched)
+/// when c does not qualify or buffers could not be allocated. Call only when
+/// swl_sgemm_available() returns 1.
+int swl_conv_forward(const float *x, int n, int h, int w, int c, int kh, int kw, int stride, int pad,
+                     const float *wgt, int cout, float *y);
+
 #endif
