@@ -8,9 +8,14 @@
 #include <string.h>
 
 static int use_avx512(void) {
-    static int cached = -1;   // benign race: every thread computes the same value
-    if (cached < 0) cached = swl_sgemm_available();
-    return cached;
+    // computed once; threads racing here all store the same value (atomically)
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = swl_sgemm_available();
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
 }
 
 /// Copies one run of floats (a kernel row's in-bounds taps: kw * c contiguous values).
