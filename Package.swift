@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSDL2", path: "Sources/CSDL2",
                        providers: [.apt(["libsdl2-dev"])]),
+        // Swiftlet's own AVX-512 SGEMM for the neural engine (runtime-dispatched, see docs/neural.md).
+        .target(name: "CNeuralKernels"),
 
         // Foundation layers.
         .target(name: "Geometry", swiftSettings: fast),
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "World", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
         .target(name: "Physics", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),
         .target(name: "Rendering", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),
-        .target(name: "Neural", dependencies: ["COpenBLAS", "Geometry", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Neural", dependencies: ["COpenBLAS", "CNeuralKernels", "Geometry", "Diagnostics"], swiftSettings: fast),
         .target(name: "Recording", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
 
         // Composition layers.

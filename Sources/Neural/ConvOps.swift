@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 
 /// Geometry of a 2-D convolution or pooling window over an NHWC image.
@@ -16,20 +17,6 @@ struct Window {
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// Runs `body(lo, hi)` over `0..<n` split into fixed chunks, two at a time when the work is
-/// large. Each chunk writes disjoint memory, so results do not depend on the split.
-@inline(__always)
-func parallelChunks(_ n: Int, work: Int, _ body: (Int, Int) -> Void) {
-    let chunks = work >= 1 << 16 && n >= 2 ? 2 : 1
-    if chunks == 1 { body(0, n); return }
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in
-            box.value(n * k / chunks, n * (k + 1) / chunks)
-        }
-    }
 }
 
 /// Runs `body(half, lo, hi)` for the two halves of `0..<count` (a fixed split), on two threads
@@ -77,59 +64,116 @@ extension Graph {
             biasActivation(yp, rows: m, cols: cout, bias: bp, activation)
         } else {
             let bufs = [scratchBuffer(chunk * perSample * k), scratchBuffer(chunk * perSample * k)]
+            // inputs with 32, 64, 128 or 256 channels: the own kernel reads the unfolded rows
+            // straight from the input through a table of row pointers (no im2col copy; same bits)
+            let table = BLAS.own && win.c % 32 == 0 && 256 % win.c == 0
             forHalves(chunks, parallel: parallel) { half, lo, hi in
                 for c in lo..<hi {
                     var sub = win
                     sub.n = Swift.min(win.n, (c + 1) * chunk) - c * chunk
-                    im2col(xp + c * chunk * inSample, sub, bufs[half], parallel: false)
                     let out = yp + c * chunk * perSample * cout
-                    BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, bufs[half], wp, beta: 0, out)
+                    if !(table && BLAS.useOwn(m: sub.rows, n: cout)
+                         && swl_conv_forward(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                             Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), wp, Int32(cout),
+                                             out) == 0) {
+                        swl_im2col(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                   Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), bufs[half])
+                        BLAS.gemm(transA: false, transB: true, m: sub.rows, n: cout, k: k, bufs[half], wp, beta: 0, out)
+                    }
                     biasActivation(out, rows: sub.rows, cols: cout, bias: bp, activation)
                 }
             }
         }
         onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
-            guard var gy = g.gradIfAny(y) else { return }
-            if activation == .relu {
-                let masked = g.scratchBuffer(m * cout)
-                Kernels.reluBackward(g.ptr(y), gy, masked, m * cout)
-                gy = masked
-            }
-            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: m, cols: cout, into: g.grad(b)) }
-            let wantW = g.needsGrad(w), wantX = g.needsGrad(x)
+            guard let gy = g.gradIfAny(y) else { return }
+            let relu = activation == .relu
+            let wantW = g.needsGrad(w), wantX = g.needsGrad(x), wantB = b.map { g.needsGrad($0) } ?? false
             if direct {
-                if wantW { BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gy, g.ptr(x), beta: 1, g.grad(w)) }
-                if wantX { BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gy, g.ptr(w), beta: 1, g.grad(x)) }
+                var gyd = gy
+                if relu {
+                    gyd = g.scratchBuffer(m * cout)
+                    let sums = wantB ? g.grad(b!) : g.zeroedScratch(cout)
+                    swl_relu_backward_colsum(g.ptr(y), gy, gyd, Int32(m), Int32(cout), sums)
+                } else if let b, wantB {
+                    Kernels.addColumnSums(gy, rows: m, cols: cout, into: g.grad(b))
+                }
+                if wantW { BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: m, gyd, g.ptr(x), beta: 1, g.grad(w)) }
+                if wantX { BLAS.gemm(transA: false, transB: false, m: m, n: k, k: cout, gyd, g.ptr(w), beta: 1, g.grad(x)) }
                 return
             }
-            // each half of the chunks gets its own buffers and partial weight gradient; the
-            // partials are added in a fixed order, so the result does not depend on threading
-            let size = chunk * perSample * k
+            // each half of the chunks gets its own buffers and partial weight and bias gradients
+            // (ReLU backward and the bias sums run per chunk, on the chunk's rows); the partials
+            // are added in a fixed order, so the result does not depend on threading
+            let size = chunk * perSample * k, rowsPerChunk = chunk * perSample
             let cols = wantW ? [g.scratchBuffer(size), g.scratchBuffer(size)] : []
             let dcols = wantX ? [g.scratchBuffer(size), g.scratchBuffer(size)] : []
             let partial = wantW ? [g.scratchBuffer(cout * k), g.scratchBuffer(cout * k)] : []
-            let gx = wantX ? g.grad(x) : nil
-            let xp = g.ptr(x), wp = g.ptr(w)
+            let masked = relu ? [g.scratchBuffer(rowsPerChunk * cout), g.scratchBuffer(rowsPerChunk * cout)] : []
+            let biasPartial = wantB ? [g.scratchBuffer(cout), g.scratchBuffer(cout)] : []
+            // a fresh input gradient is zeroed chunk by chunk inside the halves, not in one serial pass
+            let gxw = wantX ? g.gradForWrite(x) : nil, gx = gxw?.ptr, gxFresh = gxw?.fresh ?? false
+            let xp = g.ptr(x), wp = g.ptr(w), yp = g.ptr(y)
+            // a weight gradient with fewer than 16 taps (the first convolution's 9) is a thin
+            // product; its transpose [taps, cout] suits the own kernel and is added back at the end
+            let transposedW = BLAS.own && k < 16 && cout >= 16
+            // inputs with a multiple of 32 channels: the weight gradient reads the unfolded columns
+            // straight from the input through a table of row pointers (no im2col copy; same bits)
+            let tableW = BLAS.own && !transposedW && win.c % 32 == 0 && win.c <= 4096
             forHalves(chunks, parallel: g.parallel) { half, lo, hi in
                 if wantW { Kernels.zero(partial[half], cout * k) }
+                if wantB { Kernels.zero(biasPartial[half], cout) }
                 for c in lo..<hi {
                     var sub = win
                     sub.n = Swift.min(win.n, (c + 1) * chunk) - c * chunk
-                    let gyc = gy + c * chunk * perSample * cout
-                    if wantW {
-                        im2col(xp + c * chunk * inSample, sub, cols[half], parallel: false)
-                        BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: sub.rows, gyc, cols[half], beta: 1, partial[half])
+                    let offset = c * chunk * perSample * cout
+                    var gyc = gy + offset
+                    if relu {
+                        if wantB {
+                            swl_relu_backward_colsum(yp + offset, gyc, masked[half], Int32(sub.rows), Int32(cout), biasPartial[half])
+                        } else {
+                            Kernels.reluBackward(yp + offset, gyc, masked[half], sub.rows * cout)
+                        }
+                        gyc = masked[half]
+                    } else if wantB {
+                        Kernels.addColumnSums(gyc, rows: sub.rows, cols: cout, into: biasPartial[half])
+                    }
+                    if wantW, tableW,
+                       swl_conv_weight_grad(gyc, Int32(cout), xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w),
+                                            Int32(sub.c), Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad),
+                                            partial[half]) == 0 {
+                        // done without unfolding
+                    } else if wantW {
+                        swl_im2col(xp + c * chunk * inSample, Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                   Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), cols[half])
+                        if transposedW {
+                            BLAS.gemm(transA: true, transB: false, m: k, n: cout, k: sub.rows, cols[half], lda: k, gyc, ldb: cout,
+                                      beta: 1, partial[half], ldc: cout, preferOwn: true)
+                        } else {
+                            BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: sub.rows, gyc, cols[half], beta: 1, partial[half])
+                        }
                     }
                     if let gx {
                         BLAS.gemm(transA: false, transB: false, m: sub.rows, n: k, k: cout, gyc, wp, beta: 0, dcols[half])
-                        col2im(dcols[half], sub, gx + c * chunk * inSample, parallel: false)
+                        if gxFresh { (gx + c * chunk * inSample).initialize(repeating: 0, count: sub.n * inSample) }
+                        swl_col2im(dcols[half], Int32(sub.n), Int32(sub.h), Int32(sub.w), Int32(sub.c),
+                                   Int32(sub.kh), Int32(sub.kw), Int32(sub.stride), Int32(sub.pad), gx + c * chunk * inSample)
                     }
                 }
             }
             if wantW {
                 let gw = g.grad(w)
-                Kernels.accumulate(partial[0], into: gw, cout * k)
-                Kernels.accumulate(partial[1], into: gw, cout * k)
+                if transposedW {
+                    for o in 0..<cout { for t in 0..<k { gw[o * k + t] += partial[0][t * cout + o] } }
+                    for o in 0..<cout { for t in 0..<k { gw[o * k + t] += partial[1][t * cout + o] } }
+                } else {
+                    Kernels.accumulate(partial[0], into: gw, cout * k)
+                    Kernels.accumulate(partial[1], into: gw, cout * k)
+                }
+            }
+            if let b, wantB {
+                let gb = g.grad(b)
+                Kernels.accumulate(biasPartial[0], into: gb, cout)
+                Kernels.accumulate(biasPartial[1], into: gb, cout)
             }
         }
         return y
@@ -214,70 +258,17 @@ extension Graph {
     }
 }
 
-/// y = act(y + bias) over a [rows, cols] block, in one vectorisable pass.
+/// y = act(y + bias) over a [rows, cols] block whose rows are `stride` apart (default `cols`),
+/// in one vectorisable pass.
 @inline(__always)
-func biasActivation(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafeMutablePointer<Float>?,
-                    _ activation: Graph.Fused) {
+func biasActivation(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int? = nil,
+                    bias: UnsafeMutablePointer<Float>?, _ activation: Graph.Fused) {
+    let ld = stride ?? cols
     switch (bias, activation) {
     case (nil, .none): return
-    case (nil, .relu): for i in 0..<(rows * cols) { y[i] = Swift.max(y[i], 0) }
-    case (let b?, .none): for r in 0..<rows { let row = y + r * cols; for j in 0..<cols { row[j] += b[j] } }
+    case (nil, .relu): for r in 0..<rows { let row = y + r * ld; for j in 0..<cols { row[j] = Swift.max(row[j], 0) } }
+    case (let b?, .none): for r in 0..<rows { let row = y + r * ld; for j in 0..<cols { row[j] += b[j] } }
     case (let b?, .relu):
-        for r in 0..<rows { let row = y + r * cols; for j in 0..<cols { row[j] = Swift.max(row[j] + b[j], 0) } }
-    }
-}
-
-/// Unfolds NHWC `x` into `col` [N*Ho*Wo, KH*KW*C]; out-of-bounds taps are zero.
-func im2col(_ x: UnsafeMutablePointer<Float>, _ win: Window, _ col: UnsafeMutablePointer<Float>, parallel: Bool = true) {
-    let c = win.c, k = win.cols, ho = win.ho, wo = win.wo
-    parallelChunks(win.n, work: parallel ? win.rows * k : 0) { lo, hi in
-        for n in lo..<hi {
-            for oh in 0..<ho {
-                for ow in 0..<wo {
-                    var dst = col + ((n * ho + oh) * wo + ow) * k
-                    for kh in 0..<win.kh {
-                        let ih = oh * win.stride - win.pad + kh
-                        if ih < 0 || ih >= win.h {
-                            for j in 0..<(win.kw * c) { dst[j] = 0 }
-                            dst += win.kw * c
-                            continue
-                        }
-                        for kw in 0..<win.kw {
-                            let iw = ow * win.stride - win.pad + kw
-                            if iw < 0 || iw >= win.w {
-                                Kernels.zero(dst, c)
-                            } else {
-                                Kernels.copy(x + ((n * win.h + ih) * win.w + iw) * c, dst, c)
-                            }
-                            dst += c
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Folds `dcol` [N*Ho*Wo, KH*KW*C] back onto NHWC `dx`, accumulating overlapping taps.
-func col2im(_ dcol: UnsafeMutablePointer<Float>, _ win: Window, _ dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
-    let c = win.c, k = win.cols, ho = win.ho, wo = win.wo
-    parallelChunks(win.n, work: parallel ? win.rows * k : 0) { lo, hi in
-        for n in lo..<hi {
-            for oh in 0..<ho {
-                for ow in 0..<wo {
-                    var src = dcol + ((n * ho + oh) * wo + ow) * k
-                    for kh in 0..<win.kh {
-                        let ih = oh * win.stride - win.pad + kh
-                        for kw in 0..<win.kw {
-                            let iw = ow * win.stride - win.pad + kw
-                            if ih >= 0 && ih < win.h && iw >= 0 && iw < win.w {
-                                Kernels.accumulate(src, into: dx + ((n * win.h + ih) * win.w + iw) * c, c)
-                            }
-                            src += c
-                        }
-                    }
-                }
-            }
-        }
+        for r in 0..<rows { let row = y + r * ld; for j in 0..<cols { row[j] = Swift.max(row[j] + b[j], 0) } }
     }
 }

@@ -107,6 +107,13 @@ public final class Graph {
         return p
     }
 
+    /// A zero-filled temporary buffer that lives until `reset()`.
+    func zeroedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = scratchBuffer(count)
+        p.initialize(repeating: 0, count: count)
+        return p
+    }
+
     // MARK: nodes
 
     /// A new node with uninitialised value.
@@ -143,6 +150,16 @@ public final class Graph {
         g.initialize(repeating: 0, count: c)
         nodes[id].grad = g
         return g
+    }
+
+    /// The gradient buffer of node `id` for an op that will write every element of it: when
+    /// nothing has flowed into it yet, a fresh buffer (not zeroed, `fresh` true: write, do not
+    /// add); otherwise the existing one (`fresh` false: add).
+    func gradForWrite(_ id: Int) -> (ptr: UnsafeMutablePointer<Float>, fresh: Bool) {
+        if let g = nodes[id].grad { return (g, false) }
+        let g = acquire(nodes[id].count)
+        nodes[id].grad = g
+        return (g, true)
     }
 
     /// The gradient of node `id` if anything flowed into it.

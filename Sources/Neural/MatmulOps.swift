@@ -1,3 +1,5 @@
+import CNeuralKernels
+
 /// Matrix products on OpenBLAS: plain matmul and the fused linear layer op.
 extension Graph {
     /// Activation fused into `linear` and `conv2d` (saves a pass over the output and its gradient).
@@ -44,29 +46,47 @@ extension Graph {
         if let b { precondition(shape(b) == [nOut], "linear: bias \(shape(b)) for \(nOut) outputs") }
         let y = make(Array(sx.dropLast()) + [nOut], needsGrad: needsGrad(x) || needsGrad(w) || (b.map(needsGrad) ?? false))
         let yp = ptr(y), xp = ptr(x), wp = ptr(w), bp = b.map(ptr)
-        // large batches: two fixed row halves (on two threads when `parallel`), so the result
-        // does not depend on threading
-        let split = rows * nOut * nIn >= 1 << 22 && rows >= 64
+        // large products: two fixed halves of the output columns (on two threads when
+        // `parallel`), so the result does not depend on threading; splitting columns rather
+        // than rows keeps every GEMM as tall as the batch and packs only half of W per thread
+        let split = rows * nOut * nIn >= 1 << 22 && nOut >= 32 && nIn >= 32
         forHalves(split ? 2 : 1, parallel: parallel && split) { half, lo, hi in
             guard lo < hi else { return }
-            let r0 = split ? (half == 0 ? 0 : rows / 2) : 0, r1 = split ? (half == 0 ? rows / 2 : rows) : rows
-            BLAS.gemm(transA: false, transB: true, m: r1 - r0, n: nOut, k: nIn, xp + r0 * nIn, wp, beta: 0, yp + r0 * nOut)
-            biasActivation(yp + r0 * nOut, rows: r1 - r0, cols: nOut, bias: bp, activation)
+            let c0 = split && half == 1 ? nOut / 2 : 0, c1 = split && half == 0 ? nOut / 2 : nOut
+            BLAS.gemm(transA: false, transB: true, m: rows, n: c1 - c0, k: nIn, xp, lda: nIn, wp + c0 * nIn, ldb: nIn,
+                      beta: 0, yp + c0, ldc: nOut)
+            biasActivation(yp + c0, rows: rows, cols: c1 - c0, stride: nOut, bias: bp.map { $0 + c0 }, activation)
         }
         onBackward(y) { [b = b?.id, w = w.id, x = x.id, y = y.id] g in
             guard var gy = g.gradIfAny(y) else { return }
+            let wantB = b.map { g.needsGrad($0) } ?? false
             if activation == .relu {
+                // ReLU backward and the bias gradient in one pass
                 let masked = g.scratchBuffer(rows * nOut)
-                Kernels.reluBackward(g.ptr(y), gy, masked, rows * nOut)
+                let sums = wantB ? g.grad(b!) : g.zeroedScratch(nOut)
+                swl_relu_backward_colsum(g.ptr(y), gy, masked, Int32(rows), Int32(nOut), sums)
                 gy = masked
+            } else if let b, wantB {
+                Kernels.addColumnSums(gy, rows: rows, cols: nOut, into: g.grad(b))
             }
-            if g.needsGrad(x) {
-                BLAS.gemm(transA: false, transB: false, m: rows, n: nIn, k: nOut, gy, g.ptr(w), beta: 1, g.grad(x))
+            // a fresh input gradient is written (beta 0) rather than zeroed and added to
+            let gxw = g.needsGrad(x) ? g.gradForWrite(x) : nil, gx = gxw?.ptr, gxBeta: Float = gxw?.fresh == true ? 0 : 1
+            let gw = g.needsGrad(w) ? g.grad(w) : nil
+            let xp = g.ptr(x), wp = g.ptr(w), gyp = gy
+            // the same fixed halves: dX by halves of its columns, dW by halves of its rows
+            forHalves(split ? 2 : 1, parallel: g.parallel && split) { half, lo, hi in
+                guard lo < hi else { return }
+                if let gx {
+                    let j0 = split && half == 1 ? nIn / 2 : 0, j1 = split && half == 0 ? nIn / 2 : nIn
+                    BLAS.gemm(transA: false, transB: false, m: rows, n: j1 - j0, k: nOut, gyp, lda: nOut, wp + j0, ldb: nIn,
+                              beta: gxBeta, gx + j0, ldc: nIn)
+                }
+                if let gw {
+                    let r0 = split && half == 1 ? nOut / 2 : 0, r1 = split && half == 0 ? nOut / 2 : nOut
+                    BLAS.gemm(transA: true, transB: false, m: r1 - r0, n: nIn, k: rows, gyp + r0, lda: nOut, xp, ldb: nIn,
+                              beta: 1, gw + r0 * nIn, ldc: nIn)
+                }
             }
-            if g.needsGrad(w) {
-                BLAS.gemm(transA: true, transB: false, m: nOut, n: nIn, k: rows, gy, g.ptr(x), beta: 1, g.grad(w))
-            }
-            if let b, g.needsGrad(b) { Kernels.addColumnSums(gy, rows: rows, cols: nOut, into: g.grad(b)) }
         }
         return y
     }

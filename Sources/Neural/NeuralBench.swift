@@ -41,7 +41,7 @@ public enum NeuralBench {
         var opt = Adam(learningRate: 1e-3)
         let g = Graph()
         g.parallel = parallel
-        let extra = ["blas_threads": "\(threads)", "conv_threads": parallel ? "2" : "1", "blas": BLAS.coreName, "batch": "\(batch)", "peer": "swiftlet"]
+        let extra = ["blas_threads": "\(threads)", "conv_threads": parallel ? "2" : "1", "blas": BLAS.coreName, "gemm": BLAS.gemmName, "batch": "\(batch)", "peer": "swiftlet"]
         opts.log("nn: training")
         let cpu0 = cpuSeconds(), wall0 = Stopwatch.now()
         var steps = 0

@@ -115,8 +115,14 @@ public struct Adam: Optimizer {
             p.data.withUnsafeMutableBufferPointer { pp in
                 st.m.withUnsafeMutableBufferPointer { m in
                     st.v.withUnsafeMutableBufferPointer { v in
-                        Kernels.adam(pp.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!, gp.count,
-                                     lr: lr, b1: b1, b2: b2, eps: eps, c1: c1, c2: c2, weightDecay: wd, decoupled: dec)
+                        // elementwise: large tensors update in two halves on two threads, same bits
+                        let n = gp.count, halves = n >= 1 << 16
+                        forHalves(halves ? 2 : 1, parallel: halves) { half, lo, hi in
+                            guard lo < hi else { return }
+                            let i0 = halves && half == 1 ? n / 2 : 0, i1 = halves && half == 0 ? n / 2 : n
+                            Kernels.adam(pp.baseAddress! + i0, gp.baseAddress! + i0, m.baseAddress! + i0, v.baseAddress! + i0,
+                                         i1 - i0, lr: lr, b1: b1, b2: b2, eps: eps, c1: c1, c2: c2, weightDecay: wd, decoupled: dec)
+                        }
                     }
                 }
             }

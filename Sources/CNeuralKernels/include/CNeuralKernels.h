@@ -1,0 +1,3 @@
+// Swiftlet's own CPU kernels for the neural engine (see docs/neural.md).
+#include "neural_conv.h"
+#include "neural_gemm.h"
