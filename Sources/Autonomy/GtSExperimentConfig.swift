@@ -44,6 +44,10 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     public var cemSamples = 128
     public var cemElites = 16
     public var cemIterations = 3
+    /// Steps of each transfer-diagnostic set (sim and real profile, training worlds, fresh seeds):
+    /// every model's held-out loss on both is reported. Never trained on and not charged to the
+    /// real budget; 0 = skip.
+    public var diagnosticSteps = 3_000
     /// Collection lanes (the data depend on it, not on the thread count).
     public var lanes = 8
     /// Network (image size, stack and horizon are taken from the env settings). The default
@@ -78,6 +82,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         c.cemSamples = 32
         c.cemElites = 8
         c.cemIterations = 2
+        c.diagnosticSteps = 200
         return c
     }
 
@@ -136,6 +141,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
             return "CEM: elites (\(cemElites)) must be in 1...min(samples, initialSamples) and iterations >= 1"
         }
         if lanes < 1 { return "lanes must be >= 1" }
+        if diagnosticSteps < 0 { return "diagnosticSteps must be >= 0" }
         if let why = modelConfig.validationProblem { return "model: \(why)" }
         return nil
     }
@@ -154,7 +160,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
         case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
-        case model, training
+        case diagnosticSteps, model, training
     }
 
     public init(from decoder: any Decoder) throws {
@@ -173,6 +179,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         cemInitialSamples = try v(.cemInitialSamples, d.cemInitialSamples); cemSamples = try v(.cemSamples, d.cemSamples)
         cemElites = try v(.cemElites, d.cemElites); cemIterations = try v(.cemIterations, d.cemIterations)
         lanes = try v(.lanes, d.lanes)
+        diagnosticSteps = try v(.diagnosticSteps, d.diagnosticSteps)
         model = try v(.model, d.model); training = try v(.training, d.training)
     }
 }

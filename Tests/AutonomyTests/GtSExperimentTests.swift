@@ -30,6 +30,7 @@ private func tinyConfig() -> GtSExperimentConfig {
     c.cemElites = 4
     c.cemIterations = 2
     c.lanes = 2
+    c.diagnosticSteps = 48
     var m = CollisionPredictorConfig()
     m.convs = [.init(filters: 4, kernel: 4, stride: 2), .init(filters: 4, kernel: 3, stride: 2)]
     m.dense = [32, 16]
@@ -126,7 +127,12 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
 
         // the sim phase collected in the sim profile only; every real collection is capped
         #expect(r.collections.first == GtSExperiment.CollectionLog(phase: "sim", domain: "sim", steps: 240))
-        #expect(r.collections.dropFirst().allSatisfy { $0.domain == "real" })
+        let training = r.collections.filter { !$0.phase.hasPrefix("diagnostic") }
+        #expect(training.dropFirst().allSatisfy { $0.domain == "real" })
+        // the transfer diagnostic: one sim and one real set outside every budget, a loss per model
+        #expect(r.collections.filter { $0.phase.hasPrefix("diagnostic") }.map(\.domain) == ["sim", "real"])
+        #expect(r.transfer.map(\.model) == r.models.map(\.name))
+        #expect(r.transfer.allSatisfy { $0.sim.isFinite && $0.sim > 0 && $0.real.isFinite && $0.real > 0 })
         #expect(r.realStepsTotal == 72 + 144)
         // models: sim-only + (GtS, real-only) per budget + finetune-all at the main budget
         #expect(r.models.count == 1 + 2 * 2 + 1)
@@ -155,7 +161,16 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(r.main.outcomes.allSatisfy { $0.count == c.testWorlds * c.episodesPerWorld })
         #expect(r.sweep.count == 4 && Set(r.sweep.map(\.method)) == [GtSExperiment.gts, GtSExperiment.realOnly])
 
-        for f in ["gts.md", "gts-results.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
+        // lighting: one draw per main episode, and the split covers every episode of every method once
+        #expect(r.lighting.count == c.testWorlds && r.lighting.allSatisfy { $0.count == c.episodesPerWorld })
+        let split = GtSReport.byLighting(r)
+        for spec in r.main.policies {
+            #expect(split.filter { $0.policy == spec.label }.map(\.summary.episodes).reduce(0, +) == c.testWorlds * c.episodesPerWorld)
+        }
+        let episodesCSV = try String(contentsOfFile: out + "/gts-episodes.csv", encoding: .utf8)
+        #expect(episodesCSV.split(separator: "\n").count == 1 + 5 * c.testWorlds * c.episodesPerWorld)
+
+        for f in ["gts.md", "gts-results.csv", "gts-episodes.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
         }
         let report = try String(contentsOfFile: out + "/gts.md", encoding: .utf8)
@@ -167,6 +182,25 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(svg.contains("data-name=\"GtS\"") && svg.contains("data-name=\"real-only\""))
         // the config written with the report reads back to the same settings
         #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+    }
+
+    @Test func lightingIsNamedFromTheEpisodeDraw() throws {
+        let c = tinyConfig()
+        let models = try realModels(c)
+        let settings = EvaluationSettings(worlds: ["w"], episodes: 24, routeLength: 1, seed: 7)
+        let draws = GtSLighting.draws(settings, models: models)[0]
+        // the real profile varies brightness per episode; the names follow the thresholds
+        #expect(Set(draws.map(\.brightness)).count == 24)
+        for d in draws { #expect(d.condition == (d.brightness < 0.9 ? "dim" : d.brightness > 1.1 ? "bright" : "medium")) }
+        #expect(draws.allSatisfy { $0.brightness > 0.5 && $0.brightness < 1.65 && abs($0.sunAzimuthOffset) <= 1 + 1e-9 })
+        // each draw is the one the evaluator's reset gives for that seed
+        var env = Env(model: models[0])
+        env.reset(seed: settings.episodeSeed(world: 0, episode: 5))
+        let look = env.state.episode.appearance, nominal = DomainProfile.real.appearance
+        #expect(draws[5].brightness == (look.sunIntensity / nominal.sunIntensity) * (look.exposure / nominal.exposure))
+        // the sim profile does not vary lighting: every episode is nominal
+        let sim = GtSLighting.draws(settings, models: try realModels(c, domain: .sim))[0]
+        #expect(sim.allSatisfy { $0.brightness == 1 && $0.condition == "medium" && $0.sunAzimuthOffset == 0 })
     }
 
     @Test func configKeysAreOptionalAndValidated() throws {
