@@ -66,6 +66,8 @@ public enum GtSExperiment {
         public var sweep: [SweepPoint]
         /// Transfer diagnostic (empty when `diagnosticSteps` is 0).
         public var transfer: [TransferLoss]
+        /// Action-dynamics gap between the profiles (nil when `diagnosticSteps` is 0).
+        public var dynamicsGap: GtSDynamicsGap.Summary?
         /// Real-profile steps collected over the whole experiment.
         public var realStepsTotal: Int
         public var seconds: [String: Double]
@@ -190,6 +192,7 @@ public enum GtSExperiment {
                     real: CollisionPipeline.validationLoss(trainer, data: realVal, indices: Array(0..<realVal.sampleCount), config: mc)))
             }
         }
+        let gap = c.diagnosticSteps > 0 ? try dynamicsGap(c) : nil
         seconds["transfer diagnostic"] = clock() - t0
 
         // evaluation: real profile, held-out worlds
@@ -247,7 +250,18 @@ public enum GtSExperiment {
         }
         seconds["eval sweep"] = clock() - t0
         return Result(config: c, trainWorlds: trainSpecs, testWorlds: testSpecs, collections: collections, models: models, main: main,
-                      lighting: lighting, sweep: sweep, transfer: transfer, realStepsTotal: realTotal, seconds: seconds)
+                      lighting: lighting, sweep: sweep, transfer: transfer, dynamicsGap: gap, realStepsTotal: realTotal, seconds: seconds)
+    }
+
+    /// The action-dynamics gap of the experiment's profiles (`GtSDynamicsGap`): 400 random
+    /// 12-step yaw-rate sequences (the horizon of the model) in obstacle-free copies of the
+    /// training worlds, sim vs real profile. Independent of any training.
+    public static func dynamicsGap(_ c: GtSExperimentConfig, samples: Int = 400) throws -> GtSDynamicsGap.Summary {
+        let robot = try URDFLoader.load(path: c.robot)
+        let scenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: c.trainWorlds)).map { GtSDynamicsGap.openCopy($0) }
+        let pairs = try scenes.map { (sim: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .sim),
+                                      real: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .real)) }
+        return GtSDynamicsGap.measure(pairs: pairs, samples: samples, horizon: c.modelConfig.horizon, seed: RNG.mix(c.seed, 0x4741_5020))
     }
 
     /// Sim-phase collection: refuses any env or settings outside the "sim" profile, so nothing

@@ -133,6 +133,7 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(r.collections.filter { $0.phase.hasPrefix("diagnostic") }.map(\.domain) == ["sim", "real"])
         #expect(r.transfer.map(\.model) == r.models.map(\.name))
         #expect(r.transfer.allSatisfy { $0.sim.isFinite && $0.sim > 0 && $0.real.isFinite && $0.real > 0 })
+        #expect(r.dynamicsGap.map { $0.samples == 400 && $0.horizonSteps == 12 && $0.positionGap > 0 } == true)
         #expect(r.realStepsTotal == 72 + 144)
         // models: sim-only + (GtS, real-only) per budget + finetune-all at the main budget
         #expect(r.models.count == 1 + 2 * 2 + 1)
@@ -201,6 +202,23 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         // the sim profile does not vary lighting: every episode is nominal
         let sim = GtSLighting.draws(settings, models: try realModels(c, domain: .sim))[0]
         #expect(sim.allSatisfy { $0.brightness == 1 && $0.condition == "medium" && $0.sunAzimuthOffset == 0 })
+    }
+
+    @Test func dynamicsGapComparesTheProfilesOnTheSameCommands() throws {
+        let c = tinyConfig()
+        let robot = try URDFLoader.load(path: c.robot)
+        let scene = GtSDynamicsGap.openCopy(try SceneLoader.resolve(WorldCatalog.trainingSpecs(count: 1)[0]))
+        #expect(scene.obstacles.isEmpty)
+        let sim = try EnvModel(scene: scene, robot: robot, settings: c.env, domain: .sim)
+        let real = try EnvModel(scene: scene, robot: robot, settings: c.env, domain: .real)
+        // a profile against itself has no gap; sim against real has one, and the flights are full length
+        let same = GtSDynamicsGap.measure(pairs: [(sim, sim)], samples: 6, horizon: 8, seed: 3)
+        #expect(same.positionGap == 0 && same.headingGap == 0)
+        let g = GtSDynamicsGap.measure(pairs: [(sim, real)], samples: 6, horizon: 8, seed: 3)
+        #expect(g.positionGap > 0 && g.headingGap > 0 && g.simTurn > 0)
+        let expected = 8 / c.env.controlRate * c.env.forwardSpeed
+        #expect(g.simPathLength > 0.5 * expected && g.simPathLength < 1.2 * expected)
+        #expect(g == GtSDynamicsGap.measure(pairs: [(sim, real)], samples: 6, horizon: 8, seed: 3))
     }
 
     @Test func configKeysAreOptionalAndValidated() throws {
