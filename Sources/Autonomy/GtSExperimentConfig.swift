@@ -19,8 +19,8 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// held-out textures), flown in the real profile only.
     public var testWorlds = 10
     /// Simulation control steps collected for the sim phase ("plentiful").
-    public var simSteps = 32_000
-    public var simEpochs = 1
+    public var simSteps = 96_000
+    public var simEpochs = 3
     /// Real budget of the main comparison, hours of flight at the control rate (1 h = 14,400 steps).
     public var realHours = 1.0
     /// Real budgets of the sweep (GtS and real-only), hours.
@@ -30,14 +30,15 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     public var realEpochs = 3
     /// Optimiser steps of every real-data training (every method and budget gets the same
     /// number, so the sweep compares data, not compute); 0 = `realEpochs` passes instead.
-    public var realUpdates = 400
+    public var realUpdates = 1000
     /// Episodes per test world and method (10 worlds x 5 = 50 per method).
     public var episodesPerWorld = 5
     /// Episodes per test world in the sweep (the first ones of the main evaluation's draws: a
     /// model in both reuses its main episodes).
-    public var sweepEpisodesPerWorld = 3
-    /// Route length of an evaluation episode, m (success = flying it without a collision).
-    public var routeLength = 15.0
+    public var sweepEpisodesPerWorld = 2
+    /// Route length of an evaluation episode, m (success = flying it without a collision); also
+    /// the env's distance limit. 50 m: at 15 m the learned policies saturated the route.
+    public var routeLength = 50.0
     /// CEM budget of the learned MPC, identical for every method (12x smaller than METHODS.md's
     /// 4096 + 2 x 1024 / 128 elites so that hundreds of evaluation episodes fit on 2 cores).
     public var cemInitialSamples = 256

@@ -221,6 +221,14 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(g == GtSDynamicsGap.measure(pairs: [(sim, real)], samples: 6, horizon: 8, seed: 3))
     }
 
+    @Test func experimentFilesMeanWhatTheDocsSay() throws {
+        // the smoke file is the smoke preset; the long-route file is the default run
+        #expect(try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-smoke.json") == .smoke)
+        #expect(try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-long-route.json") == GtSExperimentConfig())
+        let run3 = try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-more-training.json")
+        #expect(run3.routeLength == 15 && run3.simSteps == 64_000 && run3.realUpdates == 1000 && run3.sweepHours == [1])
+    }
+
     @Test func configKeysAreOptionalAndValidated() throws {
         let dir = FileManager.default.temporaryDirectory.path
         let path = dir + "/gts-config-\(UInt32.random(in: 0...UInt32.max)).json"
