@@ -44,6 +44,15 @@ public enum GtSExperiment {
         public var steps: Int
     }
 
+    /// Held-out prediction loss of one model on sim- and real-profile data that no model trains on.
+    public struct TransferLoss: Sendable {
+        public var model: String
+        /// Mask-weighted mean training loss (weighted cross-entropy) on the sim-profile set.
+        public var sim: Double
+        /// The same on the real-profile set.
+        public var real: Double
+    }
+
     public struct Result: Sendable {
         public var config: GtSExperimentConfig
         public var trainWorlds: [String]
@@ -52,7 +61,13 @@ public enum GtSExperiment {
         public var models: [TrainedModel]
         /// Main comparison (every method at `realHours`, plus straight flight).
         public var main: EvaluationReport
+        /// Lighting of every main-evaluation episode, `[world][episode]` (the same for every method).
+        public var lighting: [[GtSLighting.Draw]]
         public var sweep: [SweepPoint]
+        /// Transfer diagnostic (empty when `diagnosticSteps` is 0).
+        public var transfer: [TransferLoss]
+        /// Action-dynamics gap between the profiles (nil when `diagnosticSteps` is 0).
+        public var dynamicsGap: GtSDynamicsGap.Summary?
         /// Real-profile steps collected over the whole experiment.
         public var realStepsTotal: Int
         public var seconds: [String: Double]
@@ -157,6 +172,29 @@ public enum GtSExperiment {
             seconds["train real"] = (seconds["train real"] ?? 0) + clock() - t0
         }
 
+        // transfer diagnostic: every model's loss on fresh sim- and real-profile data from the
+        // training worlds (new seeds); measurement only, nothing trains on these sets
+        t0 = clock()
+        var transfer: [TransferLoss] = []
+        if c.diagnosticSteps > 0 {
+            log("gts: transfer diagnostic: \(c.diagnosticSteps) sim + \(c.diagnosticSteps) real steps, loss of every model")
+            let simVal = try collectSim(CollectionSettings(worlds: trainSpecs, env: env, domain: .sim, steps: c.diagnosticSteps,
+                                                           seed: RNG.mix(c.seed, 0x4449_4153), lanes: c.lanes), models: simModels)
+            let realVal = try Collector.run(CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: c.diagnosticSteps,
+                                                               seed: RNG.mix(c.seed, 0x4449_4152), lanes: c.lanes), models: realModels)
+            collections.append(CollectionLog(phase: "diagnostic (not trained on)", domain: "sim", steps: simVal.sampleCount))
+            collections.append(CollectionLog(phase: "diagnostic (not trained on)", domain: "real", steps: realVal.sampleCount))
+            for m in models {
+                let trainer = CollisionTrainer(try CollisionPredictor.loadWithRecord(m.file).0, config: c.training)
+                transfer.append(TransferLoss(
+                    model: m.name,
+                    sim: CollisionPipeline.validationLoss(trainer, data: simVal, indices: Array(0..<simVal.sampleCount), config: mc),
+                    real: CollisionPipeline.validationLoss(trainer, data: realVal, indices: Array(0..<realVal.sampleCount), config: mc)))
+            }
+        }
+        let gap = c.diagnosticSteps > 0 ? try dynamicsGap(c) : nil
+        seconds["transfer diagnostic"] = clock() - t0
+
         // evaluation: real profile, held-out worlds
         t0 = clock()
         let testScenes = try WorldSet.scenes(testSpecs)
@@ -175,6 +213,7 @@ public enum GtSExperiment {
         let main = Evaluator.run(evalMain, models: testModels, policies: specs, domain: "real",
                                  progress: Diagnostics.Progress(label: "eval", total: specs.count * testSpecs.count * c.episodesPerWorld,
                                                                 unit: "episodes", sink: sink))
+        let lighting = GtSLighting.draws(evalMain, models: testModels)
         seconds["eval main"] = clock() - t0
 
         // sweep: GtS and real-only at every budget (the main budget reuses the main episodes
@@ -211,7 +250,18 @@ public enum GtSExperiment {
         }
         seconds["eval sweep"] = clock() - t0
         return Result(config: c, trainWorlds: trainSpecs, testWorlds: testSpecs, collections: collections, models: models, main: main,
-                      sweep: sweep, realStepsTotal: realTotal, seconds: seconds)
+                      lighting: lighting, sweep: sweep, transfer: transfer, dynamicsGap: gap, realStepsTotal: realTotal, seconds: seconds)
+    }
+
+    /// The action-dynamics gap of the experiment's profiles (`GtSDynamicsGap`): 400 random
+    /// 12-step yaw-rate sequences (the horizon of the model) in obstacle-free copies of the
+    /// training worlds, sim vs real profile. Independent of any training.
+    public static func dynamicsGap(_ c: GtSExperimentConfig, samples: Int = 400) throws -> GtSDynamicsGap.Summary {
+        let robot = try URDFLoader.load(path: c.robot)
+        let scenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: c.trainWorlds)).map { GtSDynamicsGap.openCopy($0) }
+        let pairs = try scenes.map { (sim: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .sim),
+                                      real: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .real)) }
+        return GtSDynamicsGap.measure(pairs: pairs, samples: samples, horizon: c.modelConfig.horizon, seed: RNG.mix(c.seed, 0x4741_5020))
     }
 
     /// Sim-phase collection: refuses any env or settings outside the "sim" profile, so nothing

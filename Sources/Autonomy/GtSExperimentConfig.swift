@@ -19,8 +19,8 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// held-out textures), flown in the real profile only.
     public var testWorlds = 10
     /// Simulation control steps collected for the sim phase ("plentiful").
-    public var simSteps = 32_000
-    public var simEpochs = 1
+    public var simSteps = 96_000
+    public var simEpochs = 3
     /// Real budget of the main comparison, hours of flight at the control rate (1 h = 14,400 steps).
     public var realHours = 1.0
     /// Real budgets of the sweep (GtS and real-only), hours.
@@ -30,20 +30,25 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     public var realEpochs = 3
     /// Optimiser steps of every real-data training (every method and budget gets the same
     /// number, so the sweep compares data, not compute); 0 = `realEpochs` passes instead.
-    public var realUpdates = 400
+    public var realUpdates = 1000
     /// Episodes per test world and method (10 worlds x 5 = 50 per method).
     public var episodesPerWorld = 5
     /// Episodes per test world in the sweep (the first ones of the main evaluation's draws: a
     /// model in both reuses its main episodes).
-    public var sweepEpisodesPerWorld = 3
-    /// Route length of an evaluation episode, m (success = flying it without a collision).
-    public var routeLength = 15.0
+    public var sweepEpisodesPerWorld = 2
+    /// Route length of an evaluation episode, m (success = flying it without a collision); also
+    /// the env's distance limit. 50 m: at 15 m the learned policies saturated the route.
+    public var routeLength = 50.0
     /// CEM budget of the learned MPC, identical for every method (12x smaller than METHODS.md's
     /// 4096 + 2 x 1024 / 128 elites so that hundreds of evaluation episodes fit on 2 cores).
     public var cemInitialSamples = 256
     public var cemSamples = 128
     public var cemElites = 16
     public var cemIterations = 3
+    /// Steps of each transfer-diagnostic set (sim and real profile, training worlds, fresh seeds):
+    /// every model's held-out loss on both is reported. Never trained on and not charged to the
+    /// real budget; 0 = skip.
+    public var diagnosticSteps = 3_000
     /// Collection lanes (the data depend on it, not on the thread count).
     public var lanes = 8
     /// Network (image size, stack and horizon are taken from the env settings). The default
@@ -78,6 +83,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         c.cemSamples = 32
         c.cemElites = 8
         c.cemIterations = 2
+        c.diagnosticSteps = 200
         return c
     }
 
@@ -136,6 +142,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
             return "CEM: elites (\(cemElites)) must be in 1...min(samples, initialSamples) and iterations >= 1"
         }
         if lanes < 1 { return "lanes must be >= 1" }
+        if diagnosticSteps < 0 { return "diagnosticSteps must be >= 0" }
         if let why = modelConfig.validationProblem { return "model: \(why)" }
         return nil
     }
@@ -154,7 +161,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
         case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
-        case model, training
+        case diagnosticSteps, model, training
     }
 
     public init(from decoder: any Decoder) throws {
@@ -173,6 +180,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         cemInitialSamples = try v(.cemInitialSamples, d.cemInitialSamples); cemSamples = try v(.cemSamples, d.cemSamples)
         cemElites = try v(.cemElites, d.cemElites); cemIterations = try v(.cemIterations, d.cemIterations)
         lanes = try v(.lanes, d.lanes)
+        diagnosticSteps = try v(.diagnosticSteps, d.diagnosticSteps)
         model = try v(.model, d.model); training = try v(.training, d.training)
     }
 }

@@ -1,9 +1,10 @@
 import Diagnostics
 import Foundation
+import Geometry
 
 /// Report files of `swiftlet experiment gts`: `gts.md` (tables, target check, budgets, timing),
 /// `gts-results.csv` (per method and world), `gts-sweep.csv` + `gts-sweep.svg` (distance vs real
-/// budget), `gts-curves.csv` (mean training loss per epoch), `config.json` (effective settings).
+/// budget), `gts-episodes.csv` (every main episode with its lighting draw), `gts-curves.csv` (mean training loss per epoch), `config.json` (effective settings).
 public enum GtSReport {
     /// The overall ("all" worlds) row of every method of the main table, in table order.
     public static func overall(_ r: GtSExperiment.Result) -> [(name: String, summary: EvaluationSummary)] {
@@ -28,6 +29,35 @@ public enum GtSReport {
         return (disjoint, ratio, lines)
     }
 
+    /// The main evaluation split by named lighting condition (`GtSLighting`): one summary per
+    /// method and condition, over the episodes whose draw falls in that condition.
+    public static func byLighting(_ r: GtSExperiment.Result) -> [(policy: String, condition: String, summary: EvaluationSummary)] {
+        var rng = RNG(seed: r.config.seed, stream: 0x4C49_4748)
+        var rows: [(policy: String, condition: String, summary: EvaluationSummary)] = []
+        for (p, spec) in r.main.policies.enumerated() {
+            for name in GtSLighting.names {
+                let os = r.main.outcomes[p].filter { r.lighting[$0.world][$0.episode].condition == name }
+                if !os.isEmpty { rows.append((spec.label, name, EvaluationSummary(os, rng: &rng))) }
+            }
+        }
+        return rows
+    }
+
+    /// Every main-evaluation episode with its lighting draw.
+    public static func episodesCSV(_ r: GtSExperiment.Result) -> CSVWriter {
+        var w = CSVWriter(header: ["policy", "world", "episode", "distance_m", "collided", "success", "steps", "brightness",
+                                   "sun_azimuth_offset_rad", "lighting"])
+        for (p, spec) in r.main.policies.enumerated() {
+            for o in r.main.outcomes[p] {
+                let l = r.lighting[o.world][o.episode]
+                w.addRow([spec.label, r.main.settings.worlds[o.world], String(o.episode), CSVWriter.field(o.distance),
+                          o.collided ? "1" : "0", o.success ? "1" : "0", String(o.steps), CSVWriter.field(l.brightness),
+                          CSVWriter.field(l.sunAzimuthOffset), l.condition])
+            }
+        }
+        return w
+    }
+
     public static func markdown(_ r: GtSExperiment.Result, command: String) -> String {
         let c = r.config
         var s = "# GtS sim-to-real experiment\n\nCommand: `\(command)`\n\n"
@@ -45,9 +75,48 @@ public enum GtSReport {
                       sum.success.formatted(digits: 2)])
         }
         s += t.render() + "\n"
+        s += "How episodes ended (collision / flew the route / other: left the world's bounds or hit the time limit): "
+        s += r.main.policies.enumerated().map { p, spec in
+            let os = r.main.outcomes[p]
+            let hit = os.filter(\.collided).count, done = os.filter(\.success).count
+            return "\(spec.label) \(hit) / \(done) / \(os.count - hit - done)"
+        }.joined(separator: "; ") + ".\n\n"
         let tg = target(r)
         s += "Target (GtS beats every baseline with non-overlapping CIs and flies >= 2x farther than real-only): "
         s += (tg.disjoint && tg.ratio >= 2 ? "**met**" : "**not met**") + "\n\n" + tg.lines.joined(separator: "\n") + "\n\n"
+        s += "## By lighting condition\n\n"
+        let counts = GtSLighting.names.map { n in r.lighting.joined().filter { $0.condition == n }.count }
+        s += "Brightness = sun intensity x exposure relative to the real profile's nominal values: dim < 0.9, medium 0.9-1.1, "
+        s += "bright > 1.1 (" + zip(GtSLighting.names, counts).map { "\($0) \($1)" }.joined(separator: ", ") + " episodes per method); "
+        s += "the sun azimuth varies independently.\n\n"
+        var lt = MarkdownTable(["method", "lighting", "episodes", "distance before collision (m) [95% CI]", "collisions per km [95% CI]"],
+                               alignments: [.left, .left, .right, .right, .right])
+        for row in byLighting(r) {
+            lt.addRow([row.policy, row.condition, String(row.summary.episodes), row.summary.distance.formatted(digits: 3),
+                       row.summary.collisionsPerKm.formatted(digits: 3)])
+        }
+        s += lt.render() + "\n"
+        if !r.transfer.isEmpty {
+            s += "## Transfer diagnostic: prediction loss on sim- vs real-profile data\n\n"
+            s += "Mask-weighted training loss (weighted cross-entropy, positive weight \(Statistics.format(Double(c.training.positiveWeight)))) "
+            s += "of every model on \(c.diagnosticSteps) fresh sim-profile and \(c.diagnosticSteps) fresh real-profile steps from the "
+            s += "training worlds (new seeds; nothing trains on them and they are not part of any real budget). The two sets differ in "
+            s += "their episodes as well as their profile, so compare models within a column: on the real set, a real-phase model's drop "
+            s += "below sim-only is what the real data bought for predicting real flights; on the sim set, the same models show "
+            s += "whether that came at the cost of the sim-learned predictions.\n\n"
+            var dt = MarkdownTable(["model", "loss on sim data", "loss on real data"], alignments: [.left, .right, .right])
+            for d in r.transfer {
+                dt.addRow([d.model, Statistics.format(d.sim, digits: 4), Statistics.format(d.real, digits: 4)])
+            }
+            s += dt.render() + "\n"
+        }
+        if let g = r.dynamicsGap {
+            s += "Action dynamics, sim vs real profile (the same \(g.samples) random \(g.horizonSteps)-step yaw-rate sequences from the same "
+            s += "spawns and seeds, obstacle-free copies of the training worlds): in sim the robot flies \(Statistics.format(g.simPathLength)) m, "
+            s += "turns \(Statistics.format(g.simTurn)) rad and ends \(Statistics.format(g.simLateral)) m off its start line on average; "
+            s += "the real profile ends \(Statistics.format(g.positionGap)) m away from the sim end point with a heading "
+            s += "\(Statistics.format(g.headingGap)) rad different (means).\n\n"
+        }
         s += "## Real-budget sweep\n\n"
         var st = MarkdownTable(["method", "real hours", "real transitions", "episodes", "distance before collision (m) [95% CI]"],
                                alignments: [.left, .right, .right, .right, .right])
@@ -63,7 +132,7 @@ public enum GtSReport {
         }
         s += mt.render() + "\n"
         s += "Collections: " + r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ") + ". "
-        s += "Real-profile steps collected in total: \(r.realStepsTotal).\n\n"
+        s += "Real-profile steps collected for training (all budgets): \(r.realStepsTotal).\n\n"
         s += "## Per world\n\n" + r.main.markdown() + "\n"
         s += "## Wall time\n\n" + r.seconds.sorted { $0.key < $1.key }.map { "- \($0.key): \(Statistics.format($0.value, digits: 3)) s" }.joined(separator: "\n") + "\n"
         return s
@@ -103,6 +172,7 @@ public enum GtSReport {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: dir + "/gts.md")
         try r.main.csv().write(to: dir + "/gts-results.csv")
+        try episodesCSV(r).write(to: dir + "/gts-episodes.csv")
         try sweepCSV(r).write(to: dir + "/gts-sweep.csv")
         try sweepPlot(r).write(to: dir + "/gts-sweep.svg")
         try curvesCSV(r).write(to: dir + "/gts-curves.csv")

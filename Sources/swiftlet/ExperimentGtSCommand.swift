@@ -23,6 +23,8 @@ struct ExperimentGtSCommand: ParsableCommand {
     @Option(help: "JSON config file (keys of GtSExperimentConfig; missing keys keep the default).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/gts"
+    @Flag(help: "Only measure the action-dynamics gap between the profiles (no training, no files) and print it.")
+    var dynamicsGap = false
 
     func run() throws {
         var c: GtSExperimentConfig
@@ -34,6 +36,13 @@ struct ExperimentGtSCommand: ParsableCommand {
         if let config {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try GtSExperimentConfig.load(config)
+        }
+        if dynamicsGap {
+            let g = try GtSExperiment.dynamicsGap(c)
+            print("action-dynamics gap, \(g.samples) random \(g.horizonSteps)-step yaw-rate sequences, sim vs real profile (means):")
+            print("  sim: path \(Statistics.format(g.simPathLength)) m, |turn| \(Statistics.format(g.simTurn)) rad, |lateral offset| \(Statistics.format(g.simLateral)) m")
+            print("  real - sim: end position \(Statistics.format(g.positionGap)) m, heading \(Statistics.format(g.headingGap)) rad")
+            return
         }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }

@@ -30,6 +30,7 @@ private func tinyConfig() -> GtSExperimentConfig {
     c.cemElites = 4
     c.cemIterations = 2
     c.lanes = 2
+    c.diagnosticSteps = 48
     var m = CollisionPredictorConfig()
     m.convs = [.init(filters: 4, kernel: 4, stride: 2), .init(filters: 4, kernel: 3, stride: 2)]
     m.dense = [32, 16]
@@ -126,7 +127,13 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
 
         // the sim phase collected in the sim profile only; every real collection is capped
         #expect(r.collections.first == GtSExperiment.CollectionLog(phase: "sim", domain: "sim", steps: 240))
-        #expect(r.collections.dropFirst().allSatisfy { $0.domain == "real" })
+        let training = r.collections.filter { !$0.phase.hasPrefix("diagnostic") }
+        #expect(training.dropFirst().allSatisfy { $0.domain == "real" })
+        // the transfer diagnostic: one sim and one real set outside every budget, a loss per model
+        #expect(r.collections.filter { $0.phase.hasPrefix("diagnostic") }.map(\.domain) == ["sim", "real"])
+        #expect(r.transfer.map(\.model) == r.models.map(\.name))
+        #expect(r.transfer.allSatisfy { $0.sim.isFinite && $0.sim > 0 && $0.real.isFinite && $0.real > 0 })
+        #expect(r.dynamicsGap.map { $0.samples == 400 && $0.horizonSteps == 12 && $0.positionGap > 0 } == true)
         #expect(r.realStepsTotal == 72 + 144)
         // models: sim-only + (GtS, real-only) per budget + finetune-all at the main budget
         #expect(r.models.count == 1 + 2 * 2 + 1)
@@ -155,7 +162,16 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(r.main.outcomes.allSatisfy { $0.count == c.testWorlds * c.episodesPerWorld })
         #expect(r.sweep.count == 4 && Set(r.sweep.map(\.method)) == [GtSExperiment.gts, GtSExperiment.realOnly])
 
-        for f in ["gts.md", "gts-results.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
+        // lighting: one draw per main episode, and the split covers every episode of every method once
+        #expect(r.lighting.count == c.testWorlds && r.lighting.allSatisfy { $0.count == c.episodesPerWorld })
+        let split = GtSReport.byLighting(r)
+        for spec in r.main.policies {
+            #expect(split.filter { $0.policy == spec.label }.map(\.summary.episodes).reduce(0, +) == c.testWorlds * c.episodesPerWorld)
+        }
+        let episodesCSV = try String(contentsOfFile: out + "/gts-episodes.csv", encoding: .utf8)
+        #expect(episodesCSV.split(separator: "\n").count == 1 + 5 * c.testWorlds * c.episodesPerWorld)
+
+        for f in ["gts.md", "gts-results.csv", "gts-episodes.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
         }
         let report = try String(contentsOfFile: out + "/gts.md", encoding: .utf8)
@@ -167,6 +183,50 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(svg.contains("data-name=\"GtS\"") && svg.contains("data-name=\"real-only\""))
         // the config written with the report reads back to the same settings
         #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+    }
+
+    @Test func lightingIsNamedFromTheEpisodeDraw() throws {
+        let c = tinyConfig()
+        let models = try realModels(c)
+        let settings = EvaluationSettings(worlds: ["w"], episodes: 24, routeLength: 1, seed: 7)
+        let draws = GtSLighting.draws(settings, models: models)[0]
+        // the real profile varies brightness per episode; the names follow the thresholds
+        #expect(Set(draws.map(\.brightness)).count == 24)
+        for d in draws { #expect(d.condition == (d.brightness < 0.9 ? "dim" : d.brightness > 1.1 ? "bright" : "medium")) }
+        #expect(draws.allSatisfy { $0.brightness > 0.5 && $0.brightness < 1.65 && abs($0.sunAzimuthOffset) <= 1 + 1e-9 })
+        // each draw is the one the evaluator's reset gives for that seed
+        var env = Env(model: models[0])
+        env.reset(seed: settings.episodeSeed(world: 0, episode: 5))
+        let look = env.state.episode.appearance, nominal = DomainProfile.real.appearance
+        #expect(draws[5].brightness == (look.sunIntensity / nominal.sunIntensity) * (look.exposure / nominal.exposure))
+        // the sim profile does not vary lighting: every episode is nominal
+        let sim = GtSLighting.draws(settings, models: try realModels(c, domain: .sim))[0]
+        #expect(sim.allSatisfy { $0.brightness == 1 && $0.condition == "medium" && $0.sunAzimuthOffset == 0 })
+    }
+
+    @Test func dynamicsGapComparesTheProfilesOnTheSameCommands() throws {
+        let c = tinyConfig()
+        let robot = try URDFLoader.load(path: c.robot)
+        let scene = GtSDynamicsGap.openCopy(try SceneLoader.resolve(WorldCatalog.trainingSpecs(count: 1)[0]))
+        #expect(scene.obstacles.isEmpty)
+        let sim = try EnvModel(scene: scene, robot: robot, settings: c.env, domain: .sim)
+        let real = try EnvModel(scene: scene, robot: robot, settings: c.env, domain: .real)
+        // a profile against itself has no gap; sim against real has one, and the flights are full length
+        let same = GtSDynamicsGap.measure(pairs: [(sim, sim)], samples: 6, horizon: 8, seed: 3)
+        #expect(same.positionGap == 0 && same.headingGap == 0)
+        let g = GtSDynamicsGap.measure(pairs: [(sim, real)], samples: 6, horizon: 8, seed: 3)
+        #expect(g.positionGap > 0 && g.headingGap > 0 && g.simTurn > 0)
+        let expected = 8 / c.env.controlRate * c.env.forwardSpeed
+        #expect(g.simPathLength > 0.5 * expected && g.simPathLength < 1.2 * expected)
+        #expect(g == GtSDynamicsGap.measure(pairs: [(sim, real)], samples: 6, horizon: 8, seed: 3))
+    }
+
+    @Test func experimentFilesMeanWhatTheDocsSay() throws {
+        // the smoke file is the smoke preset; the long-route file is the default run
+        #expect(try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-smoke.json") == .smoke)
+        #expect(try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-long-route.json") == GtSExperimentConfig())
+        let run3 = try GtSExperimentConfig.load(Fixtures.root + "/Experiments/gts-more-training.json")
+        #expect(run3.routeLength == 15 && run3.simSteps == 64_000 && run3.realUpdates == 1000 && run3.sweepHours == [1])
     }
 
     @Test func configKeysAreOptionalAndValidated() throws {
