@@ -46,6 +46,24 @@ public enum HIntReport {
         return Statistics.bootstrapInterval(diff, rng: &rng)
     }
 
+    /// Paired bootstrap interval of how much HInt's success margin over `other` grows from the
+    /// yaw-rate limit `loose` to `tight`: the mean over shared episodes of
+    /// (hint - other at `tight`) - (hint - other at `loose`).
+    public static func marginGrowth(_ r: HIntExperimentResult, over other: HIntMethod, from loose: Double, to tight: Double) -> ConfidenceInterval? {
+        func margins(_ limit: Double) -> [Int: Double] {
+            var out: [Int: Double] = [:]
+            for e in r.episodes where e.yawLimitDegrees == limit && (e.method == .hint || e.method == other) {
+                out[e.episode, default: 0] += (e.method == .hint ? 1 : -1) * (e.success ? 1 : 0)
+            }
+            return out
+        }
+        let l = margins(loose), t = margins(tight)
+        let shared = l.keys.filter { t[$0] != nil }.sorted()
+        guard !shared.isEmpty else { return nil }
+        var rng = RNG(seed: r.config.seed, stream: 0x4752_4F57)
+        return Statistics.bootstrapInterval(shared.map { t[$0]! - l[$0]! }, rng: &rng)
+    }
+
     static func pct(_ c: ConfidenceInterval) -> String {
         "\(Statistics.format(100 * c.estimate, digits: 3))% [\(Statistics.format(100 * c.lower, digits: 3)), \(Statistics.format(100 * c.upper, digits: 3))]"
     }
@@ -93,6 +111,13 @@ public enum HIntReport {
         if margins.count >= 2 {
             s += "Margin of HInt over the hierarchy (success difference) by yaw-rate limit: "
             s += margins.map { "\(Statistics.format($0.0)) deg/s: \(pct($0.1))" }.joined(separator: "; ") + ".\n\n"
+            let loose = r.config.yawLimitsDegrees.max()!, tight = r.config.yawLimitsDegrees.min()!
+            for other in [HIntMethod.hierarchy, .singleSource, .pooled] {
+                if let g = marginGrowth(r, over: other, from: loose, to: tight) {
+                    s += "Growth of HInt's margin over \(other.rawValue) from \(Statistics.format(loose)) to \(Statistics.format(tight)) deg/s "
+                    s += "(paired over episodes): \(pct(g)).\n\n"
+                }
+            }
         }
         s += "## Data and models\n\n" + r.notes.map { "- \($0)\n" }.joined() + "\n"
         s += "Wall time: " + ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }.joined(separator: ", ") + ".\n"
