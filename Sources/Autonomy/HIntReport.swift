@@ -50,11 +50,14 @@ public enum HIntReport {
     /// yaw-rate limit `loose` to `tight`: the mean over shared episodes of
     /// (hint - other at `tight`) - (hint - other at `loose`).
     public static func marginGrowth(_ r: HIntExperimentResult, over other: HIntMethod, from loose: Double, to tight: Double) -> ConfidenceInterval? {
+        // episode -> (hint success, other success); only episodes that ran both methods count
         func margins(_ limit: Double) -> [Int: Double] {
-            var out: [Int: Double] = [:]
-            for e in r.episodes where e.yawLimitDegrees == limit && (e.method == .hint || e.method == other) {
-                out[e.episode, default: 0] += (e.method == .hint ? 1 : -1) * (e.success ? 1 : 0)
+            var hint: [Int: Double] = [:], base: [Int: Double] = [:]
+            for e in r.episodes where e.yawLimitDegrees == limit {
+                if e.method == .hint { hint[e.episode] = e.success ? 1 : 0 } else if e.method == other { base[e.episode] = e.success ? 1 : 0 }
             }
+            var out: [Int: Double] = [:]
+            for (k, h) in hint { if let b = base[k] { out[k] = h - b } }
             return out
         }
         let l = margins(loose), t = margins(tight)

@@ -28,6 +28,9 @@ import Testing
         // swapping the limits negates the growth
         let back = try #require(HIntReport.marginGrowth(r, over: .hierarchy, from: 60, to: 180))
         #expect(abs(back.estimate + 0.5) < 1e-12)
+        // a method that did not run has no margin (not HInt's success alone)
+        #expect(HIntReport.marginGrowth(r, over: .pooled, from: 180, to: 60) == nil)
+        #expect(!HIntReport.markdown(r).contains("margin over pooled"))
         // cells count time-outs apart from collisions, and the share of ticks at the limit
         let cells = HIntReport.cells(r)
         let hier60 = try #require(cells.first { $0.method == .hierarchy && $0.yawLimitDegrees == 60 })
