@@ -22,6 +22,9 @@ public struct HIntEpisodeResult: Sendable, Equatable {
     public var ticks: Int
     /// Distance left to the goal at the end, m.
     public var goalDistanceLeft: Double
+    /// Ticks whose yaw-rate command was at the limit (|command| >= 0.98 x limit): how often
+    /// turning bound.
+    public var saturatedTicks: Int = 0
 }
 
 /// Everything `swiftlet experiment hint` produces.
@@ -189,13 +192,61 @@ public enum HIntExperiment {
         return fallback!
     }
 
+    /// Start seed and goal of one paired evaluation episode.
+    public struct EpisodeSetup: Sendable, Equatable {
+        /// `Env.reset` seed (start pose) and the root of the planner's RNG.
+        public var seed: UInt64
+        /// Goal, world (x, y) m.
+        public var goal: SIMD2<Double>
+    }
+
+    /// The held-out scenes the episodes run in: with `interiorStarts` every scene's spawns are
+    /// replaced by 64 start poses inside its obstacle field (seeded per world).
+    public static func evaluationScenes(_ config: HIntExperimentConfig, _ scenes: [Scene]) -> [Scene] {
+        guard config.interiorStarts else { return scenes }
+        return scenes.enumerated().map { i, sc in
+            HIntEpisodeLayout.replacingSpawns(sc, with: HIntEpisodeLayout.interiorSpawns(
+                scene: sc, count: 64, inset: 4, clearance: 0.6, seed: RNG.mix(RNG.mix(config.seed, 0x5350_4157), UInt64(i))))
+        }
+    }
+
+    /// Episode e's start seed and goal in `model`'s world, shared by every method and limit.
+    /// With the default settings this is the original draw (goal within +-0.6 rad, no
+    /// reachability check); otherwise up to 16 start seeds are tried for a goal that
+    /// `HIntEpisodeLayout.goal` accepts (the last try's fallback is a straight-ahead goal).
+    public static func setup(_ model: EnvModel, episode e: Int, config: HIntExperimentConfig) -> EpisodeSetup {
+        let base = RNG.mix(RNG.mix(config.seed, 0x4576_616C), UInt64(e))
+        var env = Env(model: model)
+        if config.goalBearingDegrees == nil && config.reachableClearance == nil {
+            let obs = env.reset(seed: base)
+            var rng = RNG(seed: base, stream: 0x476F_616C)
+            return EpisodeSetup(seed: base, goal: goal(scene: model.scene, from: obs.robot, distance: config.goalDistance, rng: &rng))
+        }
+        let bearing = config.goalBearingDegrees.map(radians) ?? 0.6
+        var last = EpisodeSetup(seed: base, goal: .zero)
+        for k in 0..<16 {
+            let seed = k == 0 ? base : RNG.mix(base, 0x5245_0000 + UInt64(k))
+            let obs = env.reset(seed: seed)
+            var rng = RNG(seed: seed, stream: 0x476F_616C)
+            let start = SIMD2(obs.robot.position.x, obs.robot.position.y)
+            if let g = HIntEpisodeLayout.goal(scene: model.scene, start: start, yaw: obs.robot.yaw, distance: config.goalDistance,
+                                              bearing: bearing, reachableWith: config.reachableClearance, rng: &rng) {
+                return EpisodeSetup(seed: seed, goal: g)
+            }
+            last = EpisodeSetup(seed: seed, goal: start + config.goalDistance * SIMD2(cos(obs.robot.yaw), sin(obs.robot.yaw)))
+        }
+        return last
+    }
+
     /// Runs every (limit, method, episode) in order; paired seeds across methods and limits.
-    public static func evaluate(_ config: HIntExperimentConfig, models: HIntModels, scenes: [Scene], sink: Diagnostics.Progress.Sink) throws -> [HIntEpisodeResult] {
+    public static func evaluate(_ config: HIntExperimentConfig, models: HIntModels, scenes heldOut: [Scene], sink: Diagnostics.Progress.Sink) throws -> [HIntEpisodeResult] {
         let robot = try URDFLoader.load(path: (config.robotsDirectory as NSString).appendingPathComponent(deploying.robotFile!))
         let ps = config.settings(deploying)
+        let scenes = evaluationScenes(config, heldOut)
         let total = config.yawLimitsDegrees.count * config.methods.count * config.episodes
         let progress = Diagnostics.Progress(label: "evaluate", total: total, unit: "episodes", sink: sink)
         var out: [HIntEpisodeResult] = []
+        var setups: [EpisodeSetup] = []
         for limit in config.yawLimitsDegrees {
             var s = EnvSettings()
             s.controlRate = HIntCollector.controlRate
@@ -206,6 +257,8 @@ public enum HIntExperiment {
             s.maxYawRate = radians(limit)
             s.maxEpisodeTime = config.timeFactor * config.goalDistance / ps.speed
             let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: s, domain: .sim) }
+            // starts and goals depend on the world only: drawn once, shared by every limit
+            if setups.isEmpty { setups = (0..<config.episodes).map { setup(envModels[$0 % scenes.count], episode: $0, config: config) } }
             for method in config.methods {
                 let driver = HIntDriver(method: method, models: models, deploying: deploying, yawRateLimit: radians(limit),
                                         assumedYawRate: radians(config.settings(deploying).maxYawRateDegrees), speed: ps.speed,
@@ -213,8 +266,7 @@ public enum HIntExperiment {
                 var successes = 0
                 for e in 0..<config.episodes {
                     let w = e % scenes.count
-                    let r = episode(envModels[w], driver: driver, seed: RNG.mix(RNG.mix(config.seed, 0x4576_616C), UInt64(e)), config: config)
-                    var res = r
+                    var res = episode(envModels[w], driver: driver, setup: setups[e], config: config)
                     res.method = method; res.yawLimitDegrees = limit; res.world = scenes[w].name; res.episode = e
                     if res.success { successes += 1 }
                     out.append(res)
@@ -227,18 +279,18 @@ public enum HIntExperiment {
     }
 
     /// One goal-reaching episode.
-    static func episode(_ model: EnvModel, driver: HIntDriver, seed: UInt64, config: HIntExperimentConfig) -> HIntEpisodeResult {
+    static func episode(_ model: EnvModel, driver: HIntDriver, setup: EpisodeSetup, config: HIntExperimentConfig) -> HIntEpisodeResult {
         var env = Env(model: model)
-        var obs = env.reset(seed: seed)
-        var rng = RNG(seed: seed, stream: 0x476F_616C)
-        let goal = Self.goal(scene: model.scene, from: obs.robot, distance: config.goalDistance, rng: &rng)
-        var planRNG = RNG(seed: seed, stream: 0x504C_414E)
+        var obs = env.reset(seed: setup.seed)
+        let goal = setup.goal
+        var planRNG = RNG(seed: setup.seed, stream: 0x504C_414E)
         driver.reset()
-        var distance = 0.0, ticks = 0, collided = false, success = false
+        var distance = 0.0, ticks = 0, saturated = 0, collided = false, success = false
         func left(_ o: Observation) -> Double { hypot(goal.x - o.robot.position.x, goal.y - o.robot.position.y) }
         while true {
             if left(obs) <= config.goalRadius { success = true; break }
             let cmd = obs.frames.withUnsafeBufferPointer { driver.act(frame: $0, robot: obs.robot, goal: goal, rng: &planRNG) }
+            if abs(cmd) >= 0.98 * driver.yawRateLimit { saturated += 1 }
             let r = env.step(.yawRate(cmd))
             distance += r.reward
             ticks += 1
@@ -248,6 +300,6 @@ public enum HIntExperiment {
             if r.done { break }
         }
         return HIntEpisodeResult(method: driver.method, yawLimitDegrees: 0, world: "", episode: 0, success: success, collided: collided,
-                                 distance: distance, ticks: ticks, goalDistanceLeft: left(obs))
+                                 distance: distance, ticks: ticks, goalDistanceLeft: left(obs), saturatedTicks: saturated)
     }
 }

@@ -38,6 +38,15 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
     public var goalRadius = 0.75
     /// Time limit as a multiple of the straight-line goal time.
     public var timeFactor = 2.5
+    /// Goal bearing from the start heading is uniform in +-this, deg; nil: +-0.6 rad (34.4 deg).
+    public var goalBearingDegrees: Double? = nil
+    /// Start poses inside the obstacle field (`HIntEpisodeLayout.interiorSpawns`: 4 m inside the
+    /// bounds, 0.6 m clear of obstacles, any heading) instead of the generators' spawns at the
+    /// open start edge.
+    public var interiorStarts = false
+    /// If set, only goals connected to the start on a grid of cells this far (m) from every
+    /// obstacle count (`HIntEpisodeLayout.reachable`); an episode without one redraws its start.
+    public var reachableClearance: Double? = nil
     /// Methods evaluated.
     public var methods: [HIntMethod] = HIntMethod.allCases
     /// Per-source collection settings (defaults: `HIntPlatformSettings.defaults`).
@@ -73,7 +82,7 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
 
     enum Keys: String, CodingKey {
         case seed, robotsDirectory, imageWidth, imageHeight, trainWorlds, evalWorlds, evalFamilies, stepsPerSource, episodeSteps, training, episodes, yawLimitsDegrees,
-             samples, goalDistance, goalRadius, timeFactor, methods, platforms
+             samples, goalDistance, goalRadius, timeFactor, goalBearingDegrees, interiorStarts, reachableClearance, methods, platforms
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +104,9 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
         goalDistance = try c.decodeIfPresent(Double.self, forKey: .goalDistance) ?? d.goalDistance
         goalRadius = try c.decodeIfPresent(Double.self, forKey: .goalRadius) ?? d.goalRadius
         timeFactor = try c.decodeIfPresent(Double.self, forKey: .timeFactor) ?? d.timeFactor
+        goalBearingDegrees = try c.decodeIfPresent(Double.self, forKey: .goalBearingDegrees) ?? d.goalBearingDegrees
+        interiorStarts = try c.decodeIfPresent(Bool.self, forKey: .interiorStarts) ?? d.interiorStarts
+        reachableClearance = try c.decodeIfPresent(Double.self, forKey: .reachableClearance) ?? d.reachableClearance
         methods = try c.decodeIfPresent([HIntMethod].self, forKey: .methods) ?? d.methods
         platforms = try c.decodeIfPresent([String: HIntPlatformSettings].self, forKey: .platforms) ?? d.platforms
     }
@@ -111,6 +123,8 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
         if yawLimitsDegrees.isEmpty || yawLimitsDegrees.contains(where: { !($0 > 0) }) { return "yawLimitsDegrees \(yawLimitsDegrees) must be positive" }
         if samples < 1 { return "samples \(samples) must be >= 1" }
         if !(goalDistance > 0 && goalRadius > 0 && timeFactor > 0) { return "goalDistance, goalRadius and timeFactor must be positive" }
+        if let b = goalBearingDegrees, !(b >= 0 && b <= 180) { return "goalBearingDegrees \(b) must be in 0...180" }
+        if let c = reachableClearance, !(c > 0 && c < 2) { return "reachableClearance \(c) must be in (0, 2) m" }
         if methods.isEmpty { return "no methods" }
         if let bad = platforms.keys.first(where: { HIntPlatform(rawValue: $0) == nil }) { return "platforms: unknown source '\(bad)'" }
         return nil

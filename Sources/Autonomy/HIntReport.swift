@@ -13,6 +13,10 @@ public enum HIntReport {
         public var success: ConfidenceInterval
         public var distance: ConfidenceInterval
         public var collisions: Int
+        /// Episodes that ended without reaching the goal or colliding (time limit or bounds).
+        public var timeouts: Int = 0
+        /// Fraction of control ticks whose command was at the yaw-rate limit.
+        public var saturation: Double = 0
     }
 
     public static func cells(_ r: HIntExperimentResult) -> [Cell] {
@@ -25,7 +29,8 @@ public enum HIntReport {
                 out.append(Cell(method: m, yawLimitDegrees: limit, episodes: e.count,
                                 success: Statistics.wilsonInterval(successes: e.filter(\.success).count, trials: e.count),
                                 distance: Statistics.bootstrapInterval(e.map(\.distance), rng: &rng),
-                                collisions: e.filter(\.collided).count))
+                                collisions: e.filter(\.collided).count, timeouts: e.filter { !$0.success && !$0.collided }.count,
+                                saturation: Double(e.map(\.saturatedTicks).reduce(0, +)) / Double(max(e.map(\.ticks).reduce(0, +), 1))))
             }
         }
         return out
@@ -41,6 +46,27 @@ public enum HIntReport {
         return Statistics.bootstrapInterval(diff, rng: &rng)
     }
 
+    /// Paired bootstrap interval of how much HInt's success margin over `other` grows from the
+    /// yaw-rate limit `loose` to `tight`: the mean over shared episodes of
+    /// (hint - other at `tight`) - (hint - other at `loose`).
+    public static func marginGrowth(_ r: HIntExperimentResult, over other: HIntMethod, from loose: Double, to tight: Double) -> ConfidenceInterval? {
+        // episode -> (hint success, other success); only episodes that ran both methods count
+        func margins(_ limit: Double) -> [Int: Double] {
+            var hint: [Int: Double] = [:], base: [Int: Double] = [:]
+            for e in r.episodes where e.yawLimitDegrees == limit {
+                if e.method == .hint { hint[e.episode] = e.success ? 1 : 0 } else if e.method == other { base[e.episode] = e.success ? 1 : 0 }
+            }
+            var out: [Int: Double] = [:]
+            for (k, h) in hint { if let b = base[k] { out[k] = h - b } }
+            return out
+        }
+        let l = margins(loose), t = margins(tight)
+        let shared = l.keys.filter { t[$0] != nil }.sorted()
+        guard !shared.isEmpty else { return nil }
+        var rng = RNG(seed: r.config.seed, stream: 0x4752_4F57)
+        return Statistics.bootstrapInterval(shared.map { t[$0]! - l[$0]! }, rng: &rng)
+    }
+
     static func pct(_ c: ConfidenceInterval) -> String {
         "\(Statistics.format(100 * c.estimate, digits: 3))% [\(Statistics.format(100 * c.lower, digits: 3)), \(Statistics.format(100 * c.upper, digits: 3))]"
     }
@@ -52,14 +78,18 @@ public enum HIntReport {
         s += "\(r.config.episodes) episodes per method and yaw-rate limit in \(r.config.evalWorlds) held-out worlds (\(r.config.evalFamilies.joined(separator: ", ")), "
         s += "seeds >= \(1_000_000)); goal \(Statistics.format(r.config.goalDistance)) m ahead (reached within \(Statistics.format(r.config.goalRadius)) m), "
         s += "time limit \(Statistics.format(r.config.timeFactor))x the straight-line time; MPPI \(r.config.samples) samples, horizon 8 x 0.25 s.\n\n"
+        s += "Episode layout: goal bearing within +-\(Statistics.format(r.config.goalBearingDegrees ?? degrees(0.6))) deg of the start heading; "
+        s += r.config.interiorStarts ? "starts inside the obstacle field (any heading); " : "starts at the generators' spawns; "
+        s += r.config.reachableClearance.map { "goals reachable on a \(Statistics.format($0)) m clearance grid.\n\n" } ?? "no reachability check.\n\n"
         s += "## Results\n\nSuccess = goal reached without a collision (Wilson 95% CI); distance = path driven before a collision or the end "
         s += "(mean, 95% bootstrap CI).\n\n"
-        var t = MarkdownTable(["yaw limit (deg/s)", "method", "episodes", "success [95% CI]", "collision-free distance m [95% CI]", "collisions"],
-                              alignments: [.right, .left, .right, .right, .right, .right])
+        var t = MarkdownTable(["yaw limit (deg/s)", "method", "episodes", "success [95% CI]", "collision-free distance m [95% CI]", "collisions",
+                               "time-outs", "ticks at limit"],
+                              alignments: [.right, .left, .right, .right, .right, .right, .right, .right])
         for c in cs {
             t.addRow(["\(Statistics.format(c.yawLimitDegrees))", c.method.label, "\(c.episodes)", pct(c.success),
                       "\(Statistics.format(c.distance.estimate)) [\(Statistics.format(c.distance.lower)), \(Statistics.format(c.distance.upper))]",
-                      "\(c.collisions)"])
+                      "\(c.collisions)", "\(c.timeouts)", "\(Statistics.format(100 * c.saturation, digits: 3))%"])
         }
         s += t.render() + "\n"
         s += "## Verdicts\n\n"
@@ -84,6 +114,13 @@ public enum HIntReport {
         if margins.count >= 2 {
             s += "Margin of HInt over the hierarchy (success difference) by yaw-rate limit: "
             s += margins.map { "\(Statistics.format($0.0)) deg/s: \(pct($0.1))" }.joined(separator: "; ") + ".\n\n"
+            let loose = r.config.yawLimitsDegrees.max()!, tight = r.config.yawLimitsDegrees.min()!
+            for other in [HIntMethod.hierarchy, .singleSource, .pooled] {
+                if let g = marginGrowth(r, over: other, from: loose, to: tight) {
+                    s += "Growth of HInt's margin over \(other.rawValue) from \(Statistics.format(loose)) to \(Statistics.format(tight)) deg/s "
+                    s += "(paired over episodes): \(pct(g)).\n\n"
+                }
+            }
         }
         s += "## Data and models\n\n" + r.notes.map { "- \($0)\n" }.joined() + "\n"
         s += "Wall time: " + ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }.joined(separator: ", ") + ".\n"
@@ -93,19 +130,22 @@ public enum HIntReport {
     public static func write(_ r: HIntExperimentResult, to dir: String, command: String = "swiftlet experiment hint") throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: dir + "/hint.md")
-        var ep = CSVWriter(header: ["yaw_limit_deg", "method", "episode", "world", "success", "collided", "distance_m", "ticks", "goal_left_m"])
+        var ep = CSVWriter(header: ["yaw_limit_deg", "method", "episode", "world", "success", "collided", "distance_m", "ticks", "goal_left_m",
+                                    "saturated_ticks"])
         for e in r.episodes {
             ep.addRow(["\(e.yawLimitDegrees)", e.method.rawValue, "\(e.episode)", e.world, e.success ? "1" : "0", e.collided ? "1" : "0",
-                       CSVWriter.field(e.distance), "\(e.ticks)", CSVWriter.field(e.goalDistanceLeft)])
+                       CSVWriter.field(e.distance), "\(e.ticks)", CSVWriter.field(e.goalDistanceLeft),
+                       "\(e.saturatedTicks)"])
         }
         try ep.write(to: dir + "/hint-episodes.csv")
         let cs = cells(r)
         var sum = CSVWriter(header: ["yaw_limit_deg", "method", "episodes", "success", "success_lo", "success_hi", "distance_m", "distance_lo",
-                                     "distance_hi", "collisions"])
+                                     "distance_hi", "collisions", "timeouts", "saturation"])
         for c in cs {
             sum.addRow(["\(c.yawLimitDegrees)", c.method.rawValue, "\(c.episodes)", CSVWriter.field(c.success.estimate), CSVWriter.field(c.success.lower),
                         CSVWriter.field(c.success.upper), CSVWriter.field(c.distance.estimate), CSVWriter.field(c.distance.lower),
-                        CSVWriter.field(c.distance.upper), "\(c.collisions)"])
+                        CSVWriter.field(c.distance.upper), "\(c.collisions)", "\(c.timeouts)",
+                        CSVWriter.field(c.saturation)])
         }
         try sum.write(to: dir + "/hint-summary.csv")
         for (name, title, pick) in [("success", "goal-reaching success", { (c: Cell) in c.success }),
