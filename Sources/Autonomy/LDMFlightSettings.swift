@@ -65,6 +65,11 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         return l
     }()
 
+    /// Fallback when no candidate is admissible (nats): 0 = argmin of the constraint (the
+    /// paper's rule); > 0 = lowest task cost among the candidates whose constraint value is
+    /// within this margin of the minimum (same rule for both filters; `LDMFlightConstraint`).
+    public var fallbackMargin = 0.0
+
     // the task and the sweep
     /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
     public var goalDistance = 30.0
@@ -144,6 +149,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(maxTiltRate > 0 && maxTiltRate.isFinite, "maxTiltRate", maxTiltRate)
         try need(dataRateTau > 0 && dataRateTau.isFinite, "dataRateTau", dataRateTau)
         try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
+        try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
         try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)
