@@ -14,6 +14,12 @@ import Planning
 /// above the threshold, still below every other candidate), so the planner flies the lowest task
 /// cost among the least-bad candidates instead of the bare argmin. The same rule applies to both
 /// filters. With `fallbackMargin` 0 (default) the fallback is the paper's argmin.
+///
+/// Optional check along the plan (`constraintSteps` k > 1, with the learned `dynamics`): the
+/// value is the maximum of the filter's value over the first k steps of the candidate's
+/// learned-model rollout, c(s_t, a_t) for t < k with s_0 = s and s_{t+1} = f(s_t, a_t) (G for the
+/// LDM filter, -log p for greedy); non-finite predictions count as +infinity. k = 1 (default)
+/// is the paper's first-action filter.
 public struct LDMFlightConstraint: SequenceCost {
     public var filter: SafetyFilter
     let density: any DensityModel
@@ -28,14 +34,26 @@ public struct LDMFlightConstraint: SequenceCost {
     /// every tick). Unused when `fallbackMargin` is 0.
     public var task: LDMFlightCost?
     var taskCosts: [Float] = []
+    /// Rollout steps checked (>= 1; clipped to the horizon); 1 = the first action only.
+    public var constraintSteps: Int
+    /// The learned dynamics for the rollout and the LDM for G at predicted states (needed when
+    /// `constraintSteps` > 1; the LDM only for the LDM filter).
+    public let dynamics: LDMFlightDynamicsModel?
+    public let ldm: LearnedLDM?
+    let graph = LDMFlightGraph()
+    var states: [Float] = [], next: [Float] = [], stepActions: [Float] = [], stepValues: [Float] = []
 
     public init(filter: SafetyFilter, density: any DensityModel, energyCap: Float, fallbackMargin: Float = 0,
-                task: LDMFlightCost? = nil) {
+                task: LDMFlightCost? = nil, constraintSteps: Int = 1, dynamics: LDMFlightDynamicsModel? = nil,
+                ldm: LearnedLDM? = nil) {
         self.filter = filter
         self.density = density
         self.energyCap = energyCap
         self.fallbackMargin = fallbackMargin
         self.task = task
+        self.constraintSteps = constraintSteps
+        self.dynamics = dynamics
+        self.ldm = ldm
     }
 
     /// The compact state the filter (and the fallback's task cost) evaluates (set every tick).
@@ -60,6 +78,7 @@ public struct LDMFlightConstraint: SequenceCost {
                               into costs: UnsafeMutableBufferPointer<Float>) {
         filter.cost(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
         rankCapped(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+        checkAlongRollout(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
         rankFallback(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
     }
 
@@ -85,6 +104,59 @@ public struct LDMFlightConstraint: SequenceCost {
         for i in 0..<count where costs[i] >= cap {
             let e = -energies[i]
             costs[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
+        }
+    }
+
+    /// Steps 1..<k of the learned-model rollout: costs = max(costs, c(s_t, a_t)).
+    mutating func checkAlongRollout(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
+                                    into costs: UnsafeMutableBufferPointer<Float>) {
+        let k = min(constraintSteps, horizon)
+        guard k > 1, filter.kind != .none, let model = dynamics, count > 0 else { return }
+        precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: constraintSteps > 1 needs the LDM")
+        let sd = filter.state.count, d = sd + actionDim
+        precondition(model.stateDim == sd && model.actionDim == actionDim, "LDMFlightConstraint sizes disagree with the model")
+        if states.count < count * sd {
+            states = [Float](repeating: 0, count: count * sd)
+            next = states
+            stepActions = [Float](repeating: 0, count: count * actionDim)
+            stepValues = [Float](repeating: 0, count: count)
+        }
+        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
+        if energies.count < count { energies = [Float](repeating: 0, count: count) }
+        let state = filter.state
+        for i in 0..<count { for j in 0..<sd { states[i * sd + j] = state[j] } }
+        let graph = self.graph, density = self.density, ws = workspace, cap = energyCap
+        for t in 1..<k {
+            // s_t = f(s_{t-1}, a_{t-1})
+            for i in 0..<count { for j in 0..<actionDim { stepActions[i * actionDim + j] = actions[(i * horizon + t - 1) * actionDim + j] } }
+            states.withUnsafeBufferPointer { sp in
+                stepActions.withUnsafeBufferPointer { ap in
+                    next.withUnsafeMutableBufferPointer { model.predict(states: sp, actions: ap, count: count, into: $0, graph: graph) }
+                }
+            }
+            swap(&states, &next)
+            for i in 0..<count {
+                for j in 0..<sd { rows[i * d + j] = states[i * sd + j] }
+                for j in 0..<actionDim { rows[i * d + sd + j] = actions[(i * horizon + t) * actionDim + j] }
+            }
+            // c(s_t, a_t): G with the same tie-break at the cap, or -log p
+            rows.withUnsafeBufferPointer { r in
+                let x = UnsafeBufferPointer(rebasing: r[0..<(count * d)])
+                energies.withUnsafeMutableBufferPointer { density.logDensity(x, count: count, into: $0, workspace: ws) }
+                if filter.kind == .ldm, let ldm {
+                    stepValues.withUnsafeMutableBufferPointer { ldm.values(x, count: count, into: $0, workspace: ws) }
+                    for i in 0..<count where stepValues[i] >= cap {
+                        let e = -energies[i]
+                        stepValues[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
+                    }
+                } else {
+                    for i in 0..<count { stepValues[i] = -energies[i] }
+                }
+            }
+            for i in 0..<count {
+                let v = stepValues[i]
+                costs[i] = v.isNaN ? .infinity : max(costs[i], v)
+            }
         }
     }
 
@@ -122,12 +194,15 @@ public struct LDMFlightConstraint: SequenceCost {
 extension SafetyFilter {
     /// This filter with the flight experiment's tie-break at the cap, in front of `objective`;
     /// `fallbackMargin` > 0 (nats) turns on the margin fallback (ranked by a copy of `objective`).
-    public func flightConstraining(_ objective: LDMFlightCost, models: LDMExperimentModels, fallbackMargin: Double = 0)
-        -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
+    /// `constraintSteps` > 1 checks the filter along that many steps of the learned-model rollout.
+    public func flightConstraining(_ objective: LDMFlightCost, models: LDMExperimentModels, fallbackMargin: Double = 0,
+                                   constraintSteps: Int = 1) -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
         let task = fallbackMargin > 0 ? LDMFlightCost(model: objective.model, settings: objective.settings) : nil
         return ConstrainedCost(objective: objective,
                                constraint: LDMFlightConstraint(filter: self, density: models.density, energyCap: models.ldm.energyCap,
-                                                               fallbackMargin: Float(fallbackMargin), task: task),
+                                                               fallbackMargin: Float(fallbackMargin), task: task,
+                                                               constraintSteps: constraintSteps, dynamics: objective.model,
+                                                               ldm: models.ldm),
                                threshold: threshold)
     }
 }

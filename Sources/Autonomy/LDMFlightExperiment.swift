@@ -155,7 +155,7 @@ public enum LDMFlightExperiment {
         var planner = makePlanner(settings: settings)
         let models = prepared.models
         var cost = models.makeFilter(spec).flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: models,
-                                                              fallbackMargin: settings.fallbackMargin)
+                                                              fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
         let ws = DensityWorkspace(), graph = LDMFlightGraph()
         let sd = LDMFlightPlant.stateDim
         var row = [Float](repeating: 0, count: sd + 2), logp = [Float](repeating: 0, count: 1)
@@ -253,6 +253,9 @@ public enum LDMFlightExperiment {
             settings.fallbackMargin > 0
                 ? "fallback (nothing admissible): lowest task cost among the candidates within \(Statistics.format(settings.fallbackMargin)) nats of the minimal constraint value (both filters)"
                 : "fallback (nothing admissible): argmin of the constraint (densest first action for greedy, lowest G for the LDM)",
+            settings.constraintSteps > 1
+                ? "filters checked along the first \(settings.constraintSteps) steps of each candidate's learned-model rollout (max over steps of G, or of -log p for greedy)"
+                : "filters check the first action only (G(s, a_0), or -log p(s, a_0) for greedy)",
             "OOD step: log p(s, a) of the executed pair < \(Statistics.format(models.oodLevel.logLevel)) (training percentile \(Statistics.format(settings.learning.oodPercentile))); progress: distance flown towards the goal / goal distance, clipped to [0, 1]; model error: mean |v_pred - v_true| (m/s) of the one-step prediction along the flown path",
             "LDM crash rate never rises with the percentile: \(monotone ? "yes" : "no") (\(ldmRates.map { Statistics.format($0) }.joined(separator: ", ")))",
         ]
