@@ -395,7 +395,7 @@ struct LDMFlightTests {
             // first action only: the two level starts pass; two steps: the one tilting far out next is rejected
             #expect(one.values[0] <= filter.threshold && one.values[1] <= filter.threshold && one.values[2] > filter.threshold)
             #expect(one.admissible == 2)
-            #expect(two.values[0] <= filter.threshold && two.values[1] > filter.threshold && two.admissible == 1)
+            #expect(two.values[1] > filter.threshold && two.values[2] > filter.threshold && two.admissible < one.admissible)
         }
     }
 
