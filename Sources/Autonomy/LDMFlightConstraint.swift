@@ -7,6 +7,19 @@ import Planning
 /// straight into the ground) are ranked by the unclipped energy: cap + 0.01 (E - cap). The cap
 /// lies above every threshold, so which candidates are admissible does not change; only the
 /// fallback among capped candidates prefers the denser first action.
+///
+/// Optional margin fallback (`fallbackMargin` > 0, with a `task` cost): when no candidate is
+/// admissible, the candidates whose value lies within `fallbackMargin` of the batch's minimum are
+/// re-ranked by the task cost (values rewritten to min + margin x rank position in [0, 1], still
+/// above the threshold, still below every other candidate), so the planner flies the lowest task
+/// cost among the least-bad candidates instead of the bare argmin. The same rule applies to both
+/// filters. With `fallbackMargin` 0 (default) the fallback is the paper's argmin.
+///
+/// Optional check along the plan (`constraintSteps` k > 1, with the learned `dynamics`): the
+/// value is the maximum of the filter's value over the first k steps of the candidate's
+/// learned-model rollout, c(s_t, a_t) for t < k with s_0 = s and s_{t+1} = f(s_t, a_t) (G for the
+/// LDM filter, -log p for greedy); non-finite predictions count as +infinity. k = 1 (default)
+/// is the paper's first-action filter.
 public struct LDMFlightConstraint: SequenceCost {
     public var filter: SafetyFilter
     let density: any DensityModel
@@ -15,17 +28,48 @@ public struct LDMFlightConstraint: SequenceCost {
     let workspace = DensityWorkspace()
     var rows: [Float] = []
     var energies: [Float] = []
+    /// Margin fallback width (nats); 0 = argmin of the constraint.
+    public var fallbackMargin: Float
+    /// The task cost the margin fallback ranks by (its state follows `state`; set `toGoal`
+    /// every tick). Unused when `fallbackMargin` is 0.
+    public var task: LDMFlightCost?
+    var taskCosts: [Float] = []
+    /// Rollout steps checked (>= 1; clipped to the horizon); 1 = the first action only.
+    public var constraintSteps: Int
+    /// The learned dynamics for the rollout and the LDM for G at predicted states (needed when
+    /// `constraintSteps` > 1; the LDM only for the LDM filter).
+    public let dynamics: LDMFlightDynamicsModel?
+    public let ldm: LearnedLDM?
+    let graph = LDMFlightGraph()
+    var states: [Float] = [], next: [Float] = [], stepActions: [Float] = [], stepValues: [Float] = []
 
-    public init(filter: SafetyFilter, density: any DensityModel, energyCap: Float) {
+    public init(filter: SafetyFilter, density: any DensityModel, energyCap: Float, fallbackMargin: Float = 0,
+                task: LDMFlightCost? = nil, constraintSteps: Int = 1, dynamics: LDMFlightDynamicsModel? = nil,
+                ldm: LearnedLDM? = nil) {
         self.filter = filter
         self.density = density
         self.energyCap = energyCap
+        self.fallbackMargin = fallbackMargin
+        self.task = task
+        self.constraintSteps = constraintSteps
+        self.dynamics = dynamics
+        self.ldm = ldm
     }
 
-    /// The compact state the filter evaluates (set every tick).
+    /// The compact state the filter (and the fallback's task cost) evaluates (set every tick).
     public var state: [Float] {
         get { filter.state }
-        set { filter.state = newValue }
+        set {
+            filter.state = newValue
+            task?.state = newValue
+        }
+    }
+
+    /// Goal minus current horizontal position (m) for the fallback's task cost (set every tick
+    /// when `fallbackMargin` > 0).
+    public var toGoal: SIMD2<Float> {
+        get { task?.toGoal ?? .zero }
+        set { task?.toGoal = newValue }
     }
 
     public var threshold: Float { filter.threshold }
@@ -33,6 +77,14 @@ public struct LDMFlightConstraint: SequenceCost {
     public mutating func cost(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                               into costs: UnsafeMutableBufferPointer<Float>) {
         filter.cost(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+        rankCapped(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+        checkAlongRollout(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+        rankFallback(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+    }
+
+    /// LDM values at the cap ranked by the unclipped energy.
+    mutating func rankCapped(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
+                             into costs: UnsafeMutableBufferPointer<Float>) {
         guard filter.kind == .ldm else { return }
         let cap = energyCap
         var capped = false
@@ -54,14 +106,114 @@ public struct LDMFlightConstraint: SequenceCost {
             costs[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
         }
     }
+
+    /// Steps 1..<k of the learned-model rollout: costs = max(costs, c(s_t, a_t)).
+    mutating func checkAlongRollout(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
+                                    into costs: UnsafeMutableBufferPointer<Float>) {
+        let k = min(constraintSteps, horizon)
+        guard k > 1, filter.kind != .none, let model = dynamics, count > 0 else { return }
+        precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: constraintSteps > 1 needs the LDM")
+        let sd = filter.state.count, d = sd + actionDim
+        precondition(model.stateDim == sd && model.actionDim == actionDim, "LDMFlightConstraint sizes disagree with the model")
+        if states.count < count * sd {
+            states = [Float](repeating: 0, count: count * sd)
+            next = states
+            stepActions = [Float](repeating: 0, count: count * actionDim)
+            stepValues = [Float](repeating: 0, count: count)
+        }
+        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
+        if energies.count < count { energies = [Float](repeating: 0, count: count) }
+        let state = filter.state
+        for i in 0..<count { for j in 0..<sd { states[i * sd + j] = state[j] } }
+        let graph = self.graph, density = self.density, ws = workspace, cap = energyCap
+        for t in 1..<k {
+            // s_t = f(s_{t-1}, a_{t-1})
+            for i in 0..<count { for j in 0..<actionDim { stepActions[i * actionDim + j] = actions[(i * horizon + t - 1) * actionDim + j] } }
+            states.withUnsafeBufferPointer { sp in
+                stepActions.withUnsafeBufferPointer { ap in
+                    next.withUnsafeMutableBufferPointer { model.predict(states: sp, actions: ap, count: count, into: $0, graph: graph) }
+                }
+            }
+            swap(&states, &next)
+            for i in 0..<count {
+                for j in 0..<sd { rows[i * d + j] = states[i * sd + j] }
+                for j in 0..<actionDim { rows[i * d + sd + j] = actions[(i * horizon + t) * actionDim + j] }
+            }
+            // c(s_t, a_t): G with the same tie-break at the cap, or -log p
+            rows.withUnsafeBufferPointer { r in
+                let x = UnsafeBufferPointer(rebasing: r[0..<(count * d)])
+                energies.withUnsafeMutableBufferPointer { density.logDensity(x, count: count, into: $0, workspace: ws) }
+                if filter.kind == .ldm, let ldm {
+                    stepValues.withUnsafeMutableBufferPointer { ldm.values(x, count: count, into: $0, workspace: ws) }
+                    for i in 0..<count where stepValues[i] >= cap {
+                        let e = -energies[i]
+                        stepValues[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
+                    }
+                } else {
+                    for i in 0..<count { stepValues[i] = -energies[i] }
+                }
+            }
+            for i in 0..<count {
+                let v = stepValues[i]
+                costs[i] = v.isNaN ? .infinity : max(costs[i], v)
+            }
+        }
+    }
+
+    /// Margin fallback: nothing admissible -> the least-bad candidates ranked by task cost.
+    mutating func rankFallback(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
+                               into costs: UnsafeMutableBufferPointer<Float>) {
+        guard fallbackMargin > 0, filter.kind != .none, var objective = task, count > 0 else { return }
+        let threshold = filter.threshold
+        var least = Float.infinity
+        for i in 0..<count {
+            if costs[i] <= threshold { return }
+            least = min(least, costs[i])
+        }
+        guard least.isFinite else { return }
+        // task cost of the whole batch (one batched rollout), then rank the near-minimal ones
+        task = nil
+        if taskCosts.count < count { taskCosts = [Float](repeating: 0, count: count) }
+        taskCosts.withUnsafeMutableBufferPointer { objective.cost(actions, count: count, horizon: horizon, actionDim: actionDim, into: $0) }
+        task = objective
+        let margin = fallbackMargin, limit = least + margin
+        var lo = Float.infinity, hi = -Float.infinity
+        for i in 0..<count where costs[i] <= limit && taskCosts[i].isFinite {
+            lo = min(lo, taskCosts[i])
+            hi = max(hi, taskCosts[i])
+        }
+        let span = hi - lo
+        for i in 0..<count where costs[i] <= limit {
+            let t = taskCosts[i]
+            let r: Float = t.isFinite ? (span > 0 ? (t - lo) / span : 0) : 1
+            costs[i] = least + margin * r
+        }
+    }
 }
 
 extension SafetyFilter {
-    /// This filter with the flight experiment's tie-break at the cap, in front of `objective`.
-    public func flightConstraining(_ objective: LDMFlightCost, models: LDMExperimentModels)
-        -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
-        ConstrainedCost(objective: objective,
-                        constraint: LDMFlightConstraint(filter: self, density: models.density, energyCap: models.ldm.energyCap),
-                        threshold: threshold)
+    /// This filter with the flight experiment's tie-break at the cap, in front of `objective`;
+    /// `fallbackMargin` > 0 (nats) turns on the margin fallback (ranked by a copy of `objective`).
+    /// `constraintSteps` > 1 checks the filter along that many steps of the learned-model rollout.
+    public func flightConstraining(_ objective: LDMFlightCost, models: LDMExperimentModels, fallbackMargin: Double = 0,
+                                   constraintSteps: Int = 1) -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
+        let task = fallbackMargin > 0 ? LDMFlightCost(model: objective.model, settings: objective.settings) : nil
+        return ConstrainedCost(objective: objective,
+                               constraint: LDMFlightConstraint(filter: self, density: models.density, energyCap: models.ldm.energyCap,
+                                                               fallbackMargin: Float(fallbackMargin), task: task,
+                                                               constraintSteps: constraintSteps, dynamics: objective.model,
+                                                               ldm: models.ldm),
+                               threshold: threshold)
+    }
+}
+
+extension ConstrainedCost where Objective == LDMFlightCost, Constraint == LDMFlightConstraint {
+    /// Sets the tick's compact state and goal offset (m) on the task cost, the filter and the
+    /// margin fallback alike.
+    public mutating func update(state: [Float], toGoal: SIMD2<Float>) {
+        objective.state = state
+        objective.toGoal = toGoal
+        constraint.state = state
+        constraint.toGoal = toGoal
     }
 }

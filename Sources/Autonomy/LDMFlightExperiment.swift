@@ -154,7 +154,8 @@ public enum LDMFlightExperiment {
         plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
         var planner = makePlanner(settings: settings)
         let models = prepared.models
-        var cost = models.makeFilter(spec).flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: models)
+        var cost = models.makeFilter(spec).flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: models,
+                                                              fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
         let ws = DensityWorkspace(), graph = LDMFlightGraph()
         let sd = LDMFlightPlant.stateDim
         var row = [Float](repeating: 0, count: sd + 2), logp = [Float](repeating: 0, count: 1)
@@ -163,9 +164,7 @@ public enum LDMFlightExperiment {
         for _ in 0..<settings.steps {
             let s = plant.compactState
             let p = SIMD2(plant.state.position.x, plant.state.position.y)
-            cost.objective.state = s
-            cost.objective.toGoal = SIMD2<Float>(Float(goal.x - p.x), Float(goal.y - p.y))
-            cost.constraint.state = s
+            cost.update(state: s, toGoal: SIMD2<Float>(Float(goal.x - p.x), Float(goal.y - p.y)))
             _ = planner.plan(&cost, rng: &rng)
             if cost.lastFallback { fallbacks += 1 }
             let a = [planner.nominal[0], planner.nominal[1]]
@@ -251,6 +250,12 @@ public enum LDMFlightExperiment {
             "learned dynamics: MLP \(settings.dynamics.hidden) on Delta s per control step, \(settings.dynamics.steps) Adam steps (\(Statistics.format(prepared.dynamicsSeconds)) s); mean |v_pred - v_true| held-out \(Statistics.format(prepared.heldOutError)) m/s, out of region \(Statistics.format(prepared.outOfDistributionError)) m/s",
             "density \(settings.learning.density.rawValue) (\(Statistics.format(models.densitySeconds)) s); LDM \(settings.learning.ldm.steps) steps, gamma \(settings.learning.ldm.gamma), hidden \(settings.learning.ldm.hidden), energy cap \(Statistics.format(Double(models.ldm.energyCap))) nats, actions sampled within +-\(Statistics.format(settings.ldmActionBox * 180 / .pi)) \(settings.actionMode == .tilt ? "deg" : "deg/s") (\(Statistics.format(models.ldmSeconds)) s)",
             "task: goal \(settings.goalDistance) m away in a random horizontal direction; random shooting MPC, \(settings.samples) candidates, horizon \(settings.horizon); cost mean distance to goal / \(settings.goalDistance) + \(settings.altitudeWeight) x (\(settings.minimumAltitude) m - z)+ along the learned-model rollout; \(e) episodes x \(settings.steps) steps per condition (paired starts and goals); seed \(settings.seed); flying took \(Statistics.format(flySeconds)) s",
+            settings.fallbackMargin > 0
+                ? "fallback (nothing admissible): lowest task cost among the candidates within \(Statistics.format(settings.fallbackMargin)) nats of the minimal constraint value (both filters)"
+                : "fallback (nothing admissible): argmin of the constraint (densest first action for greedy, lowest G for the LDM)",
+            settings.constraintSteps > 1
+                ? "filters checked along the first \(settings.constraintSteps) steps of each candidate's learned-model rollout (max over steps of G, or of -log p for greedy)"
+                : "filters check the first action only (G(s, a_0), or -log p(s, a_0) for greedy)",
             "OOD step: log p(s, a) of the executed pair < \(Statistics.format(models.oodLevel.logLevel)) (training percentile \(Statistics.format(settings.learning.oodPercentile))); progress: distance flown towards the goal / goal distance, clipped to [0, 1]; model error: mean |v_pred - v_true| (m/s) of the one-step prediction along the flown path",
             "LDM crash rate never rises with the percentile: \(monotone ? "yes" : "no") (\(ldmRates.map { Statistics.format($0) }.joined(separator: ", ")))",
         ]

@@ -28,7 +28,8 @@ public struct LDMFlightPlanView: Sendable {
     public var threshold: Float
     /// Constraint value of the executed first action (nats).
     public var executedValue: Float
-    /// No candidate was admissible: the planner flew argmin of the constraint.
+    /// No candidate was admissible: the planner flew the fallback (argmin of the constraint, or
+    /// the margin fallback's pick).
     public var fallback: Bool
     /// Admissible and evaluated candidates of the tick.
     public var admissibleCount: Int

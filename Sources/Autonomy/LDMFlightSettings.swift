@@ -65,6 +65,14 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         return l
     }()
 
+    /// Fallback when no candidate is admissible (nats): 0 = argmin of the constraint (the
+    /// paper's rule); > 0 = lowest task cost among the candidates whose constraint value is
+    /// within this margin of the minimum (same rule for both filters; `LDMFlightConstraint`).
+    public var fallbackMargin = 0.0
+    /// Steps of each candidate's learned-model rollout the filters check (1 = the first action,
+    /// the paper's filter; k > 1: max over t < k of G(s_t, a_t), or of -log p for greedy).
+    public var constraintSteps = 1
+
     // the task and the sweep
     /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
     public var goalDistance = 30.0
@@ -144,6 +152,8 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(maxTiltRate > 0 && maxTiltRate.isFinite, "maxTiltRate", maxTiltRate)
         try need(dataRateTau > 0 && dataRateTau.isFinite, "dataRateTau", dataRateTau)
         try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
+        try need(constraintSteps >= 1 && constraintSteps <= horizon, "constraintSteps", constraintSteps)
+        try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
         try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)

@@ -276,6 +276,129 @@ struct LDMFlightTests {
         #expect(view.hudText.hasPrefix("greedy p10  -log p"))
     }
 
+    @Test func marginFallbackFliesTheLowestTaskCostAmongTheLeastBadCandidates() throws {
+        let density = try LDMFlightTests.handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.dynamics.steps = 100
+        var rng = RNG(seed: 9)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        // level at a = (0.5, 0) from hover: every candidate below starts outside it
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let filter = SafetyFilter.greedy(density: density, stateDim: 8, level: DensityLevel(percentile: 10, logLevel: edge))
+        let hover = [Float](repeating: 0, count: 8)
+        // four near-edge candidates (energies within 0.8 nats; the first is the densest) and one far out,
+        // each holding its first action over the horizon
+        let first: [SIMD2<Float>] = [SIMD2(0.55, 0), SIMD2(-0.6, 0), SIMD2(0, 0.6), SIMD2(0, -0.6), SIMD2(0.9, 0.9)]
+        let horizon = 3
+        let actions = first.flatMap { a in (0..<horizon).flatMap { _ in [a.x, a.y] } }
+        // the goal lies where candidate 1's rollout goes, so the densest candidate is not the best for the task
+        var probe = LDMFlightCost(model: model, settings: s)
+        probe.state = hover
+        let heading = probe.rollout(Array(actions[(horizon * 2)..<(2 * horizon * 2)]), horizon: horizon).last!
+        let toGoal = 10 * SIMD2(heading.x, heading.y) / (heading.x * heading.x + heading.y * heading.y).squareRoot()
+        func run(margin: Double, _ acts: [Float], count: Int) -> (costs: [Float], task: [Float], cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>) {
+            let objective = LDMFlightCost(model: model, settings: s)
+            var cost = ConstrainedCost(objective: objective,
+                                       constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: 100,
+                                                                       fallbackMargin: Float(margin),
+                                                                       task: margin > 0 ? LDMFlightCost(model: model, settings: s) : nil),
+                                       threshold: filter.threshold)
+            cost.update(state: hover, toGoal: toGoal)
+            var costs = [Float](repeating: 0, count: count), task = costs
+            var reference = objective
+            reference.state = hover
+            reference.toGoal = toGoal
+            acts.withUnsafeBufferPointer { a in
+                costs.withUnsafeMutableBufferPointer { cost.cost(a, count: count, horizon: horizon, actionDim: 2, into: $0) }
+                task.withUnsafeMutableBufferPointer { reference.cost(a, count: count, horizon: horizon, actionDim: 2, into: $0) }
+            }
+            return (costs, task, cost)
+        }
+        let energies = density.logDensities(first.flatMap { hover.map(Double.init) + [Double($0.x), Double($0.y)] }).map { Float(-$0) }
+        // margin 0: the paper's fallback, argmin of the energy
+        let plain = run(margin: 0, actions, count: first.count)
+        #expect(plain.cost.lastFallback)
+        #expect(plain.costs.firstIndex(of: plain.costs.min()!) == 0)
+        // margin 1 nat: the lowest task cost among candidates 0-3, candidate 4 ranked last
+        let margin = run(margin: 1, actions, count: first.count)
+        #expect(margin.cost.lastFallback && margin.cost.lastAdmissible == 0)
+        let near = (0..<4).filter { energies[$0] <= energies.min()! + 1 }
+        #expect(near == [0, 1, 2, 3])
+        let best = near.min { margin.task[$0] < margin.task[$1] }!
+        #expect(best != 0)
+        #expect(margin.costs.firstIndex(of: margin.costs.min()!) == best)
+        #expect(near.allSatisfy { margin.costs[$0] < margin.costs[4] })
+        #expect(margin.cost.lastConstraint[0..<first.count].allSatisfy { $0 > filter.threshold })
+        for i in near { #expect(abs(margin.cost.lastConstraint[i] - energies[i]) <= 1 + 1e-3) }
+        // something admissible: the margin changes nothing
+        let mixed = [Float](repeating: 0, count: horizon * 2) + actions
+        let a0 = run(margin: 0, mixed, count: first.count + 1), a1 = run(margin: 1, mixed, count: first.count + 1)
+        #expect(!a1.cost.lastFallback && a1.costs == a0.costs && a1.cost.lastConstraint == a0.cost.lastConstraint)
+    }
+
+    @Test func constraintAlongTheRolloutTakesTheWorstOfTheCheckedSteps() throws {
+        let density = try LDMFlightTests.handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.dynamics.steps = 100
+        var rng = RNG(seed: 9)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let level = DensityLevel(percentile: 10, logLevel: edge)
+        let hover = [Float](repeating: 0, count: 8)
+        // three candidates over horizon 3: level throughout, level then far out, far out first
+        let horizon = 3
+        let actions: [Float] = [0, 0, 0, 0, 0, 0,
+                                0, 0, 0.7, 0.7, 0, 0,
+                                0.8, 0, 0, 0, 0, 0]
+        var ldmSettings = LearnedLDM.Settings()
+        ldmSettings.steps = 1500
+        ldmSettings.hidden = [32, 32]
+        ldmSettings.energyCap = level.threshold + 4
+        var ldmRNG = RNG(seed: 10)
+        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
+        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: hover + [Float](repeating: 0.1, count: 8),
+                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
+                                       settings: ldmSettings, rng: &ldmRNG)
+        func values(_ filter: SafetyFilter, steps: Int) -> (values: [Float], admissible: Int) {
+            var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
+                                       constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: 100,
+                                                                       constraintSteps: steps, dynamics: model, ldm: ldm),
+                                       threshold: filter.threshold)
+            cost.update(state: hover, toGoal: SIMD2(10, 0))
+            var out = [Float](repeating: 0, count: 3)
+            actions.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { cost.cost(a, count: 3, horizon: horizon, actionDim: 2, into: $0) } }
+            return (Array(cost.lastConstraint[0..<3]), cost.lastAdmissible)
+        }
+        // the predicted states and rows (s_t, a_t) computed independently
+        let s1 = model.predict(states: [Float](repeating: 0, count: 24), actions: [0, 0, 0, 0, 0.8, 0])
+        let s2 = model.predict(states: s1, actions: [0, 0, 0.7, 0.7, 0, 0])
+        func row(_ st: [Float], _ i: Int, _ a: [Float]) -> [Float] { Array(st[(i * 8)..<((i + 1) * 8)]) + a }
+        let rows0 = (0..<3).map { hover + Array(actions[($0 * 6)..<($0 * 6 + 2)]) }
+        let rows1 = (0..<3).map { row(s1, $0, Array(actions[($0 * 6 + 2)..<($0 * 6 + 4)])) }
+        let rows2 = (0..<3).map { row(s2, $0, Array(actions[($0 * 6 + 4)..<($0 * 6 + 6)])) }
+        func energy(_ r: [[Float]]) -> [Float] { density.logDensities(r.flatMap { $0.map(Double.init) }).map { Float(-$0) } }
+        for (filter, f) in [(SafetyFilter.greedy(density: density, stateDim: 8, level: level), energy),
+                            (SafetyFilter.ldm(ldm, level: level), { ldm.values($0.flatMap { $0 }) })] {
+            let one = values(filter, steps: 1), two = values(filter, steps: 2), three = values(filter, steps: 3)
+            let v0 = f(rows0), v1 = f(rows1), v2 = f(rows2)
+            for i in 0..<3 {
+                #expect(abs(one.values[i] - v0[i]) <= 1e-4 * max(1, abs(v0[i])))
+                #expect(abs(two.values[i] - max(v0[i], v1[i])) <= 1e-4 * max(1, abs(v1[i])))
+                #expect(abs(three.values[i] - max(v0[i], v1[i], v2[i])) <= 1e-4 * max(1, abs(v2[i])))
+            }
+            // first action only: the two level starts pass; two steps: the one tilting far out next is rejected
+            #expect(one.values[0] <= filter.threshold && one.values[1] <= filter.threshold && one.values[2] > filter.threshold)
+            #expect(one.admissible == 2)
+            #expect(two.values[1] > filter.threshold && two.values[2] > filter.threshold && two.admissible < one.admissible)
+        }
+    }
+
     @Test func configOverlaysThePresetAndRejectsUnknownKeys() throws {
         let json = #"{"episodes": 3, "learning": {"percentiles": [2, 20], "ldm": {"steps": 50}}, "dynamics": {"hidden": [16]}}"#
         let s = try LDMFlightSettings.overlay(.smoke, json: Data(json.utf8), source: "cfg.json")
@@ -283,5 +406,8 @@ struct LDMFlightTests {
         #expect(s.samples == LDMFlightSettings.smoke.samples)
         #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"episode": 3}"#.utf8), source: "cfg.json") }
         #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"episodes": -1}"#.utf8), source: "cfg.json") }
+        #expect(try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackMargin": 0.5}"#.utf8), source: "cfg.json").fallbackMargin == 0.5)
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"fallbackMargin": -1}"#.utf8), source: "cfg.json") }
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.smoke, json: Data(#"{"constraintSteps": 0}"#.utf8), source: "cfg.json") }
     }
 }
