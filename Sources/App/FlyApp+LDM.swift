@@ -36,15 +36,7 @@ extension FlyApp {
         log(String(format: "models ready in %.1f s", Stopwatch.now() - start))
         var sim = try LDMFlySimulation(config: config, prepared: prepared, robot: robot)
         let app = ViewerApp(options: options)
-        app.onScreenshot = { image, frame in
-            let path = "swiftlet-\(frame).png"
-            do {
-                try FlyApp.savePNG(image, to: path)
-                print("screenshot: \(path)")
-            } catch {
-                print("screenshot failed: \(error)")
-            }
-        }
+        app.onScreenshot = FlyApp.screenshotHandler
         var episodes = 1
         let t0 = Stopwatch.now()
         let report = app.fly { input in

@@ -45,15 +45,7 @@ public enum FlyApp {
         // the view and the overlays use the level camera the renderer draws fast
         let leveller = sim.view
         app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
-        app.onScreenshot = { image, frame in
-            let path = "swiftlet-\(frame).png"
-            do {
-                try FlyApp.savePNG(image, to: path)
-                print("screenshot: \(path)")
-            } catch {
-                print("screenshot failed: \(error)")
-            }
-        }
+        app.onScreenshot = FlyApp.screenshotHandler
         var failure: Error? = nil
         let start = Stopwatch.now()
         let report = app.fly { input in
@@ -77,6 +69,17 @@ public enum FlyApp {
     }
 
     /// Writes an RGB image as PNG (Rendering's writer), creating the directory.
+    /// The C key's screenshot: `swiftlet-<frame>.png` in the current directory, reported on stdout.
+    static func screenshotHandler(_ image: RGBImage, frame: Int) {
+        let path = "swiftlet-\(frame).png"
+        do {
+            try savePNG(image, to: path)
+            print("screenshot: \(path)")
+        } catch {
+            print("screenshot failed: \(error)")
+        }
+    }
+
     public static func savePNG(_ image: RGBImage, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

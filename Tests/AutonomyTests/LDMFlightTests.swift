@@ -166,6 +166,21 @@ struct LDMFlightTests {
     }
 
     /// A hand-built density over (s, a): one Gaussian at hover, actions with std 0.2 rad.
+    /// The hand-built filter cases: the single-Gaussian density, tiny settings (600 pairs) and a
+    /// learned model trained for 100 steps on 600 pairs collected with seed 9.
+    static func handCase() throws -> (GaussianMixture, LDMFlightSettings, LDMFlightDynamicsModel) {
+        let density = try handDensity()
+        let robot = try Fixtures.cf2x()
+        var s = tiny()
+        s.dataPairs = 600
+        s.dynamics.steps = 100
+        var rng = RNG(seed: 9)
+        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
+        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
+                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        return (density, s, model)
+    }
+
     static func handDensity() throws -> GaussianMixture {
         var cov = [Double](repeating: 0.04, count: 10)
         cov[8] = 0.04; cov[9] = 0.04
@@ -181,15 +196,7 @@ struct LDMFlightTests {
     }
 
     @Test func filtersAdmitAndRejectAsSpecifiedOnAHandBuiltCase() throws {
-        let density = try LDMFlightTests.handDensity()
-        let robot = try Fixtures.cf2x()
-        var s = LDMFlightTests.tiny()
-        s.dataPairs = 600
-        s.dynamics.steps = 100
-        var rng = RNG(seed: 9)
-        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
-        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
-                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let (density, s, model) = try LDMFlightTests.handCase()
         // level c = p(hover, a = (0.5, 0)): first actions within 0.5 rad of level are dense enough
         let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
         let level = DensityLevel(percentile: 10, logLevel: edge)
@@ -277,14 +284,7 @@ struct LDMFlightTests {
     }
 
     @Test func marginFallbackFliesTheLowestTaskCostAmongTheLeastBadCandidates() throws {
-        let density = try LDMFlightTests.handDensity()
-        let robot = try Fixtures.cf2x()
-        var s = LDMFlightTests.tiny()
-        s.dynamics.steps = 100
-        var rng = RNG(seed: 9)
-        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
-        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
-                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let (density, s, model) = try LDMFlightTests.handCase()
         // level at a = (0.5, 0) from hover: every candidate below starts outside it
         let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
         let filter = SafetyFilter.greedy(density: density, stateDim: 8, level: DensityLevel(percentile: 10, logLevel: edge))
@@ -340,14 +340,7 @@ struct LDMFlightTests {
     }
 
     @Test func constraintAlongTheRolloutTakesTheWorstOfTheCheckedSteps() throws {
-        let density = try LDMFlightTests.handDensity()
-        let robot = try Fixtures.cf2x()
-        var s = LDMFlightTests.tiny()
-        s.dynamics.steps = 100
-        var rng = RNG(seed: 9)
-        let data = LDMFlightExperiment.collect(robot: robot, settings: s, pairs: 600, wide: false, rng: &rng)
-        let model = try LDMFlightDynamicsModel.train(states: data.states, actions: data.actions, next: data.next, stateDim: 8,
-                                                     actionDim: 2, settings: s.dynamics, rng: &rng)
+        let (density, s, model) = try LDMFlightTests.handCase()
         let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
         let level = DensityLevel(percentile: 10, logLevel: edge)
         let hover = [Float](repeating: 0, count: 8)
