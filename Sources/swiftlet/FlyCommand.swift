@@ -50,8 +50,8 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Record episodes to this MCAP file.")
     var record: String?
 
-    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --ldm: the LDM run's seed, which picks its data, models and episodes). (default: 0; --ldm: the preset's)")
+    var seed: UInt64?
 
     @Option(help: "Stop after N frames (default: run until the window closes).")
     var frames: Int?
@@ -117,7 +117,7 @@ struct FlyCommand: ParsableCommand {
         config.robot = robot
         config.domain = domain
         config.policy = policy ?? (FileManager.default.fileExists(atPath: DemoCommand.bundledPolicy) ? DemoCommand.bundledPolicy : "privileged")
-        config.seed = seed
+        config.seed = seed ?? 0
         config.record = record
         var limit = frames
         if limit == nil, case let .available(driver) = DisplayStatus.probe(environment: ProcessInfo.processInfo.environment),
@@ -157,6 +157,7 @@ struct FlyCommand: ParsableCommand {
         config.filter = kind
         config.percentile = ldmLevel
         if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: .standard) }
+        if let seed { config.settings.seed = seed }
         if world != nil { print("--world is ignored with --ldm (the LDM task flies in open space)") }
         var opts = options
         opts.title = "Swiftlet - LDM safety filter"
@@ -178,7 +179,7 @@ struct FlyCommand: ParsableCommand {
             flightScript = FlightScript.demo(for: description)
         }
         let vehicle = Vehicle(robot: description, rate: rate, effects: try parseEffects(effects),
-                              position: try parseVec3(initial, flag: "--initial"), seed: seed)
+                              position: try parseVec3(initial, flag: "--initial"), seed: seed ?? 0)
         var session = FlightSession(vehicle: vehicle, script: flightScript)
         print(session.runToEnd())
     }
