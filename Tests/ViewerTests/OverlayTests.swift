@@ -109,7 +109,7 @@ import Testing
 
     @Test func alertLinesAreDrawnInTheAlertColour() {
         var f = ViewerFrame(view: .image(RGBImage(width: 4, height: 4, color: .black)))
-        f.hudExtra = [HUDLine("XXXXXXXXXX", isAlert: true), HUDLine("XXXXXXXXXX")]
+        f.hudExtra = [HUDLine("MMMMMMMMMM", isAlert: true), HUDLine("MMMMMMMMMM")]
         var composer = ViewerComposer(width: 640, height: 360)
         var canvas = Canvas(width: 640, height: 360)
         composer.compose(f, camera: CameraRig.firstPersonCamera(robot: f.robotPose, fov: 1.4), overlay: ViewerOverlayState(), into: &canvas)

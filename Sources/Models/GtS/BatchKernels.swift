@@ -91,3 +91,21 @@ struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Runs `body(block, lane)` for blocks `0..<blocks` on up to `lanes` threads, lane l taking
+/// blocks l, l + lanes, ...: a fixed partition, so the result does not depend on scheduling.
+/// `body` must write disjoint memory per block (and per-lane scratch by `lane`).
+func forEachBlock(_ blocks: Int, lanes wanted: Int, _ body: (_ block: Int, _ lane: Int) -> Void) {
+    let lanes = min(wanted, blocks)
+    if lanes <= 1 {
+        for b in 0..<blocks { body(b, 0) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let work = UncheckedBox(body)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            var b = lane
+            while b < blocks { work.value(b, lane); b += lanes }
+        }
+    }
+}

@@ -173,16 +173,7 @@ public final class CollisionBatchEvaluator {
             for b in 0..<blocks { block(b, count: count, slot: 0, actions: base) }
         case .splitBatch:
             if BLAS.threads != 1 { BLAS.setThreads(1) }
-            let lanes = min(workers, blocks)
-            if lanes == 1 {
-                for b in 0..<blocks { block(b, count: count, slot: 0, actions: base) }
-            } else {
-                let me = UncheckedBox(self), src = UncheckedBox(base)
-                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                    var b = lane
-                    while b < blocks { me.value.block(b, count: count, slot: lane, actions: src.value); b += lanes }
-                }
-            }
+            forEachBlock(blocks, lanes: workers) { b, lane in block(b, count: count, slot: lane, actions: base) }
         }
         return lastProbabilities
     }

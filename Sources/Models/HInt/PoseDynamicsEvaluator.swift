@@ -96,16 +96,7 @@ public final class PoseDynamicsEvaluator {
         let blocks = (count + blockRows - 1) / blockRows
         guard blocks > 0, let base = actions.baseAddress else { return lastPoses }
         if BLAS.threads != 1 { BLAS.setThreads(1) }
-        let lanes = min(workers, blocks)
-        if lanes == 1 {
-            for b in 0..<blocks { block(b, count: count, slot: 0, actions: base) }
-        } else {
-            let me = UncheckedBox(self), src = UncheckedBox(base)
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                var b = lane
-                while b < blocks { me.value.block(b, count: count, slot: lane, actions: src.value); b += lanes }
-            }
-        }
+        forEachBlock(blocks, lanes: workers) { b, lane in block(b, count: count, slot: lane, actions: base) }
         return lastPoses
     }
 
