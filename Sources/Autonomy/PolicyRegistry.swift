@@ -36,8 +36,9 @@ public struct PolicyRegistry: Sendable {
     public func resolve(_ value: String, source: String = "--policy") throws -> PolicySpec {
         if let b = builtins[value] { return b }
         if let l = fileLoaders.first(where: { value.hasSuffix($0.suffix) }) {
-            guard FileManager.default.fileExists(atPath: value) else { throw InputError(value, "policy file not found") }
-            return try l.load(value)
+            let path = BundledResource.resolve(value)
+            guard FileManager.default.fileExists(atPath: path) else { throw InputError(value, "policy file not found") }
+            return try l.load(path)
         }
         let files = fileLoaders.isEmpty ? "no policy file formats are registered yet" : "files ending in \(fileLoaders.map(\.suffix).joined(separator: ", "))"
         throw InputError(source, "unknown policy \"\(value)\" (known: \(builtins.keys.sorted().joined(separator: ", ")); \(files))")

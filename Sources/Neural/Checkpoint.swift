@@ -67,9 +67,10 @@ public enum Checkpoint {
     }
 
     /// Reads a checkpoint. Throws `InputError` naming the file and the problem on a missing,
-    /// truncated or corrupt file or a non-F32 tensor.
+    /// truncated or corrupt file or a non-F32 tensor. A relative path missing from the working
+    /// directory is looked up in the checkout (`BundledResource`, for `Assets/policies`).
     public static func load(_ path: String) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
             throw InputError(path, "cannot read checkpoint file")
         }
         return try decode(data, source: path)

@@ -8,8 +8,10 @@ import Geometry
 /// the file, the element (with its line) and the bad value.
 public enum URDFLoader {
     /// Reads and parses the robot file at `path`.
+    /// A relative path missing from the working directory is looked up in the checkout
+    /// (`BundledResource`).
     public static func load(path: String) throws -> RobotDescription {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
             throw InputError(path, "cannot read robot file (missing or unreadable)")
         }
         guard let text = String(data: data, encoding: .utf8) else {

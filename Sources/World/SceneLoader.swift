@@ -10,9 +10,10 @@ public enum SceneLoader {
     /// Current format version written by `SceneWriter`.
     public static let formatVersion = 1
 
-    /// Loads a scene from a file.
+    /// Loads a scene from a file; a relative path missing from the working directory is looked
+    /// up in the checkout (`BundledResource`).
     public static func load(path: String) throws -> Scene {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
             throw InputError(path, "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw InputError(path, "not UTF-8 text") }

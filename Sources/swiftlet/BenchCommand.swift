@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let chosen = try BenchCatalog.select(suites)
-        let options = BenchOptions(timeScale: timeScale, runPeers: !noPeers, root: FileManager.default.currentDirectoryPath,
+        let options = BenchOptions(timeScale: timeScale, runPeers: !noPeers, root: BundledResource.isCheckout(FileManager.default.currentDirectoryPath) ? FileManager.default.currentDirectoryPath : (BundledResource.root ?? FileManager.default.currentDirectoryPath),
                                    log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         var records: [BenchRecord] = []
         for suite in chosen {

@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
         guard ticks > 0 && ticks <= 100_000 else { throw InputError("--ticks", "must be in 1...100000, got \(ticks)") }
         var config = FlyConfig()
         config.seed = seed
-        config.policy = policy ?? (FileManager.default.fileExists(atPath: Self.bundledPolicy) ? Self.bundledPolicy : "privileged")
+        config.policy = policy ?? (FileManager.default.fileExists(atPath: BundledResource.resolve(Self.bundledPolicy)) ? Self.bundledPolicy : "privileged")
         let registry = PolicyCatalog.registry
         var noWindow: String? = nil
         switch DisplayStatus.probe(environment: ProcessInfo.processInfo.environment) {

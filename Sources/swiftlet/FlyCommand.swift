@@ -116,7 +116,7 @@ struct FlyCommand: ParsableCommand {
         if let world { config.worlds = [world] + FlyConfig.defaultWorlds.filter { $0 != world } }
         config.robot = robot
         config.domain = domain
-        config.policy = policy ?? (FileManager.default.fileExists(atPath: DemoCommand.bundledPolicy) ? DemoCommand.bundledPolicy : "privileged")
+        config.policy = policy ?? (FileManager.default.fileExists(atPath: BundledResource.resolve(DemoCommand.bundledPolicy)) ? DemoCommand.bundledPolicy : "privileged")
         config.seed = seed ?? 0
         config.record = record
         var limit = frames

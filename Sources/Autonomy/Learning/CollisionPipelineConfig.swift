@@ -107,7 +107,7 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
 
     /// Reads a config file; errors name the file and the key.
     public static func load(_ path: String) throws -> CollisionPipelineConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the config file") }
+        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else { throw InputError(path, "cannot read the config file") }
         do { return try JSONDecoder().decode(CollisionPipelineConfig.self, from: data) } catch let DecodingError.dataCorrupted(c) {
             throw InputError(path, at: c.codingPath.map(\.stringValue).joined(separator: "."), c.debugDescription)
         } catch let DecodingError.typeMismatch(_, c) {
