@@ -68,7 +68,10 @@ public enum HIntExperiment {
             progress.finish()
             data.append(ds)
             notes.append("data \(p.rawValue): \(ds.sampleCount) steps, \(ds.episodes.count) episodes, \(ds.collisions) collisions")
-            if let out { try ds.write(to: "\(out)/data/\(p.rawValue).swhi") }
+            if let out {
+                try ds.write(to: "\(out)/data/\(p.rawValue).swhi")
+                try HIntDatasetMCAP.write(ds, to: "\(out)/data/\(p.rawValue).mcap", horizon: HIntTraining.horizon)
+            }
         }
         seconds["collect"] = Diagnostics.Progress.monotonicSeconds() - t0
 
