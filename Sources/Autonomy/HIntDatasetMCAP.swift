@@ -11,6 +11,8 @@ import Recording
 ///   `extra` = the dataset's metadata (as the `.swhi` header stores it: platform, speed,
 ///   maxYawRateDegrees, cameraHeight, height, width, records, episodes, ...);
 /// - `/camera/image` (`foxglove.RawImage`, mono8): the record's gray frame;
+/// - `/pose` (`foxglove.PoseInFrame`, at ground level) and `/swiftlet/command` (the action), so
+///   Foxglove can draw and plot the paths;
 /// - `/hint/sample` (`swiftlet.HIntSample`, JSON schema `sampleSchema`): per record its platform,
 ///   record / episode / step / world indices, world pose (x, y, yaw), state (forward speed m/s,
 ///   yaw rate rad/s), action (commanded yaw rate rad/s), the episode's collision step, and the
@@ -56,8 +58,11 @@ public enum HIntDatasetMCAP {
                     try rec.image(time: Double(ns) / 1e9, camera: camera, width: ds.width, height: ds.height, encoding: .mono8,
                                   pixels: UnsafeRawBufferPointer(rebasing: f[(i * pixels)..<((i + 1) * pixels)]))
                 }
-                let targets = k < ep.steps ? HIntLabels.compute(trace: trace, collisionStep: ep.collisionStep, t: k, horizon: horizon) : nil
+                // for Foxglove's 3D and plot panels: the pose (ground level) and the applied command
                 let p = ds.poses[i]
+                try rec.pose(time: Double(ns) / 1e9, Pose(position: Vec3(p.x, p.y, 0), orientation: Quaternion(roll: 0, pitch: 0, yaw: p.z)))
+                try rec.command(time: Double(ns) / 1e9, step: k, values: [Double(ds.actions[i])])
+                let targets = k < ep.steps ? HIntLabels.compute(trace: trace, collisionStep: ep.collisionStep, t: k, horizon: horizon) : nil
                 try w.write(channel: channel, logTime: ns) { b in
                     b.text("{\"timestamp\":"); b.jsonTime(ns)
                     b.text(",\"platform\":"); b.jsonString(name)

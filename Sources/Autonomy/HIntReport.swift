@@ -93,7 +93,6 @@ public enum HIntReport {
                       "\(c.collisions)", "\(c.timeouts)", "\(Statistics.format(100 * c.saturation, digits: 3))%"])
         }
         s += t.render() + "\n"
-        s += "## Verdicts\n\n"
         var v = MarkdownTable(["yaw limit (deg/s)", "comparison", "success CIs disjoint", "distance CIs disjoint", "paired success difference [95% CI]"],
                               alignments: [.right, .left, .left, .left, .right])
         for limit in r.config.yawLimitsDegrees {
@@ -108,7 +107,9 @@ public enum HIntReport {
                           "\(h.distance.isDisjoint(from: o.distance) ? "yes" : "no") (\(dBetter))", diff])
             }
         }
-        s += v.render() + "\n"
+        if r.config.methods.contains(.hint) && r.config.methods.contains(where: { [.hierarchy, .singleSource, .pooled].contains($0) }) {
+            s += "## Verdicts\n\n" + v.render() + "\n"
+        }
         let margins = r.config.yawLimitsDegrees.compactMap { l -> (Double, ConfidenceInterval)? in
             pairedSuccessDifference(r, .hint, .hierarchy, limit: l).map { (l, $0) }
         }

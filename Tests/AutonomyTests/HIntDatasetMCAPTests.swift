@@ -18,9 +18,10 @@ import Testing
     /// carries the training targets `HIntLabels` computes.
     @Test(arguments: [HIntPlatform.jackal, .handheld])
     func mcapRoundTripEqualsTheSwhiRoundTrip(platform: HIntPlatform) throws {
-        let settings = HIntPlatformSettings.defaults(platform)
-        let ds = try HIntCollector.collect(platform: platform, settings: settings, scenes: [Fixtures.wall(at: 1.2)], robotsDirectory: Self.robots,
-                                           steps: 40, episodeSteps: 12, seed: 11, imageWidth: 24, imageHeight: 16)
+        // the robot turns slowly toward a wall 0.8 m ahead: every episode ends in a collision
+        let settings = platform == .jackal ? HIntPlatformSettings(speed: 0.5, maxYawRateDegrees: 20) : .defaults(platform)
+        let ds = try HIntCollector.collect(platform: platform, settings: settings, scenes: [Fixtures.wall(at: 0.8)], robotsDirectory: Self.robots,
+                                           steps: 40, episodeSteps: 16, seed: 11, imageWidth: 24, imageHeight: 16)
         #expect(ds.episodes.count >= 3 && (platform == .handheld || ds.collisions >= 1))
         let swhi = Self.temp("swhi"), mcap = Self.temp("mcap")
         defer { try? FileManager.default.removeItem(atPath: swhi); try? FileManager.default.removeItem(atPath: mcap) }
@@ -45,6 +46,10 @@ import Testing
         #expect(info.channels.contains { $0.topic == "/camera/image" && $0.schemaName == "foxglove.RawImage" && $0.messageCount == UInt64(ds.records) })
         let log = try EpisodeLog.load(path: mcap, includeImages: false)
         #expect(log.metadata?.robot == platform.rawValue && log.metadata?.extra["platform"] == platform.rawValue)
+        // Foxglove's pose and command channels carry every record
+        #expect(log.poses.count == ds.records && log.commands.count == ds.records)
+        #expect(zip(log.poses, ds.poses).allSatisfy { abs($0.pose.position.x - $1.x) < 1e-12 && abs(wrapAngle($0.pose.orientation.yaw - $1.z)) < 1e-9 })
+        #expect(zip(log.commands, ds.actions).allSatisfy { $0.values == [Double($1)] })
 
         // each sample's targets are HIntLabels' for its step (empty on an episode's last record)
         let reader = try MCAPReader(path: mcap)
