@@ -128,7 +128,7 @@ public enum HIntDatasetMCAP {
         var ds = HIntDataset(platform: platform, height: h, width: w)
         ds.metadata = extra
         ds.frames.reserveCapacity(n * h * w)
-        var episodeStarts: [Int: (start: Int, last: Int, collision: Int?, world: Int)] = [:]
+        var spans: [Int: (start: Int, last: Int, collision: Int?, world: Int)] = [:]
         for (i, (img, m)) in zip(images, samples).enumerated() {
             let at = "\(sampleTopic) message \(i)"
             guard img.width == w, img.height == h, img.encoding == .mono8, img.data.count == h * w else {
@@ -157,13 +157,13 @@ public enum HIntDatasetMCAP {
             let record = try int("record"), e = try int("episode"), k = try int("step"), world = try int("world")
             guard record == i else { throw InputError(path, at: "\(at).record", "\(record), expected \(i)") }
             let collision: Int? = j["collision_step"]?.int
-            if var ep = episodeStarts[e] {
+            if var ep = spans[e] {
                 guard k == i - ep.start, ep.last == i - 1 else { throw InputError(path, at: "\(at).step", "\(k): records of episode \(e) are not contiguous") }
                 ep.last = i
-                episodeStarts[e] = ep
+                spans[e] = ep
             } else {
-                guard k == 0, e == episodeStarts.count else { throw InputError(path, at: "\(at).episode", "episode \(e) starts at step \(k)") }
-                episodeStarts[e] = (i, i, collision, world)
+                guard k == 0, e == spans.count else { throw InputError(path, at: "\(at).episode", "episode \(e) starts at step \(k)") }
+                spans[e] = (i, i, collision, world)
             }
             ds.frames.append(contentsOf: img.data)
             let pose = j["pose"]
@@ -173,9 +173,9 @@ public enum HIntDatasetMCAP {
             ds.states.append(try float(state?["yaw_rate"], "state.yaw_rate"))
             ds.actions.append(try float(j["action"], "action"))
         }
-        guard episodeStarts.count == ne else { throw InputError(path, at: sampleTopic, "\(episodeStarts.count) episodes, metadata says \(ne)") }
+        guard spans.count == ne else { throw InputError(path, at: sampleTopic, "\(spans.count) episodes, metadata says \(ne)") }
         for e in 0..<ne {
-            let ep = episodeStarts[e]!
+            let ep = spans[e]!
             guard ep.last > ep.start, ep.collision.map({ $0 >= 0 && $0 < ep.last - ep.start }) ?? true else {
                 throw InputError(path, at: "\(sampleTopic) episode \(e)", "\(ep.last - ep.start) steps, collision step \(ep.collision.map(String.init) ?? "none")")
             }
