@@ -226,5 +226,9 @@ import World
         // paired episodes: same world for every method at the same index
         let worlds = Dictionary(grouping: r.episodes, by: \.episode).mapValues { Set($0.map(\.world)) }
         #expect(worlds.values.allSatisfy { $0.count == 1 })
+        // training from the run's MCAP datasets gives the same models, hence the same episodes
+        let again = try HIntExperiment.run(c, dataFrom: dir + "/data", sink: .silent)
+        #expect(again.episodes == r.episodes)
+        #expect(again.notes.filter { $0.hasPrefix("data ") }.allSatisfy { $0.contains("read from") })
     }
 }
