@@ -44,6 +44,7 @@ public enum HIntCollector {
         ds.metadata = ["seed": "\(seed)", "worlds": scenes.map(\.name).joined(separator: ","), "speed": "\(settings.speed)",
                        "maxYawRateDegrees": "\(settings.maxYawRateDegrees)", "controlRate": "\(controlRate)",
                        "robot": platform.robotFile ?? "none (hand-held camera)", "actionUnit": "rad/s yaw rate"]
+        ds.metadata["cameraHeight"] = "\(cameraHeight(platform: platform, settings: settings, model: models[0], seed: seed))"
         var worldRNG = RNG(seed: seed, stream: 0x4849_6E74)
         var k: UInt64 = 0
         while ds.sampleCount < steps {
@@ -59,6 +60,15 @@ public enum HIntCollector {
             k += 1
         }
         return ds
+    }
+
+    /// Height of the camera above the ground, m: the hand-held camera's setting; for a robot the
+    /// camera mount (robot file) on the body at its reset pose (the quadrotor's fixed altitude).
+    static func cameraHeight(platform: HIntPlatform, settings: HIntPlatformSettings, model: EnvModel, seed: UInt64) -> Double {
+        guard platform.hasActions else { return settings.cameraHeight }
+        var env = Env(model: model)
+        let r = env.reset(seed: seed).robot
+        return r.position.z + r.attitude.rotate(model.camera.mount.position).z
     }
 
     /// Measured state: forward speed along the heading and yaw rate.

@@ -7,18 +7,21 @@ import Planning
 enum HIntKinematics {
     /// Cost weights and kinematics of one tick.
     struct Weights {
-        var speed: Float, dt: Float, scale: Float, goal: SIMD2<Float>
+        var speed: Float, dt: Float, scale: Float, limit: Float, goal: SIMD2<Float>
         var collision: Float, goalWeight: Float, magnitude: Float, smoothness: Float
     }
 
     /// Poses (dx, dy, dyaw) of a unicycle at `speed` m/s following yaw rates `a[0..<horizon]`
-    /// (rad/s, held `dt` s each, midpoint heading), written to `out[0..<3 * horizon]`.
+    /// (rad/s, clamped to +-`limit`, held `dt` s each, midpoint heading; the turn rate changes
+    /// instantly), written to `out[0..<3 * horizon]`.
     @inline(__always)
-    static func rollout(_ a: UnsafePointer<Float>, horizon: Int, speed: Float, dt: Float, into out: UnsafeMutablePointer<Float>) {
+    static func rollout(_ a: UnsafePointer<Float>, horizon: Int, speed: Float, dt: Float, limit: Float = .infinity,
+                        into out: UnsafeMutablePointer<Float>) {
         var x: Float = 0, y: Float = 0, yaw: Float = 0
         for h in 0..<horizon {
-            let mid = yaw + 0.5 * a[h] * dt
-            x += speed * dt * cosf(mid); y += speed * dt * sinf(mid); yaw += a[h] * dt
+            let w = min(max(a[h], -limit), limit)
+            let mid = yaw + 0.5 * w * dt
+            x += speed * dt * cosf(mid); y += speed * dt * sinf(mid); yaw += w * dt
             out[3 * h] = x; out[3 * h + 1] = y; out[3 * h + 2] = yaw
         }
     }
@@ -50,7 +53,8 @@ enum HIntKinematics {
 /// The baselines' cost. Baseline (b), the conventional hierarchy (`input: .unicyclePoses`):
 /// candidate yaw-rate sequences become pose sequences through an ideal unicycle (no dynamics: any
 /// listed turn is assumed possible) and the shared perception model scores those poses.
-/// Baselines (c) and (d) (`input: .actions`): an action-conditioned collision model scores the
+/// The "HInt, unicycle" ablation is the same pose input with `limit` set to the robot's yaw-rate
+/// limit. Baselines (c) and (d) (`input: .actions`): an action-conditioned collision model scores the
 /// yaw-rate commands directly. Both add the same goal term (through the ideal unicycle) and
 /// effort terms as `HIntCost`.
 struct HIntBaselineCost: SequenceCost {
@@ -61,20 +65,22 @@ struct HIntBaselineCost: SequenceCost {
     let input: Input
     var poseBuffer: [Float]
     var speed: Float, dt: Float, scale: Float
+    /// Turn-rate clamp of the unicycle rollout, rad/s (infinite: none).
+    var limit: Float = .infinity
     var goal: SIMD2<Float> = [1, 0]
     var collisionWeight: Float = 1, goalWeight: Float = 0.5, magnitudeWeight: Float = 0.01, smoothnessWeight: Float = 0.01
 
-    init(model: CollisionPredictor, input: Input, maxBatch: Int, speed: Float, dt: Float, scale: Float) {
+    init(model: CollisionPredictor, input: Input, maxBatch: Int, speed: Float, dt: Float, scale: Float, limit: Float = .infinity) {
         evaluator = CollisionBatchEvaluator(model, maxBatch: maxBatch)
         self.input = input
         poseBuffer = [Float](repeating: 0, count: maxBatch * model.config.horizon * 3)
-        self.speed = speed; self.dt = dt; self.scale = scale
+        self.speed = speed; self.dt = dt; self.scale = scale; self.limit = limit
     }
 
     mutating func cost(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                        into costs: UnsafeMutableBufferPointer<Float>) {
         let a = actions.baseAddress!
-        let w = HIntKinematics.Weights(speed: speed, dt: dt, scale: scale, goal: goal, collision: collisionWeight, goalWeight: goalWeight,
+        let w = HIntKinematics.Weights(speed: speed, dt: dt, scale: scale, limit: limit, goal: goal, collision: collisionWeight, goalWeight: goalWeight,
                         magnitude: magnitudeWeight, smoothness: smoothnessWeight)
         let (ev, input) = (evaluator, input)
         poseBuffer.withUnsafeMutableBufferPointer { buf in
@@ -84,7 +90,7 @@ struct HIntBaselineCost: SequenceCost {
 
     static func score(_ evaluator: CollisionBatchEvaluator, _ input: Input, _ w: HIntKinematics.Weights, _ a: UnsafePointer<Float>,
                       count: Int, horizon: Int, poses: UnsafeMutablePointer<Float>, costs: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<count { HIntKinematics.rollout(a + i * horizon, horizon: horizon, speed: w.speed, dt: w.dt, into: poses + 3 * horizon * i) }
+        for i in 0..<count { HIntKinematics.rollout(a + i * horizon, horizon: horizon, speed: w.speed, dt: w.dt, limit: w.limit, into: poses + 3 * horizon * i) }
         let p = switch input {
         case .unicyclePoses: evaluator.evaluate(UnsafeBufferPointer(start: poses, count: count * horizon * 3), count: count)
         case .actions: evaluator.evaluate(UnsafeBufferPointer(start: a, count: count * horizon), count: count)

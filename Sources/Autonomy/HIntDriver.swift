@@ -10,7 +10,7 @@ import Runtime
 public final class HIntDriver {
     public let method: HIntMethod
     /// Yaw-rate limit of the deploying robot, rad/s (the action box for every method but the
-    /// hierarchy, whose waypoint search assumes `assumedYawRate`).
+    /// hierarchy and its D_r ablation, whose waypoint search assumes `assumedYawRate`).
     public let yawRateLimit: Double
     public let speed: Double
     public let dt: Double
@@ -38,15 +38,19 @@ public final class HIntDriver {
         let h = HIntTraining.horizon
         var settings = MPPIPlanner.Settings()
         settings.samples = samples
-        let box = Float(method == .hierarchy ? assumedYawRate : yawRateLimit)
+        let box = Float(method.tracksWaypoints ? assumedYawRate : yawRateLimit)
         planner = MPPIPlanner(space: ActionSpace(horizon: h, lower: [-box], upper: [box]), settings: settings)
         let scale = Float(1 / Double.pi)
         switch method {
-        case .hint:
+        case .hint, .hierarchyDynamics:
             hint = HIntCost(dynamics: models.dynamics[deploying]!, perception: models.perception, maxBatch: samples)
             imageConfig = models.perception.config
         case .hierarchy:
             kinematic = HIntBaselineCost(model: models.perception, input: .unicyclePoses, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
+            imageConfig = models.perception.config
+        case .hintUnicycle:
+            kinematic = HIntBaselineCost(model: models.perception, input: .unicyclePoses, maxBatch: samples, speed: Float(speed), dt: Float(dt),
+                                         scale: scale, limit: Float(yawRateLimit))
             imageConfig = models.perception.config
         case .singleSource:
             action = HIntBaselineCost(model: models.singleSource, input: .actions, maxBatch: samples, speed: Float(speed), dt: Float(dt), scale: scale)
@@ -68,7 +72,6 @@ public final class HIntDriver {
         let dx = goal.x - robot.position.x, dy = goal.y - robot.position.y
         let g = SIMD2<Float>(Float(cos(yaw) * dx + sin(yaw) * dy), Float(-sin(yaw) * dx + cos(yaw) * dy))
         let state = HIntCollector.state(robot)
-        let h = HIntTraining.horizon
         var command: Double
         switch method {
         case .hint:
@@ -76,29 +79,29 @@ public final class HIntDriver {
             planner.plan(&hint!, rng: &rng)
             command = Double(planner.nominal[0])
             predictedPoses = hint!.dynamics.evaluate(planner.nominal, count: 1)
+        case .hierarchyDynamics:
+            hint!.setObservation(image: image, state: [state.x, state.y], goal: g)
+            planner.plan(&hint!, rng: &rng)
+            predictedPoses = hint!.dynamics.evaluate(planner.nominal, count: 1)
+            command = pursuit(predictedPoses)
+        case .hintUnicycle:
+            kinematic!.evaluator.encode(image)
+            kinematic!.goal = g
+            planner.plan(&kinematic!, rng: &rng)
+            command = Double(planner.nominal[0])
+            predictedPoses = unicyclePoses(planner.nominal, limit: Float(yawRateLimit))
         case .hierarchy:
             kinematic!.evaluator.encode(image)
             kinematic!.goal = g
             planner.plan(&kinematic!, rng: &rng)
-            var poses = [Float](repeating: 0, count: 3 * h)
-            planner.nominal.withUnsafeBufferPointer { a in
-                poses.withUnsafeMutableBufferPointer { HIntKinematics.rollout(a.baseAddress!, horizon: h, speed: Float(speed), dt: Float(dt), into: $0.baseAddress!) }
-            }
-            predictedPoses = poses
-            // pure pursuit to the waypoint: exact for arcs, clamped by the robot
-            let wx = Double(poses[3 * lookahead]), wy = Double(poses[3 * lookahead + 1])
-            let l2 = wx * wx + wy * wy
-            command = l2 > 1e-9 ? 2 * speed * wy / l2 : 0
+            predictedPoses = unicyclePoses(planner.nominal, limit: .infinity)
+            command = pursuit(predictedPoses)
         case .singleSource, .pooled:
             action!.evaluator.encode(image)
             action!.goal = g
             planner.plan(&action!, rng: &rng)
             command = Double(planner.nominal[0])
-            var poses = [Float](repeating: 0, count: 3 * h)
-            planner.nominal.withUnsafeBufferPointer { a in
-                poses.withUnsafeMutableBufferPointer { HIntKinematics.rollout(a.baseAddress!, horizon: h, speed: Float(speed), dt: Float(dt), into: $0.baseAddress!) }
-            }
-            predictedPoses = poses
+            predictedPoses = unicyclePoses(planner.nominal, limit: .infinity)
         }
         predictedCollisionProbabilities = planProbabilities()
         planner.shift()
@@ -107,11 +110,31 @@ public final class HIntDriver {
 }
 
 extension HIntDriver {
+    /// Ideal-unicycle poses `[H][3]` of one yaw-rate sequence (turn rates clamped to +-`limit`).
+    func unicyclePoses(_ actions: [Float], limit: Float) -> [Float] {
+        let h = HIntTraining.horizon
+        var poses = [Float](repeating: 0, count: 3 * h)
+        actions.withUnsafeBufferPointer { a in
+            poses.withUnsafeMutableBufferPointer {
+                HIntKinematics.rollout(a.baseAddress!, horizon: h, speed: Float(speed), dt: Float(dt), limit: limit, into: $0.baseAddress!)
+            }
+        }
+        return poses
+    }
+
+    /// The hierarchy's low-level tracker: pure pursuit to the plan's pose `lookahead` (exact for
+    /// arcs), yaw rate = 2 v y / d^2 in rad/s (the robot clamps it to its limit).
+    func pursuit(_ poses: [Float]) -> Double {
+        let wx = Double(poses[3 * lookahead]), wy = Double(poses[3 * lookahead + 1])
+        let l2 = wx * wx + wy * wy
+        return l2 > 1e-9 ? 2 * speed * wy / l2 : 0
+    }
+
     /// The collision model's per-step probabilities for the plan just made (before `shift`).
     func planProbabilities() -> [Float] {
         switch method {
-        case .hint: hint!.perception.evaluate(predictedPoses, count: 1)
-        case .hierarchy: kinematic!.evaluator.evaluate(predictedPoses, count: 1)
+        case .hint, .hierarchyDynamics: hint!.perception.evaluate(predictedPoses, count: 1)
+        case .hierarchy, .hintUnicycle: kinematic!.evaluator.evaluate(predictedPoses, count: 1)
         case .singleSource, .pooled: action!.evaluator.evaluate(planner.nominal, count: 1)
         }
     }

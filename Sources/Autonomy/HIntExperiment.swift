@@ -46,8 +46,10 @@ public enum HIntExperiment {
     public static let deploying = HIntPlatform.jackal
 
     /// `modelsFrom`: a previous run's `models/` directory; its checkpoints replace training
-    /// (the data are still collected, for the notes).
-    public static func run(_ config: HIntExperimentConfig, out: String? = nil, modelsFrom: String? = nil,
+    /// (the data are still collected, for the notes). `dataFrom`: a previous run's `data/`
+    /// directory; its MCAP datasets (`<source>.mcap`, `HIntDatasetMCAP.read`) replace collection
+    /// and are what training reads (not written again).
+    public static func run(_ config: HIntExperimentConfig, out: String? = nil, modelsFrom: String? = nil, dataFrom: String? = nil,
                            sink: Diagnostics.Progress.Sink = .standardError) throws -> HIntExperimentResult {
         if let p = config.validationProblem { throw InputError("--config", p) }
         var seconds: [String: Double] = [:]
@@ -60,6 +62,17 @@ public enum HIntExperiment {
         var t0 = Diagnostics.Progress.monotonicSeconds()
         var data: [HIntDataset] = []
         for (i, p) in HIntPlatform.allCases.enumerated() {
+            if let dir = dataFrom {
+                let path = "\(dir)/\(p.rawValue).mcap"
+                let ds = try HIntDatasetMCAP.read(path: path)
+                guard ds.platform == p, ds.width == config.imageWidth, ds.height == config.imageHeight else {
+                    throw InputError(path, at: "metadata", "\(ds.platform.rawValue) \(ds.width)x\(ds.height) images, the config needs \(p.rawValue) "
+                                     + "\(config.imageWidth)x\(config.imageHeight)")
+                }
+                data.append(ds)
+                notes.append("data \(p.rawValue): \(ds.sampleCount) steps, \(ds.episodes.count) episodes, \(ds.collisions) collisions (read from \(path))")
+                continue
+            }
             let progress = Diagnostics.Progress(label: "collect \(p.rawValue)", total: config.stepsPerSource, unit: "steps", sink: sink)
             let ds = try HIntCollector.collect(platform: p, settings: config.settings(p), scenes: trainScenes, robotsDirectory: config.robotsDirectory,
                                                steps: config.stepsPerSource, episodeSteps: config.episodeSteps,
@@ -68,7 +81,10 @@ public enum HIntExperiment {
             progress.finish()
             data.append(ds)
             notes.append("data \(p.rawValue): \(ds.sampleCount) steps, \(ds.episodes.count) episodes, \(ds.collisions) collisions")
-            if let out { try ds.write(to: "\(out)/data/\(p.rawValue).swhi") }
+            if let out {
+                try ds.write(to: "\(out)/data/\(p.rawValue).swhi")
+                try HIntDatasetMCAP.write(ds, to: "\(out)/data/\(p.rawValue).mcap", horizon: HIntTraining.horizon)
+            }
         }
         seconds["collect"] = Diagnostics.Progress.monotonicSeconds() - t0
 

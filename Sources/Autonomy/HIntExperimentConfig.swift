@@ -48,7 +48,7 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
     /// obstacle count (`HIntEpisodeLayout.reachable`); an episode without one redraws its start.
     public var reachableClearance: Double? = nil
     /// Methods evaluated.
-    public var methods: [HIntMethod] = HIntMethod.allCases
+    public var methods: [HIntMethod] = HIntMethod.standard
     /// Per-source collection settings (defaults: `HIntPlatformSettings.defaults`).
     public var platforms: [String: HIntPlatformSettings] = [:]
 

@@ -46,15 +46,16 @@ public enum HIntReport {
         return Statistics.bootstrapInterval(diff, rng: &rng)
     }
 
-    /// Paired bootstrap interval of how much HInt's success margin over `other` grows from the
-    /// yaw-rate limit `loose` to `tight`: the mean over shared episodes of
-    /// (hint - other at `tight`) - (hint - other at `loose`).
-    public static func marginGrowth(_ r: HIntExperimentResult, over other: HIntMethod, from loose: Double, to tight: Double) -> ConfidenceInterval? {
-        // episode -> (hint success, other success); only episodes that ran both methods count
+    /// Paired bootstrap interval of how much `method`'s (default HInt's) success margin over
+    /// `other` grows from the yaw-rate limit `loose` to `tight`: the mean over shared episodes
+    /// of (method - other at `tight`) - (method - other at `loose`).
+    public static func marginGrowth(_ r: HIntExperimentResult, of method: HIntMethod = .hint, over other: HIntMethod,
+                                    from loose: Double, to tight: Double) -> ConfidenceInterval? {
+        // episode -> (method success, other success); only episodes that ran both methods count
         func margins(_ limit: Double) -> [Int: Double] {
             var hint: [Int: Double] = [:], base: [Int: Double] = [:]
             for e in r.episodes where e.yawLimitDegrees == limit {
-                if e.method == .hint { hint[e.episode] = e.success ? 1 : 0 } else if e.method == other { base[e.episode] = e.success ? 1 : 0 }
+                if e.method == method { hint[e.episode] = e.success ? 1 : 0 } else if e.method == other { base[e.episode] = e.success ? 1 : 0 }
             }
             var out: [Int: Double] = [:]
             for (k, h) in hint { if let b = base[k] { out[k] = h - b } }
@@ -92,7 +93,6 @@ public enum HIntReport {
                       "\(c.collisions)", "\(c.timeouts)", "\(Statistics.format(100 * c.saturation, digits: 3))%"])
         }
         s += t.render() + "\n"
-        s += "## Verdicts\n\n"
         var v = MarkdownTable(["yaw limit (deg/s)", "comparison", "success CIs disjoint", "distance CIs disjoint", "paired success difference [95% CI]"],
                               alignments: [.right, .left, .left, .left, .right])
         for limit in r.config.yawLimitsDegrees {
@@ -107,7 +107,9 @@ public enum HIntReport {
                           "\(h.distance.isDisjoint(from: o.distance) ? "yes" : "no") (\(dBetter))", diff])
             }
         }
-        s += v.render() + "\n"
+        if r.config.methods.contains(.hint) && r.config.methods.contains(where: { [.hierarchy, .singleSource, .pooled].contains($0) }) {
+            s += "## Verdicts\n\n" + v.render() + "\n"
+        }
         let margins = r.config.yawLimitsDegrees.compactMap { l -> (Double, ConfidenceInterval)? in
             pairedSuccessDifference(r, .hint, .hierarchy, limit: l).map { (l, $0) }
         }
@@ -122,9 +124,39 @@ public enum HIntReport {
                 }
             }
         }
+        s += ablation(r)
         s += "## Data and models\n\n" + r.notes.map { "- \($0)\n" }.joined() + "\n"
         s += "Wall time: " + ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }.joined(separator: ", ") + ".\n"
         return s
+    }
+
+    /// The pairs that separate D_r's turn-rate lag from the action box's limit, (a, b) read as
+    /// "a - b": each ablation against the method it changes by one ingredient.
+    public static let ablationPairs: [(HIntMethod, HIntMethod)] = [
+        (.hint, .hintUnicycle), (.hierarchyDynamics, .hierarchy), (.hintUnicycle, .hierarchy), (.hint, .hierarchyDynamics),
+    ]
+
+    /// The ablation section (empty unless an ablation method ran): paired success differences
+    /// per limit for every pair whose methods both ran, and their growth loosest -> tightest.
+    static func ablation(_ r: HIntExperimentResult) -> String {
+        let pairs = ablationPairs.filter { r.config.methods.contains($0.0) && r.config.methods.contains($0.1) }
+        guard !pairs.isEmpty, r.config.methods.contains(where: { $0 == .hierarchyDynamics || $0 == .hintUnicycle }) else { return "" }
+        let limits = r.config.yawLimitsDegrees
+        var header = ["pair (a - b)"] + limits.map { "\(Statistics.format($0)) deg/s" }
+        let loose = limits.max()!, tight = limits.min()!
+        if limits.count >= 2 { header.append("growth \(Statistics.format(loose)) -> \(Statistics.format(tight))") }
+        var t = MarkdownTable(header, alignments: [.left] + Array(repeating: .right, count: header.count - 1))
+        for (a, b) in pairs {
+            var row = ["\(a.rawValue) - \(b.rawValue)"]
+            for l in limits { row.append(pairedSuccessDifference(r, a, b, limit: l).map { pct($0) } ?? "-") }
+            if limits.count >= 2 { row.append(marginGrowth(r, of: a, over: b, from: loose, to: tight).map { pct($0) } ?? "-") }
+            t.addRow(row)
+        }
+        var s = "## Ablation: turn-rate lag (D_r) vs yaw-rate limit\n\n"
+        s += "hierarchy-dr: the hierarchy's waypoint MPPI through D_r, candidates in the assumed range, same tracker; "
+        s += "hint-unicycle: HInt with an ideal unicycle clamped to the limit in place of D_r. Paired success differences "
+        s += "(95% bootstrap CI) and their growth from the loosest to the tightest limit:\n\n"
+        return s + t.render() + "\n"
     }
 
     public static func write(_ r: HIntExperimentResult, to dir: String, command: String = "swiftlet experiment hint") throws {

@@ -10,6 +10,8 @@ public struct MCAPInfo: Sendable {
         public var schemaName: String
         public var schemaEncoding: String
         public var messageEncoding: String
+        /// The channel's MCAP metadata (e.g. an HInt dataset's platform).
+        public var metadata: [String: String] = [:]
     }
     public var path: String
     public var fileBytes: Int
@@ -54,6 +56,7 @@ public struct MCAPInfo: Sendable {
             return ChannelInfo(id: c.id, topic: c.topic, messageCount: counts[c.id] ?? 0, schemaName: s?.name ?? "",
                                schemaEncoding: s?.encoding ?? "", messageEncoding: c.messageEncoding)
         }
+        for (i, c) in info.channels.enumerated() { info.channels[i].metadata = channels[c.id]?.metadata ?? [:] }
         return info
     }
 
@@ -80,6 +83,7 @@ public struct MCAPInfo: Sendable {
             let hz = dur > 0 && c.messageCount > 1 ? String(format: " %7.2f Hz", Double(c.messageCount - 1) / dur) : "           "
             lines.append(String(format: "  (%2d) ", c.id) + c.topic + pad + String(format: " %7llu msgs", c.messageCount)
                          + hz + " : \(c.schemaName) [\(c.schemaEncoding)/\(c.messageEncoding)]")
+            if !c.metadata.isEmpty { lines.append("       metadata: " + c.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
         }
         if let t = truncation {
             lines.append("truncated: yes: \(t.lostBytes) bytes after byte \(t.validEnd) are unusable (\(t.reason));"

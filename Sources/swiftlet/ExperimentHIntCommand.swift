@@ -12,7 +12,8 @@ struct ExperimentHIntCommand: ParsableCommand {
         shared perception model P, per-robot dynamics D_r and the single-source and pooled
         action-conditioned baselines, then drives the jackal to goals in held-out worlds with
         every method at every yaw-rate limit. Writes OUT/hint.md, hint-summary.csv,
-        hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, models/*.safetensors.
+        hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, data/*.mcap (each source's
+        dataset as MCAP with its platform recorded), models/*.safetensors.
         --preset smoke runs in a minute or two; a --config JSON file overrides any default key.
         """
     )
@@ -21,6 +22,7 @@ struct ExperimentHIntCommand: ParsableCommand {
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/hint"
     @Option(help: "Reuse the checkpoints of a previous run (its OUT/models directory) instead of training.") var models: String?
+    @Option(help: "Train on a previous run's MCAP datasets (its OUT/data directory, <source>.mcap) instead of collecting.") var data: String?
 
     func run() throws {
         var c: HIntExperimentConfig
@@ -33,9 +35,10 @@ struct ExperimentHIntCommand: ParsableCommand {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try HIntExperimentConfig.load(config)
         }
-        let result = try HIntExperiment.run(c, out: out, modelsFrom: models)
+        let result = try HIntExperiment.run(c, out: out, modelsFrom: models, dataFrom: data)
         var cmd = "swiftlet experiment hint"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let data { cmd += " --data \(data)" }
         if let models { cmd += " --models \(models)" }
         cmd += " --out \(out)"
         try HIntReport.write(result, to: out, command: cmd)

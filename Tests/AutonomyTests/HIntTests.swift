@@ -131,6 +131,76 @@ import World
         #expect(maxHier > 1.5 * limit * horizonTime, "hierarchy candidates turn \(maxHier) rad in 2 s")
     }
 
+    /// The two ablations plan what they claim. "HInt, unicycle": every candidate lies within the
+    /// robot's limit, the poses P scores are an ideal unicycle's (recomputed here
+    /// independently), and the command is the plan's first turn rate. "hierarchy + D_r":
+    /// candidates span the assumed +-180 deg/s, their costs are exactly HInt's D_r -> P cost, and
+    /// the command is the pure-pursuit turn toward the D_r plan's waypoint 0.5 s ahead.
+    @Test func ablationMethodsPlanWhatTheyClaim() throws {
+        var rng = RNG(seed: 4)
+        let perception = CollisionPredictor(config: .hintPerception(height: 16, width: 24, horizon: 8), rng: &rng)
+        let dyn = PoseDynamics(config: PoseDynamicsConfig(stateDim: 2, actionDim: 1, horizon: 8, hidden: [32, 32], stateScale: [2, 1],
+                                                          actionScale: [Float(1 / Double.pi)]), rng: &rng)
+        let models = HIntModels(perception: perception, dynamics: [.jackal: dyn], singleSource: perception, pooled: perception, notes: [])
+        let limit = radians(60.0), assumed = radians(180.0), speed = 1.0, dt = 0.25, n = 256
+        var frame = [UInt8](repeating: 0, count: 24 * 16)
+        for i in frame.indices { frame[i] = UInt8((i * 37) % 251) }
+        let robot = RobotObservation(time: 0, position: .zero, attitude: .identity, velocity: Vec3(speed, 0, 0), bodyRate: Vec3(0, 0, 0.4))
+        let goal = SIMD2(-5.0, 0.5)
+        func driver(_ m: HIntMethod) -> HIntDriver {
+            HIntDriver(method: m, models: models, deploying: .jackal, yawRateLimit: limit, assumedYawRate: assumed, speed: speed, dt: dt, samples: n)
+        }
+
+        let uni = driver(.hintUnicycle)
+        var prng = RNG(seed: 9)
+        let cmdU = frame.withUnsafeBufferPointer { uni.act(frame: $0, robot: robot, goal: goal, rng: &prng) }
+        let bu = uni.planner.lastBatch
+        #expect(bu.count == n)
+        #expect(bu.actions.prefix(n * 8).allSatisfy { abs(Double($0)) <= limit + 1e-6 })
+        #expect(bu.actions.prefix(n * 8).contains { abs(Double($0)) > 0.9 * limit })
+        let scored = uni.kinematic!.poseBuffer
+        var worst = 0.0
+        for i in 0..<n {
+            var x = 0.0, y = 0.0, yaw = 0.0
+            for h in 0..<8 {
+                let w = min(max(Double(bu.actions[i * 8 + h]), -limit), limit)
+                x += speed * dt * cos(yaw + 0.5 * w * dt); y += speed * dt * sin(yaw + 0.5 * w * dt); yaw += w * dt
+                let q = (i * 8 + h) * 3
+                worst = max(worst, abs(Double(scored[q]) - x), abs(Double(scored[q + 1]) - y), abs(Double(scored[q + 2]) - yaw))
+            }
+        }
+        #expect(worst < 1e-4, "scored poses differ from the unicycle's by \(worst)")
+        // commanded directly: the first plan step's turn (yaw after one tick / dt), no tracker
+        #expect(abs(cmdU - Double(uni.predictedPoses[2]) / dt) < 1e-4)
+        // the rollout clamps turn rates beyond the limit
+        let wild: [Float] = [3, -3, 0.5, 2, -0.2, 3, 3, -3], tame = wild.map { min(max($0, Float(-limit)), Float(limit)) }
+        var pw = [Float](repeating: 0, count: 24), pt = pw
+        wild.withUnsafeBufferPointer { a in pw.withUnsafeMutableBufferPointer {
+            HIntKinematics.rollout(a.baseAddress!, horizon: 8, speed: 1, dt: 0.25, limit: Float(limit), into: $0.baseAddress!) } }
+        tame.withUnsafeBufferPointer { a in pt.withUnsafeMutableBufferPointer {
+            HIntKinematics.rollout(a.baseAddress!, horizon: 8, speed: 1, dt: 0.25, into: $0.baseAddress!) } }
+        #expect(pw == pt)
+
+        let hd = driver(.hierarchyDynamics)
+        prng = RNG(seed: 9)
+        let cmdH = frame.withUnsafeBufferPointer { hd.act(frame: $0, robot: robot, goal: goal, rng: &prng) }
+        let bh = hd.planner.lastBatch
+        let amax = bh.actions.prefix(n * 8).map { abs(Double($0)) }.max()!
+        #expect(amax > 1.5 * limit && amax <= assumed + 1e-6, "candidates reach \(amax) rad/s")
+        // the candidates' costs are HInt's composed cost (D_r, then P) of the same actions
+        var reference = HIntCost(dynamics: dyn, perception: perception, maxBatch: n)
+        let state = HIntCollector.state(robot)
+        reference.setObservation(image: hd.image, state: [state.x, state.y], goal: SIMD2(Float(goal.x), Float(goal.y)))
+        var costs = [Float](repeating: 0, count: n)
+        bh.actions.withUnsafeBufferPointer { a in costs.withUnsafeMutableBufferPointer {
+            reference.cost(UnsafeBufferPointer(rebasing: a[0..<(n * 8)]), count: n, horizon: 8, actionDim: 1, into: $0) } }
+        #expect(zip(costs, bh.costs.prefix(n)).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        // the plan's poses are D_r's, not a unicycle's (D_r is untrained: its poses are nothing like one)
+        let drPlan = hd.predictedPoses
+        let wx = Double(drPlan[3]), wy = Double(drPlan[4])
+        #expect(abs(cmdH - clamp(2 * speed * wy / (wx * wx + wy * wy), -limit, limit)) < 1e-9)
+    }
+
     @Test func experimentRunsEndToEndOnTheSmokePreset() throws {
         var c = HIntExperimentConfig.smoke
         c.robotsDirectory = Self.robots
@@ -142,7 +212,8 @@ import World
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hint-exp-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try HIntExperiment.run(c, out: dir, sink: .silent)
-        #expect(r.episodes.count == c.yawLimitsDegrees.count * HIntMethod.allCases.count * c.episodes)
+        #expect(c.methods == HIntMethod.standard)
+        #expect(r.episodes.count == c.yawLimitsDegrees.count * c.methods.count * c.episodes)
         for f in ["hint.md", "hint-summary.csv", "hint-episodes.csv", "hint-success.svg", "hint-distance.svg", "data/handheld.swhi",
                   "models/perception.safetensors", "models/dynamics-jackal.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + f), "missing \(f)")
@@ -155,5 +226,9 @@ import World
         // paired episodes: same world for every method at the same index
         let worlds = Dictionary(grouping: r.episodes, by: \.episode).mapValues { Set($0.map(\.world)) }
         #expect(worlds.values.allSatisfy { $0.count == 1 })
+        // training from the run's MCAP datasets gives the same models, hence the same episodes
+        let again = try HIntExperiment.run(c, dataFrom: dir + "/data", sink: .silent)
+        #expect(again.episodes == r.episodes)
+        #expect(again.notes.filter { $0.hasPrefix("data ") }.allSatisfy { $0.contains("read from") })
     }
 }
