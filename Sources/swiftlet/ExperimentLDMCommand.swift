@@ -28,7 +28,7 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "Random seed (overrides the config).")
     var seed: UInt64?
 
-    @Flag(help: "Diagnose the filters' fallback ticks on a fine action grid instead of writing the sweep's report (writes diagnosis.md).")
+    @Flag(help: "After the sweep, diagnose the filters' fallback ticks on a fine action grid (same episodes; writes <out>/diagnosis.md).")
     var diagnose = false
 
     @Option(help: "After the sweep, fly it again with this constraintSteps on the same learned models; report in <out>-steps<K>.")
@@ -55,14 +55,6 @@ struct ExperimentLDMCommand: ParsableCommand {
         if let config { command += " --config \(config)" }
         if let seed { command += " --seed \(seed)" }
         let prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
-        if diagnose {
-            let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot)
-            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command) --diagnose\n\n" + LDMFlightDiagnosis.table(rows)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(text, to: out + "/diagnosis.md")
-            print(text)
-            return
-        }
         var runs = [(settings, out, command)]
         if let k = alsoConstraintSteps {
             var again = settings
@@ -75,6 +67,13 @@ struct ExperimentLDMCommand: ParsableCommand {
             report.notes.append("command: \(cmd)")
             let files = try report.write(to: dir)
             print("wrote \(files.count) files to \(dir)")
+        }
+        if diagnose {
+            let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot)
+            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command) --diagnose\n\n" + LDMFlightDiagnosis.table(rows)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(text, to: out + "/diagnosis.md")
+            print(text)
         }
     }
 }
