@@ -126,6 +126,16 @@ public enum LDMFlightExperiment {
                         outOfDistributionError: outErr, dynamicsSeconds: dynSeconds)
     }
 
+    /// One executed control step, as `episode` reports it to its observer.
+    public struct Tick: Sendable {
+        /// Compact state before the step, the executed action, and the compact state after it.
+        public var state: [Float]
+        public var action: [Float]
+        public var next: [Float]
+        /// Nothing was admissible this tick (the filter's fallback flew).
+        public var fallback: Bool
+    }
+
     /// One episode's measurements and how it ended.
     public struct EpisodeOutcome: Sendable {
         public var metrics: LDMEpisodeMetrics
@@ -144,7 +154,7 @@ public enum LDMFlightExperiment {
     /// One closed-loop episode under `spec`. Episode `index` fixes the goal direction, the start
     /// velocity and the planner's random stream, the same for every condition (paired).
     public static func episode(spec: LDMFilterSpec, prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings,
-                               index: Int) -> EpisodeOutcome {
+                               index: Int, observe: (Tick) -> Void = { _ in }) -> EpisodeOutcome {
         var rng = RNG(seed: settings.seed).derived(5000 + UInt64(index))
         let goalAngle = rng.uniform(0, 2 * .pi)
         let goalDir = SIMD2(cos(goalAngle), sin(goalAngle))
@@ -174,6 +184,7 @@ public enum LDMFlightExperiment {
             if models.isOutOfDistribution(logDensity: Double(logp[0])) { ood += 1 }
             let predicted = prepared.dynamics.predict(states: s, actions: a, graph: graph)
             crash = plant.step(action: SIMD2(Double(a[0]), Double(a[1])))
+            observe(Tick(state: s, action: a, next: plant.compactState, fallback: cost.lastFallback))
             errorSum += LDMFlightDynamicsModel.velocityErrors(predicted: predicted, actual: plant.compactState, stateDim: sd)[0]
             steps += 1
             planner.shift()
@@ -207,6 +218,16 @@ public enum LDMFlightExperiment {
                            log: (String) -> Void = { _ in }) throws -> Outcome {
         try settings.validate()
         let prepared = try prepare(robot: robot, settings: settings, log: log)
+        return try sweep(settings, prepared: prepared, robot: robot, progress: sink, log: log)
+    }
+
+    /// The sweep and the report on already learned pieces (`prepare`). The filter-stage settings
+    /// (`constraintSteps`, `fallbackMargin`) do not enter `prepare`, so one `Prepared` serves
+    /// several of them and gives the same rows as separate runs.
+    public static func sweep(_ settings: LDMFlightSettings, prepared: Prepared, robot: RobotDescription,
+                             progress sink: Diagnostics.Progress.Sink = .standardError,
+                             log: (String) -> Void = { _ in }) throws -> Outcome {
+        try settings.validate()
         let specs = prepared.models.filterSpecs
         let e = settings.episodes, total = specs.count * e
         let store = Store(count: total)

@@ -121,6 +121,16 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         return s
     }
 
+    /// `momentum` with half the tilt-rate authority (0.5 rad/s): winding a 15 deg tilt back
+    /// takes 0.52 s, about 5 control steps, instead of 2.6, so the vehicle commits to its tilt
+    /// for longer than a 3-step look-ahead sees, while the 10-step (1 s) plan still covers the
+    /// braking (docs/ldm.md, "Longer commitment"). Data, model, density and LDM are learned for it.
+    public static var momentumSlow: LDMFlightSettings {
+        var s = momentum
+        s.maxTiltRate = 0.5
+        return s
+    }
+
     /// `momentum` at the size of `smoke`.
     public static var momentumSmoke: LDMFlightSettings {
         var s = smoke

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autonomy
 import Diagnostics
+import Foundation
 import Physics
 
 /// `swiftlet experiment ldm`: the LDM safety filter in flight (issue 10).
@@ -21,11 +22,17 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "Directory for the report, CSVs and plots.")
     var out = "runs/experiment-ldm"
 
-    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), smoke or momentum-smoke (about a minute).")
+    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), momentum-slow (tilt rates within 0.5 rad/s), smoke or momentum-smoke (about a minute).")
     var preset = "default"
 
     @Option(help: "Random seed (overrides the config).")
     var seed: UInt64?
+
+    @Flag(help: "After the sweep, diagnose the filters' fallback ticks on a fine action grid (same episodes; writes <out>/diagnosis.md).")
+    var diagnose = false
+
+    @Option(help: "After the sweep, fly it again with this constraintSteps on the same learned models; report in <out>-steps<K>.")
+    var alsoConstraintSteps: Int?
 
     func run() throws {
         var settings: LDMFlightSettings
@@ -33,20 +40,40 @@ struct ExperimentLDMCommand: ParsableCommand {
         case "default": settings = .standard
         case "smoke": settings = .smoke
         case "momentum": settings = .momentum
+        case "momentum-slow": settings = .momentumSlow
         case "momentum-smoke": settings = .momentumSmoke
-        default: throw ValidationError("--preset must be default, momentum, smoke or momentum-smoke, got '\(preset)'")
+        default: throw ValidationError("--preset must be default, momentum, momentum-slow, smoke or momentum-smoke, got '\(preset)'")
         }
         if let config { settings = try LDMFlightSettings.load(configPath: config, base: settings) }
         if let seed { settings.seed = seed }
         try settings.validate()
+        if let k = alsoConstraintSteps, k < 1 || k > settings.horizon {
+            throw ValidationError("--also-constraint-steps must be within 1...\(settings.horizon), got \(k)")
+        }
         let robot = try URDFLoader.load(path: settings.robot)
-        let outcome = try LDMFlightExperiment.run(settings, robot: robot) { print($0) }
-        var report = outcome.report
         var command = "swiftlet experiment ldm --preset \(preset) --out \(out)"
         if let config { command += " --config \(config)" }
         if let seed { command += " --seed \(seed)" }
-        report.notes.append("command: \(command)")
-        let files = try report.write(to: out)
-        print("wrote \(files.count) files to \(out)")
+        let prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
+        var runs = [(settings, out, command)]
+        if let k = alsoConstraintSteps {
+            var again = settings
+            again.constraintSteps = k
+            runs.append((again, out + "-steps\(k)", command + " --also-constraint-steps \(k) (this report: constraintSteps \(k))"))
+        }
+        for (s, dir, cmd) in runs {
+            let outcome = try LDMFlightExperiment.sweep(s, prepared: prepared, robot: robot) { print($0) }
+            var report = outcome.report
+            report.notes.append("command: \(cmd)")
+            let files = try report.write(to: dir)
+            print("wrote \(files.count) files to \(dir)")
+        }
+        if diagnose {
+            let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot)
+            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command) --diagnose\n\n" + LDMFlightDiagnosis.table(rows)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(text, to: out + "/diagnosis.md")
+            print(text)
+        }
     }
 }

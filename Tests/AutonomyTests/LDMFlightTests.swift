@@ -165,6 +165,43 @@ struct LDMFlightTests {
         #expect(again.report.episodesCSV().text == outcome.report.episodesCSV().text)
     }
 
+    @Test func diagnosisCountsTheSweepsFallbackTicksAndProbesTheWholeGrid() throws {
+        let robot = try Fixtures.cf2x()
+        var s = LDMFlightTests.tiny()
+        s.actionMode = .tiltRate
+        let prepared = try LDMFlightExperiment.prepare(robot: robot, settings: s)
+        let sweep = try LDMFlightExperiment.sweep(s, prepared: prepared, robot: robot, progress: .silent)
+        // the sweep on prepared pieces is the whole run
+        let run = try LDMFlightExperiment.run(s, robot: robot, progress: .silent)
+        #expect(sweep.report.episodesCSV().text == run.report.episodesCSV().text)
+        let rows = try LDMFlightDiagnosis.run(s, prepared: prepared, robot: robot, points: 5, progress: .silent)
+        // every filtered condition of the sweep, in its order (greedy, then the LDM)
+        #expect(rows.map(\.name) == sweep.report.results.filter { $0.spec.kind != .none }.map(\.spec.name))
+        #expect(rows.count == 2)
+        for r in rows {
+            // the same paired episodes as the sweep: same ticks, same fallback ticks
+            let episodes = sweep.report.results.first { $0.spec.name == r.name }!.episodes
+            #expect(r.ticks == episodes.map(\.steps).reduce(0, +))
+            #expect(r.fallbackTicks == episodes.map(\.fallbackSteps).reduce(0, +))
+            #expect(r.leftSet + r.missed == r.fallbackTicks)
+            #expect(r.admissibleTicks + r.fallbackTicks <= r.ticks)
+            #expect(r.inconsistentTrue <= r.admissibleTicks && r.inconsistentPredicted <= r.admissibleTicks)
+            #expect(r.leftExcess >= 0 && r.inconsistentSlack >= 0)
+        }
+        // the grid minimum is the minimum of G (or -log p) over every grid action, corners included
+        let models = prepared.models, m = Float(s.actionLimit)
+        let state: [Float] = [0.6, -0.2, 0, 0.02, 0.1, -0.15, 0.12, 0.2]
+        let axis: [Float] = [-m, -m / 2, 0, m / 2, m]
+        var rowsG: [Float] = []
+        for u in axis { for w in axis { rowsG += state + [u, w] } }
+        let g = models.ldm.values(rowsG).min()!
+        let e = models.density.logDensities(rowsG).map { -$0 }.min()!
+        let ldmProbe = LDMFlightDiagnosis.GridProbe(models: models, kind: .ldm, lower: -m, upper: m, points: 5)
+        let greedyProbe = LDMFlightDiagnosis.GridProbe(models: models, kind: .greedy, lower: -m, upper: m, points: 5)
+        #expect(ldmProbe.gridMinimum(state) == g)
+        #expect(abs(greedyProbe.gridMinimum(state) - e) <= 1e-4 * max(1, abs(e)))
+    }
+
     /// A hand-built density over (s, a): one Gaussian at hover, actions with std 0.2 rad.
     /// The hand-built filter cases: the single-Gaussian density, tiny settings (600 pairs) and a
     /// learned model trained for 100 steps on 600 pairs collected with seed 9.
