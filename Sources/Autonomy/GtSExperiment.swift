@@ -14,7 +14,8 @@ import World
 /// 2. For every real budget: collect that many real-profile steps in the same training worlds
 ///    under a `RealDataBudget` cap, then train GtS (sim weights, trunk and dense 256/128 frozen)
 ///    and real-only (random init, everything trained); at the main budget also
-///    sim-then-finetune-everything.
+///    sim-then-finetune-everything, and the step-matched sim-only (sim-only trained for GtS's
+///    real-phase step count more on sim data, GtS's settings).
 /// 3. Evaluate every model with the same learned-MPC settings in held-out worlds (unseen
 ///    seeds, the `boulders` family, held-out textures) in the real profile, whose lighting and
 ///    exposure vary per episode; the straight-flight reference joins the table.
