@@ -174,7 +174,8 @@ public enum GtSReport {
                        m.curve.last.map { Statistics.format(Double($0), digits: 3) } ?? "-"])
         }
         s += mt.render() + "\n"
-        s += "Collections: " + r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ") + ". "
+        s += "Collections: " + (r.collections.isEmpty ? "none in this run"
+                                 : r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ")) + ". "
         s += "Real-profile steps collected for training (all budgets): \(r.realStepsTotal).\n\n"
         s += "## Per world\n\n" + r.main.markdown() + "\n"
         s += "## Wall time\n\n" + r.seconds.sorted { $0.key < $1.key }.map { "- \($0.key): \(Statistics.format($0.value, digits: 3)) s" }.joined(separator: "\n") + "\n"
