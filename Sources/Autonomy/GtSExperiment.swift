@@ -14,7 +14,8 @@ import World
 /// 2. For every real budget: collect that many real-profile steps in the same training worlds
 ///    under a `RealDataBudget` cap, then train GtS (sim weights, trunk and dense 256/128 frozen)
 ///    and real-only (random init, everything trained); at the main budget also
-///    sim-then-finetune-everything.
+///    sim-then-finetune-everything, and the step-matched sim-only (sim-only trained for GtS's
+///    real-phase step count more on sim data, GtS's settings).
 /// 3. Evaluate every model with the same learned-MPC settings in held-out worlds (unseen
 ///    seeds, the `boulders` family, held-out textures) in the real profile, whose lighting and
 ///    exposure vary per episode; the straight-flight reference joins the table.
@@ -71,16 +72,26 @@ public enum GtSExperiment {
         /// Real-profile steps collected over the whole experiment.
         public var realStepsTotal: Int
         public var seconds: [String: Double]
+        /// The `--models` directory the trained models were loaded from (nil: trained in this run).
+        public var reusedModels: String? = nil
     }
 
     public static let simOnly = "sim-only"
     public static let realOnly = "real-only"
     public static let finetuneAll = "sim+finetune-all"
     public static let gts = "GtS"
+    /// Sim-only trained on for as many more optimiser steps as GtS's real phase, on sim data
+    /// only (the same frozen trunk, optimiser and fresh Adam state): removes the extra-steps
+    /// confound from GtS vs sim-only.
+    public static let simOnlyStepMatched = "sim-only+steps"
 
     /// Runs the experiment, writing models (and nothing else) into `out/models`; see
-    /// `GtSReport.write` for the report files.
-    public static func run(_ c: GtSExperimentConfig, out: String, sink: Diagnostics.Progress.Sink = .standardError,
+    /// `GtSReport.write` for the report files. With `reuse` (a directory of checkpoints from an
+    /// earlier run of the same config, `--models DIR`) nothing is collected or trained except the
+    /// step-matched sim-only baseline when `reuse` lacks it: the checkpoints are loaded, checked
+    /// against the config (`GtSCheckpoints.load`) and evaluated.
+    public static func run(_ c: GtSExperimentConfig, out: String, models reuse: String? = nil,
+                           sink: Diagnostics.Progress.Sink = .standardError,
                            log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
         if let why = c.problem { throw InputError("gts config", why) }
         let modelsDir = out + "/models"
@@ -99,77 +110,117 @@ public enum GtSExperiment {
         let mc = c.modelConfig
         func clock() -> Double { Diagnostics.Progress.monotonicSeconds() }
 
-        // sim phase: sim-profile envs only
-        var t0 = clock()
-        log("gts: sim phase: \(c.simSteps) sim steps in \(trainSpecs.count) training worlds")
         let simModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .sim) }
         let simSettings = CollectionSettings(worlds: trainSpecs, env: env, domain: .sim, steps: c.simSteps,
                                              seed: RNG.mix(c.seed, 0x5349_4D), lanes: c.lanes)
-        let simData = try collectSim(simSettings, models: simModels,
-                                     progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
-        collections.append(CollectionLog(phase: "sim", domain: simSettings.domain.name, steps: simData.sampleCount))
-        seconds["collect sim"] = clock() - t0
-        t0 = clock()
-        var initRNG = RNG(seed: c.seed, stream: 0x494E_4954)
-        let simTrainer = CollisionTrainer(CollisionPredictor(config: mc, rng: &initRNG), config: c.training)
-        var orderRNG = RNG(seed: c.seed, stream: 0x5349_4D54)
-        let simCurve = GtSTraining.train(simTrainer, data: simData, epochs: c.simEpochs, rng: &orderRNG,
-                                         progress: Diagnostics.Progress(label: "train sim", total: c.simEpochs * simData.sampleCount,
-                                                                        unit: "samples", sink: sink))
-        let simPredictor = simTrainer.predictor
-        let simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(simData), realTransitions: 0,
-                                                simTransitions: simData.sampleCount, steps: simTrainer.steps,
-                                                notes: ["method": simOnly, "phase": "sim", "epochs": "\(c.simEpochs)"])
-        models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir,
-                                  settings: c.policySettings))
-        seconds["train sim"] = clock() - t0
-
-        // real data: one independent collection per budget, each under its own cap
         let realModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .real) }
         var realTotal = 0
-        for (bi, hours) in c.allRealHours.enumerated() {
+        var t0 = clock()
+        if let reuse {
+            // evaluation only: the trained checkpoints of an earlier run of this config
+            log("gts: loading the trained models from \(reuse) (no collection, no training)")
+            models = try GtSCheckpoints.load(c, dir: reuse)
+            seconds["load models"] = clock() - t0
             t0 = clock()
-            let steps = c.realSteps(hours)
-            var budget = RealDataBudget(cap: steps)
-            let settings = CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: steps,
-                                              seed: RNG.mix(c.seed, RNG.mix(0x5245_414C, UInt64(bi))), lanes: c.lanes)
-            log("gts: real budget \(fmtHours(hours)) = \(steps) real-profile steps")
-            let realData = try budget.collect(settings, models: realModels,
-                                              progress: Diagnostics.Progress(label: "collect real \(fmtHours(hours))", total: steps, unit: "steps", sink: sink))
-            realTotal += realData.sampleCount
-            collections.append(CollectionLog(phase: "real \(fmtHours(hours))", domain: settings.domain.name, steps: realData.sampleCount))
-            seconds["collect real"] = (seconds["collect real"] ?? 0) + clock() - t0
-            t0 = clock()
-            var methods: [(String, CollisionPredictor, CollisionTrainingConfig)] = [
-                (gts, simPredictor, phaseConfig(c.training, frozen: CollisionPredictor.realPhaseFrozen)),
-                (realOnly, { var r = RNG(seed: c.seed, stream: 0x5245_4F4E); return CollisionPredictor(config: mc, rng: &r) }(),
-                 phaseConfig(c.training, frozen: [])),
-            ]
-            if hours == c.realHours { methods.append((finetuneAll, simPredictor, phaseConfig(c.training, frozen: []))) }
-            let perMethod = c.realUpdates > 0 ? c.realUpdates * c.training.batchSize : c.realEpochs * realData.sampleCount
-            let progress = Diagnostics.Progress(label: "train real \(fmtHours(hours))", total: methods.count * perMethod,
-                                                unit: "samples", sink: sink)
-            for (mi, (method, start, tc)) in methods.enumerated() {
-                let trainer = CollisionTrainer(start, config: tc)
-                var rng = RNG(seed: RNG.mix(c.seed, UInt64(bi)), stream: 0x5245_0000 + UInt64(mi))
-                let curve = c.realUpdates > 0
-                    ? GtSTraining.train(trainer, data: realData, updates: c.realUpdates, rng: &rng, progress: progress)
-                    : GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
-                let fromSim = method != realOnly
-                let record = CollisionTrainingRecord(
-                    training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
-                    simTransitions: fromSim ? simData.sampleCount : 0, steps: (fromSim ? simTrainer.steps : 0) + trainer.steps,
-                    notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
-                            "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
-                            "frozen": tc.frozenPrefixes.joined(separator: ",")])
-                guard record.realTransitions <= budget.cap else {
-                    throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")
-                }
-                models.append(try save(trainer.predictor, record: record, method: method, hours: hours, curve: curve, dir: modelsDir,
-                                      settings: c.policySettings))
+            let sim = models[0]
+            guard let gtsMain = models.first(where: { $0.method == gts && $0.hours == c.realHours }) else {
+                throw InputError("gts", "no GtS model at the main budget \(fmtHours(c.realHours))")
             }
-            progress.finish()
-            seconds["train real"] = (seconds["train real"] ?? 0) + clock() - t0
+            let extra = gtsMain.record.steps - sim.record.steps
+            let stem = GtSCheckpoints.stepMatchedStem(extra)
+            if let found = [reuse, modelsDir].map({ $0 + "/" + stem + ".safetensors" }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                models.insert(try GtSCheckpoints.loadStepMatched(c, file: found, sim: sim, extraSteps: extra), at: 1)
+            } else {
+                log("gts: \(stem) is not in \(reuse): training it from sim-only (\(extra) steps on re-collected sim data)")
+                let simData = try collectSim(simSettings, models: simModels,
+                                             progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
+                collections.append(CollectionLog(phase: "sim (step-matched baseline)", domain: simSettings.domain.name, steps: simData.sampleCount))
+                // the re-collected data must be the sim phase's data, or the baseline is not the one the config defines
+                guard hash(simData) == sim.record.datasetHash else {
+                    throw InputError(sim.file, at: "datasetHash", "sim data collected from this config hash to \(hash(simData)), "
+                                     + "the checkpoint was trained on \(sim.record.datasetHash): not the same config")
+                }
+                let simPredictor = try CollisionPredictor.load(sim.file)
+                models.insert(try trainStepMatched(c, from: simPredictor, simRecord: sim.record, data: simData, steps: extra,
+                                                   dir: modelsDir, sink: sink), at: 1)
+            }
+            seconds["train step-matched"] = clock() - t0
+        } else {
+            // sim phase: sim-profile envs only
+            log("gts: sim phase: \(c.simSteps) sim steps in \(trainSpecs.count) training worlds")
+            let simData = try collectSim(simSettings, models: simModels,
+                                         progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
+            collections.append(CollectionLog(phase: "sim", domain: simSettings.domain.name, steps: simData.sampleCount))
+            seconds["collect sim"] = clock() - t0
+            t0 = clock()
+            var initRNG = RNG(seed: c.seed, stream: 0x494E_4954)
+            let simTrainer = CollisionTrainer(CollisionPredictor(config: mc, rng: &initRNG), config: c.training)
+            var orderRNG = RNG(seed: c.seed, stream: 0x5349_4D54)
+            let simCurve = GtSTraining.train(simTrainer, data: simData, epochs: c.simEpochs, rng: &orderRNG,
+                                             progress: Diagnostics.Progress(label: "train sim", total: c.simEpochs * simData.sampleCount,
+                                                                            unit: "samples", sink: sink))
+            let simPredictor = simTrainer.predictor
+            let simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(simData), realTransitions: 0,
+                                                    simTransitions: simData.sampleCount, steps: simTrainer.steps,
+                                                    notes: ["method": simOnly, "phase": "sim", "epochs": "\(c.simEpochs)"])
+            models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir,
+                                      settings: c.policySettings))
+            seconds["train sim"] = clock() - t0
+
+            // real data: one independent collection per budget, each under its own cap
+            for (bi, hours) in c.allRealHours.enumerated() {
+                t0 = clock()
+                let steps = c.realSteps(hours)
+                var budget = RealDataBudget(cap: steps)
+                let settings = CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: steps,
+                                                  seed: RNG.mix(c.seed, RNG.mix(0x5245_414C, UInt64(bi))), lanes: c.lanes)
+                log("gts: real budget \(fmtHours(hours)) = \(steps) real-profile steps")
+                let realData = try budget.collect(settings, models: realModels,
+                                                  progress: Diagnostics.Progress(label: "collect real \(fmtHours(hours))", total: steps, unit: "steps", sink: sink))
+                realTotal += realData.sampleCount
+                collections.append(CollectionLog(phase: "real \(fmtHours(hours))", domain: settings.domain.name, steps: realData.sampleCount))
+                seconds["collect real"] = (seconds["collect real"] ?? 0) + clock() - t0
+                t0 = clock()
+                var methods: [(String, CollisionPredictor, CollisionTrainingConfig)] = [
+                    (gts, simPredictor, phaseConfig(c.training, frozen: CollisionPredictor.realPhaseFrozen)),
+                    (realOnly, { var r = RNG(seed: c.seed, stream: 0x5245_4F4E); return CollisionPredictor(config: mc, rng: &r) }(),
+                     phaseConfig(c.training, frozen: [])),
+                ]
+                if hours == c.realHours { methods.append((finetuneAll, simPredictor, phaseConfig(c.training, frozen: []))) }
+                let perMethod = c.realUpdates > 0 ? c.realUpdates * c.training.batchSize : c.realEpochs * realData.sampleCount
+                let progress = Diagnostics.Progress(label: "train real \(fmtHours(hours))", total: methods.count * perMethod,
+                                                    unit: "samples", sink: sink)
+                for (mi, (method, start, tc)) in methods.enumerated() {
+                    let trainer = CollisionTrainer(start, config: tc)
+                    var rng = RNG(seed: RNG.mix(c.seed, UInt64(bi)), stream: 0x5245_0000 + UInt64(mi))
+                    let curve = c.realUpdates > 0
+                        ? GtSTraining.train(trainer, data: realData, updates: c.realUpdates, rng: &rng, progress: progress)
+                        : GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
+                    let fromSim = method != realOnly
+                    let record = CollisionTrainingRecord(
+                        training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
+                        simTransitions: fromSim ? simData.sampleCount : 0, steps: (fromSim ? simTrainer.steps : 0) + trainer.steps,
+                        notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
+                                "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
+                                "frozen": tc.frozenPrefixes.joined(separator: ",")])
+                    guard record.realTransitions <= budget.cap else {
+                        throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")
+                    }
+                    models.append(try save(trainer.predictor, record: record, method: method, hours: hours, curve: curve, dir: modelsDir,
+                                          settings: c.policySettings))
+                }
+                progress.finish()
+                seconds["train real"] = (seconds["train real"] ?? 0) + clock() - t0
+            }
+
+            // step-matched sim-only: as many extra steps on sim data as GtS's real phase took
+            t0 = clock()
+            guard let gtsMain = models.first(where: { $0.method == gts && $0.hours == c.realHours }) else {
+                throw InputError("gts", "no GtS model at the main budget \(fmtHours(c.realHours))")
+            }
+            models.insert(try trainStepMatched(c, from: simPredictor, simRecord: simRecord, data: simData,
+                                               steps: gtsMain.record.steps - simTrainer.steps, dir: modelsDir, sink: sink), at: 1)
+            seconds["train step-matched"] = clock() - t0
         }
 
         // transfer diagnostic: every model's loss on fresh sim- and real-profile data from the
@@ -202,10 +253,11 @@ public enum GtSExperiment {
             throw InputError("gts", at: spec, "a test world is not held out")
         }
         let evalMain = EvaluationSettings(worlds: testSpecs, episodes: c.episodesPerWorld, routeLength: c.routeLength,
-                                          seed: RNG.mix(c.seed, 0x4556_414C))
+                                          seed: c.evaluationSeed)
+        if let why = c.freshEpisodesProblem { throw InputError("gts config", at: "evaluationSet", why) }
         let testModels = try testScenes.map { try EnvModel(scene: $0, robot: robot, settings: evalMain.env(env), domain: .real) }
-        let mainModels = [simOnly, realOnly, finetuneAll, gts].compactMap { m in
-            models.first { $0.method == m && ($0.method == simOnly || $0.hours == c.realHours) }
+        let mainModels = [simOnly, simOnlyStepMatched, realOnly, finetuneAll, gts].compactMap { m in
+            models.first { $0.method == m && ($0.hours == 0 || $0.hours == c.realHours) }
         }
         var specs = try mainModels.map { try spec($0) }
         specs.append(try PolicyRegistry.standard.resolve("straight"))
@@ -222,9 +274,10 @@ public enum GtSExperiment {
         var sweep: [SweepPoint] = []
         let evalSweep = EvaluationSettings(worlds: testSpecs, episodes: c.sweepEpisodesPerWorld, routeLength: c.routeLength,
                                            seed: evalMain.seed)
-        let reuse = c.sweepEpisodesPerWorld <= c.episodesPerWorld
-        let sweepModels = models.filter { ($0.method == gts || $0.method == realOnly) && c.sweepHours.contains($0.hours)
-                                          && !(reuse && $0.hours == c.realHours) }
+        let reuseMain = c.sweepEpisodesPerWorld <= c.episodesPerWorld
+        let sweepModels = c.sweepEpisodesPerWorld == 0 ? [] : models.filter {
+            ($0.method == gts || $0.method == realOnly) && c.sweepHours.contains($0.hours) && !(reuseMain && $0.hours == c.realHours)
+        }
         var sweepReport: EvaluationReport? = nil
         if !sweepModels.isEmpty {
             let sweepSpecs = try sweepModels.map { try spec($0) }
@@ -234,11 +287,11 @@ public enum GtSExperiment {
                                                                        unit: "episodes", sink: sink))
         }
         var rng = RNG(seed: c.seed, stream: 0x5357_4550)
-        for hours in c.sweepHours.sorted() {
+        for hours in c.sweepEpisodesPerWorld == 0 ? [] : c.sweepHours.sorted() {
             for method in [gts, realOnly] {
                 guard let m = models.first(where: { $0.method == method && $0.hours == hours }) else { continue }
                 let outcomes: [EpisodeOutcome]
-                if reuse && hours == c.realHours, let p = main.policies.firstIndex(where: { $0.name == m.name }) {
+                if reuseMain && hours == c.realHours, let p = main.policies.firstIndex(where: { $0.name == m.name }) {
                     outcomes = main.outcomes[p].filter { $0.episode < c.sweepEpisodesPerWorld }
                 } else if let r = sweepReport, let p = r.policies.firstIndex(where: { $0.name == m.name }) {
                     outcomes = r.outcomes[p]
@@ -250,7 +303,29 @@ public enum GtSExperiment {
         }
         seconds["eval sweep"] = clock() - t0
         return Result(config: c, trainWorlds: trainSpecs, testWorlds: testSpecs, collections: collections, models: models, main: main,
-                      lighting: lighting, sweep: sweep, transfer: transfer, dynamicsGap: gap, realStepsTotal: realTotal, seconds: seconds)
+                      lighting: lighting, sweep: sweep, transfer: transfer, dynamicsGap: gap, realStepsTotal: realTotal, seconds: seconds,
+                      reusedModels: reuse)
+    }
+
+    /// The step-matched sim-only baseline: `steps` more optimiser steps from the sim-only weights
+    /// on the sim phase's data, with GtS's real-phase settings (fresh Adam, the trunk and dense
+    /// 256/128 frozen), so it differs from GtS only in training on sim instead of real data.
+    static func trainStepMatched(_ c: GtSExperimentConfig, from sim: CollisionPredictor, simRecord: CollisionTrainingRecord,
+                                 data: CollisionDataset, steps: Int, dir: String, sink: Diagnostics.Progress.Sink) throws -> TrainedModel {
+        let tc = phaseConfig(c.training, frozen: CollisionPredictor.realPhaseFrozen)
+        let trainer = CollisionTrainer(sim, config: tc)
+        var rng = RNG(seed: c.seed, stream: 0x534D_4154)
+        let progress = Diagnostics.Progress(label: "train sim-only +\(steps) steps", total: steps * tc.batchSize, unit: "samples", sink: sink)
+        let curve = GtSTraining.train(trainer, data: data, updates: steps, rng: &rng, progress: progress)
+        progress.finish()
+        let record = CollisionTrainingRecord(
+            training: tc, datasetHash: hash(data), realTransitions: 0, simTransitions: data.sampleCount,
+            steps: simRecord.steps + trainer.steps,
+            notes: ["method": simOnlyStepMatched, "phase": "sim, then sim (step-matched to GtS's real phase)",
+                    "extraSimUpdates": "\(trainer.steps)", "initialisation": "sim phase",
+                    "frozen": tc.frozenPrefixes.joined(separator: ",")])
+        return try save(trainer.predictor, record: record, method: simOnlyStepMatched, hours: 0, curve: curve, dir: dir,
+                        settings: c.policySettings)
     }
 
     /// The action-dynamics gap of the experiment's profiles (`GtSDynamicsGap`): 400 random
@@ -288,7 +363,9 @@ public enum GtSExperiment {
 
     static func save(_ p: CollisionPredictor, record: CollisionTrainingRecord, method: String, hours: Double, curve: [Float],
                      dir: String, settings: LearnedPolicySettings) throws -> TrainedModel {
-        let stem = method == simOnly ? "sim-only" : "\(method.lowercased().replacingOccurrences(of: "+", with: "-"))-\(fmtHours(hours))"
+        let stem = method == simOnly ? "sim-only"
+            : method == simOnlyStepMatched ? GtSCheckpoints.stepMatchedStem(Int(record.notes["extraSimUpdates"] ?? "") ?? 0)
+            : GtSCheckpoints.stem(method: method, hours: hours)
         let file = dir + "/" + stem + ".safetensors"
         try LearnedPolicy.save(p, settings: settings, record: record, to: file)
         // read the count back from the file: the metadata is what users and the report see
@@ -308,6 +385,12 @@ public enum GtSExperiment {
 }
 
 extension GtSExperiment.TrainedModel {
-    /// Table label: "GtS (1h real)", "sim-only".
-    public var name: String { method == GtSExperiment.simOnly ? method : "\(method) (\(GtSExperiment.fmtHours(hours)) real)" }
+    /// Table label: "GtS (1h real)", "sim-only", "sim-only (+1,000 sim steps)".
+    public var name: String {
+        switch method {
+        case GtSExperiment.simOnly: method
+        case GtSExperiment.simOnlyStepMatched: "sim-only (+\(GtSCheckpoints.grouped(Int(record.notes["extraSimUpdates"] ?? "") ?? 0)) sim steps)"
+        default: "\(method) (\(GtSExperiment.fmtHours(hours)) real)"
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Geometry
 import Models
 import Planning
 import Runtime
@@ -34,8 +35,13 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// Episodes per test world and method (10 worlds x 5 = 50 per method).
     public var episodesPerWorld = 5
     /// Episodes per test world in the sweep (the first ones of the main evaluation's draws: a
-    /// model in both reuses its main episodes).
+    /// model in both reuses its main episodes); 0 = no sweep evaluation.
     public var sweepEpisodesPerWorld = 2
+    /// Which set of evaluation episodes (spawns, wind, perturbations, lighting) the methods meet:
+    /// 0 = the original set (runs 2-4); k > 0 = a fresh set whose episode seeds derive from the
+    /// seed and k, checked to share no episode seed with set 0 (`freshEpisodesProblem`). The
+    /// held-out worlds and the per-episode draw rules are the same for every set.
+    public var evaluationSet = 0
     /// Route length of an evaluation episode, m (success = flying it without a collision); also
     /// the env's distance limit. 50 m: at 15 m the learned policies saturated the route.
     public var routeLength = 50.0
@@ -128,6 +134,30 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// Every real budget trained (the sweep plus the main one), ascending.
     public var allRealHours: [Double] { Array(Set(sweepHours + [realHours])).sorted() }
 
+    /// Seed of the main evaluation's episodes (`EvaluationSettings.seed`); set 0 is the seed runs
+    /// 2-4 used.
+    public var evaluationSeed: UInt64 {
+        let original = RNG.mix(seed, 0x4556_414C)
+        return evaluationSet == 0 ? original : RNG.mix(original, 0x5345_5400 &+ UInt64(evaluationSet))
+    }
+
+    /// Why a fresh evaluation set (`evaluationSet` > 0) could meet an episode of the original
+    /// set: any of its episode seeds equal to one of set 0's first 1,000 episodes of any test
+    /// world. Nil when the sets are disjoint (or this is set 0).
+    public var freshEpisodesProblem: String? {
+        guard evaluationSet > 0 else { return nil }
+        var original = GtSExperimentConfig()
+        original.seed = seed
+        let old = EvaluationSettings(worlds: [], episodes: 0, seed: original.evaluationSeed)
+        let new = EvaluationSettings(worlds: [], episodes: 0, seed: evaluationSeed)
+        var used = Set<UInt64>()
+        for w in 0..<testWorlds { for e in 0..<1_000 { used.insert(old.episodeSeed(world: w, episode: e)) } }
+        for w in 0..<testWorlds { for e in 0..<episodesPerWorld where used.contains(new.episodeSeed(world: w, episode: e)) {
+            return "episode \(e) of test world \(w) in set \(evaluationSet) has the seed of an episode of set 0"
+        } }
+        return nil
+    }
+
     /// Why the settings cannot run, or nil.
     public var problem: String? {
         if trainWorlds < 1 || testWorlds < 1 { return "trainWorlds \(trainWorlds) and testWorlds \(testWorlds) must be >= 1" }
@@ -136,7 +166,8 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         }
         if !(realHours > 0) || sweepHours.contains(where: { !($0 > 0) || !$0.isFinite }) { return "real budgets must be positive hours" }
         if allRealHours.contains(where: { realSteps($0) < 1 }) { return "a real budget rounds to 0 control steps" }
-        if episodesPerWorld < 1 || sweepEpisodesPerWorld < 1 { return "episodes per world must be >= 1" }
+        if episodesPerWorld < 1 || sweepEpisodesPerWorld < 0 { return "episodesPerWorld must be >= 1, sweepEpisodesPerWorld >= 0" }
+        if evaluationSet < 0 { return "evaluationSet must be >= 0, got \(evaluationSet)" }
         if !(routeLength > 0) { return "routeLength must be positive, got \(routeLength)" }
         if cemElites < 1 || cemElites > cemSamples || cemElites > cemInitialSamples || cemIterations < 1 {
             return "CEM: elites (\(cemElites)) must be in 1...min(samples, initialSamples) and iterations >= 1"
@@ -161,7 +192,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
         case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
-        case diagnosticSteps, model, training
+        case diagnosticSteps, model, training, evaluationSet
     }
 
     public init(from decoder: any Decoder) throws {
@@ -181,6 +212,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         cemElites = try v(.cemElites, d.cemElites); cemIterations = try v(.cemIterations, d.cemIterations)
         lanes = try v(.lanes, d.lanes)
         diagnosticSteps = try v(.diagnosticSteps, d.diagnosticSteps)
+        evaluationSet = try v(.evaluationSet, d.evaluationSet)
         model = try v(.model, d.model); training = try v(.training, d.training)
     }
 }

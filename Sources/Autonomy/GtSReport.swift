@@ -29,6 +29,36 @@ public enum GtSReport {
         return (disjoint, ratio, lines)
     }
 
+    /// GtS minus one other method of the main table over the shared episodes (paired: same
+    /// worlds, spawns and draws).
+    public struct PairedDifference: Sendable {
+        public var baseline: String
+        /// Mean of (GtS distance - baseline distance) per episode, m, with a paired bootstrap
+        /// 95% percentile interval (2000 resamples of the episodes).
+        public var difference: ConfidenceInterval
+        /// Episodes where GtS flew farther / shorter than the baseline (ties are neither).
+        public var longer: Int
+        public var shorter: Int
+    }
+
+    /// GtS at the main budget against every other policy of the main evaluation.
+    public static func pairedDifferences(_ r: GtSExperiment.Result) -> [PairedDifference] {
+        let name = "\(GtSExperiment.gts) (\(GtSExperiment.fmtHours(r.config.realHours)) real)"
+        guard let g = r.main.policies.firstIndex(where: { $0.label == name }) else { return [] }
+        var rng = RNG(seed: r.config.seed, stream: 0x5041_4952)
+        var out: [PairedDifference] = []
+        for (p, spec) in r.main.policies.enumerated() where p != g {
+            let a = r.main.outcomes[g], b = r.main.outcomes[p]
+            guard a.count == b.count, !a.isEmpty, zip(a, b).allSatisfy({ $0.world == $1.world && $0.episode == $1.episode }) else { continue }
+            let d = zip(a, b).map { $0.distance - $1.distance }
+            var ci = Statistics.bootstrapInterval(d, resamples: 2000, rng: &rng)
+            ci.estimate = Statistics.mean(d)
+            out.append(PairedDifference(baseline: spec.label, difference: ci, longer: d.filter { $0 > 0 }.count,
+                                        shorter: d.filter { $0 < 0 }.count))
+        }
+        return out
+    }
+
     /// The main evaluation split by named lighting condition (`GtSLighting`): one summary per
     /// method and condition, over the episodes whose draw falls in that condition.
     public static func byLighting(_ r: GtSExperiment.Result) -> [(policy: String, condition: String, summary: EvaluationSummary)] {
@@ -64,7 +94,12 @@ public enum GtSReport {
         s += "Held-out test worlds (real profile, lighting/exposure/sun drawn per episode): \(r.testWorlds.joined(separator: ", "))\n\n"
         s += "Training worlds (sim and real collection): \(r.trainWorlds.count) (\(r.trainWorlds.prefix(6).joined(separator: ", "))...)\n\n"
         s += "Learned MPC (every method): CEM \(c.cemInitialSamples) uniform, \(c.cemIterations - 1) x \(c.cemSamples) Gaussian (centred full covariance), "
-        s += "\(c.cemElites) elites, horizon 12; route \(Statistics.format(c.routeLength)) m, \(c.episodesPerWorld) episodes per world.\n\n"
+        s += "\(c.cemElites) elites, horizon 12; route \(Statistics.format(c.routeLength)) m, \(c.episodesPerWorld) episodes per world "
+        s += "(evaluation set \(c.evaluationSet)" + (c.evaluationSet == 0 ? ", the original episodes" : ", fresh episode seeds disjoint from set 0") + ").\n\n"
+        if let dir = r.reusedModels {
+            s += "Models: loaded from `\(dir)` (trained by an earlier run of this config, metadata checked); "
+            s += "only a model missing there was trained in this run (see the models table).\n\n"
+        }
         s += "## Distance before collision, held-out real-profile worlds (real budget \(GtSExperiment.fmtHours(c.realHours)))\n\n"
         var t = MarkdownTable(["method", "real transitions", "episodes", "distance before collision (m) [95% CI]",
                                "collisions per km [95% CI]", "success [95% CI]"],
@@ -84,6 +119,14 @@ public enum GtSReport {
         let tg = target(r)
         s += "Target (GtS beats every baseline with non-overlapping CIs and flies >= 2x farther than real-only): "
         s += (tg.disjoint && tg.ratio >= 2 ? "**met**" : "**not met**") + "\n\n" + tg.lines.joined(separator: "\n") + "\n\n"
+        let diffs = pairedDifferences(r)
+        if !diffs.isEmpty {
+            s += "Paired differences (GtS minus each method over the same episodes; bootstrap 95% CI of the mean difference):\n\n"
+            var pt = MarkdownTable(["GtS minus", "mean difference (m) [95% CI]", "GtS longer", "GtS shorter"],
+                                   alignments: [.left, .right, .right, .right])
+            for d in diffs { pt.addRow([d.baseline, d.difference.formatted(digits: 3), String(d.longer), String(d.shorter)]) }
+            s += pt.render() + "\n"
+        }
         s += "## By lighting condition\n\n"
         let counts = GtSLighting.names.map { n in r.lighting.joined().filter { $0.condition == n }.count }
         s += "Brightness = sun intensity x exposure relative to the real profile's nominal values: dim < 0.9, medium 0.9-1.1, "
@@ -131,7 +174,8 @@ public enum GtSReport {
                        m.curve.last.map { Statistics.format(Double($0), digits: 3) } ?? "-"])
         }
         s += mt.render() + "\n"
-        s += "Collections: " + r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ") + ". "
+        s += "Collections: " + (r.collections.isEmpty ? "none in this run"
+                                 : r.collections.map { "\($0.phase) (\($0.domain)): \($0.steps) steps" }.joined(separator: "; ")) + ". "
         s += "Real-profile steps collected for training (all budgets): \(r.realStepsTotal).\n\n"
         s += "## Per world\n\n" + r.main.markdown() + "\n"
         s += "## Wall time\n\n" + r.seconds.sorted { $0.key < $1.key }.map { "- \($0.key): \(Statistics.format($0.value, digits: 3)) s" }.joined(separator: "\n") + "\n"

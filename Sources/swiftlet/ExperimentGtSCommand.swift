@@ -16,13 +16,18 @@ struct ExperimentGtSCommand: ParsableCommand {
         (each flies with `swiftlet eval --policy FILE --domain real`).
 
         --preset smoke finishes in a couple of minutes; --config FILE (JSON, any subset of the \
-        keys in docs/gts.md) overrides the defaults.
+        keys in docs/gts.md) overrides the defaults. --models DIR evaluates the checkpoints of an \
+        earlier run of the same config instead of training (only the step-matched sim-only \
+        baseline is trained if DIR lacks it); with the config key evaluationSet > 0 the methods \
+        meet fresh episodes.
         """
     )
 
     @Option(help: "JSON config file (keys of GtSExperimentConfig; missing keys keep the default).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/gts"
+    @Option(help: "Evaluate the trained checkpoints in this directory (an earlier run's OUT/models, same config) instead of collecting and training.")
+    var models: String?
     @Flag(help: "Only measure the action-dynamics gap between the profiles (no training, no files) and print it.")
     var dynamicsGap = false
 
@@ -46,8 +51,9 @@ struct ExperimentGtSCommand: ParsableCommand {
         }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let models { cmd += " --models \(models)" }
         cmd += " --out \(out)"
-        let result = try GtSExperiment.run(c, out: out)
+        let result = try GtSExperiment.run(c, out: out, models: models)
         try GtSReport.write(result, to: out, command: cmd)
         print(GtSReport.markdown(result, command: cmd))
     }

@@ -135,14 +135,16 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(r.transfer.allSatisfy { $0.sim.isFinite && $0.sim > 0 && $0.real.isFinite && $0.real > 0 })
         #expect(r.dynamicsGap.map { $0.samples == 400 && $0.horizonSteps == 12 && $0.positionGap > 0 } == true)
         #expect(r.realStepsTotal == 72 + 144)
-        // models: sim-only + (GtS, real-only) per budget + finetune-all at the main budget
-        #expect(r.models.count == 1 + 2 * 2 + 1)
+        // models: sim-only, step-matched sim-only, (GtS, real-only) per budget, finetune-all at the main budget
+        #expect(r.models.count == 2 + 2 * 2 + 1)
+        let simSteps = r.models[0].record.steps
+        #expect(simSteps == 240 / 32 + 1)           // one pass, the last batch partial
         for m in r.models {
             let (p, record) = try CollisionPredictor.loadWithRecord(m.file)
-            #expect(record.realTransitions == (m.method == GtSExperiment.simOnly ? 0 : c.realSteps(m.hours)))
+            let simBased = m.method == GtSExperiment.simOnly || m.method == GtSExperiment.simOnlyStepMatched
+            #expect(record.realTransitions == (simBased ? 0 : c.realSteps(m.hours)))
             #expect(record.simTransitions == (m.method == GtSExperiment.realOnly ? 0 : 240))
             #expect(p.config == c.modelConfig)
-            let simSteps = r.models[0].record.steps
             #expect(record.steps == (m.method == GtSExperiment.simOnly ? simSteps : m.method == GtSExperiment.realOnly ? 3 : simSteps + 3))
             // the experiment's planner settings travel with the model
             #expect(try LearnedPolicy.load(m.file).settings == c.policySettings)
@@ -156,8 +158,20 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         let g = try CollisionPredictor.load(gts.file).parameters
         #expect(sim.names.filter { $0.hasPrefix("trunk.") }.allSatisfy { sim[$0]! == g[$0]! })
 
-        // evaluation: 4 learned methods + straight, every one in held-out real-profile worlds
-        #expect(r.main.domain == "real" && r.main.policies.count == 5)
+        // the step-matched baseline: sim-only's steps + GtS's real-phase steps, on sim data only,
+        // with GtS's frozen trunk (so it keeps sim-only's trunk too)
+        let matched = try #require(r.models.first { $0.method == GtSExperiment.simOnlyStepMatched })
+        #expect(matched.record.steps == simSteps + 3 && matched.record.realTransitions == 0)
+        #expect(matched.record.datasetHash == r.models[0].record.datasetHash)
+        #expect(matched.record.training.frozenPrefixes == CollisionPredictor.realPhaseFrozen)
+        #expect(matched.name == "sim-only (+3 sim steps)" && matched.file.hasSuffix("/sim-only-plus-3-sim-steps.safetensors"))
+        let mp = try CollisionPredictor.load(matched.file).parameters
+        #expect(sim.names.filter { $0.hasPrefix("trunk.") }.allSatisfy { sim[$0]! == mp[$0]! })
+        #expect(sim.names.contains { $0.hasPrefix("lstm.") && sim[$0]! != mp[$0]! })
+
+        // evaluation: 5 learned methods + straight, every one in held-out real-profile worlds
+        #expect(r.main.domain == "real" && r.main.policies.count == 6)
+        #expect(r.main.policies.map(\.label).contains("sim-only (+3 sim steps)"))
         #expect(r.testWorlds.allSatisfy { spec in (try? SceneLoader.resolve(spec)).map(WorldCatalog.isHeldOut) == true })
         #expect(r.main.outcomes.allSatisfy { $0.count == c.testWorlds * c.episodesPerWorld })
         #expect(r.sweep.count == 4 && Set(r.sweep.map(\.method)) == [GtSExperiment.gts, GtSExperiment.realOnly])
@@ -169,7 +183,10 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
             #expect(split.filter { $0.policy == spec.label }.map(\.summary.episodes).reduce(0, +) == c.testWorlds * c.episodesPerWorld)
         }
         let episodesCSV = try String(contentsOfFile: out + "/gts-episodes.csv", encoding: .utf8)
-        #expect(episodesCSV.split(separator: "\n").count == 1 + 5 * c.testWorlds * c.episodesPerWorld)
+        #expect(episodesCSV.split(separator: "\n").count == 1 + 6 * c.testWorlds * c.episodesPerWorld)
+        // paired differences: GtS against the 5 other policies, over all shared episodes
+        let diffs = GtSReport.pairedDifferences(r)
+        #expect(diffs.count == 5 && diffs.allSatisfy { $0.longer + $0.shorter <= c.testWorlds * c.episodesPerWorld })
 
         for f in ["gts.md", "gts-results.csv", "gts-episodes.csv", "gts-sweep.csv", "gts-sweep.svg", "gts-curves.csv", "config.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f) missing")
@@ -183,6 +200,45 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(svg.contains("data-name=\"GtS\"") && svg.contains("data-name=\"real-only\""))
         // the config written with the report reads back to the same settings
         #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+
+        // --models: the same checkpoints evaluated again give the same episodes, bit for bit,
+        // without collecting or training (the step-matched model is found in the directory)
+        let models = out + "/models"
+        let again = try GtSExperiment.run(c, out: out + "/again", models: models, sink: .silent, log: { _ in })
+        #expect(again.main.outcomes == r.main.outcomes)
+        #expect(again.main.policies.map(\.label) == r.main.policies.map(\.label))
+        #expect(again.models.map(\.name) == r.models.map(\.name) && again.realStepsTotal == 0)
+        #expect(again.collections.allSatisfy { $0.phase.hasPrefix("diagnostic") })
+        #expect(again.sweep.map(\.distance.estimate) == r.sweep.map(\.distance.estimate))
+        // without the step-matched file it is retrained from sim-only, bit-identical to the first run's
+        try FileManager.default.removeItem(atPath: matched.file)
+        let retrained = try GtSExperiment.run(c, out: out + "/retrained", models: models, sink: .silent, log: { _ in })
+        let m2 = try #require(retrained.models.first { $0.method == GtSExperiment.simOnlyStepMatched })
+        #expect(m2.file == out + "/retrained/models/sim-only-plus-3-sim-steps.safetensors")
+        let p2 = try CollisionPredictor.load(m2.file).parameters
+        #expect(mp.names == p2.names && mp.names.allSatisfy { mp[$0]! == p2[$0]! })
+        #expect(retrained.main.outcomes == r.main.outcomes)
+
+        // a fresh evaluation set: new episodes (no seed of set 0), no sweep
+        var fresh = c
+        fresh.evaluationSet = 1
+        fresh.sweepEpisodesPerWorld = 0
+        #expect(fresh.evaluationSeed != c.evaluationSeed && fresh.freshEpisodesProblem == nil)
+        let f = try GtSExperiment.run(fresh, out: out + "/fresh", models: models, sink: .silent, log: { _ in })
+        #expect(f.sweep.isEmpty && f.main.settings.seed == fresh.evaluationSeed)
+        #expect(f.main.outcomes.allSatisfy { $0.count == c.testWorlds * c.episodesPerWorld })
+
+        // a missing checkpoint or one trained with other settings is refused
+        let sweepOnly = try #require(r.models.first { $0.method == GtSExperiment.realOnly && $0.hours != c.realHours })
+        try FileManager.default.removeItem(atPath: sweepOnly.file)
+        #expect(throws: (any Error).self) { _ = try GtSExperiment.run(c, out: out + "/bad", models: models, sink: .silent, log: { _ in }) }
+        var other = c
+        other.realUpdates = 4
+        other.sweepEpisodesPerWorld = 0         // only the main budget's models are needed, all present
+        #expect(throws: (any Error).self) { _ = try GtSExperiment.run(other, out: out + "/bad", models: models, sink: .silent, log: { _ in }) }
+        var ok = c
+        ok.sweepEpisodesPerWorld = 0
+        #expect(try GtSExperiment.run(ok, out: out + "/ok", models: models, sink: .silent, log: { _ in }).sweep.isEmpty)
     }
 
     @Test func lightingIsNamedFromTheEpisodeDraw() throws {
@@ -237,6 +293,12 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         let c = try GtSExperimentConfig.load(path)
         #expect(c.simSteps == 1234 && c.sweepHours == [0.5] && c.realHours == 1 && c.testWorlds == GtSExperimentConfig().testWorlds)
         try Data(#"{"cemElites": 0}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { _ = try GtSExperimentConfig.load(path) }
+        try Data(#"{"evaluationSet": 2, "episodesPerWorld": 20, "sweepEpisodesPerWorld": 0}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let fresh = try GtSExperimentConfig.load(path)
+        #expect(fresh.evaluationSet == 2 && fresh.sweepEpisodesPerWorld == 0 && fresh.freshEpisodesProblem == nil)
+        #expect(GtSExperimentConfig().evaluationSet == 0 && GtSExperimentConfig().evaluationSeed == RNG.mix(0, 0x4556_414C))
+        try Data(#"{"evaluationSet": -1}"#.utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: (any Error).self) { _ = try GtSExperimentConfig.load(path) }
     }
 }
