@@ -3,7 +3,7 @@ sets, and run 4's 50 episodes) and prints Markdown tables: per-method mean dista
 collision with a 95% bootstrap percentile interval, paired differences GtS minus every other
 method over the episodes both flew, and the split by lighting condition.
 
-    python3 docs/gts/run5-pool.py FILE.csv [FILE.csv ...]
+    python3 tools/gts_pool.py FILE.csv [FILE.csv ...]
 
 Episodes are keyed by (file, world, episode), so the same (world, episode) of two runs on
 different episode sets count as two episodes. Standard library only; 2000 resamples, fixed seed.
