@@ -131,6 +131,22 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         return s
     }
 
+    /// The presets by their command-line names (`--preset` of `experiment ldm`, `--ldm-preset`
+    /// of `fly`), in the order the help lists them.
+    public static let presetNames = ["default", "momentum", "momentum-slow", "smoke", "momentum-smoke"]
+
+    /// The preset called `name` (one of `presetNames`), or nil.
+    public static func preset(named name: String) -> LDMFlightSettings? {
+        switch name {
+        case "default": .standard
+        case "momentum": .momentum
+        case "momentum-slow": .momentumSlow
+        case "smoke": .smoke
+        case "momentum-smoke": .momentumSmoke
+        default: nil
+        }
+    }
+
     /// `momentum` at the size of `smoke`.
     public static var momentumSmoke: LDMFlightSettings {
         var s = smoke

@@ -35,14 +35,8 @@ struct ExperimentLDMCommand: ParsableCommand {
     var alsoConstraintSteps: Int?
 
     func run() throws {
-        var settings: LDMFlightSettings
-        switch preset {
-        case "default": settings = .standard
-        case "smoke": settings = .smoke
-        case "momentum": settings = .momentum
-        case "momentum-slow": settings = .momentumSlow
-        case "momentum-smoke": settings = .momentumSmoke
-        default: throw ValidationError("--preset must be default, momentum, momentum-slow, smoke or momentum-smoke, got '\(preset)'")
+        guard var settings = LDMFlightSettings.preset(named: preset) else {
+            throw ValidationError("--preset must be one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
         }
         if let config { settings = try LDMFlightSettings.load(configPath: config, base: settings) }
         if let seed { settings.seed = seed }

@@ -22,7 +22,7 @@ struct FlyCommand: ParsableCommand {
         worlds with the models in DIR (`swiftlet experiment hint` writes OUT/models); the plan's \
         predicted poses are coloured by predicted collision probability.
         --ldm ldm|greedy|none trains the LDM flight experiment's models (smoke preset, ~20 s; \
-        --ldm-config FILE overlays the default preset) and flies its quadrotor towards a far goal; \
+        --ldm-preset NAME picks another, --ldm-config FILE overlays it) and flies its quadrotor towards a far goal; \
         rejected candidates are grey, the filter's value is on the HUD; N switches the filter.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
@@ -98,7 +98,10 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--ldm) Filter level: percentile of the training log-densities.")
     var ldmLevel: Double = 5
 
-    @Option(help: "(--ldm) JSON overlay of the default preset (without it: the smoke preset).")
+    @Option(help: "(--ldm) Settings preset the viewer trains with at startup: smoke (~20 s), momentum-smoke (tilt-rate actions, ~20 s), or the experiment's default, momentum, momentum-slow (minutes).")
+    var ldmPreset: String = "smoke"
+
+    @Option(help: "(--ldm) JSON overlay of the --ldm-preset settings (any subset; see docs/ldm.md).")
     var ldmConfig: String?
 
     func run() throws {
@@ -156,7 +159,11 @@ struct FlyCommand: ParsableCommand {
         var config = LDMFlyConfig()
         config.filter = kind
         config.percentile = ldmLevel
-        if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: .standard) }
+        guard let preset = LDMFlightSettings.preset(named: ldmPreset) else {
+            throw InputError("--ldm-preset", "expected one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got \"\(ldmPreset)\"")
+        }
+        config.settings = preset
+        if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: preset) }
         if let seed { config.settings.seed = seed }
         if world != nil { print("--world is ignored with --ldm (the LDM task flies in open space)") }
         var opts = options
