@@ -1,0 +1,116 @@
+import Diagnostics
+import Foundation
+import Models
+import Physics
+import Runtime
+import World
+
+extension GtSPlanAgreement {
+    /// `swiftlet experiment gts --plan-agreement --models DIR`: the config's trained models at the
+    /// main budget (checked against the config as `--models` checks them; the step-matched
+    /// sim-only joins when DIR or `out/models` holds it), GtS as the pilot, `episodesPerWorld`
+    /// episodes (the first of the config's evaluation draws) in each held-out world, real profile.
+    /// Nothing is trained.
+    public static func run(_ c: GtSExperimentConfig, models dir: String, out: String, episodesPerWorld: Int,
+                           sink: Diagnostics.Progress.Sink = .standardError,
+                           log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
+        if let why = c.problem { throw InputError("gts config", why) }
+        guard episodesPerWorld > 0 else { throw InputError("--episodes", "\(episodesPerWorld) must be at least 1") }
+        var cMain = c
+        cMain.sweepEpisodesPerWorld = 0
+        let trained = try GtSCheckpoints.load(cMain, dir: dir)
+        let sim = trained[0]
+        guard let gtsModel = trained.first(where: { $0.method == GtSExperiment.gts && $0.hours == c.realHours }) else {
+            throw InputError("--models", "no GtS model at the main budget \(GtSExperiment.fmtHours(c.realHours))")
+        }
+        var list = [gtsModel, sim]
+        let extra = gtsModel.record.steps - sim.record.steps
+        let stem = GtSCheckpoints.stepMatchedStem(extra)
+        if let found = [dir, out + "/models"].map({ $0 + "/" + stem + ".safetensors" }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            list.append(try GtSCheckpoints.loadStepMatched(c, file: found, sim: sim, extraSteps: extra))
+        } else {
+            log("gts plan agreement: \(stem) is in neither \(dir) nor \(out)/models: left out")
+        }
+        for method in [GtSExperiment.finetuneAll, GtSExperiment.realOnly] {
+            if let m = trained.first(where: { $0.method == method && $0.hours == c.realHours }) { list.append(m) }
+        }
+        let loaded = try list.map { (name: $0.name, predictor: try CollisionPredictor.load($0.file)) }
+        let robot = try URDFLoader.load(path: c.robot)
+        let testSpecs = WorldCatalog.heldOutSpecs(count: c.testWorlds)
+        let scenes = try WorldSet.scenes(testSpecs)
+        for (s, spec) in zip(scenes, testSpecs) where !WorldCatalog.isHeldOut(s) {
+            throw InputError("gts", at: spec, "a test world is not held out")
+        }
+        let evaluation = EvaluationSettings(worlds: testSpecs, episodes: episodesPerWorld, routeLength: c.routeLength, seed: c.evaluationSeed)
+        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        log("gts plan agreement: pilot \(loaded[0].name), \(loaded.count) models x \(testSpecs.count) held-out worlds x \(episodesPerWorld) episodes (real profile)")
+        return try run(pilot: loaded[0], models: loaded, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
+                       progress: Diagnostics.Progress(label: "plan agreement", total: testSpecs.count * episodesPerWorld, unit: "episodes", sink: sink))
+    }
+
+    /// The printed report: per candidate set, each model's agreement with the pilot; then the
+    /// calibration table and the pilot's episodes.
+    public static func markdown(_ r: Result, command: String) -> String {
+        func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
+        let ticks = r.episodes.reduce(0) { $0 + $1.ticks }
+        var s = "# GtS plan agreement\n\n`\(command)`\n\n"
+        s += "Pilot: \(r.pilot) (its learned MPC flies), \(r.episodes.count) real-profile episodes in the held-out worlds, \(ticks) control ticks, "
+        s += "wall time \(f(r.seconds, 0)) s. Every model scores the pilot's CEM candidates of each tick on the same observation with the "
+        s += "planner's cost; compared with the pilot's own costs. k = \(r.elites) (the CEM's elites). |Δa0|: first yaw rate (rad/s) of the "
+        s += "plan each model would pick from the set, as the mean of its k best (what the CEM fits) and as its best candidate.\n\n"
+        for set in r.sets {
+            let rows = r.pairs.filter { $0.set == set }
+            s += "## \(set) (\(rows.first?.candidates ?? 0) candidates per tick)\n\n"
+            s += "| model vs \(r.pilot) | ticks | Spearman | top-1 agree | top-\(r.elites) overlap | |Δa0| elite mean | |Δa0| best |\n"
+            s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+            for p in rows {
+                s += "| \(p.model) | \(p.ticks) | \(f(p.spearman)) | \(f(p.top1)) | \(f(p.topKOverlap)) | \(f(p.eliteFirstActionGap)) | \(f(p.bestFirstActionGap)) |\n"
+            }
+            s += "\n"
+        }
+        s += "## Calibration on the flown sequences\n\n"
+        s += "| model | ticks (horizon observed) | predicted P(collision within \(r.horizon) steps) | observed | Brier | predicted per step | observed per step |\n"
+        s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+        for c in r.calibration {
+            s += "| \(c.model) | \(c.ticks) | \(f(c.predictedAtHorizon)) | \(f(c.observedAtHorizon)) | \(f(c.brierAtHorizon)) | \(f(c.predictedPerStep)) | \(f(c.observedPerStep)) |\n"
+        }
+        let collisions = r.episodes.filter(\.collided).count
+        let mean = r.episodes.reduce(0) { $0 + $1.distance } / Double(max(r.episodes.count, 1))
+        s += "\nPilot episodes: \(r.episodes.count), \(collisions) collisions, mean distance \(f(mean, 1)) m.\n"
+        return s
+    }
+
+    /// Writes `plan-agreement.md`, `plan-agreement.csv` (the pair table), `plan-calibration.csv`,
+    /// `plan-agreement-ticks.csv` (every tick, set and model) and `plan-episodes.csv` into `out`.
+    public static func write(_ r: Result, to out: String, command: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFile.write(markdown(r, command: command), to: out + "/plan-agreement.md")
+        var pairs = "set,model,pilot,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
+        for p in r.pairs {
+            pairs += "\(p.set),\(p.model),\(r.pilot),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
+                + "\(p.eliteFirstActionGap),\(p.bestFirstActionGap)\n"
+        }
+        try AtomicFile.write(pairs, to: out + "/plan-agreement.csv")
+        var cal = "model,ticks,predicted_at_horizon,observed_at_horizon,brier_at_horizon,steps_observed,predicted_per_step,observed_per_step\n"
+        for c in r.calibration {
+            cal += "\(c.model),\(c.ticks),\(c.predictedAtHorizon),\(c.observedAtHorizon),\(c.brierAtHorizon),\(c.stepsObserved),"
+                + "\(c.predictedPerStep),\(c.observedPerStep)\n"
+        }
+        try AtomicFile.write(cal, to: out + "/plan-calibration.csv")
+        var ticks = "world,episode,tick,set,model,spearman,top1,topk_overlap,elite_first_action_gap,best_first_action_gap\n"
+        for (ei, ep) in r.episodes.enumerated() {
+            for (t, perSet) in r.perTick[ei].enumerated() {
+                for (si, perModel) in perSet.enumerated() {
+                    for (mi, a) in perModel.enumerated() {
+                        ticks += "\(ep.world),\(ep.episode),\(t),\(r.sets[si]),\(r.models[mi]),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),"
+                            + "\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
+                    }
+                }
+            }
+        }
+        try AtomicFile.write(ticks, to: out + "/plan-agreement-ticks.csv")
+        var eps = "world,episode,seed,distance,collided,ticks\n"
+        for e in r.episodes { eps += "\(e.world),\(e.episode),\(e.seed),\(e.distance),\(e.collided),\(e.ticks)\n" }
+        try AtomicFile.write(eps, to: out + "/plan-episodes.csv")
+    }
+}
