@@ -58,16 +58,32 @@ extension GtSPlanAgreement {
         s += "wall time \(f(r.seconds, 0)) s. Every model scores the pilot's CEM candidates of each tick on the same observation with the "
         s += "planner's cost; compared with the pilot's own costs. k = \(r.elites) (the CEM's elites). |Δa0|: first yaw rate (rad/s) of the "
         s += "plan each model would pick from the set, as the mean of its k best (what the CEM fits) and as its best candidate.\n\n"
+        s += "Subsets: contested = the quarter of ticks with the largest spread (standard deviation) of the pilot's first-iteration costs "
+        s += "(>= \(f(r.contestedThreshold, 4))); collision ahead = ticks followed by a collision within \(r.horizon) steps.\n\n"
         for set in r.sets {
-            let rows = r.pairs.filter { $0.set == set }
-            s += "## \(set) (\(rows.first?.candidates ?? 0) candidates per tick)\n\n"
+            let rows = r.pairs.filter { $0.set == set && $0.reference == "pilot" }
+            s += "## \(set) (\(rows.first?.candidates ?? 0) candidates per tick): every model against the pilot's costs\n\n"
             s += "| model vs \(r.pilot) | ticks | Spearman | top-1 agree | top-\(r.elites) overlap | |Δa0| elite mean | |Δa0| best |\n"
             s += "|:--|--:|--:|--:|--:|--:|--:|\n"
-            for p in rows {
-                s += "| \(p.model) | \(p.ticks) | \(f(p.spearman)) | \(f(p.top1)) | \(f(p.topKOverlap)) | \(f(p.eliteFirstActionGap)) | \(f(p.bestFirstActionGap)) |\n"
+            for subset in subsetNames {
+                s += "| *\(subset)* | | | | | | |\n"
+                for p in rows where p.subset == subset {
+                    s += "| \(p.model) | \(p.ticks) | \(f(p.spearman)) | \(f(p.top1)) | \(f(p.topKOverlap)) | \(f(p.eliteFirstActionGap)) | \(f(p.bestFirstActionGap)) |\n"
+                }
             }
             s += "\n"
         }
+        s += "## Every pair of models (all ticks)\n\n"
+        s += "| pair | Spearman (first) | top-\(r.elites) overlap (first) | |Δa0| elite (first) | Spearman (final) | top-\(r.elites) overlap (final) | |Δa0| elite (final) |\n"
+        s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+        for p in r.modelPairs {
+            let a = r.models[p.a], b = r.models[p.b]
+            let rows = r.sets.compactMap { set in r.pairs.first { $0.reference == a && $0.model == b && $0.set == set && $0.subset == subsetNames[0] } }
+            guard rows.count == 2 else { continue }
+            s += "| \(a) vs \(b) | \(f(rows[0].spearman)) | \(f(rows[0].topKOverlap)) | \(f(rows[0].eliteFirstActionGap)) | "
+                + "\(f(rows[1].spearman)) | \(f(rows[1].topKOverlap)) | \(f(rows[1].eliteFirstActionGap)) |\n"
+        }
+        s += "\n"
         s += "## Calibration on the flown sequences\n\n"
         s += "| model | ticks (horizon observed) | predicted P(collision within \(r.horizon) steps) | observed | Brier | predicted per step | observed per step |\n"
         s += "|:--|--:|--:|--:|--:|--:|--:|\n"
@@ -85,9 +101,9 @@ extension GtSPlanAgreement {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-agreement.md")
-        var pairs = "set,model,pilot,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
+        var pairs = "set,subset,reference,model,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
         for p in r.pairs {
-            pairs += "\(p.set),\(p.model),\(r.pilot),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
+            pairs += "\(p.set),\(p.subset),\(p.reference),\(p.model),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
                 + "\(p.eliteFirstActionGap),\(p.bestFirstActionGap)\n"
         }
         try AtomicFile.write(pairs, to: out + "/plan-agreement.csv")
@@ -97,14 +113,16 @@ extension GtSPlanAgreement {
                 + "\(c.predictedPerStep),\(c.observedPerStep)\n"
         }
         try AtomicFile.write(cal, to: out + "/plan-calibration.csv")
-        var ticks = "world,episode,tick,set,model,spearman,top1,topk_overlap,elite_first_action_gap,best_first_action_gap\n"
+        var ticks = "world,episode,tick,pilot_cost_spread,collision_ahead,set,reference,model,spearman,top1,topk_overlap,elite_first_action_gap,best_first_action_gap\n"
         for (ei, ep) in r.episodes.enumerated() {
-            for (t, perSet) in r.perTick[ei].enumerated() {
-                for (si, perModel) in perSet.enumerated() {
-                    for (mi, a) in perModel.enumerated() {
-                        ticks += "\(ep.world),\(ep.episode),\(t),\(r.sets[si]),\(r.models[mi]),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),"
-                            + "\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
+            for (t, tick) in r.perTick[ei].enumerated() {
+                let head = "\(ep.world),\(ep.episode),\(t),\(tick.pilotSpread),\(tick.collisionAhead ? 1 : 0)"
+                for si in r.sets.indices {
+                    func row(_ ref: String, _ model: String, _ a: TickAgreement) -> String {
+                        "\(head),\(r.sets[si]),\(ref),\(model),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
                     }
+                    for (mi, a) in tick.vsPilot[si].enumerated() { ticks += row("pilot", r.models[mi], a) }
+                    for (pi, a) in tick.pairs[si].enumerated() { ticks += row(r.models[r.modelPairs[pi].a], r.models[r.modelPairs[pi].b], a) }
                 }
             }
         }

@@ -51,8 +51,12 @@ public enum GtSPlanAgreement {
 
     /// Means over every tick of one (model, candidate set).
     public struct PairSummary: Sendable, Equatable {
+        /// "pilot" (the planner's own costs) or a model's name.
+        public var reference: String
         public var model: String
         public var set: String
+        /// Which ticks (`subsetNames`).
+        public var subset: String
         public var ticks: Int
         public var candidates: Int
         public var spearman: Double
@@ -81,6 +85,25 @@ public enum GtSPlanAgreement {
         public var stepsObserved: Int
     }
 
+    /// One tick's scores.
+    public struct TickScores: Sendable, Equatable {
+        /// Standard deviation of the pilot's costs over the first-iteration candidates (how much
+        /// the choice matters to the pilot at this tick).
+        public var pilotSpread: Double
+        /// A collision followed within the horizon (the tick is one of the last H before it).
+        public var collisionAhead: Bool
+        /// `[set][model]`: each model against the pilot's costs.
+        public var vsPilot: [[TickAgreement]]
+        /// `[set][pair]`: model `a` against model `b` for every a < b (`Result.modelPairs` order).
+        public var pairs: [[TickAgreement]]
+    }
+
+    /// Two models by index into `Result.models`.
+    public struct ModelPair: Sendable, Equatable {
+        public var a: Int
+        public var b: Int
+    }
+
     /// One pilot episode.
     public struct Episode: Sendable, Equatable {
         public var world: Int
@@ -98,14 +121,21 @@ public enum GtSPlanAgreement {
         public var elites: Int
         public var horizon: Int
         public var episodes: [Episode]
+        /// Every model against the pilot, and every model pair, per set and subset.
         public var pairs: [PairSummary]
+        public var modelPairs: [ModelPair]
+        /// Pilot cost spread above which a tick is "contested" (the 75th percentile over all ticks).
+        public var contestedThreshold: Double
         public var calibration: [Calibration]
-        /// Per tick, `[episode][tick][set][model]`.
-        public var perTick: [[[[TickAgreement]]]]
+        /// `[episode][tick]`.
+        public var perTick: [[TickScores]]
         public var seconds: Double
     }
 
     public static let setNames = ["first iteration", "final iteration"]
+    /// Tick subsets summarised: every tick, the quarter with the largest pilot cost spread, the
+    /// ticks followed by a collision within the horizon.
+    public static let subsetNames = ["all ticks", "contested (top quarter of pilot cost spread)", "collision ahead (within the horizon)"]
 
     /// Flies `pilot` for `episodesPerWorld` episodes (0..<n of `evaluation`'s draws) in each of
     /// `envModels` (one per world) and scores every tick's candidates with every one of `models`.
@@ -134,7 +164,7 @@ public enum GtSPlanAgreement {
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
         var episodes: [Episode] = []
-        var perTick: [[[[TickAgreement]]]] = []
+        var perTick: [[TickScores]] = []
         var sums = [CalibrationSums](repeating: CalibrationSums(), count: models.count)
         for slot in slots {
             let s = slot!
@@ -143,19 +173,30 @@ public enum GtSPlanAgreement {
             for mi in 0..<models.count { sums[mi].add(s.calibration[mi]) }
         }
         progress?.finish()
+        let all = perTick.flatMap { $0 }
+        let spreads = all.map(\.pilotSpread).sorted()
+        let threshold = spreads.isEmpty ? 0 : spreads[min(spreads.count - 1, (3 * spreads.count) / 4)]
+        let subsets: [[TickScores]] = [all, all.filter { $0.pilotSpread >= threshold }, all.filter(\.collisionAhead)]
+        let modelPairs = pairList(models.count)
+        func summary(_ xs: [TickAgreement], reference: String, model: String, set si: Int, subset: Int) -> PairSummary {
+            let n = Double(max(xs.count, 1))
+            return PairSummary(reference: reference, model: model, set: setNames[si], subset: subsetNames[subset], ticks: xs.count,
+                               candidates: si == 0 ? settings.cem.initialSamples : settings.cem.samples,
+                               spearman: xs.reduce(0) { $0 + $1.spearman } / n,
+                               top1: Double(xs.filter(\.top1).count) / n,
+                               topKOverlap: xs.reduce(0) { $0 + $1.topKOverlap } / n,
+                               eliteFirstActionGap: xs.reduce(0) { $0 + $1.eliteFirstActionGap } / n,
+                               bestFirstActionGap: xs.reduce(0) { $0 + $1.bestFirstActionGap } / n)
+        }
         var pairs: [PairSummary] = []
         for si in 0..<setNames.count {
-            for (mi, m) in models.enumerated() {
-                let all = perTick.flatMap { $0.map { $0[si][mi] } }
-                let n = Double(max(all.count, 1))
-                pairs.append(PairSummary(
-                    model: m.name, set: setNames[si], ticks: all.count,
-                    candidates: si == 0 ? settings.cem.initialSamples : settings.cem.samples,
-                    spearman: all.reduce(0) { $0 + $1.spearman } / n,
-                    top1: Double(all.filter(\.top1).count) / n,
-                    topKOverlap: all.reduce(0) { $0 + $1.topKOverlap } / n,
-                    eliteFirstActionGap: all.reduce(0) { $0 + $1.eliteFirstActionGap } / n,
-                    bestFirstActionGap: all.reduce(0) { $0 + $1.bestFirstActionGap } / n))
+            for (ui, ticks) in subsets.enumerated() {
+                for (mi, m) in models.enumerated() {
+                    pairs.append(summary(ticks.map { $0.vsPilot[si][mi] }, reference: "pilot", model: m.name, set: si, subset: ui))
+                }
+                for (pi, p) in modelPairs.enumerated() {
+                    pairs.append(summary(ticks.map { $0.pairs[si][pi] }, reference: models[p.a].name, model: models[p.b].name, set: si, subset: ui))
+                }
             }
         }
         let calibration = models.enumerated().map { mi, m in
@@ -166,7 +207,7 @@ public enum GtSPlanAgreement {
                                stepsObserved: c.steps)
         }
         return Result(pilot: pilot.name, models: models.map(\.name), sets: setNames, elites: k, horizon: horizon, episodes: episodes,
-                      pairs: pairs, calibration: calibration, perTick: perTick,
+                      pairs: pairs, modelPairs: modelPairs, contestedThreshold: threshold, calibration: calibration, perTick: perTick,
                       seconds: Diagnostics.Progress.monotonicSeconds() - t0)
     }
 
@@ -184,8 +225,7 @@ public enum GtSPlanAgreement {
     /// One pilot episode scored by every model.
     struct EpisodeScores: Sendable {
         var episode: Episode
-        /// `[tick][set][model]`.
-        var ticks: [[[TickAgreement]]]
+        var ticks: [TickScores]
         var calibration: [CalibrationSums]
     }
 
@@ -198,12 +238,14 @@ public enum GtSPlanAgreement {
         var costs = models.map { CollisionCost($0, maxBatch: settings.maxBatch, yawWeight: settings.yawWeight,
                                                workers: settings.workers, blockRows: settings.blockRows) }
         var sums = [CalibrationSums](repeating: CalibrationSums(), count: models.count)
-        var agreements = [[[TickAgreement]]](repeating: [], count: ticks.count)
+        var scores: [TickScores] = []
+        let modelPairs = pairList(models.count)
         let last = ticks.count - 1
         for (t, tick) in ticks.enumerated() {
             // the flown sequence after tick t (padded past the end with the last plan)
             let flown = Array(executed[t ..< t + horizon])
             var perSet = [[TickAgreement]](repeating: [], count: tick.sets.count)
+            var modelCosts = [[[Float]]](repeating: [], count: tick.sets.count)
             // outcome: a collision ends the episode at the last tick's step (step last - t + 1 after tick t)
             let stepsFlown = last - t + 1
             let toCollision = episode.collided ? stepsFlown : Int.max
@@ -212,6 +254,7 @@ public enum GtSPlanAgreement {
                 for (si, set) in tick.sets.enumerated() {
                     let c = score(&costs[mi], set.actions, count: set.count, horizon: horizon)
                     perSet[si].append(agreement(pilot: set.costs, model: c, actions: set.actions, horizon: horizon, k: k))
+                    modelCosts[si].append(c)
                 }
                 _ = score(&costs[mi], flown, count: 1, horizon: horizon)
                 let p = Array(costs[mi].lastProbabilities.prefix(horizon))
@@ -229,9 +272,14 @@ public enum GtSPlanAgreement {
                     sums[mi].ticks += 1
                 }
             }
-            agreements[t] = perSet
+            let pairs = tick.sets.indices.map { si in
+                modelPairs.map { agreement(pilot: modelCosts[si][$0.a], model: modelCosts[si][$0.b], actions: tick.sets[si].actions,
+                                           horizon: horizon, k: k) }
+            }
+            scores.append(TickScores(pilotSpread: standardDeviation(tick.sets[0].costs), collisionAhead: toCollision <= horizon,
+                                     vsPilot: perSet, pairs: pairs))
         }
-        return EpisodeScores(episode: episode, ticks: agreements, calibration: sums)
+        return EpisodeScores(episode: episode, ticks: scores, calibration: sums)
     }
 
     /// One episode flown by the pilot exactly as `LearnedPolicy.act` flies it (same planner,
@@ -294,6 +342,17 @@ public enum GtSPlanAgreement {
         return TickAgreement(spearman: spearman(a, b), top1: ta[0] == tb[0], topKOverlap: Double(sa.intersection(sb).count) / Double(kk),
                              eliteFirstActionGap: abs(eliteMean(ta) - eliteMean(tb)),
                              bestFirstActionGap: abs(Double(actions[ta[0] * horizon]) - Double(actions[tb[0] * horizon])))
+    }
+
+    /// Every pair a < b of `n` models, in order (0-1, 0-2, ..., 1-2, ...).
+    static func pairList(_ n: Int) -> [ModelPair] {
+        (0..<n).flatMap { a in ((a + 1)..<max(a + 1, n)).map { ModelPair(a: a, b: $0) } }
+    }
+
+    static func standardDeviation(_ x: [Float]) -> Double {
+        let n = Double(x.count)
+        let m = x.reduce(0.0) { $0 + Double($1) } / n
+        return (x.reduce(0.0) { $0 + (Double($1) - m) * (Double($1) - m) } / n).squareRoot()
     }
 
     /// Candidate indices, lowest cost first (non-finite last; ties by index).

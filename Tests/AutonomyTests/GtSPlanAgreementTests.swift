@@ -57,7 +57,7 @@ import World
         // no yaw penalty: the ranking is the networks' alone (two untrained nets would otherwise both follow it)
         var settings = c.policySettings
         settings.yawWeight = 0
-        let r = try GtSPlanAgreement.run(pilot: ("pilot", pilot), models: [("pilot", pilot), ("other", other)],
+        let r = try GtSPlanAgreement.run(pilot: ("GtS", pilot), models: [("GtS", pilot), ("other", other)],
                                          settings: settings, evaluation: evaluation, envModels: envModels)
 
         // the pilot flies exactly the episodes the evaluator flies with the learned policy
@@ -68,12 +68,20 @@ import World
         }
         let ticks = r.episodes.reduce(0) { $0 + $1.ticks }
         #expect(ticks > 2 && r.perTick.map(\.count).reduce(0, +) == ticks)
+        #expect(r.modelPairs == [.init(a: 0, b: 1)])
+        // subsets: the contested quarter and the ticks before a collision are parts of all ticks
+        let counts = GtSPlanAgreement.subsetNames.map { u in r.pairs.first { $0.subset == u && $0.reference == "pilot" }!.ticks }
+        #expect(counts[0] == ticks && counts[1] >= ticks / 4 && counts[1] < ticks && counts[2] <= ticks)
         // the pilot re-scoring its own candidates agrees fully; another model less, within range
         for set in GtSPlanAgreement.setNames {
-            let me = try #require(r.pairs.first { $0.set == set && $0.model == "pilot" })
+            let me = try #require(r.pairs.first { $0.set == set && $0.reference == "pilot" && $0.model == "GtS" && $0.subset == "all ticks" })
             #expect(me.ticks == ticks && me.spearman == 1 && me.top1 == 1 && me.topKOverlap == 1)
             #expect(me.eliteFirstActionGap == 0 && me.bestFirstActionGap == 0)
-            let o = try #require(r.pairs.first { $0.set == set && $0.model == "other" })
+            let o = try #require(r.pairs.first { $0.set == set && $0.reference == "pilot" && $0.model == "other" && $0.subset == "all ticks" })
+            // the pair table: the pilot's model against the other gives what the pilot's costs give
+            var pair = try #require(r.pairs.first { $0.set == set && $0.reference == "GtS" && $0.model == "other" && $0.subset == "all ticks" })
+            pair.reference = "pilot"
+            #expect(pair == o)
             #expect(o.spearman < 1 && o.spearman >= -1 && o.topKOverlap < 1 && o.topKOverlap >= 0 && o.top1 >= 0 && o.top1 <= 1)
             #expect(o.eliteFirstActionGap > 0 && o.eliteFirstActionGap <= 2 * Double(c.env.maxYawRate))
         }
