@@ -30,6 +30,10 @@ struct ExperimentGtSCommand: ParsableCommand {
     var models: String?
     @Flag(help: "Only measure the action-dynamics gap between the profiles (no training, no files) and print it.")
     var dynamicsGap = false
+    @Flag(help: "With --models DIR: fly GtS as the pilot and score its planner's candidates with every model (no training, no evaluation table); writes OUT/plan-agreement.md and CSVs.")
+    var planAgreement = false
+    @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws).")
+    var episodes: Int = 1
 
     func run() throws {
         var c: GtSExperimentConfig
@@ -51,6 +55,14 @@ struct ExperimentGtSCommand: ParsableCommand {
         }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if planAgreement {
+            guard let models else { throw InputError("--plan-agreement", "needs --models DIR (the trained checkpoints to compare)") }
+            cmd += " --plan-agreement --models \(models) --episodes \(episodes) --out \(out)"
+            let r = try GtSPlanAgreement.run(c, models: models, out: out, episodesPerWorld: episodes)
+            try GtSPlanAgreement.write(r, to: out, command: cmd)
+            print(GtSPlanAgreement.markdown(r, command: cmd))
+            return
+        }
         if let models { cmd += " --models \(models)" }
         cmd += " --out \(out)"
         let result = try GtSExperiment.run(c, out: out, models: models)

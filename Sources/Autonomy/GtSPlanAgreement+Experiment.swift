@@ -1,0 +1,136 @@
+import Diagnostics
+import Foundation
+import Models
+import Physics
+import Runtime
+import World
+
+extension GtSPlanAgreement {
+    /// `swiftlet experiment gts --plan-agreement --models DIR`: the config's trained models at the
+    /// main budget (checked against the config as `--models` checks them; the step-matched
+    /// sim-only joins when DIR or `out/models` holds it), GtS as the pilot, `episodesPerWorld`
+    /// episodes (the first of the config's evaluation draws) in each held-out world, real profile.
+    /// Nothing is trained.
+    public static func run(_ c: GtSExperimentConfig, models dir: String, out: String, episodesPerWorld: Int,
+                           sink: Diagnostics.Progress.Sink = .standardError,
+                           log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
+        if let why = c.problem { throw InputError("gts config", why) }
+        guard episodesPerWorld > 0 else { throw InputError("--episodes", "\(episodesPerWorld) must be at least 1") }
+        var cMain = c
+        cMain.sweepEpisodesPerWorld = 0
+        let trained = try GtSCheckpoints.load(cMain, dir: dir)
+        let sim = trained[0]
+        guard let gtsModel = trained.first(where: { $0.method == GtSExperiment.gts && $0.hours == c.realHours }) else {
+            throw InputError("--models", "no GtS model at the main budget \(GtSExperiment.fmtHours(c.realHours))")
+        }
+        var list = [gtsModel, sim]
+        let extra = gtsModel.record.steps - sim.record.steps
+        let stem = GtSCheckpoints.stepMatchedStem(extra)
+        if let found = [dir, out + "/models"].map({ $0 + "/" + stem + ".safetensors" }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            list.append(try GtSCheckpoints.loadStepMatched(c, file: found, sim: sim, extraSteps: extra))
+        } else {
+            log("gts plan agreement: \(stem) is in neither \(dir) nor \(out)/models: left out")
+        }
+        for method in [GtSExperiment.finetuneAll, GtSExperiment.realOnly] {
+            if let m = trained.first(where: { $0.method == method && $0.hours == c.realHours }) { list.append(m) }
+        }
+        let loaded = try list.map { (name: $0.name, predictor: try CollisionPredictor.load($0.file)) }
+        let robot = try URDFLoader.load(path: c.robot)
+        let testSpecs = WorldCatalog.heldOutSpecs(count: c.testWorlds)
+        let scenes = try WorldSet.scenes(testSpecs)
+        for (s, spec) in zip(scenes, testSpecs) where !WorldCatalog.isHeldOut(s) {
+            throw InputError("gts", at: spec, "a test world is not held out")
+        }
+        let evaluation = EvaluationSettings(worlds: testSpecs, episodes: episodesPerWorld, routeLength: c.routeLength, seed: c.evaluationSeed)
+        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        log("gts plan agreement: pilot \(loaded[0].name), \(loaded.count) models x \(testSpecs.count) held-out worlds x \(episodesPerWorld) episodes (real profile)")
+        return try run(pilot: loaded[0], models: loaded, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
+                       progress: Diagnostics.Progress(label: "plan agreement", total: testSpecs.count * episodesPerWorld, unit: "episodes", sink: sink))
+    }
+
+    /// The printed report: per candidate set, each model's agreement with the pilot; then the
+    /// calibration table and the pilot's episodes.
+    public static func markdown(_ r: Result, command: String) -> String {
+        func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
+        let ticks = r.episodes.reduce(0) { $0 + $1.ticks }
+        var s = "# GtS plan agreement\n\n`\(command)`\n\n"
+        s += "Pilot: \(r.pilot) (its learned MPC flies), \(r.episodes.count) real-profile episodes in the held-out worlds, \(ticks) control ticks, "
+        s += "wall time \(f(r.seconds, 0)) s. Every model scores the pilot's CEM candidates of each tick on the same observation with the "
+        s += "planner's cost; compared with the pilot's own costs. k = \(r.elites) (the CEM's elites). |Δa0|: first yaw rate (rad/s) of the "
+        s += "plan each model would pick from the set, as the mean of its k best (what the CEM fits) and as its best candidate.\n\n"
+        s += "Subsets: contested = the quarter of ticks with the largest spread (standard deviation) of the pilot's first-iteration costs "
+        s += "(>= \(f(r.contestedThreshold, 4))); collision ahead = ticks followed by a collision within \(r.horizon) steps.\n\n"
+        for set in r.sets {
+            let rows = r.pairs.filter { $0.set == set && $0.reference == "pilot" }
+            s += "## \(set) (\(rows.first?.candidates ?? 0) candidates per tick): every model against the pilot's costs\n\n"
+            s += "| model vs \(r.pilot) | ticks | Spearman | top-1 agree | top-\(r.elites) overlap | |Δa0| elite mean | |Δa0| best |\n"
+            s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+            for subset in subsetNames {
+                s += "| *\(subset)* | | | | | | |\n"
+                for p in rows where p.subset == subset {
+                    s += "| \(p.model) | \(p.ticks) | \(f(p.spearman)) | \(f(p.top1)) | \(f(p.topKOverlap)) | \(f(p.eliteFirstActionGap)) | \(f(p.bestFirstActionGap)) |\n"
+                }
+            }
+            s += "\n"
+        }
+        s += "## Every pair of models (all ticks)\n\n"
+        s += "| pair | Spearman (first) | top-\(r.elites) overlap (first) | |Δa0| elite (first) | Spearman (final) | top-\(r.elites) overlap (final) | |Δa0| elite (final) |\n"
+        s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+        for p in r.modelPairs {
+            let a = r.models[p.a], b = r.models[p.b]
+            let rows = r.sets.compactMap { set in r.pairs.first { $0.reference == a && $0.model == b && $0.set == set && $0.subset == subsetNames[0] } }
+            guard rows.count == 2 else { continue }
+            s += "| \(a) vs \(b) | \(f(rows[0].spearman)) | \(f(rows[0].topKOverlap)) | \(f(rows[0].eliteFirstActionGap)) | "
+                + "\(f(rows[1].spearman)) | \(f(rows[1].topKOverlap)) | \(f(rows[1].eliteFirstActionGap)) |\n"
+        }
+        s += "\n"
+        s += "## Calibration on the flown sequences\n\n"
+        s += "| model | ticks (horizon observed) | predicted P(collision within \(r.horizon) steps) | observed | Brier | predicted per step | observed per step |\n"
+        s += "|:--|--:|--:|--:|--:|--:|--:|\n"
+        for c in r.calibration {
+            s += "| \(c.model) | \(c.ticks) | \(f(c.predictedAtHorizon)) | \(f(c.observedAtHorizon)) | \(f(c.brierAtHorizon)) | \(f(c.predictedPerStep)) | \(f(c.observedPerStep)) |\n"
+        }
+        let collisions = r.episodes.filter(\.collided).count
+        let mean = r.episodes.reduce(0) { $0 + $1.distance } / Double(max(r.episodes.count, 1))
+        s += "\nPilot episodes: \(r.episodes.count), \(collisions) collisions, mean distance \(f(mean, 1)) m.\n"
+        return s
+    }
+
+    /// Writes `plan-agreement.md`, `plan-agreement.csv` (the pair table), `plan-calibration.csv`,
+    /// `plan-agreement-ticks.csv` (every tick, set and model) and `plan-episodes.csv` into `out`.
+    public static func write(_ r: Result, to out: String, command: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFile.write(markdown(r, command: command), to: out + "/plan-agreement.md")
+        // names such as "sim-only (+1,000 sim steps)" hold commas: quote them
+        func q(_ x: String) -> String { x.contains(",") || x.contains("\"") ? "\"" + x.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : x }
+        var pairs = "set,subset,reference,model,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
+        for p in r.pairs {
+            pairs += "\(q(p.set)),\(q(p.subset)),\(q(p.reference)),\(q(p.model)),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
+                + "\(p.eliteFirstActionGap),\(p.bestFirstActionGap)\n"
+        }
+        try AtomicFile.write(pairs, to: out + "/plan-agreement.csv")
+        var cal = "model,ticks,predicted_at_horizon,observed_at_horizon,brier_at_horizon,steps_observed,predicted_per_step,observed_per_step\n"
+        for c in r.calibration {
+            cal += "\(q(c.model)),\(c.ticks),\(c.predictedAtHorizon),\(c.observedAtHorizon),\(c.brierAtHorizon),\(c.stepsObserved),"
+                + "\(c.predictedPerStep),\(c.observedPerStep)\n"
+        }
+        try AtomicFile.write(cal, to: out + "/plan-calibration.csv")
+        var ticks = "world,episode,tick,pilot_cost_spread,collision_ahead,set,reference,model,spearman,top1,topk_overlap,elite_first_action_gap,best_first_action_gap\n"
+        for (ei, ep) in r.episodes.enumerated() {
+            for (t, tick) in r.perTick[ei].enumerated() {
+                let head = "\(ep.world),\(ep.episode),\(t),\(tick.pilotSpread),\(tick.collisionAhead ? 1 : 0)"
+                for si in r.sets.indices {
+                    func row(_ ref: String, _ model: String, _ a: TickAgreement) -> String {
+                        "\(head),\(q(r.sets[si])),\(q(ref)),\(q(model)),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
+                    }
+                    for (mi, a) in tick.vsPilot[si].enumerated() { ticks += row("pilot", r.models[mi], a) }
+                    for (pi, a) in tick.pairs[si].enumerated() { ticks += row(r.models[r.modelPairs[pi].a], r.models[r.modelPairs[pi].b], a) }
+                }
+            }
+        }
+        try AtomicFile.write(ticks, to: out + "/plan-agreement-ticks.csv")
+        var eps = "world,episode,seed,distance,collided,ticks\n"
+        for e in r.episodes { eps += "\(e.world),\(e.episode),\(e.seed),\(e.distance),\(e.collided),\(e.ticks)\n" }
+        try AtomicFile.write(eps, to: out + "/plan-episodes.csv")
+    }
+}
