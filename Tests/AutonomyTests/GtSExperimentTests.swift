@@ -8,8 +8,8 @@ import Testing
 import World
 @testable import Autonomy
 
-/// A config small enough to run the whole GtS pipeline in a few seconds.
-private func tinyConfig() -> GtSExperimentConfig {
+/// A config small enough to run the whole GtS pipeline in a few seconds (also the plan-agreement tests').
+func tinyConfig() -> GtSExperimentConfig {
     var c = GtSExperimentConfig()
     c.robot = Fixtures.root + "/Robots/cf2x.urdf"
     c.imageWidth = 32

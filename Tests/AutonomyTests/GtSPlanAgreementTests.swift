@@ -31,22 +31,7 @@ import World
     }
 
     @Test func pilotFliesAsTheLearnedPolicyAndSelfAgreementIsFull() throws {
-        var c = GtSExperimentConfig()
-        c.robot = Fixtures.root + "/Robots/cf2x.urdf"
-        c.imageWidth = 32
-        c.imageHeight = 24
-        c.routeLength = 1.5
-        c.cemInitialSamples = 16
-        c.cemSamples = 8
-        c.cemElites = 4
-        c.cemIterations = 2
-        var m = CollisionPredictorConfig()
-        m.convs = [.init(filters: 4, kernel: 4, stride: 2), .init(filters: 4, kernel: 3, stride: 2)]
-        m.dense = [32, 16]
-        m.hidden = 16
-        m.actionEmbedding = 4
-        m.headHidden = 4
-        c.model = m
+        let c = tinyConfig()
         var r1 = RNG(seed: 1), r2 = RNG(seed: 2)
         let pilot = CollisionPredictor(config: c.modelConfig, rng: &r1)
         let other = CollisionPredictor(config: c.modelConfig, rng: &r2)
