@@ -49,6 +49,9 @@ public enum HIntDatasetMCAP {
         let channel = try w.addChannel(topic: sampleTopic, messageEncoding: "json", schemaID: schema, metadata: platformFacts(ds))
         let pixels = ds.height * ds.width
         let name = ds.platform.rawValue
+        // camera optical frame in the body frame (for /tf); the height is the dataset's when recorded
+        let cameraHeight = ds.metadata["cameraHeight"].flatMap(Double.init)
+        let pose_BC = cameraHeight.map { Pose(position: Vec3(0, 0, $0), orientation: EpisodeRecorder.opticalFromForward) }
         for (e, ep) in ds.episodes.enumerated() {
             let trace = ds.trace(e)
             for k in 0...ep.steps {
@@ -60,7 +63,9 @@ public enum HIntDatasetMCAP {
                 }
                 // for Foxglove's 3D and plot panels: the pose (ground level) and the applied command
                 let p = ds.poses[i]
-                try rec.pose(time: Double(ns) / 1e9, Pose(position: Vec3(p.x, p.y, 0), orientation: Quaternion(roll: 0, pitch: 0, yaw: p.z)))
+                let pose_WB = Pose(position: Vec3(p.x, p.y, 0), orientation: Quaternion(roll: 0, pitch: 0, yaw: p.z))
+                try rec.pose(time: Double(ns) / 1e9, pose_WB)
+                try rec.transforms(time: Double(ns) / 1e9, pose_WB: pose_WB, pose_BC: pose_BC)
                 try rec.command(time: Double(ns) / 1e9, step: k, values: [Double(ds.actions[i])])
                 let targets = k < ep.steps ? HIntLabels.compute(trace: trace, collisionStep: ep.collisionStep, t: k, horizon: horizon) : nil
                 try w.write(channel: channel, logTime: ns) { b in

@@ -56,7 +56,8 @@ public enum HIntExperiment {
         var notes: [String] = []
         let trainScenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: config.trainWorlds))
         let evalScenes = try WorldSet.scenes(config.evalSpecs)
-        if let out { try FileManager.default.createDirectory(atPath: out + "/data", withIntermediateDirectories: true) }
+        // the run's own datasets go to OUT/data (none when they are read from an earlier run's)
+        if let out, dataFrom == nil { try FileManager.default.createDirectory(atPath: out + "/data", withIntermediateDirectories: true) }
 
         // 1. data: every source in the same training worlds
         var t0 = Diagnostics.Progress.monotonicSeconds()

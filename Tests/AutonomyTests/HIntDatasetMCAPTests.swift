@@ -50,6 +50,15 @@ import Testing
         #expect(log.poses.count == ds.records && log.commands.count == ds.records)
         #expect(zip(log.poses, ds.poses).allSatisfy { abs($0.pose.position.x - $1.x) < 1e-12 && abs(wrapAngle($0.pose.orientation.yaw - $1.z)) < 1e-9 })
         #expect(zip(log.commands, ds.actions).allSatisfy { $0.values == [Double($1)] })
+        // /tf: world -> body and body -> camera (at the recorded camera height) for every record
+        #expect(info.channels.first { $0.topic == "/tf" }?.messageCount == UInt64(2 * ds.records))
+        let height = try #require(ds.metadata["cameraHeight"].flatMap(Double.init))
+        let tf = try MCAPReader(path: mcap).messages(topics: ["/tf"]).map { try JSONValue.parse($0.data) }
+        let camera = tf.filter { $0["parent_frame_id"]?.string == EpisodeTopics.bodyFrame }
+        #expect(camera.count == ds.records)
+        #expect(camera.allSatisfy { $0["translation"]?["z"]?.double == height && $0["translation"]?["x"]?.double == 0 })
+        let body = tf.filter { $0["parent_frame_id"]?.string == "world" }
+        #expect(zip(body, ds.poses).allSatisfy { abs(($0["translation"]?["x"]?.double ?? .nan) - $1.x) < 1e-12 })
 
         // each sample's targets are HIntLabels' for its step (empty on an episode's last record)
         let reader = try MCAPReader(path: mcap)
