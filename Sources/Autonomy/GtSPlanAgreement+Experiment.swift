@@ -14,6 +14,26 @@ extension GtSPlanAgreement {
     public static func run(_ c: GtSExperimentConfig, models dir: String, out: String, episodesPerWorld: Int,
                            sink: Diagnostics.Progress.Sink = .standardError,
                            log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
+        let s = try setup(c, models: dir, out: out, episodesPerWorld: episodesPerWorld, log: log)
+        return try run(pilot: s.models[0], models: s.models, settings: c.policySettings, evaluation: s.evaluation, envModels: s.envModels,
+                       progress: Diagnostics.Progress(label: "plan agreement", total: s.envModels.count * episodesPerWorld, unit: "episodes", sink: sink))
+    }
+
+    /// The same pilot, models and episodes, with the candidates' true outcomes every `every` ticks
+    /// (`--plan-agreement --ground-truth`, `GtSPlanTruth`).
+    public static func runTruth(_ c: GtSExperimentConfig, models dir: String, out: String, episodesPerWorld: Int, every: Int,
+                                sink: Diagnostics.Progress.Sink = .standardError,
+                                log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> GtSPlanTruth.Result {
+        let s = try setup(c, models: dir, out: out, episodesPerWorld: episodesPerWorld, log: log)
+        return try GtSPlanTruth.run(pilot: s.models[0], models: s.models, settings: c.policySettings, evaluation: s.evaluation,
+                                    envModels: s.envModels, every: every,
+                                    progress: Diagnostics.Progress(label: "plan ground truth", total: s.envModels.count * episodesPerWorld,
+                                                                   unit: "episodes", sink: sink))
+    }
+
+    /// The models (GtS first), the evaluation draws and the real-profile env models of the held-out worlds.
+    static func setup(_ c: GtSExperimentConfig, models dir: String, out: String, episodesPerWorld: Int, log: @Sendable (String) -> Void) throws
+        -> (models: [(name: String, predictor: CollisionPredictor)], evaluation: EvaluationSettings, envModels: [EnvModel]) {
         if let why = c.problem { throw InputError("gts config", why) }
         guard episodesPerWorld > 0 else { throw InputError("--episodes", "\(episodesPerWorld) must be at least 1") }
         var cMain = c
@@ -44,8 +64,7 @@ extension GtSPlanAgreement {
         let evaluation = EvaluationSettings(worlds: testSpecs, episodes: episodesPerWorld, routeLength: c.routeLength, seed: c.evaluationSeed)
         let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
         log("gts plan agreement: pilot \(loaded[0].name), \(loaded.count) models x \(testSpecs.count) held-out worlds x \(episodesPerWorld) episodes (real profile)")
-        return try run(pilot: loaded[0], models: loaded, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
-                       progress: Diagnostics.Progress(label: "plan agreement", total: testSpecs.count * episodesPerWorld, unit: "episodes", sink: sink))
+        return (loaded, evaluation, envModels)
     }
 
     /// The printed report: per candidate set, each model's agreement with the pilot; then the

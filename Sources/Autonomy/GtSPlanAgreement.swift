@@ -234,7 +234,8 @@ public enum GtSPlanAgreement {
     static func scoreEpisode(pilot: CollisionPredictor, models: [CollisionPredictor], settings: LearnedPolicySettings, model: EnvModel,
                              world: Int, episode e: Int, seed: UInt64) -> EpisodeScores {
         let horizon = pilot.config.horizon, k = settings.cem.elites
-        let (episode, ticks, executed) = fly(pilot, settings: settings, model: model, world: world, episode: e, seed: seed)
+        var none: [(tick: Int, state: EnvState)] = []
+        let (episode, ticks, executed) = fly(pilot, settings: settings, model: model, world: world, episode: e, seed: seed, kept: &none)
         var costs = models.map { CollisionCost($0, maxBatch: settings.maxBatch, yawWeight: settings.yawWeight,
                                                workers: settings.workers, blockRows: settings.blockRows) }
         var sums = [CalibrationSums](repeating: CalibrationSums(), count: models.count)
@@ -286,8 +287,10 @@ public enum GtSPlanAgreement {
     /// RNG stream and warm start), keeping each tick's input and the CEM's first and final
     /// candidate sets. `executed` holds the yaw rates flown, then the last plan's remaining steps
     /// (so every tick has a full horizon of actions after it).
+    /// With `keepEvery` > 0, `kept` receives the env state before every `keepEvery`-th tick
+    /// (ticks 0, n, 2n, ...), for the ground-truth rollouts (`GtSPlanTruth`).
     static func fly(_ predictor: CollisionPredictor, settings: LearnedPolicySettings, model: EnvModel, world: Int, episode: Int,
-                    seed: UInt64) -> (Episode, [Tick], [Float]) {
+                    seed: UInt64, keepEvery: Int = 0, kept: inout [(tick: Int, state: EnvState)]) -> (Episode, [Tick], [Float]) {
         var env = Env(model: model)
         env.reset(seed: seed)
         var policy = LearnedPolicy(predictor: predictor, settings: settings, name: "pilot")
@@ -301,6 +304,7 @@ public enum GtSPlanAgreement {
         var executed: [Float] = []
         var collided = false
         while true {
+            if keepEvery > 0 && ticks.count % keepEvery == 0 { kept.append((ticks.count, env.state)) }
             policy.fillInput(env.state.observation, settings: model.settings)
             cost.calls.removeAll(keepingCapacity: true)
             policy.input.withUnsafeBufferPointer { cost.base.setObservation($0) }

@@ -34,6 +34,10 @@ struct ExperimentGtSCommand: ParsableCommand {
     var planAgreement = false
     @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws).")
     var episodes: Int = 1
+    @Flag(help: "With --plan-agreement: instead of the agreement tables, fly every first-iteration candidate from the tick's env state (every --truth-every ticks) and score each model's ranking against the true collisions; writes OUT/plan-truth.md and CSVs.")
+    var groundTruth = false
+    @Option(help: "With --ground-truth: label the candidates of every n-th tick.")
+    var truthEvery: Int = 10
 
     func run() throws {
         var c: GtSExperimentConfig
@@ -53,10 +57,18 @@ struct ExperimentGtSCommand: ParsableCommand {
             print("  real - sim: end position \(Statistics.format(g.positionGap)) m, heading \(Statistics.format(g.headingGap)) rad")
             return
         }
+        if groundTruth && !planAgreement { throw InputError("--ground-truth", "needs --plan-agreement") }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
         if planAgreement {
             guard let models else { throw InputError("--plan-agreement", "needs --models DIR (the trained checkpoints to compare)") }
+            if groundTruth {
+                cmd += " --plan-agreement --ground-truth --truth-every \(truthEvery) --models \(models) --episodes \(episodes) --out \(out)"
+                let r = try GtSPlanAgreement.runTruth(c, models: models, out: out, episodesPerWorld: episodes, every: truthEvery)
+                try GtSPlanTruth.write(r, to: out, command: cmd)
+                print(GtSPlanTruth.markdown(r, command: cmd))
+                return
+            }
             cmd += " --plan-agreement --models \(models) --episodes \(episodes) --out \(out)"
             let r = try GtSPlanAgreement.run(c, models: models, out: out, episodesPerWorld: episodes)
             try GtSPlanAgreement.write(r, to: out, command: cmd)

@@ -1,0 +1,55 @@
+import Diagnostics
+import Foundation
+
+extension GtSPlanTruth {
+    /// The printed report: per model, AUC and the true collision rates of its picks.
+    public static func markdown(_ r: Result, command: String) -> String {
+        func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
+        let ticks = r.perTick.reduce(0) { $0 + $1.count }
+        let mixed = Int((r.mixedTickFraction * Double(ticks)).rounded())
+        var s = "# GtS plan ground truth\n\n`\(command)`\n\n"
+        s += "Pilot: \(r.pilot), \(r.episodes.count) real-profile episodes in the held-out worlds; every \(r.every)th tick (\(ticks) ticks) "
+        s += "each first-iteration candidate was flown for \(r.horizon) steps from a copy of the tick's env state (\(r.rollouts) rollouts, "
+        s += "\(r.rolloutSteps) env steps); wall time \(f(r.seconds, 0)) s. \(f(100 * r.candidateCollisionRate, 1)) % of the candidates "
+        s += "truly collide; \(mixed) ticks (\(f(100 * r.mixedTickFraction, 1)) %) have both outcomes (AUC is defined there only). "
+        s += "Score: the planner's cost. best = the model's lowest-cost candidate; elite = the candidate nearest the mean of its "
+        s += "\(r.elites) best.\n\n"
+        s += "| model | AUC (mixed ticks) | P(best collides) all | P(elite collides) all | P(best collides) mixed | P(elite collides) mixed |\n"
+        s += "|:--|--:|--:|--:|--:|--:|\n"
+        for m in r.summaries {
+            s += "| \(m.model) | \(f(m.auc)) | \(f(m.bestCollisionRate)) | \(f(m.eliteCollisionRate)) | \(f(m.bestCollisionRateMixed)) | \(f(m.eliteCollisionRateMixed)) |\n"
+        }
+        s += "| *random candidate* | 0.500 | \(f(r.candidateCollisionRate)) | | | |\n"
+        let collisions = r.episodes.filter(\.collided).count
+        let mean = r.episodes.reduce(0) { $0 + $1.distance } / Double(max(r.episodes.count, 1))
+        s += "\nPilot episodes: \(r.episodes.count), \(collisions) collisions, mean distance \(f(mean, 1)) m.\n"
+        return s
+    }
+
+    /// Writes `plan-truth.md`, `plan-truth.csv` (per model) and `plan-truth-ticks.csv` (every
+    /// sampled tick and model, for `tools/gts_plan_ci.py`) into `out`.
+    public static func write(_ r: Result, to out: String, command: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFile.write(markdown(r, command: command), to: out + "/plan-truth.md")
+        func q(_ x: String) -> String { x.contains(",") || x.contains("\"") ? "\"" + x.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : x }
+        var sum = "model,ticks,auc_ticks,auc,best_collision_rate,elite_collision_rate,best_collision_rate_mixed,elite_collision_rate_mixed\n"
+        for m in r.summaries {
+            sum += "\(q(m.model)),\(m.ticks),\(m.aucTicks),\(m.auc),\(m.bestCollisionRate),\(m.eliteCollisionRate),"
+                + "\(m.bestCollisionRateMixed),\(m.eliteCollisionRateMixed)\n"
+        }
+        try AtomicFile.write(sum, to: out + "/plan-truth.csv")
+        var ticks = "world,episode,tick,candidates,collided,model,auc,best_collided,elite_collided\n"
+        for (ei, ep) in r.episodes.enumerated() {
+            for t in r.perTick[ei] {
+                for (mi, m) in t.models.enumerated() {
+                    ticks += "\(ep.world),\(ep.episode),\(t.tick),\(t.candidates),\(t.collided),\(q(r.models[mi])),"
+                        + "\(m.auc.map { "\($0)" } ?? ""),\(m.bestCollided ? 1 : 0),\(m.eliteCollided ? 1 : 0)\n"
+                }
+            }
+        }
+        try AtomicFile.write(ticks, to: out + "/plan-truth-ticks.csv")
+        var eps = "world,episode,seed,distance,collided,ticks\n"
+        for e in r.episodes { eps += "\(e.world),\(e.episode),\(e.seed),\(e.distance),\(e.collided),\(e.ticks)\n" }
+        try AtomicFile.write(eps, to: out + "/plan-truth-episodes.csv")
+    }
+}
