@@ -120,17 +120,15 @@ extension GtSPlanAgreement {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-agreement.md")
-        // names such as "sim-only (+1,000 sim steps)" hold commas: quote them
-        func q(_ x: String) -> String { x.contains(",") || x.contains("\"") ? "\"" + x.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : x }
         var pairs = "set,subset,reference,model,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
         for p in r.pairs {
-            pairs += "\(q(p.set)),\(q(p.subset)),\(q(p.reference)),\(q(p.model)),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
+            pairs += "\(CSVWriter.escape(p.set)),\(CSVWriter.escape(p.subset)),\(CSVWriter.escape(p.reference)),\(CSVWriter.escape(p.model)),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
                 + "\(p.eliteFirstActionGap),\(p.bestFirstActionGap)\n"
         }
         try AtomicFile.write(pairs, to: out + "/plan-agreement.csv")
         var cal = "model,ticks,predicted_at_horizon,observed_at_horizon,brier_at_horizon,steps_observed,predicted_per_step,observed_per_step\n"
         for c in r.calibration {
-            cal += "\(q(c.model)),\(c.ticks),\(c.predictedAtHorizon),\(c.observedAtHorizon),\(c.brierAtHorizon),\(c.stepsObserved),"
+            cal += "\(CSVWriter.escape(c.model)),\(c.ticks),\(c.predictedAtHorizon),\(c.observedAtHorizon),\(c.brierAtHorizon),\(c.stepsObserved),"
                 + "\(c.predictedPerStep),\(c.observedPerStep)\n"
         }
         try AtomicFile.write(cal, to: out + "/plan-calibration.csv")
@@ -140,7 +138,7 @@ extension GtSPlanAgreement {
                 let head = "\(ep.world),\(ep.episode),\(t),\(tick.pilotSpread),\(tick.collisionAhead ? 1 : 0)"
                 for si in r.sets.indices {
                     func row(_ ref: String, _ model: String, _ a: TickAgreement) -> String {
-                        "\(head),\(q(r.sets[si])),\(q(ref)),\(q(model)),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
+                        "\(head),\(CSVWriter.escape(r.sets[si])),\(CSVWriter.escape(ref)),\(CSVWriter.escape(model)),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
                     }
                     for (mi, a) in tick.vsPilot[si].enumerated() { ticks += row("pilot", r.models[mi], a) }
                     for (pi, a) in tick.pairs[si].enumerated() { ticks += row(r.models[r.modelPairs[pi].a], r.models[r.modelPairs[pi].b], a) }

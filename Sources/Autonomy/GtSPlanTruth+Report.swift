@@ -31,10 +31,9 @@ extension GtSPlanTruth {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-truth.md")
-        func q(_ x: String) -> String { x.contains(",") || x.contains("\"") ? "\"" + x.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : x }
         var sum = "model,ticks,auc_ticks,auc,best_collision_rate,elite_collision_rate,best_collision_rate_mixed,elite_collision_rate_mixed\n"
         for m in r.summaries {
-            sum += "\(q(m.model)),\(m.ticks),\(m.aucTicks),\(m.auc),\(m.bestCollisionRate),\(m.eliteCollisionRate),"
+            sum += "\(CSVWriter.escape(m.model)),\(m.ticks),\(m.aucTicks),\(m.auc),\(m.bestCollisionRate),\(m.eliteCollisionRate),"
                 + "\(m.bestCollisionRateMixed),\(m.eliteCollisionRateMixed)\n"
         }
         try AtomicFile.write(sum, to: out + "/plan-truth.csv")
@@ -42,7 +41,7 @@ extension GtSPlanTruth {
         for (ei, ep) in r.episodes.enumerated() {
             for t in r.perTick[ei] {
                 for (mi, m) in t.models.enumerated() {
-                    ticks += "\(ep.world),\(ep.episode),\(t.tick),\(t.candidates),\(t.collided),\(q(r.models[mi])),"
+                    ticks += "\(ep.world),\(ep.episode),\(t.tick),\(t.candidates),\(t.collided),\(CSVWriter.escape(r.models[mi])),"
                         + "\(m.auc.map { "\($0)" } ?? ""),\(m.bestCollided ? 1 : 0),\(m.eliteCollided ? 1 : 0)\n"
                 }
             }
