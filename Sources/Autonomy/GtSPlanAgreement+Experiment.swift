@@ -67,6 +67,13 @@ extension GtSPlanAgreement {
         return (loaded, evaluation, envModels)
     }
 
+    /// The closing line of both plan reports: the pilot's episodes, collisions and mean distance.
+    static func pilotSummary(_ episodes: [Episode]) -> String {
+        let collisions = episodes.filter(\.collided).count
+        let mean = episodes.reduce(0) { $0 + $1.distance } / Double(max(episodes.count, 1))
+        return "\nPilot episodes: \(episodes.count), \(collisions) collisions, mean distance \(String(format: "%.1f", mean)) m.\n"
+    }
+
     /// The printed report: per candidate set, each model's agreement with the pilot; then the
     /// calibration table and the pilot's episodes.
     public static func markdown(_ r: Result, command: String) -> String {
@@ -109,9 +116,7 @@ extension GtSPlanAgreement {
         for c in r.calibration {
             s += "| \(c.model) | \(c.ticks) | \(f(c.predictedAtHorizon)) | \(f(c.observedAtHorizon)) | \(f(c.brierAtHorizon)) | \(f(c.predictedPerStep)) | \(f(c.observedPerStep)) |\n"
         }
-        let collisions = r.episodes.filter(\.collided).count
-        let mean = r.episodes.reduce(0) { $0 + $1.distance } / Double(max(r.episodes.count, 1))
-        s += "\nPilot episodes: \(r.episodes.count), \(collisions) collisions, mean distance \(f(mean, 1)) m.\n"
+        s += GtSPlanAgreement.pilotSummary(r.episodes)
         return s
     }
 

@@ -20,9 +20,7 @@ extension GtSPlanTruth {
             s += "| \(m.model) | \(f(m.auc)) | \(f(m.bestCollisionRate)) | \(f(m.eliteCollisionRate)) | \(f(m.bestCollisionRateMixed)) | \(f(m.eliteCollisionRateMixed)) |\n"
         }
         s += "| *random candidate* | 0.500 | \(f(r.candidateCollisionRate)) | | | |\n"
-        let collisions = r.episodes.filter(\.collided).count
-        let mean = r.episodes.reduce(0) { $0 + $1.distance } / Double(max(r.episodes.count, 1))
-        s += "\nPilot episodes: \(r.episodes.count), \(collisions) collisions, mean distance \(f(mean, 1)) m.\n"
+        s += GtSPlanAgreement.pilotSummary(r.episodes)
         return s
     }
 
