@@ -15,23 +15,15 @@ public enum Evaluator {
         precondition(models.count == settings.worlds.count && settings.episodes > 0 && !policies.isEmpty)
         let perPolicy = models.count * settings.episodes
         let total = policies.count * perPolicy
-        var flat = [EpisodeOutcome?](repeating: nil, count: total)
-        let workers = max(1, min(settings.threads, total))
-        flat.withUnsafeMutableBufferPointer { f in
-            nonisolated(unsafe) let out = f.baseAddress!
-            let work: @Sendable (Int) -> Void = { w in
-                for item in (w * total / workers)..<((w + 1) * total / workers) {
-                    let p = item / perPolicy, world = (item % perPolicy) / settings.episodes, e = item % settings.episodes
-                    out[item] = runEpisode(models[world], policy: policies[p], world: world, episode: e,
-                                           seed: settings.episodeSeed(world: world, episode: e), routeLength: settings.routeLength,
-                                           lane: item, observer: observer)
-                    progress?.advance(by: 1)
-                }
-            }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        let flat = FixedPartition.map(count: total, threads: settings.threads) { item in
+            let p = item / perPolicy, world = (item % perPolicy) / settings.episodes, e = item % settings.episodes
+            defer { progress?.advance(by: 1) }
+            return runEpisode(models[world], policy: policies[p], world: world, episode: e,
+                              seed: settings.episodeSeed(world: world, episode: e), routeLength: settings.routeLength,
+                              lane: item, observer: observer)
         }
         progress?.finish()
-        let outcomes = (0..<policies.count).map { p in (0..<perPolicy).map { flat[p * perPolicy + $0]! } }
+        let outcomes = (0..<policies.count).map { p in (0..<perPolicy).map { flat[p * perPolicy + $0] } }
         return EvaluationReport(settings: settings, domain: domain, policies: policies, outcomes: outcomes)
     }
 

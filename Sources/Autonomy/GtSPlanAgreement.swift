@@ -149,25 +149,16 @@ public enum GtSPlanAgreement {
         let horizon = pilot.predictor.config.horizon
         // one work item per episode, two at a time (fixed items: the same result for any thread count)
         let items = (0..<envModels.count).flatMap { w in (0..<evaluation.episodes).map { (w, $0) } }
-        var slots = [EpisodeScores?](repeating: nil, count: items.count)
-        let workers = max(1, min(evaluation.threads, items.count))
-        slots.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let out = buf.baseAddress!
-            let work: @Sendable (Int) -> Void = { wk in
-                for i in (wk * items.count / workers)..<((wk + 1) * items.count / workers) {
-                    let (w, e) = items[i]
-                    out[i] = scoreEpisode(pilot: pilot.predictor, models: models.map(\.predictor), settings: settings,
-                                          model: envModels[w], world: w, episode: e, seed: evaluation.episodeSeed(world: w, episode: e))
-                    progress?.advance(by: 1)
-                }
-            }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        let slots = FixedPartition.map(count: items.count, threads: evaluation.threads) { i in
+            let (w, e) = items[i]
+            defer { progress?.advance(by: 1) }
+            return scoreEpisode(pilot: pilot.predictor, models: models.map(\.predictor), settings: settings,
+                                model: envModels[w], world: w, episode: e, seed: evaluation.episodeSeed(world: w, episode: e))
         }
         var episodes: [Episode] = []
         var perTick: [[TickScores]] = []
         var sums = [CalibrationSums](repeating: CalibrationSums(), count: models.count)
-        for slot in slots {
-            let s = slot!
+        for s in slots {
             episodes.append(s.episode)
             perTick.append(s.ticks)
             for mi in 0..<models.count { sums[mi].add(s.calibration[mi]) }

@@ -141,22 +141,14 @@ public enum GtSPlanTruth {
         let t0 = Diagnostics.Progress.monotonicSeconds()
         // one work item per episode (fixed partition: the same result for any thread count)
         let items = (0..<envModels.count).flatMap { w in (0..<evaluation.episodes).map { (w, $0) } }
-        var slots = [(GtSPlanAgreement.Episode, [TickTruth], Int)?](repeating: nil, count: items.count)
-        let workers = max(1, min(evaluation.threads, items.count))
-        slots.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let out = buf.baseAddress!
-            let work: @Sendable (Int) -> Void = { wk in
-                for i in (wk * items.count / workers)..<((wk + 1) * items.count / workers) {
-                    let (w, e) = items[i]
-                    out[i] = episode(pilot: pilot.predictor, models: models.map(\.predictor), settings: settings, model: envModels[w],
-                                     world: w, episode: e, seed: evaluation.episodeSeed(world: w, episode: e), every: every)
-                    progress?.advance(by: 1)
-                }
-            }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        let slots = FixedPartition.map(count: items.count, threads: evaluation.threads) { i in
+            let (w, e) = items[i]
+            defer { progress?.advance(by: 1) }
+            return episode(pilot: pilot.predictor, models: models.map(\.predictor), settings: settings, model: envModels[w],
+                           world: w, episode: e, seed: evaluation.episodeSeed(world: w, episode: e), every: every)
         }
         progress?.finish()
-        let episodes = slots.map { $0!.0 }, perTick = slots.map { $0!.1 }
+        let episodes = slots.map(\.0), perTick = slots.map(\.1)
         let all = perTick.flatMap { $0 }
         let mixed = all.filter { $0.collided > 0 && $0.collided < $0.candidates }
         func rate(_ xs: [TickTruth], _ mi: Int, _ f: (ModelTick) -> Bool) -> Double {
@@ -174,7 +166,7 @@ public enum GtSPlanTruth {
                       elites: settings.cem.elites, episodes: episodes, perTick: perTick, summaries: summaries,
                       candidateCollisionRate: Double(all.reduce(0) { $0 + $1.collided }) / Double(max(candidates, 1)),
                       mixedTickFraction: Double(mixed.count) / Double(max(all.count, 1)),
-                      rollouts: candidates, rolloutSteps: slots.reduce(0) { $0 + $1!.2 },
+                      rollouts: candidates, rolloutSteps: slots.reduce(0) { $0 + $1.2 },
                       seconds: Diagnostics.Progress.monotonicSeconds() - t0)
     }
 

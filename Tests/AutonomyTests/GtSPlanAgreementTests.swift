@@ -7,6 +7,20 @@ import Testing
 import World
 @testable import Autonomy
 
+/// The plan diagnostics' tests' setup: the tiny GtS config, two untrained predictors (seeds 1
+/// and 2), two real-profile episodes in one held-out world.
+func planFixture() throws -> (GtSExperimentConfig, CollisionPredictor, CollisionPredictor, EvaluationSettings, [EnvModel]) {
+    let c = tinyConfig()
+    var r1 = RNG(seed: 1), r2 = RNG(seed: 2)
+    let pilot = CollisionPredictor(config: c.modelConfig, rng: &r1)
+    let other = CollisionPredictor(config: c.modelConfig, rng: &r2)
+    let robot = try URDFLoader.load(path: c.robot)
+    let specs = WorldCatalog.heldOutSpecs(count: 1)
+    let evaluation = EvaluationSettings(worlds: specs, episodes: 2, routeLength: c.routeLength, seed: c.evaluationSeed)
+    let envModels = try WorldSet.scenes(specs).map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+    return (c, pilot, other, evaluation, envModels)
+}
+
 @Suite struct GtSPlanAgreementTests {
     @Test func agreementOfCostVectors() {
         // 4 candidates, horizon 2: first yaw rates 0.1, 0.2, 0.3, 0.4
@@ -31,14 +45,7 @@ import World
     }
 
     @Test func pilotFliesAsTheLearnedPolicyAndSelfAgreementIsFull() throws {
-        let c = tinyConfig()
-        var r1 = RNG(seed: 1), r2 = RNG(seed: 2)
-        let pilot = CollisionPredictor(config: c.modelConfig, rng: &r1)
-        let other = CollisionPredictor(config: c.modelConfig, rng: &r2)
-        let robot = try URDFLoader.load(path: c.robot)
-        let specs = WorldCatalog.heldOutSpecs(count: 1)
-        let evaluation = EvaluationSettings(worlds: specs, episodes: 2, routeLength: c.routeLength, seed: c.evaluationSeed)
-        let envModels = try WorldSet.scenes(specs).map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        let (c, pilot, other, evaluation, envModels) = try planFixture()
         // no yaw penalty: the ranking is the networks' alone (two untrained nets would otherwise both follow it)
         var settings = c.policySettings
         settings.yawWeight = 0

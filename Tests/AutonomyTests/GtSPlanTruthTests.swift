@@ -67,14 +67,7 @@ import World
     }
 
     @Test func truthRunLabelsSampledTicksAndScoresEveryModel() throws {
-        let c = tinyConfig()
-        var r1 = RNG(seed: 1), r2 = RNG(seed: 2)
-        let pilot = CollisionPredictor(config: c.modelConfig, rng: &r1)
-        let other = CollisionPredictor(config: c.modelConfig, rng: &r2)
-        let robot = try URDFLoader.load(path: c.robot)
-        let specs = WorldCatalog.heldOutSpecs(count: 1)
-        let evaluation = EvaluationSettings(worlds: specs, episodes: 2, routeLength: c.routeLength, seed: c.evaluationSeed)
-        let envModels = try WorldSet.scenes(specs).map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        let (c, pilot, other, evaluation, envModels) = try planFixture()
         let r = try GtSPlanTruth.run(pilot: ("GtS", pilot), models: [("GtS", pilot), ("other", other), ("GtS again", pilot)],
                                      settings: c.policySettings, evaluation: evaluation, envModels: envModels, every: 3)
         // the pilot flies what the evaluator flies; ticks 0, 3, 6, ... are sampled
