@@ -38,11 +38,11 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "World file or generator spec (default: a dense generated forest; N cycles through one world of each family).")
     var world: String?
 
-    @Option(help: "Robot file (URDF).")
-    var robot: String = "Robots/cf2x.urdf"
+    @Option(help: "Robot file (URDF). (default: Robots/cf2x.urdf)")
+    var robot: String?
 
-    @Option(help: "Domain profile: sim or real.")
-    var domain: String = "sim"
+    @Option(help: "Domain profile: sim or real. (default: sim)")
+    var domain: String?
 
     @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged).")
     var policy: String?
@@ -62,8 +62,8 @@ struct FlyCommand: ParsableCommand {
     @Flag(help: "Start with the autopilot off (manual flight).")
     var manual = false
 
-    @Option(help: "Window size WxH.")
-    var size: String = "960x540"
+    @Option(help: "Window size WxH. (default: 960x540)")
+    var size: String?
 
     @Flag(help: "Physics-only scripted flight without a window (see discussion).")
     var headless = false
@@ -71,23 +71,23 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--headless) Command script (default: built-in demo).")
     var script: String?
 
-    @Option(help: "(--headless) Effects: none, all, or a comma list of \(Effects.names.map(\.0).joined(separator: ", ")).")
-    var effects: String = "all"
+    @Option(help: "(--headless) Effects: none, all, or a comma list of \(Effects.names.map(\.0).joined(separator: ", ")). (default: all)")
+    var effects: String?
 
-    @Option(help: "(--headless) Physics rate in Hz.")
-    var rate: Double = 500
+    @Option(help: "(--headless) Physics rate in Hz. (default: 500)")
+    var rate: Double?
 
-    @Option(help: "(--headless) Start position x,y,z in metres.")
-    var initial: String = "0,0,1"
+    @Option(help: "(--headless) Start position x,y,z in metres. (default: 0,0,1)")
+    var initial: String?
 
     @Option(help: "HInt: a trained model directory (swiftlet experiment hint writes OUT/models).")
     var hint: String?
 
-    @Option(help: "(--hint) Method: \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var hintMethod: String = "hint"
+    @Option(help: "(--hint) Method: \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")). (default: hint)")
+    var hintMethod: String?
 
-    @Option(help: "(--hint) Yaw-rate limit of the deploying robot, deg/s.")
-    var yawLimit: Double = 180
+    @Option(help: "(--hint) Yaw-rate limit of the deploying robot, deg/s. (default: 180)")
+    var yawLimit: Double?
 
     @Option(help: "(--hint) MPPI samples per tick (default: the experiment's 4096).")
     var hintSamples: Int?
@@ -95,30 +95,45 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "LDM flight: the filter flown first: ldm, greedy or none (N cycles them).")
     var ldm: String?
 
-    @Option(help: "(--ldm) Filter level: percentile of the training log-densities.")
-    var ldmLevel: Double = 5
+    @Option(help: "(--ldm) Filter level: percentile of the training log-densities. (default: 5)")
+    var ldmLevel: Double?
 
-    @Option(help: "(--ldm) Settings preset the viewer trains with at startup: smoke (~20 s), momentum-smoke (tilt-rate actions, ~20 s), or the experiment's default, momentum, momentum-slow (minutes).")
-    var ldmPreset: String = "smoke"
+    @Option(help: "(--ldm) Settings preset the viewer trains with at startup: smoke (~20 s), momentum-smoke (tilt-rate actions, ~20 s), or the experiment's default, momentum, momentum-slow (minutes). (default: smoke)")
+    var ldmPreset: String?
 
     @Option(help: "(--ldm) JSON overlay of the --ldm-preset settings (any subset; see docs/ldm.md).")
     var ldmConfig: String?
 
+    /// The flags the user typed (options left at their defaults are nil or false).
+    var givenFlags: Set<String> {
+        let flags: [(String, Bool)] = [
+            ("world", world != nil), ("robot", robot != nil), ("domain", domain != nil), ("policy", policy != nil),
+            ("record", record != nil), ("seed", seed != nil), ("frames", frames != nil), ("screenshot", screenshot != nil),
+            ("manual", manual), ("size", size != nil), ("headless", headless), ("script", script != nil),
+            ("effects", effects != nil), ("rate", rate != nil), ("initial", initial != nil), ("hint", hint != nil),
+            ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil),
+            ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
+        ]
+        return Set(flags.filter(\.1).map(\.0))
+    }
+
     func run() throws {
-        if headless || script != nil { return try runScript() }
+        let mode: FlyMode
+        switch FlyMode.resolve(given: givenFlags) {
+        case .success(let m): mode = m
+        case .failure(let e): throw ValidationError(e.message)   // one line, no usage dump (CLIError prints it alone)
+        }
+        if mode == .headless { return try runScript() }
+        let size = self.size ?? "960x540"
         let dims = size.split(separator: "x").compactMap { Int($0) }
         guard dims.count == 2, (64...4096).contains(dims[0]), (64...4096).contains(dims[1]) else {
             throw InputError("--size", "expected WxH between 64 and 4096, got \"\(size)\"")
         }
         if let frames, frames <= 0 { throw InputError("--frames", "must be positive, got \(frames)") }
-        if hint != nil && ldm != nil { throw ValidationError("--hint and --ldm cannot be combined") }
-        if (hint != nil || ldm != nil) && policy != nil { throw ValidationError("--policy cannot be combined with --hint or --ldm") }
-        if ldm != nil && record != nil { throw ValidationError("--record is not available with --ldm (its plant is not an Env episode)") }
-        if hint != nil && robot != "Robots/cf2x.urdf" { print("--robot is ignored with --hint (the deploying robot is the jackal)") }
         var config = FlyConfig()
         if let world { config.worlds = [world] + FlyConfig.defaultWorlds.filter { $0 != world } }
-        config.robot = robot
-        config.domain = domain
+        if let robot { config.robot = robot }
+        if let domain { config.domain = domain }
         config.policy = policy ?? (FileManager.default.fileExists(atPath: BundledResource.resolve(DemoCommand.bundledPolicy)) ? DemoCommand.bundledPolicy : "privileged")
         config.seed = seed ?? 0
         config.record = record
@@ -134,12 +149,13 @@ struct FlyCommand: ParsableCommand {
         let shot = screenshot
         if let ldm { return try runLDM(ldm, options: options) }
         if let hint {
+            let hintMethod = self.hintMethod ?? HIntMethod.hint.rawValue
             guard let method = HIntMethod(rawValue: hintMethod) else {
                 throw InputError("--hint-method", "expected one of \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(hintMethod)\"")
             }
             let experiment = HIntExperimentConfig()
             let worlds = world.map { w in [w] + experiment.evalSpecs.filter { $0 != w } }
-            (config, registry) = try HIntFly.setup(modelsDirectory: hint, method: method, yawLimitDegrees: yawLimit, samples: hintSamples,
+            (config, registry) = try HIntFly.setup(modelsDirectory: hint, method: method, yawLimitDegrees: yawLimit ?? 180, samples: hintSamples,
                                                    experiment: experiment, worlds: worlds, base: config, registry: registry)
             options.title = "Swiftlet - HInt (\(method.rawValue))"
         }
@@ -158,14 +174,14 @@ struct FlyCommand: ParsableCommand {
         }
         var config = LDMFlyConfig()
         config.filter = kind
-        config.percentile = ldmLevel
+        if let ldmLevel { config.percentile = ldmLevel }
+        let ldmPreset = self.ldmPreset ?? "smoke"
         guard let preset = LDMFlightSettings.preset(named: ldmPreset) else {
             throw InputError("--ldm-preset", "expected one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got \"\(ldmPreset)\"")
         }
         config.settings = preset
         if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: preset) }
         if let seed { config.settings.seed = seed }
-        if world != nil { print("--world is ignored with --ldm (the LDM task flies in open space)") }
         var opts = options
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)
@@ -176,8 +192,9 @@ struct FlyCommand: ParsableCommand {
     }
 
     func runScript() throws {
+        let rate = self.rate ?? 500
         guard rate > 0, rate.isFinite, rate <= 1e6 else { throw InputError("--rate", "rate must be in (0, 1e6] Hz, got \(rate)") }
-        let description = try URDFLoader.load(path: robot)
+        let description = try URDFLoader.load(path: robot ?? FlyConfig().robot)
         let flightScript: FlightScript
         if let script {
             guard let data = FileManager.default.contents(atPath: script) else { throw InputError(script, "cannot read the script") }
@@ -185,8 +202,8 @@ struct FlyCommand: ParsableCommand {
         } else {
             flightScript = FlightScript.demo(for: description)
         }
-        let vehicle = Vehicle(robot: description, rate: rate, effects: try parseEffects(effects),
-                              position: try parseVec3(initial, flag: "--initial"), seed: seed ?? 0)
+        let vehicle = Vehicle(robot: description, rate: rate, effects: try parseEffects(effects ?? "all"),
+                              position: try parseVec3(initial ?? "0,0,1", flag: "--initial"), seed: seed ?? 0)
         var session = FlightSession(vehicle: vehicle, script: flightScript)
         print(session.runToEnd())
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import Foundation
 
 @main
 struct Swiftlet: ParsableCommand {
@@ -26,4 +27,25 @@ struct Swiftlet: ParsableCommand {
             TrainCommand.self,
         ]
     )
+
+    /// Parses and runs like ArgumentParser's default, except that a `ValidationError` thrown
+    /// while a subcommand runs (a flag combination or value only `run()` can judge) prints as
+    /// one "Error: ..." line: the default would follow it with the root command's usage
+    /// ("swiftlet <subcommand>"), which names the wrong command.
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
