@@ -25,6 +25,7 @@ struct WorldCommand: ParsableCommand {
 
     func run() throws {
         if let list {
+            guard (1...10_000).contains(list) else { throw InputError("--list", "expected a count in 1...10000, got \(list)") }
             print("training: " + WorldCatalog.trainingSpecs(count: list).joined(separator: " "))
             print("held-out: " + WorldCatalog.heldOutSpecs(count: list).joined(separator: " "))
             return
