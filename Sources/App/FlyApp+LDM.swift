@@ -22,7 +22,8 @@ extension FlyApp {
         }
     }
 
-    /// Trains the LDM flight experiment's models (progress lines to `log`), then flies its
+    /// Loads or trains the LDM flight experiment's models (`LDMFlySimulation.loadOrTrain`,
+    /// progress lines to `log`), then flies its
     /// quadrotor in the viewer: the candidates (rejected ones grey), the executed plan, the goal
     /// and the filter's HUD lines. N switches the filter (none -> greedy -> LDM) on the same
     /// episode, R starts the next episode. `screenshot` receives the last frame.
@@ -30,10 +31,7 @@ extension FlyApp {
     public static func flyLDM(_ config: LDMFlyConfig, options: ViewerOptions, screenshot: String? = nil,
                               log: (String) -> Void = { print($0) }) throws -> LDMOutcome {
         let robot = try URDFLoader.load(path: config.settings.robot)
-        log("training the LDM flight models (\(config.settings.dataPairs) pairs, \(config.settings.learning.ldm.steps) LDM steps) ...")
-        let start = Stopwatch.now()
-        let prepared = try LDMFlySimulation.prepare(config, robot: robot, log: log)
-        log(String(format: "models ready in %.1f s", Stopwatch.now() - start))
+        let prepared = try LDMFlySimulation.loadOrTrain(config, robot: robot, log: log)
         var sim = try LDMFlySimulation(config: config, prepared: prepared, robot: robot)
         let app = ViewerApp(options: options)
         app.onScreenshot = FlyApp.screenshotHandler

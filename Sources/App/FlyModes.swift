@@ -29,7 +29,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .window: return viewer.union(["world", "robot", "domain", "policy", "record", "seed"])
         case .headless: return ["robot", "seed", "script", "effects", "rate", "initial"]
         case .hint: return viewer.union(["world", "domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples"])
-        case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config"])
+        case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
         }
     }
 

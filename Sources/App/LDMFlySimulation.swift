@@ -19,6 +19,12 @@ public struct LDMFlyConfig: Sendable {
     public var endPause = 2.0
     /// Candidates drawn per tick (a uniform sample of the batch, plus the executed one).
     public var maxCandidates = 64
+    /// `--ldm-models DIR`: fly the models saved there (their settings must match), or train and
+    /// save them there when DIR holds none.
+    public var modelsDirectory: String?
+    /// Saved models to use when their settings match (the bundled `Assets/ldm/<preset>`); any
+    /// mismatch or missing file means training instead, with a note.
+    public var bundledModels: String?
 
     public init() {}
 }
@@ -84,6 +90,42 @@ public struct LDMFlySimulation {
         return try LDMFlightExperiment.prepare(robot: robot, settings: settings, log: log)
     }
 
+    /// The models to fly: loaded from `config.modelsDirectory` or `config.bundledModels` when they
+    /// hold models of these settings (`LDMFlightModelFiles`), trained otherwise (and saved into
+    /// `modelsDirectory` when given). `log` says which.
+    public static func loadOrTrain(_ config: LDMFlyConfig, robot: RobotDescription,
+                                   log: (String) -> Void = { _ in }) throws -> LDMFlightExperiment.Prepared {
+        var settings = config.settings
+        settings.learning.percentiles = [config.percentile]
+        func train() throws -> LDMFlightExperiment.Prepared {
+            log("training the LDM flight models (\(settings.dataPairs) pairs, \(settings.learning.ldm.steps) LDM steps) ...")
+            let start = Stopwatch.now()
+            let prepared = try prepare(config, robot: robot, log: log)
+            log(String(format: "models ready in %.1f s", Stopwatch.now() - start))
+            return prepared
+        }
+        if let dir = config.modelsDirectory {
+            if LDMFlightModelFiles.exists(in: dir) {
+                log("loading the LDM flight models from \(dir)")
+                return try LDMFlightModelFiles.load(from: dir, settings: settings)
+            }
+            let prepared = try train()
+            try LDMFlightModelFiles.save(prepared, settings: settings, to: dir)
+            log("saved the models to \(dir)")
+            return prepared
+        }
+        if let dir = config.bundledModels, LDMFlightModelFiles.exists(in: dir) {
+            do {
+                let prepared = try LDMFlightModelFiles.load(from: dir, settings: settings)
+                log("flying the bundled models \(dir) (trained with these settings; --ldm-models DIR for others)")
+                return prepared
+            } catch {
+                log("the bundled models \(dir) do not fit these settings (\(error)); training instead")
+            }
+        }
+        return try train()
+    }
+
     public init(config: LDMFlyConfig, prepared: LDMFlightExperiment.Prepared, robot: RobotDescription) throws {
         guard let level = prepared.models.levels.first(where: { $0.percentile == config.percentile }) ?? prepared.models.levels.first else {
             throw InputError("--ldm-level", "the prepared models have no filter level")
@@ -97,7 +139,8 @@ public struct LDMFlySimulation {
         previous = plant.state
         planner = LDMFlightExperiment.makePlanner(settings: config.settings)
         cost = prepared.models.makeFilter(specs[specIndex])
-            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: config.settings), models: prepared.models)
+            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: config.settings), models: prepared.models,
+                                fallbackMargin: config.settings.fallbackMargin, constraintSteps: config.settings.constraintSteps)
         rng = RNG(seed: 0)
         startEpisode()
     }
@@ -120,7 +163,8 @@ public struct LDMFlySimulation {
         rng = r
         planner = LDMFlightExperiment.makePlanner(settings: settings)
         cost = prepared.models.makeFilter(spec)
-            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models)
+            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models,
+                                fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
         previous = plant.state
         shownTime = plant.state.time
         steps = 0; oodSteps = 0; fallbacks = 0
@@ -169,35 +213,40 @@ public struct LDMFlySimulation {
         if endedAt != nil { shownTime = min(shownTime, plant.state.time) }
     }
 
-    /// One control tick. The autopilot's tick is `LDMFlightExperiment.episode`'s loop body;
-    /// manual ticks turn the pilot's velocity setpoints (heading = display frame) into tilt
-    /// commands and bypass the filter.
+    /// One control tick. The autopilot's tick is `LDMFlightExperiment.episode`'s loop body (same
+    /// cost update, plan, action and plant step, in either action mode; a test flies both and
+    /// compares); manual ticks turn the pilot's velocity setpoints (heading = display frame) into
+    /// a tilt target, commanded directly (`.tilt`) or as the rate that reaches it in one step
+    /// (`.tiltRate`, clamped to the rate box), and bypass the filter.
     public mutating func tick(_ pilot: PilotInput?) {
         precondition(endedAt == nil, "tick after the episode ended")
         let s = plant.compactState
-        let roll: Double, pitch: Double
+        let action: SIMD2<Double>
         if let pilot {
             // setpoints in the display frame (x towards the goal) -> world
             let d = goalDirection
             let want = SIMD2(d.x * pilot.forward - d.y * pilot.left, d.y * pilot.forward + d.x * pilot.left)
             let v = SIMD2(plant.state.velocity.x, plant.state.velocity.y)
-            let cmd = LDMFlightPlant.tiltCommand(acceleration: 2 * (want - v), gravity: plant.controller.gravity,
-                                                 limit: settings.maxTiltCommand)
-            (roll, pitch) = (cmd.x, cmd.y)
+            let target = LDMFlightPlant.tiltCommand(acceleration: 2 * (want - v), gravity: plant.controller.gravity,
+                                                    limit: settings.maxTiltCommand)
+            switch settings.actionMode {
+            case .tilt: action = target
+            case .tiltRate:
+                let m = settings.maxTiltRate, rate = (target - plant.setpoint) / settings.controlPeriod
+                action = SIMD2(max(-m, min(m, rate.x)), max(-m, min(m, rate.y)))
+            }
             planView = nil
         } else {
             let p = SIMD2(plant.state.position.x, plant.state.position.y)
-            cost.objective.state = s
-            cost.objective.toGoal = SIMD2<Float>(Float(goal.x - p.x), Float(goal.y - p.y))
-            cost.constraint.state = s
+            cost.update(state: s, toGoal: SIMD2<Float>(Float(goal.x - p.x), Float(goal.y - p.y)))
             _ = planner.plan(&cost, rng: &rng)
             if cost.lastFallback { fallbacks += 1; totalFallbacks += 1 }
             planView = LDMFlightPlanView.make(planner: planner, cost: cost, filter: spec.name, position: plant.state.position,
                                               maxCandidates: config.maxCandidates)
-            (roll, pitch) = (Double(planner.nominal[0]), Double(planner.nominal[1]))
+            action = SIMD2(Double(planner.nominal[0]), Double(planner.nominal[1]))
         }
         // density of the executed pair
-        var row = s + [Float(roll), Float(pitch)]
+        var row = s + [Float(action.x), Float(action.y)]
         var logp: [Float] = [0]
         row.withUnsafeMutableBufferPointer { r in
             logp.withUnsafeMutableBufferPointer { prepared.models.density.logDensity(UnsafeBufferPointer(r), count: 1, into: $0, workspace: workspace) }
@@ -206,7 +255,7 @@ public struct LDMFlySimulation {
         lastOOD = prepared.models.isOutOfDistribution(logDensity: lastLogDensity)
         if lastOOD { oodSteps += 1; totalOOD += 1 }
         previous = plant.state
-        let crash = plant.step(roll: roll, pitch: pitch)
+        let crash = plant.step(action: action)
         steps += 1
         totalSteps += 1
         if pilot == nil { planner.shift() }

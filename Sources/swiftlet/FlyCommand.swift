@@ -21,8 +21,10 @@ struct FlyCommand: ParsableCommand {
         --hint DIR drives the HInt experiment's deploying robot (jackal) to goals in its held-out \
         worlds with the models in DIR (`swiftlet experiment hint` writes OUT/models); the plan's \
         predicted poses are coloured by predicted collision probability.
-        --ldm ldm|greedy|none trains the LDM flight experiment's models (smoke preset, ~20 s; \
-        --ldm-preset NAME picks another, --ldm-config FILE overlays it) and flies its quadrotor towards a far goal; \
+        --ldm ldm|greedy|none flies the LDM flight experiment's quadrotor towards a far goal with the \
+        bundled models of its momentum preset (--ldm-preset NAME picks another, --ldm-config FILE \
+        overlays it; settings without bundled models are trained first, ~20 s for the smoke \
+        presets, minutes for the others; --ldm-models DIR keeps them); \
         rejected candidates are grey, the filter's value is on the HUD; N switches the filter.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
@@ -95,14 +97,17 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "LDM flight: the filter flown first: ldm, greedy or none (N cycles them).")
     var ldm: String?
 
-    @Option(help: "(--ldm) Filter level: percentile of the training log-densities. (default: 5)")
+    @Option(help: "(--ldm) Filter level: percentile of the training log-densities (saved models: 0.5 to 50 in steps of 0.5). (default: 25)")
     var ldmLevel: Double?
 
-    @Option(help: "(--ldm) Settings preset the viewer trains with at startup: smoke (~20 s), momentum-smoke (tilt-rate actions, ~20 s), or the experiment's default, momentum, momentum-slow (minutes). (default: smoke)")
+    @Option(help: "(--ldm) Settings preset the viewer trains with at startup: smoke (~20 s), momentum-smoke (tilt-rate actions, ~20 s), or the experiment's default, momentum, momentum-slow (minutes). (default: momentum, whose models are bundled)")
     var ldmPreset: String?
 
     @Option(help: "(--ldm) JSON overlay of the --ldm-preset settings (any subset; see docs/ldm.md).")
     var ldmConfig: String?
+
+    @Option(help: "(--ldm) Directory of saved models: flown when it holds models of these settings, else trained and saved there. (default: the bundled Assets/ldm/<preset> when it fits, else training)")
+    var ldmModels: String?
 
     /// The flags the user typed (options left at their defaults are nil or false).
     var givenFlags: Set<String> {
@@ -113,6 +118,7 @@ struct FlyCommand: ParsableCommand {
             ("effects", effects != nil), ("rate", rate != nil), ("initial", initial != nil), ("hint", hint != nil),
             ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil),
             ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
+            ("ldm-models", ldmModels != nil),
         ]
         return Set(flags.filter(\.1).map(\.0))
     }
@@ -174,14 +180,16 @@ struct FlyCommand: ParsableCommand {
         }
         var config = LDMFlyConfig()
         config.filter = kind
-        if let ldmLevel { config.percentile = ldmLevel }
-        let ldmPreset = self.ldmPreset ?? "smoke"
+        config.percentile = ldmLevel ?? 25
+        let ldmPreset = self.ldmPreset ?? "momentum"
         guard let preset = LDMFlightSettings.preset(named: ldmPreset) else {
             throw InputError("--ldm-preset", "expected one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got \"\(ldmPreset)\"")
         }
         config.settings = preset
         if let ldmConfig { config.settings = try LDMFlightSettings.load(configPath: ldmConfig, base: preset) }
         if let seed { config.settings.seed = seed }
+        config.modelsDirectory = ldmModels
+        config.bundledModels = "Assets/ldm/" + ldmPreset
         var opts = options
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)

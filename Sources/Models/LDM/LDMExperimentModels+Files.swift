@@ -1,0 +1,9 @@
+extension LDMExperimentModels {
+    /// Models read back from files (`LDMFlightModelFiles`): the training log-densities are not
+    /// stored, only the levels, so `trainingLogDensities` is empty and the timings are 0.
+    public init(stateDim: Int, actionDim: Int, density: any DensityModel, ldm: LearnedLDM, levels: [DensityLevel],
+                oodLevel: DensityLevel) {
+        self.init(stateDim: stateDim, actionDim: actionDim, density: density, ldm: ldm, levels: levels, oodLevel: oodLevel,
+                  trainingLogDensities: [], densitySeconds: 0, ldmSeconds: 0)
+    }
+}
