@@ -28,7 +28,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         switch self {
         case .window: return viewer.union(["world", "robot", "domain", "policy", "record", "seed"])
         case .headless: return ["robot", "seed", "script", "effects", "rate", "initial"]
-        case .hint: return viewer.union(["world", "domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples"])
+        case .hint: return viewer.union(["domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples", "hint-config"])
         case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
         }
     }

@@ -36,12 +36,41 @@ public struct FlyConfig: Sendable {
     /// autopilot, and ends when the robot is within `goalRadius` (m). nil: no goal.
     public var goalDistance: Double? = nil
     public var goalRadius = 0.75
+    /// An experiment's own goal episodes (`fly --hint`); when set, `worlds`, `goalDistance`
+    /// and `seed`'s meaning are replaced: episode e (from `firstEpisode`) is the experiment's
+    /// episode e, in its world, from its start seed, to its goal, and R or N go to the next one.
+    public var goalEpisodes: GoalEpisodes? = nil
 
     /// Generated worlds (no files needed), a dense forest first (the render bench's forest:
     /// 200 trees and 50 boxes on 50 m x 50 m, spawning inside it), then one of each other family.
     public static let defaultWorlds = ["forest:1:trees=200,boxes=50,size=50", "office:2", "warehouse:1", "hallway:3", "field:4"]
 
     public init() {}
+}
+
+/// Goal-reaching episodes laid out by an experiment: episode e runs in `scenes[e % count]` and
+/// gets its env reset seed and goal from `setup` (which sees the env model of that world), so
+/// the viewer flies exactly what the experiment evaluated. The policy is reset with the same
+/// seed (the experiment's planner stream is derived from it).
+public struct GoalEpisodes: Sendable {
+    public var scenes: [Scene]
+    /// Shown names of the scenes (e.g. their generator specs).
+    public var names: [String]
+    /// Episode index of the first episode flown.
+    public var firstEpisode: Int
+    public var setup: @Sendable (_ model: EnvModel, _ episode: Int) -> (seed: UInt64, goal: SIMD2<Double>)
+
+    public init(scenes: [Scene], names: [String], firstEpisode: Int = 0,
+                setup: @escaping @Sendable (_ model: EnvModel, _ episode: Int) -> (seed: UInt64, goal: SIMD2<Double>)) {
+        precondition(!scenes.isEmpty && scenes.count == names.count, "GoalEpisodes needs one name per scene")
+        self.scenes = scenes
+        self.names = names
+        self.firstEpisode = firstEpisode
+        self.setup = setup
+    }
+
+    /// World index of episode `e`.
+    public func world(of e: Int) -> Int { e % scenes.count }
 }
 
 /// The live simulation behind `swiftlet fly`: an `Env` (exactly the headless environment), the
@@ -99,7 +128,11 @@ public struct FlySimulation {
         spec = try registry.resolve(config.policy)
         if let why = spec.validate(config.env) { throw InputError("--policy", at: spec.name, why) }
         autopilot = AutopilotWorker(policy: spec.make())
-        let model = try FlySimulation.model(config.worlds[0], config: config, profile: profile)
+        if let plan = config.goalEpisodes {
+            episodeIndex = plan.firstEpisode
+            worldIndex = plan.world(of: episodeIndex)
+        }
+        let model = try FlySimulation.model(worldIndex, config: config, profile: profile)
         env = Env(model: model)
         previous = env.state.observation.robot
         obstacles = FlySimulation.mapObstacles(model.scene)
@@ -107,15 +140,17 @@ public struct FlySimulation {
         try startEpisode()
     }
 
-    static func model(_ world: String, config: FlyConfig, profile: DomainProfile) throws -> EnvModel {
-        let scene = try SceneLoader.resolve(world)
+    static func model(_ index: Int, config: FlyConfig, profile: DomainProfile) throws -> EnvModel {
+        let scene = try config.goalEpisodes.map { $0.scenes[index] } ?? SceneLoader.resolve(config.worlds[index])
         let robot = try URDFLoader.load(path: config.robot)
         return try EnvModel(scene: scene, robot: robot, settings: config.env, domain: profile)
     }
 
     /// Seed of the current episode.
-    public var seed: UInt64 { config.seed &+ UInt64(episodeIndex) }
-    public var world: String { config.worlds[worldIndex] }
+    public var seed: UInt64 { episodeSeed }
+    public var world: String { config.goalEpisodes.map { $0.names[worldIndex] } ?? config.worlds[worldIndex] }
+    /// The current episode's env reset seed (`config.seed + episodeIndex`, or the experiment's).
+    var episodeSeed: UInt64 = 0
     /// The autopilot's HUD label ("privileged (true geometry)" for the stand-in planner).
     public var autopilotLabel: String {
         if spec.isPrivileged { return "privileged planner (true geometry)" }
@@ -125,15 +160,26 @@ public struct FlySimulation {
     public var isDone: Bool { env.state.done || endedAt != nil }
 
     mutating func startEpisode() throws {
-        env.reset(seed: seed)
         autopilot.discard()
         goal = nil
-        if let d = config.goalDistance {
-            var rng = RNG(seed: seed, stream: 0x476F_616C)
-            goal = HIntExperiment.goal(scene: env.model.scene, from: env.state.observation.robot, distance: d, rng: &rng)
+        var policySeed: UInt64
+        if let plan = config.goalEpisodes {
+            let setup = plan.setup(env.model, episodeIndex)
+            episodeSeed = setup.seed
+            env.reset(seed: episodeSeed)
+            goal = setup.goal
+            policySeed = episodeSeed
+        } else {
+            episodeSeed = config.seed &+ UInt64(episodeIndex)
+            env.reset(seed: episodeSeed)
+            if let d = config.goalDistance {
+                var rng = RNG(seed: episodeSeed, stream: 0x476F_616C)
+                goal = HIntExperiment.goal(scene: env.model.scene, from: env.state.observation.robot, distance: d, rng: &rng)
+            }
+            policySeed = RNG.mix(episodeSeed, 0x504F)
         }
         var policy = spec.make()
-        policy.reset(seed: RNG.mix(seed, 0x504F))
+        policy.reset(seed: policySeed)
         if let goal, let seeker = policy as? HIntPolicy { seeker.goal = goal }
         autopilot = AutopilotWorker(policy: policy)
         previous = env.state.observation.robot
@@ -172,14 +218,16 @@ public struct FlySimulation {
                             detail: nextWorld ? "next world" : "reset by the user")
         }
         try finish()
-        if nextWorld {
-            worldIndex = (worldIndex + 1) % config.worlds.count
-            let model = try FlySimulation.model(world, config: config, profile: env.model.domain)
+        episodeIndex += 1
+        let next = config.goalEpisodes.map { $0.world(of: episodeIndex) }
+            ?? (nextWorld ? (worldIndex + 1) % config.worlds.count : worldIndex)
+        if next != worldIndex {
+            worldIndex = next
+            let model = try FlySimulation.model(worldIndex, config: config, profile: env.model.domain)
             env = Env(model: model)
             obstacles = FlySimulation.mapObstacles(model.scene)
             if let viewSize { view = ViewRenderer(scene: model.scene, width: viewSize.width, height: viewSize.height) }
         }
-        episodeIndex += 1
         try startEpisode()
     }
 
@@ -249,12 +297,15 @@ public struct FlySimulation {
         let now = env.state.observation.robot
         trail.append(now.position)
         if trail.count > 4000 { trail.removeFirst(trail.count - 4000) }
-        if result.done {
+        // a collision ends the episode first, then reaching the goal, then the env's other
+        // limits (the order HIntExperiment.episode scores them in)
+        let reached = goal.map { hypot(now.position.x - $0.x, now.position.y - $0.y) <= config.goalRadius } ?? false
+        if (result.done && !reached) || (result.done && result.collided) {
             endedAt = now.time
             if result.terminated { collisions += 1 }
             endReason = FlySimulation.describe(result.events)
             try finish()
-        } else if let goal, hypot(now.position.x - goal.x, now.position.y - goal.y) <= config.goalRadius {
+        } else if reached {
             endedAt = now.time
             goalsReached += 1
             endReason = "reached the goal"

@@ -79,23 +79,36 @@ public final class HIntPolicy: Policy, @unchecked Sendable {
 /// experiment's deploying robot (jackal) to goals with a trained model directory.
 public enum HIntFly {
     /// Loads the models in `modelsDirectory` (`swiftlet experiment hint` writes `OUT/models`)
-    /// and sets up the experiment's evaluation conditions: the deploying robot at its speed,
-    /// 4 Hz control, one gray frame of the perception model's size, the yaw-rate limit, goals
-    /// `experiment.goalDistance` ahead, the held-out evaluation worlds (or `worlds`).
+    /// and sets up the experiment's evaluation (`experiment`, the config the models were trained
+    /// and evaluated with): the deploying robot at its speed, 4 Hz control, one gray frame of the
+    /// perception model's size, the yaw-rate limit, and the experiment's own goal episodes
+    /// (`GoalEpisodes`: its held-out worlds with their interior starts, start seeds and goals),
+    /// from episode `firstEpisode` on.
     public static func setup(modelsDirectory: String, method: HIntMethod, yawLimitDegrees: Double, samples: Int? = nil,
-                             experiment: HIntExperimentConfig = HIntExperimentConfig(), worlds: [String]? = nil,
+                             experiment: HIntExperimentConfig = HIntExperimentConfig(), firstEpisode: Int = 0,
                              base: FlyConfig = FlyConfig(), registry: PolicyRegistry = .standard) throws -> (config: FlyConfig, registry: PolicyRegistry) {
         guard yawLimitDegrees > 0, yawLimitDegrees.isFinite else {
             throw InputError("--yaw-limit", "must be a positive number of deg/s, got \(yawLimitDegrees)")
         }
         if let samples, samples < 1 { throw InputError("--hint-samples", "must be >= 1, got \(samples)") }
+        guard firstEpisode >= 0 else { throw InputError("--seed", "the first episode must be >= 0, got \(firstEpisode)") }
+        if base.record != nil && experiment.interiorStarts {
+            throw InputError("--record", "not available for an experiment with interior starts (the start poses are not in the world files a replay loads)")
+        }
         let models = try HIntExperiment.load(modelsDirectory)
         let deploying = HIntExperiment.deploying
         let ps = experiment.settings(deploying)
         let perception = models.perception.config
+        guard perception.width == experiment.imageWidth && perception.height == experiment.imageHeight else {
+            throw InputError(modelsDirectory, "the perception model sees \(perception.width)x\(perception.height) images, the experiment config \(experiment.imageWidth)x\(experiment.imageHeight): pass the config the models were trained with (--hint-config)")
+        }
+        let scenes = HIntExperiment.evaluationScenes(experiment, try WorldSet.scenes(experiment.evalSpecs))
         var config = base
         config.robot = (experiment.robotsDirectory as NSString).appendingPathComponent(deploying.robotFile!)
-        config.worlds = worlds ?? experiment.evalSpecs
+        config.goalEpisodes = GoalEpisodes(scenes: scenes, names: experiment.evalSpecs, firstEpisode: firstEpisode) { model, e in
+            let s = HIntExperiment.setup(model, episode: e, config: experiment)
+            return (s.seed, s.goal)
+        }
         config.env.controlRate = HIntCollector.controlRate
         config.env.frameStack = 1
         config.env.imageWidth = perception.width

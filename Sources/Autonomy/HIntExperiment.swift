@@ -104,6 +104,7 @@ public enum HIntExperiment {
             try models.singleSource.save(to: "\(out)/models/single-source.safetensors")
             try models.pooled.save(to: "\(out)/models/pooled.safetensors")
             for (p, d) in models.dynamics { try d.save(to: "\(out)/models/dynamics-\(p.rawValue).safetensors") }
+            try config.save(to: "\(out)/models/\(HIntExperimentConfig.modelsFileName)")
         }
         seconds["train"] = Diagnostics.Progress.monotonicSeconds() - t0
 

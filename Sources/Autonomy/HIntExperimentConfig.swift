@@ -130,6 +130,17 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// The config's file name next to the models it trained (`OUT/models/experiment.json`), so
+    /// `fly --hint DIR` flies the experiment's own conditions.
+    public static let modelsFileName = "experiment.json"
+
+    /// Writes the whole config as JSON (every key; `load` reads it back equal).
+    public func save(to path: String) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(e.encode(self), to: path)
+    }
+
     /// Loads a JSON config file; `InputError` naming the file on bad JSON or values.
     public static func load(_ path: String) throws -> HIntExperimentConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the config file") }

@@ -52,7 +52,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Record episodes to this MCAP file.")
     var record: String?
 
-    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --ldm: the LDM run's seed, which picks its data, models and episodes). (default: 0; --ldm: the preset's)")
+    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes). (default: 0; --ldm: the preset's)")
     var seed: UInt64?
 
     @Option(help: "Stop after N frames (default: run until the window closes).")
@@ -88,6 +88,9 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--hint) Method: \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")). (default: hint)")
     var hintMethod: String?
 
+    @Option(help: "(--hint) The experiment config the models were trained with (default: DIR/experiment.json, which `experiment hint` writes; else the default config).")
+    var hintConfig: String?
+
     @Option(help: "(--hint) Yaw-rate limit of the deploying robot, deg/s. (default: 180)")
     var yawLimit: Double?
 
@@ -116,7 +119,7 @@ struct FlyCommand: ParsableCommand {
             ("record", record != nil), ("seed", seed != nil), ("frames", frames != nil), ("screenshot", screenshot != nil),
             ("manual", manual), ("size", size != nil), ("headless", headless), ("script", script != nil),
             ("effects", effects != nil), ("rate", rate != nil), ("initial", initial != nil), ("hint", hint != nil),
-            ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil),
+            ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil), ("hint-config", hintConfig != nil),
             ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
             ("ldm-models", ldmModels != nil),
         ]
@@ -159,10 +162,18 @@ struct FlyCommand: ParsableCommand {
             guard let method = HIntMethod(rawValue: hintMethod) else {
                 throw InputError("--hint-method", "expected one of \(HIntMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(hintMethod)\"")
             }
-            let experiment = HIntExperimentConfig()
-            let worlds = world.map { w in [w] + experiment.evalSpecs.filter { $0 != w } }
+            let experiment: HIntExperimentConfig
+            let saved = (hint as NSString).appendingPathComponent(HIntExperimentConfig.modelsFileName)
+            if let hintConfig {
+                experiment = try HIntExperimentConfig.load(hintConfig)
+            } else if FileManager.default.fileExists(atPath: saved) {
+                experiment = try HIntExperimentConfig.load(saved)
+            } else {
+                print("\(hint) has no \(HIntExperimentConfig.modelsFileName): flying the default experiment config (--hint-config FILE for the one the models were trained with)")
+                experiment = HIntExperimentConfig()
+            }
             (config, registry) = try HIntFly.setup(modelsDirectory: hint, method: method, yawLimitDegrees: yawLimit ?? 180, samples: hintSamples,
-                                                   experiment: experiment, worlds: worlds, base: config, registry: registry)
+                                                   experiment: experiment, firstEpisode: Int(clamping: seed ?? 0), base: config, registry: registry)
             options.title = "Swiftlet - HInt (\(method.rawValue))"
         }
         let flyConfig = config, flyRegistry = registry

@@ -20,14 +20,15 @@ struct FlyModeTests {
         #expect(mode(["headless"]) == .headless)
         #expect(mode(["script"]) == .headless)
         #expect(mode(["headless", "script", "effects", "rate", "initial", "robot", "seed"]) == .headless)
-        #expect(mode(["hint", "hint-method", "yaw-limit", "world"]) == .hint)
+        #expect(mode(["hint", "hint-method", "yaw-limit", "hint-config", "seed"]) == .hint)
         #expect(mode(["ldm", "ldm-preset", "ldm-level", "frames", "screenshot"]) == .ldm)
     }
 
     @Test("a flag the chosen mode does not read is refused, naming the flag and who reads it")
     func strayFlags() throws {
         let world = try #require(error(["headless", "world"]))
-        #expect(world == "--world does not apply to --headless (read by: the window flight, --hint)")
+        #expect(world == "--world does not apply to --headless (read by: the window flight)")
+        #expect(try #require(error(["hint", "world"])).hasPrefix("--world does not apply to --hint"))
         #expect(try #require(error(["effects"])).hasPrefix("--effects does not apply to the window flight (read by: --headless)"))
         #expect(try #require(error(["ldm", "record"])).hasPrefix("--record does not apply to --ldm"))
         #expect(try #require(error(["hint", "policy"])).hasPrefix("--policy does not apply to --hint"))

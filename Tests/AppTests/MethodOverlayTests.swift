@@ -84,18 +84,69 @@ import Viewer
         }
     }
 
+    /// A small experiment config for the untrained 24x16 models, in the layout of the turning
+    /// regime (interior starts, goals within a bearing, reachability check).
+    static func experiment() -> HIntExperimentConfig {
+        var c = HIntExperimentConfig.smoke
+        c.imageWidth = 24
+        c.imageHeight = 16
+        c.samples = 32
+        c.interiorStarts = true
+        c.goalBearingDegrees = 120
+        c.reachableClearance = 0.3
+        return c
+    }
+
+    @Test("fly --hint flies the experiment's own episodes: same worlds, starts, goals, planner stream and outcome")
+    func hintViewerEpisodeIsTheExperimentsEpisode() throws {
+        let dir = try Self.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let experiment = Self.experiment()
+        let models = try HIntExperiment.load(dir)
+        let robot = try URDFLoader.load(path: (experiment.robotsDirectory as NSString).appendingPathComponent(HIntExperiment.deploying.robotFile!))
+        let scenes = HIntExperiment.evaluationScenes(experiment, try WorldSet.scenes(experiment.evalSpecs))
+        let ps = experiment.settings(HIntExperiment.deploying)
+        var s = EnvSettings()
+        s.controlRate = HIntCollector.controlRate
+        s.frameStack = 1
+        s.imageWidth = experiment.imageWidth
+        s.imageHeight = experiment.imageHeight
+        s.forwardSpeed = ps.speed
+        s.maxYawRate = radians(60.0)
+        s.maxEpisodeTime = experiment.timeFactor * experiment.goalDistance / ps.speed
+        for e in [1, 2] {
+            let (config, registry) = try HIntFly.setup(modelsDirectory: dir, method: .hint, yawLimitDegrees: 60, experiment: experiment,
+                                                       firstEpisode: e)
+            var sim = try FlySimulation(config: config, registry: registry, viewSize: nil)
+            sim.prefetch = false
+            var ticks = 0
+            while !sim.isDone { try sim.tick(nil); ticks += 1 }
+            let model = try EnvModel(scene: scenes[e % scenes.count], robot: robot, settings: s, domain: .sim)
+            let setup = HIntExperiment.setup(model, episode: e, config: experiment)
+            let driver = HIntDriver(method: .hint, models: models, deploying: HIntExperiment.deploying, yawRateLimit: radians(60.0),
+                                    assumedYawRate: radians(ps.maxYawRateDegrees), speed: ps.speed, dt: 1 / HIntCollector.controlRate,
+                                    samples: experiment.samples)
+            let result = HIntExperiment.episode(model, driver: driver, setup: setup, config: experiment)
+            #expect(sim.goal == setup.goal && sim.seed == setup.seed && sim.world == experiment.evalSpecs[e % scenes.count])
+            #expect(ticks == result.ticks, "episode \(e)")
+            #expect((sim.goalsReached == 1) == result.success && (sim.collisions == 1) == result.collided)
+            #expect(sim.totalDistance == result.distance)
+        }
+    }
+
     @Test func hintFliesTheJackalToAGoalWithItsPlanShown() throws {
         let dir = try Self.modelDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var (config, registry) = try HIntFly.setup(modelsDirectory: dir, method: .hint, yawLimitDegrees: 60, samples: 32,
-                                                   worlds: ["Worlds/forest-7.json"])
+                                                   experiment: Self.experiment())
         #expect(config.robot.hasSuffix("jackal.urdf") && config.env.imageWidth == 24 && config.env.imageHeight == 16)
-        #expect(abs(config.env.maxYawRate - radians(60.0)) < 1e-12 && config.goalDistance == HIntExperimentConfig().goalDistance)
+        #expect(abs(config.env.maxYawRate - radians(60.0)) < 1e-12 && config.goalDistance == Self.experiment().goalDistance)
         config.env.depth = false
         var sim = try FlySimulation(config: config, registry: registry, viewSize: nil)
         let goal = try #require(sim.goal)
         let start = sim.env.state.observation.robot.position
         #expect(abs(hypot(goal.x - start.x, goal.y - start.y) - config.goalDistance!) <= 0.5 * config.goalDistance! + 1e-9)
+        #expect(sim.world == Self.experiment().evalSpecs[0])
         #expect(sim.autopilotLabel == HIntMethod.hint.label)
         try sim.tick(nil)
         let plan = try #require(sim.candidates.first)
