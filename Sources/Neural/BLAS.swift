@@ -6,6 +6,13 @@ import Foundation
 /// suits it, OpenBLAS otherwise.
 public enum BLAS {
     /// Sets the number of OpenBLAS threads (results are deterministic for a fixed count).
+    ///
+    /// OpenBLAS starts single-threaded in every Swiftlet process (`prepare`): its results for
+    /// a product can depend on its thread count, and a process-wide count that starts at the
+    /// core count and drops to 1 when the first batched evaluator runs made results depend on
+    /// what ran first in the process (two runs of one experiment in one process differed).
+    /// Swiftlet's own parallelism (fixed partitions, the own SGEMM's splits) does not change
+    /// bits. Raise it only around a measured section and set it back (the benches do).
     public static func setThreads(_ n: Int) {
         prepare()
         openblas_set_num_threads(Int32(n))
@@ -29,6 +36,7 @@ public enum BLAS {
     /// AVX-512 (Debian's OpenBLAS 0.3.21 does not know Zen 4; about 2x faster SGEMM there, at
     /// your own risk); any other value is passed as the core type to select.
     static let kernels: String = {
+        openblas_set_num_threads(1)
         let name = String(cString: openblas_get_corename())
         let mode = ProcessInfo.processInfo.environment["SWIFTLET_BLAS_KERNELS"] ?? "system"
         let wanted: String
@@ -45,11 +53,13 @@ public enum BLAS {
         quit()
         setenv("OPENBLAS_CORETYPE", wanted, 1)
         initialise()
+        openblas_set_num_threads(1)
         return String(cString: openblas_get_corename())
     }()
 
-    /// Makes sure the kernel choice has run (a read the optimiser cannot drop).
-    @inline(__always) static func prepare() {
+    /// Makes sure the one-time setup (kernel choice, single-threaded OpenBLAS) has run; call it
+    /// before calling OpenBLAS directly (a read the optimiser cannot drop).
+    @inline(__always) public static func prepare() {
         precondition(!kernels.isEmpty, "OpenBLAS reported no core name")
     }
 

@@ -30,7 +30,8 @@ public final class CollisionBatchEvaluator {
         /// Blocks split across `workers` threads, OpenBLAS single-threaded.
         case splitBatch
         /// Blocks in sequence, OpenBLAS with `workers` threads. This sets OpenBLAS's process-wide
-        /// thread count, so use it only where no other thread runs GEMMs (benchmarks).
+        /// thread count for the call (set back to 1 after it), so use it only where no other
+        /// thread runs GEMMs (benchmarks).
         case blasThreads
     }
 
@@ -171,6 +172,7 @@ public final class CollisionBatchEvaluator {
         case .blasThreads:
             if BLAS.threads != workers { BLAS.setThreads(workers) }
             for b in 0..<blocks { block(b, count: count, slot: 0, actions: base) }
+            BLAS.setThreads(1)   // back to the process default (BLAS.setThreads)
         case .splitBatch:
             if BLAS.threads != 1 { BLAS.setThreads(1) }
             forEachBlock(blocks, lanes: workers) { b, lane in block(b, count: count, slot: lane, actions: base) }
