@@ -109,13 +109,7 @@ public enum HIntFly {
             let s = HIntExperiment.setup(model, episode: e, config: experiment)
             return (s.seed, s.goal)
         }
-        config.env.controlRate = HIntCollector.controlRate
-        config.env.frameStack = 1
-        config.env.imageWidth = perception.width
-        config.env.imageHeight = perception.height
-        config.env.forwardSpeed = ps.speed
-        config.env.maxYawRate = radians(yawLimitDegrees)
-        config.env.maxEpisodeTime = experiment.timeFactor * experiment.goalDistance / ps.speed
+        config.env = experiment.evaluationEnv(yawLimitDegrees: yawLimitDegrees, base: config.env)
         config.goalDistance = experiment.goalDistance
         config.goalRadius = experiment.goalRadius
         let n = samples ?? experiment.samples

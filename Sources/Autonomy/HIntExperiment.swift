@@ -266,14 +266,7 @@ public enum HIntExperiment {
         var out: [HIntEpisodeResult] = []
         var setups: [EpisodeSetup] = []
         for limit in config.yawLimitsDegrees {
-            var s = EnvSettings()
-            s.controlRate = HIntCollector.controlRate
-            s.frameStack = 1
-            s.imageWidth = config.imageWidth
-            s.imageHeight = config.imageHeight
-            s.forwardSpeed = ps.speed
-            s.maxYawRate = radians(limit)
-            s.maxEpisodeTime = config.timeFactor * config.goalDistance / ps.speed
+            let s = config.evaluationEnv(yawLimitDegrees: limit)
             let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: s, domain: .sim) }
             // starts and goals depend on the world only: drawn once, shared by every limit
             if setups.isEmpty { setups = (0..<config.episodes).map { setup(envModels[$0 % scenes.count], episode: $0, config: config) } }

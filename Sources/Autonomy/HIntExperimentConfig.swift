@@ -1,5 +1,7 @@
 import Diagnostics
 import Foundation
+import Geometry
+import Runtime
 import World
 
 /// Settings of `swiftlet experiment hint` (JSON: every key optional, defaults below).
@@ -128,6 +130,22 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
         if methods.isEmpty { return "no methods" }
         if let bad = platforms.keys.first(where: { HIntPlatform(rawValue: $0) == nil }) { return "platforms: unknown source '\(bad)'" }
         return nil
+    }
+
+    /// The deploying robot's env in the evaluation at yaw-rate limit `yawLimitDegrees`: 4 Hz
+    /// control, one gray frame of the config's image size, its speed, the limit, and the time
+    /// limit `timeFactor` x the straight-line time to the goal; everything else from `base`.
+    public func evaluationEnv(yawLimitDegrees: Double, base: EnvSettings = EnvSettings()) -> EnvSettings {
+        let ps = settings(HIntExperiment.deploying)
+        var s = base
+        s.controlRate = HIntCollector.controlRate
+        s.frameStack = 1
+        s.imageWidth = imageWidth
+        s.imageHeight = imageHeight
+        s.forwardSpeed = ps.speed
+        s.maxYawRate = radians(yawLimitDegrees)
+        s.maxEpisodeTime = timeFactor * goalDistance / ps.speed
+        return s
     }
 
     /// The config's file name next to the models it trained (`OUT/models/experiment.json`), so

@@ -9,16 +9,12 @@ import TestSupport
 
 /// Saved LDM flight models (`LDMFlightModelFiles`, `fly --ldm-models`, the bundled Assets/ldm).
 struct LDMModelFilesTests {
+    /// The overlay tests' tiny settings with tilt-rate actions.
     static func tiny() -> LDMFlightSettings {
-        var s = LDMFlightSettings.momentumSmoke
-        s.dataPairs = 1500
-        s.dynamics.steps = 500
-        s.learning.ldm.steps = 200
-        s.learning.ldm.hidden = [32, 32]
-        s.episodes = 2
+        var s = MethodOverlayTests.tinyLDM().settings
+        s.actionMode = .tiltRate
         s.steps = 8
-        s.samples = 64
-        s.horizon = 5
+        s.threads = 2
         return s
     }
 

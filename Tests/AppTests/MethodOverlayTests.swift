@@ -106,14 +106,7 @@ import Viewer
         let robot = try URDFLoader.load(path: (experiment.robotsDirectory as NSString).appendingPathComponent(HIntExperiment.deploying.robotFile!))
         let scenes = HIntExperiment.evaluationScenes(experiment, try WorldSet.scenes(experiment.evalSpecs))
         let ps = experiment.settings(HIntExperiment.deploying)
-        var s = EnvSettings()
-        s.controlRate = HIntCollector.controlRate
-        s.frameStack = 1
-        s.imageWidth = experiment.imageWidth
-        s.imageHeight = experiment.imageHeight
-        s.forwardSpeed = ps.speed
-        s.maxYawRate = radians(60.0)
-        s.maxEpisodeTime = experiment.timeFactor * experiment.goalDistance / ps.speed
+        let s = experiment.evaluationEnv(yawLimitDegrees: 60)
         for e in [1, 2] {
             let (config, registry) = try HIntFly.setup(modelsDirectory: dir, method: .hint, yawLimitDegrees: 60, experiment: experiment,
                                                        firstEpisode: e)
