@@ -40,6 +40,8 @@ struct LDMFlightEdgeCheckTests {
         let two = LDMFlightEdgeCheck.measure(ldm: ldm, dynamics: prepared.dynamics.ldmDynamics, states: states, levels: levels,
                                              actionsPerState: 3, points: 4, band: 2, threads: 2, rng: rng)
         #expect(one == two)
+        // the recount below must see near-edge pairs to mean anything
+        #expect(one.contains { $0.nearEdge > 0 })
         // the same actions drawn again, G per pair, f by the model, min over the 4 x 4 grid
         var draw = rng
         var pairs: [[Float]] = []
