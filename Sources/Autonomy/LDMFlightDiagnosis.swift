@@ -1,6 +1,7 @@
 import Diagnostics
 import Dispatch
 import Foundation
+import Geometry
 import Models
 import Physics
 import Synchronization
@@ -35,8 +36,14 @@ public enum LDMFlightDiagnosis {
         /// Sum over `inconsistentTrue` ticks of (threshold - value(s, a)), nats: how close to
         /// the edge the broken promises were.
         public var inconsistentSlack = 0.0
+        /// Admissible ticks at which a uniformly drawn admissible grid action at s_t (instead of
+        /// the planner's) was checked, and of those, no grid action admissible at its learned-model
+        /// prediction: the promise of a random admissible action at the same visited state.
+        public var randomChecked = 0
+        public var randomInconsistentPredicted = 0
 
         mutating func add(_ o: Row) {
+            randomChecked += o.randomChecked; randomInconsistentPredicted += o.randomInconsistentPredicted
             ticks += o.ticks; fallbackTicks += o.fallbackTicks; leftSet += o.leftSet; missed += o.missed
             leftExcess += o.leftExcess; admissibleTicks += o.admissibleTicks
             inconsistentTrue += o.inconsistentTrue; inconsistentPredicted += o.inconsistentPredicted
@@ -136,6 +143,8 @@ public enum LDMFlightDiagnosis {
                 probes[spec.kind] = probe
                 let threshold = spec.level!.threshold
                 var row = Row(name: spec.name, threshold: threshold)
+                // the random admissible action's draws: per condition and episode, not per thread
+                var pick = RNG(seed: settings.seed).derived(9000 + UInt64(k))
                 _ = LDMFlightExperiment.episode(spec: spec, prepared: prepared, robot: robot, settings: settings, index: k % e) { tick in
                     row.ticks += 1
                     if tick.fallback {
@@ -158,6 +167,15 @@ public enum LDMFlightDiagnosis {
                     }
                     let predicted = prepared.dynamics.predict(states: tick.state, actions: tick.action, graph: graph)
                     if probe.gridMinimum(predicted) > threshold { row.inconsistentPredicted += 1 }
+                    // the same check for a random admissible grid action at the same state
+                    probe.evaluate(state: tick.state, actions: probe.grid, n: probe.count)
+                    let admissible = (0..<probe.count).filter { probe.values[$0].isFinite && probe.values[$0] <= threshold }
+                    guard !admissible.isEmpty else { return }
+                    let c = admissible[pick.int(below: admissible.count)]
+                    let other = [probe.grid[2 * c], probe.grid[2 * c + 1]]
+                    let otherNext = prepared.dynamics.predict(states: tick.state, actions: other, graph: graph)
+                    row.randomChecked += 1
+                    if probe.gridMinimum(otherNext) > threshold { row.randomInconsistentPredicted += 1 }
                 }
                 store.items.withLock { $0[k] = row }
                 progress.advance(note: spec.name)
@@ -177,13 +195,13 @@ public enum LDMFlightDiagnosis {
     public static func table(_ rows: [Row]) -> String {
         func f(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : Statistics.format(Double(a) / Double(b), digits: 3) }
         func mean(_ s: Double, _ n: Int) -> String { n == 0 ? "-" : Statistics.format(s / Double(n), digits: 3) }
-        var out = "| filter | threshold (nats) | ticks | fallback | of which left the set | of which candidates missed | mean excess when left (nats) | admissible ticks | next state has no admissible action (true) | (learned-model prediction) | mean slack when broken (nats) |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        var out = "| filter | threshold (nats) | ticks | fallback | of which left the set | of which candidates missed | mean excess when left (nats) | admissible ticks | next state has no admissible action (true) | (learned-model prediction) | mean slack when broken (nats) | random admissible action instead: checked | its prediction has no admissible action |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
             out += "| \(r.name) | \(Statistics.format(Double(r.threshold), digits: 3)) | \(r.ticks) | \(f(r.fallbackTicks, r.ticks)) | "
             out += "\(f(r.leftSet, r.fallbackTicks)) | \(f(r.missed, r.fallbackTicks)) | \(mean(r.leftExcess, r.leftSet)) | "
             out += "\(r.admissibleTicks) | \(f(r.inconsistentTrue, r.admissibleTicks)) | \(f(r.inconsistentPredicted, r.admissibleTicks)) | "
-            out += "\(mean(r.inconsistentSlack, r.inconsistentTrue)) |\n"
+            out += "\(mean(r.inconsistentSlack, r.inconsistentTrue)) | \(r.randomChecked) | \(f(r.randomInconsistentPredicted, r.randomChecked)) |\n"
         }
         return out
     }

@@ -90,9 +90,16 @@ public enum LDMFlightExperiment {
         public var dynamicsSeconds: Double
     }
 
-    /// Collects the data, fits the dynamics, the density and the LDM.
-    public static func prepare(robot: RobotDescription, settings: LDMFlightSettings,
-                               log: (String) -> Void = { _ in }) throws -> Prepared {
+    /// A run's data: in-region training pairs, the held-out in-region pairs (the last
+    /// `dynamics.heldOutFraction` of the collected ones) and the out-of-region test pairs.
+    public struct LearningData: Sendable {
+        public var train: Transitions
+        public var test: Transitions
+        public var wide: Transitions
+    }
+
+    /// Collects a run's data (the first stage of `prepare`; deterministic in `settings.seed`).
+    public static func learningData(robot: RobotDescription, settings: LDMFlightSettings) throws -> LearningData {
         let root = RNG(seed: settings.seed)
         var dataRNG = root.derived(10)
         let data = collect(robot: robot, settings: settings, pairs: settings.dataPairs, wide: false, rng: &dataRNG)
@@ -102,8 +109,28 @@ public enum LDMFlightExperiment {
         var wideRNG = root.derived(11)
         let wide = collect(robot: robot, settings: settings, pairs: max(500, settings.dataPairs / 10), wide: true, rng: &wideRNG)
         let heldOut = Int(Double(data.count) * settings.dynamics.heldOutFraction)
-        let train = data.slice(0..<(data.count - heldOut)), test = data.slice((data.count - heldOut)..<data.count)
-        log("data: \(data.count) in-region pairs (|v_h| <= \(settings.dataSpeed) m/s, tilt <= \(Statistics.format(settings.dataTilt * 180 / .pi)) deg), \(wide.count) out-of-region test pairs")
+        return LearningData(train: data.slice(0..<(data.count - heldOut)), test: data.slice((data.count - heldOut)..<data.count),
+                            wide: wide)
+    }
+
+    /// The random stream the LDM of a run is trained with (`LDMExperiment.prepare` derives it
+    /// from the learning stream), so a variant's G can be retrained on the same draws.
+    public static func ldmTrainingRNG(settings: LDMFlightSettings) -> RNG {
+        RNG(seed: settings.seed).derived(13).derived(2)
+    }
+
+    /// Collects the data, fits the dynamics, the density and the LDM.
+    public static func prepare(robot: RobotDescription, settings: LDMFlightSettings,
+                               log: (String) -> Void = { _ in }) throws -> Prepared {
+        try prepare(robot: robot, settings: settings, data: learningData(robot: robot, settings: settings), log: log)
+    }
+
+    /// `prepare` on already collected `data` (from `learningData`).
+    public static func prepare(robot: RobotDescription, settings: LDMFlightSettings, data split: LearningData,
+                               log: (String) -> Void = { _ in }) throws -> Prepared {
+        let root = RNG(seed: settings.seed)
+        let train = split.train, test = split.test, wide = split.wide
+        log("data: \(train.count + test.count) in-region pairs (|v_h| <= \(settings.dataSpeed) m/s, tilt <= \(Statistics.format(settings.dataTilt * 180 / .pi)) deg), \(wide.count) out-of-region test pairs")
         var dynRNG = root.derived(12)
         let t0 = Stopwatch.now()
         let dynamics = try LDMFlightDynamicsModel.train(states: train.states, actions: train.actions, next: train.next,

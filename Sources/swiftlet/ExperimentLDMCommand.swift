@@ -34,6 +34,9 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "After the sweep, fly it again with this constraintSteps on the same learned models; report in <out>-steps<K>.")
     var alsoConstraintSteps: Int?
 
+    @Option(name: .customLong("edge-check"), help: "Instead of flying: retrain G with this LDM-only overlay (repeatable) on the same data and measure its error at the edge on held-out states against the preset's G; writes <out>/edge-check.md.")
+    var edgeCheck: [String] = []
+
     func run() throws {
         guard var settings = LDMFlightSettings.preset(named: preset) else {
             throw ValidationError("--preset must be one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
@@ -48,6 +51,10 @@ struct ExperimentLDMCommand: ParsableCommand {
         var command = "swiftlet experiment ldm --preset \(preset) --out \(out)"
         if let config { command += " --config \(config)" }
         if let seed { command += " --seed \(seed)" }
+        if !edgeCheck.isEmpty {
+            try runEdgeCheck(settings: settings, robot: robot, command: command)
+            return
+        }
         let prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
         var runs = [(settings, out, command)]
         if let k = alsoConstraintSteps {
@@ -69,5 +76,23 @@ struct ExperimentLDMCommand: ParsableCommand {
             try AtomicFile.write(text, to: out + "/diagnosis.md")
             print(text)
         }
+    }
+
+    /// The offline edge check: each overlay may change `learning.ldm` only.
+    func runEdgeCheck(settings: LDMFlightSettings, robot: RobotDescription, command: String) throws {
+        var variants: [LDMFlightEdgeCheck.Variant] = []
+        for path in edgeCheck {
+            let v = try LDMFlightSettings.load(configPath: path, base: settings)
+            var rest = v
+            rest.learning.ldm = settings.learning.ldm
+            guard rest == settings else { throw ValidationError("--edge-check \(path) may only change learning.ldm") }
+            variants.append(.init(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, ldm: v.learning.ldm))
+        }
+        let results = try LDMFlightEdgeCheck.run(settings, variants: variants, robot: robot) { print($0) }
+        let files = edgeCheck.map { " --edge-check \($0)" }.joined()
+        let text = "# LDM flight: edge check of G\n\ncommand: \(command)\(files)\n\n" + LDMFlightEdgeCheck.table(results)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFile.write(text, to: out + "/edge-check.md")
+        print(text)
     }
 }

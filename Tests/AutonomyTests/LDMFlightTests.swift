@@ -187,6 +187,8 @@ struct LDMFlightTests {
             #expect(r.admissibleTicks + r.fallbackTicks <= r.ticks)
             #expect(r.inconsistentTrue <= r.admissibleTicks && r.inconsistentPredicted <= r.admissibleTicks)
             #expect(r.leftExcess >= 0 && r.inconsistentSlack >= 0)
+            // the random admissible action is checked at admissible ticks only
+            #expect(r.randomInconsistentPredicted <= r.randomChecked && r.randomChecked <= r.admissibleTicks)
         }
         // the grid minimum is the minimum of G (or -log p) over every grid action, corners included
         let models = prepared.models, m = Float(s.actionLimit)
