@@ -77,7 +77,9 @@ public final class EpisodeLogger {
         self.model = model
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let settings = String(decoding: try JSONEncoder().encode(model.settings), as: UTF8.self)
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = [.sortedKeys]   // the same log bytes for the same episode
+        let settings = String(decoding: try sorted.encode(model.settings), as: UTF8.self)
         let extra: [String: String] = [
             "env_settings": settings, "command": source.command, "policy": source.policy,
             "physics_rate_hz": "\(model.settings.physicsRate)", "control_rate_hz": "\(model.settings.controlRate)",

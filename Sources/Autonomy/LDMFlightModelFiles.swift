@@ -57,7 +57,9 @@ public enum LDMFlightModelFiles {
         p["norm.input_std"] = Tensor(shape: [d.inputStd.count], data: d.inputStd)
         p["norm.output_mean"] = Tensor(shape: [d.outputMean.count], data: d.outputMean)
         p["norm.output_std"] = Tensor(shape: [d.outputStd.count], data: d.outputStd)
-        let dynSettings = String(decoding: try JSONEncoder().encode(d.settings), as: UTF8.self)
+        let compact = JSONEncoder()
+        compact.outputFormatting = [.sortedKeys]
+        let dynSettings = String(decoding: try compact.encode(d.settings), as: UTF8.self)
         try Checkpoint.save(p, metadata: CheckpointMetadata(
             architecture: "ldm-flight-dynamics-v1 s\(d.stateDim) a\(d.actionDim) hidden\(d.settings.hidden.map(String.init).joined(separator: "-"))",
             trainingConfig: ["settings": dynSettings],

@@ -38,6 +38,10 @@ import Viewer
         #expect(meta.extra["policy"] == "privileged")
         let settings = try JSONDecoder().decode(EnvSettings.self, from: Data(try #require(meta.extra["env_settings"]).utf8))
         #expect(settings == sim.config.env)
+        // written with sorted keys, so the same episode gives the same log bytes in every process
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = [.sortedKeys]
+        #expect(meta.extra["env_settings"] == String(decoding: try sorted.encode(settings), as: UTF8.self))
         // pose 0 is the reset state, then one per command
         #expect(log.commands.count == 6)
         #expect(log.poses.count == 7)

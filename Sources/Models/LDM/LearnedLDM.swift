@@ -311,7 +311,9 @@ public struct LearnedLDM: Sendable {
         p["norm.std"] = Tensor(shape: [inputStd.count], data: inputStd)
         p["action.lower"] = Tensor(shape: [actionDim], data: actionLower)
         p["action.upper"] = Tensor(shape: [actionDim], data: actionUpper)
-        let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = [.sortedKeys]   // the same bytes for the same settings
+        let settingsJSON = String(decoding: try sorted.encode(settings), as: UTF8.self)
         let meta = CheckpointMetadata(
             architecture: "ldm-v1 s\(stateDim) a\(actionDim) hidden\(settings.hidden.map(String.init).joined(separator: "-")) x2",
             trainingConfig: ["settings": settingsJSON],
