@@ -8,7 +8,7 @@ extension GtSPlanTruth {
         let ticks = r.perTick.reduce(0) { $0 + $1.count }
         let mixed = Int((r.mixedTickFraction * Double(ticks)).rounded())
         var s = "# GtS plan ground truth\n\n`\(command)`\n\n"
-        s += "Pilot: \(r.pilot), \(r.episodes.count) real-profile episodes in the held-out worlds; every \(r.every)th tick (\(ticks) ticks) "
+        s += "Pilot: \(r.pilot), \(r.episodes.count) real-profile episodes in the \(r.worldSet) worlds; every \(r.every)th tick (\(ticks) ticks) "
         s += "each first-iteration candidate was flown for \(r.horizon) steps from a copy of the tick's env state (\(r.rollouts) rollouts, "
         s += "\(r.rolloutSteps) env steps); wall time \(f(r.seconds, 0)) s. \(f(100 * r.candidateCollisionRate, 1)) % of the candidates "
         s += "truly collide; \(mixed) ticks (\(f(100 * r.mixedTickFraction, 1)) %) have both outcomes (AUC is defined there only). "

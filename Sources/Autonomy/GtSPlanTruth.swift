@@ -85,6 +85,8 @@ public enum GtSPlanTruth {
         public var rollouts: Int
         public var rolloutSteps: Int
         public var seconds: Double
+        /// Which worlds the pilot flew, for the report ("held-out" or "training").
+        public var worldSet = "held-out"
     }
 
     /// What one candidate did when flown from a tick's state.

@@ -317,8 +317,10 @@ public enum GtSRealCurve {
         }
         let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
         log("gts real curve ground truth: pilot \(pilot.name), \(models.count) models x \(scenes.count) \(worlds.rawValue) worlds x \(episodesPerWorld) episodes (real profile)")
-        return try GtSPlanTruth.run(pilot: pilot, models: models, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
-                                    every: every, progress: Diagnostics.Progress(label: "real-curve ground truth", total: scenes.count * episodesPerWorld,
-                                                                                 unit: "episodes", sink: sink))
+        var r = try GtSPlanTruth.run(pilot: pilot, models: models, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
+                                     every: every, progress: Diagnostics.Progress(label: "real-curve ground truth", total: scenes.count * episodesPerWorld,
+                                                                                  unit: "episodes", sink: sink))
+        r.worldSet = worlds.rawValue
+        return r
     }
 }

@@ -81,6 +81,7 @@ import World
         let t = try GtSRealCurve.truth(c, models: out + "/run/models", out: out + "/curve", steps: steps, worlds: .training,
                                        episodesPerWorld: 1, every: 2, sink: .silent, log: { _ in })
         #expect(t.models.count == 2 + 2 * steps.count && t.models[1] == "sim-only (0 steps)")
+        #expect(t.worldSet == "training" && GtSPlanTruth.markdown(t, command: "test").contains("in the training worlds"))
         let twin = try #require(t.models.firstIndex(of: "GtS 3 steps"))
         for tick in t.perTick.flatMap({ $0 }) {
             #expect(tick.models[0] == tick.models[twin])
