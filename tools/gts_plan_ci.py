@@ -35,20 +35,31 @@ def truth(path, resamples=2000, seed=0):
     """OUT/plan-truth-ticks.csv (--ground-truth): per model, AUC (mean over ticks with both outcomes), the true collision
     rate of its best candidate and of its elite-nearest candidate (all sampled ticks), with 95 % intervals over episodes,
     and each model minus the first model (the pilot, GtS) on the same resampled episodes."""
-    # sums[model][(world, episode)] = [ticks, auc ticks, auc sum, best collided, elite collided]
+    # sums[model][(world, episode)] = [ticks, auc ticks, auc sum, best collided, elite collided,
+    #   blank-image auc ticks, blank auc sum, action-share ticks, action share sum] (the last four
+    #   only in files with blank_auc / action_share columns, the real-curve runs)
     sums = collections.OrderedDict()
+    blank = False
     with open(path) as f:
         for r in csv.DictReader(f):
-            s = sums.setdefault(r["model"], {}).setdefault((r["world"], r["episode"]), [0, 0, 0.0, 0, 0])
+            s = sums.setdefault(r["model"], {}).setdefault((r["world"], r["episode"]), [0, 0, 0.0, 0, 0, 0, 0.0, 0, 0.0])
             s[0] += 1
             if r["auc"]:
                 s[1] += 1; s[2] += float(r["auc"])
             s[3] += int(r["best_collided"]); s[4] += int(r["elite_collided"])
+            if "blank_auc" in r:
+                blank = True
+                if r["blank_auc"]:
+                    s[5] += 1; s[6] += float(r["blank_auc"])
+                if r["action_share"]:
+                    s[7] += 1; s[8] += float(r["action_share"])
     models = list(sums)
     names = sorted(sums[models[0]])
     rng = random.Random(seed)
     draws = [[rng.choice(names) for _ in names] for _ in range(resamples)]
     metrics = {"auc": (2, 1), "best_collision_rate": (3, 0), "elite_collision_rate": (4, 0)}
+    if blank:
+        metrics.update({"blank_auc": (6, 5), "action_share": (8, 7)})
     def value(m, metric, sample):
         num, den = metrics[metric]
         d = sum(sums[m][e][den] for e in sample)

@@ -8,18 +8,21 @@ extension GtSPlanTruth {
         let ticks = r.perTick.reduce(0) { $0 + $1.count }
         let mixed = Int((r.mixedTickFraction * Double(ticks)).rounded())
         var s = "# GtS plan ground truth\n\n`\(command)`\n\n"
-        s += "Pilot: \(r.pilot), \(r.episodes.count) real-profile episodes in the held-out worlds; every \(r.every)th tick (\(ticks) ticks) "
+        s += "Pilot: \(r.pilot), \(r.episodes.count) real-profile episodes in the \(r.worldSet) worlds; every \(r.every)th tick (\(ticks) ticks) "
         s += "each first-iteration candidate was flown for \(r.horizon) steps from a copy of the tick's env state (\(r.rollouts) rollouts, "
         s += "\(r.rolloutSteps) env steps); wall time \(f(r.seconds, 0)) s. \(f(100 * r.candidateCollisionRate, 1)) % of the candidates "
         s += "truly collide; \(mixed) ticks (\(f(100 * r.mixedTickFraction, 1)) %) have both outcomes (AUC is defined there only). "
         s += "Score: the planner's cost. best = the model's lowest-cost candidate; elite = the candidate nearest the mean of its "
         s += "\(r.elites) best.\n\n"
-        s += "| model | AUC (mixed ticks) | P(best collides) all | P(elite collides) all | P(best collides) mixed | P(elite collides) mixed |\n"
-        s += "|:--|--:|--:|--:|--:|--:|\n"
+        s += "Blank image: the same candidates scored with every input value at the tick's mean (the action-only prior); "
+        s += "action share: squared correlation of the real-image and blank-image costs over a tick's candidates.\n\n"
+        s += "| model | AUC (mixed ticks) | P(best collides) all | P(elite collides) all | P(best collides) mixed | P(elite collides) mixed | blank-image AUC | action share |\n"
+        s += "|:--|--:|--:|--:|--:|--:|--:|--:|\n"
         for m in r.summaries {
-            s += "| \(m.model) | \(f(m.auc)) | \(f(m.bestCollisionRate)) | \(f(m.eliteCollisionRate)) | \(f(m.bestCollisionRateMixed)) | \(f(m.eliteCollisionRateMixed)) |\n"
+            s += "| \(m.model) | \(f(m.auc)) | \(f(m.bestCollisionRate)) | \(f(m.eliteCollisionRate)) | \(f(m.bestCollisionRateMixed)) | \(f(m.eliteCollisionRateMixed)) | "
+                + "\(f(m.blankAUC)) | \(f(m.actionShare)) |\n"
         }
-        s += "| *random candidate* | 0.500 | \(f(r.candidateCollisionRate)) | | | |\n"
+        s += "| *random candidate* | 0.500 | \(f(r.candidateCollisionRate)) | | | | | |\n"
         s += GtSPlanAgreement.pilotSummary(r.episodes)
         return s
     }
@@ -29,18 +32,19 @@ extension GtSPlanTruth {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-truth.md")
-        var sum = "model,ticks,auc_ticks,auc,best_collision_rate,elite_collision_rate,best_collision_rate_mixed,elite_collision_rate_mixed\n"
+        var sum = "model,ticks,auc_ticks,auc,best_collision_rate,elite_collision_rate,best_collision_rate_mixed,elite_collision_rate_mixed,blank_auc,action_share\n"
         for m in r.summaries {
             sum += "\(CSVWriter.escape(m.model)),\(m.ticks),\(m.aucTicks),\(m.auc),\(m.bestCollisionRate),\(m.eliteCollisionRate),"
-                + "\(m.bestCollisionRateMixed),\(m.eliteCollisionRateMixed)\n"
+                + "\(m.bestCollisionRateMixed),\(m.eliteCollisionRateMixed),\(m.blankAUC),\(m.actionShare)\n"
         }
         try AtomicFile.write(sum, to: out + "/plan-truth.csv")
-        var ticks = "world,episode,tick,candidates,collided,model,auc,best_collided,elite_collided\n"
+        var ticks = "world,episode,tick,candidates,collided,model,auc,best_collided,elite_collided,blank_auc,action_share\n"
         for (ei, ep) in r.episodes.enumerated() {
             for t in r.perTick[ei] {
                 for (mi, m) in t.models.enumerated() {
                     ticks += "\(ep.world),\(ep.episode),\(t.tick),\(t.candidates),\(t.collided),\(CSVWriter.escape(r.models[mi])),"
-                        + "\(m.auc.map { "\($0)" } ?? ""),\(m.bestCollided ? 1 : 0),\(m.eliteCollided ? 1 : 0)\n"
+                        + "\(m.auc.map { "\($0)" } ?? ""),\(m.bestCollided ? 1 : 0),\(m.eliteCollided ? 1 : 0),"
+                        + "\(m.blankAUC.map { "\($0)" } ?? ""),\(m.actionShare.map { "\($0)" } ?? "")\n"
                 }
             }
         }

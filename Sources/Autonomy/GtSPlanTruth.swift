@@ -29,6 +29,15 @@ public enum GtSPlanTruth {
         public var bestCollided: Bool
         /// The candidate nearest (Euclidean over the horizon) the mean of the model's k best truly collides.
         public var eliteCollided: Bool
+        /// ROC AUC of the cost the model gives the same candidates with a blank image (every
+        /// input value set to the tick's mean input: a flat image of the same brightness), i.e.
+        /// of its action-only prior; nil where `auc` is nil.
+        public var blankAUC: Double? = nil
+        /// Squared Pearson correlation, over the candidates, of the model's cost with the real
+        /// image and with the blank image: the share of the cost's variance across candidates
+        /// that the actions alone (the blank-image cost) account for linearly; nil when either
+        /// cost is constant.
+        public var actionShare: Double? = nil
     }
 
     /// One sampled tick.
@@ -54,6 +63,9 @@ public enum GtSPlanTruth {
         /// True collision rate of the candidate nearest the model's elite mean.
         public var eliteCollisionRate: Double
         public var eliteCollisionRateMixed: Double
+        /// Mean `blankAUC` over the mixed ticks, mean `actionShare` over the ticks where it is defined.
+        public var blankAUC: Double = 0
+        public var actionShare: Double = 0
     }
 
     public struct Result: Sendable {
@@ -73,6 +85,8 @@ public enum GtSPlanTruth {
         public var rollouts: Int
         public var rolloutSteps: Int
         public var seconds: Double
+        /// Which worlds the pilot flew, for the report ("held-out" or "training").
+        public var worldSet = "held-out"
     }
 
     /// What one candidate did when flown from a tick's state.
@@ -112,6 +126,20 @@ public enum GtSPlanTruth {
         var sum = 0.0
         for i in 0..<labels.count where labels[i] { sum += ranks[i] + 1 }
         return (sum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
+    }
+
+    /// Squared Pearson correlation of `a` and `b`; nil when either is constant.
+    public static func squaredCorrelation(_ a: [Float], _ b: [Float]) -> Double? {
+        precondition(a.count == b.count)
+        let n = Double(a.count)
+        let ma = a.reduce(0.0) { $0 + Double($1) } / n, mb = b.reduce(0.0) { $0 + Double($1) } / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in a.indices {
+            let x = Double(a[i]) - ma, y = Double(b[i]) - mb
+            sab += x * y; saa += x * x; sbb += y * y
+        }
+        guard saa > 0 && sbb > 0 else { return nil }
+        return sab * sab / (saa * sbb)
     }
 
     /// Index of the candidate nearest (squared Euclidean over `[horizon]`) the mean of the `k`
@@ -154,12 +182,15 @@ public enum GtSPlanTruth {
         func rate(_ xs: [TickTruth], _ mi: Int, _ f: (ModelTick) -> Bool) -> Double {
             Double(xs.filter { f($0.models[mi]) }.count) / Double(max(xs.count, 1))
         }
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
         let summaries = models.indices.map { mi in
             let aucs = all.compactMap { $0.models[mi].auc }
             return ModelSummary(model: models[mi].name, ticks: all.count, aucTicks: aucs.count,
-                                auc: aucs.reduce(0, +) / Double(max(aucs.count, 1)),
+                                auc: mean(aucs),
                                 bestCollisionRate: rate(all, mi, \.bestCollided), bestCollisionRateMixed: rate(mixed, mi, \.bestCollided),
-                                eliteCollisionRate: rate(all, mi, \.eliteCollided), eliteCollisionRateMixed: rate(mixed, mi, \.eliteCollided))
+                                eliteCollisionRate: rate(all, mi, \.eliteCollided), eliteCollisionRateMixed: rate(mixed, mi, \.eliteCollided),
+                                blankAUC: mean(all.compactMap { $0.models[mi].blankAUC }),
+                                actionShare: mean(all.compactMap { $0.models[mi].actionShare }))
         }
         let candidates = all.reduce(0) { $0 + $1.candidates }
         return Result(pilot: pilot.name, models: models.map(\.name), every: every, horizon: pilot.predictor.config.horizon,
@@ -192,12 +223,20 @@ public enum GtSPlanTruth {
                 }
             }
             var perModel: [ModelTick] = []
+            // the blank image: every input value at the tick's mean
+            let input = ticks[t].input
+            let blank = [Float](repeating: input.reduce(0, +) / Float(max(input.count, 1)), count: input.count)
             for mi in 0..<models.count {
-                ticks[t].input.withUnsafeBufferPointer { costs[mi].setObservation($0) }
+                input.withUnsafeBufferPointer { costs[mi].setObservation($0) }
                 let c = GtSPlanAgreement.score(&costs[mi], set.actions, count: set.count, horizon: horizon)
                 let best = GtSPlanAgreement.ranking(c)[0]
                 let near = eliteNearest(costs: c, actions: set.actions, horizon: horizon, k: k)
-                perModel.append(ModelTick(auc: auc(scores: c, labels: labels), bestCollided: labels[best], eliteCollided: labels[near]))
+                var m = ModelTick(auc: auc(scores: c, labels: labels), bestCollided: labels[best], eliteCollided: labels[near])
+                blank.withUnsafeBufferPointer { costs[mi].setObservation($0) }
+                let b = GtSPlanAgreement.score(&costs[mi], set.actions, count: set.count, horizon: horizon)
+                if m.auc != nil { m.blankAUC = auc(scores: b, labels: labels) }
+                m.actionShare = squaredCorrelation(c, b)
+                perModel.append(m)
             }
             out.append(TickTruth(tick: t, candidates: set.count, collided: labels.filter { $0 }.count, models: perModel))
         }

@@ -32,8 +32,20 @@ public enum GtSTraining {
     @discardableResult
     public static func train(_ trainer: CollisionTrainer, data: CollisionDataset, updates: Int, rng: inout RNG,
                              progress: Diagnostics.Progress? = nil) -> [Float] {
+        train(trainer, data: data, updates: updates, rng: &rng, progress: progress, snapshots: [], snapshot: { _ in })
+    }
+
+    /// The same `updates` steps, calling `snapshot(n)` right after step n for every n in
+    /// `snapshots` (a snapshot at 0 is taken before the first step). The steps are the ones the
+    /// plain call takes: the pass shuffles are drawn when a pass starts, so the weights at n
+    /// equal an n-step training's bit for bit (the real-phase learning curve, `GtSRealCurve`).
+    @discardableResult
+    public static func train(_ trainer: CollisionTrainer, data: CollisionDataset, updates: Int, rng: inout RNG,
+                             progress: Diagnostics.Progress? = nil, snapshots: Set<Int>,
+                             snapshot: (Int) throws -> Void) rethrows -> [Float] {
         var curve: [Float] = []
         var done = 0
+        if snapshots.contains(0) { try snapshot(0) }
         while done < updates {
             let batches = Minibatches.shuffled(count: data.sampleCount, size: trainer.config.batchSize, rng: &rng)
             var total: Float = 0, n = 0
@@ -41,6 +53,7 @@ public enum GtSTraining {
                 let r = trainer.step(DatasetBatches.batch(data, idx, config: trainer.predictor.config))
                 total += r.loss; n += 1
                 progress?.advance(by: idx.count, note: "loss \(Statistics.format(Double(r.loss), digits: 3))")
+                if snapshots.contains(done + n) { try snapshot(done + n) }
             }
             done += n
             curve.append(total / Float(max(n, 1)))

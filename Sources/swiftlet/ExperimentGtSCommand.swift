@@ -38,6 +38,10 @@ struct ExperimentGtSCommand: ParsableCommand {
     var groundTruth = false
     @Option(help: "With --ground-truth: label the candidates of every n-th tick.")
     var truthEvery: Int = 10
+    @Option(help: "With --models DIR: retrain GtS and finetune-all's real phase from DIR's sim-only, saving snapshots after these step counts (e.g. 125,250,500,1000,2000) into OUT/models, and report their losses; with --ground-truth, score the snapshots' rankings against the true outcomes (GtS the pilot).")
+    var realCurve: String?
+    @Option(help: "With --real-curve and --ground-truth: held-out (the config's evaluation episodes) or training (the training worlds, fresh episode seeds).")
+    var truthWorlds: String = "held-out"
 
     func run() throws {
         var c: GtSExperimentConfig
@@ -57,9 +61,29 @@ struct ExperimentGtSCommand: ParsableCommand {
             print("  real - sim: end position \(Statistics.format(g.positionGap)) m, heading \(Statistics.format(g.headingGap)) rad")
             return
         }
-        if groundTruth && !planAgreement { throw InputError("--ground-truth", "needs --plan-agreement") }
+        if groundTruth && !planAgreement && realCurve == nil { throw InputError("--ground-truth", "needs --plan-agreement or --real-curve") }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let realCurve {
+            if planAgreement { throw InputError("--real-curve", "use either --real-curve or --plan-agreement, not both") }
+            guard let models else { throw InputError("--real-curve", "needs --models DIR (the trained run whose sim-only starts the curve)") }
+            let steps = try GtSRealCurve.parseSteps(realCurve)
+            if groundTruth {
+                guard let worlds = GtSRealCurve.Worlds(rawValue: truthWorlds) else {
+                    throw InputError("--truth-worlds", "'\(truthWorlds)' is not held-out or training")
+                }
+                cmd += " --real-curve \(realCurve) --ground-truth --truth-worlds \(truthWorlds) --truth-every \(truthEvery) --models \(models) --episodes \(episodes) --out \(out)"
+                let r = try GtSRealCurve.truth(c, models: models, out: out, steps: steps, worlds: worlds, episodesPerWorld: episodes, every: truthEvery)
+                try GtSPlanTruth.write(r, to: out + "/truth-" + worlds.rawValue, command: cmd)
+                print(GtSPlanTruth.markdown(r, command: cmd))
+                return
+            }
+            cmd += " --real-curve \(realCurve) --models \(models) --out \(out)"
+            let r = try GtSRealCurve.train(c, models: models, out: out, steps: steps)
+            try GtSRealCurve.write(r, to: out, command: cmd)
+            print(GtSRealCurve.markdown(r, command: cmd))
+            return
+        }
         if planAgreement {
             guard let models else { throw InputError("--plan-agreement", "needs --models DIR (the trained checkpoints to compare)") }
             if groundTruth {
