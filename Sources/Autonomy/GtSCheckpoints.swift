@@ -71,19 +71,28 @@ public enum GtSCheckpoints {
         return m
     }
 
-    /// Loads `file` and checks its metadata against what `c` trains for `method` at `hours`.
-    static func checked(_ c: GtSExperimentConfig, file: String, method: String, hours: Double) throws -> GtSExperiment.TrainedModel {
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw InputError(file, "missing: --models needs every checkpoint the config trains (\(method)"
-                             + (hours > 0 ? " at \(GtSExperiment.fmtHours(hours))" : "") + ")")
-        }
+    /// Loads checkpoint `file` of `method` and checks what every GtS checkpoint of config `c`
+    /// shares: the network, the planner settings and the method. `missing` says what to do when
+    /// the file does not exist; `mismatch(key, found, expected)` builds the error for a check.
+    static func loadMatching(_ c: GtSExperimentConfig, file: String, method: String, missing: String,
+                             mismatch: (String, String, String) -> InputError) throws -> CollisionTrainingRecord {
+        guard FileManager.default.fileExists(atPath: file) else { throw InputError(file, "missing: " + missing) }
         let (predictor, settings, record) = try LearnedPolicy.load(file)
-        func mismatch(_ key: String, _ found: String, _ expected: String) -> InputError {
-            InputError(file, at: key, "'\(found)' does not match the config ('\(expected)'): trained with other settings")
-        }
         if predictor.config != c.modelConfig { throw mismatch("model_config", "\(predictor.config)", "\(c.modelConfig)") }
         if settings != c.policySettings { throw mismatch("policy_settings", "\(settings)", "\(c.policySettings)") }
         if record.notes["method"] != method { throw mismatch("training_record.notes.method", record.notes["method"] ?? "", method) }
+        return record
+    }
+
+    /// Loads `file` and checks its metadata against what `c` trains for `method` at `hours`.
+    static func checked(_ c: GtSExperimentConfig, file: String, method: String, hours: Double) throws -> GtSExperiment.TrainedModel {
+        func mismatch(_ key: String, _ found: String, _ expected: String) -> InputError {
+            InputError(file, at: key, "'\(found)' does not match the config ('\(expected)'): trained with other settings")
+        }
+        let record = try loadMatching(c, file: file, method: method,
+                                      missing: "--models needs every checkpoint the config trains (\(method)"
+                                          + (hours > 0 ? " at \(GtSExperiment.fmtHours(hours))" : "") + ")",
+                                      mismatch: mismatch)
         var training = record.training
         training.frozenPrefixes = c.training.frozenPrefixes
         if training != c.training { throw mismatch("training_record.training", "\(record.training)", "\(c.training)") }

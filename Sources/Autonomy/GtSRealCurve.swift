@@ -235,16 +235,12 @@ public enum GtSRealCurve {
         for method in methods {
             for n in steps {
                 let file = out + "/models/" + stem(method: method, hours: c.realHours, steps: n) + ".safetensors"
-                guard FileManager.default.fileExists(atPath: file) else {
-                    throw InputError(file, "missing: train the curve first (--real-curve without --ground-truth, same --models and --out)")
-                }
-                let (predictor, settings, record) = try LearnedPolicy.load(file)
                 func bad(_ key: String, _ found: String, _ expected: String) -> InputError {
                     InputError(file, at: key, "'\(found)' is not '\(expected)': not a snapshot of this config's curve")
                 }
-                if predictor.config != c.modelConfig { throw bad("model_config", "\(predictor.config)", "\(c.modelConfig)") }
-                if settings != c.policySettings { throw bad("policy_settings", "\(settings)", "\(c.policySettings)") }
-                if record.notes["method"] != method { throw bad("training_record.notes.method", record.notes["method"] ?? "", method) }
+                let record = try GtSCheckpoints.loadMatching(
+                    c, file: file, method: method,
+                    missing: "train the curve first (--real-curve without --ground-truth, same --models and --out)", mismatch: bad)
                 if record.datasetHash != run.gts.record.datasetHash { throw bad("datasetHash", record.datasetHash, run.gts.record.datasetHash) }
                 if record.steps != run.sim.record.steps + n || record.notes["realUpdates"] != "\(n)" {
                     throw bad("training_record.steps", "\(record.steps)", "\(run.sim.record.steps + n)")
