@@ -16,12 +16,29 @@ public struct EpisodeSource: Sendable {
     public var command: String
     /// Policy that flew it (or "manual" / exploration name).
     public var policy: String
+    /// The scene's spawn poses when they are not the world file's (an experiment's own starts);
+    /// logged so a replay rebuilds the same starts.
+    public var spawns: [Spawn]?
 
-    public init(world: String, robot: String, command: String, policy: String) {
+    public init(world: String, robot: String, command: String, policy: String, spawns: [Spawn]? = nil) {
         self.world = world
         self.robot = robot
         self.command = command
         self.policy = policy
+        self.spawns = spawns
+    }
+
+    /// `spawns` as the log's `extra["spawns"]`: JSON rows [x, y, z, yaw] (exact doubles).
+    public static func encodeSpawns(_ spawns: [Spawn]) -> String {
+        let rows = spawns.map { [$0.position.x, $0.position.y, $0.position.z, $0.yaw] }
+        return String(decoding: (try? JSONEncoder().encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// The spawns of `extra["spawns"]`, nil when the text is not rows of four numbers.
+    public static func decodeSpawns(_ text: String) -> [Spawn]? {
+        guard let rows = try? JSONDecoder().decode([[Double]].self, from: Data(text.utf8)),
+              rows.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isFinite) }) else { return nil }
+        return rows.map { Spawn(position: Vec3($0[0], $0[1], $0[2]), yaw: $0[3]) }
     }
 }
 
@@ -80,11 +97,12 @@ public final class EpisodeLogger {
         let sorted = JSONEncoder()
         sorted.outputFormatting = [.sortedKeys]   // the same log bytes for the same episode
         let settings = String(decoding: try sorted.encode(model.settings), as: UTF8.self)
-        let extra: [String: String] = [
+        var extra: [String: String] = [
             "env_settings": settings, "command": source.command, "policy": source.policy,
             "physics_rate_hz": "\(model.settings.physicsRate)", "control_rate_hz": "\(model.settings.controlRate)",
             "camera_rate_hz": "\(model.settings.controlRate)", "scene_name": model.scene.name,
         ]
+        if let spawns = source.spawns { extra["spawns"] = EpisodeSource.encodeSpawns(spawns) }
         let meta = EpisodeMetadata(world: source.world, seed: seed, robot: source.robot, profile: model.domain.name,
                                    dt: model.controlPeriod, commandNames: LoggedAction.names, extra: extra)
         recorder = try EpisodeRecorder(path: path, metadata: meta)

@@ -192,7 +192,8 @@ public struct FlySimulation {
         if let base = config.record {
             let path = FlySimulation.logPath(base, episode: logPaths.count)
             logger = try EpisodeLogger(path: path, env: env, source: EpisodeSource(world: world, robot: config.robot, command: "fly",
-                                                                                   policy: spec.name))
+                                                                                   policy: spec.name,
+                                                                                   spawns: config.goalEpisodes.map { _ in env.model.scene.spawns }))
             logPaths.append(path)
         }
     }

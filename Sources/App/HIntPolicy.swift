@@ -92,9 +92,6 @@ public enum HIntFly {
         }
         if let samples, samples < 1 { throw InputError("--hint-samples", "must be >= 1, got \(samples)") }
         guard firstEpisode >= 0 else { throw InputError("--seed", "the first episode must be >= 0, got \(firstEpisode)") }
-        if base.record != nil && experiment.interiorStarts {
-            throw InputError("--record", "not available for an experiment with interior starts (the start poses are not in the world files a replay loads)")
-        }
         let models = try HIntExperiment.load(modelsDirectory)
         let deploying = HIntExperiment.deploying
         let ps = experiment.settings(deploying)

@@ -24,7 +24,13 @@ public enum ReplayVerifier {
         guard let profile = DomainProfile.named(meta.profile) else {
             throw InputError(source, at: "/swiftlet/metadata profile", "unknown domain profile \"\(meta.profile)\"")
         }
-        let scene = try SceneLoader.resolve(meta.world)
+        var scene = try SceneLoader.resolve(meta.world)
+        if let text = meta.extra["spawns"] {
+            guard let spawns = EpisodeSource.decodeSpawns(text), !spawns.isEmpty else {
+                throw InputError(source, at: "/swiftlet/metadata extra.spawns", "expected rows [x, y, z, yaw], got \(text.prefix(60))")
+            }
+            scene = scene.replacingSpawns(spawns)
+        }
         let robot = try URDFLoader.load(path: meta.robot)
         return try EnvModel(scene: scene, robot: robot, settings: settings, domain: profile)
     }

@@ -34,9 +34,7 @@ public enum HIntEpisodeLayout {
 
     /// The scene with its spawns replaced (same obstacles, bounds and grid).
     public static func replacingSpawns(_ scene: Scene, with spawns: [Spawn]) -> Scene {
-        Scene(name: scene.name, origin: scene.origin, groundHeight: scene.groundHeight, groundMaterial: scene.groundMaterial,
-              materials: scene.materials, obstacles: scene.obstacles, spawns: spawns, goals: scene.goals,
-              boundsMin: scene.boundsMin, boundsMax: scene.boundsMax)
+        scene.replacingSpawns(spawns)
     }
 
     /// A free goal about `distance` m from `start` (0.85-1.0 x, then 0.5-0.85 x after 40

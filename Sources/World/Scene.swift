@@ -94,6 +94,13 @@ public struct Scene: Sendable {
         self.grid = SceneGrid(obstacles: obstacles, boundsMin: boundsMin, boundsMax: boundsMax, cellSize: cellSize)
     }
 
+    /// The same world with other spawn poses (e.g. an experiment's starts inside the obstacle
+    /// field); everything else, the query grid included, is rebuilt as the original was.
+    public func replacingSpawns(_ spawns: [Spawn]) -> Scene {
+        Scene(name: name, origin: origin, groundHeight: groundHeight, groundMaterial: groundMaterial, materials: materials,
+              obstacles: obstacles, spawns: spawns, goals: goals, boundsMin: boundsMin, boundsMax: boundsMax)
+    }
+
     /// Index of the material called `name`, if any.
     public func materialIndex(named name: String) -> Int? { materials.firstIndex { $0.name == name } }
 

@@ -3,6 +3,7 @@ import Geometry
 import Models
 import Physics
 import Planning
+import Recording
 import Runtime
 import Testing
 import TestSupport
@@ -125,6 +126,31 @@ import Viewer
             #expect((sim.goalsReached == 1) == result.success && (sim.collisions == 1) == result.collided)
             #expect(sim.totalDistance == result.distance)
         }
+    }
+
+    @Test("fly --hint --record with interior starts logs the starts, and replay --verify re-flies the episode")
+    func hintRecordingReplaysWithItsStarts() throws {
+        let dir = try Self.modelDirectory()
+        let logs = TempDir("hint-record")
+        defer { try? FileManager.default.removeItem(atPath: dir); logs.remove() }
+        var base = FlyConfig()
+        base.record = logs.file("hint.mcap")
+        let (config, registry) = try HIntFly.setup(modelsDirectory: dir, method: .hint, yawLimitDegrees: 60, experiment: Self.experiment(),
+                                                   firstEpisode: 1, base: base, registry: .standard)
+        var sim = try FlySimulation(config: config, registry: registry, viewSize: nil)
+        for _ in 0..<6 where !sim.isDone { try sim.tick(nil) }
+        try sim.finish()
+        let log = try EpisodeLog.load(path: logs.file("hint.mcap"))
+        let meta = try #require(log.metadata)
+        let spawns = try #require(meta.extra["spawns"].flatMap(EpisodeSource.decodeSpawns))
+        #expect(spawns == sim.env.model.scene.spawns)
+        let result = try ReplayVerifier.verify(log, source: "hint.mcap")
+        #expect(result.steps == sim.env.state.controlSteps)
+        // without the logged starts the replay would start elsewhere: the world file's spawns differ
+        var plain = meta
+        plain.extra["spawns"] = nil
+        let fileScene = try ReplayVerifier.model(for: plain, source: "hint.mcap").scene
+        #expect(fileScene.spawns != spawns)
     }
 
     @Test func hintFliesTheJackalToAGoalWithItsPlanShown() throws {
