@@ -18,9 +18,10 @@ struct FlyCommand: ParsableCommand {
         and Space/Shift fly by hand through the same controllers; Tab camera, R reset, N next \
         world, [ ] simulation speed, C screenshot, F1 help, Esc quit.
 
-        --hint DIR drives the HInt experiment's deploying robot (jackal) to goals in its held-out \
-        worlds with the models in DIR (`swiftlet experiment hint` writes OUT/models); the plan's \
-        predicted poses are coloured by predicted collision probability.
+        --hint DIR flies the HInt experiment's own episodes (its held-out worlds, starts and goals; \
+        --seed E starts at episode E) with the models in DIR (`swiftlet experiment hint` writes \
+        OUT/models and the config it used, DIR/experiment.json; --hint-config FILE for older \
+        directories); the plan's predicted poses are coloured by predicted collision probability.
         --ldm ldm|greedy|none flies the LDM flight experiment's quadrotor towards a far goal with the \
         bundled models of its momentum preset (--ldm-preset NAME picks another, --ldm-config FILE \
         overlays it; settings without bundled models are trained first, ~20 s for the smoke \
@@ -34,6 +35,9 @@ struct FlyCommand: ParsableCommand {
         line, DURATION KIND ARGS; angles in degrees; '#' comments:
           position X Y Z [YAW] | velocity VX VY VZ YAWRATE | forward SPEED YAWRATE ALT
           drive SPEED YAWRATE | steer SPEED STEERING
+
+        Each mode (window, --headless, --hint, --ldm) reads only its own flags; any other flag is \
+        refused with a line saying which mode reads it.
         """
     )
 
