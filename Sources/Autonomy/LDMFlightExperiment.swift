@@ -149,8 +149,39 @@ public enum LDMFlightExperiment {
         let models = try LDMExperiment.prepare(states: train.states, actions: train.actions, stateDim: LDMFlightPlant.stateDim,
                                                actionLower: [-m, -m], actionUpper: [m, m], dynamics: dynamics.ldmDynamics,
                                                settings: settings.learning, rng: &learnRNG, log: log)
-        return Prepared(dynamics: dynamics, models: models, trainingPairs: train.count, heldOutError: inErr,
-                        outOfDistributionError: outErr, dynamicsSeconds: dynSeconds)
+        var prepared = Prepared(dynamics: dynamics, models: models, trainingPairs: train.count, heldOutError: inErr,
+                                outOfDistributionError: outErr, dynamicsSeconds: dynSeconds)
+        var states = train.states
+        for round in 0..<settings.ldmVisitRounds {
+            let visited = visitedStates(prepared: prepared, robot: robot, settings: settings, round: round)
+            states += visited
+            var rng = root.derived(20 + UInt64(round))
+            let t1 = Stopwatch.now()
+            let ldm = try LearnedLDM.train(density: models.density, dynamics: dynamics.ldmDynamics, states: states,
+                                           stateDim: LDMFlightPlant.stateDim, actionLower: [-m, -m], actionUpper: [m, m],
+                                           settings: prepared.models.ldm.settings, rng: &rng)
+            let seconds = Stopwatch.now() - t1
+            prepared.models = prepared.models.replacingLDM(ldm, seconds: seconds)
+            log("ldm visits round \(round + 1): \(visited.count / LDMFlightPlant.stateDim) visited states added "
+                + "(\(states.count / LDMFlightPlant.stateDim) in all), G trained again in \(Statistics.format(seconds)) s, "
+                + "final backup MSE \(String(format: "%.4f", ldm.finalLoss))")
+        }
+        return prepared
+    }
+
+    /// The compact states the LDM filter visits, at every level, over `ldmVisitEpisodes` episodes
+    /// per level from episode index 100,000 + 10,000 x round (never the sweep's indices), in
+    /// order (level, episode, tick).
+    public static func visitedStates(prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings, round: Int) -> [Float] {
+        var out: [Float] = []
+        for level in prepared.models.levels {
+            let spec = LDMFilterSpec(kind: .ldm, level: level)
+            for e in 0..<settings.ldmVisitEpisodes {
+                _ = episode(spec: spec, prepared: prepared, robot: robot, settings: settings,
+                            index: 100_000 + 10_000 * round + e) { out += $0.state }
+            }
+        }
+        return out
     }
 
     /// One executed control step, as `episode` reports it to its observer.

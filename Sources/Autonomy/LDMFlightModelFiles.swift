@@ -81,7 +81,15 @@ public enum LDMFlightModelFiles {
     /// trained with other settings, or a file is missing or corrupt.
     public static func load(from path: String, settings: LDMFlightSettings) throws -> LDMFlightExperiment.Prepared {
         let directory = BundledResource.resolve(path)
-        let stored: LDMFlightSettings = try decode(directory + "/settings.json")
+        // overlaid on the defaults, so settings added after the files were written take their
+        // defaults (the stored percentiles are empty; one is put in for the overlay's validation)
+        guard let raw = FileManager.default.contents(atPath: directory + "/settings.json"),
+              var object = (try? JSONSerialization.jsonObject(with: raw)) as? [String: Any] else {
+            throw InputError(directory + "/settings.json", "cannot read the settings JSON object")
+        }
+        if var learning = object["learning"] as? [String: Any] { learning["percentiles"] = [50]; object["learning"] = learning }
+        let stored = canonical(try LDMFlightSettings.overlay(LDMFlightSettings(), json: JSONSerialization.data(withJSONObject: object),
+                                                             source: directory + "/settings.json"))
         let wanted = canonical(settings)
         guard stored == wanted else {
             // name the top-level settings that differ

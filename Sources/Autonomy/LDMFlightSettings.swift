@@ -72,6 +72,12 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// Steps of each candidate's learned-model rollout the filters check (1 = the first action,
     /// the paper's filter; k > 1: max over t < k of G(s_t, a_t), or of -log p for greedy).
     public var constraintSteps = 1
+    /// Rounds of training G also on the states the LDM filter visits (0 = the data states only):
+    /// each round flies the LDM filter at every level for `ldmVisitEpisodes` episodes (indices
+    /// from 100,000, never the sweep's), appends the visited compact states to G's training
+    /// states and trains G again; the density and the dynamics stay fitted on the data.
+    public var ldmVisitRounds = 0
+    public var ldmVisitEpisodes = 25
 
     // the task and the sweep
     /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
@@ -180,6 +186,8 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
         try need(constraintSteps >= 1 && constraintSteps <= horizon, "constraintSteps", constraintSteps)
         try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
+        try need((0...5).contains(ldmVisitRounds), "ldmVisitRounds", ldmVisitRounds)
+        try need(ldmVisitEpisodes >= 1, "ldmVisitEpisodes", ldmVisitEpisodes)
         try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)

@@ -7,3 +7,12 @@ extension LDMExperimentModels {
                   trainingLogDensities: [], densitySeconds: 0, ldmSeconds: 0)
     }
 }
+
+extension LDMExperimentModels {
+    /// The same density, levels and training log-densities with another learned G (trained
+    /// again on more states).
+    public func replacingLDM(_ ldm: LearnedLDM, seconds: Double) -> LDMExperimentModels {
+        LDMExperimentModels(stateDim: stateDim, actionDim: actionDim, density: density, ldm: ldm, levels: levels, oodLevel: oodLevel,
+                            trainingLogDensities: trainingLogDensities, densitySeconds: densitySeconds, ldmSeconds: ldmSeconds + seconds)
+    }
+}
