@@ -74,6 +74,13 @@ extension GtSPlanAgreement {
         return "\nPilot episodes: \(episodes.count), \(collisions) collisions, mean distance \(String(format: "%.1f", mean)) m.\n"
     }
 
+    /// The pilot's episodes as CSV (`plan-episodes.csv`, `plan-truth-episodes.csv`).
+    static func episodesCSV(_ episodes: [Episode]) -> CSVWriter {
+        var csv = CSVWriter(header: ["world", "episode", "seed", "distance", "collided", "ticks"])
+        for e in episodes { csv.addRow(["\(e.world)", "\(e.episode)", "\(e.seed)", "\(e.distance)", "\(e.collided)", "\(e.ticks)"]) }
+        return csv
+    }
+
     /// The printed report: per candidate set, each model's agreement with the pilot; then the
     /// calibration table and the pilot's episodes.
     public static func markdown(_ r: Result, command: String) -> String {
@@ -125,34 +132,36 @@ extension GtSPlanAgreement {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-agreement.md")
-        var pairs = "set,subset,reference,model,ticks,candidates,spearman,top1,topk_overlap,k,elite_first_action_gap,best_first_action_gap\n"
+        var pairs = CSVWriter(header: ["set", "subset", "reference", "model", "ticks", "candidates", "spearman", "top1", "topk_overlap", "k",
+                                       "elite_first_action_gap", "best_first_action_gap"])
         for p in r.pairs {
-            pairs += "\(CSVWriter.escape(p.set)),\(CSVWriter.escape(p.subset)),\(CSVWriter.escape(p.reference)),\(CSVWriter.escape(p.model)),\(p.ticks),\(p.candidates),\(p.spearman),\(p.top1),\(p.topKOverlap),\(r.elites),"
-                + "\(p.eliteFirstActionGap),\(p.bestFirstActionGap)\n"
+            pairs.addRow([p.set, p.subset, p.reference, p.model, "\(p.ticks)", "\(p.candidates)", "\(p.spearman)", "\(p.top1)",
+                          "\(p.topKOverlap)", "\(r.elites)", "\(p.eliteFirstActionGap)", "\(p.bestFirstActionGap)"])
         }
-        try AtomicFile.write(pairs, to: out + "/plan-agreement.csv")
-        var cal = "model,ticks,predicted_at_horizon,observed_at_horizon,brier_at_horizon,steps_observed,predicted_per_step,observed_per_step\n"
+        try pairs.write(to: out + "/plan-agreement.csv")
+        var cal = CSVWriter(header: ["model", "ticks", "predicted_at_horizon", "observed_at_horizon", "brier_at_horizon", "steps_observed",
+                                     "predicted_per_step", "observed_per_step"])
         for c in r.calibration {
-            cal += "\(CSVWriter.escape(c.model)),\(c.ticks),\(c.predictedAtHorizon),\(c.observedAtHorizon),\(c.brierAtHorizon),\(c.stepsObserved),"
-                + "\(c.predictedPerStep),\(c.observedPerStep)\n"
+            cal.addRow([c.model, "\(c.ticks)", "\(c.predictedAtHorizon)", "\(c.observedAtHorizon)", "\(c.brierAtHorizon)", "\(c.stepsObserved)",
+                        "\(c.predictedPerStep)", "\(c.observedPerStep)"])
         }
-        try AtomicFile.write(cal, to: out + "/plan-calibration.csv")
-        var ticks = "world,episode,tick,pilot_cost_spread,collision_ahead,set,reference,model,spearman,top1,topk_overlap,elite_first_action_gap,best_first_action_gap\n"
+        try cal.write(to: out + "/plan-calibration.csv")
+        var ticks = CSVWriter(header: ["world", "episode", "tick", "pilot_cost_spread", "collision_ahead", "set", "reference", "model", "spearman",
+                                       "top1", "topk_overlap", "elite_first_action_gap", "best_first_action_gap"])
         for (ei, ep) in r.episodes.enumerated() {
             for (t, tick) in r.perTick[ei].enumerated() {
-                let head = "\(ep.world),\(ep.episode),\(t),\(tick.pilotSpread),\(tick.collisionAhead ? 1 : 0)"
+                let head = ["\(ep.world)", "\(ep.episode)", "\(t)", "\(tick.pilotSpread)", tick.collisionAhead ? "1" : "0"]
                 for si in r.sets.indices {
-                    func row(_ ref: String, _ model: String, _ a: TickAgreement) -> String {
-                        "\(head),\(CSVWriter.escape(r.sets[si])),\(CSVWriter.escape(ref)),\(CSVWriter.escape(model)),\(a.spearman),\(a.top1 ? 1 : 0),\(a.topKOverlap),\(a.eliteFirstActionGap),\(a.bestFirstActionGap)\n"
+                    func row(_ ref: String, _ model: String, _ a: TickAgreement) {
+                        ticks.addRow(head + [r.sets[si], ref, model, "\(a.spearman)", a.top1 ? "1" : "0", "\(a.topKOverlap)",
+                                            "\(a.eliteFirstActionGap)", "\(a.bestFirstActionGap)"])
                     }
-                    for (mi, a) in tick.vsPilot[si].enumerated() { ticks += row("pilot", r.models[mi], a) }
-                    for (pi, a) in tick.pairs[si].enumerated() { ticks += row(r.models[r.modelPairs[pi].a], r.models[r.modelPairs[pi].b], a) }
+                    for (mi, a) in tick.vsPilot[si].enumerated() { row("pilot", r.models[mi], a) }
+                    for (pi, a) in tick.pairs[si].enumerated() { row(r.models[r.modelPairs[pi].a], r.models[r.modelPairs[pi].b], a) }
                 }
             }
         }
-        try AtomicFile.write(ticks, to: out + "/plan-agreement-ticks.csv")
-        var eps = "world,episode,seed,distance,collided,ticks\n"
-        for e in r.episodes { eps += "\(e.world),\(e.episode),\(e.seed),\(e.distance),\(e.collided),\(e.ticks)\n" }
-        try AtomicFile.write(eps, to: out + "/plan-episodes.csv")
+        try ticks.write(to: out + "/plan-agreement-ticks.csv")
+        try episodesCSV(r.episodes).write(to: out + "/plan-episodes.csv")
     }
 }

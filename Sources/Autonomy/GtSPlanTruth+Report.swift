@@ -32,25 +32,25 @@ extension GtSPlanTruth {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/plan-truth.md")
-        var sum = "model,ticks,auc_ticks,auc,best_collision_rate,elite_collision_rate,best_collision_rate_mixed,elite_collision_rate_mixed,blank_auc,action_share\n"
+        var sum = CSVWriter(header: ["model", "ticks", "auc_ticks", "auc", "best_collision_rate", "elite_collision_rate",
+                                     "best_collision_rate_mixed", "elite_collision_rate_mixed", "blank_auc", "action_share"])
         for m in r.summaries {
-            sum += "\(CSVWriter.escape(m.model)),\(m.ticks),\(m.aucTicks),\(m.auc),\(m.bestCollisionRate),\(m.eliteCollisionRate),"
-                + "\(m.bestCollisionRateMixed),\(m.eliteCollisionRateMixed),\(m.blankAUC),\(m.actionShare)\n"
+            sum.addRow([m.model, "\(m.ticks)", "\(m.aucTicks)", "\(m.auc)", "\(m.bestCollisionRate)", "\(m.eliteCollisionRate)",
+                        "\(m.bestCollisionRateMixed)", "\(m.eliteCollisionRateMixed)", "\(m.blankAUC)", "\(m.actionShare)"])
         }
-        try AtomicFile.write(sum, to: out + "/plan-truth.csv")
-        var ticks = "world,episode,tick,candidates,collided,model,auc,best_collided,elite_collided,blank_auc,action_share\n"
+        try sum.write(to: out + "/plan-truth.csv")
+        var ticks = CSVWriter(header: ["world", "episode", "tick", "candidates", "collided", "model", "auc", "best_collided", "elite_collided",
+                                       "blank_auc", "action_share"])
+        func optional(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         for (ei, ep) in r.episodes.enumerated() {
             for t in r.perTick[ei] {
                 for (mi, m) in t.models.enumerated() {
-                    ticks += "\(ep.world),\(ep.episode),\(t.tick),\(t.candidates),\(t.collided),\(CSVWriter.escape(r.models[mi])),"
-                        + "\(m.auc.map { "\($0)" } ?? ""),\(m.bestCollided ? 1 : 0),\(m.eliteCollided ? 1 : 0),"
-                        + "\(m.blankAUC.map { "\($0)" } ?? ""),\(m.actionShare.map { "\($0)" } ?? "")\n"
+                    ticks.addRow(["\(ep.world)", "\(ep.episode)", "\(t.tick)", "\(t.candidates)", "\(t.collided)", r.models[mi], optional(m.auc),
+                                  m.bestCollided ? "1" : "0", m.eliteCollided ? "1" : "0", optional(m.blankAUC), optional(m.actionShare)])
                 }
             }
         }
-        try AtomicFile.write(ticks, to: out + "/plan-truth-ticks.csv")
-        var eps = "world,episode,seed,distance,collided,ticks\n"
-        for e in r.episodes { eps += "\(e.world),\(e.episode),\(e.seed),\(e.distance),\(e.collided),\(e.ticks)\n" }
-        try AtomicFile.write(eps, to: out + "/plan-truth-episodes.csv")
+        try ticks.write(to: out + "/plan-truth-ticks.csv")
+        try GtSPlanAgreement.episodesCSV(r.episodes).write(to: out + "/plan-truth-episodes.csv")
     }
 }

@@ -31,12 +31,11 @@ extension GtSRealCurve {
     public static func write(_ r: Result, to out: String, command: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try AtomicFile.write(markdown(r, command: command), to: out + "/real-curve.md")
-        var csv = "method,steps,sim_loss,real_loss,file\n"
+        var csv = CSVWriter(header: ["method", "steps", "sim_loss", "real_loss", "file"])
         for snap in r.snapshots {
             let l = r.losses.first { $0.method == snap.method && $0.steps == snap.steps }
-            csv += "\(CSVWriter.escape(snap.method)),\(snap.steps),\(l.map { "\($0.sim)" } ?? ""),\(l.map { "\($0.real)" } ?? ""),"
-                + "\(CSVWriter.escape(snap.file))\n"
+            csv.addRow([snap.method, "\(snap.steps)", l.map { "\($0.sim)" } ?? "", l.map { "\($0.real)" } ?? "", snap.file])
         }
-        try AtomicFile.write(csv, to: out + "/real-curve.csv")
+        try csv.write(to: out + "/real-curve.csv")
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Models
@@ -95,5 +96,14 @@ import World
             var s = r.summaries[2]; s.model = "GtS"; return s
         }())
         #expect(GtSPlanTruth.markdown(r, command: "test").contains("| other |"))
+        // the files: one tick row per sampled tick and model, an empty AUC where it is undefined
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gts-truth-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try GtSPlanTruth.write(r, to: out, command: "test")
+        let rows = CSVWriter.parse(try String(contentsOfFile: out + "/plan-truth-ticks.csv", encoding: .utf8))
+        #expect(rows.first?.count == 11 && rows.count == 1 + 3 * all.count)
+        #expect(rows.dropFirst().filter { $0[6].isEmpty }.count == 3 * all.filter { $0.collided == 0 || $0.collided == $0.candidates }.count)
+        let eps = CSVWriter.parse(try String(contentsOfFile: out + "/plan-truth-episodes.csv", encoding: .utf8))
+        #expect(eps.first == ["world", "episode", "seed", "distance", "collided", "ticks"] && eps.count == 1 + r.episodes.count)
     }
 }
