@@ -82,14 +82,11 @@ public enum LDMFlightModelFiles {
     public static func load(from path: String, settings: LDMFlightSettings) throws -> LDMFlightExperiment.Prepared {
         let directory = BundledResource.resolve(path)
         // overlaid on the defaults, so settings added after the files were written take their
-        // defaults (the stored percentiles are empty; one is put in for the overlay's validation)
-        guard let raw = FileManager.default.contents(atPath: directory + "/settings.json"),
-              var object = (try? JSONSerialization.jsonObject(with: raw)) as? [String: Any] else {
-            throw InputError(directory + "/settings.json", "cannot read the settings JSON object")
+        // defaults; not validated (the canonical form has no percentiles), compared instead
+        guard let raw = FileManager.default.contents(atPath: directory + "/settings.json") else {
+            throw InputError(directory + "/settings.json", "cannot read file")
         }
-        if var learning = object["learning"] as? [String: Any] { learning["percentiles"] = [50]; object["learning"] = learning }
-        let stored = canonical(try LDMFlightSettings.overlay(LDMFlightSettings(), json: JSONSerialization.data(withJSONObject: object),
-                                                             source: directory + "/settings.json"))
+        let stored = try LDMFlightSettings.overlay(LDMFlightSettings(), json: raw, source: directory + "/settings.json", validate: false)
         let wanted = canonical(settings)
         guard stored == wanted else {
             // name the top-level settings that differ
@@ -118,13 +115,7 @@ public enum LDMFlightModelFiles {
         var expected = Parameters()
         var rng = RNG(seed: 0)
         for l in LDMFlightDynamicsModel.layers(inputs: sd + ad, outputs: sd, hidden: dynSettings.hidden) { l.initialize(&expected, rng: &rng) }
-        var weights = Parameters()
-        for (name, shape) in zip(expected.names, expected.tensors.map(\.shape)) {
-            guard let t = p[name], t.shape == shape else {
-                throw InputError(directory + "/dynamics.safetensors", at: name, "missing or not of shape \(shape)")
-            }
-            weights[name] = t
-        }
+        let weights = try Checkpoint.select(p, like: expected, source: directory + "/dynamics.safetensors")
         let dynamics = LDMFlightDynamicsModel(stateDim: sd, actionDim: ad, settings: dynSettings, parameters: weights,
                                               inputMean: try vector("norm.input_mean", sd + ad), inputStd: try vector("norm.input_std", sd + ad),
                                               outputMean: try vector("norm.output_mean", sd), outputStd: try vector("norm.output_std", sd))

@@ -206,8 +206,9 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// Optional keys that are absent from the encoded defaults (nil by default).
     static let optionalKeys: Set<String> = ["energyCap", "capAboveOODLevel"]
 
-    /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected).
-    public static func overlay(_ base: LDMFlightSettings, json data: Data, source: String) throws -> LDMFlightSettings {
+    /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected),
+    /// validated unless `validate` is false.
+    public static func overlay(_ base: LDMFlightSettings, json data: Data, source: String, validate: Bool = true) throws -> LDMFlightSettings {
         let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
         guard let user = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw InputError(source, "not a JSON object")
@@ -232,7 +233,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         let merged = try merge(baseObject, user, path: "")
         do {
             let s = try JSONDecoder().decode(LDMFlightSettings.self, from: JSONSerialization.data(withJSONObject: merged))
-            try s.validate(source: source)
+            if validate { try s.validate(source: source) }
             return s
         } catch let e as DecodingError {
             throw InputError(source, "bad value: \(e)")

@@ -80,18 +80,27 @@ public enum Checkpoint {
     /// (e.g. a freshly initialised model); returns the loaded parameters in `expected`'s order.
     public static func load(_ path: String, matching expected: Parameters) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
         let (p, meta) = try load(path)
-        var out = Parameters()
-        for (name, t) in zip(expected.names, expected.tensors) {
-            guard let got = p[name] else { throw InputError(path, at: name, "tensor missing from checkpoint") }
-            guard got.shape == t.shape else {
-                throw InputError(path, at: name, "shape \(got.shape) in checkpoint, model expects \(t.shape)")
-            }
-            out[name] = got
-        }
+        let out = try select(p, like: expected, source: path)
         if let extra = p.names.first(where: { !expected.contains($0) }) {
             throw InputError(path, at: extra, "tensor in checkpoint is not a parameter of the model")
         }
         return (out, meta)
+    }
+
+    /// The tensors of `loaded` named in `expected` (e.g. a freshly initialised model), in
+    /// `expected`'s order, each checked to have its shape; other tensors of `loaded` (a
+    /// checkpoint's extra statistics) are left out. Throws `InputError` naming `source` and the
+    /// tensor.
+    public static func select(_ loaded: Parameters, like expected: Parameters, source: String) throws -> Parameters {
+        var out = Parameters()
+        for (name, t) in zip(expected.names, expected.tensors) {
+            guard let got = loaded[name] else { throw InputError(source, at: name, "tensor missing from checkpoint") }
+            guard got.shape == t.shape else {
+                throw InputError(source, at: name, "shape \(got.shape) in checkpoint, model expects \(t.shape)")
+            }
+            out[name] = got
+        }
+        return out
     }
 
     /// Parses safetensors bytes (see `load`).

@@ -344,12 +344,7 @@ public struct LearnedLDM: Sendable {
         for l in layers("q1", inputs: sd + ad, hidden: settings.hidden) + layers("q2", inputs: sd + ad, hidden: settings.hidden) {
             l.initialize(&expected, rng: &rng)
         }
-        var ordered = Parameters()
-        for (name, t) in zip(expected.names, expected.tensors) {
-            guard let got = p[name] else { throw InputError(path, at: name, "tensor missing from checkpoint") }
-            guard got.shape == t.shape else { throw InputError(path, at: name, "shape \(got.shape), expected \(t.shape)") }
-            ordered[name] = got
-        }
+        let ordered = try Checkpoint.select(p, like: expected, source: path)
         return LearnedLDM(stateDim: sd, actionDim: ad, actionLower: lo.data, actionUpper: hi.data, settings: settings,
                           parameters: ordered, inputMean: mean.data, inputStd: std.data, residualScale: scale,
                           energyCap: cap, density: density,
