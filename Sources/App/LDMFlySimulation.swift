@@ -134,14 +134,11 @@ public struct LDMFlySimulation {
         self.prepared = prepared
         self.robot = robot
         specs = [LDMFilterSpec(kind: .none, level: nil), LDMFilterSpec(kind: .greedy, level: level), LDMFilterSpec(kind: .ldm, level: level)]
-        specIndex = specs.firstIndex { $0.kind == config.filter } ?? 2
-        plant = LDMFlightPlant(robot: robot, settings: config.settings)
+        let index = specs.firstIndex { $0.kind == config.filter } ?? 2
+        specIndex = index
+        let start = LDMFlightExperiment.start(spec: specs[index], prepared: prepared, robot: robot, settings: config.settings, index: 0)
+        (plant, planner, cost, rng) = (start.plant, start.planner, start.cost, start.rng)
         previous = plant.state
-        planner = LDMFlightExperiment.makePlanner(settings: config.settings)
-        cost = prepared.models.makeFilter(specs[specIndex])
-            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: config.settings), models: prepared.models,
-                                fallbackMargin: config.settings.fallbackMargin, constraintSteps: config.settings.constraintSteps)
-        rng = RNG(seed: 0)
         startEpisode()
     }
 
@@ -153,18 +150,8 @@ public struct LDMFlySimulation {
 
     /// Episode `episodeIndex` as `LDMFlightExperiment.episode` sets it up.
     mutating func startEpisode() {
-        var r = RNG(seed: settings.seed).derived(5000 + UInt64(episodeIndex))
-        let goalAngle = r.uniform(0, 2 * .pi)
-        goalDirection = SIMD2(cos(goalAngle), sin(goalAngle))
-        goal = settings.goalDistance * goalDirection
-        let speed = settings.startSpeed * r.uniform(), speedAngle = r.uniform(0, 2 * .pi)
-        plant = LDMFlightPlant(robot: robot, settings: settings)
-        plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
-        rng = r
-        planner = LDMFlightExperiment.makePlanner(settings: settings)
-        cost = prepared.models.makeFilter(spec)
-            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models,
-                                fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
+        let start = LDMFlightExperiment.start(spec: spec, prepared: prepared, robot: robot, settings: settings, index: episodeIndex)
+        (goalDirection, goal, plant, planner, cost, rng) = (start.goalDirection, start.goal, start.plant, start.planner, start.cost, start.rng)
         previous = plant.state
         shownTime = plant.state.time
         steps = 0; oodSteps = 0; fallbacks = 0

@@ -211,19 +211,40 @@ public enum LDMFlightExperiment {
 
     /// One closed-loop episode under `spec`. Episode `index` fixes the goal direction, the start
     /// velocity and the planner's random stream, the same for every condition (paired).
-    public static func episode(spec: LDMFilterSpec, prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings,
-                               index: Int, observe: (Tick) -> Void = { _ in }) -> EpisodeOutcome {
+    /// How episode `index` starts under `spec`: its goal (`goalDistance` away in a random
+    /// direction), the plant at hover with a random start velocity, a fresh planner, the task
+    /// cost filtered by `spec` with the settings' fallback margin and constraint steps, and the
+    /// planner's random stream. `episode` and the viewer (`swiftlet fly --ldm`) both start here.
+    public struct EpisodeStart {
+        public var rng: RNG
+        public var goalDirection: SIMD2<Double>
+        public var goal: SIMD2<Double>
+        public var plant: LDMFlightPlant
+        public var planner: RandomShootingPlanner
+        public var cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>
+    }
+
+    public static func start(spec: LDMFilterSpec, prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings,
+                             index: Int) -> EpisodeStart {
         var rng = RNG(seed: settings.seed).derived(5000 + UInt64(index))
         let goalAngle = rng.uniform(0, 2 * .pi)
         let goalDir = SIMD2(cos(goalAngle), sin(goalAngle))
-        let goal = settings.goalDistance * goalDir
         let speed = settings.startSpeed * rng.uniform(), speedAngle = rng.uniform(0, 2 * .pi)
         var plant = LDMFlightPlant(robot: robot, settings: settings)
         plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
-        var planner = makePlanner(settings: settings)
+        let cost = prepared.models.makeFilter(spec)
+            .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models,
+                                fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
+        return EpisodeStart(rng: rng, goalDirection: goalDir, goal: settings.goalDistance * goalDir, plant: plant,
+                            planner: makePlanner(settings: settings), cost: cost)
+    }
+
+    public static func episode(spec: LDMFilterSpec, prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings,
+                               index: Int, observe: (Tick) -> Void = { _ in }) -> EpisodeOutcome {
+        let start = start(spec: spec, prepared: prepared, robot: robot, settings: settings, index: index)
+        var (rng, plant, planner, cost) = (start.rng, start.plant, start.planner, start.cost)
+        let goalDir = start.goalDirection, goal = start.goal
         let models = prepared.models
-        var cost = models.makeFilter(spec).flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: models,
-                                                              fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
         let ws = DensityWorkspace(), graph = LDMFlightGraph()
         let sd = LDMFlightPlant.stateDim
         var row = [Float](repeating: 0, count: sd + 2), logp = [Float](repeating: 0, count: 1)
