@@ -54,7 +54,10 @@ public enum LDMFlightDiagnosis {
     /// The filter's value (G or -log p) over a `points` x `points` grid of the action box at
     /// one state; per-thread scratch.
     final class GridProbe {
-        let models: LDMExperimentModels
+        let ldm: LearnedLDM
+        let density: any DensityModel
+        let stateDim: Int
+        let actionDim: Int
         let kind: SafetyFilterKind
         let grid: [Float]
         let count: Int
@@ -62,25 +65,34 @@ public enum LDMFlightDiagnosis {
         var values: [Float]
         let workspace = DensityWorkspace()
 
-        init(models: LDMExperimentModels, kind: SafetyFilterKind, lower: Float, upper: Float, points: Int) {
-            self.models = models
+        convenience init(models: LDMExperimentModels, kind: SafetyFilterKind, lower: Float, upper: Float, points: Int) {
+            self.init(ldm: models.ldm, density: models.density, kind: kind, lower: [lower, lower], upper: [upper, upper], points: points)
+        }
+
+        /// The grid spans [lower[0], upper[0]] x [lower[1], upper[1]] (a 2-D action box).
+        init(ldm: LearnedLDM, density: any DensityModel, kind: SafetyFilterKind, lower: [Float], upper: [Float], points: Int) {
+            precondition(ldm.actionDim == 2 && lower.count == 2 && upper.count == 2 && points >= 2, "GridProbe: a 2-D action box, >= 2 points")
+            self.ldm = ldm
+            self.density = density
             self.kind = kind
+            stateDim = ldm.stateDim
+            actionDim = ldm.actionDim
             var g: [Float] = []
             for i in 0..<points {
                 for j in 0..<points {
                     let u = Float(i) / Float(points - 1), w = Float(j) / Float(points - 1)
-                    g += [lower + (upper - lower) * u, lower + (upper - lower) * w]
+                    g += [lower[0] + (upper[0] - lower[0]) * u, lower[1] + (upper[1] - lower[1]) * w]
                 }
             }
             grid = g
             count = points * points
-            rows = [Float](repeating: 0, count: count * (models.stateDim + models.actionDim))
+            rows = [Float](repeating: 0, count: count * (stateDim + actionDim))
             values = [Float](repeating: 0, count: count)
         }
 
         /// The filter's value at (s, a) for the given actions `[n, A]`, written to `values`.
         func evaluate(state: [Float], actions: [Float], n: Int) {
-            let sd = models.stateDim, ad = models.actionDim, d = sd + ad
+            let sd = stateDim, ad = actionDim, d = sd + ad
             for k in 0..<n {
                 for i in 0..<sd { rows[k * d + i] = state[i] }
                 for j in 0..<ad { rows[k * d + sd + j] = actions[k * ad + j] }
@@ -91,9 +103,9 @@ public enum LDMFlightDiagnosis {
                 values.withUnsafeMutableBufferPointer { out in
                     let o = UnsafeMutableBufferPointer(rebasing: out[0..<n])
                     if kind == .ldm {
-                        models.ldm.values(x, count: n, into: o, workspace: ws)
+                        ldm.values(x, count: n, into: o, workspace: ws)
                     } else {
-                        models.density.logDensity(x, count: n, into: o, workspace: ws)
+                        density.logDensity(x, count: n, into: o, workspace: ws)
                         for k in 0..<n { o[k] = -o[k] }
                     }
                 }

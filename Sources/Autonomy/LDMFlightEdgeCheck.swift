@@ -101,36 +101,14 @@ public enum LDMFlightEdgeCheck {
                 pickedActions.withUnsafeBufferPointer { a in next.withUnsafeMutableBufferPointer { dynamics(s, a, picked.count, $0) } }
             }
         }
-        // the grid over the 2-D action box
-        precondition(ad == 2, "LDMFlightEdgeCheck: the grid is over a 2-D action box")
-        var grid: [Float] = []
-        for i in 0..<points {
-            for j in 0..<points {
-                let u = Float(i) / Float(points - 1), w = Float(j) / Float(points - 1)
-                grid += [ldm.actionLower[0] + (ldm.actionUpper[0] - ldm.actionLower[0]) * u,
-                         ldm.actionLower[1] + (ldm.actionUpper[1] - ldm.actionLower[1]) * w]
-            }
-        }
-        let cells = points * points
+        // the grid minimum of G at each predicted next state (LDMFlightDiagnosis's probe, one per worker)
         let workers = max(1, min(threads, picked.count))
-        let nextStates = next, gridActions = grid, total = picked.count
+        let nextStates = next, total = picked.count
         let parts = FixedPartition.map(count: workers, threads: workers) { w -> [Float] in
             let range = (w * total / workers)..<((w + 1) * total / workers)
-            let scratch = DensityWorkspace()
-            var block = [Float](repeating: 0, count: cells * d), values = [Float](repeating: 0, count: cells)
-            var out: [Float] = []
-            out.reserveCapacity(range.count)
-            for k in range {
-                for c in 0..<cells {
-                    for i in 0..<sd { block[c * d + i] = nextStates[k * sd + i] }
-                    for j in 0..<ad { block[c * d + sd + j] = gridActions[c * ad + j] }
-                }
-                block.withUnsafeBufferPointer { x in values.withUnsafeMutableBufferPointer { ldm.values(x, count: cells, into: $0, workspace: scratch) } }
-                var m = Float.infinity
-                for c in 0..<cells where values[c].isFinite { m = min(m, values[c]) }
-                out.append(m)
-            }
-            return out
+            let probe = LDMFlightDiagnosis.GridProbe(ldm: ldm, density: ldm.density, kind: .ldm, lower: ldm.actionLower,
+                                                     upper: ldm.actionUpper, points: points)
+            return range.map { k in probe.gridMinimum(Array(nextStates[(k * sd)..<((k + 1) * sd)])) }
         }
         let nextValue = parts.flatMap { $0 }
         let gamma = Double(ldm.settings.gamma), cap = ldm.energyCap
