@@ -11,6 +11,7 @@ import Runtime
 public enum RecordedJobs {
     /// Runs the collection job with one log per episode; returns the job's summary and the logs.
     public static func collect(_ job: CollectJob, record: String, registry: PolicyRegistry) throws -> (String, [String]) {
+        try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
         guard let profile = DomainProfile.named(job.domain) else {
             throw InputError("--domain", "expected sim or real, got \"\(job.domain)\"")
@@ -28,6 +29,7 @@ public enum RecordedJobs {
 
     /// Runs the evaluation with one log per episode; returns the report and the logs.
     public static func eval(_ job: EvalJob, record: String, registry: PolicyRegistry) throws -> (EvaluationReport, [String]) {
+        try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
         guard let profile = DomainProfile.named(job.domain) else {
             throw InputError("--domain", "expected sim or real, got \"\(job.domain)\"")

@@ -60,7 +60,7 @@ public enum ReplayTool {
         let collisions = log.events.filter { $0.kind == .collision }.count
         lines.append(String(format: "duration %.2f s, distance %.2f m, collisions %d, control steps %d",
                             duration, distance(log), collisions, log.commands.count))
-        if let t = log.truncation { lines.append("TRUNCATED: \(t)") }
+        if let t = log.truncation { lines.append("truncated: " + t.summary) }
         for e in log.events {
             lines.append(String(format: "  event t=%.2f s step %d: %@ %@", Double(e.logTime) / 1e9, e.step, e.kind.rawValue, e.detail))
         }

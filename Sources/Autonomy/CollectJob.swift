@@ -44,9 +44,9 @@ public struct CollectJob: Sendable {
         }
         let settings = CollectionSettings(worlds: specs, env: env, domain: profile, steps: steps, seed: seed, shard: shard,
                                           exploration: kind, lanes: lanes)
+        try OutputPath.prepareDirectory(out, source: "--out")
         let progress = Diagnostics.Progress(label: "collect \(shard.index)/\(shard.count)", total: steps, unit: "steps", sink: sink)
         let dataset = try Collector.run(settings, models: models, registry: registry, progress: progress, observer: observer)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let path = out + "/" + shard.fileName
         try dataset.write(to: path)
         let positives = dataset.labels.indices.filter { dataset.masks[$0] == 1 && dataset.labels[$0] == 1 }.count

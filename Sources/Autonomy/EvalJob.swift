@@ -37,10 +37,10 @@ public struct EvalJob: Sendable {
         let settings = EvaluationSettings(worlds: worldSpecs, episodes: episodes, routeLength: routeLength, seed: seed)
         for spec in specs { if let why = spec.validate(env) { throw InputError("--policy", at: spec.name, why) } }
         let models = try scenes.map { try EnvModel(scene: $0, robot: description, settings: settings.env(env), domain: profile) }
+        if let out { try OutputPath.prepareDirectory(out, source: "--out") }
         let progress = Diagnostics.Progress(label: "eval", total: specs.count * models.count * episodes, unit: "episodes", sink: sink)
         let report = Evaluator.run(settings, models: models, policies: specs, domain: profile.name, progress: progress, observer: observer)
         if let out {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(report.markdown(), to: out + "/eval.md")
             try report.csv().write(to: out + "/eval.csv")
         }

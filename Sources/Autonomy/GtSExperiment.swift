@@ -95,7 +95,7 @@ public enum GtSExperiment {
                            log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> Result {
         if let why = c.problem { throw InputError("gts config", why) }
         let modelsDir = out + "/models"
-        try FileManager.default.createDirectory(atPath: modelsDir, withIntermediateDirectories: true)
+        try OutputPath.prepareDirectory(modelsDir, source: "--out")
         let robot = try URDFLoader.load(path: c.robot)
         let env = c.env
         let trainSpecs = WorldCatalog.trainingSpecs(count: c.trainWorlds)

@@ -180,11 +180,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
 
     /// Reads a JSON config (any subset of the keys).
     public static func load(_ path: String) throws -> GtSExperimentConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the file") }
-        let c: GtSExperimentConfig
-        do { c = try JSONDecoder().decode(GtSExperimentConfig.self, from: data) } catch let e as DecodingError {
-            throw InputError(path, "invalid config: \(e)")
-        }
+        let c = try ConfigFile.decode(GtSExperimentConfig.self, from: ConfigFile.read(path), source: path, defaults: GtSExperimentConfig())
         if let why = c.problem { throw InputError(path, why) }
         return c
     }

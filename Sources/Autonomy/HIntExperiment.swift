@@ -57,7 +57,7 @@ public enum HIntExperiment {
         let trainScenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: config.trainWorlds))
         let evalScenes = try WorldSet.scenes(config.evalSpecs)
         // the run's own datasets go to OUT/data (none when they are read from an earlier run's)
-        if let out, dataFrom == nil { try FileManager.default.createDirectory(atPath: out + "/data", withIntermediateDirectories: true) }
+        if let out { try OutputPath.prepareDirectory(dataFrom == nil ? out + "/data" : out, source: "--out") }
 
         // 1. data: every source in the same training worlds
         var t0 = Diagnostics.Progress.monotonicSeconds()

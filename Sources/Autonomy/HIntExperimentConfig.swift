@@ -161,11 +161,8 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
 
     /// Loads a JSON config file; `InputError` naming the file on bad JSON or values.
     public static func load(_ path: String) throws -> HIntExperimentConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the config file") }
-        let c: HIntExperimentConfig
-        do { c = try JSONDecoder().decode(HIntExperimentConfig.self, from: data) } catch {
-            throw InputError(path, "invalid config: \(error)")
-        }
+        let c = try ConfigFile.decode(HIntExperimentConfig.self, from: ConfigFile.read(path), source: path, defaults: HIntExperimentConfig(),
+                                      optionalKeys: ["goalBearingDegrees", "reachableClearance"])
         if let p = c.validationProblem { throw InputError(path, p) }
         return c
     }

@@ -9,10 +9,17 @@ import World
 /// - otherwise a comma list of world files and generator specs, where `FAMILY:A-B` expands to
 ///   seeds A through B (`forest:0-9,hallway:3,Worlds/room.json`).
 public enum WorldSet {
-    public static func specs(_ text: String, count: Int, source: String = "--worlds") throws -> [String] {
+    /// The most worlds a named set hands out.
+    public static let maxCount = 10_000
+
+    /// A named set takes `count` worlds (1...`maxCount`, else an error naming `countSource`);
+    /// a list ignores `count`.
+    public static func specs(_ text: String, count: Int, source: String = "--worlds",
+                             countSource: String = "--world-count") throws -> [String] {
         switch text {
-        case "train", "training": return WorldCatalog.trainingSpecs(count: count)
-        case "held-out", "heldout": return WorldCatalog.heldOutSpecs(count: count)
+        case "train", "training", "held-out", "heldout":
+            guard (1...maxCount).contains(count) else { throw InputError(countSource, "must be in 1...\(maxCount), got \(count)") }
+            return text.hasPrefix("train") ? WorldCatalog.trainingSpecs(count: count) : WorldCatalog.heldOutSpecs(count: count)
         default: break
         }
         var out: [String] = []

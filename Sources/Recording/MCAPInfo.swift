@@ -86,8 +86,7 @@ public struct MCAPInfo: Sendable {
             if !c.metadata.isEmpty { lines.append("       metadata: " + c.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
         }
         if let t = truncation {
-            lines.append("truncated: yes: \(t.lostBytes) bytes after byte \(t.validEnd) are unusable (\(t.reason));"
-                         + " run `swiftlet log recover` to rewrite it")
+            lines.append("truncated: yes: " + t.summary)
         }
         return lines.joined(separator: "\n")
     }

@@ -21,6 +21,11 @@ public struct MCAPTruncation: Sendable, Equatable {
     public var partialChunkMessages: Int
 
     public var lostBytes: Int { fileSize - validEnd }
+
+    /// One line for people: what is lost and how to repair it (`log info`, `replay --headless`).
+    public var summary: String {
+        "\(lostBytes) bytes after byte \(validEnd) are unusable (\(reason)); run `swiftlet log recover` to rewrite it"
+    }
 }
 
 /// Location and content summary of one chunk met during a scan.

@@ -24,12 +24,17 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "List the suites and exit.")
     var list = false
 
+    func validate() throws {
+        guard timeScale > 0 && timeScale <= 100 else { throw ValidationError("--time-scale: must be in (0, 100], got \(timeScale)") }
+    }
+
     func run() throws {
         if list {
             for s in BenchCatalog.all { print("\(s.name)\t\(s.summary)") }
             return
         }
         let chosen = try BenchCatalog.select(suites)
+        if let json { try OutputPath.prepareParent(of: json, source: "--json") }
         let options = BenchOptions(timeScale: timeScale, runPeers: !noPeers, root: BundledResource.isCheckout(FileManager.default.currentDirectoryPath) ? FileManager.default.currentDirectoryPath : (BundledResource.root ?? FileManager.default.currentDirectoryPath),
                                    log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         var records: [BenchRecord] = []

@@ -31,7 +31,8 @@ struct Swiftlet: ParsableCommand {
     /// Parses and runs like ArgumentParser's default, except that a `ValidationError` thrown
     /// while a subcommand runs (a flag combination or value only `run()` can judge) prints as
     /// one "Error: ..." line: the default would follow it with the root command's usage
-    /// ("swiftlet <subcommand>"), which names the wrong command.
+    /// ("swiftlet <subcommand>"), which names the wrong command. A Foundation file-system error
+    /// prints as "Error: PATH: reason".
     static func main() {
         var command: ParsableCommand
         do {
@@ -44,6 +45,10 @@ struct Swiftlet: ParsableCommand {
         } catch let error as ValidationError {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch let error where OutputPath.describe(error) != nil {
+            // a file-system error: the path and the reason, not Foundation's dump
+            FileHandle.standardError.write(Data("Error: \(OutputPath.describe(error)!)\n".utf8))
+            Foundation.exit(ExitCode.failure.rawValue)
         } catch {
             exit(withError: error)
         }

@@ -167,6 +167,11 @@ import Viewer
         let text = ReplayTool.summary(log, path: path)
         #expect(text.contains("control steps 8"))
         #expect(text.contains("/pose"))
+        // a cut copy says what is lost and how to repair it, in words
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: dir.file("cut.mcap")))
+        let cut = ReplayTool.summary(try EpisodeLog.load(path: dir.file("cut.mcap")), path: dir.file("cut.mcap"))
+        #expect(cut.contains("truncated: ") && cut.contains("swiftlet log recover") && !cut.contains("MCAPTruncation("))
         #expect(try ReplayTool.exportPoses(log, to: dir.file("poses.csv")) == 9)
         let csv = try String(contentsOfFile: dir.file("poses.csv"), encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 10 && csv[0] == "time_s,x,y,z,qx,qy,qz,qw")

@@ -48,13 +48,13 @@ public enum CollisionPipeline {
                            progress sink: Diagnostics.Progress.Sink = .standardError) throws -> Result {
         if let p = config.validationProblem { throw InputError("config", p) }
         guard let profile = DomainProfile.named(config.domain) else { throw InputError("config", at: "domain", "expected sim or real, got \"\(config.domain)\"") }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputPath.prepareDirectory(out, source: "--out")
         let log: (String) -> Void = { sink.write($0 + "\n") }
         let clock = Diagnostics.Progress.monotonicSeconds
         let t0 = clock()
 
         // worlds (never held-out ones)
-        let specs = try WorldSet.specs(config.trainWorlds, count: config.trainWorldCount, source: "trainWorlds")
+        let specs = try WorldSet.specs(config.trainWorlds, count: config.trainWorldCount, source: "trainWorlds", countSource: "trainWorldCount")
         let scenes = try WorldSet.scenes(specs)
         if let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {
             throw InputError("trainWorlds", at: specs[bad], "is a held-out evaluation world; training on it would leak test data")

@@ -107,14 +107,8 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
 
     /// Reads a config file; errors name the file and the key.
     public static func load(_ path: String) throws -> CollisionPipelineConfig {
-        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else { throw InputError(path, "cannot read the config file") }
-        do { return try JSONDecoder().decode(CollisionPipelineConfig.self, from: data) } catch let DecodingError.dataCorrupted(c) {
-            throw InputError(path, at: c.codingPath.map(\.stringValue).joined(separator: "."), c.debugDescription)
-        } catch let DecodingError.typeMismatch(_, c) {
-            throw InputError(path, at: c.codingPath.map(\.stringValue).joined(separator: "."), c.debugDescription)
-        } catch {
-            throw InputError(path, "invalid config: \(error)")
-        }
+        try ConfigFile.decode(CollisionPipelineConfig.self, from: ConfigFile.read(path), source: path,
+                              defaults: CollisionPipelineConfig(), optionalKeys: ["model"])
     }
 
     /// The first problem with the values, if any.

@@ -1,0 +1,87 @@
+import Diagnostics
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ConfigFileAndOutputPathTests {
+    struct Inner: Codable, Equatable { var rate = 0.5; var names = ["a"] }
+    struct Config: Codable, Equatable {
+        var steps = 10
+        var label = "x"
+        var inner = Inner()
+        var note: String? = nil
+        init() {}
+        // any subset of the keys, like the project's configs
+        init(from decoder: any Decoder) throws {
+            let k = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Config()
+            steps = try k.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+            label = try k.decodeIfPresent(String.self, forKey: .label) ?? d.label
+            inner = try k.decodeIfPresent(Inner.self, forKey: .inner) ?? d.inner
+            note = try k.decodeIfPresent(String.self, forKey: .note)
+        }
+    }
+
+    func decode(_ text: String) throws -> Config {
+        try ConfigFile.decode(Config.self, from: Data(text.utf8), source: "c.json", defaults: Config(), optionalKeys: ["note"])
+    }
+
+    func error(_ text: String) -> String {
+        do { _ = try decode(text); return "no error" } catch { return "\(error)" }
+    }
+
+    @Test func readsKnownKeysAndKeepsDefaults() throws {
+        let c = try decode(#"{"steps": 3, "inner": {"rate": 0.25, "names": ["p", "q"]}, "note": "hi"}"#)
+        #expect(c.steps == 3 && c.label == "x" && c.inner.rate == 0.25 && c.inner.names == ["p", "q"] && c.note == "hi")
+    }
+
+    @Test func refusesUnknownKeysAtAnyDepthNamingTheKnownOnes() {
+        #expect(error(#"{"step": 3}"#) == "c.json: $.step: unknown key (known here: inner, label, steps)")
+        #expect(error(#"{"inner": {"rte": 1}}"#) == "c.json: $.inner.rte: unknown key (known here: names, rate)")
+    }
+
+    @Test func namesTheJSONPathOfAWrongType() {
+        #expect(error(#"{"steps": "3"}"#) == "c.json: $.steps: expected an integer")
+        #expect(error(#"{"inner": {"rate": "fast"}}"#) == "c.json: $.inner.rate: expected a number")
+        #expect(error(#"{"inner": {"rate": 1, "names": [1]}}"#) == "c.json: $.inner.names[0]: expected a string")
+        #expect(error(#"{"inner": {"rate": 1}}"#) == "c.json: $.inner.names: missing required key")
+        // Foundation says only "not valid JSON" for a fraction in an Int: the value is found
+        #expect(error(#"{"label": "y", "steps": 2.5}"#).hasPrefix("c.json: $.steps: 2.5 does not fit"))
+    }
+
+    @Test func syntaxErrorsNameLineAndColumn() {
+        #expect(error("{\n  \"steps\": 3,\n}") == "c.json: line 3, column 1: expected a string key")
+        #expect(error("[1, 2]") == "c.json: $: expected a JSON object")
+    }
+
+    @Test func outputDirectoriesAreCreatedOrRefusedUpFront() throws {
+        let dir = TempDir("outpath")
+        defer { dir.remove() }
+        try OutputPath.prepareDirectory(dir.file("a/b"), source: "--out")
+        var isDir: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: dir.file("a/b"), isDirectory: &isDir) && isDir.boolValue)
+        try OutputPath.prepareParent(of: dir.file("logs/ep.mcap"), source: "--record")
+        #expect(FileManager.default.fileExists(atPath: dir.file("logs")))
+        // a file where a directory must go
+        FileManager.default.createFile(atPath: dir.file("f"), contents: Data())
+        #expect(throws: InputError.self) { try OutputPath.prepareDirectory(dir.file("f/sub"), source: "--out") }
+        do {
+            try OutputPath.prepareDirectory(dir.file("f/sub"), source: "--out")
+        } catch let e as InputError {
+            #expect(e.source == "--out" && e.location == dir.file("f/sub") && e.message.hasPrefix("cannot create the directory ("))
+        }
+    }
+
+    @Test func fileSystemErrorsAreOneLineWithPathAndReason() throws {
+        let dir = TempDir("outpath-describe")
+        defer { dir.remove() }
+        FileManager.default.createFile(atPath: dir.file("f"), contents: Data())
+        var thrown: (any Error)?
+        do { try Data("x".utf8).write(to: URL(fileURLWithPath: dir.file("f/x.txt"))) } catch { thrown = error }
+        let error = try #require(thrown)
+        let text = try #require(OutputPath.describe(error))
+        #expect(text.hasPrefix(dir.file("f")))
+        #expect(!text.contains("Domain="))
+        #expect(OutputPath.describe(InputError("x", "y")) == nil)
+    }
+}
