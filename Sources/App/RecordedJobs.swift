@@ -50,7 +50,11 @@ public enum RecordedJobs {
             return p < policyNames.count ? policyNames[p] : "policy\(p)"
         }
         let rec = RecordingObserver(worlds: worlds, robot: job.robot, command: "eval", policy: name,
-                                    path: { r in RecordingObserver.episodePath(record, "\(name(r))-w\(r.world)-ep\(r.episode)") })
+                                    path: { r in
+                                        // file names without the checkpoint's extension: FILE-gts-w0-ep1.mcap
+                                        let policy = (name(r) as NSString).deletingPathExtension
+                                        return RecordingObserver.episodePath(record, "\(policy)-w\(r.world)-ep\(r.episode)")
+                                    })
         let report = try job.run(registry: registry, observer: rec.observer)
         return (report, try rec.finish())
     }

@@ -67,9 +67,15 @@ extension EvaluationReport {
         for r in rows {
             // a baseline without collisions flies "infinitely" far per collision: say so instead of 0
             let none = !outcomes[r.baselineIndex].contains(where: \.collided)
-            t.addRow([r.policy, r.baseline, r.distanceRatio.formatted(digits: 3),
-                      none ? "n/a (\(r.baseline) had no collision)" : r.distancePerCollisionRatio.formatted(digits: 3)])
+            t.addRow([r.policy, r.baseline, Self.ratioText(r.distanceRatio),
+                      none ? "n/a (\(r.baseline) had no collision)" : Self.ratioText(r.distancePerCollisionRatio)])
         }
         return t.render()
+    }
+
+    /// "estimate [lower, upper]" with a capped bound (resamples without a collision) as "∞".
+    static func ratioText(_ ci: ConfidenceInterval) -> String {
+        func text(_ x: Double) -> String { x >= ratioCap ? "∞" : Statistics.format(x, digits: 3) }
+        return "\(text(ci.estimate)) [\(text(ci.lower)), \(text(ci.upper))]"
     }
 }

@@ -20,6 +20,11 @@ struct TrainCollisionCommand: ParsableCommand {
         eval.md, eval.csv and NAME-report.md (NAME from --name). The JSON --config sets every knob (docs/learning.md);
         Assets/configs/quick.json is a two-minute smoke test, Assets/configs/default.json the
         shipped policy's recipe.
+
+        --data trains on shards written by `swiftlet collect` (e.g. collected on several machines \
+        with --shard i/n) instead of collecting round 0 itself; each shard must match the config's \
+        image size, frames, horizon, domain, control rate, speed and altitude, and come from \
+        training worlds.
         """
     )
 
@@ -27,12 +32,15 @@ struct TrainCollisionCommand: ParsableCommand {
     @Option(help: "Output directory.") var out: String = "runs/collision"
     @Option(help: "Seed (overrides the config's).") var seed: UInt64?
     @Option(help: "Base name of the model and report files.") var name: String = CollisionPipeline.defaultName
+    @Option(name: .customLong("data"), parsing: .upToNextOption,
+            help: "Train on datasets from `swiftlet collect` (.swcd files or directories of them) instead of collecting round 0.")
+    var data: [String] = []
 
     func run() throws {
         var c = try config.map(CollisionPipelineConfig.load) ?? CollisionPipelineConfig()
         if let seed { c.seed = seed }
         let command = (["swiftlet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let r = try CollisionPipeline.run(c, out: out, name: name, command: command)
+        let r = try CollisionPipeline.run(c, out: out, name: name, command: command, data: data.isEmpty ? [] : try CollisionShards.files(data))
         if let e = r.evaluation { print(e.markdown() + "\n" + e.comparisonMarkdown(policy: 0), terminator: "") }
         print("best validation loss \(Statistics.format(r.bestValidationLoss, digits: 4)) on \(r.samples) samples; wrote:")
         for f in r.files { print("  " + f) }

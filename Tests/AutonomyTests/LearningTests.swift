@@ -224,6 +224,88 @@ import TestSupport
         #expect(isClose(c[0].distanceRatio.estimate, 3, abs: 1e-12))                 // mean 20 / mean 6.67
         #expect(isClose(c[0].distancePerCollisionRatio.estimate, (60.0 / 2) / (20.0 / 3), abs: 1e-12))
         #expect(c[0].distanceRatio.lower <= 3 && c[0].distanceRatio.upper >= 3)
-        #expect(report.comparisonMarkdown(policy: 0).contains("| a"))
+        let md = report.comparisonMarkdown(policy: 0)
+        #expect(md.contains("| a"))
+        // resamples of only the collision-free episode have no finite ratio: the bound reads ∞
+        #expect(c[0].distancePerCollisionRatio.upper == EvaluationReport.ratioCap)
+        #expect(md.contains(", ∞]") && !md.contains("1000000") && !md.contains("1.00e+06"))
+    }
+}
+
+/// `train collision --data`: shards from `swiftlet collect` replace round 0's collection.
+@Suite struct CollisionShardsTests {
+    static func config() -> CollisionPipelineConfig {
+        var c = CollisionPipelineConfig()
+        c.robot = Fixtures.root + "/Robots/cf2x.urdf"
+        c.trainWorldCount = 2
+        c.imageWidth = 24
+        c.imageHeight = 18
+        c.frames = 2
+        c.rounds = 0
+        c.lanes = 2
+        c.validationFraction = 0.25
+        c.epochs = 1
+        c.batchSize = 16
+        c.model = LearningTests.config
+        c.evalEpisodes = 0
+        return c
+    }
+
+    /// Shard `i` of `n` as `swiftlet collect` writes it, with the config's flight settings.
+    static func collect(_ c: CollisionPipelineConfig, into dir: String, shard: Int, of n: Int, env: EnvSettings? = nil) throws {
+        var job = CollectJob()
+        job.worlds = "forest:0,hallway:0"
+        job.robot = c.robot
+        job.steps = 120
+        job.lanes = 2
+        job.shard = ShardSpec(index: shard, count: n)
+        job.env = env ?? c.env
+        job.out = dir
+        _ = try job.run(progress: .silent)
+    }
+
+    @Test func trainsOnCollectedShardsAndRecordsThem() throws {
+        let dir = TempDir("shards")
+        defer { dir.remove() }
+        let c = Self.config()
+        try Self.collect(c, into: dir.file("data"), shard: 0, of: 2)
+        try Self.collect(c, into: dir.file("data"), shard: 1, of: 2)
+        let files = try CollisionShards.files([dir.file("data")])
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["shard-0-of-2.swcd", "shard-1-of-2.swcd"])
+        let r = try CollisionPipeline.run(c, out: dir.file("out"), name: "s", data: files, progress: .silent)
+        // exactly the two shards, concatenated in order: same sample count and data hash
+        var merged = try CollisionDataset.read(path: files[0])
+        merged.append(try CollisionDataset.read(path: files[1]))
+        #expect(r.samples == 240 && r.samples == merged.sampleCount)
+        let (loaded, worlds) = try CollisionShards.load(files, config: c)
+        #expect(loaded.frames == merged.frames && loaded.labels == merged.labels && loaded.episodes == merged.episodes)
+        #expect(worlds == ["forest:0", "hallway:0"])
+        #expect(r.datasetHash == String(format: "%016llx", CollisionDataset.fnv1a(try loaded.encoded())))
+        let (_, _, record) = try LearnedPolicy.load(dir.file("out/s.safetensors"))
+        #expect(record.notes["data_files"] == files.joined(separator: ","))
+        #expect(record.notes["train_worlds"] == "forest:0,hallway:0")
+        let report = try String(contentsOfFile: dir.file("out/s-report.md"), encoding: .utf8)
+        #expect(report.contains("2 collected shard(s)"))
+    }
+
+    @Test func refusesShardsThePipelineWouldNotHaveCollected() throws {
+        let dir = TempDir("shards-bad")
+        defer { dir.remove() }
+        let c = Self.config()
+        try Self.collect(c, into: dir.file("a"), shard: 0, of: 2)
+        var other = c.env
+        other.controlRate = 5
+        try Self.collect(c, into: dir.file("b"), shard: 1, of: 2, env: other)
+        let a = dir.file("a/shard-0-of-2.swcd"), b = dir.file("b/shard-1-of-2.swcd")
+        #expect { _ = try CollisionShards.load([a, b], config: c) } throws: {
+            ($0 as? InputError)?.source == b && ($0 as? InputError)?.location == "controlRate"
+        }
+        #expect { _ = try CollisionShards.load([a, a], config: c) } throws: { "\($0)".contains("is the same shard as") }
+        var wider = c
+        wider.imageWidth = 32
+        #expect { _ = try CollisionShards.load([a], config: wider) } throws: { ($0 as? InputError)?.location == "width" }
+        try FileManager.default.createDirectory(atPath: dir.file("empty"), withIntermediateDirectories: true)
+        #expect(throws: InputError.self) { try CollisionShards.files([dir.file("empty")]) }
+        #expect(throws: InputError.self) { try CollisionShards.files([dir.file("nothere")]) }
     }
 }

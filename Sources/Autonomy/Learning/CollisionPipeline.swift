@@ -44,7 +44,10 @@ public enum CollisionPipeline {
     }
 
     /// Runs the pipeline. `command` is stored in the metadata and the report (how to reproduce).
+    /// With `data` (`.swcd` files from `swiftlet collect`, see `CollisionShards`) round 0 trains
+    /// on those shards instead of collecting `initialSteps`; later rounds collect as configured.
     public static func run(_ config: CollisionPipelineConfig, out: String, name: String = defaultName, command: String = "",
+                           data dataFiles: [String] = [],
                            progress sink: Diagnostics.Progress.Sink = .standardError) throws -> Result {
         if let p = config.validationProblem { throw InputError("config", p) }
         guard let profile = DomainProfile.named(config.domain) else { throw InputError("config", at: "domain", "expected sim or real, got \"\(config.domain)\"") }
@@ -64,9 +67,18 @@ public enum CollisionPipeline {
         env.maxEpisodeTime = config.collectionEpisodeTime
         let models = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: profile) }
 
-        // round 0: uniform random sequences
-        var data = try collect(config, models: models, specs: specs, env: env, profile: profile, round: 0, predictor: nil, sink: sink)
-        log("round 0: \(summary(data))")
+        // round 0: uniform random sequences, or the shards given
+        var data: CollisionDataset
+        var dataWorlds = specs
+        if dataFiles.isEmpty {
+            data = try collect(config, models: models, specs: specs, env: env, profile: profile, round: 0, predictor: nil, sink: sink)
+            log("round 0: \(summary(data))")
+        } else {
+            (data, dataWorlds) = try CollisionShards.load(dataFiles, config: config)
+            log("round 0: \(dataFiles.count) collected shard(s): \(summary(data))")
+            // later rounds collect in the config's worlds
+            if config.rounds > 0 { dataWorlds += specs.filter { !dataWorlds.contains($0) } }
+        }
 
         var rng = RNG(seed: config.seed, stream: 0x5452_4149)
         let trainer = CollisionTrainer(CollisionPredictor(config: config.modelConfig, rng: &rng), config: config.training)
@@ -92,7 +104,8 @@ public enum CollisionPipeline {
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = String(decoding: try encoder.encode(config), as: UTF8.self)
         var notes = ["pipeline_config": configJSON, "best_validation_loss": String(best), "rounds": String(config.rounds),
-                     "domain": profile.name, "train_worlds": specs.joined(separator: ",")]
+                     "domain": profile.name, "train_worlds": dataWorlds.joined(separator: ",")]
+        if !dataFiles.isEmpty { notes["data_files"] = dataFiles.joined(separator: ",") }
         if !command.isEmpty { notes["command"] = command }
         let record = CollisionTrainingRecord(training: config.training, datasetHash: hash,
                                              realTransitions: profile.name == "real" ? data.sampleCount : 0,
@@ -137,7 +150,7 @@ public enum CollisionPipeline {
         let tEnd = clock()
 
         let report = reportMarkdown(config, data: data, curves: curves, best: best, hash: hash, steps: trainer.steps,
-                                    parameters: trainer.predictor.parameterCount, specs: specs, evaluation: evaluation,
+                                    parameters: trainer.predictor.parameterCount, specs: dataWorlds, dataFiles: dataFiles, evaluation: evaluation,
                                     name: name, command: command, trainSeconds: tTrain - t0, evalSeconds: tEnd - tTrain)
         try AtomicFile.write(report, to: out + "/\(name)-report.md")
         files.append(out + "/\(name)-report.md")
@@ -237,12 +250,13 @@ public enum CollisionPipeline {
     }
 
     static func reportMarkdown(_ c: CollisionPipelineConfig, data: CollisionDataset, curves: [EpochRecord], best: Double, hash: String,
-                               steps: Int, parameters: Int, specs: [String], evaluation: EvaluationReport?, name: String, command: String,
+                               steps: Int, parameters: Int, specs: [String], dataFiles: [String], evaluation: EvaluationReport?, name: String, command: String,
                                trainSeconds: Double, evalSeconds: Double) -> String {
         var s = "# GtS collision predictor: training report\n\n"
         if !command.isEmpty { s += "Command: `\(command)`\n\n" }
         s += "- domain: \(c.domain); training worlds (\(specs.count)): \(specs.joined(separator: ", "))\n"
-        s += "- data: \(summary(data)); \(c.initialSteps) uniform-sequence steps + \(c.rounds) x \(c.roundSteps) \(c.roundExploration) steps around the model; data set hash \(hash)\n"
+        let first = dataFiles.isEmpty ? "\(c.initialSteps) uniform-sequence steps" : "\(dataFiles.count) collected shard(s) (\(dataFiles.joined(separator: ", ")))"
+        s += "- data: \(summary(data)); \(first) + \(c.rounds) x \(c.roundSteps) \(c.roundExploration) steps around the model; data set hash \(hash)\n"
         s += "- model: \(parameters) parameters, \(c.imageHeight)x\(c.imageWidth)x\(c.frames) input, horizon \(c.horizon)\n"
         s += "- training: \(steps) Adam steps, batch \(c.batchSize), lr \(c.learningRate), positive weight \(c.positiveWeight), "
             + "weight decay \(c.weightDecay), clip \(c.gradientClip)\(c.rebalance ? ", class-rebalanced batches" : ""); best validation loss \(Statistics.format(best, digits: 4))\n"

@@ -1,0 +1,75 @@
+import Diagnostics
+import Foundation
+import World
+
+/// Datasets written by `swiftlet collect` (one `.swcd` file per shard), read back for
+/// `train collision --data`: the collect-on-many-machines, train-on-one workflow.
+///
+/// A shard is only used when it is what the pipeline would have collected itself: the same
+/// image size, frame stack, horizon and action size, domain profile, control rate, forward
+/// speed and altitude as the config, training worlds only, and each shard once. Anything else
+/// is refused with the file and the field that differ.
+public enum CollisionShards {
+    /// The `.swcd` files `paths` name: a file as given, a directory's `*.swcd` files in name order.
+    public static func files(_ paths: [String], source: String = "--data") throws -> [String] {
+        var out: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError(source, at: path, "no such file or directory")
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                let shards = names.filter { $0.hasSuffix(".swcd") }.sorted()
+                guard !shards.isEmpty else { throw InputError(source, at: path, "the directory holds no .swcd dataset (swiftlet collect writes them)") }
+                out += shards.map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                out.append(path)
+            }
+        }
+        guard !out.isEmpty else { throw InputError(source, "no dataset given") }
+        return out
+    }
+
+    /// Reads the shards in order and concatenates them (frame and episode indices offset as in
+    /// `CollisionDataset.append`), after checking each against `config`; also returns the worlds
+    /// they were collected in, in order of first appearance.
+    public static func load(_ files: [String], config: CollisionPipelineConfig,
+                            source: String = "--data") throws -> (data: CollisionDataset, worlds: [String]) {
+        let env = config.env
+        var merged = CollisionDataset(frameStack: config.frames, height: config.imageHeight, width: config.imageWidth,
+                                      horizon: config.horizon)
+        var seen: [String: String] = [:]
+        var allWorlds: [String] = []
+        for file in files {
+            let d = try CollisionDataset.read(path: file)
+            func differ(_ field: String, _ got: String, _ want: String) -> InputError {
+                InputError(file, at: field, "\(got) here, \(want) in the training config; collect with matching settings")
+            }
+            let shapes: [(String, Int, Int)] = [("width", d.width, config.imageWidth), ("height", d.height, config.imageHeight),
+                                                ("frameStack", d.frameStack, config.frames), ("horizon", d.horizon, config.horizon),
+                                                ("actionDim", d.actionDim, 1)]
+            for (field, got, want) in shapes where got != want { throw differ(field, String(got), String(want)) }
+            let domain = d.info["domain"] ?? "?"
+            if domain != config.domain { throw differ("domain", domain, config.domain) }
+            let flight: [(String, Double)] = [("controlRate", env.controlRate), ("forwardSpeed", env.forwardSpeed), ("altitude", env.altitude)]
+            for (field, want) in flight {
+                let got = d.info[field].flatMap(Double.init)
+                if got != want { throw differ(field, d.info[field] ?? "missing", String(want)) }
+            }
+            let worlds = (d.info["worlds"] ?? "").split(separator: ",").map(String.init)
+            for spec in worlds where WorldCatalog.isHeldOut(try SceneLoader.resolve(spec)) {
+                throw InputError(file, at: "worlds", "\(spec) is a held-out evaluation world; training on it would leak test data")
+            }
+            allWorlds += worlds.filter { !allWorlds.contains($0) }
+            if let shardSeed = d.info["shardSeed"] {
+                if let other = seen[shardSeed] { throw InputError(source, at: file, "is the same shard as \(other) (shard seed \(shardSeed))") }
+                seen[shardSeed] = file
+            }
+            merged.append(d)
+        }
+        // content only (no paths), so the data set hash is the same wherever the files live
+        merged.info = ["domain": config.domain, "shards": String(files.count)]
+        return (merged, allWorlds)
+    }
+}
