@@ -184,9 +184,14 @@ struct FlyCommand: ParsableCommand {
         let outcome = try MainActor.assumeIsolated {
             try FlyApp.fly(flyConfig, options: options, registry: flyRegistry, screenshot: shot)
         }
-        if let reason = outcome.report.noDisplayReason { print(reason) }
+        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
         print(outcome.summary)
         if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+    }
+
+    /// What happened instead of a window, and how to get a picture.
+    static func offScreen(_ reason: String) -> String {
+        "\(reason): flew off-screen instead (SDL_VIDEODRIVER=dummy with --frames N --screenshot F.png saves a picture)"
     }
 
     func runLDM(_ filter: String, options: ViewerOptions) throws {
@@ -209,7 +214,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyLDM(c, options: o, screenshot: shot) }
-        if let reason = outcome.report.noDisplayReason { print(reason) }
+        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
         print(outcome.summary)
         if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
     }
