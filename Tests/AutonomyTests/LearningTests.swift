@@ -148,15 +148,22 @@ import TestSupport
         }
     }
 
-    @Test func pipelineRunsEndToEndOnATinyConfig() throws {
-        let dir = TempDir("pipeline")
-        defer { dir.remove() }
+    /// The pipeline on the fixtures' small camera and model, two training worlds.
+    static func tinyPipeline() -> CollisionPipelineConfig {
         var c = CollisionPipelineConfig()
         c.robot = Fixtures.root + "/Robots/cf2x.urdf"
         c.trainWorldCount = 2
         c.imageWidth = 24
         c.imageHeight = 18
         c.frames = 2
+        c.model = config
+        return c
+    }
+
+    @Test func pipelineRunsEndToEndOnATinyConfig() throws {
+        let dir = TempDir("pipeline")
+        defer { dir.remove() }
+        var c = Self.tinyPipeline()
         c.horizon = 4
         c.initialSteps = 600
         c.rounds = 1
@@ -169,7 +176,6 @@ import TestSupport
         c.patience = 4
         c.batchSize = 16
         c.learningRate = 3e-3
-        c.model = Self.config
         c.policy = LearnedPolicySettings.budget(initial: 32)
         c.evalWorldCount = 1
         c.evalEpisodes = 1
@@ -234,19 +240,14 @@ import TestSupport
 
 /// `train collision --data`: shards from `swiftlet collect` replace round 0's collection.
 @Suite struct CollisionShardsTests {
+    /// The tiny pipeline with the default horizon (what `collect` writes), no rounds, no evaluation.
     static func config() -> CollisionPipelineConfig {
-        var c = CollisionPipelineConfig()
-        c.robot = Fixtures.root + "/Robots/cf2x.urdf"
-        c.trainWorldCount = 2
-        c.imageWidth = 24
-        c.imageHeight = 18
-        c.frames = 2
+        var c = LearningTests.tinyPipeline()
         c.rounds = 0
         c.lanes = 2
         c.validationFraction = 0.25
         c.epochs = 1
         c.batchSize = 16
-        c.model = LearningTests.config
         c.evalEpisodes = 0
         return c
     }
