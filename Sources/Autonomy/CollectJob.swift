@@ -18,9 +18,23 @@ public struct CollectJob: Sendable {
     public var lanes: Int = 8
     public var out: String = "data"
     public var env = EnvSettings()
+    /// Label horizon H (control steps) of the dataset.
+    public var horizon = 12
     public var allowHeldOut = false
 
     public init() {}
+
+    /// A job that collects what `train collision` with `config` would collect in round 0: its
+    /// robot, domain, camera size, frame stack, horizon, flight envelope and episode length, so
+    /// the shards pass `CollisionShards`' checks for that config.
+    public init(matching config: CollisionPipelineConfig) {
+        robot = config.robot
+        domain = config.domain
+        env = config.env
+        env.maxEpisodeTime = config.collectionEpisodeTime
+        horizon = config.horizon
+        lanes = config.lanes
+    }
 
     /// Runs the shard and writes `out/shard-i-of-n.swcd`; returns a one-paragraph summary.
     public func run(registry: PolicyRegistry = .standard, progress sink: Diagnostics.Progress.Sink = .standardError,
@@ -43,7 +57,7 @@ public struct CollectJob: Sendable {
         default: throw InputError("--exploration", "expected uniform, gaussian or epsilon, got \"\(exploration)\"")
         }
         let settings = CollectionSettings(worlds: specs, env: env, domain: profile, steps: steps, seed: seed, shard: shard,
-                                          exploration: kind, lanes: lanes)
+                                          exploration: kind, horizon: horizon, lanes: lanes)
         try OutputPath.prepareDirectory(out, source: "--out")
         let progress = Diagnostics.Progress(label: "collect \(shard.index)/\(shard.count)", total: steps, unit: "steps", sink: sink)
         let dataset = try Collector.run(settings, models: models, registry: registry, progress: progress, observer: observer)

@@ -13,21 +13,26 @@ struct CollectCommand: ParsableCommand {
         files and generator specs, FAMILY:A-B expanding to seeds A..B (e.g. \
         forest:0-9,hallway:0-4). Held-out worlds are refused.
 
-        --shard i/n derives independent seeds so that n machines collect n shards.
+        --shard i/n derives independent seeds so that n machines collect n shards; \
+        `swiftlet train collision --data DIR` trains on them. --config FILE takes the robot, \
+        domain, camera size, frame stack, horizon, flight envelope, episode length and lanes from \
+        that training config, so the shards fit it (then --robot, --domain, --speed, --altitude, \
+        --control-rate and --lanes are refused).
         """
     )
 
     @Option(help: "World set: train or a list of files/specs.") var worlds: String = "train"
     @Option(help: "Number of worlds for the named set.") var worldCount: Int = 10
-    @Option(help: "Robot file (URDF).") var robot: String = "Robots/cf2x.urdf"
-    @Option(help: "Domain profile: sim or real.") var domain: String = "sim"
+    @Option(help: "Robot file (URDF; default Robots/cf2x.urdf).") var robot: String?
+    @Option(help: "Domain profile: sim or real (default sim).") var domain: String?
+    @Option(help: "Collect what `train collision --config FILE` would (see discussion).") var config: String?
     @Option(help: "Control steps (samples) in this shard.") var steps: Int = 10_000
     @Option(help: "Seed of the whole collection (shards derive theirs).") var seed: UInt64 = 0
     @Option(help: "This job's shard, i/n.") var shard: String = "0/1"
     @Option(help: "Exploration: uniform (random yaw-rate sequences), gaussian or epsilon (around --base).")
     var exploration: String = "uniform"
     @Option(help: "Base policy for gaussian/epsilon exploration.") var base: String = "straight"
-    @Option(help: "Independent lanes (the data depend on it, not on the thread count).") var lanes: Int = 8
+    @Option(help: "Independent lanes (the data depend on it, not on the thread count; default 8).") var lanes: Int?
     @Option(help: "Output directory.") var out: String = "data"
     @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
 
@@ -35,16 +40,21 @@ struct CollectCommand: ParsableCommand {
 
     func run() throws {
         var job = CollectJob()
+        if let config {
+            let fixed = [("--robot", robot != nil), ("--domain", domain != nil), ("--lanes", lanes != nil)].filter(\.1).map(\.0) + flight.given
+            if let flag = fixed.first { throw ValidationError("\(flag) comes from --config \(config); drop one of them") }
+            job = CollectJob(matching: try CollisionPipelineConfig.load(config))
+        }
         job.worlds = worlds
         job.worldCount = worldCount
-        job.robot = robot
-        job.domain = domain
+        if let robot { job.robot = robot }
+        if let domain { job.domain = domain }
+        if let lanes { job.lanes = lanes }
         job.steps = steps
         job.seed = seed
         job.shard = try ShardSpec.parse(shard)
         job.exploration = exploration
         job.basePolicy = base
-        job.lanes = lanes
         job.out = out
         flight.apply(to: &job.env)
         if let record {

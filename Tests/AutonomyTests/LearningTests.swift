@@ -240,9 +240,12 @@ import TestSupport
 
 /// `train collision --data`: shards from `swiftlet collect` replace round 0's collection.
 @Suite struct CollisionShardsTests {
-    /// The tiny pipeline with the default horizon (what `collect` writes), no rounds, no evaluation.
+    /// The tiny pipeline (24 x 18 camera, 2 frames) with horizon 4 and 5 Hz control, no rounds,
+    /// no evaluation: nothing `collect` writes by default.
     static func config() -> CollisionPipelineConfig {
         var c = LearningTests.tinyPipeline()
+        c.horizon = 4
+        c.controlRate = 5
         c.rounds = 0
         c.lanes = 2
         c.validationFraction = 0.25
@@ -252,15 +255,14 @@ import TestSupport
         return c
     }
 
-    /// Shard `i` of `n` as `swiftlet collect` writes it, with the config's flight settings.
+    /// Shard `i` of `n` as `swiftlet collect --config` writes it for `c` (`env` replaces the
+    /// config's env settings).
     static func collect(_ c: CollisionPipelineConfig, into dir: String, shard: Int, of n: Int, env: EnvSettings? = nil) throws {
-        var job = CollectJob()
+        var job = CollectJob(matching: c)
         job.worlds = "forest:0,hallway:0"
-        job.robot = c.robot
         job.steps = 120
-        job.lanes = 2
         job.shard = ShardSpec(index: shard, count: n)
-        job.env = env ?? c.env
+        if let env { job.env = env }
         job.out = dir
         _ = try job.run(progress: .silent)
     }
@@ -278,6 +280,7 @@ import TestSupport
         var merged = try CollisionDataset.read(path: files[0])
         merged.append(try CollisionDataset.read(path: files[1]))
         #expect(r.samples == 240 && r.samples == merged.sampleCount)
+        #expect(merged.horizon == 4 && merged.width == 24 && merged.frameStack == 2)
         let (loaded, worlds) = try CollisionShards.load(files, config: c)
         #expect(loaded.frames == merged.frames && loaded.labels == merged.labels && loaded.episodes == merged.episodes)
         #expect(worlds == ["forest:0", "hallway:0"])
@@ -294,8 +297,8 @@ import TestSupport
         defer { dir.remove() }
         let c = Self.config()
         try Self.collect(c, into: dir.file("a"), shard: 0, of: 2)
-        var other = c.env
-        other.controlRate = 5
+        var other = CollectJob(matching: c).env
+        other.controlRate = 4
         try Self.collect(c, into: dir.file("b"), shard: 1, of: 2, env: other)
         let a = dir.file("a/shard-0-of-2.swcd"), b = dir.file("b/shard-1-of-2.swcd")
         #expect { _ = try CollisionShards.load([a, b], config: c) } throws: {
@@ -305,6 +308,15 @@ import TestSupport
         var wider = c
         wider.imageWidth = 32
         #expect { _ = try CollisionShards.load([a], config: wider) } throws: { ($0 as? InputError)?.location == "width" }
+        // a plain `collect` (96 x 72, 4 frames, horizon 12) does not fit this config
+        var plain = CollectJob()
+        plain.worlds = "forest:0"
+        plain.steps = 20
+        plain.out = dir.file("plain")
+        _ = try plain.run(progress: .silent)
+        #expect { _ = try CollisionShards.load([dir.file("plain/shard-0-of-1.swcd")], config: c) } throws: {
+            ($0 as? InputError)?.location == "width"
+        }
         try FileManager.default.createDirectory(atPath: dir.file("empty"), withIntermediateDirectories: true)
         #expect(throws: InputError.self) { try CollisionShards.files([dir.file("empty")]) }
         #expect(throws: InputError.self) { try CollisionShards.files([dir.file("nothere")]) }
