@@ -6,10 +6,13 @@ extension Renderer {
     /// Tilted cameras: obstacles binned by the azimuth interval they cover as seen from the
     /// camera. Each image column spans an azimuth interval (its arc is monotonic in azimuth
     /// unless it passes the zenith or nadir, which falls back to per-ray grid casting); the
-    /// column's candidates are the obstacles overlapping it, sorted by their horizontal distance,
-    /// and every pixel tests them exactly (same intersection code as `Scene.raycast`), stopping
-    /// once the next candidate is farther than its best hit. Returns false (nothing written) when
-    /// the view needs the per-ray fallback.
+    /// column's candidates are the obstacles overlapping it, in order of horizontal distance
+    /// (sorted once per frame), and every pixel tests them exactly (the arithmetic of
+    /// `Shape.intersect`, with the per-frame terms hoisted), stopping once the next candidate is
+    /// farther than its best hit or than where the ray climbs above the tallest obstacle. Before
+    /// the exact test a pixel skips candidates whose height range its ray cannot meet within their
+    /// horizontal reach, and those whose azimuth wedge it misses. Returns false (nothing written)
+    /// when the view needs the per-ray fallback.
     func renderTilted(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink, scratch: inout RenderScratch) -> Bool {
         let W = cam.width, H = cam.height
         let o = pose.position
@@ -38,10 +41,106 @@ extension Renderer {
             scratch.colHi[i] = max(a, b) + 1e-9
             imgLo = min(imgLo, scratch.colLo[i]); imgHi = max(imgHi, scratch.colHi[i])
         }
-        // each obstacle's azimuth interval and horizontal distance; keep those in view
+        let nVisible = collectTilted(o, yaw0: yaw0, imgLo: imgLo, imgHi: imgHi, scratch: &scratch)
+        let groundRel = scene.groundHeight - o.z
+        let topRel = scene.grid.maxTop - o.z
+        let groundMaterial = scene.groundMaterial
+        // the untextured ground has one colour; the sky gradient's ends
+        let groundPlain = texCode[groundMaterial] == 0
+        let groundColor = shade(groundMaterial, 0, 0, light(SIMD3<Float>(0, 0, 1)))
+        let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
+        let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
+        scratch.tilted.withUnsafeBufferPointer { obsB in
+        scratch.order.withUnsafeBufferPointer { orderB in
+        scratch.cand.withUnsafeMutableBufferPointer { candB in
+        scratch.colLo.withUnsafeBufferPointer { colLoB in
+        scratch.colHi.withUnsafeBufferPointer { colHiB in
+        obstacleMaterial.withUnsafeBufferPointer { omB in
+            let obs = obsB.baseAddress!, order = orderB.baseAddress!, cand = candB.baseAddress!, om = omB.baseAddress!
+            for i in 0..<W {
+                // candidates of this column, nearest first (the frame's order filtered)
+                let cLo = colLoB[i], cHi = colHiB[i]
+                var n = 0
+                for r in 0..<nVisible {
+                    let v = order[r]
+                    if obs[Int(v)].hi >= cLo && obs[Int(v)].lo <= cHi { cand[n] = v; n += 1 }
+                }
+                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+                let colDir = ax + ay * yc
+                for j in 0..<H {
+                    let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
+                    let d = colDir + az * zc
+                    let a = d.x * d.x + d.y * d.y
+                    let dxy = a.squareRoot()
+                    var best = Double.infinity
+                    var hitV = -2, hitAux = 0
+                    var hitSign = 0.0
+                    if d.z < 0 && groundRel < 0 { best = groundRel / d.z; hitV = -1 }
+                    // horizontal reach: candidates nearer than where the ray climbs above the tallest obstacle,
+                    // near * d.z <= topRel * dxy (a margin keeps it conservative); none when level or falling
+                    let reachZ = d.z > 0 ? topRel * dxy + 1e-6 * d.z : Double.infinity
+                    let cull = dxy > 1e-9
+                    for c in 0..<n {
+                        let p = obs + Int(cand[c])
+                        let near = p.pointee.near
+                        if near > best * dxy || near * d.z > reachZ { break }
+                        // the ray's height over the footprint's distance range (z = h d.z / dxy for horizontal
+                        // distance h in [near, far]) misses the obstacle's height range
+                        if cull {
+                            let za = near * d.z, zb = p.pointee.far * d.z
+                            if min(za, zb) > (p.pointee.zHi + 1e-6) * dxy || max(za, zb) < (p.pointee.zLo - 1e-6) * dxy { continue }
+                        }
+                        // outside the obstacle's azimuth wedge: cannot hit it (all-zero wedge: no test)
+                        let w = p.pointee.wedge
+                        if w.x * d.y - w.y * d.x < 0 || d.x * w.w - d.y * w.z < 0 { continue }
+                        switch p.pointee.kind {
+                        case 0:
+                            if let h = p.pointee.intersectBox(d, best) { best = h.t; hitV = Int(cand[c]); hitAux = h.axis; hitSign = h.sign }
+                        case 1:
+                            if let h = p.pointee.intersectCylinder(d, a, best) { best = h.t; hitV = Int(cand[c]); hitAux = h.side ? 1 : 0 }
+                        default:
+                            if let t = p.pointee.intersectSphere(d, d.lengthSquared, best) { best = t; hitV = Int(cand[c]) }
+                        }
+                    }
+                    let pix = j * W + i
+                    // planar depth: the camera-frame direction has x = 1, so depth = t
+                    if hitV == -2 {
+                        if sink.wantColor {
+                            let e = Float(d.z / d.length)
+                            sink.put(pix, depth: .infinity, color: skyH + (skyZ - skyH) * max(0, min(1, e)))
+                        } else {
+                            sink.put(pix, depth: .infinity, color: .zero)
+                        }
+                    } else if !sink.wantColor {
+                        sink.put(pix, depth: Float(best), color: .zero)
+                    } else if hitV == -1 {
+                        sink.put(pix, depth: Float(best), color: groundPlain ? groundColor
+                                 : shadeHit(obstacle: -1, material: groundMaterial, point: o + d * best, normal: Vec3(0, 0, 1)))
+                    } else {
+                        let ob = obs + hitV
+                        let normal: Vec3
+                        switch ob.pointee.kind {
+                        case 0: normal = ob.pointee.boxNormal(axis: hitAux, sign: hitSign)
+                        case 1: normal = ob.pointee.cylinderNormal(d, best, side: hitAux == 1)
+                        default: normal = ob.pointee.sphereNormal(d, best)
+                        }
+                        let k = Int(ob.pointee.index)
+                        sink.put(pix, depth: Float(best), color: shadeHit(obstacle: k, material: Int(om[k]), point: o + d * best, normal: normal))
+                    }
+                }
+            }
+        }}}}}}
+        return true
+    }
+
+    /// Fills `scratch.tilted` with every obstacle whose azimuth interval (relative to `yaw0`)
+    /// meets [imgLo, imgHi], and `scratch.order` with their indices sorted by nearest horizontal
+    /// distance (ties in obstacle order). Returns their number.
+    func collectTilted(_ o: Vec3, yaw0: Double, imgLo: Double, imgHi: Double, scratch: inout RenderScratch) -> Int {
         var nVisible = 0
+        let trig = scene.yawTrig
         for (k, ob) in scene.obstacles.enumerated() {
-            var lo = -Double.pi, hi = Double.pi, dist = 0.0
+            var lo = -Double.pi, hi = Double.pi, dist = 0.0, far = 0.0
             switch ob.shape {
             case .cylinder(let c):
                 let dx = c.x - o.x, dy = c.y - o.y, d = (dx * dx + dy * dy).squareRoot()
@@ -50,6 +149,7 @@ extension Renderer {
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
                     dist = d - c.radius
                 }
+                far = d + c.radius
             case .sphere(let s):
                 let dx = s.center.x - o.x, dy = s.center.y - o.y, d = (dx * dx + dy * dy).squareRoot()
                 if d > s.radius {
@@ -57,13 +157,23 @@ extension Renderer {
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
                     dist = d - s.radius
                 }
+                far = d + s.radius
             case .box(let b):
-                let t = scene.yawTrig[k]
+                let t = trig[k]
                 let dx = o.x - b.center.x, dy = o.y - b.center.y
                 let lx = t.x * dx + t.y * dy, ly = -t.y * dx + t.x * dy
                 let qx = max(abs(lx) - b.halfExtents.x, 0), qy = max(abs(ly) - b.halfExtents.y, 0)
                 dist = (qx * qx + qy * qy).squareRoot()
+                let fx = abs(lx) + b.halfExtents.x, fy = abs(ly) + b.halfExtents.y
+                far = (fx * fx + fy * fy).squareRoot()
                 if dist > 0 {
+                    // a cheap bounding-circle test first: out of view for the circle means out of view for the corners
+                    let cd = (dx * dx + dy * dy).squareRoot()
+                    let rad = (b.halfExtents.x * b.halfExtents.x + b.halfExtents.y * b.halfExtents.y).squareRoot()
+                    if cd > rad * (1 + 1e-9) {
+                        let half = asin(min(1, rad / cd)), mid = wrapAngle(atan2(-dy, -dx) - yaw0)
+                        if abs(mid) + half < .pi - 1e-6 && (mid + half + 1e-6 < imgLo || mid - half - 1e-6 > imgHi) { continue }
+                    }
                     var a0 = Double.infinity, a1 = -Double.infinity
                     for corner in 0..<4 {
                         let cx = (corner & 1 == 0 ? 1 : -1) * b.halfExtents.x, cy = (corner & 2 == 0 ? 1 : -1) * b.halfExtents.y
@@ -75,72 +185,29 @@ extension Renderer {
                 }
             }
             if hi < imgLo || lo > imgHi { continue }
-            scratch.obsLo[nVisible] = lo; scratch.obsHi[nVisible] = hi; scratch.obsDist[nVisible] = dist
+            var tob = TiltedObstacle(shape: ob.shape, index: k, trig: trig[k], camera: o)
+            // a sphere around the camera can never be hit (Shape.intersect requires the origin outside)
+            if tob.kind == 2 && !(tob.p3 > 0) { continue }
+            tob.lo = lo; tob.hi = hi; tob.near = dist; tob.far = far
             // the interval's edges as world directions, for a cheap per-pixel wedge test
             if hi - lo < .pi {
-                scratch.obsWedge[nVisible] = SIMD4(cos(lo - 1e-9 + yaw0), sin(lo - 1e-9 + yaw0), cos(hi + 1e-9 + yaw0), sin(hi + 1e-9 + yaw0))
-            } else {
-                scratch.obsWedge[nVisible] = SIMD4(0, 0, 0, 0)
+                tob.wedge = SIMD4(cos(lo - 1e-9 + yaw0), sin(lo - 1e-9 + yaw0), cos(hi + 1e-9 + yaw0), sin(hi + 1e-9 + yaw0))
             }
-            scratch.visible[nVisible] = Int32(k)
+            scratch.tilted[nVisible] = tob
             nVisible += 1
         }
-        let groundRel = scene.groundHeight - o.z
-        scratch.obsLo.withUnsafeBufferPointer { loB in
-        scratch.obsHi.withUnsafeBufferPointer { hiB in
-        scratch.obsDist.withUnsafeBufferPointer { distB in
-        scratch.visible.withUnsafeBufferPointer { visB in
-        scratch.cand.withUnsafeMutableBufferPointer { candB in
-        scratch.colLo.withUnsafeBufferPointer { colLoB in
-        scratch.colHi.withUnsafeBufferPointer { colHiB in
-        scratch.obsWedge.withUnsafeBufferPointer { wedgeB in
-            let cand = candB.baseAddress!
-            for i in 0..<W {
-                // candidates of this column, nearest first
-                let cLo = colLoB[i], cHi = colHiB[i]
-                var n = 0
-                for v in 0..<nVisible where hiB[v] >= cLo && loB[v] <= cHi {
-                    var b = n - 1
-                    while b >= 0 && distB[Int(cand[b])] > distB[v] { cand[b + 1] = cand[b]; b -= 1 }
-                    cand[b + 1] = Int32(v)
-                    n += 1
-                }
-                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
-                let colDir = ax + ay * yc
-                for j in 0..<H {
-                    let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
-                    let d = colDir + az * zc
-                    let dxy = (d.x * d.x + d.y * d.y).squareRoot()
-                    var best = Double.infinity
-                    var hitObstacle = -2, hitNormal = Vec3.unitZ
-                    if d.z < 0 && groundRel < 0 { best = groundRel / d.z; hitObstacle = -1 }
-                    for c in 0..<n {
-                        let v = Int(cand[c])
-                        if distB[v] > best * dxy { break }
-                        // outside the obstacle's azimuth wedge: cannot hit it (all-zero wedge: no test)
-                        let w = wedgeB[v]
-                        if w.x * d.y - w.y * d.x < 0 || d.x * w.w - d.y * w.z < 0 { continue }
-                        let k = Int(visB[v])
-                        let t = scene.yawTrig[k]
-                        if let h = scene.obstacles[k].shape.intersect(origin: o, direction: d, tMin: 0, tMax: best, cosYaw: t.x, sinYaw: t.y),
-                           h.t < best {
-                            best = h.t; hitObstacle = k; hitNormal = h.normal
-                        }
-                    }
-                    let pix = j * W + i
-                    // planar depth: the camera-frame direction has x = 1, so depth = t
-                    if hitObstacle == -2 {
-                        sink.put(pix, depth: .infinity, color: sink.wantColor ? sky(Float(d.z / d.length)) : .zero)
-                    } else if !sink.wantColor {
-                        sink.put(pix, depth: Float(best), color: .zero)
-                    } else {
-                        let m = hitObstacle >= 0 ? scene.obstacles[hitObstacle].material : scene.groundMaterial
-                        sink.put(pix, depth: Float(best),
-                                 color: shadeHit(obstacle: hitObstacle, material: m, point: o + d * best, normal: hitNormal))
-                    }
+        // nearest first, ties in obstacle order (insertion sort: stable, allocation-free)
+        scratch.tilted.withUnsafeBufferPointer { obsB in
+            scratch.order.withUnsafeMutableBufferPointer { orderB in
+                let obs = obsB.baseAddress!, order = orderB.baseAddress!
+                for v in 0..<nVisible {
+                    let key = obs[v].near
+                    var b = v - 1
+                    while b >= 0 && obs[Int(order[b])].near > key { order[b + 1] = order[b]; b -= 1 }
+                    order[b + 1] = Int32(v)
                 }
             }
-        }}}}}}}}
-        return true
+        }
+        return nVisible
     }
 }
