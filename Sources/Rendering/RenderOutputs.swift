@@ -33,6 +33,7 @@ public struct RenderScratch: Sendable {
     var tilted: [TiltedObstacle]
     var order: [Int32]
     var cand: [Int32]
+    var tiltedRows: [TiltedRow]
     var colLo: [Double]
     var colHi: [Double]
 
@@ -52,6 +53,7 @@ public struct RenderScratch: Sendable {
         tilted = [TiltedObstacle](repeating: TiltedObstacle(), count: max(n, 1))
         order = [Int32](repeating: 0, count: max(n, 1))
         cand = order
+        tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
         colLo = [Double](repeating: 0, count: camera.width)
         colHi = colLo
         height = camera.height

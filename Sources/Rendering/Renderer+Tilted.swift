@@ -50,13 +50,17 @@ extension Renderer {
         let groundColor = shade(groundMaterial, 0, 0, light(SIMD3<Float>(0, 0, 1)))
         let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
+        let centre = Double(H) / 2 - 0.5
+        let zcTop = centre / f, zcBottom = -centre / f
         scratch.tilted.withUnsafeBufferPointer { obsB in
         scratch.order.withUnsafeBufferPointer { orderB in
         scratch.cand.withUnsafeMutableBufferPointer { candB in
         scratch.colLo.withUnsafeBufferPointer { colLoB in
         scratch.colHi.withUnsafeBufferPointer { colHiB in
+        scratch.tiltedRows.withUnsafeMutableBufferPointer { rowB in
         obstacleMaterial.withUnsafeBufferPointer { omB in
             let obs = obsB.baseAddress!, order = orderB.baseAddress!, cand = candB.baseAddress!, om = omB.baseAddress!
+            let rows = rowB.baseAddress!
             for i in 0..<W {
                 // candidates of this column, nearest first (the frame's order filtered)
                 let cLo = colLoB[i], cHi = colHiB[i]
@@ -67,44 +71,96 @@ extension Renderer {
                 }
                 let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
                 let colDir = ax + ay * yc
+                // each row's ray, its ground hit and its reach: candidates with near * d.z > reachZ lie
+                // beyond where the ray climbs above the tallest obstacle (a margin keeps it conservative)
+                var limit = 0.0
                 for j in 0..<H {
                     let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
                     let d = colDir + az * zc
                     let a = d.x * d.x + d.y * d.y
-                    let dxy = a.squareRoot()
-                    var best = Double.infinity
-                    var hitV = -2, hitAux = 0
-                    var hitSign = 0.0
-                    if d.z < 0 && groundRel < 0 { best = groundRel / d.z; hitV = -1 }
-                    // horizontal reach: candidates nearer than where the ray climbs above the tallest obstacle,
-                    // near * d.z <= topRel * dxy (a margin keeps it conservative); none when level or falling
-                    let reachZ = d.z > 0 ? topRel * dxy + 1e-6 * d.z : Double.infinity
-                    let cull = dxy > 1e-9
-                    for c in 0..<n {
-                        let p = obs + Int(cand[c])
-                        let near = p.pointee.near
-                        if near > best * dxy || near * d.z > reachZ { break }
+                    var row = TiltedRow(d: d, a: a, dxy: a.squareRoot())
+                    if d.z < 0 && groundRel < 0 { row.best = groundRel / d.z; row.hit = -1 }
+                    if d.z > 0 {
+                        row.reachZ = topRel * row.dxy + 1e-6 * d.z
+                        row.reachH = row.reachZ / d.z * (1 + 1e-12) + 1e-9
+                    }
+                    rows[j] = row
+                    limit = max(limit, row.horizontalLimit)
+                }
+                // candidates front to back, each over the rows its azimuth wedge can cover; a row skips
+                // candidates beyond its best hit or reach (it would have stopped there), those whose height
+                // range its ray misses over their distance range, and those outside their wedge
+                for c in 0..<n {
+                    let v = Int(cand[c])
+                    let p = obs + v
+                    let near = p.pointee.near
+                    if near > limit { break }
+                    let w = p.pointee.wedge
+                    // rows where both wedge edge tests can pass: each is linear in the row's zc
+                    var zLo = zcBottom, zHi = zcTop
+                    if w != .zero {
+                        @inline(__always) func restrict(_ e0: Double, _ e1: Double) {
+                            if abs(e1) < 1e-9 {
+                                if e0 < -1e-6 { zHi = -.infinity }
+                            } else if e1 > 0 {
+                                zLo = max(zLo, -e0 / e1 - 2 / f)
+                            } else {
+                                zHi = min(zHi, -e0 / e1 + 2 / f)
+                            }
+                        }
+                        restrict(w.x * colDir.y - w.y * colDir.x, w.x * az.y - w.y * az.x)
+                        restrict(colDir.x * w.w - colDir.y * w.z, az.x * w.w - az.y * w.z)
+                        if zLo > zHi { continue }
+                    }
+                    let jLo = max(0, Int((centre - zHi * f).rounded(.down)) - 1)
+                    let jHi = min(H - 1, Int((centre - zLo * f).rounded(.up)) + 1)
+                    if jLo > jHi { continue }
+                    let far = p.pointee.far
+                    let zTop = p.pointee.zHi + 1e-6, zBottom = p.pointee.zLo - 1e-6
+                    let kind = p.pointee.kind
+                    var touched = false
+                    for j in jLo...jHi {
+                        let r = rows + j
+                        let d = r.pointee.d, dxy = r.pointee.dxy
+                        if near > r.pointee.best * dxy || near * d.z > r.pointee.reachZ { continue }
                         // the ray's height over the footprint's distance range (z = h d.z / dxy for horizontal
                         // distance h in [near, far]) misses the obstacle's height range
-                        if cull {
-                            let za = near * d.z, zb = p.pointee.far * d.z
-                            if min(za, zb) > (p.pointee.zHi + 1e-6) * dxy || max(za, zb) < (p.pointee.zLo - 1e-6) * dxy { continue }
+                        if dxy > 1e-9 {
+                            let za = near * d.z, zb = far * d.z
+                            if min(za, zb) > zTop * dxy || max(za, zb) < zBottom * dxy { continue }
                         }
                         // outside the obstacle's azimuth wedge: cannot hit it (all-zero wedge: no test)
-                        let w = p.pointee.wedge
                         if w.x * d.y - w.y * d.x < 0 || d.x * w.w - d.y * w.z < 0 { continue }
-                        switch p.pointee.kind {
+                        switch kind {
                         case 0:
-                            if let h = p.pointee.intersectBox(d, best) { best = h.t; hitV = Int(cand[c]); hitAux = h.axis; hitSign = h.sign }
+                            if let h = p.pointee.intersectBox(d, r.pointee.best) {
+                                r.pointee.best = h.t; r.pointee.hit = Int32(v); r.pointee.aux = Int32(h.axis); r.pointee.sign = h.sign
+                                touched = true
+                            }
                         case 1:
-                            if let h = p.pointee.intersectCylinder(d, a, best) { best = h.t; hitV = Int(cand[c]); hitAux = h.side ? 1 : 0 }
+                            if let h = p.pointee.intersectCylinder(d, r.pointee.a, r.pointee.best) {
+                                r.pointee.best = h.t; r.pointee.hit = Int32(v); r.pointee.aux = h.side ? 1 : 0
+                                touched = true
+                            }
                         default:
-                            if let t = p.pointee.intersectSphere(d, d.lengthSquared, best) { best = t; hitV = Int(cand[c]) }
+                            if let t = p.pointee.intersectSphere(d, d.lengthSquared, r.pointee.best) {
+                                r.pointee.best = t; r.pointee.hit = Int32(v)
+                                touched = true
+                            }
                         }
                     }
+                    if touched {
+                        limit = 0
+                        for j in 0..<H { limit = max(limit, rows[j].horizontalLimit) }
+                    }
+                }
+                // shade the column
+                for j in 0..<H {
+                    let r = rows[j]
+                    let d = r.d, best = r.best
                     let pix = j * W + i
                     // planar depth: the camera-frame direction has x = 1, so depth = t
-                    if hitV == -2 {
+                    if r.hit == -2 {
                         if sink.wantColor {
                             let e = Float(d.z / d.length)
                             sink.put(pix, depth: .infinity, color: skyH + (skyZ - skyH) * max(0, min(1, e)))
@@ -113,15 +169,15 @@ extension Renderer {
                         }
                     } else if !sink.wantColor {
                         sink.put(pix, depth: Float(best), color: .zero)
-                    } else if hitV == -1 {
+                    } else if r.hit == -1 {
                         sink.put(pix, depth: Float(best), color: groundPlain ? groundColor
                                  : shadeHit(obstacle: -1, material: groundMaterial, point: o + d * best, normal: Vec3(0, 0, 1)))
                     } else {
-                        let ob = obs + hitV
+                        let ob = obs + Int(r.hit)
                         let normal: Vec3
                         switch ob.pointee.kind {
-                        case 0: normal = ob.pointee.boxNormal(axis: hitAux, sign: hitSign)
-                        case 1: normal = ob.pointee.cylinderNormal(d, best, side: hitAux == 1)
+                        case 0: normal = ob.pointee.boxNormal(axis: Int(r.aux), sign: r.sign)
+                        case 1: normal = ob.pointee.cylinderNormal(d, best, side: r.aux == 1)
                         default: normal = ob.pointee.sphereNormal(d, best)
                         }
                         let k = Int(ob.pointee.index)
@@ -129,7 +185,7 @@ extension Renderer {
                     }
                 }
             }
-        }}}}}}
+        }}}}}}}
         return true
     }
 
@@ -139,11 +195,21 @@ extension Renderer {
     func collectTilted(_ o: Vec3, yaw0: Double, imgLo: Double, imgHi: Double, scratch: inout RenderScratch) -> Int {
         var nVisible = 0
         let trig = scene.yawTrig
+        // the image's azimuth edges as world directions: an obstacle whose bounding circle lies wholly
+        // outside either edge's half-plane cannot be in view (only when the image spans less than pi)
+        let halfPlanes = imgHi - imgLo < .pi - 1e-3
+        let eLo = SIMD2(cos(imgLo + yaw0), sin(imgLo + yaw0)), eHi = SIMD2(cos(imgHi + yaw0), sin(imgHi + yaw0))
+        @inline(__always) func outside(_ dx: Double, _ dy: Double, _ r: Double) -> Bool {
+            let m = -r * (1 + 1e-9) - 1e-9
+            return halfPlanes && (eLo.x * dy - eLo.y * dx < m || dx * eHi.y - dy * eHi.x < m)
+        }
         for (k, ob) in scene.obstacles.enumerated() {
             var lo = -Double.pi, hi = Double.pi, dist = 0.0, far = 0.0
             switch ob.shape {
             case .cylinder(let c):
-                let dx = c.x - o.x, dy = c.y - o.y, d = (dx * dx + dy * dy).squareRoot()
+                let dx = c.x - o.x, dy = c.y - o.y
+                if outside(dx, dy, c.radius) { continue }
+                let d = (dx * dx + dy * dy).squareRoot()
                 if d > c.radius {
                     let half = asin(c.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
@@ -151,7 +217,9 @@ extension Renderer {
                 }
                 far = d + c.radius
             case .sphere(let s):
-                let dx = s.center.x - o.x, dy = s.center.y - o.y, d = (dx * dx + dy * dy).squareRoot()
+                let dx = s.center.x - o.x, dy = s.center.y - o.y
+                if outside(dx, dy, s.radius) { continue }
+                let d = (dx * dx + dy * dy).squareRoot()
                 if d > s.radius {
                     let half = asin(s.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
@@ -161,6 +229,7 @@ extension Renderer {
             case .box(let b):
                 let t = trig[k]
                 let dx = o.x - b.center.x, dy = o.y - b.center.y
+                if outside(-dx, -dy, (b.halfExtents.x * b.halfExtents.x + b.halfExtents.y * b.halfExtents.y).squareRoot()) { continue }
                 let lx = t.x * dx + t.y * dy, ly = -t.y * dx + t.x * dy
                 let qx = max(abs(lx) - b.halfExtents.x, 0), qy = max(abs(ly) - b.halfExtents.y, 0)
                 dist = (qx * qx + qy * qy).squareRoot()

@@ -166,3 +166,37 @@ struct TiltedObstacle: Sendable {
         (Vec3(p0, p1, p2) + d * t) / p4
     }
 }
+
+/// One image row of the tilted camera's current column: the ray and its nearest hit so far.
+struct TiltedRow: Sendable {
+    /// World direction of the pixel's ray (camera-frame x = 1, so t is planar depth).
+    var d = Vec3.zero
+    /// d.x^2 + d.y^2 and its square root (horizontal length).
+    var a = 0.0
+    var dxy = 0.0
+    /// Nearest hit distance so far (along d), infinity for none.
+    var best = Double.infinity
+    /// Candidates with near * d.z above this lie beyond where the ray climbs above every obstacle.
+    var reachZ = Double.infinity
+    /// The same as a horizontal distance, rounded up (infinity when not climbing).
+    var reachH = Double.infinity
+    /// Box hit: the entry face's box-frame sign.
+    var sign = 0.0
+    /// What the row hit: index into the frame's `TiltedObstacle`s, -1 ground, -2 nothing.
+    var hit: Int32 = -2
+    /// Box hit: entry face axis; cylinder hit: 1 on the side, 0 on a cap.
+    var aux: Int32 = 0
+
+    init() {}
+
+    init(d: Vec3, a: Double, dxy: Double) {
+        self.d = d; self.a = a; self.dxy = dxy
+    }
+
+    /// A horizontal distance beyond which no candidate can change this row (conservative: never
+    /// below the exact per-row tests' thresholds).
+    @inline(__always) var horizontalLimit: Double {
+        let h = min(best * dxy, reachH)
+        return h.isNaN ? .infinity : h
+    }
+}
