@@ -34,6 +34,10 @@ public struct RenderScratch: Sendable {
     var order: [Int32]
     var cand: [Int32]
     var tiltedRows: [TiltedRow]
+    var tiltedRowLimit: [Double]
+    var tiltedZc: [Double]
+    var sortedLo: [Double]
+    var sortedHi: [Double]
     var colLo: [Double]
     var colHi: [Double]
 
@@ -54,6 +58,10 @@ public struct RenderScratch: Sendable {
         order = [Int32](repeating: 0, count: max(n, 1))
         cand = order
         tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
+        tiltedRowLimit = [Double](repeating: 0, count: camera.height)
+        tiltedZc = tiltedRowLimit
+        sortedLo = [Double](repeating: 0, count: max(n, 1))
+        sortedHi = sortedLo
         colLo = [Double](repeating: 0, count: camera.width)
         colHi = colLo
         height = camera.height

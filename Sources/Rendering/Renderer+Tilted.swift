@@ -58,24 +58,29 @@ extension Renderer {
         scratch.colLo.withUnsafeBufferPointer { colLoB in
         scratch.colHi.withUnsafeBufferPointer { colHiB in
         scratch.tiltedRows.withUnsafeMutableBufferPointer { rowB in
+        scratch.tiltedRowLimit.withUnsafeMutableBufferPointer { rowLimitB in
+        scratch.tiltedZc.withUnsafeMutableBufferPointer { zcB in
+        scratch.sortedLo.withUnsafeBufferPointer { sortedLoB in
+        scratch.sortedHi.withUnsafeBufferPointer { sortedHiB in
         obstacleMaterial.withUnsafeBufferPointer { omB in
             let obs = obsB.baseAddress!, order = orderB.baseAddress!, cand = candB.baseAddress!, om = omB.baseAddress!
-            let rows = rowB.baseAddress!
+            let rows = rowB.baseAddress!, rowLimit = rowLimitB.baseAddress!, zcs = zcB.baseAddress!
+            let sortedLo = sortedLoB.baseAddress!, sortedHi = sortedHiB.baseAddress!
+            // camera-frame vertical direction of each row (x = 1)
+            for j in 0..<H { zcs[j] = -(Double(j) + 0.5 - Double(H) / 2) / f }
             for i in 0..<W {
                 // candidates of this column, nearest first (the frame's order filtered)
                 let cLo = colLoB[i], cHi = colHiB[i]
                 var n = 0
-                for r in 0..<nVisible {
-                    let v = order[r]
-                    if obs[Int(v)].hi >= cLo && obs[Int(v)].lo <= cHi { cand[n] = v; n += 1 }
+                for r in 0..<nVisible where sortedHi[r] >= cLo && sortedLo[r] <= cHi {
+                    cand[n] = order[r]; n += 1
                 }
                 let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
                 let colDir = ax + ay * yc
                 // each row's ray, its ground hit and its reach: candidates with near * d.z > reachZ lie
                 // beyond where the ray climbs above the tallest obstacle (a margin keeps it conservative)
-                var limit = 0.0
                 for j in 0..<H {
-                    let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
+                    let zc = zcs[j]
                     let d = colDir + az * zc
                     let a = d.x * d.x + d.y * d.y
                     var row = TiltedRow(d: d, a: a, dxy: a.squareRoot())
@@ -85,8 +90,9 @@ extension Renderer {
                         row.reachH = row.reachZ / d.z * (1 + 1e-12) + 1e-9
                     }
                     rows[j] = row
-                    limit = max(limit, row.horizontalLimit)
+                    rowLimit[j] = row.horizontalLimit
                 }
+                var limit = Renderer.maximum(rowLimit, H)
                 // candidates front to back, each over the rows its azimuth wedge can cover; a row skips
                 // candidates beyond its best hit or reach (it would have stopped there), those whose height
                 // range its ray misses over their distance range, and those outside their wedge
@@ -135,23 +141,25 @@ extension Renderer {
                         case 0:
                             if let h = p.pointee.intersectBox(d, r.pointee.best) {
                                 r.pointee.best = h.t; r.pointee.hit = Int32(v); r.pointee.aux = Int32(h.axis); r.pointee.sign = h.sign
+                                rowLimit[j] = r.pointee.horizontalLimit
                                 touched = true
                             }
                         case 1:
                             if let h = p.pointee.intersectCylinder(d, r.pointee.a, r.pointee.best) {
                                 r.pointee.best = h.t; r.pointee.hit = Int32(v); r.pointee.aux = h.side ? 1 : 0
+                                rowLimit[j] = r.pointee.horizontalLimit
                                 touched = true
                             }
                         default:
                             if let t = p.pointee.intersectSphere(d, d.lengthSquared, r.pointee.best) {
                                 r.pointee.best = t; r.pointee.hit = Int32(v)
+                                rowLimit[j] = r.pointee.horizontalLimit
                                 touched = true
                             }
                         }
                     }
                     if touched {
-                        limit = 0
-                        for j in 0..<H { limit = max(limit, rows[j].horizontalLimit) }
+                        limit = Renderer.maximum(rowLimit, H)
                     }
                 }
                 // shade the column
@@ -185,7 +193,7 @@ extension Renderer {
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}}}}
         return true
     }
 
@@ -274,6 +282,11 @@ extension Renderer {
                     var b = v - 1
                     while b >= 0 && obs[Int(order[b])].near > key { order[b + 1] = order[b]; b -= 1 }
                     order[b + 1] = Int32(v)
+                }
+                // their azimuth intervals in that order, contiguous for the per-column filter
+                for r in 0..<nVisible {
+                    scratch.sortedLo[r] = obs[Int(order[r])].lo
+                    scratch.sortedHi[r] = obs[Int(order[r])].hi
                 }
             }
         }
