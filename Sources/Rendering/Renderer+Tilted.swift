@@ -48,6 +48,8 @@ extension Renderer {
         // the untextured ground has one colour; the sky gradient's ends
         let groundPlain = texCode[groundMaterial] == 0
         let groundColor = shade(groundMaterial, 0, 0, light(SIMD3<Float>(0, 0, 1)))
+        let groundQuantized = groundPlain && sink.radiance == nil
+        let groundBytes = sink.quantized(groundColor)
         let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
         let centre = Double(H) / 2 - 0.5
@@ -72,8 +74,19 @@ extension Renderer {
                 // candidates of this column, nearest first (the frame's order filtered)
                 let cLo = colLoB[i], cHi = colHiB[i]
                 var n = 0
-                for r in 0..<nVisible where sortedHi[r] >= cLo && sortedLo[r] <= cHi {
-                    cand[n] = order[r]; n += 1
+                var r = 0
+                while r + 4 <= nVisible {
+                    let hi4 = UnsafeRawPointer(sortedHi + r).loadUnaligned(as: SIMD4<Double>.self)
+                    let lo4 = UnsafeRawPointer(sortedLo + r).loadUnaligned(as: SIMD4<Double>.self)
+                    let m = (hi4 .>= cLo) .& (lo4 .<= cHi)
+                    if any(m) {
+                        for l in 0..<4 where m[l] { cand[n] = order[r + l]; n += 1 }
+                    }
+                    r += 4
+                }
+                while r < nVisible {
+                    if sortedHi[r] >= cLo && sortedLo[r] <= cHi { cand[n] = order[r]; n += 1 }
+                    r += 1
                 }
                 let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
                 let colDir = ax + ay * yc
@@ -178,8 +191,12 @@ extension Renderer {
                     } else if !sink.wantColor {
                         sink.put(pix, depth: Float(best), color: .zero)
                     } else if r.hit == -1 {
-                        sink.put(pix, depth: Float(best), color: groundPlain ? groundColor
-                                 : shadeHit(obstacle: -1, material: groundMaterial, point: o + d * best, normal: Vec3(0, 0, 1)))
+                        if groundQuantized {
+                            sink.put(pix, depth: Float(best), quantized: groundBytes)
+                        } else {
+                            sink.put(pix, depth: Float(best), color: groundPlain ? groundColor
+                                     : shadeHit(obstacle: -1, material: groundMaterial, point: o + d * best, normal: Vec3(0, 0, 1)))
+                        }
                     } else {
                         let ob = obs + Int(r.hit)
                         let normal: Vec3
@@ -211,8 +228,21 @@ extension Renderer {
             let m = -r * (1 + 1e-9) - 1e-9
             return halfPlanes && (eLo.x * dy - eLo.y * dx < m || dx * eHi.y - dy * eHi.x < m)
         }
+        // the azimuth wedge of an interval as its two edge directions (world, any length), each
+        // turned 1e-7 rad outwards so that rounding never cuts a visible obstacle
+        @inline(__always) func widened(_ lo: SIMD2<Double>, _ hi: SIMD2<Double>) -> SIMD4<Double> {
+            let e = 1e-7
+            return SIMD4(lo.x + e * lo.y, lo.y - e * lo.x, hi.x - e * hi.y, hi.y + e * hi.x)
+        }
+        // a circle of radius r at (dx, dy), distance d > r: its two tangent directions from the camera
+        // (the centre direction turned by -+asin(r/d), scaled by d; cos = sqrt((d - r)(d + r)) / d)
+        @inline(__always) func tangents(_ dx: Double, _ dy: Double, _ d: Double, _ r: Double) -> SIMD4<Double> {
+            let c = ((d - r) * (d + r)).squareRoot()
+            return widened(SIMD2(dx * c + dy * r, -dx * r + dy * c), SIMD2(dx * c - dy * r, dx * r + dy * c))
+        }
         for (k, ob) in scene.obstacles.enumerated() {
             var lo = -Double.pi, hi = Double.pi, dist = 0.0, far = 0.0
+            var wedge = SIMD4<Double>.zero
             switch ob.shape {
             case .cylinder(let c):
                 let dx = c.x - o.x, dy = c.y - o.y
@@ -220,7 +250,7 @@ extension Renderer {
                 let d = (dx * dx + dy * dy).squareRoot()
                 if d > c.radius {
                     let half = asin(c.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
-                    if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
+                    if abs(mid) + half < .pi { lo = mid - half; hi = mid + half; wedge = tangents(dx, dy, d, c.radius) }
                     dist = d - c.radius
                 }
                 far = d + c.radius
@@ -230,7 +260,7 @@ extension Renderer {
                 let d = (dx * dx + dy * dy).squareRoot()
                 if d > s.radius {
                     let half = asin(s.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
-                    if abs(mid) + half < .pi { lo = mid - half; hi = mid + half }
+                    if abs(mid) + half < .pi { lo = mid - half; hi = mid + half; wedge = tangents(dx, dy, d, s.radius) }
                     dist = d - s.radius
                 }
                 far = d + s.radius
@@ -244,21 +274,16 @@ extension Renderer {
                 let fx = abs(lx) + b.halfExtents.x, fy = abs(ly) + b.halfExtents.y
                 far = (fx * fx + fy * fy).squareRoot()
                 if dist > 0 {
-                    // a cheap bounding-circle test first: out of view for the circle means out of view for the corners
-                    let cd = (dx * dx + dy * dy).squareRoot()
-                    let rad = (b.halfExtents.x * b.halfExtents.x + b.halfExtents.y * b.halfExtents.y).squareRoot()
-                    if cd > rad * (1 + 1e-9) {
-                        let half = asin(min(1, rad / cd)), mid = wrapAngle(atan2(-dy, -dx) - yaw0)
-                        if abs(mid) + half < .pi - 1e-6 && (mid + half + 1e-6 < imgLo || mid - half - 1e-6 > imgHi) { continue }
-                    }
                     var a0 = Double.infinity, a1 = -Double.infinity
+                    var e0 = SIMD2<Double>.zero, e1 = SIMD2<Double>.zero
                     for corner in 0..<4 {
                         let cx = (corner & 1 == 0 ? 1 : -1) * b.halfExtents.x, cy = (corner & 2 == 0 ? 1 : -1) * b.halfExtents.y
                         let wx = b.center.x + t.x * cx - t.y * cy - o.x, wy = b.center.y + t.y * cx + t.x * cy - o.y
                         let a = wrapAngle(atan2(wy, wx) - yaw0)
-                        a0 = min(a0, a); a1 = max(a1, a)
+                        if a < a0 { a0 = a; e0 = SIMD2(wx, wy) }
+                        if a > a1 { a1 = a; e1 = SIMD2(wx, wy) }
                     }
-                    if a1 - a0 < .pi { lo = a0; hi = a1 }
+                    if a1 - a0 < .pi { lo = a0; hi = a1; wedge = widened(e0, e1) }
                 }
             }
             if hi < imgLo || lo > imgHi { continue }
@@ -266,10 +291,7 @@ extension Renderer {
             // a sphere around the camera can never be hit (Shape.intersect requires the origin outside)
             if tob.kind == 2 && !(tob.p3 > 0) { continue }
             tob.lo = lo; tob.hi = hi; tob.near = dist; tob.far = far
-            // the interval's edges as world directions, for a cheap per-pixel wedge test
-            if hi - lo < .pi {
-                tob.wedge = SIMD4(cos(lo - 1e-9 + yaw0), sin(lo - 1e-9 + yaw0), cos(hi + 1e-9 + yaw0), sin(hi + 1e-9 + yaw0))
-            }
+            tob.wedge = wedge
             scratch.tilted[nVisible] = tob
             nVisible += 1
         }

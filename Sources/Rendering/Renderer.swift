@@ -125,6 +125,20 @@ public struct Renderer: Sendable {
         let maxRange: Float
         let wantColor: Bool
 
+        /// The bytes `put` would write for colour `c` (gray, r, g, b); meaningful when `radiance` is nil.
+        @inline(__always) func quantized(_ c: SIMD3<Float>) -> SIMD4<UInt8> {
+            let e = c * exposure
+            return SIMD4(Renderer.quantize(0.299 * e.x + 0.587 * e.y + 0.114 * e.z), Renderer.quantize(e.x),
+                         Renderer.quantize(e.y), Renderer.quantize(e.z))
+        }
+
+        /// `put` of a colour already quantized by `quantized` (only when `radiance` is nil).
+        @inline(__always) func put(_ k: Int, depth d: Float, quantized q: SIMD4<UInt8>) {
+            depth?[k] = min(d, maxRange)
+            gray?[k] = q.x
+            if let rgb { rgb[3 * k] = q.y; rgb[3 * k + 1] = q.z; rgb[3 * k + 2] = q.w }
+        }
+
         @inline(__always) func put(_ k: Int, depth d: Float, color c: SIMD3<Float>) {
             depth?[k] = min(d, maxRange)
             if let radiance {
