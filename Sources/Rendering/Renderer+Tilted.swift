@@ -28,7 +28,7 @@ extension Renderer {
             }
         }
         let yaw0 = atan2(ax.y, ax.x)
-        func azimuth(_ d: Vec3) -> Double { wrapAngle(atan2(d.y, d.x) - yaw0) }
+        func azimuth(_ d: Vec3) -> Double { Renderer.wrapSmall(atan2(d.y, d.x) - yaw0) }
         func dir(_ i: Int, _ j: Int) -> Vec3 {
             ax + ay * (-(Double(i) + 0.5 - Double(W) / 2) / f) + az * (-(Double(j) + 0.5 - Double(H) / 2) / f)
         }
@@ -214,6 +214,15 @@ extension Renderer {
         return true
     }
 
+    /// `wrapAngle` for |a| < 4 pi (differences of two atan2 values), bit for bit, without the
+    /// remainder call it needs only for larger angles (fmod returns such an `a` unchanged).
+    @inline(__always) static func wrapSmall(_ a: Double) -> Double {
+        if !(abs(a) < 2 * .pi) { return wrapAngle(a) }
+        var r = a
+        if r > .pi { r -= 2 * .pi } else if r <= -.pi { r += 2 * .pi }
+        return r
+    }
+
     /// Fills `scratch.tilted` with every obstacle whose azimuth interval (relative to `yaw0`)
     /// meets [imgLo, imgHi], and `scratch.order` with their indices sorted by nearest horizontal
     /// distance (ties in obstacle order). Returns their number.
@@ -249,7 +258,7 @@ extension Renderer {
                 if outside(dx, dy, c.radius) { continue }
                 let d = (dx * dx + dy * dy).squareRoot()
                 if d > c.radius {
-                    let half = asin(c.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
+                    let half = asin(c.radius / d), mid = Renderer.wrapSmall(atan2(dy, dx) - yaw0)
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half; wedge = tangents(dx, dy, d, c.radius) }
                     dist = d - c.radius
                 }
@@ -259,7 +268,7 @@ extension Renderer {
                 if outside(dx, dy, s.radius) { continue }
                 let d = (dx * dx + dy * dy).squareRoot()
                 if d > s.radius {
-                    let half = asin(s.radius / d), mid = wrapAngle(atan2(dy, dx) - yaw0)
+                    let half = asin(s.radius / d), mid = Renderer.wrapSmall(atan2(dy, dx) - yaw0)
                     if abs(mid) + half < .pi { lo = mid - half; hi = mid + half; wedge = tangents(dx, dy, d, s.radius) }
                     dist = d - s.radius
                 }
@@ -279,7 +288,7 @@ extension Renderer {
                     for corner in 0..<4 {
                         let cx = (corner & 1 == 0 ? 1 : -1) * b.halfExtents.x, cy = (corner & 2 == 0 ? 1 : -1) * b.halfExtents.y
                         let wx = b.center.x + t.x * cx - t.y * cy - o.x, wy = b.center.y + t.y * cx + t.x * cy - o.y
-                        let a = wrapAngle(atan2(wy, wx) - yaw0)
+                        let a = Renderer.wrapSmall(atan2(wy, wx) - yaw0)
                         if a < a0 { a0 = a; e0 = SIMD2(wx, wy) }
                         if a > a1 { a1 = a; e1 = SIMD2(wx, wy) }
                     }

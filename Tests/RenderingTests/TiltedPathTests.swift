@@ -118,3 +118,14 @@ func tiltedPathMatchesPerRayCastingAcrossWorlds(spec: String) throws {
     let n = cam.pixelCount
     #expect(Array(b1.depth[0..<n]) != Array(b1.depth[n..<(2 * n)]))
 }
+
+@Test func wrapSmallEqualsWrapAngleBitForBit() {
+    var rng = RNG(seed: 5)
+    var angles: [Double] = [0, -0.0, .pi, -.pi, 2 * .pi, -2 * .pi, 2 * .pi - 1e-15, -(2 * .pi - 1e-15), 3 * .pi, -3 * .pi, 4 * .pi + 0.1, .nan]
+    angles.append(.pi.nextUp); angles.append((-Double.pi).nextDown)
+    for _ in 0..<2000 { angles.append(rng.uniform(-13, 13)) }
+    for a in angles {
+        let (x, y) = (Renderer.wrapSmall(a), wrapAngle(a))
+        #expect(x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN), "angle \(a)")
+    }
+}
