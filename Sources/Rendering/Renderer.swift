@@ -6,8 +6,10 @@ import World
 ///
 /// Level cameras (camera z axis = world z; any yaw) take the fast path: one 2D grid walk per
 /// image column collects the obstacles crossing that column's vertical plane, then every pixel
-/// of the column intersects only those, in Float32, nearest first. Tilted cameras cast each
-/// pixel's ray through `Scene.raycast`. Both paths share shading and texture coordinates.
+/// of the column intersects only those, in Float32, nearest first. Tilted cameras take the
+/// azimuth-binned path (`renderTilted`: per column, candidates in distance order, each tested
+/// exactly over the rows its azimuth wedge covers); views with the zenith or nadir in sight cast
+/// each pixel's ray through `Scene.raycast`. All paths share shading and texture coordinates.
 ///
 /// ```swift
 /// let renderer = Renderer(scene: scene, profile: .sim)
@@ -245,7 +247,7 @@ public struct Renderer: Sendable {
         }
     }
 
-    // MARK: tilted cameras: one scene ray per pixel
+    // MARK: the per-ray fallback (zenith or nadir in view): one scene ray per pixel
 
     func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink) {
         let W = cam.width, H = cam.height
