@@ -28,13 +28,16 @@ public struct RenderScratch: Sendable {
     var rowZc: [Float]
     var rowKind0: [Int32]
     var rowBase: [Float]
-    // tilted path: per-obstacle azimuth intervals and distances, per-column intervals
-    var obsLo: [Double]
-    var obsHi: [Double]
-    var obsDist: [Double]
-    var obsWedge: [SIMD4<Double>]
-    var visible: [Int32]
+    // tilted path: the frame's obstacles in view, their order by distance, one column's
+    // candidates, per-column azimuth intervals
+    var tilted: [TiltedObstacle]
+    var order: [Int32]
     var cand: [Int32]
+    var tiltedRows: [TiltedRow]
+    var tiltedRowLimit: [Double]
+    var tiltedZc: [Double]
+    var sortedLo: [Double]
+    var sortedHi: [Double]
     var colLo: [Double]
     var colHi: [Double]
 
@@ -51,12 +54,14 @@ public struct RenderScratch: Sendable {
         rowZc = [Float](repeating: 0, count: camera.height)
         rowKind0 = [Int32](repeating: 0, count: camera.height)
         rowBase = [Float](repeating: 0, count: camera.height)
-        obsLo = [Double](repeating: 0, count: max(n, 1))
-        obsHi = obsLo
-        obsDist = obsLo
-        obsWedge = [SIMD4<Double>](repeating: .zero, count: max(n, 1))
-        visible = [Int32](repeating: 0, count: max(n, 1))
-        cand = visible
+        tilted = [TiltedObstacle](repeating: TiltedObstacle(), count: max(n, 1))
+        order = [Int32](repeating: 0, count: max(n, 1))
+        cand = order
+        tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
+        tiltedRowLimit = [Double](repeating: 0, count: camera.height)
+        tiltedZc = tiltedRowLimit
+        sortedLo = [Double](repeating: 0, count: max(n, 1))
+        sortedHi = sortedLo
         colLo = [Double](repeating: 0, count: camera.width)
         colHi = colLo
         height = camera.height

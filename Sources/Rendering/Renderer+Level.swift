@@ -16,6 +16,19 @@ extension Renderer {
         return m
     }
 
+    /// Largest of `p[0..<n]` (SIMD, 4 lanes; -infinity for n = 0).
+    @inline(__always) static func maximum(_ p: UnsafeMutablePointer<Double>, _ n: Int) -> Double {
+        var m4 = SIMD4<Double>(repeating: -.infinity)
+        var j = 0
+        while j + 4 <= n {
+            m4 = pointwiseMax(m4, UnsafeRawPointer(p + j).loadUnaligned(as: SIMD4<Double>.self))
+            j += 4
+        }
+        var m = m4.max()
+        while j < n { m = max(m, p[j]); j += 1 }
+        return m
+    }
+
     /// Level cameras: each image column is a vertical plane. One 2D grid walk per column finds
     /// the obstacles crossing it (front to back, each once thanks to mailbox stamps); each
     /// obstacle then updates only the rows its vertical extent can cover, keeping the nearest hit

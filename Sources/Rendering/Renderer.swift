@@ -6,8 +6,10 @@ import World
 ///
 /// Level cameras (camera z axis = world z; any yaw) take the fast path: one 2D grid walk per
 /// image column collects the obstacles crossing that column's vertical plane, then every pixel
-/// of the column intersects only those, in Float32, nearest first. Tilted cameras cast each
-/// pixel's ray through `Scene.raycast`. Both paths share shading and texture coordinates.
+/// of the column intersects only those, in Float32, nearest first. Tilted cameras take the
+/// azimuth-binned path (`renderTilted`: per column, candidates in distance order, each tested
+/// exactly over the rows its azimuth wedge covers); views with the zenith or nadir in sight cast
+/// each pixel's ray through `Scene.raycast`. All paths share shading and texture coordinates.
 ///
 /// ```swift
 /// let renderer = Renderer(scene: scene, profile: .sim)
@@ -125,6 +127,20 @@ public struct Renderer: Sendable {
         let maxRange: Float
         let wantColor: Bool
 
+        /// The bytes `put` would write for colour `c` (gray, r, g, b); meaningful when `radiance` is nil.
+        @inline(__always) func quantized(_ c: SIMD3<Float>) -> SIMD4<UInt8> {
+            let e = c * exposure
+            return SIMD4(Renderer.quantize(0.299 * e.x + 0.587 * e.y + 0.114 * e.z), Renderer.quantize(e.x),
+                         Renderer.quantize(e.y), Renderer.quantize(e.z))
+        }
+
+        /// `put` of a colour already quantized by `quantized` (only when `radiance` is nil).
+        @inline(__always) func put(_ k: Int, depth d: Float, quantized q: SIMD4<UInt8>) {
+            depth?[k] = min(d, maxRange)
+            gray?[k] = q.x
+            if let rgb { rgb[3 * k] = q.y; rgb[3 * k + 1] = q.z; rgb[3 * k + 2] = q.w }
+        }
+
         @inline(__always) func put(_ k: Int, depth d: Float, color c: SIMD3<Float>) {
             depth?[k] = min(d, maxRange)
             if let radiance {
@@ -231,7 +247,7 @@ public struct Renderer: Sendable {
         }
     }
 
-    // MARK: tilted cameras: one scene ray per pixel
+    // MARK: the per-ray fallback (zenith or nadir in view): one scene ray per pixel
 
     func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink) {
         let W = cam.width, H = cam.height
