@@ -31,6 +31,13 @@ public enum LDMFlightValidation {
         /// G's final backup MSE.
         public var backupLoss: Float
         public var result: LDMConditionResult
+        public init(candidate: String, round: Int, backupLoss: Float, result: LDMConditionResult) {
+            self.candidate = candidate
+            self.round = round
+            self.backupLoss = backupLoss
+            self.result = result
+        }
+
         /// The validation score: OOD step fraction + crash rate (estimates), lower is better.
         public var score: Double { result.oodFraction.estimate + result.crashRate.estimate }
     }

@@ -40,6 +40,9 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(name: .customLong("validate"), help: "Instead of flying the sweep: build G as this overlay says (repeatable; visit-round and learning.ldm keys only) and fly the validation episodes (validationEpisodes from validationFirstEpisode, the LDM at validationPercentile) after every round; writes <out>/validation.md.")
     var validate: [String] = []
 
+    @Flag(help: "Instead of the sweep: fly only the validation episodes (the LDM at validationPercentile) on the learned or --models pieces; writes <out>/validation.md.")
+    var validationFlight = false
+
     @Option(help: "With --validate: write every candidate's models after every round to DIR/<candidate>-r<round>.")
     var saveModels: String?
 
@@ -89,6 +92,18 @@ struct ExperimentLDMCommand: ParsableCommand {
             command += " --models \(models)"
         } else {
             prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
+        }
+        if validationFlight {
+            let r = try LDMFlightValidation.fly(prepared: prepared, robot: robot, settings: settings)
+            let row = LDMFlightValidation.Result(candidate: config.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? preset,
+                                                 round: settings.ldmVisitRounds, backupLoss: prepared.models.ldm.finalLoss, result: r)
+            let text = "# LDM flight: validation flights\n\ncommand: \(command) --validation-flight\n\n"
+                + "LDM filter at p\(Statistics.format(settings.validationPercentile)), episodes \(settings.validationFirstEpisode)..<\(settings.validationFirstEpisode + settings.validationEpisodes)\n\n"
+                + LDMFlightValidation.table([row])
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(text, to: out + "/validation.md")
+            print(text)
+            return
         }
         var runs = diagnoseOnly ? [] : [(settings, out, command)]
         if let k = alsoConstraintSteps {

@@ -122,6 +122,12 @@ struct LDMFlightValidationTests {
         let loaded = try LDMFlightModelFiles.load(from: dir + "/two-r1", settings: oneRound)
         #expect(try LDMFlightValidation.fly(prepared: loaded, robot: robot, settings: oneRound).episodes == twoRows[0].result.episodes)
         #expect(throws: (any Error).self) { try LDMFlightModelFiles.load(from: dir + "/two-r1", settings: two) }
+        // the validation flights do not change the models: other validation episodes load the same pieces
+        var elsewhere = oneRound
+        elsewhere.validationFirstEpisode = 300_000
+        elsewhere.validationEpisodes = 2
+        let again = try LDMFlightModelFiles.load(from: dir + "/two-r1", settings: elsewhere)
+        #expect(try LDMFlightValidation.fly(prepared: again, robot: robot, settings: oneRound).episodes == twoRows[0].result.episodes)
         #expect(LDMFlightModelFiles.exists(in: dir + "/no-visits-r0") && LDMFlightModelFiles.exists(in: dir + "/one-r1"))
         // a candidate may not change anything but G's training
         var other = s
