@@ -42,7 +42,51 @@ public enum LDMFlightDiagnosis {
         public var randomChecked = 0
         public var randomInconsistentPredicted = 0
 
+        // where the OOD steps come from (session 6): an *entry* is an OOD tick (executed pair out
+        // of distribution) whose previous tick was in distribution; an *exit* is a planned
+        // (non-fallback) tick followed by a fallback tick: the vehicle left the admissible set
+        /// OOD steps per episode, in episode order.
+        public var episodeOOD: [Int] = []
+        /// OOD entries, and those at an episode's first tick (no tick before them).
+        public var entries = 0
+        public var entriesAtStart = 0
+        /// Entries whose own tick was a fallback tick (else the filter admitted an OOD pair).
+        public var entryFallback = 0
+        /// Entries whose previous tick was a fallback tick, and the sum over those of the grid
+        /// minimum of the value minus the threshold at the previous tick (nats).
+        public var beforeFallback = 0
+        public var beforeExcess = 0.0
+        /// Exits from the admissible set (fallback runs that follow a planned tick), and those whose
+        /// fallback run contains an OOD entry before the filter finds an admissible action again.
+        public var exits = 0
+        public var exitsToOOD = 0
+        /// At the exit tick of each fallback run that reaches OOD (the last planned tick before the
+        /// entry): the executed pair's margin under the threshold (sum, nats); no grid action
+        /// admissible at the learned model's f(s, a) (G's own promise broken) / at the true next
+        /// state; admissible at both (the planner's candidates missed an admissible action at the
+        /// next tick); grid minimum - threshold at f(s, a) and at the true next state (sums, nats);
+        /// the learned model's |v_pred - v_true| (sum, m/s); ticks from the exit to the entry (sum).
+        public var exitMargin = 0.0
+        public var exitBrokenPredicted = 0
+        public var exitBrokenTrue = 0
+        public var exitHeldBoth = 0
+        public var exitExcessPredicted = 0.0
+        public var exitExcessTrue = 0.0
+        public var exitModelError = 0.0
+        public var exitToEntryTicks = 0
+        /// Sum of |v_pred - v_true| (m/s) over all ticks of the condition (for comparison).
+        public var modelErrorAll = 0.0
+
+        /// OOD steps in all episodes.
+        public var oodSteps: Int { episodeOOD.reduce(0, +) }
+
         mutating func add(_ o: Row) {
+            episodeOOD += o.episodeOOD; entries += o.entries; entriesAtStart += o.entriesAtStart
+            entryFallback += o.entryFallback; beforeFallback += o.beforeFallback; beforeExcess += o.beforeExcess
+            exits += o.exits; exitsToOOD += o.exitsToOOD; exitMargin += o.exitMargin
+            exitBrokenPredicted += o.exitBrokenPredicted; exitBrokenTrue += o.exitBrokenTrue; exitHeldBoth += o.exitHeldBoth
+            exitExcessPredicted += o.exitExcessPredicted; exitExcessTrue += o.exitExcessTrue; exitModelError += o.exitModelError
+            exitToEntryTicks += o.exitToEntryTicks; modelErrorAll += o.modelErrorAll
             randomChecked += o.randomChecked; randomInconsistentPredicted += o.randomInconsistentPredicted
             ticks += o.ticks; fallbackTicks += o.fallbackTicks; leftSet += o.leftSet; missed += o.missed
             leftExcess += o.leftExcess; admissibleTicks += o.admissibleTicks
@@ -131,15 +175,22 @@ public enum LDMFlightDiagnosis {
         init(count: Int) { items = Mutex([Row?](repeating: nil, count: count)) }
     }
 
-    /// Diagnoses every filtered condition of `prepared` (the momentum preset's learned pieces)
-    /// over `settings.episodes` paired episodes, grid `points` x `points` over the action box.
-    /// Episodes run on `settings.threads` threads over a fixed strided partition; the counts do
-    /// not depend on the thread count.
+    /// Diagnoses every filtered condition of `prepared` (the momentum preset's learned pieces),
+    /// or only those named in `conditions` (e.g. "ldm p10"), over `settings.episodes` paired
+    /// episodes, grid `points` x `points` over the action box. Episodes run on `settings.threads`
+    /// threads over a fixed strided partition; the counts do not depend on the thread count.
     public static func run(_ settings: LDMFlightSettings, prepared: LDMFlightExperiment.Prepared, robot: RobotDescription,
-                           points: Int = 61, progress sink: Diagnostics.Progress.Sink = .standardError) throws -> [Row] {
+                           points: Int = 61, conditions: Set<String>? = nil,
+                           progress sink: Diagnostics.Progress.Sink = .standardError) throws -> [Row] {
         try settings.validate()
         precondition(points >= 2, "LDMFlightDiagnosis: grid needs at least 2 points per axis")
-        let specs = prepared.models.filterSpecs.filter { $0.kind != .none }
+        let specs = prepared.models.filterSpecs.filter { spec in
+            spec.kind != .none && (conditions.map { names in names.contains { named(spec, $0) } } ?? true)
+        }
+        if let conditions, specs.count != conditions.count {
+            let known = prepared.models.filterSpecs.filter { $0.kind != .none }.map(\.name)
+            throw InputError("diagnosis", at: "conditions", "unknown condition in \(conditions.sorted()) (known: \(known.joined(separator: ", ")))")
+        }
         let e = settings.episodes, total = specs.count * e
         let store = Store(count: total)
         let progress = Diagnostics.Progress(label: "ldm diagnosis", total: total, unit: "episodes", sink: sink)
@@ -157,8 +208,31 @@ public enum LDMFlightDiagnosis {
                 var row = Row(name: spec.name, threshold: threshold)
                 // the random admissible action's draws: per condition and episode, not per thread
                 var pick = RNG(seed: settings.seed).derived(9000 + UInt64(k))
+                var previous: LDMFlightExperiment.Tick?
+                // the last planned tick and its index, the tick count, and whether the current
+                // fallback run has reached OOD
+                var lastPlanned: (tick: LDMFlightExperiment.Tick, index: Int)?
+                var index = 0, runReachedOOD = false
+                var oodHere = 0
                 _ = LDMFlightExperiment.episode(spec: spec, prepared: prepared, robot: robot, settings: settings, index: k % e) { tick in
+                    defer { previous = tick; index += 1 }
                     row.ticks += 1
+                    let here = prepared.dynamics.predict(states: tick.state, actions: tick.action, graph: graph)
+                    row.modelErrorAll += LDMFlightDynamicsModel.velocityErrors(predicted: here, actual: tick.next, stateDim: probe.stateDim)[0]
+                    if tick.fallback, let p = previous, !p.fallback {
+                        row.exits += 1
+                        runReachedOOD = false
+                    }
+                    if !tick.fallback { lastPlanned = (tick, index) }
+                    if tick.outOfDistribution {
+                        oodHere += 1
+                        if previous?.outOfDistribution != true {
+                            let first = tick.fallback && !runReachedOOD && previous != nil
+                            entry(tick, before: previous, exit: first ? lastPlanned : nil, index: index, threshold: threshold, probe: probe,
+                                  dynamics: prepared.dynamics, graph: graph, into: &row)
+                            if tick.fallback { runReachedOOD = true }
+                        }
+                    }
                     if tick.fallback {
                         row.fallbackTicks += 1
                         let g = probe.gridMinimum(tick.state)
@@ -189,6 +263,7 @@ public enum LDMFlightDiagnosis {
                     row.randomChecked += 1
                     if probe.gridMinimum(otherNext) > threshold { row.randomInconsistentPredicted += 1 }
                 }
+                row.episodeOOD = [oodHere]
                 store.items.withLock { $0[k] = row }
                 progress.advance(note: spec.name)
                 k += threads
@@ -201,6 +276,72 @@ public enum LDMFlightDiagnosis {
             for r in rows[(c * e)..<((c + 1) * e)] { sum.add(r) }
             return sum
         }
+    }
+
+    /// Whether `name` names `spec`: its own name ("ldm p10.0") or kind and percentile as a
+    /// number ("ldm p10").
+    static func named(_ spec: LDMFilterSpec, _ name: String) -> Bool {
+        if spec.name == name { return true }
+        let parts = name.split(separator: " ")
+        guard parts.count == 2, parts[0] == spec.kind.rawValue, parts[1].hasPrefix("p"), let q = Double(parts[1].dropFirst()),
+              let level = spec.level else { return false }
+        return q == level.percentile
+    }
+
+    /// Counts one OOD entry at `tick` (tick number `index`), checking the tick `before` it (nil at
+    /// an episode's start) and, for the first entry of a fallback run, the run's `exit` tick.
+    static func entry(_ tick: LDMFlightExperiment.Tick, before: LDMFlightExperiment.Tick?, exit: (tick: LDMFlightExperiment.Tick, index: Int)?,
+                      index: Int, threshold: Float, probe: GridProbe, dynamics: LDMFlightDynamicsModel, graph: LDMFlightGraph,
+                      into row: inout Row) {
+        row.entries += 1
+        if tick.fallback { row.entryFallback += 1 }
+        guard let b = before else {
+            row.entriesAtStart += 1
+            return
+        }
+        if b.fallback {
+            row.beforeFallback += 1
+            row.beforeExcess += Double(probe.gridMinimum(b.state) - threshold)
+        }
+        guard let exit else { return }
+        let x = exit.tick, at = exit.index
+        row.exitsToOOD += 1
+        row.exitToEntryTicks += index - at
+        row.exitMargin += Double(threshold - probe.value(x.state, x.action))
+        let predicted = dynamics.predict(states: x.state, actions: x.action, graph: graph)
+        row.exitModelError += LDMFlightDynamicsModel.velocityErrors(predicted: predicted, actual: x.next, stateDim: probe.stateDim)[0]
+        let atF = probe.gridMinimum(predicted), atTrue = probe.gridMinimum(x.next)
+        row.exitExcessPredicted += Double(atF - threshold)
+        row.exitExcessTrue += Double(atTrue - threshold)
+        if atF > threshold { row.exitBrokenPredicted += 1 }
+        if atTrue > threshold { row.exitBrokenTrue += 1 }
+        if atF <= threshold && atTrue <= threshold { row.exitHeldBoth += 1 }
+    }
+
+    /// Where the OOD steps come from, per condition: how they spread over the episodes and what
+    /// happened at the tick before each entry into OOD (Markdown).
+    public static func entryTable(_ rows: [Row]) -> String {
+        func f(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : Statistics.format(Double(a) / Double(b), digits: 3) }
+        func mean(_ s: Double, _ n: Int) -> String { n == 0 ? "-" : Statistics.format(s / Double(n), digits: 3) }
+        var out = "| filter | OOD steps | episodes with OOD | share of OOD steps in the top 3 / 10 episodes | entries | at start | entry tick is a fallback | tick before is a fallback | its grid excess (nats) | exits from the admissible set | of which reach OOD | exit to entry (ticks) | exit: margin under threshold (nats) | promise broken at f(s, a) | broken at true s' | held at both | excess at f / true s' (nats) | model error at exit / all ticks (m/s) |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for r in rows {
+            let sorted = r.episodeOOD.sorted(by: >), total = r.oodSteps
+            let top3 = sorted.prefix(3).reduce(0, +), top10 = sorted.prefix(10).reduce(0, +)
+            let withOOD = r.episodeOOD.filter { $0 > 0 }.count
+            let x = r.exitsToOOD
+            out += "| \(r.name) | \(total) / \(r.ticks) | \(withOOD) / \(r.episodeOOD.count) | \(f(top3, total)) / \(f(top10, total)) | "
+            out += "\(r.entries) | \(r.entriesAtStart) | \(f(r.entryFallback, r.entries)) | \(f(r.beforeFallback, r.entries - r.entriesAtStart)) | "
+            out += "\(mean(r.beforeExcess, r.beforeFallback)) | \(r.exits) | \(x) | \(mean(Double(r.exitToEntryTicks), x)) | \(mean(r.exitMargin, x)) | "
+            out += "\(f(r.exitBrokenPredicted, x)) | \(f(r.exitBrokenTrue, x)) | \(f(r.exitHeldBoth, x)) | "
+            out += "\(mean(r.exitExcessPredicted, x)) / \(mean(r.exitExcessTrue, x)) | \(mean(r.exitModelError, x)) / \(mean(r.modelErrorAll, r.ticks)) |\n"
+        }
+        out += "\nOOD steps per episode (episode index: steps, the 10 largest):\n\n"
+        for r in rows {
+            let top = r.episodeOOD.enumerated().filter { $0.element > 0 }.sorted { $0.element > $1.element }.prefix(10)
+            out += "- \(r.name): " + (top.isEmpty ? "none" : top.map { "\($0.offset): \($0.element)" }.joined(separator: ", ")) + "\n"
+        }
+        return out
     }
 
     /// A Markdown table of `rows` (fractions of the ticks they are of).

@@ -149,36 +149,58 @@ public enum LDMFlightExperiment {
         let models = try LDMExperiment.prepare(states: train.states, actions: train.actions, stateDim: LDMFlightPlant.stateDim,
                                                actionLower: [-m, -m], actionUpper: [m, m], dynamics: dynamics.ldmDynamics,
                                                settings: settings.learning, rng: &learnRNG, log: log)
-        var prepared = Prepared(dynamics: dynamics, models: models, trainingPairs: train.count, heldOutError: inErr,
+        let prepared = Prepared(dynamics: dynamics, models: models, trainingPairs: train.count, heldOutError: inErr,
                                 outOfDistributionError: outErr, dynamicsSeconds: dynSeconds)
-        var states = train.states
+        return try visitRounds(prepared: prepared, trainStates: train.states, robot: robot, settings: settings, log: log)
+    }
+
+    /// Episode indices of the visit rounds start here (round r: `visitEpisodeBase` + 10,000 r).
+    public static let visitEpisodeBase = 100_000
+
+    /// `prepared` (learned with `ldmVisitRounds` 0) after `settings.ldmVisitRounds` rounds of
+    /// training G again with the states the LDM filter visits appended to `trainStates` (the data
+    /// states G was trained on). `afterRound(r, pieces)` sees the pieces after each round r
+    /// (1-based), e.g. to validate them, and returns whether to go on; the result is the pieces
+    /// after the last round trained.
+    public static func visitRounds(prepared base: Prepared, trainStates: [Float], robot: RobotDescription, settings: LDMFlightSettings,
+                                   log: (String) -> Void = { _ in },
+                                   afterRound: (Int, Prepared) throws -> Bool = { _, _ in true }) throws -> Prepared {
+        let root = RNG(seed: settings.seed)
+        let m = Float(settings.ldmActionBox)
+        var prepared = base
+        var states = trainStates
+        // the settings' G (a variant may change its network), with the base's energy cap
+        var ldmSettings = settings.learning.ldm
+        ldmSettings.energyCap = base.models.ldm.settings.energyCap
         for round in 0..<settings.ldmVisitRounds {
             let visited = visitedStates(prepared: prepared, robot: robot, settings: settings, round: round)
             states += visited
             var rng = root.derived(20 + UInt64(round))
             let t1 = Stopwatch.now()
-            let ldm = try LearnedLDM.train(density: models.density, dynamics: dynamics.ldmDynamics, states: states,
+            let ldm = try LearnedLDM.train(density: prepared.models.density, dynamics: prepared.dynamics.ldmDynamics, states: states,
                                            stateDim: LDMFlightPlant.stateDim, actionLower: [-m, -m], actionUpper: [m, m],
-                                           settings: prepared.models.ldm.settings, rng: &rng)
+                                           settings: ldmSettings, rng: &rng)
             let seconds = Stopwatch.now() - t1
             prepared.models = prepared.models.replacingLDM(ldm, seconds: seconds)
             log("ldm visits round \(round + 1): \(visited.count / LDMFlightPlant.stateDim) visited states added "
                 + "(\(states.count / LDMFlightPlant.stateDim) in all), G trained again in \(Statistics.format(seconds)) s, "
                 + "final backup MSE \(String(format: "%.4f", ldm.finalLoss))")
+            if try !afterRound(round + 1, prepared) { break }
         }
         return prepared
     }
 
-    /// The compact states the LDM filter visits, at every level, over `ldmVisitEpisodes` episodes
-    /// per level from episode index 100,000 + 10,000 x round (never the sweep's indices), in
-    /// order (level, episode, tick).
+    /// The compact states the LDM filter visits, at every level of `ldmVisitPercentiles` (every
+    /// level when it is empty), over `ldmVisitEpisodes` episodes per level from episode index
+    /// 100,000 + 10,000 x round (never the sweep's indices), in order (level, episode, tick).
     public static func visitedStates(prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings, round: Int) -> [Float] {
         var out: [Float] = []
-        for level in prepared.models.levels {
+        let only = settings.ldmVisitPercentiles
+        for level in prepared.models.levels where only.isEmpty || only.contains(level.percentile) {
             let spec = LDMFilterSpec(kind: .ldm, level: level)
             for e in 0..<settings.ldmVisitEpisodes {
                 _ = episode(spec: spec, prepared: prepared, robot: robot, settings: settings,
-                            index: 100_000 + 10_000 * round + e) { out += $0.state }
+                            index: visitEpisodeBase + 10_000 * round + e) { out += $0.state }
             }
         }
         return out
@@ -192,6 +214,8 @@ public enum LDMFlightExperiment {
         public var next: [Float]
         /// Nothing was admissible this tick (the filter's fallback flew).
         public var fallback: Bool
+        /// The executed pair (state, action) is out of distribution (the OOD step measure).
+        public var outOfDistribution: Bool
     }
 
     /// One episode's measurements and how it ended.
@@ -260,10 +284,11 @@ public enum LDMFlightExperiment {
             for i in 0..<sd { row[i] = s[i] }
             row[sd] = a[0]; row[sd + 1] = a[1]
             row.withUnsafeBufferPointer { r in logp.withUnsafeMutableBufferPointer { models.density.logDensity(r, count: 1, into: $0, workspace: ws) } }
-            if models.isOutOfDistribution(logDensity: Double(logp[0])) { ood += 1 }
+            let isOOD = models.isOutOfDistribution(logDensity: Double(logp[0]))
+            if isOOD { ood += 1 }
             let predicted = prepared.dynamics.predict(states: s, actions: a, graph: graph)
             crash = plant.step(action: SIMD2(Double(a[0]), Double(a[1])))
-            observe(Tick(state: s, action: a, next: plant.compactState, fallback: cost.lastFallback))
+            observe(Tick(state: s, action: a, next: plant.compactState, fallback: cost.lastFallback, outOfDistribution: isOOD))
             errorSum += LDMFlightDynamicsModel.velocityErrors(predicted: predicted, actual: plant.compactState, stateDim: sd)[0]
             steps += 1
             planner.shift()

@@ -30,10 +30,15 @@ public enum LDMFlightModelFiles {
         var outOfDistributionError: Double
     }
 
-    /// The settings as stored and compared: the filter percentiles do not change the models.
+    /// The settings as stored and compared: the filter percentiles and the validation flights
+    /// do not change the models.
     public static func canonical(_ settings: LDMFlightSettings) -> LDMFlightSettings {
         var s = settings
         s.learning.percentiles = []
+        let defaults = LDMFlightSettings()
+        s.validationEpisodes = defaults.validationEpisodes
+        s.validationFirstEpisode = defaults.validationFirstEpisode
+        s.validationPercentile = defaults.validationPercentile
         return s
     }
 

@@ -78,6 +78,17 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// states and trains G again; the density and the dynamics stay fitted on the data.
     public var ldmVisitRounds = 0
     public var ldmVisitEpisodes = 25
+    /// The filter levels (percentiles of `learning.percentiles`) whose LDM episodes collect the
+    /// visited states; empty = every level.
+    public var ldmVisitPercentiles: [Double] = []
+
+    // validation flights (`LDMFlightValidation`): choosing between variants without the sweep's
+    /// episodes. The LDM filter at `validationPercentile` (one of `learning.percentiles`) flies `validationEpisodes` episodes from
+    /// index `validationFirstEpisode`, disjoint from the sweep's (0..<episodes) and from every
+    /// visit round's (100,000 + 10,000 x round + 0..<ldmVisitEpisodes).
+    public var validationEpisodes = 50
+    public var validationFirstEpisode = 200_000
+    public var validationPercentile = 10.0
 
     // the task and the sweep
     /// Goal distance (m) in a random horizontal direction per episode: far and tempting.
@@ -187,7 +198,15 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(constraintSteps >= 1 && constraintSteps <= horizon, "constraintSteps", constraintSteps)
         try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
         try need((0...5).contains(ldmVisitRounds), "ldmVisitRounds", ldmVisitRounds)
-        try need(ldmVisitEpisodes >= 1, "ldmVisitEpisodes", ldmVisitEpisodes)
+        try need(ldmVisitEpisodes >= 1 && ldmVisitEpisodes <= 10_000, "ldmVisitEpisodes", ldmVisitEpisodes)
+        try need(ldmVisitPercentiles.allSatisfy { learning.percentiles.contains($0) }, "ldmVisitPercentiles", ldmVisitPercentiles)
+        try need(validationPercentile > 0 && validationPercentile < 100, "validationPercentile", validationPercentile)
+        try need(validationEpisodes >= 1, "validationEpisodes", validationEpisodes)
+        // [first, first + n) disjoint from the sweep's [0, episodes) and the visit rounds' indices
+        func overlaps(_ lo: Int, _ hi: Int) -> Bool { validationFirstEpisode < hi && validationFirstEpisode + validationEpisodes > lo }
+        let visits = LDMFlightExperiment.visitEpisodeBase
+        try need(validationFirstEpisode >= 0 && !overlaps(0, episodes) && !overlaps(visits, visits + 10_000 * 6),
+                 "validationFirstEpisode", validationFirstEpisode)
         try need(ldmActionLimit > 0 && ldmActionLimit <= maxTiltCommand, "ldmActionLimit", ldmActionLimit)
         try need(dataPairs >= 200, "dataPairs", dataPairs)
         try need(dataEpisodeSteps > 0, "dataEpisodeSteps", dataEpisodeSteps)

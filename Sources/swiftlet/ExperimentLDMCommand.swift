@@ -31,6 +31,24 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Flag(help: "After the sweep, diagnose the filters' fallback ticks on a fine action grid (same episodes; writes <out>/diagnosis.md).")
     var diagnose = false
 
+    @Flag(help: "Diagnose without flying the sweep first (implies --diagnose).")
+    var diagnoseOnly = false
+
+    @Option(name: .customLong("diagnose-condition"), help: "Diagnose only this condition, e.g. 'ldm p10' (repeatable; default every filtered condition).")
+    var diagnoseConditions: [String] = []
+
+    @Option(name: .customLong("validate"), help: "Instead of flying the sweep: build G as this overlay says (repeatable; visit-round and learning.ldm keys only) and fly the validation episodes (validationEpisodes from validationFirstEpisode, the LDM at validationPercentile) after every round; writes <out>/validation.md.")
+    var validate: [String] = []
+
+    @Flag(help: "Instead of the sweep: fly only the validation episodes (the LDM at validationPercentile) on the learned or --models pieces; writes <out>/validation.md.")
+    var validationFlight = false
+
+    @Option(help: "With --validate: write every candidate's models after every round to DIR/<candidate>-r<round>.")
+    var saveModels: String?
+
+    @Option(help: "Fly the models saved in this directory (trained with exactly these settings) instead of learning them.")
+    var models: String?
+
     @Option(help: "After the sweep, fly it again with this constraintSteps on the same learned models; report in <out>-steps<K>.")
     var alsoConstraintSteps: Int?
 
@@ -55,8 +73,39 @@ struct ExperimentLDMCommand: ParsableCommand {
             try runEdgeCheck(settings: settings, robot: robot, command: command)
             return
         }
-        let prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
-        var runs = [(settings, out, command)]
+        if !validate.isEmpty {
+            try runValidation(settings: settings, robot: robot, command: command)
+            return
+        }
+        // condition names ("ldm p10" or "ldm p10.0") checked before the minutes of learning
+        for c in diagnoseConditions {
+            let parts = c.split(separator: " ")
+            let q = parts.count == 2 && parts[1].hasPrefix("p") ? Double(parts[1].dropFirst()) : nil
+            guard ["greedy", "ldm"].contains(parts.first ?? ""), let q, settings.learning.percentiles.contains(q) else {
+                throw ValidationError("--diagnose-condition must be 'greedy pQ' or 'ldm pQ' with Q one of \(settings.learning.percentiles), got '\(c)'")
+            }
+        }
+        let prepared: LDMFlightExperiment.Prepared
+        if let models {
+            prepared = try LDMFlightModelFiles.load(from: models, settings: settings)
+            print("models: loaded from \(models)")
+            command += " --models \(models)"
+        } else {
+            prepared = try LDMFlightExperiment.prepare(robot: robot, settings: settings) { print($0) }
+        }
+        if validationFlight {
+            let r = try LDMFlightValidation.fly(prepared: prepared, robot: robot, settings: settings)
+            let row = LDMFlightValidation.Result(candidate: config.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? preset,
+                                                 round: settings.ldmVisitRounds, backupLoss: prepared.models.ldm.finalLoss, result: r)
+            let text = "# LDM flight: validation flights\n\ncommand: \(command) --validation-flight\n\n"
+                + "LDM filter at p\(Statistics.format(settings.validationPercentile)), episodes \(settings.validationFirstEpisode)..<\(settings.validationFirstEpisode + settings.validationEpisodes)\n\n"
+                + LDMFlightValidation.table([row])
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(text, to: out + "/validation.md")
+            print(text)
+            return
+        }
+        var runs = diagnoseOnly ? [] : [(settings, out, command)]
         if let k = alsoConstraintSteps {
             var again = settings
             again.constraintSteps = k
@@ -69,13 +118,33 @@ struct ExperimentLDMCommand: ParsableCommand {
             let files = try report.write(to: dir)
             print("wrote \(files.count) files to \(dir)")
         }
-        if diagnose {
-            let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot)
-            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command) --diagnose\n\n" + LDMFlightDiagnosis.table(rows)
+        if diagnose || diagnoseOnly {
+            let only = diagnoseConditions.isEmpty ? nil : Set(diagnoseConditions)
+            let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot, conditions: only)
+            let flags = (diagnoseOnly ? " --diagnose-only" : " --diagnose") + diagnoseConditions.map { " --diagnose-condition '\($0)'" }.joined()
+            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command)\(flags)\n\n" + LDMFlightDiagnosis.table(rows)
+                + "\n## Where the OOD steps come from\n\n" + LDMFlightDiagnosis.entryTable(rows)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(text, to: out + "/diagnosis.md")
             print(text)
         }
+    }
+
+    /// Validation flights of the candidate overlays (`LDMFlightValidation`).
+    func runValidation(settings: LDMFlightSettings, robot: RobotDescription, command: String) throws {
+        var candidates: [LDMFlightValidation.Candidate] = []
+        for path in validate {
+            let v = try LDMFlightSettings.load(configPath: path, base: settings)
+            candidates.append(.init(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, settings: v))
+        }
+        let results = try LDMFlightValidation.run(settings, candidates: candidates, robot: robot, saveModels: saveModels) { print($0) }
+        let files = validate.map { " --validate \($0)" }.joined()
+        let text = "# LDM flight: validation flights\n\ncommand: \(command)\(files)\n\n"
+            + "LDM filter at p\(Statistics.format(settings.validationPercentile)), episodes \(settings.validationFirstEpisode)..<\(settings.validationFirstEpisode + settings.validationEpisodes); "
+            + "a candidate with several rounds is flown after every round.\n\n" + LDMFlightValidation.table(results)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try AtomicFile.write(text, to: out + "/validation.md")
+        print(text)
     }
 
     /// The offline edge check: each overlay may change `learning.ldm` only.
