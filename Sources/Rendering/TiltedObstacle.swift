@@ -121,17 +121,7 @@ struct TiltedObstacle: Sendable {
             let a0 = p0 / d.z, b0 = p1 / d.z
             zNear = min(a0, b0); zFar = max(a0, b0)
         } else if p5 != 0 { return nil }
-        let c = p4
-        var rNear = -Double.infinity, rFar = Double.infinity
-        if a > 0 {
-            let hb = p2 * d.x + p3 * d.y
-            let disc = hb * hb - a * c
-            if disc < 0 { return nil }
-            let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
-            var t1 = q / a, t2 = q != 0 ? c / q : q / a
-            if t1 > t2 { swap(&t1, &t2) }
-            rNear = t1; rFar = t2
-        } else if c > 0 { return nil }
+        guard let (rNear, rFar) = Shape.cylinderInterval(a: a, hb: p2 * d.x + p3 * d.y, c: p4) else { return nil }
         let tNear = max(zNear, rNear), tFar = min(zFar, rFar)
         guard tNear <= tFar, tNear >= 0, tNear < tMax else { return nil }
         return (tNear, rNear >= zNear)

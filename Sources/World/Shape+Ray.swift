@@ -2,6 +2,21 @@ import Foundation
 import Geometry
 
 extension Shape {
+    /// The interval of t where a ray is inside an infinite vertical cylinder: the roots of
+    /// a t^2 + 2 hb t + c = 0 in order, by the numerically stable quadratic (a = horizontal
+    /// |d|^2, hb = horizontal offset . d, c = horizontal offset^2 - r^2); the whole line when the
+    /// ray is vertical inside (a = 0, c <= 0); nil when it misses. Shared by `intersect` and the
+    /// renderer's tilted path, which must agree bit for bit.
+    @inlinable @inline(__always)
+    public static func cylinderInterval(a: Double, hb: Double, c: Double) -> (near: Double, far: Double)? {
+        guard a > 0 else { return c > 0 ? nil : (-Double.infinity, Double.infinity) }
+        let disc = hb * hb - a * c
+        if disc < 0 { return nil }
+        let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
+        let t1 = q / a, t2 = q != 0 ? c / q : q / a
+        return t1 > t2 ? (t2, t1) : (t1, t2)
+    }
+
     /// First entry of the ray `o + t d` (t in [tMin, tMax], `d` any non-zero length) into the
     /// solid: the ray parameter and the outward unit normal there. Rays starting inside the solid
     /// do not hit it (they see out through it).
@@ -49,16 +64,7 @@ extension Shape {
             let ox = o.x - cy.x, oy = o.y - cy.y
             let a = d.x * d.x + d.y * d.y
             let c = ox * ox + oy * oy - cy.radius * cy.radius
-            var rNear = -Double.infinity, rFar = Double.infinity
-            if a > 0 {
-                let hb = ox * d.x + oy * d.y
-                let disc = hb * hb - a * c
-                if disc < 0 { return nil }
-                let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
-                var t1 = q / a, t2 = q != 0 ? c / q : q / a
-                if t1 > t2 { swap(&t1, &t2) }
-                rNear = t1; rFar = t2
-            } else if c > 0 { return nil }
+            guard let (rNear, rFar) = Shape.cylinderInterval(a: a, hb: ox * d.x + oy * d.y, c: c) else { return nil }
             let tNear = max(zNear, rNear), tFar = min(zFar, rFar)
             guard tNear <= tFar, tNear >= tMin, tNear <= tMax else { return nil }
             if rNear >= zNear {
