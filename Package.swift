@@ -38,7 +38,7 @@ let package = Package(
 
         // Composition layers.
         .target(name: "Planning", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
-        .target(name: "Models", dependencies: ["COpenBLAS", "Geometry", "Neural", "Planning", "Diagnostics"], swiftSettings: fast),
+        .target(name: "Models", dependencies: ["Geometry", "Neural", "Planning", "Diagnostics"], swiftSettings: fast),
         .target(name: "Runtime", dependencies: ["Geometry", "World", "Physics", "Rendering", "Recording", "Diagnostics"],
                 swiftSettings: fast),
         .target(name: "Autonomy", dependencies: ["Geometry", "World", "Physics", "Rendering", "Neural", "Models",

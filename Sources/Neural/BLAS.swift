@@ -123,6 +123,14 @@ public enum BLAS {
         blasGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
     }
 
+    /// `gemm` with explicit leading dimensions for callers outside the engine (the GtS batch
+    /// evaluator): the own kernel where it wins (`useOwn`), OpenBLAS otherwise; SWIFTLET_GEMM=blas
+    /// keeps everything on OpenBLAS, as for the engine.
+    public static func product(transB: Bool = false, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                               _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        gemm(transA: false, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+    }
+
     /// Whether this CPU (and OS) can run the own AVX-512 kernel.
     static var ownAvailable: Bool { swl_sgemm_available() == 1 }
 

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import Neural
 
@@ -8,9 +7,7 @@ import Neural
 func sgemm(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
            transB: Bool = false, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 || k == 0 { return }
-    BLAS.prepare()
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    BLAS.product(transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
 }
 
 /// Vectorisable e^x for x clamped to [-87.3, 88.3] (Cephes polynomial, relative error about
