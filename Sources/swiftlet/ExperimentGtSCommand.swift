@@ -54,6 +54,8 @@ struct ExperimentGtSCommand: ParsableCommand {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try GtSExperimentConfig.load(config)
         }
+        // every mode writes its report after a long run: check --out first
+        if !dynamicsGap { try OutputPath.prepareDirectory(out, source: "--out") }
         if dynamicsGap {
             let g = try GtSExperiment.dynamicsGap(c)
             print("action-dynamics gap, \(g.samples) random \(g.horizonSteps)-step yaw-rate sequences, sim vs real profile (means):")

@@ -66,6 +66,9 @@ struct ExperimentLDMCommand: ParsableCommand {
             throw ValidationError("--also-constraint-steps must be within 1...\(settings.horizon), got \(k)")
         }
         let robot = try URDFLoader.load(path: settings.robot)
+        // the reports are written after minutes of learning and flying: check --out first
+        try OutputPath.prepareDirectory(out, source: "--out")
+        if let k = alsoConstraintSteps { try OutputPath.prepareDirectory(out + "-steps\(k)", source: "--out") }
         var command = "swiftlet experiment ldm --preset \(preset) --out \(out)"
         if let config { command += " --config \(config)" }
         if let seed { command += " --seed \(seed)" }
