@@ -126,10 +126,8 @@ public enum LDMFlightValidation {
         var out = "| candidate | visit rounds | G backup MSE | episodes | OOD step fraction | crash rate | score (OOD + crash) | fallback | progress |\n"
         out += "|---|---|---|---|---|---|---|---|---|\n"
         for r in results {
-            let c = r.result, o = c.oodFraction
-            // a fraction: the t interval's lower bound clipped at 0 (as docs/ldm.md's tables do)
-            let ood = ConfidenceInterval(estimate: o.estimate, lower: max(0, o.lower), upper: o.upper, level: o.level)
-            out += "| \(r.candidate) | \(r.round) | \(String(format: "%.3f", r.backupLoss)) | \(c.episodes.count) | \(ood.formatted()) | "
+            let c = r.result
+            out += "| \(r.candidate) | \(r.round) | \(String(format: "%.3f", r.backupLoss)) | \(c.episodes.count) | \(c.oodFraction.formatted()) | "
             out += "\(c.crashRate.formatted()) | \(Statistics.format(r.score, digits: 4)) | \(Statistics.format(c.fallbackFraction, digits: 3)) | "
             out += "\(c.progress.formatted()) |\n"
         }

@@ -236,3 +236,20 @@ enum Toy {
         #expect(svg.contains("data-name=\"ldm\"") && svg.contains("data-name=\"greedy\""))
     }
 }
+
+/// Summaries of a filter condition: fractions and error norms never get impossible bounds.
+@Suite struct LDMConditionResultTests {
+    @Test func intervalsStayInTheQuantitysRange() {
+        // three episodes of 10 steps, one with a single OOD step: the t interval of the mean
+        // fraction (1/30) reaches below 0 and must be clipped there; the model errors likewise
+        let episodes = [LDMEpisodeMetrics(steps: 10, crashed: false, oodSteps: 0, fallbackSteps: 0, progress: 0.2, modelError: 0),
+                        LDMEpisodeMetrics(steps: 10, crashed: false, oodSteps: 0, fallbackSteps: 0, progress: 0.3, modelError: 0),
+                        LDMEpisodeMetrics(steps: 10, crashed: false, oodSteps: 1, fallbackSteps: 0, progress: 0.4, modelError: 0.3)]
+        let r = LDMConditionResult(spec: LDMFilterSpec(kind: .none, level: nil), episodes: episodes)
+        let raw = Statistics.meanInterval(episodes.map(\.oodFraction))
+        #expect(raw.lower < 0)                                  // what the clip is for
+        #expect(r.oodFraction.lower == 0 && r.oodFraction.upper == raw.upper && r.oodFraction.estimate == raw.estimate)
+        #expect(r.modelError.lower == 0 && r.modelError.upper > 0.1)
+        #expect(r.progress.lower == Statistics.meanInterval(episodes.map(\.progress)).lower)   // not a bounded quantity here
+    }
+}
