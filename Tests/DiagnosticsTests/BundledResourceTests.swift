@@ -10,11 +10,11 @@ import Testing
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/Robots", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/.build/release", withIntermediateDirectories: true)
-        fm.createFile(atPath: root + "/Package.swift", contents: Data())
-        fm.createFile(atPath: root + "/Robots/cf2x.urdf", contents: Data("<robot/>".utf8))
+        _ = fm.createFile(atPath: root + "/Package.swift", contents: Data())
+        _ = fm.createFile(atPath: root + "/Robots/cf2x.urdf", contents: Data("<robot/>".utf8))
         let only = "Robots/only-in-checkout-\(UUID().uuidString).urdf"
-        fm.createFile(atPath: root + "/" + only, contents: Data("<robot/>".utf8))
-        fm.createFile(atPath: root + "/.build/release/swiftlet", contents: Data())
+        _ = fm.createFile(atPath: root + "/" + only, contents: Data("<robot/>".utf8))
+        _ = fm.createFile(atPath: root + "/.build/release/swiftlet", contents: Data())
         return (root, only, root + "/.build/release/swiftlet")
     }
 

@@ -63,7 +63,7 @@ import TestSupport
         try OutputPath.prepareParent(of: dir.file("logs/ep.mcap"), source: "--record")
         #expect(FileManager.default.fileExists(atPath: dir.file("logs")))
         // a file where a directory must go
-        FileManager.default.createFile(atPath: dir.file("f"), contents: Data())
+        #expect(FileManager.default.createFile(atPath: dir.file("f"), contents: Data()))
         #expect(throws: InputError.self) { try OutputPath.prepareDirectory(dir.file("f/sub"), source: "--out") }
         do {
             try OutputPath.prepareDirectory(dir.file("f/sub"), source: "--out")
@@ -75,7 +75,7 @@ import TestSupport
     @Test func fileSystemErrorsAreOneLineWithPathAndReason() throws {
         let dir = TempDir("outpath-describe")
         defer { dir.remove() }
-        FileManager.default.createFile(atPath: dir.file("f"), contents: Data())
+        #expect(FileManager.default.createFile(atPath: dir.file("f"), contents: Data()))
         var thrown: (any Error)?
         do { try Data("x".utf8).write(to: URL(fileURLWithPath: dir.file("f/x.txt"))) } catch { thrown = error }
         let error = try #require(thrown)
