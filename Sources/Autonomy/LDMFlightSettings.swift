@@ -222,41 +222,15 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(dynamics.heldOutFraction >= 0 && dynamics.heldOutFraction < 0.5, "dynamics.heldOutFraction", dynamics.heldOutFraction)
     }
 
-    /// Optional keys that are absent from the encoded defaults (nil by default).
-    static let optionalKeys: Set<String> = ["energyCap", "capAboveOODLevel"]
+    /// Optional keys that are absent from the encoded settings when nil.
+    static let optionalKeys: Set<String> = ["learning.ldm.energyCap", "learning.capAboveOODLevel"]
 
-    /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected),
-    /// validated unless `validate` is false.
+    /// `base` overlaid with the JSON object in `data` (keys at any depth; unknown keys rejected;
+    /// `ConfigFile.overlay`), validated unless `validate` is false.
     public static func overlay(_ base: LDMFlightSettings, json data: Data, source: String, validate: Bool = true) throws -> LDMFlightSettings {
-        let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
-        guard let user = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw InputError(source, "not a JSON object")
-        }
-        func merge(_ a: [String: Any], _ b: [String: Any], path: String) throws -> [String: Any] {
-            var out = a
-            for (k, v) in b {
-                let here = path.isEmpty ? k : path + "." + k
-                guard let old = a[k] else {
-                    if optionalKeys.contains(k) { out[k] = v; continue }
-                    throw InputError(source, at: here, "unknown setting (known: \(a.keys.sorted().joined(separator: ", ")))")
-                }
-                if let ao = old as? [String: Any] {
-                    guard let bo = v as? [String: Any] else { throw InputError(source, at: here, "expected an object") }
-                    out[k] = try merge(ao, bo, path: here)
-                } else {
-                    out[k] = v
-                }
-            }
-            return out
-        }
-        let merged = try merge(baseObject, user, path: "")
-        do {
-            let s = try JSONDecoder().decode(LDMFlightSettings.self, from: JSONSerialization.data(withJSONObject: merged))
-            if validate { try s.validate(source: source) }
-            return s
-        } catch let e as DecodingError {
-            throw InputError(source, "bad value: \(e)")
-        }
+        let s = try ConfigFile.overlay(base, json: data, source: source, optionalKeys: optionalKeys)
+        if validate { try s.validate(source: source) }
+        return s
     }
 
     /// `base` overlaid with the config file at `configPath`.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// JSON config files read the same way by every command (`train collision --config`,
-/// `experiment gts|hint --config`).
+/// `experiment gts|hint --config`, and `experiment ldm --config` / `fly --ldm-config` as overlays
+/// of a preset).
 ///
 /// - syntax errors name the line and column (`JSONValue`'s parser);
 /// - a key the config type does not have is refused, naming the known keys: a misspelt key
@@ -23,19 +24,60 @@ public enum ConfigFile {
     }
 
     /// Decodes `T` from `data` after checking its syntax and keys; errors name `source`.
+    /// Keys missing from `data` are left to `T`'s decoder (the project's configs default them).
     public static func decode<T: Codable>(_ type: T.Type, from data: Data, source: String, defaults: T,
                                           optionalKeys: Set<String> = []) throws -> T {
+        let template = try checked(data, against: defaults, source: source, optionalKeys: optionalKeys)
+        return try decoded(T.self, from: data, source: source, user: data, template: template)
+    }
+
+    /// `base` with the JSON object in `data` laid over it at any depth (objects merge key by
+    /// key, everything else replaces), with the same checks as `decode`: for settings whose
+    /// file is a partial overlay of a preset (`experiment ldm --config`).
+    public static func overlay<T: Codable>(_ base: T, json data: Data, source: String, optionalKeys: Set<String> = []) throws -> T {
+        let template = try checked(data, against: base, source: source, optionalKeys: optionalKeys)
+        guard let b = try JSONSerialization.jsonObject(with: template) as? [String: Any],
+              let u = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw InputError(source, at: "$", "expected a JSON object")
+        }
+        func merge(_ a: [String: Any], _ b: [String: Any]) -> [String: Any] {
+            var out = a
+            for (k, v) in b {
+                if let ao = a[k] as? [String: Any], let bo = v as? [String: Any] { out[k] = merge(ao, bo) } else { out[k] = v }
+            }
+            return out
+        }
+        let merged = try JSONSerialization.data(withJSONObject: merge(b, u))
+        return try decoded(T.self, from: merged, source: source, user: data, template: template)
+    }
+
+    /// Non-finite numbers as strings, both ways, so any settings value can be encoded.
+    static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+    /// Checks `data`'s syntax and keys against `template`'s encoding; returns that encoding.
+    static func checked<T: Encodable>(_ data: Data, against template: T, source: String, optionalKeys: Set<String>) throws -> Data {
         let user = try JSONValue.parse([UInt8](data), source: source)
         guard case .object = user else { throw InputError(source, at: "$", "expected a JSON object") }
         let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let known = try JSONValue.parse([UInt8](encoder.encode(defaults)), source: "defaults")
-        try checkKeys(user, known: known, path: "", source: source, optionalKeys: optionalKeys)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                      negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        let encoded = try encoder.encode(template)
+        try checkKeys(user, known: try JSONValue.parse([UInt8](encoded), source: "defaults"), path: "", source: source,
+                      optionalKeys: optionalKeys)
+        return encoded
+    }
+
+    /// Decodes `bytes`; a decoding error becomes an `InputError` at the JSON path of the value
+    /// in `user` (the file as written) that is wrong.
+    static func decoded<T: Decodable>(_ type: T.Type, from bytes: Data, source: String, user: Data, template: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: nonFinite.positiveInfinity,
+                                                                        negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: bytes)
         } catch let error as DecodingError {
             if case .dataCorrupted(let c) = error, c.codingPath.isEmpty,
-               let (path, value) = culprit(T.self, user: data, defaults: try encoder.encode(defaults)) {
+               let (path, value) = culprit(T.self, user: user, defaults: template, decoder: decoder) {
                 // Foundation reports a number that does not fit its type (2.5 for an Int, -1 for
                 // a UInt64) without a path; find the value by trying each one in the defaults
                 throw InputError(source, at: path, "\(value) does not fit this setting's type (a whole or non-negative number?)")
@@ -45,7 +87,7 @@ public enum ConfigFile {
     }
 
     /// The first leaf value of `user` that fails to decode when put alone into `defaults`.
-    static func culprit<T: Decodable>(_ type: T.Type, user: Data, defaults: Data) -> (String, Any)? {
+    static func culprit<T: Decodable>(_ type: T.Type, user: Data, defaults: Data, decoder: JSONDecoder) -> (String, Any)? {
         guard let userObject = try? JSONSerialization.jsonObject(with: user) as? [String: Any],
               let base = try? JSONSerialization.jsonObject(with: defaults) as? [String: Any] else { return nil }
         func leaves(_ object: [String: Any], _ path: [String]) -> [([String], Any)] {
@@ -63,7 +105,7 @@ public enum ConfigFile {
         for (path, value) in leaves(userObject, []) {
             let trial = setting(base, path[...], value)
             guard let bytes = try? JSONSerialization.data(withJSONObject: trial) else { continue }
-            if (try? JSONDecoder().decode(T.self, from: bytes)) == nil { return ("$." + path.joined(separator: "."), value) }
+            if (try? decoder.decode(T.self, from: bytes)) == nil { return ("$." + path.joined(separator: "."), value) }
         }
         return nil
     }
