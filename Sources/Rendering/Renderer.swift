@@ -130,7 +130,7 @@ public struct Renderer: Sendable {
         /// The bytes `put` would write for colour `c` (gray, r, g, b); meaningful when `radiance` is nil.
         @inline(__always) func quantized(_ c: SIMD3<Float>) -> SIMD4<UInt8> {
             let e = c * exposure
-            return SIMD4(Renderer.quantize(0.299 * e.x + 0.587 * e.y + 0.114 * e.z), Renderer.quantize(e.x),
+            return SIMD4(Renderer.quantize(Renderer.luma(e)), Renderer.quantize(e.x),
                          Renderer.quantize(e.y), Renderer.quantize(e.z))
         }
 
@@ -148,7 +148,7 @@ public struct Renderer: Sendable {
                 return
             }
             let e = c * exposure
-            if let gray { gray[k] = Renderer.quantize(0.299 * e.x + 0.587 * e.y + 0.114 * e.z) }
+            if let gray { gray[k] = Renderer.quantize(Renderer.luma(e)) }
             if let rgb {
                 rgb[3 * k] = Renderer.quantize(e.x); rgb[3 * k + 1] = Renderer.quantize(e.y); rgb[3 * k + 2] = Renderer.quantize(e.z)
             }
@@ -184,12 +184,8 @@ public struct Renderer: Sendable {
             let px = o.x - c.x, py = o.y - c.y
             let hb = px * ux + py * uy
             let cc = px * px + py * py - c.radius * c.radius
-            let disc = hb * hb - cc
-            if disc < 0 { return nil }
-            let q = -(hb + (hb >= 0 ? disc.squareRoot() : -disc.squareRoot()))
-            var t1 = q, t2 = q != 0 ? cc / q : q
-            if t1 > t2 { swap(&t1, &t2) }
-            if t2 < 0 { return nil }
+            // the horizontal direction (ux, uy) is a unit vector: a = 1
+            guard let (t1, t2) = Shape.stableRoots(a: 1, hb: hb, c: cc), t2 >= 0 else { return nil }
             sp.hIn = Float(t1); sp.hOut = Float(t2)
             sp.zMinRel = Float(c.zMin - o.z); sp.zMaxRel = Float(c.zMax - o.z)
             if t1 >= 0 {

@@ -141,13 +141,7 @@ struct TiltedObstacle: Sendable {
     @inline(__always) func intersectSphere(_ d: Vec3, _ a: Double, _ tMax: Double) -> Double? {
         let oc = Vec3(p0, p1, p2)
         let hb = oc.dot(d)
-        let c = p3
-        let disc = hb * hb - a * c
-        if disc < 0 { return nil }
-        let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
-        var t1 = q / a, t2 = q != 0 ? c / q : q / a
-        if t1 > t2 { swap(&t1, &t2) }
-        guard c > 0, t1 >= 0, t1 < tMax else { return nil }
+        guard let (t1, _) = Shape.stableRoots(a: a, hb: hb, c: p3), p3 > 0, t1 >= 0, t1 < tMax else { return nil }
         return t1
     }
 

@@ -2,19 +2,26 @@ import Foundation
 import Geometry
 
 extension Shape {
-    /// The interval of t where a ray is inside an infinite vertical cylinder: the roots of
-    /// a t^2 + 2 hb t + c = 0 in order, by the numerically stable quadratic (a = horizontal
-    /// |d|^2, hb = horizontal offset . d, c = horizontal offset^2 - r^2); the whole line when the
-    /// ray is vertical inside (a = 0, c <= 0); nil when it misses. Shared by `intersect` and the
-    /// renderer's tilted path, which must agree bit for bit.
+    /// The roots of a t^2 + 2 hb t + c = 0 (a > 0) in order, by the numerically stable formula
+    /// (no cancellation between hb and the square root); nil when there are none. Shared by every
+    /// ray-quadric test (`intersect`, the renderer's column spans and tilted path), which must
+    /// agree bit for bit.
     @inlinable @inline(__always)
-    public static func cylinderInterval(a: Double, hb: Double, c: Double) -> (near: Double, far: Double)? {
-        guard a > 0 else { return c > 0 ? nil : (-Double.infinity, Double.infinity) }
+    public static func stableRoots(a: Double, hb: Double, c: Double) -> (near: Double, far: Double)? {
         let disc = hb * hb - a * c
         if disc < 0 { return nil }
         let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
         let t1 = q / a, t2 = q != 0 ? c / q : q / a
         return t1 > t2 ? (t2, t1) : (t1, t2)
+    }
+
+    /// The interval of t where a ray is inside an infinite vertical cylinder: `stableRoots` with
+    /// a = horizontal |d|^2, hb = horizontal offset . d, c = horizontal offset^2 - r^2; the whole
+    /// line when the ray is vertical inside (a = 0, c <= 0); nil when it misses.
+    @inlinable @inline(__always)
+    public static func cylinderInterval(a: Double, hb: Double, c: Double) -> (near: Double, far: Double)? {
+        guard a > 0 else { return c > 0 ? nil : (-Double.infinity, Double.infinity) }
+        return stableRoots(a: a, hb: hb, c: c)
     }
 
     /// First entry of the ray `o + t d` (t in [tMin, tMax], `d` any non-zero length) into the
@@ -78,12 +85,7 @@ extension Shape {
             let a = d.lengthSquared
             let hb = oc.dot(d)
             let c = oc.lengthSquared - sp.radius * sp.radius
-            let disc = hb * hb - a * c
-            if disc < 0 { return nil }
-            let q = -(hb + (hb >= 0 ? 1 : -1) * disc.squareRoot())
-            var t1 = q / a, t2 = q != 0 ? c / q : q / a
-            if t1 > t2 { swap(&t1, &t2) }
-            guard c > 0, t1 >= tMin, t1 <= tMax else { return nil }
+            guard let (t1, _) = Shape.stableRoots(a: a, hb: hb, c: c), c > 0, t1 >= tMin, t1 <= tMax else { return nil }
             return (t1, (oc + d * t1) / sp.radius)
         }
     }
