@@ -282,10 +282,27 @@ public enum LDMFlightDiagnosis {
     /// number ("ldm p10").
     static func named(_ spec: LDMFilterSpec, _ name: String) -> Bool {
         if spec.name == name { return true }
+        guard let c = parseCondition(name), let level = spec.level else { return false }
+        return c.kind == spec.kind && c.percentile == level.percentile
+    }
+
+    /// "ldm p10" or "greedy p10.0" -> the filter and its level's percentile; nil otherwise.
+    static func parseCondition(_ name: String) -> (kind: SafetyFilterKind, percentile: Double)? {
         let parts = name.split(separator: " ")
-        guard parts.count == 2, parts[0] == spec.kind.rawValue, parts[1].hasPrefix("p"), let q = Double(parts[1].dropFirst()),
-              let level = spec.level else { return false }
-        return q == level.percentile
+        guard parts.count == 2, let kind = SafetyFilterKind(rawValue: String(parts[0])), kind != .none,
+              parts[1].hasPrefix("p"), let q = Double(parts[1].dropFirst()) else { return nil }
+        return (kind, q)
+    }
+
+    /// Throws unless every name is a filtered condition of `settings`' sweep: for a command to
+    /// check `--diagnose-condition` before the minutes of learning `run` needs.
+    public static func checkConditions(_ names: [String], settings: LDMFlightSettings) throws {
+        for name in names {
+            guard let c = parseCondition(name), settings.learning.percentiles.contains(c.percentile) else {
+                throw InputError("--diagnose-condition", "must be 'greedy pQ' or 'ldm pQ' with Q one of "
+                                 + "\(settings.learning.percentiles.map { Statistics.format($0) }.joined(separator: ", ")), got '\(name)'")
+            }
+        }
     }
 
     /// Counts one OOD entry at `tick` (tick number `index`), checking the tick `before` it (nil at
@@ -318,11 +335,14 @@ public enum LDMFlightDiagnosis {
         if atF <= threshold && atTrue <= threshold { row.exitHeldBoth += 1 }
     }
 
+    /// a / b for a table cell ("-" for b = 0).
+    static func f(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : Statistics.format(Double(a) / Double(b), digits: 3) }
+    /// The mean s / n for a table cell ("-" for n = 0).
+    static func mean(_ s: Double, _ n: Int) -> String { n == 0 ? "-" : Statistics.format(s / Double(n), digits: 3) }
+
     /// Where the OOD steps come from, per condition: how they spread over the episodes and what
     /// happened at the tick before each entry into OOD (Markdown).
     public static func entryTable(_ rows: [Row]) -> String {
-        func f(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : Statistics.format(Double(a) / Double(b), digits: 3) }
-        func mean(_ s: Double, _ n: Int) -> String { n == 0 ? "-" : Statistics.format(s / Double(n), digits: 3) }
         var out = "| filter | OOD steps | episodes with OOD | share of OOD steps in the top 3 / 10 episodes | entries | at start | entry tick is a fallback | tick before is a fallback | its grid excess (nats) | exits from the admissible set | of which reach OOD | exit to entry (ticks) | exit: margin under threshold (nats) | promise broken at f(s, a) | broken at true s' | held at both | excess at f / true s' (nats) | model error at exit / all ticks (m/s) |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
@@ -346,8 +366,6 @@ public enum LDMFlightDiagnosis {
 
     /// A Markdown table of `rows` (fractions of the ticks they are of).
     public static func table(_ rows: [Row]) -> String {
-        func f(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : Statistics.format(Double(a) / Double(b), digits: 3) }
-        func mean(_ s: Double, _ n: Int) -> String { n == 0 ? "-" : Statistics.format(s / Double(n), digits: 3) }
         var out = "| filter | threshold (nats) | ticks | fallback | of which left the set | of which candidates missed | mean excess when left (nats) | admissible ticks | next state has no admissible action (true) | (learned-model prediction) | mean slack when broken (nats) | random admissible action instead: checked | its prediction has no admissible action |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {

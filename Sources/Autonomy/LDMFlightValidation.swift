@@ -1,9 +1,7 @@
 import Diagnostics
-import Dispatch
 import Foundation
 import Models
 import Physics
-import Synchronization
 
 /// Choosing how G is trained without the sweep's episodes (docs/ldm.md, "Session 6"): the data,
 /// dynamics, density and G of `settings` with no visit rounds are learned once; each candidate
@@ -53,26 +51,19 @@ public enum LDMFlightValidation {
     }
 
     /// Flies the validation episodes with the LDM filter at `settings.validationPercentile` on
-    /// `prepared` (on `settings.threads` threads over a fixed strided partition: the result does
-    /// not depend on the thread count).
+    /// `prepared` (on `settings.threads` threads over a `FixedPartition`: each episode depends
+    /// only on its index, so the result does not depend on the thread count).
     public static func fly(prepared: LDMFlightExperiment.Prepared, robot: RobotDescription,
                            settings: LDMFlightSettings) throws -> LDMConditionResult {
         guard let level = prepared.models.levels.first(where: { $0.percentile == settings.validationPercentile }) else {
             throw InputError("validation", at: "validationPercentile", "no filter level at \(settings.validationPercentile)")
         }
         let spec = LDMFilterSpec(kind: .ldm, level: level)
-        let n = settings.validationEpisodes, threads = max(1, min(settings.threads, n))
-        let store = Mutex([LDMEpisodeMetrics?](repeating: nil, count: n))
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            var k = t
-            while k < n {
-                let o = LDMFlightExperiment.episode(spec: spec, prepared: prepared, robot: robot, settings: settings,
-                                                    index: settings.validationFirstEpisode + k)
-                store.withLock { $0[k] = o.metrics }
-                k += threads
-            }
+        let episodes = FixedPartition.map(count: settings.validationEpisodes, threads: settings.threads) { k in
+            LDMFlightExperiment.episode(spec: spec, prepared: prepared, robot: robot, settings: settings,
+                                        index: settings.validationFirstEpisode + k).metrics
         }
-        return LDMConditionResult(spec: spec, episodes: store.withLock { $0.map { $0! } })
+        return LDMConditionResult(spec: spec, episodes: episodes)
     }
 
     /// Every candidate (and the pieces without visits, as round 0 of the first row) on the

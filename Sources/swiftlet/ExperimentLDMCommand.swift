@@ -80,14 +80,7 @@ struct ExperimentLDMCommand: ParsableCommand {
             try runValidation(settings: settings, robot: robot, command: command)
             return
         }
-        // condition names ("ldm p10" or "ldm p10.0") checked before the minutes of learning
-        for c in diagnoseConditions {
-            let parts = c.split(separator: " ")
-            let q = parts.count == 2 && parts[1].hasPrefix("p") ? Double(parts[1].dropFirst()) : nil
-            guard ["greedy", "ldm"].contains(parts.first ?? ""), let q, settings.learning.percentiles.contains(q) else {
-                throw ValidationError("--diagnose-condition must be 'greedy pQ' or 'ldm pQ' with Q one of \(settings.learning.percentiles), got '\(c)'")
-            }
-        }
+        try LDMFlightDiagnosis.checkConditions(diagnoseConditions, settings: settings)
         let prepared: LDMFlightExperiment.Prepared
         if let models {
             prepared = try LDMFlightModelFiles.load(from: models, settings: settings)
@@ -100,12 +93,8 @@ struct ExperimentLDMCommand: ParsableCommand {
             let r = try LDMFlightValidation.fly(prepared: prepared, robot: robot, settings: settings)
             let row = LDMFlightValidation.Result(candidate: config.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? preset,
                                                  round: settings.ldmVisitRounds, backupLoss: prepared.models.ldm.finalLoss, result: r)
-            let text = "# LDM flight: validation flights\n\ncommand: \(command) --validation-flight\n\n"
-                + "LDM filter at p\(Statistics.format(settings.validationPercentile)), episodes \(settings.validationFirstEpisode)..<\(settings.validationFirstEpisode + settings.validationEpisodes)\n\n"
-                + LDMFlightValidation.table([row])
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(text, to: out + "/validation.md")
-            print(text)
+            try writeReport(validationHeader(settings, command: command + " --validation-flight") + LDMFlightValidation.table([row]),
+                            name: "validation.md")
             return
         }
         var runs = diagnoseOnly ? [] : [(settings, out, command)]
@@ -125,11 +114,8 @@ struct ExperimentLDMCommand: ParsableCommand {
             let only = diagnoseConditions.isEmpty ? nil : Set(diagnoseConditions)
             let rows = try LDMFlightDiagnosis.run(settings, prepared: prepared, robot: robot, conditions: only)
             let flags = (diagnoseOnly ? " --diagnose-only" : " --diagnose") + diagnoseConditions.map { " --diagnose-condition '\($0)'" }.joined()
-            let text = "# LDM flight: fallback diagnosis\n\ncommand: \(command)\(flags)\n\n" + LDMFlightDiagnosis.table(rows)
-                + "\n## Where the OOD steps come from\n\n" + LDMFlightDiagnosis.entryTable(rows)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(text, to: out + "/diagnosis.md")
-            print(text)
+            try writeReport("# LDM flight: fallback diagnosis\n\ncommand: \(command)\(flags)\n\n" + LDMFlightDiagnosis.table(rows)
+                            + "\n## Where the OOD steps come from\n\n" + LDMFlightDiagnosis.entryTable(rows), name: "diagnosis.md")
         }
     }
 
@@ -142,11 +128,21 @@ struct ExperimentLDMCommand: ParsableCommand {
         }
         let results = try LDMFlightValidation.run(settings, candidates: candidates, robot: robot, saveModels: saveModels) { print($0) }
         let files = validate.map { " --validate \($0)" }.joined()
-        let text = "# LDM flight: validation flights\n\ncommand: \(command)\(files)\n\n"
-            + "LDM filter at p\(Statistics.format(settings.validationPercentile)), episodes \(settings.validationFirstEpisode)..<\(settings.validationFirstEpisode + settings.validationEpisodes); "
-            + "a candidate with several rounds is flown after every round.\n\n" + LDMFlightValidation.table(results)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try AtomicFile.write(text, to: out + "/validation.md")
+        try writeReport(validationHeader(settings, command: command + files)
+                        + "A candidate with several rounds is flown after every round.\n\n" + LDMFlightValidation.table(results),
+                        name: "validation.md")
+    }
+
+    /// Title, command and the validation episodes of a validation report.
+    func validationHeader(_ settings: LDMFlightSettings, command: String) -> String {
+        let first = settings.validationFirstEpisode
+        return "# LDM flight: validation flights\n\ncommand: \(command)\n\nLDM filter at p\(Statistics.format(settings.validationPercentile)), "
+            + "episodes \(first)..<\(first + settings.validationEpisodes)\n\n"
+    }
+
+    /// Writes a Markdown report into --out (created before any work) and prints it.
+    func writeReport(_ text: String, name: String) throws {
+        try AtomicFile.write(text, to: out + "/" + name)
         print(text)
     }
 
@@ -162,9 +158,7 @@ struct ExperimentLDMCommand: ParsableCommand {
         }
         let results = try LDMFlightEdgeCheck.run(settings, variants: variants, robot: robot) { print($0) }
         let files = edgeCheck.map { " --edge-check \($0)" }.joined()
-        let text = "# LDM flight: edge check of G\n\ncommand: \(command)\(files)\n\n" + LDMFlightEdgeCheck.table(results)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try AtomicFile.write(text, to: out + "/edge-check.md")
-        print(text)
+        try writeReport("# LDM flight: edge check of G\n\ncommand: \(command)\(files)\n\n" + LDMFlightEdgeCheck.table(results),
+                        name: "edge-check.md")
     }
 }
