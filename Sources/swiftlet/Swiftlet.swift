@@ -45,11 +45,12 @@ struct Swiftlet: ParsableCommand {
         } catch let error as ValidationError {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
-        } catch let error where OutputPath.describe(error) != nil {
-            // a file-system error: the path and the reason, not Foundation's dump
-            FileHandle.standardError.write(Data("Error: \(OutputPath.describe(error)!)\n".utf8))
-            Foundation.exit(ExitCode.failure.rawValue)
         } catch {
+            // a file-system error: the path and the reason, not Foundation's dump
+            if let line = OutputPath.describe(error) {
+                FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+                Foundation.exit(ExitCode.failure.rawValue)
+            }
             exit(withError: error)
         }
     }
