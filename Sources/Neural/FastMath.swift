@@ -1,6 +1,7 @@
-/// Branch-free Float32 exponential so elementwise loops vectorise (the libm calls do not).
+/// Branch-free Float32 exponential so elementwise loops vectorise (the libm calls do not); public
+/// so every module's batched kernels share one copy.
 /// Cephes polynomial; relative error about 2e-7 over the clamped range [-87.3, 88].
-@inline(__always) func fastExp(_ x: Float) -> Float {
+@inlinable @inline(__always) public func fastExp(_ x: Float) -> Float {
     let x = Swift.min(Swift.max(x, -87.3), 88.0)
     // round to nearest with the 1.5 * 2^23 trick (plain float adds, so it vectorises)
     let n = (x * 1.442_695_04 + 12_582_912) - 12_582_912
@@ -17,21 +18,20 @@
 }
 
 /// Logistic sigmoid from `fastExp`; 0 and 1 at the extremes, never NaN.
-@inline(__always) func fastSigmoid(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
+@inlinable @inline(__always) public func fastSigmoid(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
 
 /// tanh from `fastExp` (absolute error about 1e-7).
-@inline(__always) func fastTanh(_ x: Float) -> Float {
+@inlinable @inline(__always) public func fastTanh(_ x: Float) -> Float {
     let e = fastExp(2 * Swift.min(Swift.max(x, -9), 9))
     return (e - 1) / (e + 1)
 }
 
-/// `fastExp` on `Kernels.V` lanes.
-@inline(__always) func fastExp(_ x: Kernels.V) -> Kernels.V {
-    typealias V = Kernels.V
-    let x = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.0))
+/// `fastExp` on eight lanes (the width of `Kernels.V`).
+@inlinable @inline(__always) public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let x = x.clamped(lowerBound: SIMD8<Float>(repeating: -87.3), upperBound: SIMD8<Float>(repeating: 88.0))
     let n = (x * 1.442_695_04 + 12_582_912) - 12_582_912
     let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-    var p = V(repeating: 1.987_569_15e-4)
+    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
     p = p * r + 1.398_199_95e-3
     p = p * r + 8.333_451_9e-3
     p = p * r + 4.166_579_59e-2
@@ -39,14 +39,14 @@
     p = p * r + 5.000_000_12e-1
     let y = p * r * r + r + 1
     let bits = unsafeBitCast(n + 8_388_735, to: SIMD8<UInt32>.self) &<< 23
-    return y * unsafeBitCast(bits, to: V.self)
+    return y * unsafeBitCast(bits, to: SIMD8<Float>.self)
 }
 
-/// `fastSigmoid` on `Kernels.V` lanes.
-@inline(__always) func fastSigmoid(_ x: Kernels.V) -> Kernels.V { 1 / (1 + fastExp(-x)) }
+/// `fastSigmoid` on eight lanes.
+@inlinable @inline(__always) public func fastSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + fastExp(-x)) }
 
-/// `fastTanh` on `Kernels.V` lanes.
-@inline(__always) func fastTanh(_ x: Kernels.V) -> Kernels.V {
-    let e = fastExp(2 * x.clamped(lowerBound: Kernels.V(repeating: -9), upperBound: Kernels.V(repeating: 9)))
+/// `fastTanh` on eight lanes.
+@inlinable @inline(__always) public func fastTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let e = fastExp(2 * x.clamped(lowerBound: SIMD8<Float>(repeating: -9), upperBound: SIMD8<Float>(repeating: 9)))
     return (e - 1) / (e + 1)
 }
