@@ -31,7 +31,12 @@ public struct MCAPInfo: Sendable {
 
     /// Reads `path` (validating CRCs) and gathers the facts.
     public static func load(path: String) throws -> MCAPInfo {
-        let r = try MCAPReader(path: path, validateCRCs: true)
+        try load(reader: try MCAPReader(path: path, validateCRCs: true))
+    }
+
+    /// The facts of a file already read (its `source` is the path shown), validating CRCs.
+    public static func load(reader r: MCAPReader) throws -> MCAPInfo {
+        let path = r.source
         var counts: [UInt16: UInt64] = [:]
         var schemas: [UInt16: MCAPSchema] = [:], channels: [UInt16: MCAPChannel] = [:]
         var info = MCAPInfo(path: path, fileBytes: r.bytes.count, header: r.header, indexed: false, messageCount: 0,

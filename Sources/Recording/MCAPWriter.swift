@@ -220,6 +220,7 @@ public final class MCAPWriter {
         out.u64(start); out.u64(end); out.u64(UInt64(chunk.count)); out.u32(crc)
         let fixedLength = out.count
         var compression = ""
+        var storedSize = chunk.count
         if options.compression == .lz4 {
             out.string(MCAPCompression.lz4.rawValue)
             let lengthAt = out.count
@@ -228,7 +229,8 @@ public final class MCAPWriter {
             chunk.bytes.withUnsafeBytes { encoder.compress($0, appendingTo: &out.bytes) }
             if out.count - framesAt < chunk.count {
                 compression = MCAPCompression.lz4.rawValue
-                out.patchU64(at: lengthAt, UInt64(out.count - framesAt))
+                storedSize = out.count - framesAt
+                out.patchU64(at: lengthAt, UInt64(storedSize))
             } else {
                 out.bytes.removeSubrange(fixedLength...)
             }
@@ -239,7 +241,6 @@ public final class MCAPWriter {
         let headLength = out.count
         if compression.isEmpty { out.raw(chunk.bytes) }
         let chunkLength = UInt64(out.count)
-        let storedSize = out.count - headLength
         out.patchU64(at: 1, chunkLength - UInt64(MCAP.recordPrefix))
         // one message index per channel, ascending ids
         var offsets: [UInt16: UInt64] = [:]
