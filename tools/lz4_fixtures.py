@@ -5,7 +5,9 @@
                          python lz4.frame with several settings (64 KiB linked and independent
                          blocks, 4 MiB blocks, block and content checksums, no content size, the
                          high-compression matcher, stored blocks, an empty frame, a skippable frame
-                         before two concatenated frames). Swift's LZ4Tests decode them.
+                         before two concatenated frames), and py-writer-lz4.mcap: a log written
+                         by the public mcap Writer with lz4 chunks (text messages on two topics,
+                         see mcap_log). Swift's LZ4Tests decode them and read the log.
   lz4_fixtures.py check  decodes tools/lz4_fixtures/swift-*.lz4 (frames made by
                          Swiftlet's LZ4Encoder; LZ4Tests checks the encoder still writes exactly
                          these bytes) with python lz4.frame and compares them with the content.
@@ -55,6 +57,22 @@ def content(name):
     return {"text": text, "noise": noise, "mixed": mixed}[kind](n)
 
 
+def mcap_log(path):
+    """60 JSON messages on /a and /b (log time i * 10 ms), lz4 chunks of about 1 KB."""
+    from mcap.writer import CompressionType, Writer
+    with open(path, "wb") as fh:
+        w = Writer(fh, chunk_size=1024, compression=CompressionType.LZ4)
+        w.start(profile="", library="python mcap fixture")
+        s = w.register_schema(name="t", encoding="jsonschema", data=b'{"type":"object"}')
+        a = w.register_channel(topic="/a", message_encoding="json", schema_id=s)
+        b = w.register_channel(topic="/b", message_encoding="json", schema_id=s)
+        for i in range(60):
+            data = b'{"i":%d,"name":"message %d","pad":"%s"}' % (i, i % 7, b"x" * (i % 13))
+            w.add_message(channel_id=a if i % 3 else b, log_time=i * 10_000_000, publish_time=i * 10_000_000,
+                          sequence=i, data=data)
+        w.finish()
+
+
 def make():
     import lz4.frame as f
     os.makedirs(DIR, exist_ok=True)
@@ -70,8 +88,8 @@ def make():
     files = {
         "default-text-3000": ("default", text(3000)),
         "linked64k-text-140000": ("linked64k", text(140000)),
-        "indep64k-mixed-70000": ("indep64k", mixed(70000)),
-        "max4m-text-20000": ("max4m", text(20000)),
+        "indep64k-text-70000": ("indep64k", text(70000)),
+        "max4m-text-8000": ("max4m", text(8000)),
         "nosize-mixed-9000": ("nosize", mixed(9000)),
         "hc-text-70000": ("hc", text(70000)),
         "default-noise-2000": ("default", noise(2000)),
@@ -87,6 +105,7 @@ def make():
     frames = struct.pack("<II", 0x184D2A5A, 5) + b"skip!" + f.compress(data[:2000]) + f.compress(data[2000:])
     with open(os.path.join(DIR, "py-skippable-text-5000.lz4"), "wb") as out:
         out.write(frames)
+    mcap_log(os.path.join(DIR, "py-writer-lz4.mcap"))
     total = sum(os.path.getsize(os.path.join(DIR, n)) for n in os.listdir(DIR))
     print(f"wrote {len(files) + 1} python frames to {DIR} (fixtures now {total} bytes)")
 
