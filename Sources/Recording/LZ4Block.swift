@@ -122,6 +122,12 @@ enum LZ4Block {
         return op
     }
 
+    /// Moves 8 bytes (unaligned).
+    @inline(__always)
+    static func copy8(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafePointer<UInt8>) {
+        UnsafeMutableRawPointer(to).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: UInt64.self), as: UInt64.self)
+    }
+
     /// A malformed block: the offset (from the block's first byte) and what is wrong.
     struct Failure: Error {
         var offset: Int
@@ -163,7 +169,14 @@ enum LZ4Block {
             guard lit <= limit - op else {
                 throw fail(ip, op, "\(lit) literals overflow the output (\(limit - op) bytes of room left)", overflow: true)
             }
-            (dst + op).update(from: src + ip, count: lit)
+            if lit <= 16, n - ip >= 16, limit - op >= 16 {
+                // short run with room on both sides: two 8-byte moves (the extra bytes are
+                // overwritten by what follows)
+                copy8(dst + op, src + ip)
+                copy8(dst + op + 8, src + ip + 8)
+            } else {
+                (dst + op).update(from: src + ip, count: lit)
+            }
             ip += lit
             op += lit
             // the last sequence has literals only
@@ -190,14 +203,21 @@ enum LZ4Block {
             guard length <= limit - op else {
                 throw fail(ip, op, "match of \(length) bytes overflows the output (\(limit - op) bytes of room left)", overflow: true)
             }
-            // overlapping copy by doubling runs: each piece is a plain copy of earlier output
             let from = dst + (op - offset)
-            var left = length
-            while left > 0 {
-                let c = min(left, dst + op - from)
-                (dst + op).update(from: from, count: c)
-                op += c
-                left -= c
+            if offset >= 8, limit - op >= length + 8 {
+                // 8 bytes at a time: each source word lies before the word being written
+                var k = 0
+                repeat { copy8(dst + op + k, from + k); k += 8 } while k < length
+                op += length
+            } else {
+                // overlapping copy by doubling runs: each piece is a plain copy of earlier output
+                var left = length
+                while left > 0 {
+                    let c = min(left, dst + op - from)
+                    (dst + op).update(from: from, count: c)
+                    op += c
+                    left -= c
+                }
             }
             if ip == n { return op }
         }
