@@ -28,6 +28,7 @@ enum LZ4Block {
     /// here, so the output depends on the input only. Returns the compressed size.
     static func compress(_ src: UnsafePointer<UInt8>, count n: Int, into dst: UnsafeMutablePointer<UInt8>,
                          table: UnsafeMutablePointer<UInt32>, hashLog: Int) -> Int {
+        let capacity = bound(n)
         var op = 0
         var anchor = 0
         // too short for any match: one literal run
@@ -75,8 +76,8 @@ enum LZ4Block {
                     while p < matchLimit, src[p] == src[m] { p += 1; m += 1 }
                 }
                 let matchLength = p - ip
-                op = sequence(dst, op, literals: src + anchor, count: ip - anchor,
-                              offset: ip - match, matchLength: matchLength)
+                op = sequence(dst, op, literals: src + anchor, count: ip - anchor, readable: n - anchor,
+                              offset: ip - match, matchLength: matchLength, capacity: capacity)
                 ip = p
                 anchor = ip
                 if ip > mfLimit { break }
@@ -85,14 +86,16 @@ enum LZ4Block {
             }
         }
         // last literals
-        return sequence(dst, op, literals: src + anchor, count: n - anchor, offset: 0, matchLength: 0)
+        return sequence(dst, op, literals: src + anchor, count: n - anchor, readable: n - anchor, offset: 0, matchLength: 0,
+                        capacity: capacity)
     }
 
     /// Writes one sequence at `dst + op`: token, literal-length bytes, literals, and (when
     /// `matchLength` > 0) offset and match-length bytes. Returns the new output position.
+    /// `readable` bytes may be read at `literals`, `capacity` bytes written at `dst`.
     @inline(__always)
     static func sequence(_ dst: UnsafeMutablePointer<UInt8>, _ start: Int, literals: UnsafePointer<UInt8>, count lit: Int,
-                         offset: Int, matchLength: Int) -> Int {
+                         readable: Int, offset: Int, matchLength: Int, capacity: Int) -> Int {
         var op = start + 1
         var token: UInt8
         if lit >= 15 {
@@ -103,7 +106,13 @@ enum LZ4Block {
         } else {
             token = UInt8(truncatingIfNeeded: lit << 4)
         }
-        (dst + op).update(from: literals, count: lit)
+        if lit <= 16, readable >= 16, capacity - op >= 16 {
+            // short run: two 8-byte moves, the extra bytes are overwritten next
+            copy8(dst + op, literals)
+            copy8(dst + op + 8, literals + 8)
+        } else {
+            (dst + op).update(from: literals, count: lit)
+        }
         op += lit
         if matchLength > 0 {
             dst[op] = UInt8(truncatingIfNeeded: offset); dst[op + 1] = UInt8(truncatingIfNeeded: offset >> 8)
