@@ -36,16 +36,17 @@ test: setup
 	@# the Swift Testing summary stays the last line CI reads
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 
-# Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap` and
-# `jsonschema`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
-# headless demo episode log must pass CRC, index and JSON checks. Skipped (not failed) only when the package index cannot be reached.
+# Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap`,
+# `jsonschema` and `lz4`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
+# headless demo episode log (lz4 chunks) must pass CRC, index and JSON checks; python lz4 must decode
+# the Swift-made LZ4 frames in tools/lz4_fixtures. Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
-	@if ! tools/.venv/bin/python -c "import mcap, jsonschema" 2>/dev/null; then \
-	  echo "check-mcap: creating tools/.venv with the mcap and jsonschema packages"; \
+	@if ! tools/.venv/bin/python -c "import mcap, jsonschema, lz4.frame" 2>/dev/null; then \
+	  echo "check-mcap: creating tools/.venv with the mcap, jsonschema and lz4 packages"; \
 	  python3 -m venv tools/.venv || { echo "check-mcap: python3 -m venv failed (install python3-venv)"; exit 1; }; \
-	  if ! tools/.venv/bin/pip install -q mcap jsonschema; then \
+	  if ! tools/.venv/bin/pip install -q mcap jsonschema lz4; then \
 	    if tools/.venv/bin/pip index versions mcap >/dev/null 2>&1; then \
 	      echo "check-mcap: pip install mcap failed although the package index is reachable"; exit 1; \
 	    fi; \
@@ -58,7 +59,8 @@ check-mcap:
 	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
 	SDL_VIDEODRIVER=dummy $(BIN) demo --ticks 20 --out $(MCAP_DIR)/demo >/dev/null && \
 	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
-	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap
+	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap && \
+	tools/.venv/bin/python tools/lz4_fixtures.py check
 
 # Peer packages for side-by-side benchmarks (PyBullet, PyTorch CPU) in tools/.venv, installed
 # only when missing. torch from PyPI is large (it brings CUDA wheels); skip with PEERS=0.

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap jsonschema).
+"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap jsonschema lz4).
 
 For each file: reads every message through the indexed reader with CRC validation
 (mcap.reader.make_reader(f, validate_crcs=True)), reads every record with the stream reader
 (which validates the chunk and data-section CRCs), checks the footer's summary CRC, the
 Statistics counts and the chunk index against what was read, parses every schema and every
 JSON message, validates every message against its channel's JSON Schema (when the `jsonschema`
-package is installed), and prints message counts per topic. Exits non-zero on any problem.
+package is installed), checks each ChunkIndex against its Chunk (compression, compressed and
+uncompressed sizes), and prints message counts per topic and the chunk compressions. lz4 chunks
+are decompressed by the reader through the `lz4` package. Exits non-zero on any problem.
 
 With `--cut CUT.mcap --recovered OUT.mcap` it also reads the cut file with the public stream
 reader up to the cut and checks that it yields exactly as many messages as Swiftlet's
@@ -26,6 +28,12 @@ try:
     from mcap.stream_reader import StreamReader
 except ImportError as e:  # pragma: no cover
     print(f"check_mcap: the mcap package is missing ({e}); pip install mcap", file=sys.stderr)
+    sys.exit(2)
+
+try:
+    import lz4.frame  # noqa: F401  (the mcap reader decompresses lz4 chunks with it)
+except ImportError as e:  # pragma: no cover
+    print(f"check_mcap: the lz4 package is missing ({e}); pip install lz4 (Swiftlet writes lz4 chunks)", file=sys.stderr)
     sys.exit(2)
 
 from mcap.exceptions import EndOfFile, McapError
@@ -87,6 +95,7 @@ def check(path):
     # linear reading: every record, chunk and data-section CRCs
     n_stream = 0
     chunks = 0
+    chunk_records = []
     with open(path, "rb") as f:
         for record in StreamReader(f, validate_crcs=True, emit_chunks=False).records:
             if isinstance(record, Message):
@@ -95,6 +104,9 @@ def check(path):
         for record in StreamReader(f, validate_crcs=True, emit_chunks=True).records:
             if isinstance(record, Chunk):
                 chunks += 1
+                chunk_records.append(record)
+                if record.compression not in ("", "lz4"):
+                    problems.append(f"chunk {chunks}: compression {record.compression!r}, Swiftlet writes '' or 'lz4'")
     if n_stream != sum(counts.values()):
         problems.append(f"stream reader saw {n_stream} messages, indexed reader {sum(counts.values())}")
 
@@ -126,6 +138,10 @@ def check(path):
                     problems.append(f"Statistics: {summary.channels[cid].topic} {n} != {counts[summary.channels[cid].topic]}")
             if stats.chunk_count != chunks or len(summary.chunk_indexes) != chunks:
                 problems.append(f"{chunks} chunks, Statistics {stats.chunk_count}, {len(summary.chunk_indexes)} ChunkIndex")
+        for ci, chunk in zip(summary.chunk_indexes, chunk_records):
+            if (ci.compression, ci.compressed_size, ci.uncompressed_size) != (chunk.compression, len(chunk.data), chunk.uncompressed_size):
+                problems.append(f"ChunkIndex at {ci.chunk_start_offset} says ({ci.compression!r}, {ci.compressed_size}, "
+                                f"{ci.uncompressed_size}), the Chunk ({chunk.compression!r}, {len(chunk.data)}, {chunk.uncompressed_size})")
         for ci in summary.chunk_indexes:
             if data[ci.chunk_start_offset] != 0x06:
                 problems.append(f"ChunkIndex points at byte {ci.chunk_start_offset}, not a Chunk")
@@ -134,7 +150,12 @@ def check(path):
                     problems.append(f"message index offset {off} for channel {cid} is wrong")
 
     checked = "messages validated against their JSON Schemas" if jsonschema else "jsonschema not installed: schemas not checked"
-    print(f"{path}: {sum(counts.values())} messages, {chunks} chunks ({checked})")
+    kinds = Counter(c.compression or "none" for c in chunk_records)
+    stored = sum(len(c.data) for c in chunk_records)
+    raw = sum(c.uncompressed_size for c in chunk_records)
+    ratio = f", records {raw} -> {stored} bytes, ratio {raw / stored:.2f}" if stored else ""
+    compression = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    print(f"{path}: {sum(counts.values())} messages, {chunks} chunks ({compression}{ratio}; {checked})")
     for topic in sorted(counts):
         print(f"  {topic:28s} {counts[topic]:7d}")
     for p in problems:

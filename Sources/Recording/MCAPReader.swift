@@ -178,54 +178,83 @@ public final class MCAPReader {
         let uncompressedSize = try r.u64("uncompressed_size")
         let crc = try r.u32("uncompressed_crc")
         let compression = try r.string("compression")
-        guard compression.isEmpty else {
-            throw r.error("unsupported compression '\(compression)' (Swiftlet reads uncompressed chunks only)")
-        }
         let n = try r.length64("records")
         let recordsStart = try r.skip(n, "records")
-        guard uncompressedSize == UInt64(n) else {
-            throw r.error("uncompressed_size \(uncompressedSize) differs from the \(n) record bytes of an uncompressed chunk")
+        // the records: in place when uncompressed, else decoded into their own buffer
+        let records: [UInt8], first: Int, count: Int
+        switch compression {
+        case MCAPCompression.none.rawValue:
+            guard uncompressedSize == UInt64(n) else {
+                throw r.error("uncompressed_size \(uncompressedSize) differs from the \(n) record bytes of an uncompressed chunk")
+            }
+            records = bytes
+            first = recordsStart
+            count = n
+        case MCAPCompression.lz4.rawValue:
+            // LZ4 expands at most 255-fold: a larger claim is corrupt, and the allocation stays bounded
+            guard uncompressedSize <= UInt64(n) * 255 + 64 else {
+                throw r.error("uncompressed_size \(uncompressedSize) is impossible for \(n) bytes of lz4 (at most 255:1)")
+            }
+            let decoded = try bytes.withUnsafeBytes { all in
+                try LZ4.decompress(UnsafeRawBufferPointer(rebasing: all[recordsStart..<(recordsStart + n)]),
+                                   maxOutput: Int(uncompressedSize), source: source, offset: recordsStart,
+                                   context: "lz4 records of the Chunk at byte \(at)")
+            }
+            guard decoded.count == Int(uncompressedSize) else {
+                throw r.error("lz4 records decode to \(decoded.count) bytes, uncompressed_size says \(uncompressedSize)")
+            }
+            records = decoded
+            first = 0
+            count = decoded.count
+        default:
+            throw r.error("unsupported compression '\(compression)' (Swiftlet reads uncompressed and lz4 chunks)")
         }
         if validateCRC, crc != 0 {
-            let c = CRC32.update(0, bytes, recordsStart..<(recordsStart + n))
+            let c = CRC32.update(0, records, first..<(first + count))
             guard c == crc else {
                 throw r.error(String(format: "chunk CRC mismatch: stored %08x, computed %08x", crc, c))
             }
         }
-        // the records inside
-        var count = 0
-        var pos = recordsStart
-        let stop = recordsStart + n
+        // the records inside; positions in errors are file offsets, or offsets into the decoded records
+        func place(_ p: Int) -> String {
+            compression.isEmpty ? "byte \(p)" : "offset \(p) of the decoded records"
+        }
+        var messages = 0
+        var pos = first
+        let stop = first + count
         while pos < stop {
-            var h = ByteReader(bytes, from: pos, to: stop, source: source,
-                               context: "record at byte \(pos) inside the Chunk at byte \(at)")
+            var h = ByteReader(records, from: pos, to: stop, source: source,
+                               context: "record at \(place(pos)) inside the Chunk at byte \(at)")
             let op = try h.u8("opcode")
             let l = try h.length64("content")
-            var c = ByteReader(bytes, from: h.pos, to: h.pos + l, source: source,
-                               context: "\(MCAPRecord.name(op)) record at byte \(pos) inside the Chunk at byte \(at)")
+            var c = ByteReader(records, from: h.pos, to: h.pos + l, source: source,
+                               context: "\(MCAPRecord.name(op)) record at \(place(pos)) inside the Chunk at byte \(at)")
             switch try MCAPRecord.decode(opcode: op, &c) {
-            case .schema(let s): try add(s, to: &scan, at: pos)
-            case .channel(let ch): try add(ch, to: &scan, at: pos, knownSchemas: knownSchemas)
+            case .schema(let s): try add(s, to: &scan, at: pos, place: place)
+            case .channel(let ch): try add(ch, to: &scan, at: pos, knownSchemas: knownSchemas, place: place)
             case .message(let m):
                 guard scan.channels[m.channelID] != nil || knownChannels?[m.channelID] != nil else {
-                    throw InputError(source, at: "byte \(pos)", "message on channel \(m.channelID), which no Channel record defines")
+                    throw InputError(source, at: place(pos) + (compression.isEmpty ? "" : " of the Chunk at byte \(at)"),
+                                     "message on channel \(m.channelID), which no Channel record defines")
                 }
                 scan.messages.append(m)
-                count += 1
+                messages += 1
             default: break
             }
             pos = h.pos + l
         }
         let info = MCAPChunkInfo(offset: at, length: head.pos + len - at, messageStartTime: startTime,
-                                 messageEndTime: endTime, messageCount: count)
+                                 messageEndTime: endTime, messageCount: messages, compression: compression,
+                                 compressedSize: n, uncompressedSize: count)
         scan.chunks.append(info)
         return info
     }
 
-    private func add(_ s: MCAPSchema, to scan: inout MCAPScan, at pos: Int) throws {
+    private func add(_ s: MCAPSchema, to scan: inout MCAPScan, at pos: Int,
+                     place: (Int) -> String = { "byte \($0)" }) throws {
         guard s.id != 0 else { return }  // the specification: ignore schema id 0
         if let old = scan.schemas[s.id] {
-            guard old == s else { throw InputError(source, at: "byte \(pos)", "schema \(s.id) redefined differently") }
+            guard old == s else { throw InputError(source, at: place(pos), "schema \(s.id) redefined differently") }
             return
         }
         scan.schemas[s.id] = s
@@ -233,12 +262,12 @@ public final class MCAPReader {
     }
 
     private func add(_ c: MCAPChannel, to scan: inout MCAPScan, at pos: Int,
-                     knownSchemas: [UInt16: MCAPSchema]? = nil) throws {
+                     knownSchemas: [UInt16: MCAPSchema]? = nil, place: (Int) -> String = { "byte \($0)" }) throws {
         guard c.schemaID == 0 || scan.schemas[c.schemaID] != nil || knownSchemas?[c.schemaID] != nil else {
-            throw InputError(source, at: "byte \(pos)", "channel \(c.id) '\(c.topic)' refers to schema \(c.schemaID), which is not defined before it")
+            throw InputError(source, at: place(pos), "channel \(c.id) '\(c.topic)' refers to schema \(c.schemaID), which is not defined before it")
         }
         if let old = scan.channels[c.id] {
-            guard old == c else { throw InputError(source, at: "byte \(pos)", "channel \(c.id) redefined differently") }
+            guard old == c else { throw InputError(source, at: place(pos), "channel \(c.id) redefined differently") }
             return
         }
         scan.channels[c.id] = c
@@ -339,14 +368,22 @@ public final class MCAPReader {
         var r = ByteReader(bytes, from: pos + MCAP.recordPrefix, to: bytes.count, source: source, context: "cut Chunk")
         guard let s = try? r.u64("start"), let e = try? r.u64("end") else { return }
         if s <= e { t.partialChunkTimeRange = s...e }
-        guard (try? r.u64("size")) != nil, (try? r.u32("crc")) != nil, (try? r.string("compression")) == "",
+        guard let size = try? r.u64("size"), (try? r.u32("crc")) != nil, let compression = try? r.string("compression"),
               (try? r.u64("records")) != nil else { return }
+        // the records that survived: in place, or what the cut lz4 frame still decodes to
+        var records = bytes, p = r.pos
+        if compression == MCAPCompression.lz4.rawValue {
+            let cap = Int(min(size, UInt64(bytes.count - r.pos) * 255 + 64))
+            records = bytes.withUnsafeBytes { LZ4.decompressPrefix(UnsafeRawBufferPointer(rebasing: $0[r.pos...]), maxOutput: cap) }
+            p = 0
+        } else if !compression.isEmpty {
+            return
+        }
         var count = 0
-        var p = r.pos
-        while bytes.count - p >= MCAP.recordPrefix {
-            var h = ByteReader(bytes, from: p + 1, to: p + 9, source: source, context: "")
-            guard let l = try? h.u64("length"), l <= UInt64(bytes.count - p - MCAP.recordPrefix) else { break }
-            if bytes[p] == MCAPOpcode.message.rawValue { count += 1 }
+        while records.count - p >= MCAP.recordPrefix {
+            var h = ByteReader(records, from: p + 1, to: p + 9, source: source, context: "")
+            guard let l = try? h.u64("length"), l <= UInt64(records.count - p - MCAP.recordPrefix) else { break }
+            if records[p] == MCAPOpcode.message.rawValue { count += 1 }
             p += MCAP.recordPrefix + Int(l)
         }
         t.partialChunkMessages = count

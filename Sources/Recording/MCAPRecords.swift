@@ -73,7 +73,8 @@ public struct MCAPMessage: Sendable, Equatable {
     }
 }
 
-/// A batch of Schema, Channel and Message records. Swiftlet writes `compression` "" only.
+/// A batch of Schema, Channel and Message records; `records` as stored in the file (an LZ4 frame
+/// when `compression` is "lz4", the records themselves when it is "").
 public struct MCAPChunk: Sendable, Equatable {
     public var messageStartTime: UInt64
     public var messageEndTime: UInt64

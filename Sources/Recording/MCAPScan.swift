@@ -36,6 +36,12 @@ public struct MCAPChunkInfo: Sendable, Equatable {
     public var messageStartTime: UInt64
     public var messageEndTime: UInt64
     public var messageCount: Int
+    /// The chunk's compression ("" or "lz4").
+    public var compression: String = ""
+    /// Bytes of records as stored in the file (compressed size).
+    public var compressedSize: Int = 0
+    /// Bytes of records once decompressed.
+    public var uncompressedSize: Int = 0
 }
 
 /// Everything a linear scan found.

@@ -3,8 +3,9 @@ import Foundation
 
 /// Writes an indexed MCAP file chunk by chunk.
 ///
-/// Layout: magic, Header, then for each chunk a Chunk record (uncompressed, holding the Schema,
-/// Channel and Message records added since the previous chunk) followed by one MessageIndex per
+/// Layout: magic, Header, then for each chunk a Chunk record (LZ4-compressed by default, holding
+/// the Schema, Channel and Message records added since the previous chunk; a chunk that LZ4 does
+/// not shrink is stored uncompressed, compression "") followed by one MessageIndex per
 /// channel in it; on `close()`, DataEnd (CRC of everything before it), the summary section
 /// (Schema and Channel copies, Statistics, ChunkIndex records), SummaryOffset records, Footer
 /// (with the summary CRC) and the closing magic.
@@ -37,14 +38,19 @@ public final class MCAPWriter {
         public var library: String
         /// `fsync` after each chunk (survives power loss, not only process crashes; slower).
         public var syncEachChunk: Bool
+        /// Chunk compression. With `.lz4` a chunk that does not shrink is still written
+        /// uncompressed (its Chunk and ChunkIndex records say compression "").
+        public var compression: MCAPCompression
 
         public init(chunkSize: Int = 1 << 20, chunkDuration: UInt64 = 1_000_000_000, profile: String = "",
-                    library: String = "swiftlet \(SwiftletVersion.string)", syncEachChunk: Bool = false) {
+                    library: String = "swiftlet \(SwiftletVersion.string)", syncEachChunk: Bool = false,
+                    compression: MCAPCompression = .lz4) {
             self.chunkSize = chunkSize
             self.chunkDuration = chunkDuration
             self.profile = profile
             self.library = library
             self.syncEachChunk = syncEachChunk
+            self.compression = compression
         }
     }
 
@@ -66,6 +72,7 @@ public final class MCAPWriter {
     private var chunkMessages = 0
     private var chunkIndex: [UInt16: [MCAPMessageIndex.Entry]] = [:]
     private var out = ByteBuffer()
+    private var encoder = LZ4Encoder()
 
     // summary material
     public private(set) var schemas: [MCAPSchema] = []
@@ -206,15 +213,35 @@ public final class MCAPWriter {
         let chunkOffset = position
         let crc = CRC32.update(0, chunk.bytes)
         let start = chunkMessages > 0 ? chunkStart : 0, end = chunkMessages > 0 ? chunkEnd : 0
-        // the chunk record: fixed fields, empty compression, then the records
+        // the chunk record: fixed fields, compression, then the records (compressed when that helps)
         out.removeAll()
         out.u8(MCAPOpcode.chunk.rawValue)
-        out.u64(UInt64(8 + 8 + 8 + 4 + 4 + 8 + chunk.count))
+        out.u64(0)
         out.u64(start); out.u64(end); out.u64(UInt64(chunk.count)); out.u32(crc)
-        out.string(""); out.u64(UInt64(chunk.count))
+        let fixedLength = out.count
+        var compression = ""
+        var storedSize = chunk.count
+        if options.compression == .lz4 {
+            out.string(MCAPCompression.lz4.rawValue)
+            let lengthAt = out.count
+            out.u64(0)
+            let framesAt = out.count
+            chunk.bytes.withUnsafeBytes { encoder.compress($0, appendingTo: &out.bytes) }
+            if out.count - framesAt < chunk.count {
+                compression = MCAPCompression.lz4.rawValue
+                storedSize = out.count - framesAt
+                out.patchU64(at: lengthAt, UInt64(storedSize))
+            } else {
+                out.bytes.removeSubrange(fixedLength...)
+            }
+        }
+        if compression.isEmpty {
+            out.string(""); out.u64(UInt64(chunk.count))
+        }
         let headLength = out.count
-        out.raw(chunk.bytes)
+        if compression.isEmpty { out.raw(chunk.bytes) }
         let chunkLength = UInt64(out.count)
+        out.patchU64(at: 1, chunkLength - UInt64(MCAP.recordPrefix))
         // one message index per channel, ascending ids
         var offsets: [UInt16: UInt64] = [:]
         for ch in chunkIndex.keys.sorted() {
@@ -222,16 +249,20 @@ public final class MCAPWriter {
             MCAPRecord.messageIndex(MCAPMessageIndex(channelID: ch, records: chunkIndex[ch]!)).encode(into: &out)
         }
         let indexLength = UInt64(out.count) - chunkLength
-        // data CRC: the records' CRC is known, so only the head and indexes are read again
-        dataCRC = CRC32.update(dataCRC, out.bytes, 0..<headLength)
-        dataCRC = CRC32.combine(dataCRC, crc, lengthB: chunk.count)
-        dataCRC = CRC32.update(dataCRC, out.bytes, Int(chunkLength)..<out.count)
+        if compression.isEmpty {
+            // data CRC: the records' CRC is known, so only the head and indexes are read again
+            dataCRC = CRC32.update(dataCRC, out.bytes, 0..<headLength)
+            dataCRC = CRC32.combine(dataCRC, crc, lengthB: chunk.count)
+            dataCRC = CRC32.update(dataCRC, out.bytes, Int(chunkLength)..<out.count)
+        } else {
+            dataCRC = CRC32.update(dataCRC, out.bytes)
+        }
         try emit(dataSection: false)
         if options.syncEachChunk, fd >= 0 { fsync(fd) }
         chunkIndexes.append(MCAPChunkIndex(messageStartTime: start, messageEndTime: end, chunkStartOffset: chunkOffset,
                                            chunkLength: chunkLength, messageIndexOffsets: offsets,
-                                           messageIndexLength: indexLength, compression: "",
-                                           compressedSize: UInt64(chunk.count), uncompressedSize: UInt64(chunk.count)))
+                                           messageIndexLength: indexLength, compression: compression,
+                                           compressedSize: UInt64(storedSize), uncompressedSize: UInt64(chunk.count)))
         statistics.chunkCount += 1
         // reset, keeping capacity
         chunk.removeAll()

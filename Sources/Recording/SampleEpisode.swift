@@ -78,6 +78,16 @@ public enum SampleEpisode {
                                                  commandNames: ["forward_speed", "yaw_rate", "climb_rate"],
                                                  extra: ["note": "synthetic sample episode"])
 
+    /// A sample log in memory (the file's bytes).
+    public static func bytes(seconds: Double = 3, full: Bool = true, options: MCAPWriter.Options = MCAPWriter.Options()) throws
+        -> [UInt8] {
+        let w = MCAPWriter(options: options)
+        let rec = try EpisodeRecorder(writer: w, metadata: metadata)
+        try record(into: rec, seconds: seconds, full: full)
+        _ = try rec.close()
+        return w.memory
+    }
+
     /// Writes a sample log to `path`.
     public static func write(path: String, seconds: Double = 3, options: MCAPWriter.Options = MCAPWriter.Options()) throws
         -> MCAPStatistics {

@@ -15,9 +15,10 @@ func inputError<T>(_ body: () throws -> T) -> InputError? {
     }
 }
 
-/// A small multi-chunk log: 3 channels, `n` messages, chunks of about `chunkSize` bytes.
-func smallLog(messages n: Int = 40, chunkSize: Int = 400) throws -> [UInt8] {
-    let w = MCAPWriter(options: MCAPWriter.Options(chunkSize: chunkSize))
+/// A small multi-chunk log: 3 channels, `n` messages, chunks of about `chunkSize` bytes,
+/// uncompressed unless asked (the tests that poke at record bytes need them in place).
+func smallLog(messages n: Int = 40, chunkSize: Int = 400, compression: MCAPCompression = .none) throws -> [UInt8] {
+    let w = MCAPWriter(options: MCAPWriter.Options(chunkSize: chunkSize, compression: compression))
     let s1 = try w.addSchema(name: "a", encoding: "jsonschema", data: Array("{}".utf8))
     let s2 = try w.addSchema(name: "b", encoding: "jsonschema", data: Array("{\"type\":\"object\"}".utf8))
     let c0 = try w.addChannel(topic: "/a", messageEncoding: "json", schemaID: s1)

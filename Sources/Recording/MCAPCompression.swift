@@ -1,0 +1,22 @@
+import Diagnostics
+
+/// How `MCAPWriter` compresses chunks: `lz4` (the LZ4 frame format, what MCAP calls "lz4") or
+/// `none` (""). Readers meet the name in each Chunk and ChunkIndex record.
+public enum MCAPCompression: String, Sendable, CaseIterable {
+    case none = ""
+    case lz4 = "lz4"
+
+    /// Parses a user-given name: "lz4", "none" or "" (uncompressed). `source` names the flag or
+    /// config key in the error.
+    public init(name: String, source: String = "compression") throws {
+        switch name.lowercased() {
+        case "", "none": self = .none
+        case "lz4": self = .lz4
+        default:
+            throw InputError(source, "unknown MCAP chunk compression '\(name)' (Swiftlet writes 'lz4' or 'none')")
+        }
+    }
+
+    /// The name for people ("lz4", "none").
+    public var label: String { self == .none ? "none" : rawValue }
+}
