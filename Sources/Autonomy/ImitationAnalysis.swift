@@ -89,6 +89,29 @@ public struct ImitationAnalysis: Sendable, Equatable {
             checks.append(Check(name: "scratch/pretrained ratio at k = \(k) (n_x/k = \(Statistics.format(expected)))", value: ci,
                                 lower: expected / 2, upper: expected * 2))
         }
+        if let q = r.quadrotor {
+            let values = q.settings.targetSamples.sorted()
+            for (ri, k) in q.settings.ranks.enumerated() {
+                let name = "quadrotor N_target (k = \(k))"
+                let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { ImitationAnalysis.slope(values, q.pretrained[ri], seeds: $0).slope }
+                slopes[name] = ci
+                r2[name] = ImitationAnalysis.slope(values, q.pretrained[ri], seeds: all).rSquared
+                checks.append(Check(name: "quadrotor: slope of gap vs N_target, k = \(k)", value: ci, lower: -1.2, upper: -0.8))
+            }
+            slopes["quadrotor N_target (scratch)"] = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) {
+                ImitationAnalysis.slope(values, q.scratch, seeds: $0).slope
+            }
+            r2["quadrotor N_target (scratch)"] = ImitationAnalysis.slope(values, q.scratch, seeds: all).rSquared
+            let vi = values.firstIndex(of: q.settings.ratioAt)!
+            for (ri, k) in q.settings.ranks.enumerated() {
+                let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { pick in
+                    Statistics.mean(pick.map { q.scratch[vi][$0] }) / Statistics.mean(pick.map { q.pretrained[ri][vi][$0] })
+                }
+                let expected = 12.0 / Double(k)
+                checks.append(Check(name: "quadrotor: scratch/pretrained ratio at k = \(k), N_target = \(q.settings.ratioAt) (n_x/k = \(Statistics.format(expected)))",
+                                    value: ci, lower: expected / 2, upper: expected * 2))
+            }
+        }
         self.slopes = slopes
         self.rSquared = r2
         self.ratios = ratios

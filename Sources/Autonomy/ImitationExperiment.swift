@@ -32,6 +32,8 @@ public enum ImitationExperiment {
         public var meanPretrainSteps: Double
         /// Closed-loop draws rejected per generated system.
         public var rejectionRate: Double
+        /// The quadrotor part, when enabled.
+        public var quadrotor: ImitationQuadrotor.Result?
 
         public func sweep(_ p: Parameter) -> SweepResult { sweeps.first { $0.parameter == p }! }
     }
@@ -118,6 +120,10 @@ public enum ImitationExperiment {
             }
             log("seed \(seed + 1)/\(n) done")
         }
+        let quad = s.quadrotor.enabled
+            ? try ImitationQuadrotor.run(s.quadrotor, seed: s.seed, seeds: n, trajectoryLength: s.trajectoryLength, rollouts: s.rollouts,
+                                         horizon: s.horizon, pretrainIterations: s.pretrainIterations, progress: progress)
+            : nil
         let none = { (c: Int) in blank(c) }
         return Result(settings: s, sweeps: [
             SweepResult(parameter: .targetSamples, sweep: s.targetSweep, values: s.targetSweep.values, pretrained: target.0, scratch: target.1),
@@ -126,11 +132,13 @@ public enum ImitationExperiment {
             SweepResult(parameter: .sharedSamples, sweep: s.sharedSweep, values: s.sharedSweep.values, pretrained: shared,
                         scratch: none(s.sharedSweep.values.count)),
             SweepResult(parameter: .rank, sweep: s.rankSweep, values: s.rankSweep.values, pretrained: rank.0, scratch: rank.1),
-        ], meanPretrainSteps: steps / Double(max(fits, 1)), rejectionRate: Double(rejections) / Double(max(systems, 1)))
+        ], meanPretrainSteps: steps / Double(max(fits, 1)), rejectionRate: Double(rejections) / Double(max(systems, 1)),
+           quadrotor: quad)
     }
 
     /// Work units of `run` (for a progress bar).
     public static func workUnits(_ s: ImitationSettings) -> Int {
-        s.seeds * (s.targetSweep.values.count + s.sourcesSweep.values.count + s.sharedSweep.values.count + s.rankSweep.values.count)
+        s.seeds * (s.targetSweep.values.count + s.sourcesSweep.values.count + s.sharedSweep.values.count + s.rankSweep.values.count
+                   + (s.quadrotor.enabled ? 1 : 0))
     }
 }

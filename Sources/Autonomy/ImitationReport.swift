@@ -56,7 +56,54 @@ public enum ImitationReport {
             }
             out += table.render() + "\n![\(p.rawValue)](\(plotName(p)))\n\n"
         }
+        if let q = r.quadrotor { out += quadrotorSection(q, settings: s) }
         return out
+    }
+
+    /// The quadrotor part's section: per-N_target gaps for each rank and from scratch.
+    static func quadrotorSection(_ q: ImitationQuadrotor.Result, settings s: ImitationSettings) -> String {
+        let qs = q.settings
+        var out = "## Quadrotor about hover (n_x = 12, n_u = 4)\n\n"
+        out += "\(qs.sources) source airframes + 1 target from \(qs.robot), mass, inertia and arm length each scaled by U[\(Statistics.format(1 - qs.variation)), "
+        out += "\(Statistics.format(1 + qs.variation))]; experts = discrete LQR (dt \(qs.dt) s) gains; N_shared = \(qs.sharedSamples); "
+        out += "noise: x_0 \(qs.initialStd), process \(qs.processStd), expert action \(qs.inputStd) (hover-thrust units). "
+        out += "Learnt target loops with spectral radius >= 1: \(q.unstable).\n\n"
+        var fr = MarkdownTable(["k", "|K_0 outside span(phi)| / |K_0| (mean over seeds)"], alignments: [.right, .right])
+        for (ri, k) in qs.ranks.enumerated() { fr.addRow(["\(k)", Statistics.format(Statistics.mean(q.outside[ri]))]) }
+        out += fr.render() + "\n"
+        let values = qs.targetSamples.sorted()
+        var headers = ["N_target"] + qs.ranks.map { "pretrained k = \($0)" } + ["scratch"]
+        headers += qs.ranks.map { "scratch / k = \($0)" }
+        var t = MarkdownTable(headers, alignments: Array(repeating: .right, count: headers.count))
+        for (vi, v) in values.enumerated() {
+            var row = ["\(v)"]
+            for ri in qs.ranks.indices { row.append(Statistics.meanInterval(q.pretrained[ri][vi]).formatted()) }
+            let sc = q.scratch[vi].filter { !$0.isNaN }
+            row.append(sc.count >= 2 ? Statistics.meanInterval(sc).formatted() : "n/a (N <= n_x + 1)")
+            for ri in qs.ranks.indices {
+                row.append(sc.count >= 2 ? Statistics.format(Statistics.mean(sc) / Statistics.mean(q.pretrained[ri][vi])) : "")
+            }
+            t.addRow(row)
+        }
+        out += t.render() + "\n![quadrotor](gap-vs-ntarget-quadrotor.svg)\n\n"
+        return out
+    }
+
+    /// The quadrotor part's log-log plot.
+    public static func quadrotorPlot(_ q: ImitationQuadrotor.Result) -> SVGPlot {
+        let values = q.settings.targetSamples.sorted()
+        let sw = { (name: String, rows: [[Double]]) -> ImitationExperiment.SweepResult in
+            ImitationExperiment.SweepResult(parameter: .targetSamples, sweep: .init(values: values, sources: q.settings.sources,
+                                            sharedSamples: q.settings.sharedSamples, targetSamples: 0),
+                                            values: values, pretrained: rows, scratch: q.scratch)
+        }
+        var plot = SVGPlot(title: "Quadrotor: imitation gap vs N_target", xLabel: "N_target",
+                           yLabel: "imitation gap (mean squared state deviation)", xScale: .log, yScale: .log)
+        for (ri, k) in q.settings.ranks.enumerated() {
+            if let s = ImitationReport.plot(sw("k", q.pretrained[ri])).series.first { var s = s; s.name = "pretrained, k = \(k)"; plot.add(s) }
+        }
+        if let s = ImitationReport.plot(sw("k", q.pretrained[0])).series.dropFirst().first { plot.add(s) }
+        return plot
     }
 
     static func plotName(_ p: ImitationExperiment.Parameter) -> String {
@@ -71,6 +118,16 @@ public enum ImitationReport {
     /// One row per (sweep, value, seed): the raw gaps.
     public static func gapsCSV(_ r: ImitationExperiment.Result) -> CSVWriter {
         var csv = CSVWriter(header: ["sweep", "value", "seed", "pretrained_gap", "scratch_gap"])
+        if let q = r.quadrotor {
+            for (vi, v) in q.settings.targetSamples.sorted().enumerated() {
+                for seed in 0..<q.seeds {
+                    for (ri, k) in q.settings.ranks.enumerated() {
+                        csv.addRow(["quadrotor N_target k=\(k)", "\(v)", "\(seed)", CSVWriter.field(q.pretrained[ri][vi][seed]),
+                                    CSVWriter.field(q.scratch[vi][seed])])
+                    }
+                }
+            }
+        }
         for sw in r.sweeps {
             for (i, v) in sw.values.enumerated() {
                 for seed in 0..<r.settings.seeds {
@@ -123,6 +180,10 @@ public enum ImitationReport {
         for sw in r.sweeps {
             try plot(sw).write(to: directory + "/" + plotName(sw.parameter))
             files.append(plotName(sw.parameter))
+        }
+        if let q = r.quadrotor {
+            try quadrotorPlot(q).write(to: directory + "/gap-vs-ntarget-quadrotor.svg")
+            files.append("gap-vs-ntarget-quadrotor.svg")
         }
         return files
     }

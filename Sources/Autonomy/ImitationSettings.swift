@@ -53,6 +53,8 @@ public struct ImitationSettings: Codable, Sendable, Equatable {
     public var rankSweep = Sweep(values: [2, 4, 8], sources: 20, sharedSamples: 5000, targetSamples: 400)
     /// Bootstrap resamples of the seeds for every interval.
     public var bootstrapResamples: Int = 2000
+    /// The quadrotor part (same seeds, trajectory length, rollouts, horizon and pre-training steps).
+    public var quadrotor = ImitationQuadrotor.Settings()
 
     public init() {}
 
@@ -72,6 +74,11 @@ public struct ImitationSettings: Codable, Sendable, Equatable {
         s.sharedSweep = Sweep(values: [20, 40, 80], sources: 3, sharedSamples: 0, targetSamples: 5000)
         s.rankSweep = Sweep(values: [1, 2, 4], sources: 8, sharedSamples: 1000, targetSamples: 100)
         s.bootstrapResamples = 200
+        s.quadrotor.sources = 4
+        s.quadrotor.sharedSamples = 500
+        s.quadrotor.targetSamples = [20, 40, 80]
+        s.quadrotor.ranks = [4]
+        s.quadrotor.ratioAt = 80
         return s
     }
 
@@ -109,6 +116,12 @@ public struct ImitationSettings: Codable, Sendable, Equatable {
         try need(rankSweep.values.count >= 2 && rankSweep.values.allSatisfy { $0 >= 1 && $0 < stateDim }, "rankSweep.values", rankSweep.values)
         try need(rankSweep.sources >= 1 && rankSweep.sharedSamples >= stateDim && rankSweep.targetSamples > stateDim + 1,
                  "rankSweep", rankSweep.targetSamples)
+        let q = quadrotor
+        try need(q.variation >= 0 && q.variation < 1 && q.dt > 0, "quadrotor.variation/dt", q.variation)
+        try need(q.sources >= 1 && q.sharedSamples >= 12 && q.targetSamples.count >= 2 && q.ranks.allSatisfy { $0 >= 1 && $0 < 12 && $0 <= 4 * q.sources }
+                 && q.targetSamples.allSatisfy { $0 >= (q.ranks.max() ?? 1) }, "quadrotor", q.targetSamples)
+        try need(q.targetSamples.contains(q.ratioAt) && q.ratioAt > 13, "quadrotor.ratioAt", q.ratioAt)
+        try need(q.inputWeight > 0 && q.initialStd >= 0 && q.processStd > 0 && q.inputStd > 0, "quadrotor.inputWeight/noise", q.inputStd)
         // the joint least squares for phi needs sum_h F_h^T F_h of rank k: H * nu >= k
         for (key, h, ks) in [("targetSweep.sources", targetSweep.sources, [rank]), ("sourcesSweep.values", sourcesSweep.values.min() ?? 0, [rank]),
                              ("sharedSweep.sources", sharedSweep.sources, [rank]), ("rankSweep.sources", rankSweep.sources, rankSweep.values)] {

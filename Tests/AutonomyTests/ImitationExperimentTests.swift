@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import Geometry
 import Models
+import Physics
 import TestSupport
 import Testing
 
@@ -57,12 +58,39 @@ struct ImitationExperimentTests {
         let dir = TempDir("imitation")
         defer { dir.remove() }
         let files = try ImitationReport.write(r, a, to: dir.path, command: "test", seconds: 1)
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         let rows = CSVWriter.parse(try String(contentsOfFile: dir.file("gaps.csv"), encoding: .utf8))
-        let points = r.sweeps.reduce(0) { $0 + $1.values.count }
+        let points = r.sweeps.reduce(0) { $0 + $1.values.count } + s.quadrotor.targetSamples.count * s.quadrotor.ranks.count
         #expect(rows.count == 1 + points * s.seeds)
         let report = try String(contentsOfFile: dir.file("report.md"), encoding: .utf8)
         #expect(report.contains("## Targets") && report.contains("slope of gap vs N_shared"))
+    }
+
+    @Test func quadrotorHoverLinearisationAndLQRExperts() throws {
+        let robot = try URDFLoader.load(path: BundledResource.resolve("Robots/cf2x.urdf"))
+        let s = ImitationQuadrotor.Settings()
+        let dt = s.dt
+        for scales in [(1.0, 1.0, 1.0), (0.7, 1.3, 0.7), (1.3, 0.7, 1.3)] {
+            let f = try ImitationQuadrotor.airframe(robot: robot, massScale: scales.0, inertiaScale: scales.1, armScale: scales.2, dt: dt)
+            let sys = f.system
+            // tilt couples into horizontal velocity with gravity: dvx/dtheta = g dt, dvy/dphi = -g dt
+            #expect(abs(sys.a[3, 7] - 9.81 * dt) < 1e-9 && abs(sys.a[4, 6] + 9.81 * dt) < 1e-9)
+            // equal thrust on all rotors: vertical acceleration only (no torque), sum f / m
+            let up = sys.b.apply([1, 1, 1, 1])
+            let hover = robot.mass * 9.81 / 4
+            #expect(abs(up[5] - 4 * hover / (robot.mass * scales.0) * dt) < 1e-9)
+            for i in [3, 4, 9, 10, 11] { #expect(abs(up[i]) < 1e-9) }
+            // the LQR expert stabilises the airframe
+            let k = try ImitationQuadrotor.expert(sys, s)
+            #expect(sys.closedLoop(k).spectralRadius < 1)
+        }
+        // a larger inertia turns more slowly under the same thrust difference
+        let light = try ImitationQuadrotor.airframe(robot: robot, massScale: 1, inertiaScale: 1, armScale: 1, dt: dt)
+        let heavy = try ImitationQuadrotor.airframe(robot: robot, massScale: 1, inertiaScale: 1.3, armScale: 1, dt: dt)
+        let diff: [Double] = [1, -1, -1, 1]
+        let a = light.system.b.apply(diff), b = heavy.system.b.apply(diff)
+        let rate = { (v: [Double]) in (v[9] * v[9] + v[10] * v[10] + v[11] * v[11]).squareRoot() }
+        #expect(rate(a) > 0 && abs(rate(b) / rate(a) - 1 / 1.3) < 1e-6)
     }
 
     @Test func configOverlayRejectsBadSettings() throws {

@@ -147,6 +147,17 @@ struct ImitationNumericsTests {
                                  horizon: 50, initialStd: 1, processStd: 0.1, rng: &again) == gaps)
     }
 
+    @Test func zeroOrderHoldOfADoubleIntegratorIsExact() throws {
+        // x = (position, velocity), u = acceleration: A_d = [1 dt; 0 1], B_d = [dt^2/2; dt]
+        let dt = 0.37
+        let d = LinearSystem.discretized(continuousA: Matrix([[0, 1], [0, 0]]), continuousB: Matrix([[0], [1]]), dt: dt)
+        #expect(maxDiff(d.a, Matrix([[1, dt], [0, 1]])) < 1e-14)
+        #expect(maxDiff(d.b, Matrix([[dt * dt / 2], [dt]])) < 1e-14)
+        // exp of a large diagonal matrix (many squarings)
+        let e = Matrix([[3, 0], [0, -2]]).exponential
+        #expect(abs(e[0, 0] / exp(3) - 1) < 1e-12 && abs(e[1, 1] / exp(-2) - 1) < 1e-12 && e[0, 1] == 0)
+    }
+
     @Test func demonstrationsAreNestedAndCountSamples() throws {
         var rng = RNG(seed: 4)
         let sys = LinearSystem(a: 0.5 * Matrix.identity(3), b: Matrix([[1], [0], [0]]))
