@@ -45,7 +45,11 @@ struct ImitationExperimentTests {
         let rank = r.sweep(.rank)
         for i in rank.values.indices { #expect(mean(rank.scratch[i]) > mean(rank.pretrained[i])) }
         let a = ImitationAnalysis(r)
-        #expect(a.checks.count == 4 + rank.values.count)
+        #expect(a.checks.count == 4 + rank.values.count + 2 * s.quadrotor.ranks.count)
+        // the quadrotor part ran: every pretrained gap finite and positive, shrinking with N_target
+        let q = try #require(r.quadrotor)
+        for row in q.pretrained[0] { for g in row { #expect(g.isFinite && g > 0) } }
+        #expect(mean(q.pretrained[0].last!) < mean(q.pretrained[0].first!))
         #expect(a.slopes["N_target"]!.estimate < 0)
         #expect(a.ratios.allSatisfy { $0.ratio.estimate > 1 })
     }
