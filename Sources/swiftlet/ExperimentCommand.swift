@@ -11,6 +11,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentGtSCommand.self,
             ExperimentHIntCommand.self,
             ExperimentLDMCommand.self,
+            ExperimentImitationCommand.self,
         ]
     )
 }
