@@ -29,7 +29,9 @@ import Planning
 /// where the learned G is least reliable. The values are rewritten to min + (V_k - min V_k), min
 /// being the batch's least value, so they stay above the threshold and nothing becomes
 /// admissible; only the order of the fallback changes. Ticks with an admissible candidate are
-/// untouched. The same rule applies to both filters.
+/// untouched. The same rule applies to both filters. `.recoveryInData` first keeps the candidates
+/// whose first action is in the data (log p(s_0, a_0) >= `oodLogLevel`), when there are any, and
+/// ranks the others after them.
 public struct LDMFlightConstraint: SequenceCost {
     public var filter: SafetyFilter
     let density: any DensityModel
@@ -54,14 +56,18 @@ public struct LDMFlightConstraint: SequenceCost {
     public var fallbackRule: LDMFlightFallbackRule
     /// Steps k of the recovery fallback's unrolled backup (>= 1; clipped to horizon - 1).
     public var fallbackSteps: Int
+    /// The OOD level (log-density) `.recoveryInData` keeps first actions at or above.
+    public var oodLogLevel: Float
     let graph = LDMFlightGraph()
     var states: [Float] = [], next: [Float] = [], stepActions: [Float] = [], stepValues: [Float] = []
-    var recovery: [Float] = []
+    var recovery: [Float] = [], firstInData: [Bool] = []
 
     public init(filter: SafetyFilter, density: any DensityModel, energyCap: Float, fallbackMargin: Float = 0,
                 task: LDMFlightCost? = nil, constraintSteps: Int = 1, dynamics: LDMFlightDynamicsModel? = nil,
-                ldm: LearnedLDM? = nil, fallbackRule: LDMFlightFallbackRule = .argmin, fallbackSteps: Int = 3) {
+                ldm: LearnedLDM? = nil, fallbackRule: LDMFlightFallbackRule = .argmin, fallbackSteps: Int = 3,
+                oodLogLevel: Float = -.infinity) {
         self.filter = filter
+        self.oodLogLevel = oodLogLevel
         self.fallbackRule = fallbackRule
         self.fallbackSteps = fallbackSteps
         self.density = density
@@ -144,7 +150,7 @@ public struct LDMFlightConstraint: SequenceCost {
     mutating func recoverFallback(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                                   into costs: UnsafeMutableBufferPointer<Float>) {
         let k = min(fallbackSteps, horizon - 1)
-        guard fallbackRule == .recovery, k >= 1, filter.kind != .none, dynamics != nil, count > 0 else { return }
+        guard fallbackRule != .argmin, k >= 1, filter.kind != .none, dynamics != nil, count > 0 else { return }
         precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: the recovery fallback needs the LDM")
         let threshold = filter.threshold
         var least = Float.infinity
@@ -168,10 +174,16 @@ public struct LDMFlightConstraint: SequenceCost {
         rows.withUnsafeBufferPointer { r in
             energies.withUnsafeMutableBufferPointer { density.logDensity(UnsafeBufferPointer(rebasing: r[0..<(count * d)]), count: count, into: $0, workspace: ws) }
         }
+        // first action in the data: the candidates `.recoveryInData` keeps
+        if firstInData.count < count { firstInData = [Bool](repeating: false, count: count) }
+        var inData = 0
         for i in 0..<count {
             let e = -energies[i]
             v[i] = e.isNaN ? .infinity : e
+            firstInData[i] = energies[i] >= oodLogLevel
+            if firstInData[i] { inData += 1 }
         }
+        let keepInData = fallbackRule == .recoveryInData && inData > 0 && inData < count
         // then E(s_t, a_t) for 0 < t < k and G(s_k, a_k) (E for greedy) along the rollout
         let useG = filter.kind == .ldm
         rollout(actions, count: count, horizon: horizon, actionDim: actionDim, through: k, needG: { useG && $0 == k }) { t, logp, g in
@@ -180,6 +192,8 @@ public struct LDMFlightConstraint: SequenceCost {
                 v[i] = x.isNaN ? .infinity : max(v[i], x)
             }
         }
+        // `.recoveryInData`: out-of-data first actions after every in-data one
+        if keepInData { for i in 0..<count where !firstInData[i] { v[i] = .infinity } }
         // least + (V - min V): the order of V, every value above the threshold
         var lo = Float.infinity, hi = -Float.infinity
         for i in 0..<count where v[i].isFinite {
@@ -302,7 +316,8 @@ extension SafetyFilter {
                                constraint: LDMFlightConstraint(filter: self, density: models.density, energyCap: models.ldm.energyCap,
                                                                fallbackMargin: Float(fallbackMargin), task: task,
                                                                constraintSteps: constraintSteps, dynamics: objective.model,
-                                                               ldm: models.ldm, fallbackRule: fallbackRule, fallbackSteps: fallbackSteps),
+                                                               ldm: models.ldm, fallbackRule: fallbackRule, fallbackSteps: fallbackSteps,
+                                                               oodLogLevel: Float(models.oodLevel.logLevel)),
                                threshold: threshold)
     }
 }

@@ -382,8 +382,8 @@ public enum LDMFlightExperiment {
             "task: goal \(settings.goalDistance) m away in a random horizontal direction; random shooting MPC, \(settings.samples) candidates, horizon \(settings.horizon); cost mean distance to goal / \(settings.goalDistance) + \(settings.altitudeWeight) x (\(settings.minimumAltitude) m - z)+ along the learned-model rollout; \(e) episodes x \(settings.steps) steps per condition (paired starts and goals); seed \(settings.seed); flying took \(Statistics.format(flySeconds)) s",
             settings.fallbackMargin > 0
                 ? "fallback (nothing admissible): lowest task cost among the candidates within \(Statistics.format(settings.fallbackMargin)) nats of the minimal constraint value (both filters)"
-                : settings.fallbackRule == .recovery
-                ? "fallback (nothing admissible): recovery, argmin over the candidates of the backup unrolled \(settings.fallbackSteps) steps along the plan through the learned model, max(E(s_0, a_0), ..., E(s_{k-1}, a_{k-1}), G(s_k, a_k)) with E = -log p (E in place of G for greedy; both filters)"
+                : settings.fallbackRule != .argmin
+                ? "fallback (nothing admissible): \(settings.fallbackRule == .recoveryInData ? "recovery among the first actions in the data (log p >= the OOD level) when there are any" : "recovery"), argmin over the candidates of the backup unrolled \(settings.fallbackSteps) steps along the plan through the learned model, max(E(s_0, a_0), ..., E(s_{k-1}, a_{k-1}), G(s_k, a_k)) with E = -log p (E in place of G for greedy; both filters)"
                 : "fallback (nothing admissible): argmin of the constraint (densest first action for greedy, lowest G for the LDM)",
             settings.constraintSteps > 1
                 ? "filters checked along the first \(settings.constraintSteps) steps of each candidate's learned-model rollout (max over steps of G, or of -log p for greedy)"

@@ -12,4 +12,9 @@ public enum LDMFlightFallbackRule: String, Sendable, Codable, CaseIterable {
     /// and V_k trusts G only k steps ahead, where the plan may be back inside G's admissible set,
     /// instead of at the current state, which already left it.
     case recovery
+    /// `recovery` among the candidates whose first action is in the data (log p(s_0, a_0) at or
+    /// above the OOD level, as the OOD step measure counts it) when there are any, the others
+    /// ranked after them: V_k weighs E(s_0, a_0) only as one term of a max and may otherwise fly
+    /// an out-of-distribution first action for a better plan behind it (session 7, post-hoc).
+    case recoveryInData
 }

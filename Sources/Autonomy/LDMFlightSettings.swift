@@ -78,6 +78,8 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// G(s_k, a_k)) (E in place of G for greedy; same rule for both filters;
     /// `LDMFlightConstraint`). A flight-time setting: it does not change the learned pieces (the
     /// visit rounds collect with the paper's argmin), so saved models serve every rule.
+    /// `.recoveryInData` is `.recovery` among the candidates whose first action is in the data
+    /// (log p at or above the OOD level) when there are any.
     public var fallbackRule = LDMFlightFallbackRule.argmin
     /// Steps k of the recovery fallback (1 ..< horizon); unused with `.argmin`.
     public var fallbackSteps = 3
@@ -206,7 +208,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
         try need(constraintSteps >= 1 && constraintSteps <= horizon, "constraintSteps", constraintSteps)
         try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
-        if fallbackRule == .recovery {
+        if fallbackRule != .argmin {
             try need(fallbackSteps >= 1 && fallbackSteps < horizon, "fallbackSteps", fallbackSteps)
             // one fallback rule at a time: the margin fallback re-ranks by the task cost
             try need(fallbackMargin == 0, "fallbackRule", "recovery with fallbackMargin \(fallbackMargin) (use one of them)")

@@ -453,11 +453,12 @@ struct LDMFlightTests {
         let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: hover + [Float](repeating: 0.1, count: 8),
                                        stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
                                        settings: ldmSettings, rng: &ldmRNG)
-        func run(_ filter: SafetyFilter, rule: LDMFlightFallbackRule, steps: Int, _ acts: [Float], count: Int)
+        func run(_ filter: SafetyFilter, rule: LDMFlightFallbackRule, steps: Int, _ acts: [Float], count: Int, ood: Float = -.infinity)
             -> (costs: [Float], cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>) {
             var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
                                        constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: ldm.energyCap,
-                                                                       dynamics: model, ldm: ldm, fallbackRule: rule, fallbackSteps: steps),
+                                                                       dynamics: model, ldm: ldm, fallbackRule: rule, fallbackSteps: steps,
+                                                                       oodLogLevel: ood),
                                        threshold: filter.threshold)
             cost.update(state: hover, toGoal: SIMD2(10, 0))
             var out = [Float](repeating: 0, count: count)
@@ -493,6 +494,17 @@ struct LDMFlightTests {
                 #expect(r.costs.firstIndex(of: r.costs.min()!) == 1)
             }
             #expect(plain.costs.firstIndex(of: plain.costs.min()!) == 0)
+            // in-data variant: with the OOD level between candidate 0's first action (0.55) and the
+            // others' (0.65, 0.75), only candidate 0 starts in the data and is flown; with every first
+            // action out (level at 0.5) or in (no level) it is the plain recovery rule
+            let between = Float(density.logDensities(hover.map(Double.init) + [0.6, 0])[0])
+            let out = Float(density.logDensities(hover.map(Double.init) + [0.5, 0])[0])
+            let keep = run(filter, rule: .recoveryInData, steps: 3, actions, count: 3, ood: between)
+            #expect(keep.cost.lastFallback && keep.costs.firstIndex(of: keep.costs.min()!) == 0)
+            #expect(keep.cost.lastConstraint[0..<3].allSatisfy { $0 > filter.threshold })
+            let plainRecovery = run(filter, rule: .recovery, steps: 3, actions, count: 3)
+            #expect(run(filter, rule: .recoveryInData, steps: 3, actions, count: 3, ood: out).costs == plainRecovery.costs)
+            #expect(run(filter, rule: .recoveryInData, steps: 3, actions, count: 3).costs == plainRecovery.costs)
             // something admissible: the recovery rule changes nothing
             let mixed = [Float](repeating: 0, count: horizon * 2) + actions
             let a0 = run(filter, rule: .argmin, steps: 3, mixed, count: 4), a1 = run(filter, rule: .recovery, steps: 3, mixed, count: 4)
@@ -512,6 +524,7 @@ struct LDMFlightTests {
         #expect(try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackSteps": 10}"#.utf8), source: "cfg.json").fallbackSteps == 10)
         // a flight-time setting: the models compare equal whatever the rule
         #expect(LDMFlightModelFiles.canonical(r) == LDMFlightModelFiles.canonical(.momentum))
+        #expect(try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recoveryInData"}"#.utf8), source: "cfg.json").fallbackRule == .recoveryInData)
     }
 
     @Test func configOverlaysThePresetAndRejectsUnknownKeys() throws {
