@@ -20,6 +20,18 @@ import Planning
 /// learned-model rollout, c(s_t, a_t) for t < k with s_0 = s and s_{t+1} = f(s_t, a_t) (G for the
 /// LDM filter, -log p for greedy); non-finite predictions count as +infinity. k = 1 (default)
 /// is the paper's first-action filter.
+///
+/// Optional recovery fallback (`fallbackRule` `.recovery`, with the learned `dynamics`): when no
+/// candidate is admissible, the candidates are ranked by the k-step backup unrolled along their
+/// learned-model rollouts, V_k = max(E(s_0, a_0), ..., E(s_{k-1}, a_{k-1}), G(s_k, a_k)) with
+/// E = -log p (greedy: E(s_k, a_k) in place of G; k = `fallbackSteps`, clipped to horizon - 1),
+/// instead of by the value at the current state, which already lies outside the admissible set
+/// where the learned G is least reliable. The values are rewritten to min + (V_k - min V_k), min
+/// being the batch's least value, so they stay above the threshold and nothing becomes
+/// admissible; only the order of the fallback changes. Ticks with an admissible candidate are
+/// untouched. The same rule applies to both filters. `.recoveryInData` first keeps the candidates
+/// whose first action is in the data (log p(s_0, a_0) >= `oodLogLevel`), when there are any, and
+/// ranks the others after them.
 public struct LDMFlightConstraint: SequenceCost {
     public var filter: SafetyFilter
     let density: any DensityModel
@@ -40,13 +52,24 @@ public struct LDMFlightConstraint: SequenceCost {
     /// `constraintSteps` > 1; the LDM only for the LDM filter).
     public let dynamics: LDMFlightDynamicsModel?
     public let ldm: LearnedLDM?
+    /// What flies when nothing is admissible (`.argmin` = the paper's rule).
+    public var fallbackRule: LDMFlightFallbackRule
+    /// Steps k of the recovery fallback's unrolled backup (>= 1; clipped to horizon - 1).
+    public var fallbackSteps: Int
+    /// The OOD level (log-density) `.recoveryInData` keeps first actions at or above.
+    public var oodLogLevel: Float
     let graph = LDMFlightGraph()
     var states: [Float] = [], next: [Float] = [], stepActions: [Float] = [], stepValues: [Float] = []
+    var recovery: [Float] = [], firstInData: [Bool] = []
 
     public init(filter: SafetyFilter, density: any DensityModel, energyCap: Float, fallbackMargin: Float = 0,
                 task: LDMFlightCost? = nil, constraintSteps: Int = 1, dynamics: LDMFlightDynamicsModel? = nil,
-                ldm: LearnedLDM? = nil) {
+                ldm: LearnedLDM? = nil, fallbackRule: LDMFlightFallbackRule = .argmin, fallbackSteps: Int = 3,
+                oodLogLevel: Float = -.infinity) {
         self.filter = filter
+        self.oodLogLevel = oodLogLevel
+        self.fallbackRule = fallbackRule
+        self.fallbackSteps = fallbackSteps
         self.density = density
         self.energyCap = energyCap
         self.fallbackMargin = fallbackMargin
@@ -79,6 +102,7 @@ public struct LDMFlightConstraint: SequenceCost {
         filter.cost(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
         rankCapped(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
         checkAlongRollout(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
+        recoverFallback(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
         rankFallback(actions, count: count, horizon: horizon, actionDim: actionDim, into: costs)
     }
 
@@ -111,10 +135,95 @@ public struct LDMFlightConstraint: SequenceCost {
     mutating func checkAlongRollout(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                                     into costs: UnsafeMutableBufferPointer<Float>) {
         let k = min(constraintSteps, horizon)
-        guard k > 1, filter.kind != .none, let model = dynamics, count > 0 else { return }
+        guard k > 1, filter.kind != .none, dynamics != nil, count > 0 else { return }
         precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: constraintSteps > 1 needs the LDM")
+        let isLDM = filter.kind == .ldm
+        rollout(actions, count: count, horizon: horizon, actionDim: actionDim, through: k - 1, needG: { _ in isLDM }) { _, logp, g in
+            for i in 0..<count {
+                let v = g?[i] ?? -logp[i]
+                costs[i] = v.isNaN ? .infinity : max(costs[i], v)
+            }
+        }
+    }
+
+    /// Recovery fallback: nothing admissible -> rank by the unrolled backup V_k along each plan.
+    mutating func recoverFallback(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
+                                  into costs: UnsafeMutableBufferPointer<Float>) {
+        let k = min(fallbackSteps, horizon - 1)
+        guard fallbackRule != .argmin, k >= 1, filter.kind != .none, dynamics != nil, count > 0 else { return }
+        precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: the recovery fallback needs the LDM")
+        let threshold = filter.threshold
+        var least = Float.infinity
+        for i in 0..<count {
+            if costs[i] <= threshold { return }
+            least = min(least, costs[i])
+        }
+        guard least.isFinite else { return }
+        // V starts at E(s_0, a_0)
+        let state = filter.state, sd = state.count, d = sd + actionDim
+        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
+        if energies.count < count { energies = [Float](repeating: 0, count: count) }
+        var v = recovery
+        recovery = []
+        if v.count < count { v = [Float](repeating: 0, count: count) }
+        for i in 0..<count {
+            for j in 0..<sd { rows[i * d + j] = state[j] }
+            for j in 0..<actionDim { rows[i * d + sd + j] = actions[i * horizon * actionDim + j] }
+        }
+        let density = self.density, ws = workspace
+        rows.withUnsafeBufferPointer { r in
+            energies.withUnsafeMutableBufferPointer { density.logDensity(UnsafeBufferPointer(rebasing: r[0..<(count * d)]), count: count, into: $0, workspace: ws) }
+        }
+        // first action in the data: the candidates `.recoveryInData` keeps
+        if firstInData.count < count { firstInData = [Bool](repeating: false, count: count) }
+        var inData = 0
+        for i in 0..<count {
+            let e = -energies[i]
+            v[i] = e.isNaN ? .infinity : e
+            firstInData[i] = energies[i] >= oodLogLevel
+            if firstInData[i] { inData += 1 }
+        }
+        let keepInData = fallbackRule == .recoveryInData && inData > 0 && inData < count
+        // then E(s_t, a_t) for 0 < t < k and G(s_k, a_k) (E for greedy) along the rollout
+        let useG = filter.kind == .ldm
+        rollout(actions, count: count, horizon: horizon, actionDim: actionDim, through: k, needG: { useG && $0 == k }) { t, logp, g in
+            for i in 0..<count {
+                let x = t == k ? (g?[i] ?? -logp[i]) : -logp[i]
+                v[i] = x.isNaN ? .infinity : max(v[i], x)
+            }
+        }
+        // `.recoveryInData`: out-of-data first actions after every in-data one
+        if keepInData { for i in 0..<count where !firstInData[i] { v[i] = .infinity } }
+        // least + (V - min V): the order of V, every value above the threshold
+        var lo = Float.infinity, hi = -Float.infinity
+        for i in 0..<count where v[i].isFinite {
+            lo = min(lo, v[i])
+            hi = max(hi, v[i])
+        }
+        if lo.isFinite {
+            for i in 0..<count {
+                if v[i].isFinite {
+                    costs[i] = least + (v[i] - lo)
+                } else {
+                    // no finite backup: after every candidate that has one, in the old order
+                    costs[i] = costs[i].isFinite ? least + (hi - lo) + 1 + (costs[i] - least) : .infinity
+                }
+            }
+        }
+        recovery = v
+    }
+
+    /// Rolls every candidate's plan through the learned model, s_0 = `state`,
+    /// s_t = f(s_{t-1}, a_{t-1}) for t = 1...last, and hands `body(t, log p(s_t, a_t), G)` each
+    /// step's log-densities and, when `needG(t)`, the LDM's values at (s_t, a_t) with the cap's
+    /// tie-break (G = cap ranked by the unclipped energy), else nil.
+    mutating func rollout(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int, through last: Int,
+                          needG: (Int) -> Bool,
+                          body: (Int, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>?) -> Void) {
+        guard let model = dynamics, last >= 1 else { return }
         let sd = filter.state.count, d = sd + actionDim
         precondition(model.stateDim == sd && model.actionDim == actionDim, "LDMFlightConstraint sizes disagree with the model")
+        precondition(last < horizon, "LDMFlightConstraint: rollout past the horizon")
         if states.count < count * sd {
             states = [Float](repeating: 0, count: count * sd)
             next = states
@@ -126,7 +235,7 @@ public struct LDMFlightConstraint: SequenceCost {
         let state = filter.state
         for i in 0..<count { for j in 0..<sd { states[i * sd + j] = state[j] } }
         let graph = self.graph, density = self.density, ws = workspace, cap = energyCap
-        for t in 1..<k {
+        for t in 1...last {
             // s_t = f(s_{t-1}, a_{t-1})
             for i in 0..<count { for j in 0..<actionDim { stepActions[i * actionDim + j] = actions[(i * horizon + t - 1) * actionDim + j] } }
             states.withUnsafeBufferPointer { sp in
@@ -139,23 +248,26 @@ public struct LDMFlightConstraint: SequenceCost {
                 for j in 0..<sd { rows[i * d + j] = states[i * sd + j] }
                 for j in 0..<actionDim { rows[i * d + sd + j] = actions[(i * horizon + t) * actionDim + j] }
             }
-            // c(s_t, a_t): G with the same tie-break at the cap, or -log p
+            // log p(s_t, a_t), and G with the same tie-break at the cap
+            let withG = needG(t)
             rows.withUnsafeBufferPointer { r in
                 let x = UnsafeBufferPointer(rebasing: r[0..<(count * d)])
                 energies.withUnsafeMutableBufferPointer { density.logDensity(x, count: count, into: $0, workspace: ws) }
-                if filter.kind == .ldm, let ldm {
+                if withG, let ldm {
                     stepValues.withUnsafeMutableBufferPointer { ldm.values(x, count: count, into: $0, workspace: ws) }
                     for i in 0..<count where stepValues[i] >= cap {
                         let e = -energies[i]
                         stepValues[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
                     }
-                } else {
-                    for i in 0..<count { stepValues[i] = -energies[i] }
                 }
             }
-            for i in 0..<count {
-                let v = stepValues[i]
-                costs[i] = v.isNaN ? .infinity : max(costs[i], v)
+            energies.withUnsafeBufferPointer { e in
+                let logp = UnsafeBufferPointer(rebasing: e[0..<count])
+                if withG, ldm != nil {
+                    stepValues.withUnsafeBufferPointer { body(t, logp, UnsafeBufferPointer(rebasing: $0[0..<count])) }
+                } else {
+                    body(t, logp, nil)
+                }
             }
         }
     }
@@ -195,14 +307,17 @@ extension SafetyFilter {
     /// This filter with the flight experiment's tie-break at the cap, in front of `objective`;
     /// `fallbackMargin` > 0 (nats) turns on the margin fallback (ranked by a copy of `objective`).
     /// `constraintSteps` > 1 checks the filter along that many steps of the learned-model rollout.
+    /// `fallbackRule` `.recovery` ranks the fallback by the backup unrolled `fallbackSteps` steps along each plan.
     public func flightConstraining(_ objective: LDMFlightCost, models: LDMExperimentModels, fallbackMargin: Double = 0,
-                                   constraintSteps: Int = 1) -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
+                                   constraintSteps: Int = 1, fallbackRule: LDMFlightFallbackRule = .argmin,
+                                   fallbackSteps: Int = 3) -> ConstrainedCost<LDMFlightCost, LDMFlightConstraint> {
         let task = fallbackMargin > 0 ? LDMFlightCost(model: objective.model, settings: objective.settings) : nil
         return ConstrainedCost(objective: objective,
                                constraint: LDMFlightConstraint(filter: self, density: models.density, energyCap: models.ldm.energyCap,
                                                                fallbackMargin: Float(fallbackMargin), task: task,
                                                                constraintSteps: constraintSteps, dynamics: objective.model,
-                                                               ldm: models.ldm),
+                                                               ldm: models.ldm, fallbackRule: fallbackRule, fallbackSteps: fallbackSteps,
+                                                               oodLogLevel: Float(models.oodLevel.logLevel)),
                                threshold: threshold)
     }
 }

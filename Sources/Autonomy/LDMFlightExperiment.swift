@@ -193,7 +193,11 @@ public enum LDMFlightExperiment {
     /// The compact states the LDM filter visits, at every level of `ldmVisitPercentiles` (every
     /// level when it is empty), over `ldmVisitEpisodes` episodes per level from episode index
     /// 100,000 + 10,000 x round (never the sweep's indices), in order (level, episode, tick).
-    public static func visitedStates(prepared: Prepared, robot: RobotDescription, settings: LDMFlightSettings, round: Int) -> [Float] {
+    /// The visits are flown with the paper's argmin fallback whatever `fallbackRule` says, so the
+    /// fallback rule stays a flight-time setting that saved models serve.
+    public static func visitedStates(prepared: Prepared, robot: RobotDescription, settings flight: LDMFlightSettings, round: Int) -> [Float] {
+        var settings = flight
+        settings.fallbackRule = .argmin
         var out: [Float] = []
         let only = settings.ldmVisitPercentiles
         for level in prepared.models.levels where only.isEmpty || only.contains(level.percentile) {
@@ -258,7 +262,8 @@ public enum LDMFlightExperiment {
         plant.reset(velocity: Vec3(speed * cos(speedAngle), speed * sin(speedAngle), 0))
         let cost = prepared.models.makeFilter(spec)
             .flightConstraining(LDMFlightCost(model: prepared.dynamics, settings: settings), models: prepared.models,
-                                fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps)
+                                fallbackMargin: settings.fallbackMargin, constraintSteps: settings.constraintSteps,
+                                fallbackRule: settings.fallbackRule, fallbackSteps: settings.fallbackSteps)
         return EpisodeStart(rng: rng, goalDirection: goalDir, goal: settings.goalDistance * goalDir, plant: plant,
                             planner: makePlanner(settings: settings), cost: cost)
     }
@@ -326,7 +331,7 @@ public enum LDMFlightExperiment {
     }
 
     /// The sweep and the report on already learned pieces (`prepare`). The filter-stage settings
-    /// (`constraintSteps`, `fallbackMargin`) do not enter `prepare`, so one `Prepared` serves
+    /// (`constraintSteps`, `fallbackMargin`, `fallbackRule`) do not enter `prepare`, so one `Prepared` serves
     /// several of them and gives the same rows as separate runs.
     public static func sweep(_ settings: LDMFlightSettings, prepared: Prepared, robot: RobotDescription,
                              progress sink: Diagnostics.Progress.Sink = .standardError,
@@ -377,6 +382,8 @@ public enum LDMFlightExperiment {
             "task: goal \(settings.goalDistance) m away in a random horizontal direction; random shooting MPC, \(settings.samples) candidates, horizon \(settings.horizon); cost mean distance to goal / \(settings.goalDistance) + \(settings.altitudeWeight) x (\(settings.minimumAltitude) m - z)+ along the learned-model rollout; \(e) episodes x \(settings.steps) steps per condition (paired starts and goals); seed \(settings.seed); flying took \(Statistics.format(flySeconds)) s",
             settings.fallbackMargin > 0
                 ? "fallback (nothing admissible): lowest task cost among the candidates within \(Statistics.format(settings.fallbackMargin)) nats of the minimal constraint value (both filters)"
+                : settings.fallbackRule != .argmin
+                ? "fallback (nothing admissible): \(settings.fallbackRule == .recoveryInData ? "recovery among the first actions in the data (log p >= the OOD level) when there are any" : "recovery"), argmin over the candidates of the backup unrolled \(settings.fallbackSteps) steps along the plan through the learned model, max(E(s_0, a_0), ..., E(s_{k-1}, a_{k-1}), G(s_k, a_k)) with E = -log p (E in place of G for greedy; both filters)"
                 : "fallback (nothing admissible): argmin of the constraint (densest first action for greedy, lowest G for the LDM)",
             settings.constraintSteps > 1
                 ? "filters checked along the first \(settings.constraintSteps) steps of each candidate's learned-model rollout (max over steps of G, or of -log p for greedy)"

@@ -30,12 +30,14 @@ public enum LDMFlightModelFiles {
         var outOfDistributionError: Double
     }
 
-    /// The settings as stored and compared: the filter percentiles and the validation flights
-    /// do not change the models.
+    /// The settings as stored and compared: the filter percentiles, the validation flights and
+    /// the fallback rule (the visit rounds collect with the paper's argmin) do not change the models.
     public static func canonical(_ settings: LDMFlightSettings) -> LDMFlightSettings {
         var s = settings
         s.learning.percentiles = []
         let defaults = LDMFlightSettings()
+        s.fallbackRule = defaults.fallbackRule
+        s.fallbackSteps = defaults.fallbackSteps
         s.validationEpisodes = defaults.validationEpisodes
         s.validationFirstEpisode = defaults.validationFirstEpisode
         s.validationPercentile = defaults.validationPercentile

@@ -72,6 +72,17 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// Steps of each candidate's learned-model rollout the filters check (1 = the first action,
     /// the paper's filter; k > 1: max over t < k of G(s_t, a_t), or of -log p for greedy).
     public var constraintSteps = 1
+    /// What flies when no candidate is admissible: `.argmin` (default, the paper's rule) or
+    /// `.recovery`, the argmin over the candidates of the backup unrolled `fallbackSteps` steps
+    /// along each plan through the learned dynamics, max(E(s_0, a_0), ..., E(s_{k-1}, a_{k-1}),
+    /// G(s_k, a_k)) (E in place of G for greedy; same rule for both filters;
+    /// `LDMFlightConstraint`). A flight-time setting: it does not change the learned pieces (the
+    /// visit rounds collect with the paper's argmin), so saved models serve every rule.
+    /// `.recoveryInData` is `.recovery` among the candidates whose first action is in the data
+    /// (log p at or above the OOD level) when there are any.
+    public var fallbackRule = LDMFlightFallbackRule.argmin
+    /// Steps k of the recovery fallback (1 ..< horizon); unused with `.argmin`.
+    public var fallbackSteps = 3
     /// Rounds of training G also on the states the LDM filter visits (0 = the data states only):
     /// each round flies the LDM filter at every level for `ldmVisitEpisodes` episodes (indices
     /// from 100,000, never the sweep's), appends the visited compact states to G's training
@@ -197,6 +208,11 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
         try need(dataRateNoise >= 0 && dataRateNoise.isFinite, "dataRateNoise", dataRateNoise)
         try need(constraintSteps >= 1 && constraintSteps <= horizon, "constraintSteps", constraintSteps)
         try need(fallbackMargin >= 0 && fallbackMargin.isFinite, "fallbackMargin", fallbackMargin)
+        if fallbackRule != .argmin {
+            try need(fallbackSteps >= 1 && fallbackSteps < horizon, "fallbackSteps", fallbackSteps)
+            // one fallback rule at a time: the margin fallback re-ranks by the task cost
+            try need(fallbackMargin == 0, "fallbackRule", "recovery with fallbackMargin \(fallbackMargin) (use one of them)")
+        }
         try need((0...5).contains(ldmVisitRounds), "ldmVisitRounds", ldmVisitRounds)
         try need(ldmVisitEpisodes >= 1 && ldmVisitEpisodes <= 10_000, "ldmVisitEpisodes", ldmVisitEpisodes)
         try need(ldmVisitPercentiles.allSatisfy { learning.percentiles.contains($0) }, "ldmVisitPercentiles", ldmVisitPercentiles)

@@ -431,6 +431,102 @@ struct LDMFlightTests {
         }
     }
 
+    @Test func recoveryFallbackRanksByTheBackupUnrolledAlongThePlan() throws {
+        let (density, s, model) = try LDMFlightTests.handCase()
+        let edge = density.logDensities([Double](repeating: 0, count: 8) + [0.5, 0])[0]
+        let level = DensityLevel(percentile: 10, logLevel: edge)
+        let hover = [Float](repeating: 0, count: 8)
+        // nothing admissible from hover; candidate 0 has the densest first action but then tilts
+        // far out, candidate 1 starts further out and then levels (back to the data), candidate 2
+        // starts furthest out and also levels
+        let horizon = 4
+        let plans: [[Float]] = [[0.55, 0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9],
+                                [0.65, 0, 0, 0, 0, 0, 0, 0],
+                                [-0.75, 0, 0, 0, 0, 0, 0, 0]]
+        let actions = plans.flatMap { $0 }
+        var ldmSettings = LearnedLDM.Settings()
+        ldmSettings.steps = 1500
+        ldmSettings.hidden = [32, 32]
+        ldmSettings.energyCap = level.threshold + 4
+        var ldmRNG = RNG(seed: 10)
+        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
+        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: hover + [Float](repeating: 0.1, count: 8),
+                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
+                                       settings: ldmSettings, rng: &ldmRNG)
+        func run(_ filter: SafetyFilter, rule: LDMFlightFallbackRule, steps: Int, _ acts: [Float], count: Int, ood: Float = -.infinity)
+            -> (costs: [Float], cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>) {
+            var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
+                                       constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: ldm.energyCap,
+                                                                       dynamics: model, ldm: ldm, fallbackRule: rule, fallbackSteps: steps,
+                                                                       oodLogLevel: ood),
+                                       threshold: filter.threshold)
+            cost.update(state: hover, toGoal: SIMD2(10, 0))
+            var out = [Float](repeating: 0, count: count)
+            acts.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { cost.cost(a, count: count, horizon: horizon, actionDim: 2, into: $0) } }
+            return (out, cost)
+        }
+        // the rollout and its rows (s_t, a_t) computed independently
+        var st = [Float](repeating: 0, count: 24)
+        var rows: [[[Float]]] = []
+        for t in 0..<horizon {
+            rows.append((0..<3).map { i in Array(st[(i * 8)..<((i + 1) * 8)]) + Array(plans[i][(2 * t)..<(2 * t + 2)]) })
+            st = model.predict(states: st, actions: (0..<3).flatMap { Array(plans[$0][(2 * t)..<(2 * t + 2)]) })
+        }
+        func energy(_ r: [[Float]]) -> [Float] { density.logDensities(r.flatMap { $0.map(Double.init) }).map { Float(-$0) } }
+        func g(_ r: [[Float]]) -> [Float] {
+            let e = energy(r)
+            return zip(ldm.values(r.flatMap { $0 }), e).map { v, e in v >= ldm.energyCap ? ldm.energyCap + 0.01 * max(0, e - ldm.energyCap) : v }
+        }
+        let greedy = SafetyFilter.greedy(density: density, stateDim: 8, level: level), ldmFilter = SafetyFilter.ldm(ldm, level: level)
+        for (filter, last) in [(greedy, energy), (ldmFilter, g)] {
+            let plain = run(filter, rule: .argmin, steps: 2, actions, count: 3)
+            #expect(plain.cost.lastFallback)
+            for k in 1...3 {
+                // V_k = max(E_0, ..., E_{k-1}, G_k), greedy: E_k in place of G_k
+                var v = last(rows[k])
+                for t in 0..<k { v = zip(v, energy(rows[t])).map { max($0, $1) } }
+                let r = run(filter, rule: .recovery, steps: k, actions, count: 3)
+                #expect(r.cost.lastFallback && r.cost.lastAdmissible == 0)
+                #expect(r.cost.lastConstraint[0..<3].allSatisfy { $0 > filter.threshold })
+                let least = plain.costs.min()!, low = v.min()!
+                for i in 0..<3 { #expect(abs(r.costs[i] - (least + v[i] - low)) <= 1e-3 * max(1, abs(v[i]))) }
+                // the plan that comes back wins; the argmin flies the one that leaves
+                #expect(r.costs.firstIndex(of: r.costs.min()!) == 1)
+            }
+            #expect(plain.costs.firstIndex(of: plain.costs.min()!) == 0)
+            // in-data variant: with the OOD level between candidate 0's first action (0.55) and the
+            // others' (0.65, 0.75), only candidate 0 starts in the data and is flown; with every first
+            // action out (level at 0.5) or in (no level) it is the plain recovery rule
+            let between = Float(density.logDensities(hover.map(Double.init) + [0.6, 0])[0])
+            let out = Float(density.logDensities(hover.map(Double.init) + [0.5, 0])[0])
+            let keep = run(filter, rule: .recoveryInData, steps: 3, actions, count: 3, ood: between)
+            #expect(keep.cost.lastFallback && keep.costs.firstIndex(of: keep.costs.min()!) == 0)
+            #expect(keep.cost.lastConstraint[0..<3].allSatisfy { $0 > filter.threshold })
+            let plainRecovery = run(filter, rule: .recovery, steps: 3, actions, count: 3)
+            #expect(run(filter, rule: .recoveryInData, steps: 3, actions, count: 3, ood: out).costs == plainRecovery.costs)
+            #expect(run(filter, rule: .recoveryInData, steps: 3, actions, count: 3).costs == plainRecovery.costs)
+            // something admissible: the recovery rule changes nothing
+            let mixed = [Float](repeating: 0, count: horizon * 2) + actions
+            let a0 = run(filter, rule: .argmin, steps: 3, mixed, count: 4), a1 = run(filter, rule: .recovery, steps: 3, mixed, count: 4)
+            #expect(!a1.cost.lastFallback && a1.costs == a0.costs && a1.cost.lastConstraint == a0.cost.lastConstraint)
+        }
+    }
+
+    @Test func fallbackRuleSettingsAreCheckedAndLeaveTheSavedModelsAlone() throws {
+        let r = try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recovery", "fallbackSteps": 6}"#.utf8), source: "cfg.json")
+        #expect(r.fallbackRule == .recovery && r.fallbackSteps == 6)
+        #expect(LDMFlightSettings.momentum.fallbackRule == .argmin)
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recovery", "fallbackSteps": 10}"#.utf8), source: "cfg.json") }
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recovery", "fallbackSteps": 0}"#.utf8), source: "cfg.json") }
+        #expect(throws: InputError.self) { try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recovery", "fallbackMargin": 0.5}"#.utf8), source: "cfg.json") }
+        #expect(throws: (any Error).self) { try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "steer"}"#.utf8), source: "cfg.json") }
+        // unused with the paper's argmin
+        #expect(try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackSteps": 10}"#.utf8), source: "cfg.json").fallbackSteps == 10)
+        // a flight-time setting: the models compare equal whatever the rule
+        #expect(LDMFlightModelFiles.canonical(r) == LDMFlightModelFiles.canonical(.momentum))
+        #expect(try LDMFlightSettings.overlay(.momentum, json: Data(#"{"fallbackRule": "recoveryInData"}"#.utf8), source: "cfg.json").fallbackRule == .recoveryInData)
+    }
+
     @Test func configOverlaysThePresetAndRejectsUnknownKeys() throws {
         let json = #"{"episodes": 3, "learning": {"percentiles": [2, 20], "ldm": {"steps": 50}}, "dynamics": {"hidden": [16]}}"#
         let s = try LDMFlightSettings.overlay(.smoke, json: Data(json.utf8), source: "cfg.json")

@@ -33,6 +33,10 @@ struct LDMFlightVisitsTests {
             }
         }
         #expect(visited == expected && !visited.isEmpty)
+        // collected with the paper's argmin fallback whatever the flight's rule
+        var recovery = v
+        recovery.fallbackRule = .recovery
+        #expect(LDMFlightExperiment.visitedStates(prepared: base, robot: robot, settings: recovery, round: 0) == visited)
         // deterministic
         let again = try LDMFlightExperiment.prepare(robot: robot, settings: v, data: data)
         #expect(again.models.ldm.values(rows) == visits.models.ldm.values(rows))
