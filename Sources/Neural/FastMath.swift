@@ -27,9 +27,14 @@
 }
 
 /// `fastExp` on eight lanes (the width of `Kernels.V`).
-@inlinable @inline(__always) public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let x = x.clamped(lowerBound: SIMD8<Float>(repeating: -87.3), upperBound: SIMD8<Float>(repeating: 88.0))
-    let n = (x * 1.442_695_04 + 12_582_912) - 12_582_912
+@inlinable @inline(__always) public func fastExp(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    // masked replace, not `clamped` (its bounds precondition) or pointwise min/max: measured the
+    // fastest form in the GtS CEM tick (49.9 ms against 65.3 and 61.0)
+    var x = v
+    x.replace(with: -87.3, where: x .< -87.3)
+    x.replace(with: 88.0, where: x .> 88.0)
+    let t = x * 1.442_695_04 + 12_582_912
+    let n = t - 12_582_912
     let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
     var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
     p = p * r + 1.398_199_95e-3
@@ -38,7 +43,8 @@
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let y = p * r * r + r + 1
-    let bits = unsafeBitCast(n + 8_388_735, to: SIMD8<UInt32>.self) &<< 23
+    // 2^n: t's low mantissa bits hold n + 2^22; move n + 127 into the exponent field
+    let bits = (unsafeBitCast(t, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
     return y * unsafeBitCast(bits, to: SIMD8<Float>.self)
 }
 
@@ -47,6 +53,9 @@
 
 /// `fastTanh` on eight lanes.
 @inlinable @inline(__always) public func fastTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let e = fastExp(2 * x.clamped(lowerBound: SIMD8<Float>(repeating: -9), upperBound: SIMD8<Float>(repeating: 9)))
+    var c = x
+    c.replace(with: -9, where: c .< -9)
+    c.replace(with: 9, where: c .> 9)
+    let e = fastExp(2 * c)
     return (e - 1) / (e + 1)
 }
