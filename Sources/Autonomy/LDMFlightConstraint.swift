@@ -114,17 +114,7 @@ public struct LDMFlightConstraint: SequenceCost {
         var capped = false
         for i in 0..<count where costs[i] >= cap { capped = true; break }
         guard capped else { return }
-        let state = filter.state, sd = state.count, d = sd + actionDim
-        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
-        if energies.count < count { energies = [Float](repeating: 0, count: count) }
-        for i in 0..<count {
-            for k in 0..<sd { rows[i * d + k] = state[k] }
-            for j in 0..<actionDim { rows[i * d + sd + j] = actions[i * horizon * actionDim + j] }
-        }
-        let density = self.density, ws = workspace
-        rows.withUnsafeBufferPointer { r in
-            energies.withUnsafeMutableBufferPointer { density.logDensity(UnsafeBufferPointer(rebasing: r[0..<(count * d)]), count: count, into: $0, workspace: ws) }
-        }
+        firstActionLogDensities(actions, count: count, horizon: horizon, actionDim: actionDim)
         for i in 0..<count where costs[i] >= cap {
             let e = -energies[i]
             costs[i] = e.isFinite ? cap + 0.01 * max(0, e - cap) : cap + 1e6
@@ -146,6 +136,22 @@ public struct LDMFlightConstraint: SequenceCost {
         }
     }
 
+    /// log p(s, a_0) of every candidate's first action at the current state, into
+    /// `energies[0..<count]`.
+    mutating func firstActionLogDensities(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int) {
+        let state = filter.state, sd = state.count, d = sd + actionDim
+        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
+        if energies.count < count { energies = [Float](repeating: 0, count: count) }
+        for i in 0..<count {
+            for j in 0..<sd { rows[i * d + j] = state[j] }
+            for j in 0..<actionDim { rows[i * d + sd + j] = actions[i * horizon * actionDim + j] }
+        }
+        let density = self.density, ws = workspace
+        rows.withUnsafeBufferPointer { r in
+            energies.withUnsafeMutableBufferPointer { density.logDensity(UnsafeBufferPointer(rebasing: r[0..<(count * d)]), count: count, into: $0, workspace: ws) }
+        }
+    }
+
     /// Recovery fallback: nothing admissible -> rank by the unrolled backup V_k along each plan.
     mutating func recoverFallback(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                                   into costs: UnsafeMutableBufferPointer<Float>) {
@@ -160,20 +166,10 @@ public struct LDMFlightConstraint: SequenceCost {
         }
         guard least.isFinite else { return }
         // V starts at E(s_0, a_0)
-        let state = filter.state, sd = state.count, d = sd + actionDim
-        if rows.count < count * d { rows = [Float](repeating: 0, count: count * d) }
-        if energies.count < count { energies = [Float](repeating: 0, count: count) }
         var v = recovery
         recovery = []
         if v.count < count { v = [Float](repeating: 0, count: count) }
-        for i in 0..<count {
-            for j in 0..<sd { rows[i * d + j] = state[j] }
-            for j in 0..<actionDim { rows[i * d + sd + j] = actions[i * horizon * actionDim + j] }
-        }
-        let density = self.density, ws = workspace
-        rows.withUnsafeBufferPointer { r in
-            energies.withUnsafeMutableBufferPointer { density.logDensity(UnsafeBufferPointer(rebasing: r[0..<(count * d)]), count: count, into: $0, workspace: ws) }
-        }
+        firstActionLogDensities(actions, count: count, horizon: horizon, actionDim: actionDim)
         // first action in the data: the candidates `.recoveryInData` keeps
         if firstInData.count < count { firstInData = [Bool](repeating: false, count: count) }
         var inData = 0
