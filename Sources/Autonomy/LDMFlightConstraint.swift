@@ -136,6 +136,18 @@ public struct LDMFlightConstraint: SequenceCost {
         }
     }
 
+    /// The batch's least constraint value when no candidate is admissible (a fallback tick);
+    /// nil when some candidate is admissible or every value is infinite.
+    func fallbackLeast(_ costs: UnsafeMutableBufferPointer<Float>, count: Int) -> Float? {
+        let threshold = filter.threshold
+        var least = Float.infinity
+        for i in 0..<count {
+            if costs[i] <= threshold { return nil }
+            least = min(least, costs[i])
+        }
+        return least.isFinite ? least : nil
+    }
+
     /// log p(s, a_0) of every candidate's first action at the current state, into
     /// `energies[0..<count]`.
     mutating func firstActionLogDensities(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int) {
@@ -158,13 +170,7 @@ public struct LDMFlightConstraint: SequenceCost {
         let k = min(fallbackSteps, horizon - 1)
         guard fallbackRule != .argmin, k >= 1, filter.kind != .none, dynamics != nil, count > 0 else { return }
         precondition(filter.kind != .ldm || ldm != nil, "LDMFlightConstraint: the recovery fallback needs the LDM")
-        let threshold = filter.threshold
-        var least = Float.infinity
-        for i in 0..<count {
-            if costs[i] <= threshold { return }
-            least = min(least, costs[i])
-        }
-        guard least.isFinite else { return }
+        guard let least = fallbackLeast(costs, count: count) else { return }
         // V starts at E(s_0, a_0)
         var v = recovery
         recovery = []
@@ -272,13 +278,7 @@ public struct LDMFlightConstraint: SequenceCost {
     mutating func rankFallback(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                                into costs: UnsafeMutableBufferPointer<Float>) {
         guard fallbackMargin > 0, filter.kind != .none, var objective = task, count > 0 else { return }
-        let threshold = filter.threshold
-        var least = Float.infinity
-        for i in 0..<count {
-            if costs[i] <= threshold { return }
-            least = min(least, costs[i])
-        }
-        guard least.isFinite else { return }
+        guard let least = fallbackLeast(costs, count: count) else { return }
         // task cost of the whole batch (one batched rollout), then rank the near-minimal ones
         task = nil
         if taskCosts.count < count { taskCosts = [Float](repeating: 0, count: count) }
