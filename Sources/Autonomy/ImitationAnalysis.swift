@@ -60,24 +60,24 @@ public struct ImitationAnalysis: Sendable, Equatable {
         var slopes: [String: ConfidenceInterval] = [:], r2: [String: Double] = [:]
         var checks: [Check] = []
         let all = Array(0..<n)
+        // one fitted slope: its CI over seeds and the R^2 of the fit on all seeds' means
+        func fit(_ name: String, _ x: [Int], _ rows: [[Double]]) -> ConfidenceInterval {
+            let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { ImitationAnalysis.slope(x, rows, seeds: $0).slope }
+            slopes[name] = ci
+            r2[name] = ImitationAnalysis.slope(x, rows, seeds: all).rSquared
+            return ci
+        }
         for sw in r.sweeps where sw.parameter != .rank {
             let name = sw.parameter.rawValue
-            let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { ImitationAnalysis.slope(sw.values, sw.pretrained, seeds: $0).slope }
-            slopes[name] = ci
-            r2[name] = ImitationAnalysis.slope(sw.values, sw.pretrained, seeds: all).rSquared
+            let ci = fit(name, sw.values, sw.pretrained)
             checks.append(Check(name: "slope of gap vs \(name)", value: ci, lower: -1.2, upper: -0.8))
         }
         let target = r.sweep(.targetSamples)
         if target.scratch.contains(where: { $0.contains { !$0.isNaN } }) {
-            slopes["N_target (scratch)"] = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) {
-                ImitationAnalysis.slope(target.values, target.scratch, seeds: $0).slope
-            }
-            r2["N_target (scratch)"] = ImitationAnalysis.slope(target.values, target.scratch, seeds: all).rSquared
+            _ = fit("N_target (scratch)", target.values, target.scratch)
         }
         let rank = r.sweep(.rank)
-        let kCI = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { ImitationAnalysis.slope(rank.values, rank.pretrained, seeds: $0).slope }
-        slopes["k"] = kCI
-        r2["k"] = ImitationAnalysis.slope(rank.values, rank.pretrained, seeds: all).rSquared
+        let kCI = fit("k", rank.values, rank.pretrained)
         checks.append(Check(name: "gap proportional to k (slope of gap vs k)", value: kCI, lower: 0.8, upper: 1.2))
         var ratios: [(Int, ConfidenceInterval)] = []
         for (i, k) in rank.values.enumerated() {
@@ -92,16 +92,10 @@ public struct ImitationAnalysis: Sendable, Equatable {
         if let q = r.quadrotor {
             let values = q.settings.targetSamples.sorted()
             for (ri, k) in q.settings.ranks.enumerated() {
-                let name = "quadrotor N_target (k = \(k))"
-                let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { ImitationAnalysis.slope(values, q.pretrained[ri], seeds: $0).slope }
-                slopes[name] = ci
-                r2[name] = ImitationAnalysis.slope(values, q.pretrained[ri], seeds: all).rSquared
+                let ci = fit("quadrotor N_target (k = \(k))", values, q.pretrained[ri])
                 checks.append(Check(name: "quadrotor: slope of gap vs N_target, k = \(k)", value: ci, lower: -1.2, upper: -0.8))
             }
-            slopes["quadrotor N_target (scratch)"] = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) {
-                ImitationAnalysis.slope(values, q.scratch, seeds: $0).slope
-            }
-            r2["quadrotor N_target (scratch)"] = ImitationAnalysis.slope(values, q.scratch, seeds: all).rSquared
+            _ = fit("quadrotor N_target (scratch)", values, q.scratch)
             let vi = values.firstIndex(of: q.settings.ratioAt)!
             for (ri, k) in q.settings.ranks.enumerated() {
                 let ci = ImitationAnalysis.overSeeds(n, resamples: s.bootstrapResamples, rng: &rng) { pick in
