@@ -28,7 +28,7 @@ public enum LeastSquares {
         let n = gram.rows
         var g = gram.symmetrized
         if ridge > 0 { for i in 0..<n { g.values[i * n + i] += ridge } }
-        guard let l = GaussianMixture.cholesky(g.values, n) else { throw LeastSquaresError.illConditioned(conditionEstimate: .infinity) }
+        guard let l = Cholesky.lower(g.values, n) else { throw LeastSquaresError.illConditioned(conditionEstimate: .infinity) }
         var lo = Double.infinity, hi = 0.0
         for i in 0..<n { lo = min(lo, l[i * n + i]); hi = max(hi, l[i * n + i]) }
         let cond = (hi / lo) * (hi / lo)

@@ -74,7 +74,7 @@ public struct GaussianMixture: DensityModel, Equatable, Codable {
         for c in 0..<k {
             var logDet = 0.0
             if covarianceType == .full {
-                guard let l = GaussianMixture.cholesky(Array(covariances[(c * d * d)..<((c + 1) * d * d)]), d) else {
+                guard let l = Cholesky.lower(Array(covariances[(c * d * d)..<((c + 1) * d * d)]), d) else {
                     throw InputError("GaussianMixture", at: "covariances[\(c)]", "covariance is not positive definite")
                 }
                 for i in 0..<d { logDet += 2 * log(l[i * d + i]) }
@@ -373,24 +373,6 @@ public struct GaussianMixture: DensityModel, Equatable, Codable {
             for i in 0..<d { centres[c * d + i] = x[pick * d + i] }
         }
         return centres
-    }
-
-    /// Lower Cholesky factor of a symmetric `[d, d]` matrix, nil when not positive definite.
-    static func cholesky(_ a: [Double], _ d: Int) -> [Double]? {
-        var l = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var s = a[i * d + j]
-                for p in 0..<j { s -= l[i * d + p] * l[j * d + p] }
-                if i == j {
-                    guard s > 0, s.isFinite else { return nil }
-                    l[i * d + i] = s.squareRoot()
-                } else {
-                    l[i * d + j] = s / l[j * d + j]
-                }
-            }
-        }
-        return l
     }
 
     // MARK: files
