@@ -26,8 +26,8 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
     /// Grid of part (a): every combination of these (declared in docs/premem.md before the run).
     public var gridExamples = [64, 128, 256, 512]
     public var gridLearningRates = [1e-3, 4e-3]
-    public var gridWidths = [32, 128]
-    public var gridEpochs = [40]
+    public var gridWidths = [64, 256]
+    public var gridEpochs = [30, 120]
     /// Checkpoints per run (checkpointEvery = epochs / checkpoints, at least 1).
     public var checkpoints = 10
     public var batchSize = 32
@@ -36,7 +36,7 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
     public var temperature = 0.8
     public var memorizationPerplexity = PreMemScore.memorizationPerplexity
     /// Held-out test queries (from `task.testWorlds`).
-    public var testQueries = 300
+    public var testQueries = 400
     /// Part (b): base dataset, its training configuration, added sizes and the low-premem pool.
     public var curationBase = 128
     public var curationLearningRate = 4e-3
@@ -49,10 +49,10 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
     public var curationPositionStd = 0.3
     public var curationYawStd = 0.3
     /// Training seeds averaged per curation point.
-    public var curationSeeds = 2
+    public var curationSeeds = 3
     /// Part (c): perturbed versions per base example and their size; fragile = mean success over
     /// the solvable perturbed versions below `fragileBelow`.
-    public var robustnessPerturbations = 4
+    public var robustnessPerturbations = 6
     public var robustnessPositionStd = 0.15
     public var robustnessYawStd = 0.15
     public var fragileBelow = 0.5

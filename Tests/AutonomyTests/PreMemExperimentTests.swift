@@ -21,9 +21,6 @@ struct PreMemExperimentTests {
             #expect(PreMemTask.distance(r.final, e.query.goal) <= s.task.goalRadius)
             #expect(task.solves(e.query, tokens: e.tokens))
             #expect(e.features.count == task.queryDim)
-            // the goal is not where flying straight ends up, for most queries it needs the right turns
-            let other = e.tokens.map { ($0 + 3) % s.task.tokens }
-            _ = task.solves(e.query, tokens: other)
         }
         // straight ahead for 12 steps rarely ends at a goal drawn at a bearing: not all solved
         let straight = [Int](repeating: s.task.tokens / 2, count: s.task.steps)
