@@ -222,7 +222,12 @@ public enum PreMemExperiment {
     static func curate(task: PreMemTask, settings s: PreMemSettings, pool: [PreMemExample], base: Run, test: [PreMemExample],
                        baseSeed: UInt64, progress: Diagnostics.Progress?) -> Curation {
         let baseEx = Array(pool.prefix(s.curationBase))
-        let order = baseEx.indices.sorted { (base.premem[$0], $0) < (base.premem[$1], $1) }
+        var order = baseEx.indices.sorted { (base.premem[$0], $0) < (base.premem[$1], $1) }
+        if s.curationSelection == "random" {
+            var pick = RNG(seed: s.seed, stream: 0x7261_6e64)
+            order = Array(baseEx.indices)
+            pick.shuffle(&order)
+        }
         let low = Array(order.prefix(max(1, Int((s.curationLowFraction * Double(baseEx.count)).rounded(.up)))))
         let most = s.curationAdded.last ?? 0
         let curated = task.examples(count: most, seed: RNG.mix(s.seed, 0x6375_7261)) { a, rng in

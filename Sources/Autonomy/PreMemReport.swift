@@ -39,7 +39,7 @@ public enum PreMemReport {
         if let c = r.curation {
             out += "## (b) Curation near low-premem examples vs i.i.d. collection\n\n"
             out += "Base: \(s.curationBase) examples, \(s.curationConfig.name) (premem \(f(c.base.datasetPremem)), test \(f(c.base.testAccuracy))). "
-            out += "Curated starts: N(0, \(f(s.curationPositionStd)) m) / N(0, \(f(s.curationYawStd)) rad) around the \(c.lowIndices.count) lowest-premem base examples "
+            out += "Curated starts: N(0, \(f(s.curationPositionStd)) m) / N(0, \(f(s.curationYawStd)) rad) around \(c.lowIndices.count) \(s.curationSelection == "random" ? "randomly chosen (control)" : "lowest-premem") base examples "
             out += "(same goal); i.i.d.: fresh queries in the training worlds. Test accuracy, mean over \(s.curationSeeds) training seed(s).\n\n"
             var ctab = MarkdownTable(["added", "i.i.d.", "curated"], alignments: [.right, .right, .right])
             for p in c.points { ctab.addRow(["\(p.added)", f(Statistics.mean(p.iid)), f(Statistics.mean(p.curated))]) }

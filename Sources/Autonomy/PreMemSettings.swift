@@ -45,6 +45,9 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
     public var curationAdded = [32, 64, 128, 256]
     /// Fraction of the base examples (lowest premem first) new data is collected around.
     public var curationLowFraction = 0.25
+    /// Which base examples curated collection centres on: "lowest" (lowest premem first, the
+    /// method) or "random" (a seeded random subset of the same size: the locality control).
+    public var curationSelection = "lowest"
     /// Start perturbation of curated collection (m, rad standard deviations).
     public var curationPositionStd = 0.3
     public var curationYawStd = 0.3
@@ -135,6 +138,7 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
         try need(testQueries >= 1, "testQueries", testQueries)
         try need(curationBase >= 1 && curationLearningRate > 0 && curationWidth >= 1 && curationEpochs >= 1, "curation", curationBase)
         try need(!curationAdded.isEmpty && curationAdded.allSatisfy { $0 >= 1 } && curationAdded == curationAdded.sorted(), "curationAdded", curationAdded)
+        try need(["lowest", "random"].contains(curationSelection), "curationSelection", curationSelection)
         try need(curationLowFraction > 0 && curationLowFraction <= 1 && curationSeeds >= 1, "curationLowFraction/curationSeeds", curationLowFraction)
         try need(curationPositionStd >= 0 && curationYawStd >= 0 && robustnessPositionStd >= 0 && robustnessYawStd >= 0, "perturbation std", curationPositionStd)
         try need(robustnessPerturbations >= 1 && fragileBelow > 0 && fragileBelow <= 1, "robustness", robustnessPerturbations)
