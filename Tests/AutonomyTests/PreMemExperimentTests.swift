@@ -5,6 +5,7 @@ import Geometry
 import Physics
 import Runtime
 import Testing
+import TestSupport
 import World
 
 @Suite("PreMem task and experiment")
@@ -93,5 +94,33 @@ struct PreMemExperimentTests {
         let c = try #require(a.curation)
         #expect(c.points.map(\.added) == [0] + s.curationAdded)
         #expect(a.checks.count >= 3)
+    }
+
+    @Test func dataNeededInterpolatesAndFitHandlesAConstantPredictor() {
+        // reaches 0.5 halfway between 64 (0.4) and 128 (0.6)
+        #expect(PreMemExperiment.dataNeeded(sizes: [0, 32, 64, 128], values: [0.3, 0.35, 0.4, 0.6], target: 0.5) == 96)
+        #expect(PreMemExperiment.dataNeeded(sizes: [0, 32], values: [0.5, 0.4], target: 0.45) == 0)
+        #expect(PreMemExperiment.dataNeeded(sizes: [0, 32, 64], values: [0.1, 0.2, 0.3], target: 0.4) == nil)
+        var rng = RNG(seed: 1)
+        let line = PreMemExperiment.fit("x", x: [0, 1, 2, 3], y: [1, 3, 5, 7], resamples: 50, rng: &rng)
+        #expect(abs(line.rSquared.estimate - 1) < 1e-12 && abs(line.fit!.slope - 2) < 1e-12)
+        let constant = PreMemExperiment.fit("c", x: [0.5, 0.5, 0.5], y: [0.1, 0.2, 0.3], resamples: 50, rng: &rng)
+        #expect(constant.fit == nil && constant.rSquared.estimate == 0)
+    }
+
+    @Test func shippedConfigsLoadAndTyposAreRefused() throws {
+        let dir = Fixtures.root + "/Experiments"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("premem-") && $0.hasSuffix(".json") }
+        #expect(files.count >= 3)
+        for f in files {
+            let s = try PreMemSettings.load(configPath: dir + "/" + f, base: .standard)
+            #expect(s != .standard, "\(f) changes nothing")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("premem-typo-\(ProcessInfo.processInfo.processIdentifier).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"task": {"goalRadious": 0.3}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { _ = try PreMemSettings.load(configPath: path, base: .standard) } throws: { ($0 as? InputError)?.location == "$.task.goalRadious" }
+        try #"{"curationSelection": "best"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { _ = try PreMemSettings.load(configPath: path, base: .standard) } throws: { $0 is InputError }
     }
 }
