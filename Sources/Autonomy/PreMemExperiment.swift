@@ -164,7 +164,8 @@ public enum PreMemExperiment {
         let doA = s.parts.contains("a"), doB = s.parts.contains("b"), doC = s.parts.contains("c")
         let poolSize = max(doA ? (s.gridExamples.max() ?? 0) : 0, (doB || doC) ? s.curationBase : 0)
         let pool = task.examples(worlds: task.trainWorldIndices, count: poolSize, seed: RNG.mix(s.seed, 0x706f_6f6c))
-        let test = task.examples(worlds: task.testWorldIndices, count: s.testQueries, seed: RNG.mix(s.seed, 0x7465_7374))
+        let testWorlds = s.testOn == "trainingWorlds" ? task.trainWorldIndices : task.testWorldIndices
+        let test = task.examples(worlds: testWorlds, count: s.testQueries, seed: RNG.mix(s.seed, 0x7465_7374))
         guard pool.count == poolSize, test.count == s.testQueries else {
             throw InputError("premem settings", at: "$.task", "the demonstration planner solved only \(pool.count) of \(poolSize) training and \(test.count) of \(s.testQueries) test queries in 20 attempts each")
         }

@@ -35,8 +35,10 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
     public var samples = 5
     public var temperature = 0.8
     public var memorizationPerplexity = PreMemScore.memorizationPerplexity
-    /// Held-out test queries (from `task.testWorlds`).
+    /// Held-out test queries: new starts in `task.testWorlds` ("heldOutWorlds", the default) or
+    /// new starts in the training worlds ("trainingWorlds": the in-distribution variant).
     public var testQueries = 400
+    public var testOn = "heldOutWorlds"
     /// Part (b): base dataset, its training configuration, added sizes and the low-premem pool.
     public var curationBase = 128
     public var curationLearningRate = 4e-3
@@ -136,6 +138,7 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
         try need(checkpoints >= 1 && batchSize >= 1, "checkpoints/batchSize", checkpoints)
         try need(samples >= 1 && temperature >= 0 && memorizationPerplexity > 1, "samples/temperature/memorizationPerplexity", samples)
         try need(testQueries >= 1, "testQueries", testQueries)
+        try need(["heldOutWorlds", "trainingWorlds"].contains(testOn), "testOn", testOn)
         try need(curationBase >= 1 && curationLearningRate > 0 && curationWidth >= 1 && curationEpochs >= 1, "curation", curationBase)
         try need(!curationAdded.isEmpty && curationAdded.allSatisfy { $0 >= 1 } && curationAdded == curationAdded.sorted(), "curationAdded", curationAdded)
         try need(["lowest", "random"].contains(curationSelection), "curationSelection", curationSelection)
