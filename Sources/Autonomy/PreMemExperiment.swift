@@ -83,7 +83,9 @@ public enum PreMemExperiment {
         public var settings: PreMemSettings
         public var poolSize: Int
         public var testSize: Int
-        public var demoAttemptsNote: String
+        /// Queries drawn (including those the demonstration planner could not solve or that had no room).
+        public var poolAttempts: Int
+        public var testAttempts: Int
         public var runs: [Run]
         public var fits: [Fit]
         public var curation: Curation?
@@ -163,9 +165,14 @@ public enum PreMemExperiment {
         let task = try PreMemTask(settings: s.task)
         let doA = s.parts.contains("a"), doB = s.parts.contains("b"), doC = s.parts.contains("c")
         let poolSize = max(doA ? (s.gridExamples.max() ?? 0) : 0, (doB || doC) ? s.curationBase : 0)
-        let pool = task.examples(worlds: task.trainWorldIndices, count: poolSize, seed: RNG.mix(s.seed, 0x706f_6f6c))
+        let train = task.trainWorldIndices
+        let (pool, poolAttempts) = task.examplesCountingAttempts(count: poolSize, seed: RNG.mix(s.seed, 0x706f_6f6c)) { a, rng in
+            task.drawQuery(world: train[a % train.count], rng: &rng)
+        }
         let testWorlds = s.testOn == "trainingWorlds" ? task.trainWorldIndices : task.testWorldIndices
-        let test = task.examples(worlds: testWorlds, count: s.testQueries, seed: RNG.mix(s.seed, 0x7465_7374))
+        let (test, testAttempts) = task.examplesCountingAttempts(count: s.testQueries, seed: RNG.mix(s.seed, 0x7465_7374)) { a, rng in
+            task.drawQuery(world: testWorlds[a % testWorlds.count], rng: &rng)
+        }
         guard pool.count == poolSize, test.count == s.testQueries else {
             throw InputError("premem settings", at: "$.task", "the demonstration planner solved only \(pool.count) of \(poolSize) training and \(test.count) of \(s.testQueries) test queries in 20 attempts each")
         }
@@ -216,7 +223,7 @@ public enum PreMemExperiment {
         if let r = robustness {
             checks.append(Check(name: "AUROC(low premem -> fragile start)", value: r.auroc ?? .nan, threshold: ">= 0.7", met: (r.auroc ?? 0) >= 0.7))
         }
-        return Result(settings: s, poolSize: pool.count, testSize: test.count, demoAttemptsNote: "", runs: runs, fits: fits,
+        return Result(settings: s, poolSize: pool.count, testSize: test.count, poolAttempts: poolAttempts, testAttempts: testAttempts, runs: runs, fits: fits,
                       curation: curation, robustness: robustness, checks: checks)
     }
 

@@ -12,7 +12,7 @@ public enum PreMemReport {
         out += "Task: \(t.robot) at its fixed altitude, \(f(t.forwardSpeed)) m/s, \(t.steps) steps of \(t.tokens) yaw-rate tokens; "
         out += "goal \(f(t.goalDistance)) m away (bearing +-\(f(t.goalBearing)) rad), success = end within \(f(t.goalRadius)) m without contact. "
         out += "Query = \(t.scanRays)-ray privileged range scan + goal in the body frame. \(t.trainWorlds.count) training worlds, "
-        out += "\(t.testWorlds.count) held-out test worlds; pool \(r.poolSize) demonstrations, \(r.testSize) test queries (new starts in the \(s.testOn == "trainingWorlds" ? "training" : "held-out") worlds). "
+        out += "\(t.testWorlds.count) held-out test worlds; pool \(r.poolSize) demonstrations (of \(r.poolAttempts) queries drawn), \(r.testSize) test queries (of \(r.testAttempts)) (new starts in the \(s.testOn == "trainingWorlds" ? "training" : "held-out") worlds). "
         out += "\(s.samples) samples at temperature \(f(s.temperature)); memorised below perplexity \(f(s.memorizationPerplexity)); "
         out += "\(s.checkpoints) checkpoints per run. Seed \(s.seed). Wall time \(Progress.formatDuration(seconds)).\n\n"
 

@@ -236,6 +236,11 @@ public struct PreMemTask: Sendable {
     /// `count` demonstrated examples: queries from `draw` (called with an attempt counter and a
     /// per-attempt RNG) that the demonstration planner solves; at most `20 * count` attempts.
     public func examples(count: Int, seed: UInt64, draw: (Int, inout RNG) -> PreMemQuery?) -> [PreMemExample] {
+        examplesCountingAttempts(count: count, seed: seed, draw: draw).examples
+    }
+
+    /// `examples(count:seed:draw:)` with the number of attempts it took (queries drawn, solved or not).
+    public func examplesCountingAttempts(count: Int, seed: UInt64, draw: (Int, inout RNG) -> PreMemQuery?) -> (examples: [PreMemExample], attempts: Int) {
         var out: [PreMemExample] = []
         var attempt = 0
         while out.count < count && attempt < 20 * max(count, 1) {
@@ -244,7 +249,7 @@ public struct PreMemTask: Sendable {
             guard let q = draw(attempt - 1, &rng), let tokens = demonstrate(q, rng: &rng) else { continue }
             out.append(PreMemExample(query: q, features: features(q), tokens: tokens))
         }
-        return out
+        return (out, attempt)
     }
 
     /// `count` examples with fresh queries drawn round-robin from `worlds`.
