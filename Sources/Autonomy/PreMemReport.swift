@@ -79,11 +79,14 @@ public enum PreMemReport {
             try csv.write(to: path("configs.csv"))
             files.append("configs.csv")
             let y = r.runs.map(\.testAccuracy)
-            for (name, file, x) in [("premem", "premem_vs_test.svg", r.runs.map(\.datasetPremem)),
-                                    ("final train accuracy", "train_accuracy_vs_test.svg", r.runs.map(\.finalTrainAccuracy)),
-                                    ("final train loss (nats/token)", "train_loss_vs_test.svg", r.runs.map(\.finalTrainLoss))] {
+            for (name, key, file, x) in [("premem", "premem", "premem_vs_test.svg", r.runs.map(\.datasetPremem)),
+                                         ("final train accuracy", "final train accuracy", "train_accuracy_vs_test.svg", r.runs.map(\.finalTrainAccuracy)),
+                                         ("final train loss (nats/token)", "final train loss", "train_loss_vs_test.svg", r.runs.map(\.finalTrainLoss))] {
                 var plot = SVGPlot(title: "test accuracy vs \(name)", xLabel: name, yLabel: "test accuracy")
                 plot.add(.init(name: "configurations", x: x, y: y, style: .scatter))
+                if let fit = r.fits.first(where: { $0.predictor == key }), let line = fit.fit, let lo = x.min(), let hi = x.max() {
+                    plot.add(.init(name: "OLS fit, R^2 \(f(fit.rSquared.estimate))", x: [lo, hi], y: [line.predict(lo), line.predict(hi)], style: .line))
+                }
                 try plot.write(to: path(file))
                 files.append(file)
             }
