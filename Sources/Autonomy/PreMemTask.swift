@@ -7,36 +7,6 @@ import Planning
 import Runtime
 import World
 
-/// One query of the pre-memorisation task: fly from `start` (heading `yaw`, in level flight at
-/// the forward speed) to `goal` in world `world` (an index into `PreMemTask.scenes`). Metres, radians.
-public struct PreMemQuery: Sendable, Equatable {
-    public var world: Int
-    public var start: SIMD2<Double>
-    public var yaw: Double
-    public var goal: SIMD2<Double>
-
-    public init(world: Int, start: SIMD2<Double>, yaw: Double, goal: SIMD2<Double>) {
-        self.world = world
-        self.start = start
-        self.yaw = yaw
-        self.goal = goal
-    }
-}
-
-/// A query with its features and demonstrated token sequence.
-public struct PreMemExample: Sendable, Equatable {
-    public var query: PreMemQuery
-    public var features: [Float]
-    public var tokens: [Int]
-}
-
-/// Outcome of flying a rate sequence open loop.
-public struct PreMemRollout: Sendable, Equatable {
-    public var collided: Bool
-    /// Position at the end of the last step flown (at the contact if collided), m.
-    public var final: SIMD2<Double>
-}
-
 /// The task of METHODS.md 6 in Swiftlet (docs/premem.md): the Crazyflie at its fixed altitude
 /// and constant forward speed, commanded by a 12-step sequence of discretised yaw-rate tokens,
 /// must end within `goalRadius` of the goal without touching anything. The kinematics are the
@@ -265,30 +235,6 @@ public struct PreMemTask: Sendable {
             var ok = 0
             for s in 0..<samples where solves(queries[j], tokens: seqs[j * samples + s]) { ok += 1 }
             return Double(ok) / Double(samples)
-        }
-    }
-}
-
-/// The demonstration planner's cost (see `PreMemTask.demonstrate`).
-struct PreMemDemoCost: SequenceCost {
-    let task: PreMemTask
-    let query: PreMemQuery
-
-    mutating func cost(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
-                       into costs: UnsafeMutableBufferPointer<Float>) {
-        let v = task.vocabulary
-        for i in 0..<count {
-            var effort = 0.0
-            let r = task.rollout(query, margin: task.settings.demoMargin) { h in
-                let a = v.rate(v.token(Double(actions[(i * horizon + h) * actionDim])))
-                return a
-            }
-            for h in 0..<horizon {
-                let a = v.rate(v.token(Double(actions[(i * horizon + h) * actionDim]))) / v.maxRate
-                effort += a * a
-            }
-            let miss = PreMemTask.distance(r.final, query.goal) / task.settings.goalDistance
-            costs[i] = Float((r.collided ? 4 : 0) + miss + 0.05 * effort / Double(horizon))
         }
     }
 }
