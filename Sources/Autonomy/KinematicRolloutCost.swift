@@ -14,11 +14,7 @@ public struct KinematicRolloutCost: SequenceCost {
 
     public init(model: EnvModel, start: RobotObservation, settings: PrivilegedPlannerPolicy.Settings) {
         scene = model.scene
-        switch model.shape {
-        case .cylinder(let r, let h): shape = .cylinder(radius: r + settings.margin, height: h)
-        case .sphere(let r): shape = .sphere(radius: r + settings.margin)
-        case .box(let e): shape = .box(halfExtents: e + Vec3(settings.margin, settings.margin, 0))
-        }
+        shape = model.shape.inflatedHorizontally(by: settings.margin)
         speed = model.settings.forwardSpeed
         period = model.controlPeriod
         maxYaw = max(model.settings.maxYawRate, 1e-9)
@@ -37,7 +33,7 @@ public struct KinematicRolloutCost: SequenceCost {
         let dt = period / Double(sub)
         let blend = settings.velocityTimeConstant > 0 ? 1 - exp(-dt / settings.velocityTimeConstant) : 1
         for i in 0..<count {
-            var x = x0, y = y0, yaw = yaw0, vx = vx0, vy = vy0
+            var k = PlanarKinematics(x: x0, y: y0, yaw: yaw0, vx: vx0, vy: vy0)
             var collided = false
             var hits = 0.0, clearance = 0.0, effort = 0.0
             for h in 0..<horizon {
@@ -45,21 +41,14 @@ public struct KinematicRolloutCost: SequenceCost {
                 effort += (a / maxYaw) * (a / maxYaw)
                 if !collided {
                     for _ in 0..<sub {
-                        // velocity relaxes toward the midpoint heading over the substep
-                        let mid = yaw + 0.5 * a * dt
-                        let nx = vx + blend * (speed * cos(mid) - vx), ny = vy + blend * (speed * sin(mid) - vy)
-                        x += 0.5 * (vx + nx) * dt
-                        y += 0.5 * (vy + ny) * dt
-                        vx = nx
-                        vy = ny
-                        yaw += a * dt
-                        let p = Vec3(x, y, z)
-                        if !scene.inBounds(p) || scene.overlaps(shape, at: Pose(position: p, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw))) {
+                        k.advance(yawRate: a, dt: dt, blend: blend, speed: speed)
+                        let p = Vec3(k.x, k.y, z)
+                        if !scene.inBounds(p) || scene.overlaps(shape, at: Pose(position: p, orientation: Quaternion(roll: 0, pitch: 0, yaw: k.yaw))) {
                             collided = true
                             break
                         }
                     }
-                    if !collided { clearance += exp(-scene.distanceToNearestObstacle(Vec3(x, y, z), maxDistance: 4) / 0.5) }
+                    if !collided { clearance += exp(-scene.distanceToNearestObstacle(Vec3(k.x, k.y, z), maxDistance: 4) / 0.5) }
                 }
                 if collided { hits += 1; clearance += 1 }
             }

@@ -84,38 +84,26 @@ public struct PreMemTask: Sendable {
     /// Flies rates `rate(0..<steps)` (rad/s) open loop from the query's start with the robot's
     /// shape inflated by `margin` m; stops at the first contact or bound crossing.
     public func rollout(_ q: PreMemQuery, margin: Double = 0, rate: (Int) -> Double) -> PreMemRollout {
-        let probe: World.CollisionShape
-        switch shape {
-        case .cylinder(let r, let h): probe = .cylinder(radius: r + margin, height: h)
-        case .sphere(let r): probe = .sphere(radius: r + margin)
-        case .box(let e): probe = .box(halfExtents: e + Vec3(margin, margin, 0))
-        }
+        let probe = shape.inflatedHorizontally(by: margin)
         let scene = scenes[q.world]
         let sub = max(1, settings.substeps)
         let dt = period / Double(sub)
         let tau = settings.velocityTimeConstant
         let blend = tau > 0 ? 1 - exp(-dt / tau) : 1
         let speed = settings.forwardSpeed
-        var x = q.start.x, y = q.start.y, yaw = q.yaw
-        var vx = speed * cos(yaw), vy = speed * sin(yaw)
+        var k = PlanarKinematics(x: q.start.x, y: q.start.y, yaw: q.yaw, vx: speed * cos(q.yaw), vy: speed * sin(q.yaw))
         for h in 0..<settings.steps {
             let a = rate(h)
             for _ in 0..<sub {
-                // the same update as KinematicRolloutCost
-                let mid = yaw + 0.5 * a * dt
-                let nx = vx + blend * (speed * cos(mid) - vx), ny = vy + blend * (speed * sin(mid) - vy)
-                x += 0.5 * (vx + nx) * dt
-                y += 0.5 * (vy + ny) * dt
-                vx = nx
-                vy = ny
-                yaw += a * dt
-                let p = Vec3(x, y, altitude)
-                if !scene.inBounds(p) || scene.overlaps(probe, at: Pose(position: p, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw))) {
-                    return PreMemRollout(collided: true, final: SIMD2(x, y))
+                // the privileged planner's kinematics (KinematicRolloutCost)
+                k.advance(yawRate: a, dt: dt, blend: blend, speed: speed)
+                let p = Vec3(k.x, k.y, altitude)
+                if !scene.inBounds(p) || scene.overlaps(probe, at: Pose(position: p, orientation: Quaternion(roll: 0, pitch: 0, yaw: k.yaw))) {
+                    return PreMemRollout(collided: true, final: SIMD2(k.x, k.y))
                 }
             }
         }
-        return PreMemRollout(collided: false, final: SIMD2(x, y))
+        return PreMemRollout(collided: false, final: SIMD2(k.x, k.y))
     }
 
     /// Euclidean distance between two ground points, m.

@@ -10,6 +10,16 @@ public enum CollisionShape: Sendable, Equatable, Hashable {
     case cylinder(radius: Double, height: Double)
     /// Box with half extents (metres) along the body axes, oriented by the pose.
     case box(halfExtents: Vec3)
+
+    /// The shape grown by `margin` metres sideways (radius, or the box's x and y half extents),
+    /// height unchanged: the clearance margin planners check against.
+    public func inflatedHorizontally(by margin: Double) -> CollisionShape {
+        switch self {
+        case .cylinder(let r, let h): return .cylinder(radius: r + margin, height: h)
+        case .sphere(let r): return .sphere(radius: r + margin)
+        case .box(let e): return .box(halfExtents: e + Vec3(margin, margin, 0))
+        }
+    }
 }
 
 extension Scene {

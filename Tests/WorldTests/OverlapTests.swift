@@ -63,3 +63,15 @@ import Testing
     #expect(scene.distanceToNearestObstacle(Vec3(20, 0.5, 1)) == 0)
     #expect(scene.distanceToGround(Vec3(0, 0, 1.25)) == 1.25)
 }
+
+@Test func horizontalInflationGrowsSidewaysOnly() {
+    #expect(CollisionShape.cylinder(radius: 0.06, height: 0.025).inflatedHorizontally(by: 0.1) == .cylinder(radius: 0.16, height: 0.025))
+    #expect(CollisionShape.sphere(radius: 0.2).inflatedHorizontally(by: 0.05) == .sphere(radius: 0.25))
+    #expect(CollisionShape.box(halfExtents: Vec3(0.5, 0.25, 0.125)).inflatedHorizontally(by: 0.25) == .box(halfExtents: Vec3(0.75, 0.5, 0.125)))
+    // an inflated robot touches a trunk its plain shape clears
+    let scene = makeScene([.cylinder(Cylinder(x: 0, y: 0, radius: 0.5, zMin: 0, zMax: 3))])
+    let pose = Pose(position: Vec3(0.62, 0, 1))
+    let robot = CollisionShape.cylinder(radius: 0.06, height: 0.025)
+    #expect(!scene.overlaps(robot, at: pose))
+    #expect(scene.overlaps(robot.inflatedHorizontally(by: 0.08), at: pose))
+}
