@@ -15,6 +15,9 @@ public struct OCSModelLevel: Sendable, Equatable {
     public var abstained: [Bool] = []
     /// Reward of the decision (+1 right, -4 wrong, 0 abstain by default).
     public var reward: [Double] = []
+    /// Mean of each output over the samples (rewards, or collision probabilities): where the
+    /// predictions sit relative to the OCS.
+    public var meanOutputs: [Double] = []
 }
 
 /// Measurements of both models at one (rung, severity).
@@ -53,6 +56,10 @@ public struct OCSResult: Sendable {
     public var models: [OCSModelSummary]
     /// Rung by rung, severities 0 ... 5.
     public var levels: [OCSLevel]
+    /// Diagnostics beyond the ladder (not targets): the clean test labels with images that carry
+    /// no information, `blank` (every pixel 128, i.e. an all-zero input) and `uniform noise`
+    /// (every pixel uniform in 0...255). Same order as `OCSExperiment.extremeNames`.
+    public var extremes: [OCSLevel]
 }
 
 /// `swiftlet experiment ocs`: data, both models, the familiarity ladder (METHODS.md 4,
@@ -158,9 +165,16 @@ public enum OCSExperiment {
                 progress?.advance(note: "\(rung.rawValue) severity \(severity)")
             }
         }
+        // beyond the ladder: images without information, on the clean test labels
+        var noiseRNG = RNG(seed: RNG.mix(s.seed, 0x6578_7472))
+        let blank = test.replacingImages([UInt8](repeating: 128, count: test.images.count))
+        let uniform = test.replacingImages((0..<test.images.count).map { _ in UInt8(noiseRNG.int(below: 256)) })
+        let extremes = [blank, uniform].map { d in
+            OCSLevel(rung: .noise, severity: ImageCorruption.maxSeverity + 1, models: measure(d, summaries, s), collisionRate: mean(d.collisions))
+        }
         return OCSResult(settings: s, trainCollisionRates: train.collisionRates, validationCollisionRates: validation.collisionRates,
                          testCollisionRates: test.collisionRates, trainCount: train.count, validationCount: validation.count,
-                         testCount: test.count, models: summaries, levels: levels)
+                         testCount: test.count, models: summaries, levels: levels, extremes: extremes)
     }
 
     /// The test poses rendered in worlds whose materials carry held-out textures, textures drawn.
@@ -172,6 +186,9 @@ public enum OCSExperiment {
         for p in test.poses { images += sampler.render(p, renderer: renderers[p.world], model: models[p.world]).images }
         return images
     }
+
+    /// Names of `OCSResult.extremes`.
+    public static let extremeNames = ["blank", "uniform noise"]
 
     /// Both models' per-sample measurements on `data`.
     public static func measure(_ data: OCSDataset, _ models: [OCSModelSummary], _ s: OCSSettings) -> [OCSModelLevel] {
@@ -185,6 +202,9 @@ public enum OCSExperiment {
                 out.featureNorm.append(Double(p.featureNorms[i]))
                 out.abstained.append(a == nil)
                 out.reward.append(s.rewards.reward(action: a) { data.isSafe(i, $0) })
+            }
+            out.meanOutputs = (0..<p.width).map { k in
+                (0..<data.count).reduce(0.0) { $0 + Double(p.outputs[$1 * p.width + k]) } / Double(max(1, data.count))
             }
             return out
         }

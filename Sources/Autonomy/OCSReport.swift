@@ -40,6 +40,16 @@ public enum OCSReport {
         var training = CSVWriter(header: ["model", "epoch", "train_loss"])
         for s in r.models { for (e, l) in s.trainLosses.enumerated() { training.addRow([s.model.kind.rawValue, "\(e + 1)", CSVWriter.field(l)]) } }
         try training.write(to: path("training.csv"))
+        var outputs = CSVWriter(header: ["rung", "severity", "model", "output", "mean", "ocs"])
+        let extremeRows = zip(OCSExperiment.extremeNames, r.extremes).map { ($0, $1) }
+        for (name, l) in r.levels.map({ ($0.rung.rawValue, $0) }) + extremeRows {
+            for (m, s) in r.models.enumerated() {
+                for (k, v) in l.models[m].meanOutputs.enumerated() {
+                    outputs.addRow([name, name == l.rung.rawValue ? "\(l.severity)" : "", s.model.kind.rawValue, "\(k)", CSVWriter.field(v), CSVWriter.field(s.ocs[k])])
+                }
+            }
+        }
+        try outputs.write(to: path("outputs.csv"))
 
         // plots: one per metric, a line per rung and the pooled ladder, both models
         let x = OCSAnalysis.severities
@@ -114,7 +124,20 @@ public enum OCSReport {
         md += "## Mean reward per severity (regression minus classifier, 95% t interval over paired samples)\n\n"
         var gt = MarkdownTable(["scope", "severity", "reward regression", "threshold classifier", "difference"], alignments: nil)
         for g in a.gaps { gt.addRow([g.scope, "\(g.severity)", f(g.regression), f(g.classifier), g.difference.formatted()]) }
-        md += gt.render()
+        md += gt.render() + "\n"
+        md += "## Where the predictions go (mean output per level; last row of each model = its OCS)\n\n"
+        md += "Outputs: rewards of primitives 0..K-1 and abstain for the regression model, P(collide) of each primitive for the classifier. "
+        md += "The last two scopes are diagnostics beyond the ladder, not targets: blank images (every pixel 128) and uniform noise images, on the clean test labels.\n\n"
+        var ot = MarkdownTable(["scope", "severity", "model", "mean outputs", "distance to OCS", "abstain rate", "mean reward"], alignments: nil)
+        for (m, s) in r.models.enumerated() {
+            for (name, l) in r.levels.filter({ $0.rung == st.rungs.first! || $0.severity == 5 }).map({ ($0.rung.rawValue, $0) }) + extremeRows {
+                let v = l.models[m]
+                ot.addRow([name, name == l.rung.rawValue ? "\(l.severity)" : "-", s.model.kind.rawValue, v.meanOutputs.map(f).joined(separator: ", "),
+                           f(Statistics.mean(v.distance)), f(Double(v.abstained.filter { $0 }.count) / Double(v.abstained.count)), f(Statistics.mean(v.reward))])
+            }
+            ot.addRow(["OCS", "-", s.model.kind.rawValue, s.ocs.map(f).joined(separator: ", "), "0", "-", "-"])
+        }
+        md += ot.render()
         try AtomicFile.write(md, to: path("report.md"))
         return files
     }
