@@ -6,62 +6,6 @@ import Rendering
 import Runtime
 import World
 
-/// One model's measurements at one ladder level, one value per test sample.
-public struct OCSModelLevel: Sendable, Equatable {
-    /// Mean |output - OCS| over the model's outputs (rewards, or collision probabilities).
-    public var distance: [Double] = []
-    /// Euclidean norm of the penultimate features.
-    public var featureNorm: [Double] = []
-    public var abstained: [Bool] = []
-    /// Reward of the decision (+1 right, -4 wrong, 0 abstain by default).
-    public var reward: [Double] = []
-    /// Mean of each output over the samples (rewards, or collision probabilities): where the
-    /// predictions sit relative to the OCS.
-    public var meanOutputs: [Double] = []
-}
-
-/// Measurements of both models at one (rung, severity).
-public struct OCSLevel: Sendable, Equatable {
-    public var rung: OCSRung
-    public var severity: Int
-    /// Indexed like `OCSResult.models` (reward regression, then the classifier).
-    public var models: [OCSModelLevel]
-    /// Fraction of (sample, primitive) pairs that collide at this level.
-    public var collisionRate: Double
-}
-
-/// A trained model with what the report states about it.
-public struct OCSModelSummary: Sendable {
-    public var model: OCSModel
-    /// The OCS of each output, from the training labels.
-    public var ocs: [Double]
-    public var trainLosses: [Double]
-    public var validationLoss: Double
-    public var validationReward: Double
-    public var validationAbstainRate: Double
-    /// The classifier's abstain threshold on P(safe) (nil for the regression model).
-    public var threshold: Double?
-}
-
-/// Everything `OCSExperiment.run` measured.
-public struct OCSResult: Sendable {
-    public var settings: OCSSettings
-    public var trainCollisionRates: [Double]
-    public var validationCollisionRates: [Double]
-    public var testCollisionRates: [Double]
-    public var trainCount: Int
-    public var validationCount: Int
-    public var testCount: Int
-    /// Reward regression first, then the safety classifier.
-    public var models: [OCSModelSummary]
-    /// Rung by rung, severities 0 ... 5.
-    public var levels: [OCSLevel]
-    /// Diagnostics beyond the ladder (not targets): the clean test labels with images that carry
-    /// no information, `blank` (every pixel 128, i.e. an all-zero input) and `uniform noise`
-    /// (every pixel uniform in 0...255). Same order as `OCSExperiment.extremeNames`.
-    public var extremes: [OCSLevel]
-}
-
 /// `swiftlet experiment ocs`: data, both models, the familiarity ladder (METHODS.md 4,
 /// docs/ocs.md). Single-threaded apart from the Neural engine's fixed two-half splits, so the
 /// result is bit-identical for a seed.

@@ -2,17 +2,6 @@ import Foundation
 import Geometry
 import Neural
 
-/// Which of the two OCS policies a model is (METHODS.md 4, docs/ocs.md).
-public enum OCSModelKind: String, Codable, Sendable, CaseIterable {
-    /// K + 1 outputs, each trained by MSE to the reward of taking that action (primitives 0..<K,
-    /// then abstain); act = argmax. *(authors' code)*
-    case rewardRegression
-    /// K sigmoid outputs = P(primitive k collides), weighted sigmoid cross-entropy (positive
-    /// weight as the collision predictor); act = the safest primitive, abstain when its
-    /// P(safe) is below a threshold fixed on validation data.
-    case safetyClassifier
-}
-
 /// One OCS model: network, weights and the loss it is trained with.
 public struct OCSModel: Sendable {
     public let kind: OCSModelKind
@@ -83,35 +72,5 @@ public struct OCSModel: Sendable {
         case .safetyClassifier:
             return OptimalConstantSolution.weightedSigmoid(labels: collisions, outputs: actions, positiveWeight: positiveWeight)
         }
-    }
-}
-
-/// Model outputs for a set of images.
-public struct OCSPredictions: Sendable, Equatable {
-    /// `[count][width]` row-major.
-    public var outputs: [Float]
-    /// Penultimate-layer feature norm per image.
-    public var featureNorms: [Float]
-    /// Outputs per image.
-    public var width: Int
-
-    public init(outputs: [Float], featureNorms: [Float], width: Int) {
-        precondition(outputs.count == featureNorms.count * width)
-        self.outputs = outputs
-        self.featureNorms = featureNorms
-        self.width = width
-    }
-
-    public var count: Int { featureNorms.count }
-
-    /// Outputs of image `i`.
-    public func row(_ i: Int) -> ArraySlice<Float> { outputs[(i * width)..<((i + 1) * width)] }
-
-    /// Mean absolute difference of image `i`'s outputs from `constant` (one value per output).
-    public func distance(_ i: Int, to constant: [Double]) -> Double {
-        precondition(constant.count == width)
-        var s = 0.0
-        for k in 0..<width { s += abs(Double(outputs[i * width + k]) - constant[k]) }
-        return s / Double(width)
     }
 }
