@@ -13,6 +13,7 @@ public enum OCSExperiment {
     /// Progress units of a run (world data sets, epochs, ladder levels).
     public static func workUnits(_ s: OCSSettings) -> Int {
         s.trainWorlds + s.validationWorlds + s.testWorlds + 2 * s.training.epochs + s.rungs.count * ImageCorruption.maxSeverity
+            + OCSClosedLoop.workUnits(s)
     }
 
     /// World specs of the three splits (training families, disjoint seed ranges).
@@ -116,9 +117,10 @@ public enum OCSExperiment {
         let extremes = [blank, uniform].map { d in
             OCSLevel(rung: .noise, severity: ImageCorruption.maxSeverity + 1, models: measure(d, summaries, s), collisionRate: mean(d.collisions))
         }
+        let closedLoop = try OCSClosedLoop.run(s, models: summaries, robot: sampler.robot, progress: progress)
         return OCSResult(settings: s, trainCollisionRates: train.collisionRates, validationCollisionRates: validation.collisionRates,
                          testCollisionRates: test.collisionRates, trainCount: train.count, validationCount: validation.count,
-                         testCount: test.count, models: summaries, levels: levels, extremes: extremes)
+                         testCount: test.count, models: summaries, levels: levels, extremes: extremes, closedLoop: closedLoop)
     }
 
     /// The test poses rendered in worlds whose materials carry held-out textures, textures drawn.

@@ -138,6 +138,21 @@ public enum OCSReport {
             ot.addRow(["OCS", "-", s.model.kind.rawValue, s.ocs.map(f).joined(separator: ", "), "0", "-", "-"])
         }
         md += ot.render()
+        if !r.closedLoop.isEmpty {
+            let c = st.closedLoop
+            md += "\n## Closed loop (\(c.rung.rawValue) on the camera, \(c.worlds) held-out worlds x \(c.episodesPerWorld) episodes, \(f(c.episodeTime)) s limit; abstain = hover for the step)\n\n"
+            var cl = MarkdownTable(["model", "severity", "episodes", "collided [95% CI]", "path length per episode, m [95% CI]", "hover fraction"], alignments: nil)
+            var csv = CSVWriter(header: ["model", "severity", "episodes", "collisions", "mean_distance", "hover_fraction"])
+            for row in r.closedLoop {
+                let rate = Statistics.wilsonInterval(successes: row.collisions, trials: row.episodes)
+                let dist = row.distances.count > 1 ? Statistics.meanInterval(row.distances).formatted() : f(Statistics.mean(row.distances))
+                cl.addRow([row.model.rawValue, "\(row.severity)", "\(row.episodes)", rate.formatted(), dist, f(row.hoverFraction)])
+                csv.addRow([row.model.rawValue, "\(row.severity)", "\(row.episodes)", "\(row.collisions)", CSVWriter.field(Statistics.mean(row.distances)),
+                            CSVWriter.field(row.hoverFraction)])
+            }
+            md += cl.render()
+            try csv.write(to: path("closedloop.csv"))
+        }
         try AtomicFile.write(md, to: path("report.md"))
         return files
     }

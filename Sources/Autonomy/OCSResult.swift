@@ -31,4 +31,6 @@ public struct OCSResult: Sendable {
     /// no information, `blank` (every pixel 128, i.e. an all-zero input) and `uniform noise`
     /// (every pixel uniform in 0...255). Same order as `OCSExperiment.extremeNames`.
     public var extremes: [OCSLevel]
+    /// Closed-loop flights (empty unless `settings.closedLoop.episodesPerWorld` > 0).
+    public var closedLoop: [OCSClosedLoopRow] = []
 }

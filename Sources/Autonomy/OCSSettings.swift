@@ -31,6 +31,8 @@ public struct OCSSettings: Codable, Sendable, Equatable {
     public var rungs: [OCSRung] = OCSRung.allCases
     /// Bootstrap resamples of the test samples for every Spearman interval.
     public var bootstrapResamples = 2000
+    /// Optional closed-loop flights of both policies (off unless `episodesPerWorld` > 0).
+    public var closedLoop = OCSClosedLoopSettings()
 
     public init() {}
 
@@ -92,6 +94,10 @@ public struct OCSSettings: Codable, Sendable, Equatable {
                  "\(rewards.right)/\(rewards.wrong)/\(rewards.abstain)")
         try need(!rungs.isEmpty && Set(rungs).count == rungs.count, "rungs", rungs.map(\.rawValue))
         try need(bootstrapResamples >= 10, "bootstrapResamples", bootstrapResamples)
+        let c = closedLoop
+        try need(c.episodesPerWorld >= 0 && c.worlds >= 1 && c.episodeTime > 0, "closedLoop", c.episodesPerWorld)
+        try need(c.rung.corruption != nil, "closedLoop.rung", "\(c.rung.rawValue) (a pixel rung: noise, blur, fog, brightness)")
+        try need(!c.severities.isEmpty && c.severities.allSatisfy { (0...5).contains($0) }, "closedLoop.severities", c.severities)
     }
 
     /// `base` overlaid with the JSON object in `data` (unknown keys rejected), validated.

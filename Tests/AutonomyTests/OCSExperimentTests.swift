@@ -102,3 +102,26 @@ struct OCSExperimentTests {
         #expect(throws: InputError.self) { try bad.validate() }
     }
 }
+
+@Suite("OCS closed loop")
+struct OCSClosedLoopTests {
+    @Test func closedLoopFliesBothPoliciesDeterministically() throws {
+        var s = OCSSettings.smoke
+        s.rungs = [.noise]
+        s.closedLoop.episodesPerWorld = 1
+        s.closedLoop.worlds = 2
+        s.closedLoop.severities = [0, 5]
+        s.closedLoop.episodeTime = 5
+        let a = try OCSExperiment.run(s), b = try OCSExperiment.run(s)
+        #expect(a.closedLoop == b.closedLoop)
+        #expect(a.closedLoop.count == 4)
+        for row in a.closedLoop {
+            #expect(row.episodes == 2 && row.distances.count == 2 && row.collisions <= 2)
+            #expect(row.hoverFraction >= 0 && row.hoverFraction <= 1)
+            // at most 0.4 m/s for 5 s, plus the settling of the first steps
+            #expect(row.distances.allSatisfy { $0 >= 0 && $0 < 3 })
+        }
+        // off by default
+        #expect(try OCSExperiment.run(OCSSettings.smoke).closedLoop.isEmpty)
+    }
+}
