@@ -12,6 +12,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentHIntCommand.self,
             ExperimentLDMCommand.self,
             ExperimentImitationCommand.self,
+            ExperimentOCSCommand.self,
             ExperimentPreMemCommand.self,
         ]
     )

@@ -1,0 +1,76 @@
+import Foundation
+import Geometry
+import Neural
+
+/// One OCS model: network, weights and the loss it is trained with.
+public struct OCSModel: Sendable {
+    public let kind: OCSModelKind
+    /// K, the number of action primitives.
+    public let actions: Int
+    /// Positive-class weight of the classifier's loss (unused by the regression model).
+    public let positiveWeight: Double
+    public let network: OCSNetwork
+    public var parameters: Parameters
+
+    public init(kind: OCSModelKind, actions: Int, config: OCSNetworkConfig = OCSNetworkConfig(), positiveWeight: Double = 10,
+                rng: inout RNG) {
+        precondition(actions >= 1 && positiveWeight > 0)
+        self.kind = kind
+        self.actions = actions
+        self.positiveWeight = positiveWeight
+        network = OCSNetwork(config: config, outputs: kind == .rewardRegression ? actions + 1 : actions)
+        parameters = network.initialParameters(rng: &rng)
+    }
+
+    /// Outputs per image: K + 1 predicted rewards, or K collision probabilities.
+    public var outputs: Int { network.outputs }
+
+    /// The training loss of the outputs `out` against `targets` (rewards `[N, K+1]`, or collision
+    /// labels `[N, K]`).
+    func loss(_ g: Graph, outputs out: Var, targets: Var) -> Var {
+        switch kind {
+        case .rewardRegression: return g.mse(out, targets)
+        case .safetyClassifier: return g.sigmoidCrossEntropy(out, targets: targets, positiveWeight: Float(positiveWeight))
+        }
+    }
+
+    /// Predictions for images stored as bytes `[count][H][W]`, in blocks of `block` images on
+    /// the inference path: `outputs` `[count][outputs]` (rewards, or probabilities after the
+    /// sigmoid) and the Euclidean norm of each image's penultimate features.
+    public func predict(images: [UInt8], count: Int, block: Int = 256) -> OCSPredictions {
+        precondition(images.count == count * network.config.height * network.config.width, "images must be [count][H][W]")
+        let g = Graph(parameters: parameters, recording: false)
+        var out = [Float](repeating: 0, count: count * outputs)
+        var norms = [Float](repeating: 0, count: count)
+        let f = network.config.features
+        var start = 0
+        while start < count {
+            let n = min(block, count - start)
+            g.reset()
+            let (z, y) = network(network.input(g, images: images, rows: Array(start..<(start + n))))
+            let probs = kind == .safetyClassifier ? g.sigmoid(y) : y
+            g.withValue(probs) { v in for i in 0..<(n * outputs) { out[start * outputs + i] = v[i] } }
+            g.withValue(z) { v in
+                for i in 0..<n {
+                    var s: Float = 0
+                    for j in 0..<f { s += v[i * f + j] * v[i * f + j] }
+                    norms[start + i] = s.squareRoot()
+                }
+            }
+            start += n
+        }
+        return OCSPredictions(outputs: out, featureNorms: norms, width: outputs)
+    }
+
+    /// The OCS of this model's outputs given its training collision labels `[count][K]`: mean
+    /// reward targets for the regression model, `w y / (w y + 1 - y)` per primitive for the
+    /// classifier (in probability space, like `predict`).
+    public func optimalConstant(collisions: [Float], rewards: OCSRewardScheme) -> [Double] {
+        switch kind {
+        case .rewardRegression:
+            return OptimalConstantSolution.mse(targets: rewards.targets(collisions: collisions, actions: actions), outputs: outputs)
+        case .safetyClassifier:
+            return OptimalConstantSolution.weightedSigmoid(labels: collisions, outputs: actions, positiveWeight: positiveWeight)
+        }
+    }
+}

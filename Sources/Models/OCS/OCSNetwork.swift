@@ -1,0 +1,88 @@
+import Geometry
+import Neural
+
+/// Architecture of the OCS models: a small convolutional trunk on one gray camera image, a
+/// dense feature layer (the penultimate layer whose norm the experiment measures) and a linear
+/// head. Convolutions use "same"-style padding (kernel / 2).
+public struct OCSNetworkConfig: Codable, Sendable, Equatable {
+    /// Input image rows and columns (gray, one frame).
+    public var height = 48
+    public var width = 64
+    public var filters = [16, 32, 32]
+    public var kernels = [5, 3, 3]
+    public var strides = [2, 2, 2]
+    /// Units of the penultimate (feature) layer, ReLU.
+    public var features = 64
+
+    public init() {}
+
+    /// Rows and columns after the convolutions.
+    public var trunkOutput: (height: Int, width: Int) {
+        var h = height, w = width
+        for (k, s) in zip(kernels, strides) {
+            h = (h + 2 * (k / 2) - k) / s + 1
+            w = (w + 2 * (k / 2) - k) / s + 1
+        }
+        return (h, w)
+    }
+
+    /// Whether the layer lists agree and every size is positive.
+    public var isValid: Bool {
+        !filters.isEmpty && filters.count == kernels.count && kernels.count == strides.count
+            && (filters + kernels + strides).allSatisfy { $0 >= 1 } && features >= 1
+            && height >= 1 && width >= 1 && trunkOutput.height >= 1 && trunkOutput.width >= 1
+    }
+}
+
+/// The OCS trunk and head (`trunk.*`, `head.*` parameters).
+public struct OCSNetwork: Sendable {
+    public let config: OCSNetworkConfig
+    public let outputs: Int
+    let trunk: Sequential
+    let head: Dense
+
+    public init(config: OCSNetworkConfig, outputs: Int) {
+        precondition(config.isValid && outputs >= 1, "invalid OCS network config")
+        self.config = config
+        self.outputs = outputs
+        var layers: [any Layer] = []
+        var channels = 1
+        for (i, f) in config.filters.enumerated() {
+            layers.append(Conv2d("trunk.conv\(i)", channels, f, kernel: config.kernels[i], stride: config.strides[i],
+                                 padding: config.kernels[i] / 2, activation: .relu))
+            channels = f
+        }
+        layers.append(Flatten())
+        let (h, w) = config.trunkOutput
+        layers.append(Dense("trunk.features", h * w * channels, config.features, activation: .relu))
+        trunk = Sequential(layers)
+        head = Dense("head", config.features, outputs)
+    }
+
+    /// Fresh parameters.
+    public func initialParameters(rng: inout RNG) -> Parameters {
+        var p = Parameters()
+        trunk.initialize(&p, rng: &rng)
+        head.initialize(&p, rng: &rng)
+        return p
+    }
+
+    /// images `[N, H, W, 1]` -> penultimate features `[N, features]` and outputs `[N, outputs]`.
+    public func callAsFunction(_ images: Var) -> (features: Var, outputs: Var) {
+        let z = trunk(images)
+        return (z, head(z))
+    }
+
+    /// Input tensor `[count, H, W, 1]` for images stored as bytes `[count][H][W]`, scaled
+    /// (x - 128) / 128, taking `rows` (indices into the stored images) in order.
+    public func input(_ graph: Graph, images: [UInt8], rows: [Int]) -> Var {
+        let n = config.height * config.width
+        return graph.input(shape: [rows.count, config.height, config.width, 1]) { dst in
+            images.withUnsafeBufferPointer { src in
+                for (r, i) in rows.enumerated() {
+                    for p in 0..<n { dst[r * n + p] = (Float(src[i * n + p]) - 128) / 128 }
+                }
+            }
+        }
+    }
+}
