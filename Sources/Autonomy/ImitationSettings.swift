@@ -3,7 +3,7 @@ import Foundation
 
 /// Settings of the multi-task imitation experiment (METHODS.md section 7, docs/imitation.md).
 /// Sample counts are (x, u) pairs; demonstrations come in trajectories of `trajectoryLength`.
-public struct ImitationSettings: Codable, Sendable, Equatable {
+public struct ImitationSettings: PresetExperimentSettings, Sendable, Equatable {
     /// One sweep: the swept parameter takes each of `values`; the other two sample settings are
     /// fixed at `sources` (H), `sharedSamples` (N_shared per source), `targetSamples` (N_target).
     public struct Sweep: Codable, Sendable, Equatable {
@@ -82,16 +82,6 @@ public struct ImitationSettings: Codable, Sendable, Equatable {
         return s
     }
 
-    public static let presetNames = ["default", "smoke"]
-
-    public static func preset(named name: String) -> ImitationSettings? {
-        switch name {
-        case "default": .standard
-        case "smoke": .smoke
-        default: nil
-        }
-    }
-
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         func need(_ ok: Bool, _ key: String, _ value: Any) throws {
@@ -127,17 +117,5 @@ public struct ImitationSettings: Codable, Sendable, Equatable {
                              ("sharedSweep.sources", sharedSweep.sources, [rank]), ("rankSweep.sources", rankSweep.sources, rankSweep.values)] {
             try need(h * inputDim >= (ks.max() ?? 0), key, h)
         }
-    }
-
-    /// `base` overlaid with the JSON object in `data` (unknown keys rejected), validated.
-    public static func overlay(_ base: ImitationSettings, json data: Data, source: String) throws -> ImitationSettings {
-        let s = try ConfigFile.overlay(base, json: data, source: source)
-        try s.validate(source: source)
-        return s
-    }
-
-    /// `base` overlaid with the config file at `configPath`.
-    public static func load(configPath: String, base: ImitationSettings) throws -> ImitationSettings {
-        try overlay(base, json: ConfigFile.read(configPath), source: configPath)
     }
 }

@@ -4,7 +4,7 @@ import Models
 
 /// Settings of `swiftlet experiment ocs` (METHODS.md 4, docs/ocs.md). Every key is optional in
 /// a config file, which overlays the chosen preset.
-public struct OCSSettings: Codable, Sendable, Equatable {
+public struct OCSSettings: PresetExperimentSettings, Sendable, Equatable {
     public var seed: UInt64 = 1
     /// Image size, primitives, horizon and pose sampling.
     public var data = OCSDataSettings()
@@ -54,16 +54,6 @@ public struct OCSSettings: Codable, Sendable, Equatable {
         return s
     }
 
-    public static let presetNames = ["default", "smoke"]
-
-    public static func preset(named name: String) -> OCSSettings? {
-        switch name {
-        case "default": .standard
-        case "smoke": .smoke
-        default: nil
-        }
-    }
-
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         func need(_ ok: Bool, _ key: String, _ value: Any) throws {
@@ -98,17 +88,5 @@ public struct OCSSettings: Codable, Sendable, Equatable {
         try need(c.episodesPerWorld >= 0 && c.worlds >= 1 && c.episodeTime > 0, "closedLoop", c.episodesPerWorld)
         try need(c.rung.corruption != nil, "closedLoop.rung", "\(c.rung.rawValue) (a pixel rung: noise, blur, fog, brightness)")
         try need(!c.severities.isEmpty && c.severities.allSatisfy { (0...5).contains($0) }, "closedLoop.severities", c.severities)
-    }
-
-    /// `base` overlaid with the JSON object in `data` (unknown keys rejected), validated.
-    public static func overlay(_ base: OCSSettings, json data: Data, source: String) throws -> OCSSettings {
-        let s = try ConfigFile.overlay(base, json: data, source: source)
-        try s.validate(source: source)
-        return s
-    }
-
-    /// `base` overlaid with the config file at `configPath`.
-    public static func load(configPath: String, base: OCSSettings) throws -> OCSSettings {
-        try overlay(base, json: ConfigFile.read(configPath), source: configPath)
     }
 }

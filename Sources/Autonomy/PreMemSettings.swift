@@ -3,7 +3,7 @@ import Foundation
 import Models
 
 /// Settings of `swiftlet experiment premem` (METHODS.md 6, docs/premem.md).
-public struct PreMemSettings: Codable, Sendable, Equatable {
+public struct PreMemSettings: PresetExperimentSettings, Sendable, Equatable {
     /// One training configuration of the grid.
     public struct Config: Codable, Sendable, Equatable {
         public var examples: Int
@@ -95,16 +95,6 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
         return s
     }
 
-    public static let presetNames = ["default", "smoke"]
-
-    public static func preset(named name: String) -> PreMemSettings? {
-        switch name {
-        case "default": .standard
-        case "smoke": .smoke
-        default: nil
-        }
-    }
-
     /// The grid of part (a), in a fixed order (examples slowest, epochs fastest).
     public var grid: [Config] {
         var out: [Config] = []
@@ -147,16 +137,5 @@ public struct PreMemSettings: Codable, Sendable, Equatable {
         try need(robustnessPerturbations >= 1 && fragileBelow > 0 && fragileBelow <= 1, "robustness", robustnessPerturbations)
         try need(bootstrapResamples >= 10, "bootstrapResamples", bootstrapResamples)
         try need(parts.allSatisfy { ["a", "b", "c"].contains($0) }, "parts", parts)
-    }
-
-    /// `base` overlaid with the JSON object in `data` (unknown keys rejected), validated.
-    public static func overlay(_ base: PreMemSettings, json data: Data, source: String) throws -> PreMemSettings {
-        let s = try ConfigFile.overlay(base, json: data, source: source)
-        try s.validate(source: source)
-        return s
-    }
-
-    public static func load(configPath: String, base: PreMemSettings) throws -> PreMemSettings {
-        try overlay(base, json: ConfigFile.read(configPath), source: configPath)
     }
 }

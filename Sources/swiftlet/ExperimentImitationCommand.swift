@@ -28,16 +28,8 @@ struct ExperimentImitationCommand: ParsableCommand {
     var seed: UInt64?
 
     func run() throws {
-        guard var settings = ImitationSettings.preset(named: preset) else {
-            throw ValidationError("--preset must be one of \(ImitationSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
-        }
-        if let config { settings = try ImitationSettings.load(configPath: config, base: settings) }
-        if let seed { settings.seed = seed }
-        try settings.validate()
-        try OutputPath.prepareDirectory(out, source: "--out")
-        var command = "swiftlet experiment imitation --preset \(preset) --out \(out)"
-        if let config { command += " --config \(config)" }
-        if let seed { command += " --seed \(seed)" }
+        let (settings, command) = try resolvePresetExperiment(ImitationSettings.self, experiment: "imitation", preset: preset, config: config,
+                                                              seed: seed, out: out)
         let start = Progress.monotonicSeconds()
         let progress = Progress(label: "imitation", total: ImitationExperiment.workUnits(settings), unit: "fits")
         let result = try ImitationExperiment.run(settings, progress: progress)

@@ -30,16 +30,8 @@ struct ExperimentOCSCommand: ParsableCommand {
     var seed: UInt64?
 
     func run() throws {
-        guard var settings = OCSSettings.preset(named: preset) else {
-            throw ValidationError("--preset must be one of \(OCSSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
-        }
-        if let config { settings = try OCSSettings.load(configPath: config, base: settings) }
-        if let seed { settings.seed = seed }
-        try settings.validate()
-        try OutputPath.prepareDirectory(out, source: "--out")
-        var command = "swiftlet experiment ocs --preset \(preset) --out \(out)"
-        if let config { command += " --config \(config)" }
-        if let seed { command += " --seed \(seed)" }
+        let (settings, command) = try resolvePresetExperiment(OCSSettings.self, experiment: "ocs", preset: preset, config: config,
+                                                              seed: seed, out: out)
         let start = Progress.monotonicSeconds()
         let progress = Progress(label: "ocs", total: OCSExperiment.workUnits(settings), unit: "steps")
         let result = try OCSExperiment.run(settings, progress: progress)

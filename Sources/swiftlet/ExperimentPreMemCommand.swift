@@ -28,16 +28,8 @@ struct ExperimentPreMemCommand: ParsableCommand {
     var seed: UInt64?
 
     func run() throws {
-        guard var settings = PreMemSettings.preset(named: preset) else {
-            throw ValidationError("--preset must be one of \(PreMemSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
-        }
-        if let config { settings = try PreMemSettings.load(configPath: config, base: settings) }
-        if let seed { settings.seed = seed }
-        try settings.validate()
-        try OutputPath.prepareDirectory(out, source: "--out")
-        var command = "swiftlet experiment premem --preset \(preset) --out \(out)"
-        if let config { command += " --config \(config)" }
-        if let seed { command += " --seed \(seed)" }
+        let (settings, command) = try resolvePresetExperiment(PreMemSettings.self, experiment: "premem", preset: preset, config: config,
+                                                              seed: seed, out: out)
         let start = Progress.monotonicSeconds()
         let progress = Progress(label: "premem", total: PreMemExperiment.workUnits(settings), unit: "runs")
         let result = try PreMemExperiment.run(settings, progress: progress)
