@@ -1,8 +1,9 @@
 import Foundation
 
 /// A dependency-free SVG line/scatter plot: several series, optional error bars or shaded
-/// confidence bands, nice axis ticks, axis labels, a legend, linear or log axes. Used for
-/// training curves and experiment plots; the output is standalone SVG 1.1 (opens in a browser).
+/// confidence bands, nice axis ticks, axis labels, a legend (in the corner that hides the least
+/// data), linear or log axes. Used for training curves and experiment plots; the output is
+/// standalone SVG 1.1 (opens in a browser).
 ///
 /// ```swift
 /// var plot = SVGPlot(title: "Training loss", xLabel: "step", yLabel: "loss", yScale: .log)
@@ -248,14 +249,27 @@ public struct SVGPlot: Sendable {
             o += "<text x=\"16\" y=\"\(SVGPlot.f(cy))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVGPlot.f(cy)))\">\(SVGPlot.escape(yLabel))</text>\n"
         }
 
-        // series
+        // series; `drawn` keeps the pixel positions of what is drawn (markers, line vertices and
+        // points along segments, interval ends) for the legend's placement
+        var drawn: [SIMD2<Double>] = []
         for (k, s) in series.enumerated() {
             let color = s.color ?? SVGPlot.palette[k % SVGPlot.palette.count]
             o += "<g class=\"series\" data-name=\"\(SVGPlot.escape(s.name))\">\n"
             let valid = s.x.indices.filter { xAxis.valid(s.x[$0]) && yAxis.valid(s.y[$0]) }
+            for i in valid { drawn.append(SIMD2(xAxis.map(s.x[i]), yAxis.map(s.y[i]))) }
+            if s.style != .scatter {
+                for (a, b) in zip(valid, valid.dropFirst()) where b == a + 1 {
+                    let p = SIMD2(xAxis.map(s.x[a]), yAxis.map(s.y[a])), q = SIMD2(xAxis.map(s.x[b]), yAxis.map(s.y[b]))
+                    for t in 1..<16 { drawn.append(p + (q - p) * (Double(t) / 16)) }
+                }
+            }
             // uncertainty first, under the line
             if let lo = s.lower, let hi = s.upper {
                 let ok = valid.filter { yAxis.valid(lo[$0]) && yAxis.valid(hi[$0]) }
+                for i in ok {
+                    drawn.append(SIMD2(xAxis.map(s.x[i]), yAxis.map(lo[i])))
+                    drawn.append(SIMD2(xAxis.map(s.x[i]), yAxis.map(hi[i])))
+                }
                 switch s.uncertainty {
                 case .band where ok.count >= 2:
                     let upperPts = ok.map { "\(SVGPlot.f(xAxis.map(s.x[$0]))),\(SVGPlot.f(yAxis.map(hi[$0])))" }
@@ -293,11 +307,22 @@ public struct SVGPlot: Sendable {
             o += "</g>\n"
         }
 
-        // legend (top right, inside the frame)
+        // legend: inside the frame, in the corner that hides the fewest drawn points (top right,
+        // top left, bottom right, bottom left; the first on ties)
         if !series.isEmpty {
             let longest = series.map(\.name.count).max() ?? 0
             let w = 34 + 7 * Double(longest), h = 8 + 18 * Double(series.count)
-            let x0 = width - right - w - 8, y0 = top + 8
+            let corners = [(width - right - w - 8, top + 8), (left + 8, top + 8),
+                           (width - right - w - 8, height - bottom - h - 8), (left + 8, height - bottom - h - 8)]
+            func hidden(_ c: (Double, Double)) -> Int {
+                drawn.reduce(0) { n, p in n + (p.x >= c.0 - 4 && p.x <= c.0 + w + 4 && p.y >= c.1 - 4 && p.y <= c.1 + h + 4 ? 1 : 0) }
+            }
+            var (x0, y0) = corners[0]
+            var fewest = hidden(corners[0])
+            for c in corners.dropFirst() where fewest > 0 {
+                let n = hidden(c)
+                if n < fewest { (x0, y0) = c; fewest = n }
+            }
             o += "<g class=\"legend\">\n"
             o += "<rect x=\"\(SVGPlot.f(x0))\" y=\"\(SVGPlot.f(y0))\" width=\"\(SVGPlot.f(w))\" height=\"\(SVGPlot.f(h))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999999\"/>\n"
             for (k, s) in series.enumerated() {

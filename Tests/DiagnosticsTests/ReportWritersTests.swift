@@ -97,6 +97,33 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(lines[3] == "| a\\|b   |            3 |")
     }
 
+    /// The legend rectangle's top-left corner in pixels.
+    func legendOrigin(_ svg: String) -> (x: Double, y: Double)? {
+        let (_, c) = parse(svg)
+        guard let g = c.attributes.firstIndex(where: { $0["class"] == "legend" }) else { return nil }
+        let r = c.attributes[g + 1]
+        return (Double(r["x"]!)!, Double(r["y"]!)!)
+    }
+
+    @Test func legendMovesToTheCornerTheDataLeaveFree() {
+        // a rising line runs through the top-right corner: the legend goes top left
+        var rising = SVGPlot(width: 640, height: 400)
+        rising.add(SVGPlot.Series(name: "rising", x: [0, 1, 2, 3, 4], y: [0, 1, 2, 3, 4]))
+        let a = try! #require(legendOrigin(rising.render()))
+        #expect(a.x < 320 && a.y < 200)
+        // a falling line runs through the top-left and bottom-right corners: top right is free
+        var falling = SVGPlot(width: 640, height: 400)
+        falling.add(SVGPlot.Series(name: "falling", x: [0, 1, 2, 3, 4], y: [4, 3, 2, 1, 0]))
+        let b = try! #require(legendOrigin(falling.render()))
+        #expect(b.x > 320 && b.y < 200)
+        // points along the top (the range points sit on the frame): the legend goes to a bottom corner
+        var top = SVGPlot(width: 640, height: 400)
+        top.add(SVGPlot.Series(name: "top", x: Array(stride(from: 0.0, through: 10, by: 0.25)), y: Array(repeating: 0.9, count: 41), style: .scatter))
+        top.add(SVGPlot.Series(name: "range", x: [0, 5, 10], y: [0, 1, 0], style: .scatter))
+        let t = try! #require(legendOrigin(top.render()))
+        #expect(t.y > 200)
+    }
+
     @Test func csvQuotesOnlyWhenNeededAndRoundTrips() {
         #expect(CSVWriter.escape("plain") == "plain")
         #expect(CSVWriter.escape("a,b") == "\"a,b\"")
