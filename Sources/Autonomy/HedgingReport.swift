@@ -14,7 +14,7 @@ public enum HedgingReport {
         func path(_ name: String) -> String { files.append(name); return (dir as NSString).appendingPathComponent(name) }
         let f = { (v: Double) in Statistics.format(v) }
         let s = r.settings, hover = r.classes - 1, ctrl = s.controlAction
-        let share = { (x: HedgingShare) in "\(f(x.value)) [\(f(x.interval.lower)), \(f(x.interval.upper))]" }
+        let share = { (x: HedgingShare) in "\(f(x.value)) [\(f(x.interval.lower < 1e-12 ? 0 : x.interval.lower)), \(f(x.interval.upper))]" }
 
         // finetune.csv: the familiarity split, one row per fine-tuning example
         var ft = CSVWriter(header: ["index", "world", "standard_label", "p_correct", "unfamiliar"] + HedgingArm.allCases.map { "label_\($0.rawValue)" })

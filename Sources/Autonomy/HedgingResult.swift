@@ -99,7 +99,7 @@ public struct HedgingResult: Sendable {
     public var checks: [Check] {
         let hover = classes - 1, least = leastFamiliar, most = mostFamiliar
         let f = { (s: HedgingShare) in
-            "\(Statistics.format(s.value)) [\(Statistics.format(s.interval.lower)), \(Statistics.format(s.interval.upper))] (\(s.count)/\(s.trials))"
+            "\(Statistics.format(s.value)) [\(Statistics.format(s.interval.lower < 1e-12 ? 0 : s.interval.lower)), \(Statistics.format(s.interval.upper))] (\(s.count)/\(s.trials))"
         }
         let h = share(.hedge, action: hover, on: least), st = share(.standard, action: hover, on: least)
         let accS = accuracy(.standard, on: most), accH = accuracy(.hedge, on: most)
