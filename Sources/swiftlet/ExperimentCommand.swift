@@ -13,6 +13,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentLDMCommand.self,
             ExperimentImitationCommand.self,
             ExperimentOCSCommand.self,
+            ExperimentHedgingCommand.self,
             ExperimentPreMemCommand.self,
         ]
     )

@@ -1,0 +1,90 @@
+import Diagnostics
+import Foundation
+import Models
+
+/// Settings of `swiftlet experiment hedging` (METHODS.md 5, docs/hedging.md). Every key is
+/// optional in a config file, which overlays the chosen preset.
+public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
+    public var seed: UInt64 = 1
+    /// Image size, primitives, horizon and pose sampling (as the OCS experiment).
+    public var data = OCSDataSettings()
+    public var network = OCSNetworkConfig()
+    /// Pre-training: the catalogue's training worlds from seed 0.
+    public var pretrainWorlds = 10
+    public var pretrainSamplesPerWorld = 300
+    public var pretraining = OCSTrainingSettings()
+    /// Fine-tuning: further training-family worlds from seed `finetuneFirstSeed`.
+    public var finetuneWorlds = 10
+    public var finetuneSamplesPerWorld = 200
+    public var finetuneFirstSeed: UInt64 = 200
+    public var finetuning: OCSTrainingSettings = {
+        var t = OCSTrainingSettings()
+        t.epochs = 8
+        return t
+    }()
+    /// Test: `testWorlds` training-family worlds from seed `testFirstSeed` plus the first
+    /// `heldOutTestWorlds` of the catalogue's held-out worlds, `testSamplesPerWorld` each.
+    public var testWorlds = 5
+    public var heldOutTestWorlds = 6
+    public var testSamplesPerWorld = 100
+    public var testFirstSeed: UInt64 = 400
+    /// A fine-tuning example is unfamiliar when the base model is right with probability <= this.
+    public var unfamiliarThreshold = HedgingLabels.defaultThreshold
+    /// The control arm's relabel action: a primitive index (4 = +40 deg/s, the hardest left turn).
+    public var controlAction = 4
+    /// Share of test scenes in the least / most familiar group.
+    public var groupFraction = 0.2
+    /// Pixel rungs of the OCS ladder measured on the in-distribution test scenes (severities 0..5).
+    public var ladderRungs: [OCSRung] = [.noise, .blur, .fog, .brightness]
+
+    public init() {}
+
+    public static let standard = HedgingSettings()
+
+    /// Seconds: tiny network, few samples, two epochs (used by the tests).
+    public static var smoke: HedgingSettings {
+        var s = HedgingSettings()
+        s.pretrainWorlds = 5
+        s.pretrainSamplesPerWorld = 30
+        s.finetuneWorlds = 5
+        s.finetuneSamplesPerWorld = 20
+        s.testWorlds = 5
+        s.heldOutTestWorlds = 2
+        s.testSamplesPerWorld = 8
+        s.network.filters = [8, 8, 8]
+        s.network.features = 16
+        s.pretraining.epochs = 2
+        s.finetuning.epochs = 2
+        s.ladderRungs = [.noise, .blur]
+        return s
+    }
+
+    /// Throws an `InputError` naming the first setting out of range.
+    public func validate(source: String = "settings") throws {
+        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
+            if !ok { throw InputError(source, at: "$." + key, "out of range: \(value)") }
+        }
+        try need(data.imageWidth == network.width && data.imageHeight == network.height, "network.width/height",
+                 "\(network.width)x\(network.height) must equal the data's \(data.imageWidth)x\(data.imageHeight)")
+        try need(network.isValid, "network", network.filters)
+        try need(!data.yawRatesDegrees.isEmpty && data.yawRatesDegrees.allSatisfy { $0.isFinite && abs($0) <= 360 },
+                 "data.yawRatesDegrees", data.yawRatesDegrees)
+        try need(data.horizon >= 1 && data.horizon <= 100, "data.horizon", data.horizon)
+        try need(data.minClearance >= 0 && data.maxClearance > data.minClearance, "data.maxClearance", data.maxClearance)
+        try need(pretrainWorlds >= 1 && pretrainSamplesPerWorld >= 1, "pretrainWorlds", pretrainWorlds)
+        try need(finetuneWorlds >= 1 && finetuneSamplesPerWorld >= 1, "finetuneWorlds", finetuneWorlds)
+        try need(testWorlds >= 1 && heldOutTestWorlds >= 0 && testSamplesPerWorld >= 1, "testWorlds", testWorlds)
+        let sep = UInt64((pretrainWorlds + 4) / 5)
+        try need(finetuneFirstSeed >= sep, "finetuneFirstSeed", "\(finetuneFirstSeed) overlaps the pre-training seeds 0..<\(sep)")
+        try need(testFirstSeed >= finetuneFirstSeed + UInt64((finetuneWorlds + 4) / 5), "testFirstSeed", testFirstSeed)
+        try need(testFirstSeed + UInt64((testWorlds + 4) / 5) <= 999_000, "testFirstSeed", testFirstSeed)
+        for (key, t) in [("pretraining", pretraining), ("finetuning", finetuning)] {
+            try need(t.epochs >= 0 && t.batchSize >= 1 && t.learningRate > 0 && t.gradientClip >= 0, key, t.epochs)
+        }
+        try need(unfamiliarThreshold >= 0 && unfamiliarThreshold <= 1, "unfamiliarThreshold", unfamiliarThreshold)
+        try need(controlAction >= 0 && controlAction < data.yawRatesDegrees.count, "controlAction", controlAction)
+        try need(groupFraction > 0 && groupFraction <= 0.5, "groupFraction", groupFraction)
+        try need(ladderRungs.allSatisfy { $0.corruption != nil } && Set(ladderRungs).count == ladderRungs.count, "ladderRungs",
+                 ladderRungs.map(\.rawValue))
+    }
+}
