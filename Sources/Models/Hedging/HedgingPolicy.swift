@@ -61,26 +61,6 @@ public struct HedgingPolicy: Sendable, Equatable {
     /// Class probabilities `[count][K + 1]` (softmax) and penultimate feature norms for images
     /// `[count][H][W]` bytes, in blocks of `block` on the inference path.
     public func probabilities(images: [UInt8], count: Int, block: Int = 256) -> OCSPredictions {
-        precondition(images.count == count * network.config.height * network.config.width, "images must be [count][H][W]")
-        let g = Graph(parameters: parameters, recording: false)
-        let c = classes, f = network.config.features
-        var out = [Float](repeating: 0, count: count * c)
-        var norms = [Float](repeating: 0, count: count)
-        var start = 0
-        while start < count {
-            let n = min(block, count - start)
-            g.reset()
-            let (z, y) = network(network.input(g, images: images, rows: Array(start..<(start + n))))
-            g.withValue(g.softmax(y)) { v in for i in 0..<(n * c) { out[start * c + i] = v[i] } }
-            g.withValue(z) { v in
-                for i in 0..<n {
-                    var s: Float = 0
-                    for j in 0..<f { s += v[i * f + j] * v[i * f + j] }
-                    norms[start + i] = s.squareRoot()
-                }
-            }
-            start += n
-        }
-        return OCSPredictions(outputs: out, featureNorms: norms, width: c)
+        network.predict(parameters, images: images, count: count, block: block) { g, y in g.softmax(y) }
     }
 }

@@ -38,28 +38,8 @@ public struct OCSModel: Sendable {
     /// the inference path: `outputs` `[count][outputs]` (rewards, or probabilities after the
     /// sigmoid) and the Euclidean norm of each image's penultimate features.
     public func predict(images: [UInt8], count: Int, block: Int = 256) -> OCSPredictions {
-        precondition(images.count == count * network.config.height * network.config.width, "images must be [count][H][W]")
-        let g = Graph(parameters: parameters, recording: false)
-        var out = [Float](repeating: 0, count: count * outputs)
-        var norms = [Float](repeating: 0, count: count)
-        let f = network.config.features
-        var start = 0
-        while start < count {
-            let n = min(block, count - start)
-            g.reset()
-            let (z, y) = network(network.input(g, images: images, rows: Array(start..<(start + n))))
-            let probs = kind == .safetyClassifier ? g.sigmoid(y) : y
-            g.withValue(probs) { v in for i in 0..<(n * outputs) { out[start * outputs + i] = v[i] } }
-            g.withValue(z) { v in
-                for i in 0..<n {
-                    var s: Float = 0
-                    for j in 0..<f { s += v[i * f + j] * v[i * f + j] }
-                    norms[start + i] = s.squareRoot()
-                }
-            }
-            start += n
-        }
-        return OCSPredictions(outputs: out, featureNorms: norms, width: outputs)
+        let classifier = kind == .safetyClassifier
+        return network.predict(parameters, images: images, count: count, block: block) { g, y in classifier ? g.sigmoid(y) : y }
     }
 
     /// The OCS of this model's outputs given its training collision labels `[count][K]`: mean

@@ -73,6 +73,34 @@ public struct OCSNetwork: Sendable {
         return (z, head(z))
     }
 
+    /// Batched inference: `activation(outputs)` and the penultimate feature norms for images
+    /// `[count][H][W]` bytes, in blocks of `block` images (one graph, reset per block).
+    /// `activation` maps the head's raw outputs `[n, outputs]` (identity, sigmoid, softmax...).
+    public func predict(_ parameters: Parameters, images: [UInt8], count: Int, block: Int = 256,
+                        activation: (Graph, Var) -> Var) -> OCSPredictions {
+        precondition(images.count == count * config.height * config.width, "images must be [count][H][W]")
+        let g = Graph(parameters: parameters, recording: false)
+        var out = [Float](repeating: 0, count: count * outputs)
+        var norms = [Float](repeating: 0, count: count)
+        let f = config.features
+        var start = 0
+        while start < count {
+            let n = min(block, count - start)
+            g.reset()
+            let (z, y) = self(input(g, images: images, rows: Array(start..<(start + n))))
+            g.withValue(activation(g, y)) { v in for i in 0..<(n * outputs) { out[start * outputs + i] = v[i] } }
+            g.withValue(z) { v in
+                for i in 0..<n {
+                    var s: Float = 0
+                    for j in 0..<f { s += v[i * f + j] * v[i * f + j] }
+                    norms[start + i] = s.squareRoot()
+                }
+            }
+            start += n
+        }
+        return OCSPredictions(outputs: out, featureNorms: norms, width: outputs)
+    }
+
     /// Input tensor `[count, H, W, 1]` for images stored as bytes `[count][H][W]`, scaled
     /// (x - 128) / 128, taking `rows` (indices into the stored images) in order.
     public func input(_ graph: Graph, images: [UInt8], rows: [Int]) -> Var {
