@@ -16,6 +16,7 @@ public enum HedgingExperiment {
     public static func workUnits(_ s: HedgingSettings) -> Int {
         s.pretrainWorlds + s.finetuneWorlds + s.testWorlds + s.heldOutTestWorlds + s.pretraining.epochs
             + HedgingArm.allCases.count * s.finetuning.epochs + s.ladderRungs.count * ImageCorruption.maxSeverity
+            + HedgingRisk.workUnits(s)
     }
 
     /// World specs: pre-training, fine-tuning, test (in-distribution worlds, then held-out worlds).
@@ -117,10 +118,15 @@ public enum HedgingExperiment {
                 if severity > 0 { progress?.advance(note: "\(rung.rawValue) severity \(severity)") }
             }
         }
+        // the risk-model part: a safety classifier in two arms, flown in held-out worlds
+        let risk = s.risk.enabled
+            ? try HedgingRisk.run(s, pretrain: pretrain, finetune: finetune, validation: clean, heldOut: subset(test, inDistribution..<test.count),
+                                  robot: sampler.robot, progress: progress)
+            : nil
         return HedgingResult(settings: s, pretrainCount: pretrain.count, base: base, pretrainLosses: pretrainLosses, finetuneLabels: labels,
                              finetuneP: p, unfamiliar: unfamiliar, testFamiliarity: testFamiliarity,
                              testHeldOut: (0..<test.count).map { $0 >= inDistribution }, testStandardLabels: HedgingLabels.standard(test, yawRates: yaw),
-                             arms: arms, ladder: ladder)
+                             arms: arms, ladder: ladder, risk: risk)
     }
 
     /// Arg-max class of `model` on every sample of `data`.

@@ -126,7 +126,53 @@ public enum HedgingReport {
             }
             md += lt.render()
         }
+        if let risk = r.risk { md += try riskSection(risk, settings: s, path: path) }
         try AtomicFile.write(md, to: path("report.md"))
         return files
+    }
+
+    /// The risk-model part: writes risk.csv (flights per arm and severity) and returns its report.md section.
+    static func riskSection(_ r: HedgingRiskResult, settings s: HedgingSettings, path: (String) -> String) throws -> String {
+        let f = { (v: Double) in v.isFinite ? Statistics.format(v) : "-" }
+        let ci = { (c: ConfidenceInterval) in "\(f(c.estimate)) [\(f(c.lower)), \(f(c.upper))]" }
+        var csv = CSVWriter(header: ["arm", "severity", "episodes", "collisions", "km", "collisions_per_km", "mean_path_m", "hover_fraction"])
+        for a in r.arms {
+            for row in a.flights {
+                let m = row.distances.reduce(0, +)
+                csv.addRow([a.arm.rawValue, "\(row.severity)", "\(row.episodes)", "\(row.collisions)", CSVWriter.field(m / 1000),
+                            CSVWriter.field(m > 0 ? Double(row.collisions) / (m / 1000) : .nan), CSVWriter.field(m / Double(max(1, row.episodes))),
+                            CSVWriter.field(row.hoverFraction)])
+            }
+        }
+        if !r.comparisons.isEmpty { try csv.write(to: path("risk.csv")) }
+        let u = r.unfamiliar.filter { $0 }.count
+        var md = "\n## Risk model (safety classifier; unfamiliar fine-tuning examples relabelled to \"collides\")\n\n"
+        md += "Base classifier pre-training loss \(f(r.basePretrainLosses.first ?? .nan)) -> \(f(r.basePretrainLosses.last ?? .nan)); "
+        md += "p = mean over primitives of the base classifier's probability of each true outcome; unfamiliar when p <= \(f(s.unfamiliarThreshold)): "
+        md += "\(u) of \(r.finetuneP.count) fine-tuning examples, mean p \(f(Statistics.mean(r.finetuneP))).\n\n"
+        var t = MarkdownTable(["arm", "rows relabelled", "fine-tune loss (first -> last)", "planner threshold (flown)", "own OCS-rule threshold (not flown)", "in-distribution: abstain, mean reward", "held-out scenes: abstain",
+                               "held-out scenes: flown and collides"], alignments: nil)
+        for a in r.arms {
+            t.addRow([a.arm.rawValue, "\(a.changedRows)", a.losses.isEmpty ? "-" : "\(f(a.losses.first!)) -> \(f(a.losses.last!))", f(a.threshold), f(a.ownThreshold),
+                      "\(f(a.validationAbstainRate)), \(f(a.validationReward))", "\(a.heldOutAbstain) / \(a.heldOutScenes)", "\(a.heldOutFlownCollide) / \(a.heldOutScenes)"])
+        }
+        md += t.render() + "\n"
+        guard !r.comparisons.isEmpty else { return md + "No flights (risk.flights.episodesPerWorld = 0).\n" }
+        let fl = r.settings.flights
+        md += "Flights: \(fl.worlds) held-out worlds x \(fl.episodesPerWorld) episodes x \(fl.rung.rawValue) severities "
+        md += "\(fl.severities.map(String.init).joined(separator: ", ")), \(f(fl.episodeTime)) s each, paired episode seeds; "
+        md += "95 % paired bootstrap intervals over episodes (\(r.settings.bootstrapResamples) resamples).\n\n"
+        var ft = MarkdownTable(["severity", "episodes", "collisions (std / cons)", "km (std / cons)", "collisions per km, standard", "collisions per km, conservative",
+                                "path per episode m, standard", "path per episode m, conservative", "collisions per km cut", "progress lost", "target met"],
+                               alignments: nil)
+        for c in r.comparisons {
+            ft.addRow([c.severity.map(String.init) ?? "pooled", "\(c.episodes)", "\(c.collisions[0]) / \(c.collisions[1])",
+                       "\(f(c.kilometres[0])) / \(f(c.kilometres[1]))", ci(c.collisionsPerKm[0]), ci(c.collisionsPerKm[1]), ci(c.pathLength[0]),
+                       ci(c.pathLength[1]), ci(c.collisionReduction) + (c.undefinedDraws > 0 ? " (\(c.undefinedDraws) draws undefined)" : ""),
+                       ci(c.progressLoss), c.targetMet ? "yes" : "**no**"])
+        }
+        md += ft.render() + "\n"
+        md += "Target (ours, read on the pooled row): collisions per km cut by >= 30 % at <= 10 % loss of progress (point estimates).\n"
+        return md
     }
 }

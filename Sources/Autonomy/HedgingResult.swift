@@ -61,6 +61,8 @@ public struct HedgingResult: Sendable {
     public var testStandardLabels: [Int]
     public var arms: [HedgingArmResult]
     public var ladder: [HedgingLadderRow]
+    /// The risk-model part (nil unless `settings.risk.enabled`).
+    public var risk: HedgingRiskResult? = nil
 
     public var classes: Int { base.classes }
     /// Test indices of the least and most familiar groups (`groupFraction` of the test set each).

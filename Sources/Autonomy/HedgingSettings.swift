@@ -36,6 +36,8 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
     public var groupFraction = 0.2
     /// Pixel rungs of the OCS ladder measured on the in-distribution test scenes (severities 0..5).
     public var ladderRungs: [OCSRung] = [.noise, .blur, .fog, .brightness]
+    /// The risk-model part (safety classifier, conservative relabelling, flights); off by default.
+    public var risk = HedgingRiskSettings()
 
     public init() {}
 
@@ -86,5 +88,12 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
         try need(groupFraction > 0 && groupFraction <= 0.5, "groupFraction", groupFraction)
         try need(ladderRungs.allSatisfy { $0.corruption != nil } && Set(ladderRungs).count == ladderRungs.count, "ladderRungs",
                  ladderRungs.map(\.rawValue))
+        let f = risk.flights
+        try need(risk.positiveWeight > 0 && risk.positiveWeight.isFinite, "risk.positiveWeight", risk.positiveWeight)
+        try need(!risk.enabled || heldOutTestWorlds >= 1, "heldOutTestWorlds", "\(heldOutTestWorlds) (the risk part needs held-out test scenes)")
+        try need(risk.bootstrapResamples >= 1, "risk.bootstrapResamples", risk.bootstrapResamples)
+        try need(f.episodesPerWorld >= 0 && f.worlds >= 1 && f.episodeTime > 0, "risk.flights", f.episodesPerWorld)
+        try need(f.rung.corruption != nil, "risk.flights.rung", "\(f.rung.rawValue) (a pixel rung: noise, blur, fog, brightness)")
+        try need(!f.severities.isEmpty && f.severities.allSatisfy { (0...5).contains($0) }, "risk.flights.severities", f.severities)
     }
 }

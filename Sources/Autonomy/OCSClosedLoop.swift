@@ -34,6 +34,19 @@ public struct OCSClosedLoopRow: Sendable, Equatable {
     public var distances: [Double]
     /// Fraction of control steps spent hovering (abstaining).
     public var hoverFraction: Double
+    /// Whether each episode collided (same order as `distances`).
+    public var collided: [Bool] = []
+
+    public init(model: OCSModelKind, severity: Int, episodes: Int, collisions: Int, distances: [Double], hoverFraction: Double,
+                collided: [Bool] = []) {
+        self.model = model
+        self.severity = severity
+        self.episodes = episodes
+        self.collisions = collisions
+        self.distances = distances
+        self.hoverFraction = hoverFraction
+        self.collided = collided
+    }
 }
 
 public enum OCSClosedLoop {
@@ -86,6 +99,7 @@ public enum OCSClosedLoop {
                         row.episodes += 1
                         if collided { row.collisions += 1 }
                         row.distances.append(distance)
+                        row.collided.append(collided)
                         progress?.advance(note: "closed loop \(summary.model.kind.rawValue) severity \(severity)")
                     }
                 }
