@@ -159,7 +159,7 @@ public enum HedgingReport {
         md += t.render() + "\n"
         guard !r.comparisons.isEmpty else { return md + "No flights (risk.flights.episodesPerWorld = 0).\n" }
         let fl = r.settings.flights
-        md += "Flights: \(fl.worlds) held-out worlds x \(fl.episodesPerWorld) episodes x \(fl.rung.rawValue) severities "
+        md += "Planner threshold: \(r.settings.planner.rawValue). Flights: \(fl.worlds) held-out worlds x \(fl.episodesPerWorld) episodes x \(fl.rung.rawValue) severities "
         md += "\(fl.severities.map(String.init).joined(separator: ", ")), \(f(fl.episodeTime)) s each, paired episode seeds; "
         md += "95 % paired bootstrap intervals over episodes (\(r.settings.bootstrapResamples) resamples).\n\n"
         var ft = MarkdownTable(["severity", "episodes", "collisions (std / cons)", "km (std / cons)", "collisions per km, standard", "collisions per km, conservative",

@@ -54,8 +54,17 @@ public enum HedgingRisk {
             }
             let pv = model.predict(images: validation.images, count: validation.count)
             let own = OCSDecisions.bestThreshold(pv, data: validation, rewards: OCSRewardScheme())
-            // the planner is fixed: the threshold the OCS rule gives the standard arm, for both arms
-            let threshold = arms.first?.threshold ?? own.threshold
+            // the planner: by default the threshold the OCS rule gives the standard arm, for both arms
+            let threshold: Double
+            if let std = arms.first {
+                switch r.planner {
+                case .shared: threshold = std.threshold
+                case .own: threshold = own.threshold
+                case .matchedAbstain: threshold = matchedThreshold(pv, abstainRate: std.validationAbstainRate)
+                }
+            } else {
+                threshold = own.threshold
+            }
             let validationDecisions = (0..<validation.count).map { OCSDecisions.classifier(pv, $0, threshold: threshold) }
             let ph = model.predict(images: heldOut.images, count: heldOut.count)
             let decisions = (0..<heldOut.count).map { OCSDecisions.classifier(ph, $0, threshold: threshold) }
@@ -85,6 +94,18 @@ public enum HedgingRisk {
         }
         return HedgingRiskResult(settings: r, basePretrainLosses: pretrainLosses, finetuneP: p, unfamiliar: unfamiliar,
                                  baseParameters: base.parameters, arms: arms, comparisons: comparisons)
+    }
+
+    /// The threshold of `OCSDecisions.thresholdGrid` whose abstain rate on the outputs `p` is
+    /// closest to `abstainRate` (the lowest on ties).
+    public static func matchedThreshold(_ p: OCSPredictions, abstainRate: Double) -> Double {
+        let safe = (0..<p.count).map { OCSDecisions.safest(p, $0).safe }
+        var best = (t: 0.0, gap: Double.infinity)
+        for t in OCSDecisions.thresholdGrid {
+            let gap = abs(Double(safe.filter { $0 < t }.count) / Double(max(1, p.count)) - abstainRate)
+            if gap < best.gap { best = (t, gap) }
+        }
+        return best.t
     }
 
     /// Collisions per km and path length of the arms' flights `rows[arm]` (rows of the same

@@ -14,6 +14,8 @@ public struct HedgingRiskSettings: Codable, Sendable, Equatable {
         c.severities = [0]
         return c
     }()
+    /// The planner's threshold per arm (`shared` is the declared planner).
+    public var planner = HedgingRiskPlanner.shared
     /// Paired bootstrap resamples (over episodes) of the flight figures' intervals.
     public var bootstrapResamples = 2000
     public init() {}

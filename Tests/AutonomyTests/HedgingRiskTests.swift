@@ -52,6 +52,15 @@ struct HedgingRiskTests {
         #expect(c.collisionsPerKm[0].lower <= 2 && c.collisionsPerKm[0].upper >= 2)
     }
 
+    @Test func matchedThresholdEqualisesTheAbstainRate() {
+        // P(collide) rows; the safest primitive's P(safe) = 0.1, 0.5, 0.8, 0.95
+        let q: [Float] = [0.9, 0.95, 0.5, 0.6, 0.2, 0.9, 0.05, 0.5]
+        let p = OCSPredictions(outputs: q, featureNorms: [1, 1, 1, 1], width: 2)
+        #expect(abs(HedgingRisk.matchedThreshold(p, abstainRate: 0.5) - 0.51) < 1e-12)   // abstain on 0.1 and 0.5
+        #expect(HedgingRisk.matchedThreshold(p, abstainRate: 0) == 0)
+        #expect(abs(HedgingRisk.matchedThreshold(p, abstainRate: 0.3) - 0.11) < 1e-12)   // 0.25 is the closest reachable rate
+    }
+
     static func tinyRisk(threshold: Double = HedgingLabels.defaultThreshold) -> HedgingSettings {
         var s = HedgingSettings.smoke
         s.ladderRungs = [.noise]
