@@ -37,25 +37,9 @@ public struct HedgingPolicy: Sendable, Equatable {
         let count = labels.count
         precondition(count > 0 && images.count == count * network.config.height * network.config.width, "images must be [count][H][W]")
         precondition(labels.allSatisfy { $0 >= 0 && $0 < classes }, "labels must be in 0...K")
-        var opt = Adam(learningRate: Float(settings.learningRate))
-        let g = Graph()
-        var losses: [Double] = []
-        for epoch in 0..<settings.epochs {
-            var sum = 0.0
-            for rows in Minibatches.shuffled(count: count, size: settings.batchSize, rng: &rng) {
-                g.reset()
-                g.setParameters(parameters)
-                let (_, out) = network(network.input(g, images: images, rows: rows))
-                let loss = g.softmaxCrossEntropy(out, labels: rows.map { labels[$0] })
-                g.backward(loss)
-                if settings.gradientClip > 0 { _ = g.clipGradients(maxNorm: Float(settings.gradientClip)) }
-                opt.step(&parameters, graph: g)
-                sum += Double(g.value(loss).scalar) * Double(rows.count)
-            }
-            losses.append(sum / Double(count))
-            onEpoch?(epoch + 1, losses.last!)
+        return network.train(&parameters, images: images, count: count, settings: settings, rng: &rng, onEpoch: onEpoch) { g, out, rows in
+            g.softmaxCrossEntropy(out, labels: rows.map { labels[$0] })
         }
-        return losses
     }
 
     /// Class probabilities `[count][K + 1]` (softmax) and penultimate feature norms for images

@@ -73,6 +73,36 @@ public struct OCSNetwork: Sendable {
         return (z, head(z))
     }
 
+    /// Trains `parameters` in place on images `[count][H][W]` bytes: `settings.epochs` passes
+    /// over seeded shuffled minibatches (the last partial batch kept), Adam, global-norm clip.
+    /// `loss(graph, outputs, rows)` builds the minibatch's mean loss from the head's raw outputs
+    /// `[rows.count, outputs]` for the stored images `rows`. Returns the mean training loss of
+    /// each epoch; `onEpoch` gets (epoch, loss) after each.
+    @discardableResult
+    public func train(_ parameters: inout Parameters, images: [UInt8], count: Int, settings: OCSTrainingSettings, rng: inout RNG,
+                      onEpoch: ((Int, Double) -> Void)? = nil, loss: (Graph, Var, [Int]) -> Var) -> [Double] {
+        precondition(count > 0 && images.count == count * config.height * config.width, "images must be [count][H][W]")
+        var opt = Adam(learningRate: Float(settings.learningRate))
+        let g = Graph()
+        var losses: [Double] = []
+        for epoch in 0..<settings.epochs {
+            var sum = 0.0
+            for rows in Minibatches.shuffled(count: count, size: settings.batchSize, rng: &rng) {
+                g.reset()
+                g.setParameters(parameters)
+                let (_, out) = self(input(g, images: images, rows: rows))
+                let l = loss(g, out, rows)
+                g.backward(l)
+                if settings.gradientClip > 0 { _ = g.clipGradients(maxNorm: Float(settings.gradientClip)) }
+                opt.step(&parameters, graph: g)
+                sum += Double(g.value(l).scalar) * Double(rows.count)
+            }
+            losses.append(sum / Double(count))
+            onEpoch?(epoch + 1, losses.last!)
+        }
+        return losses
+    }
+
     /// Batched inference: `activation(outputs)` and the penultimate feature norms for images
     /// `[count][H][W]` bytes, in blocks of `block` images (one graph, reset per block).
     /// `activation` maps the head's raw outputs `[n, outputs]` (identity, sigmoid, softmax...).

@@ -29,30 +29,13 @@ public enum OCSTrainer {
         precondition(count > 0 && images.count == count * model.network.config.height * model.network.config.width)
         let targets = model.kind == .rewardRegression ? rewards.targets(collisions: collisions, actions: k) : collisions
         let m = model.outputs
-        var opt = Adam(learningRate: Float(settings.learningRate))
-        let g = Graph()
-        var losses: [Double] = []
-        for epoch in 0..<settings.epochs {
-            var sum = 0.0
-            var seen = 0
-            for rows in Minibatches.shuffled(count: count, size: settings.batchSize, rng: &rng) {
-                g.reset()
-                g.setParameters(model.parameters)
-                let (_, out) = model.network(model.network.input(g, images: images, rows: rows))
-                let t = g.input(shape: [rows.count, m]) { dst in
-                    for (r, i) in rows.enumerated() { for j in 0..<m { dst[r * m + j] = targets[i * m + j] } }
-                }
-                let loss = model.loss(g, outputs: out, targets: t)
-                g.backward(loss)
-                if settings.gradientClip > 0 { _ = g.clipGradients(maxNorm: Float(settings.gradientClip)) }
-                opt.step(&model.parameters, graph: g)
-                sum += Double(g.value(loss).scalar) * Double(rows.count)
-                seen += rows.count
+        let lossModel = model   // kind and positive weight for the loss (the parameters are trained below)
+        return model.network.train(&model.parameters, images: images, count: count, settings: settings, rng: &rng, onEpoch: onEpoch) { g, out, rows in
+            let t = g.input(shape: [rows.count, m]) { dst in
+                for (r, i) in rows.enumerated() { for j in 0..<m { dst[r * m + j] = targets[i * m + j] } }
             }
-            losses.append(sum / Double(seen))
-            onEpoch?(epoch + 1, losses.last!)
+            return lossModel.loss(g, outputs: out, targets: t)
         }
-        return losses
     }
 
     /// Mean loss of `model` on a data set (no update), in blocks of 256.
