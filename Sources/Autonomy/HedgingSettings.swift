@@ -63,9 +63,7 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
 
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
-        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
-            if !ok { throw InputError(source, at: "$." + key, "out of range: \(value)") }
-        }
+        let need = SettingsRangeCheck(source: source)
         try need(data.imageWidth == network.width && data.imageHeight == network.height, "network.width/height",
                  "\(network.width)x\(network.height) must equal the data's \(data.imageWidth)x\(data.imageHeight)")
         try need(network.isValid, "network", network.filters)

@@ -84,9 +84,7 @@ public struct ImitationSettings: PresetExperimentSettings, Sendable, Equatable {
 
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
-        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
-            if !ok { throw InputError(source, at: "$." + key, "out of range: \(value)") }
-        }
+        let need = SettingsRangeCheck(source: source)
         try need(seeds >= 2, "seeds", seeds)
         try need(stateDim >= 2 && inputDim >= 1, "stateDim", stateDim)
         try need(rank >= 1 && rank < stateDim, "rank", rank)

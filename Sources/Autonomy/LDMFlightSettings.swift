@@ -195,9 +195,7 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
 
     /// Checks ranges; throws `InputError` naming the setting.
     public func validate(source: String = "settings") throws {
-        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
-            if !ok { throw InputError(source, at: key, "out of range: \(value)") }
-        }
+        let need = SettingsRangeCheck(source: source, prefix: "")
         try need(physicsRate > 0 && controlRate > 0 && physicsRate >= controlRate, "controlRate", controlRate)
         try need(referenceAltitude > groundClearance, "referenceAltitude", referenceAltitude)
         try need(maxTiltCommand > 0 && maxTiltCommand < 1.5, "maxTiltCommand", maxTiltCommand)

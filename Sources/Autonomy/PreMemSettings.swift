@@ -110,9 +110,7 @@ public struct PreMemSettings: PresetExperimentSettings, Sendable, Equatable {
 
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
-        func need(_ ok: Bool, _ key: String, _ value: Any) throws {
-            if !ok { throw InputError(source, at: "$." + key, "out of range: \(value)") }
-        }
+        let need = SettingsRangeCheck(source: source)
         try need(!task.trainWorlds.isEmpty, "task.trainWorlds", task.trainWorlds)
         try need(!task.testWorlds.isEmpty, "task.testWorlds", task.testWorlds)
         try need(task.steps >= 1 && task.steps <= 64, "task.steps", task.steps)

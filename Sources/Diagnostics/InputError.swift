@@ -21,3 +21,20 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         location.isEmpty ? "\(source): \(message)" : "\(source): \(location): \(message)"
     }
 }
+
+/// Range checks of settings loaded from `source` (a config file's path, or "settings"):
+/// `try need(ok, "key.path", value)` throws an `InputError` located at `prefix + key`
+/// ("$.key.path" by default: the JSON path) saying "out of range: value" when `ok` is false.
+public struct SettingsRangeCheck: Sendable {
+    public let source: String
+    public let prefix: String
+
+    public init(source: String, prefix: String = "$.") {
+        self.source = source
+        self.prefix = prefix
+    }
+
+    public func callAsFunction(_ ok: Bool, _ key: String, _ value: Any) throws {
+        if !ok { throw InputError(source, at: prefix + key, "out of range: \(value)") }
+    }
+}

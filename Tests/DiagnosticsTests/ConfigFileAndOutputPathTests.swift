@@ -84,4 +84,15 @@ import TestSupport
         #expect(!text.contains("Domain="))
         #expect(OutputPath.describe(InputError("x", "y")) == nil)
     }
+
+    @Test func settingsRangeCheckThrowsAtTheKeysJSONPath() throws {
+        let need = SettingsRangeCheck(source: "run.json")
+        try need(true, "epochs", 3)
+        #expect { try need(false, "training.epochs", -1) } throws: { e in
+            let i = e as? InputError
+            return i?.source == "run.json" && i?.location == "$.training.epochs" && i?.message == "out of range: -1"
+        }
+        let bare = SettingsRangeCheck(source: "settings", prefix: "")
+        #expect { try bare(false, "controlRate", 0) } throws: { ($0 as? InputError)?.location == "controlRate" }
+    }
 }
