@@ -182,7 +182,8 @@ public enum HIntReport {
         try sum.write(to: dir + "/hint-summary.csv")
         for (name, title, pick) in [("success", "goal-reaching success", { (c: Cell) in c.success }),
                                     ("distance", "collision-free distance (m)", { (c: Cell) in c.distance })] {
-            var plot = SVGPlot(title: "HInt sweep: \(title) vs yaw-rate limit", xLabel: "yaw-rate limit (deg/s)", yLabel: title)
+            var plot = SVGPlot(title: "HInt sweep: \(title) vs yaw-rate limit", xLabel: "yaw-rate limit (deg/s), tightening to the right", yLabel: title)
+            plot.xDescending = true
             for (i, m) in r.config.methods.enumerated() {
                 let mc = cs.filter { $0.method == m }.sorted { $0.yawLimitDegrees < $1.yawLimitDegrees }
                 plot.add(SVGPlot.Series(name: m.label, x: mc.map(\.yawLimitDegrees), y: mc.map { pick($0).estimate },

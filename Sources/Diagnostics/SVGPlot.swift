@@ -60,6 +60,9 @@ public struct SVGPlot: Sendable {
     public var yLabel: String
     public var xScale: Scale
     public var yScale: Scale
+    /// Draw the x axis from its largest value on the left to its smallest on the right (for sweeps
+    /// whose natural reading direction is decreasing, such as a tightening limit).
+    public var xDescending = false
     /// Image size in pixels.
     public var width: Double
     public var height: Double
@@ -207,7 +210,8 @@ public struct SVGPlot: Sendable {
         // log axes: pad 4 % of the span in log space so markers at the ends stay visible
         if xScale == .log { let m = pow(10, 0.04 * log10(xhi / xlo)); xlo /= m; xhi *= m }
         if yScale == .log { let m = pow(10, 0.04 * log10(yhi / ylo)); ylo /= m; yhi *= m }
-        let xAxis = Axis(lo: xlo, hi: xhi, scale: xScale, pixLo: left, pixHi: width - right)
+        let xAxis = xDescending ? Axis(lo: xlo, hi: xhi, scale: xScale, pixLo: width - right, pixHi: left)
+                                : Axis(lo: xlo, hi: xhi, scale: xScale, pixLo: left, pixHi: width - right)
         let yAxis = Axis(lo: ylo, hi: yhi, scale: yScale, pixLo: height - bottom, pixHi: top)
         let xticks = xScale == .log ? SVGPlot.logTicks(xlo, xhi) : SVGPlot.niceTicks(xlo, xhi)
         let yticks = yScale == .log ? SVGPlot.logTicks(ylo, yhi) : SVGPlot.niceTicks(ylo, yhi)

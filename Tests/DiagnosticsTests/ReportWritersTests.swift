@@ -64,6 +64,38 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(abs((pts[1][0] - pts[0][0]) - (pts[2][0] - pts[1][0])) < 0.02)
     }
 
+    @Test func descendingXAxisMirrorsThePointsAndTheTicks() throws {
+        // the same data on a descending x axis: largest x on the left, same pixel spacing mirrored
+        var up = SVGPlot()
+        up.add(SVGPlot.Series(name: "up", x: [60, 120, 180], y: [10, 20, 30]))
+        var down = up
+        down.xDescending = true
+        func points(_ p: SVGPlot) -> [[Double]] {
+            let (_, c) = parse(p.render())
+            return c.attributes.first { $0["points"] != nil && $0["stroke"] != nil }!["points"]!
+                .split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+        }
+        let a = points(up), b = points(down)
+        #expect(b[0][0] > b[1][0] && b[1][0] > b[2][0])
+        for i in 0..<3 {
+            #expect(abs(b[i][0] - a[2 - i][0]) < 0.02)   // x = 60 sits where x = 180 sat
+            #expect(b[i][1] == a[i][1])                  // y unchanged
+        }
+        // the tick labelled 180 is left of the tick labelled 60
+        func tickX(_ svg: String, _ label: String) -> Double? {
+            for line in svg.split(separator: "\n") where line.hasSuffix("text-anchor=\"middle\">\(label)</text>") {
+                if let r = line.range(of: "x=\""), let end = line[r.upperBound...].firstIndex(of: "\"") {
+                    return Double(line[r.upperBound..<end])
+                }
+            }
+            return nil
+        }
+        let svg = down.render()
+        let l180 = try #require(tickX(svg, "180")), l60 = try #require(tickX(svg, "60"))
+        #expect(l180 < l60)
+        #expect(try #require(tickX(up.render(), "60")) < #require(tickX(up.render(), "180")))
+    }
+
     @Test func logAxesTickAtPowersOfTenAndSkipNonPositive() {
         var plot = SVGPlot(xScale: .log, yScale: .log)
         plot.add(SVGPlot.Series(name: "power law", x: [10, 100, 1000, 0, 10000], y: [1, 0.1, 0.01, 5, 0.001]))
