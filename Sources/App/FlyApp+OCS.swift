@@ -47,26 +47,14 @@ extension FlyApp {
     public static func flyOCS(_ config: OCSFlyConfig, policy: OCSFlightPolicy, robot: RobotDescription, options: ViewerOptions,
                               screenshot: String? = nil) throws -> OCSOutcome {
         var sim = try OCSFlySimulation(config: config, policy: policy, robot: robot, viewSize: (options.width, options.height))
-        let app = ViewerApp(options: options)
-        let leveller = sim.view
-        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
-        app.onScreenshot = FlyApp.screenshotHandler
-        var failure: Error?
-        let start = Stopwatch.now()
-        let report = app.fly { input in
-            do {
-                sim.handle(keys: input.keys)
-                if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }
-                try sim.advance(by: input.simDt, pilot: input.pilot, autopilot: input.autopilot)
-            } catch {
-                if failure == nil { failure = error }
-            }
-            return sim.frame()
-        }
-        let wall = Stopwatch.now() - start
-        if let failure { throw failure }
-        if let screenshot, let shot = report.lastFrame { try savePNG(shot, to: screenshot) }
-        return OCSOutcome(report: report, loopFPS: report.frames > 0 && wall > 0 ? Double(report.frames) / wall : 0, policy: policy.name,
+        let run = loop(options: options, view: sim.view, step: { input in
+            sim.handle(keys: input.keys)
+            if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }
+            try sim.advance(by: input.simDt, pilot: input.pilot, autopilot: input.autopilot)
+        }, frame: { sim.frame() })
+        if let failure = run.failure { throw failure }
+        if let screenshot, let shot = run.report.lastFrame { try savePNG(shot, to: screenshot) }
+        return OCSOutcome(report: run.report, loopFPS: run.loopFPS, policy: policy.name,
                           episodes: sim.episodes, steps: sim.totalSteps, hovers: sim.totalHovers, collisions: sim.collisions,
                           corruption: "\(sim.rung.rawValue) \(sim.severity)")
     }

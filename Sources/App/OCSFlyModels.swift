@@ -61,7 +61,12 @@ public enum OCSFlyModels {
         var rng = RNG(seed: 0)
         let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10
         var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: network, positiveWeight: weight, rng: &rng)
-        model.parameters = try Checkpoint.load(path, matching: model.parameters).parameters
+        do {
+            model.parameters = try Checkpoint.load(path, matching: model.parameters).parameters
+        } catch var e as InputError {
+            e.message += " (OCS checkpoints carry no network config: pass the --ocs-preset / --ocs-config the models were trained with)"
+            throw e
+        }
         switch kind {
         case .rewardRegression:
             return .rewardRegression(model)

@@ -258,25 +258,22 @@ public struct OCSFlySimulation {
         }
     }
 
-    /// The mode's HUD lines: corruption, the policy's per-primitive outputs, its decision
-    /// (TURN x deg/s, or HOVER as an alert) and the hover fraction.
+    /// The mode's HUD lines: corruption, the policy's outputs (primitives in yaw-rate order,
+    /// -40 ... +40 deg/s, then abstain / the threshold / hover), its decision (TURN x deg/s, or
+    /// HOVER as an alert) and the hover fraction (this episode, then the run).
     public var hudLines: [HUDLine] {
         let data = config.data
+        let k = data.yawRatesDegrees.count
         let row = decision.predictions.row(0).map(Double.init)
-        let labels = data.yawRatesDegrees.map { String(format: "%+.0f", $0) }
-        func outputs(_ title: String, _ values: [Double], digits: Int) -> String {
-            title + " " + zip(labels, values).map { "\($0):" + String(format: "%.\(digits)f", $1) }.joined(separator: " ")
-        }
+        func values(_ v: ArraySlice<Double>, signed: Bool) -> String { v.map { String(format: signed ? "%+.2f" : "%.2f", $0) }.joined(separator: " ") }
         var lines = [HUDLine("CAMERA \(rung.rawValue) severity \(severity)/\(ImageCorruption.maxSeverity)  (, . severity  V rung)")]
         switch policy {
         case .rewardRegression:
-            lines.append(HUDLine(outputs("REWARD", Array(row.prefix(data.yawRatesDegrees.count)), digits: 2)
-                                 + String(format: " abstain:%.2f", row.last ?? .nan)))
+            lines.append(HUDLine("REWARD " + values(row[..<k], signed: true) + " ABSTAIN " + values(row[k...], signed: true)))
         case let .classifier(_, threshold):
-            lines.append(HUDLine(outputs("P(COLL)", row, digits: 2) + String(format: " hover if P(safe)<%.2f", threshold)))
+            lines.append(HUDLine("P(COLL) " + values(row[...], signed: false) + String(format: " TAU %.2f", threshold)))
         case .hedging:
-            lines.append(HUDLine(outputs("P(CLASS)", Array(row.prefix(data.yawRatesDegrees.count)), digits: 2)
-                                 + String(format: " hover:%.2f", row.last ?? .nan)))
+            lines.append(HUDLine("P(ACT) " + values(row[..<k], signed: false) + " HOVER " + values(row[k...], signed: false)))
         }
         if let a = decision.action {
             lines.append(HUDLine(String(format: "DECISION TURN %+.0f deg/s", data.yawRatesDegrees[a])))
@@ -298,7 +295,7 @@ public struct OCSFlySimulation {
         let w = data.imageWidth, h = data.imageHeight
         var trailShown = trail
         if trailShown.count > 1 { trailShown[trailShown.count - 1] = shown.pose.position }
-        var status = "\(worldNames[worldIndex])  episode \(episodeIndex)  seed \(episodeSeed)  (R next episode, N next world)"
+        var status = "\(worldNames[worldIndex])  episode \(episodeIndex)  (R next episode, N next world)"
         if let endReason { status = "episode ended: \(endReason); next episode in \(String(format: "%.0f", config.endPause)) s" }
         return ViewerFrame(simTime: shownTime, robotPose: shown.pose, speed: shown.velocity.length, altitude: shown.pose.position.z,
                            yawRate: shown.yawRate, modeLabel: policy.name, collisions: collisions, trail: trailShown,

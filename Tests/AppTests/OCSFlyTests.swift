@@ -91,6 +91,8 @@ import Viewer
         #expect(sim.severity == 0 && sim.decision.image == clean)
         // the HUD names the corruption
         #expect(sim.hudLines[0].text.hasPrefix("CAMERA noise severity 0/5"))
+        // the viewer passes these keys through to the simulation (they map to no viewer command)
+        for key in [ViewerKey.comma, .period, .v] { #expect(InputMapper.command(forKeyDown: key, mode: .fly) == nil) }
     }
 
     @Test func hudShowsHoverWhenThePolicyAbstains() throws {
@@ -106,6 +108,7 @@ import Viewer
         var turn = try OCSFlySimulation(config: Self.config(s), policy: Self.constantRegression(favoured: 3), robot: try Self.robot(), viewSize: nil)
         for _ in 0..<8 { turn.tick(nil) }
         #expect(turn.hudLines.contains { $0.text == "DECISION TURN +20 deg/s" && !$0.isAlert })
+        #expect(turn.hudLines[1].text == "REWARD +0.00 +0.00 +0.00 +1.00 +0.00 ABSTAIN +0.00")
         #expect(turn.hudLines.contains { $0.text.hasPrefix("HOVER 0/8 steps") })
         #expect(turn.distance > 0.5)
         let paths = turn.candidatePaths
