@@ -41,31 +41,39 @@ public enum FlyApp {
     public static func fly(_ config: FlyConfig, options: ViewerOptions, registry: PolicyRegistry = .standard,
                            screenshot: String? = nil) throws -> Outcome {
         var sim = try FlySimulation(config: config, registry: registry, viewSize: (options.width, options.height))
-        let app = ViewerApp(options: options)
-        // the view and the overlays use the level camera the renderer draws fast
-        let leveller = sim.view
-        app.adjustCamera = { camera in leveller?.levelled(camera) ?? camera }
-        app.onScreenshot = FlyApp.screenshotHandler
-        var failure: Error? = nil
-        let start = Stopwatch.now()
-        let report = app.fly { input in
-            do {
-                if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }
-                try sim.advance(by: input.simDt, pilot: input.pilot, autopilot: input.autopilot)
-            } catch {
-                if failure == nil { failure = error }
-            }
-            return sim.frame()
-        }
-        let wall = Stopwatch.now() - start
+        let run = loop(options: options, view: sim.view, step: { input in
+            if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }
+            try sim.advance(by: input.simDt, pilot: input.pilot, autopilot: input.autopilot)
+        }, frame: { sim.frame() })
+        let report = run.report
         try sim.finish()
-        if let failure { throw failure }
+        if let failure = run.failure { throw failure }
         if let screenshot, let shot = report.lastFrame { try savePNG(shot, to: screenshot) }
-        return Outcome(report: report, loopFPS: report.frames > 0 && wall > 0 ? Double(report.frames) / wall : 0,
+        return Outcome(report: report, loopFPS: run.loopFPS,
                        distance: sim.totalDistance, ticks: sim.totalTicks, collisions: sim.collisions,
                        episodes: sim.episodeIndex + 1, simTime: sim.env.state.observation.robot.time, logs: sim.logPaths,
                        levelFrames: sim.view?.levelFrames ?? 0, tiltedFrames: sim.view?.tiltedFrames ?? 0,
                        goalsReached: config.goalDistance == nil ? nil : sim.goalsReached)
+    }
+
+    /// The viewer loop of the fly modes: the view and the overlays use the level camera `view`
+    /// draws fast, C saves screenshots, `step` advances the simulation (its first error is kept
+    /// and returned, the loop goes on drawing) and `frame` draws it. Returns the run report, the
+    /// whole loop's frames per wall second and the first error.
+    @MainActor
+    static func loop(options: ViewerOptions, view: ViewRenderer?, step: (ViewerStepInput) throws -> Void,
+                     frame: () -> ViewerFrame) -> (report: ViewerRunReport, loopFPS: Double, failure: Error?) {
+        let app = ViewerApp(options: options)
+        app.adjustCamera = { camera in view?.levelled(camera) ?? camera }
+        app.onScreenshot = FlyApp.screenshotHandler
+        var failure: Error? = nil
+        let start = Stopwatch.now()
+        let report = app.fly { input in
+            do { try step(input) } catch { if failure == nil { failure = error } }
+            return frame()
+        }
+        let wall = Stopwatch.now() - start
+        return (report, report.frames > 0 && wall > 0 ? Double(report.frames) / wall : 0, failure)
     }
 
     /// Writes an RGB image as PNG (Rendering's writer), creating the directory.

@@ -1,4 +1,4 @@
-/// The four things `swiftlet fly` can do, and which of its flags each one reads.
+/// The five things `swiftlet fly` can do, and which of its flags each one reads.
 ///
 /// A flag given for a mode that does not read it is an error, not a silent no-op: `fly --headless
 /// --world forest:3` used to fly the scripted physics demo in empty space without a word.
@@ -11,6 +11,9 @@ public enum FlyMode: String, Sendable, CaseIterable {
     case hint
     /// `--ldm FILTER`: the LDM flight experiment's quadrotor in open space.
     case ldm
+    /// `--ocs DIR|default`: an OCS or hedging policy in the closed loop's held-out worlds, its
+    /// camera corrupted.
+    case ocs
 
     /// How the mode is named in messages.
     public var label: String {
@@ -19,6 +22,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .headless: return "--headless"
         case .hint: return "--hint"
         case .ldm: return "--ldm"
+        case .ocs: return "--ocs"
         }
     }
 
@@ -30,6 +34,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .headless: return ["robot", "seed", "script", "effects", "rate", "initial"]
         case .hint: return viewer.union(["domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples", "hint-config"])
         case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
+        case .ocs: return viewer.union(["seed", "ocs", "ocs-policy", "corruption", "ocs-preset", "ocs-config"])
         }
     }
 
@@ -40,6 +45,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         if given.contains("headless") || given.contains("script") { chosen.append(.headless) }
         if given.contains("hint") { chosen.append(.hint) }
         if given.contains("ldm") { chosen.append(.ldm) }
+        if given.contains("ocs") { chosen.append(.ocs) }
         if chosen.count > 1 {
             return .failure(FlyModeError(message: "\(chosen[0].label) and \(chosen[1].label) cannot be combined"))
         }

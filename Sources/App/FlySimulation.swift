@@ -339,9 +339,15 @@ public struct FlySimulation {
 
     /// The pose shown at the current display time: interpolated between the last two tick states.
     public var shownRobot: (pose: Pose, velocity: Vec3, yawRate: Double) {
-        let now = env.state.observation.robot
+        FlySimulation.interpolate(previous, env.state.observation.robot, at: shownTime)
+    }
+
+    /// The robot shown at display time `time` between two tick states (position, attitude and
+    /// velocity interpolated; the yaw rate is `now`'s).
+    public static func interpolate(_ previous: RobotObservation, _ now: RobotObservation, at time: Double)
+        -> (pose: Pose, velocity: Vec3, yawRate: Double) {
         let span = now.time - previous.time
-        let u = span > 0 ? max(0, min(1, (shownTime - previous.time) / span)) : 1
+        let u = span > 0 ? max(0, min(1, (time - previous.time) / span)) : 1
         let p = previous.position + u * (now.position - previous.position)
         var q1 = now.attitude
         let q0 = previous.attitude
@@ -413,31 +419,41 @@ public struct FlySimulation {
                 if !picks.contains(i) && batch.costs[i].isFinite { picks.append(i) }
             }
         }
+        return picks.enumerated().map { (rank, i) in
+            let seq = batch.sequence(i)
+            let path = rollout(yawRates: seq.map(Double.init), start: start, model: model, checkCollisions: fromGeometry)
+            let n = Double(seq.count)
+            let prob = fromGeometry ? (path.firstHit.map { (n - Double($0)) / n } ?? 0)
+                                    : Double(max(0, min(1, batch.costs[i])))
+            return CandidatePath(points: path.points, collisionProbability: prob, isChosen: rank == 0 && batch.rankedCount > 0)
+        }
+    }
+
+    /// A yaw-rate sequence (rad/s, one per control period) rolled out as the GtS action model
+    /// (constant forward speed, at the flight altitude for a quadrotor) from `start`: the start
+    /// and one point per step (world, m), and with `checkCollisions` the first step whose end
+    /// point leaves the world or overlaps an obstacle with the robot's shape.
+    public static func rollout(yawRates: [Double], start: RobotObservation, model: EnvModel,
+                               checkCollisions: Bool = false) -> (points: [Vec3], firstHit: Int?) {
         let z = model.isQuadrotor ? model.settings.altitude : start.position.z
         let speed = model.settings.forwardSpeed, period = model.controlPeriod
         let sub = 2
         let dt = period / Double(sub)
-        return picks.enumerated().map { (rank, i) in
-            let seq = batch.sequence(i)
-            var x = start.position.x, y = start.position.y, yaw = start.yaw
-            var points = [Vec3(x, y, z)]
-            var firstHit: Int? = nil
-            for (h, a) in seq.enumerated() {
-                for _ in 0..<sub {
-                    yaw += Double(a) * dt
-                    x += speed * cos(yaw) * dt
-                    y += speed * sin(yaw) * dt
-                }
-                let p = Vec3(x, y, z)
-                points.append(p)
-                if fromGeometry && firstHit == nil && (!model.scene.inBounds(p) || model.scene.overlaps(model.shape, at: Pose(position: p + model.shapeOffset, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw)))) {
-                    firstHit = h
-                }
+        var x = start.position.x, y = start.position.y, yaw = start.yaw
+        var points = [Vec3(x, y, z)]
+        var firstHit: Int? = nil
+        for (h, a) in yawRates.enumerated() {
+            for _ in 0..<sub {
+                yaw += a * dt
+                x += speed * cos(yaw) * dt
+                y += speed * sin(yaw) * dt
             }
-            let n = Double(seq.count)
-            let prob = fromGeometry ? (firstHit.map { (n - Double($0)) / n } ?? 0)
-                                    : Double(max(0, min(1, batch.costs[i])))
-            return CandidatePath(points: points, collisionProbability: prob, isChosen: rank == 0 && batch.rankedCount > 0)
+            let p = Vec3(x, y, z)
+            points.append(p)
+            if checkCollisions && firstHit == nil && (!model.scene.inBounds(p) || model.scene.overlaps(model.shape, at: Pose(position: p + model.shapeOffset, orientation: Quaternion(roll: 0, pitch: 0, yaw: yaw)))) {
+                firstHit = h
+            }
         }
+        return (points, firstHit)
     }
 }

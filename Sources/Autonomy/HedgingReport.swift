@@ -80,6 +80,13 @@ public enum HedgingReport {
         for a in r.arms { for (e, l) in a.losses.enumerated() { tr.addRow([a.arm.rawValue, "\(e + 1)", CSVWriter.field(l)]) } }
         try tr.write(to: path("training.csv"))
 
+        // the fine-tuned arms' weights (`swiftlet fly --ocs DIR --ocs-policy ARM` flies them)
+        for a in r.arms {
+            let name = HedgingCheckpoint.fileName(a.arm)
+            try HedgingCheckpoint.save(a.model, arm: a.arm, settings: s, command: command, to: path(name))
+            files.append(name + ".json")
+        }
+
         // report.md
         var md = "# Hedging: unfamiliar fine-tuning examples decide the default (METHODS.md 5)\n\n"
         md += "Command: `\(command)` (\(Progress.formatDuration(seconds))).\n\n"

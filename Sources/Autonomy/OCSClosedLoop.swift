@@ -59,40 +59,29 @@ public enum OCSClosedLoop {
                            progress: Diagnostics.Progress? = nil) throws -> [OCSClosedLoopRow] {
         let c = s.closedLoop
         guard c.episodesPerWorld > 0, let corruption = c.rung.corruption else { return [] }
-        var env = s.data.envSettings
-        env.frameStack = 1
-        env.depth = true
-        env.maxEpisodeTime = c.episodeTime
         let scenes = try WorldCatalog.heldOutSpecs(count: c.worlds).map { try WorldGenerators.make($0) }
-        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .sim) }
-        let hover = EnvAction.vehicle(.flight(.forward(speed: 0, yawRate: 0, altitude: s.data.altitude)))
+        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: envSettings(s.data, episodeTime: c.episodeTime), domain: .sim) }
         var rows: [OCSClosedLoopRow] = []
         for summary in models {
+            let policy = OCSFlightPolicy(summary)
             for severity in c.severities {
                 var row = OCSClosedLoopRow(model: summary.model.kind, severity: severity, episodes: 0, collisions: 0, distances: [], hoverFraction: 0)
                 var steps = 0, hovers = 0
                 for (w, model) in envModels.enumerated() {
                     for e in 0..<c.episodesPerWorld {
-                        let episodeSeed = RNG.mix(s.seed, UInt64(w * 1000 + e))
-                        let noise = RNG(seed: RNG.mix(episodeSeed, UInt64(severity)), stream: 0x636c_6f6f)
+                        let episodeSeed = self.episodeSeed(s.seed, world: w, episode: e)
                         var sim = Env(model: model)
-                        var obs = sim.reset(seed: episodeSeed)
-                        var distance = 0.0, collided = false, t = 0
+                        sim.reset(seed: episodeSeed)
+                        var distance = 0.0, collided = false
                         while true {
-                            var rng = noise.derived(UInt64(t))
-                            let image = corruption.apply(severity: severity, gray: obs.frames, depth: obs.depth,
-                                                         width: env.imageWidth, height: env.imageHeight, rng: &rng)
-                            let p = summary.model.predict(images: image, count: 1)
-                            let a = summary.model.kind == .rewardRegression ? OCSDecisions.rewardRegression(p, 0)
-                                                                            : OCSDecisions.classifier(p, 0, threshold: summary.threshold ?? 0)
-                            let before = obs.robot.position
-                            let r = sim.step(a.map { .yawRate(s.data.yawRatesDegrees[$0] * .pi / 180) } ?? hover)
+                            let d = decide(sim.state.observation, policy: policy, corruption: corruption, severity: severity,
+                                           episodeSeed: episodeSeed)
+                            let before = sim.state.observation.robot.position
+                            let r = sim.step(action(d.action, data: s.data))
                             steps += 1
-                            if a == nil { hovers += 1 }
-                            let d = r.observation.robot.position - before
-                            distance += (d.x * d.x + d.y * d.y).squareRoot()
-                            obs = r.observation
-                            t += 1
+                            if d.action == nil { hovers += 1 }
+                            let p = r.observation.robot.position - before
+                            distance += (p.x * p.x + p.y * p.y).squareRoot()
                             if r.collided { collided = true }
                             if r.done { break }
                         }
@@ -108,5 +97,43 @@ public enum OCSClosedLoop {
             }
         }
         return rows
+    }
+
+    /// The env of the closed loop: the OCS data's camera (one frame, with depth for fog) and
+    /// forward speed, episodes of `episodeTime` s.
+    public static func envSettings(_ data: OCSDataSettings, episodeTime: Double) -> EnvSettings {
+        var env = data.envSettings
+        env.frameStack = 1
+        env.depth = true
+        env.maxEpisodeTime = episodeTime
+        return env
+    }
+
+    /// Reset seed of episode `episode` in held-out world `world` (shared by every policy and severity).
+    public static func episodeSeed(_ seed: UInt64, world: Int, episode: Int) -> UInt64 {
+        RNG.mix(seed, UInt64(world * 1000 + episode))
+    }
+
+    /// The env action of a decision: the primitive's yaw rate at the env's forward speed for one
+    /// control step, or (nil, abstain) hovering in place at the flight altitude.
+    public static func action(_ a: Int?, data: OCSDataSettings) -> EnvAction {
+        guard let a else { return .vehicle(.flight(.forward(speed: 0, yawRate: 0, altitude: data.altitude))) }
+        return .yawRate(data.yawRatesDegrees[a] * .pi / 180)
+    }
+
+    /// One control step's decision: the observation's newest camera image corrupted at
+    /// `severity` (noise drawn from the episode's stream for that severity and step
+    /// `observation.step`, so a step sees the same image whenever it is asked), the policy's
+    /// outputs on it and its decision (nil = hover).
+    public static func decide(_ observation: Observation, policy: OCSFlightPolicy, corruption: ImageCorruption, severity: Int,
+                              episodeSeed: UInt64) -> OCSClosedLoopDecision {
+        let (h, w) = policy.imageSize
+        let n = w * h
+        precondition(observation.frames.count >= n && observation.depth.count == n, "the env's camera must match the policy's \(w)x\(h) input")
+        let newest = Array(observation.frames[(observation.frames.count - n)...])
+        var rng = RNG(seed: RNG.mix(episodeSeed, UInt64(severity)), stream: 0x636c_6f6f).derived(UInt64(observation.step))
+        let image = corruption.apply(severity: severity, gray: newest, depth: observation.depth, width: w, height: h, rng: &rng)
+        let p = policy.predict(images: image, count: 1)
+        return OCSClosedLoopDecision(image: image, predictions: p, action: policy.decide(p, 0))
     }
 }

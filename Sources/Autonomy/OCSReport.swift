@@ -5,6 +5,9 @@ import Neural
 
 /// Writes an OCS run's report (report.md), CSVs, SVG plots and the two models' checkpoints.
 public enum OCSReport {
+    /// The checkpoint architecture name of a model kind ("ocs-rewardRegression-v1").
+    public static func architecture(_ kind: OCSModelKind) -> String { "ocs-\(kind.rawValue)-v1" }
+
     /// Writes every file into `dir` (which must exist); returns their names.
     @discardableResult
     public static func write(_ r: OCSResult, _ a: OCSAnalysis, to dir: String, command: String, seconds: Double) throws -> [String] {
@@ -69,7 +72,7 @@ public enum OCSReport {
 
         // the models
         for s in r.models {
-            let meta = CheckpointMetadata(architecture: "ocs-\(s.model.kind.rawValue)-v1",
+            let meta = CheckpointMetadata(architecture: architecture(s.model.kind),
                                           trainingConfig: ["epochs": "\(r.settings.training.epochs)", "batch": "\(r.settings.training.batchSize)",
                                                            "lr": "\(r.settings.training.learningRate)", "positive_weight": "\(s.model.positiveWeight)"],
                                           extra: ["ocs": s.ocs.map { "\($0)" }.joined(separator: ","),

@@ -14,6 +14,7 @@ public enum SDLKeyMapping {
             (SDLK_F1, .f1), (SDLK_ESCAPE, .escape), (SDLK_HOME, .home), (SDLK_END, .end),
             (SDLK_PLUS, .plus), (SDLK_EQUALS, .plus), (SDLK_KP_PLUS, .plus),
             (SDLK_MINUS, .minus), (SDLK_KP_MINUS, .minus),
+            (SDLK_COMMA, .comma), (SDLK_PERIOD, .period), (SDLK_v, .v),
         ]
         return table.first { Int64($0.0.rawValue) == Int64(sym) }?.1
     }

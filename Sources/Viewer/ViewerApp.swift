@@ -36,10 +36,10 @@ import Foundation
         var state = ViewerOverlayState(mode: .fly, cameraMode: options.cameraMode, autopilot: options.autopilot,
                                        simSpeed: SimSpeed(factor: options.simSpeed))
         let nominal = 1 / options.targetFrameRate
-        return loop(state: &state) { index, commands, pilot, state in
+        return loop(state: &state) { index, commands, keys, pilot, state in
             let input = ViewerStepInput(frameIndex: index, simDt: index == 0 ? 0 : state.simSpeed.factor * nominal,
                                         pilot: pilot, autopilot: state.autopilot,
-                                        reset: commands.contains(.reset), nextWorld: commands.contains(.nextWorld))
+                                        reset: commands.contains(.reset), nextWorld: commands.contains(.nextWorld), keys: keys)
             return (step(input), input.reset || input.nextWorld)
         }
     }
@@ -52,7 +52,7 @@ import Foundation
         var state = ViewerOverlayState(mode: .replay, cameraMode: options.cameraMode, autopilot: false, playhead: head)
         let nominal = 1 / options.targetFrameRate
         var lastIndex = -1
-        return loop(state: &state) { index, _, _, state in
+        return loop(state: &state) { index, _, _, _, state in
             guard var h = state.playhead else { preconditionFailure("replay without a playhead") }
             if index > 0 { h.advance(wallSeconds: nominal) }
             state.playhead = h
@@ -63,10 +63,11 @@ import Foundation
         }
     }
 
-    /// The shared loop. `produce(frameIndex, commands, pilot, &state)` returns the frame and
-    /// whether the camera should cut (reset its smoothing).
+    /// The shared loop. `produce(frameIndex, commands, otherKeys, pilot, &state)` returns the
+    /// frame and whether the camera should cut (reset its smoothing); `otherKeys` are this
+    /// frame's key presses that map to no viewer command.
     private func loop(state: inout ViewerOverlayState,
-                      produce: (Int, [ViewerCommand], PilotInput, inout ViewerOverlayState) -> (ViewerFrame, Bool))
+                      produce: (Int, [ViewerCommand], [ViewerKey], PilotInput, inout ViewerOverlayState) -> (ViewerFrame, Bool))
         -> ViewerRunReport {
         let env = options.environment ?? ProcessInfo.processInfo.environment
         var probeEnv = env
@@ -113,13 +114,16 @@ import Foundation
         while frames < limit && !quit {
             // input
             var commands: [ViewerCommand] = []
+            var otherKeys: [ViewerKey] = []
             for ev in window?.pollEvents() ?? [] {
                 switch ev {
                 case .quit:
                     commands.append(.quit)
                 case let .keyDown(k, isRepeat):
                     held.insert(k)
-                    if !isRepeat, let c = InputMapper.command(forKeyDown: k, mode: state.mode) { commands.append(c) }
+                    if !isRepeat {
+                        if let c = InputMapper.command(forKeyDown: k, mode: state.mode) { commands.append(c) } else { otherKeys.append(k) }
+                    }
                 case let .keyUp(k):
                     held.remove(k)
                 case let .mouseDown(x, y, button) where button == 1:
@@ -177,7 +181,7 @@ import Foundation
             let pilot = InputMapper.pilotInput(held: held, gamepad: window?.gamepadState(), limits: options.pilotLimits)
 
             // simulation (or log) -> frame -> canvas
-            let (frame, cut) = produce(frames, commands, pilot, &state)
+            let (frame, cut) = produce(frames, commands, otherKeys, pilot, &state)
             if cut || frames == 0 { rig.reset() }
             var camera = rig.update(robot: frame.robotPose, dt: nominal)
             if let adjustCamera { camera = adjustCamera(camera) }

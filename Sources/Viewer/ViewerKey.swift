@@ -11,6 +11,8 @@ public enum ViewerKey: String, Sendable, Hashable, CaseIterable {
     case home, end
     case plus, minus
     case c
+    /// Keys left to the fly mode (`ViewerStepInput.keys`): `,` `.` and V.
+    case comma, period, v
     /// Orbit camera keys: I/K pitch, J/L yaw.
     case i, j, k, l
 }

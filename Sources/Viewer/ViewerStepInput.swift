@@ -15,14 +15,18 @@ public struct ViewerStepInput: Sendable, Equatable {
     /// The user asked to reset the episode / load the next world this frame.
     public var reset: Bool
     public var nextWorld: Bool
+    /// Keys pressed this frame that the viewer itself does not use (e.g. `,` `.` V), in order,
+    /// for the simulation's own controls (`fly --ocs`: camera corruption).
+    public var keys: [ViewerKey]
 
     public init(frameIndex: Int, simDt: Double, pilot: PilotInput = .hover, autopilot: Bool = true,
-                reset: Bool = false, nextWorld: Bool = false) {
+                reset: Bool = false, nextWorld: Bool = false, keys: [ViewerKey] = []) {
         self.frameIndex = frameIndex
         self.simDt = simDt
         self.pilot = pilot
         self.autopilot = autopilot
         self.reset = reset
         self.nextWorld = nextWorld
+        self.keys = keys
     }
 }

@@ -27,6 +27,14 @@ struct FlyCommand: ParsableCommand {
         overlays it; settings without bundled models are trained first, ~20 s for the smoke \
         presets, minutes for the others; --ldm-models DIR keeps them); \
         rejected candidates are grey, the filter's value is on the HUD; N switches the filter.
+        --ocs DIR|default flies a camera policy that may hover instead of acting (METHODS.md 4-5) in \
+        the OCS closed loop's held-out worlds: --ocs-policy regression|threshold (the models of \
+        `swiftlet experiment ocs --out DIR`) or standard|hedge|control (the arms of `swiftlet \
+        experiment hedging --out DIR`); `default` trains it at startup (~15 s, --ocs-preset smoke \
+        for seconds). The camera inset is the corrupted image the policy sees: --corruption \
+        RUNG:SEVERITY to start with (noise, blur, fog, brightness; 0-5), keys , and . change the \
+        severity, V the rung; the map colours the five primitives by the policy's score and the \
+        HUD shows its outputs, its decision (TURN or HOVER) and the hover fraction.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
@@ -36,7 +44,7 @@ struct FlyCommand: ParsableCommand {
           position X Y Z [YAW] | velocity VX VY VZ YAWRATE | forward SPEED YAWRATE ALT
           drive SPEED YAWRATE | steer SPEED STEERING
 
-        Each mode (window, --headless, --hint, --ldm) reads only its own flags; any other flag is \
+        Each mode (window, --headless, --hint, --ldm, --ocs) reads only its own flags; any other flag is \
         refused with a line saying which mode reads it.
         """
     )
@@ -56,7 +64,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Record episodes to this MCAP file.")
     var record: String?
 
-    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes). (default: 0; --ldm: the preset's)")
+    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes). (default: 0; --ldm, --ocs: the preset's)")
     var seed: UInt64?
 
     @Option(help: "Stop after N frames (default: run until the window closes).")
@@ -116,6 +124,21 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--ldm) Directory of saved models: flown when it holds models of these settings, else trained and saved there. (default: the bundled Assets/ldm/<preset> when it fits, else training)")
     var ldmModels: String?
 
+    @Option(help: "OCS / hedging: an `experiment ocs` or `experiment hedging` output directory, or `default` to train the policy at startup.")
+    var ocs: String?
+
+    @Option(help: "(--ocs) Policy: \(OCSFlyPolicyName.allCases.map(\.rawValue).joined(separator: ", ")). (default: regression; hedge for a hedging directory)")
+    var ocsPolicy: String?
+
+    @Option(help: "(--ocs) Camera corruption at the start, RUNG[:SEVERITY]: noise, blur, fog or brightness, severity 0-5. (default: noise:0)")
+    var corruption: String?
+
+    @Option(help: "(--ocs) Experiment preset the policy is trained with at startup, and whose network OCS checkpoints are read with: default or smoke. (default: default)")
+    var ocsPreset: String?
+
+    @Option(help: "(--ocs) JSON overlay of the --ocs-preset settings of the policy's experiment (the config the models were trained with, e.g. Experiments/ocs-large-wide.json).")
+    var ocsConfig: String?
+
     /// The flags the user typed (options left at their defaults are nil or false).
     var givenFlags: Set<String> {
         let flags: [(String, Bool)] = [
@@ -126,6 +149,8 @@ struct FlyCommand: ParsableCommand {
             ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil), ("hint-config", hintConfig != nil),
             ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
             ("ldm-models", ldmModels != nil),
+            ("ocs", ocs != nil), ("ocs-policy", ocsPolicy != nil), ("corruption", corruption != nil), ("ocs-preset", ocsPreset != nil),
+            ("ocs-config", ocsConfig != nil),
         ]
         return Set(flags.filter(\.1).map(\.0))
     }
@@ -161,6 +186,7 @@ struct FlyCommand: ParsableCommand {
         var registry = PolicyCatalog.registry
         let shot = screenshot
         if let ldm { return try runLDM(ldm, options: options) }
+        if let ocs { return try runOCS(ocs, options: options) }
         if let hint {
             let hintMethod = self.hintMethod ?? HIntMethod.hint.rawValue
             guard let method = HIntMethod(rawValue: hintMethod) else {
@@ -214,6 +240,44 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyLDM(c, options: o, screenshot: shot) }
+        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
+        print(outcome.summary)
+        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+    }
+
+    func runOCS(_ dir: String, options: ViewerOptions) throws {
+        var config = OCSFlyConfig()
+        config.models = dir == "default" ? nil : dir
+        let hedgingDirectory = config.models.map { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(HedgingCheckpoint.fileName(.hedge))) } ?? false
+        let name = ocsPolicy ?? (hedgingDirectory ? OCSFlyPolicyName.hedge.rawValue : OCSFlyPolicyName.regression.rawValue)
+        guard let policy = OCSFlyPolicyName(rawValue: name) else {
+            throw InputError("--ocs-policy", "expected one of \(OCSFlyPolicyName.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(name)\"")
+        }
+        config.policy = policy
+        let preset = ocsPreset ?? "default"
+        guard let ocsSettings = OCSSettings.preset(named: preset), let hedgingSettings = HedgingSettings.preset(named: preset) else {
+            throw InputError("--ocs-preset", "expected one of \(OCSSettings.presetNames.joined(separator: ", ")), got \"\(preset)\"")
+        }
+        config.ocs = ocsSettings
+        config.hedging = hedgingSettings
+        if let ocsConfig {
+            if policy.arm == nil { config.ocs = try OCSSettings.load(configPath: ocsConfig, base: ocsSettings) } else {
+                config.hedging = try HedgingSettings.load(configPath: ocsConfig, base: hedgingSettings)
+            }
+        }
+        // the experiments' seed: it picks the trained models and, as in their closed loop, the episodes
+        if let seed {
+            config.seed = seed
+            config.ocs.seed = seed
+            config.hedging.seed = seed
+        } else {
+            config.seed = policy.arm == nil ? config.ocs.seed : config.hedging.seed
+        }
+        if let corruption { (config.rung, config.severity) = try OCSFlyConfig.parseCorruption(corruption) }
+        var opts = options
+        opts.title = "Swiftlet - OCS / hedging (\(policy.rawValue))"
+        let (c, o, shot) = (config, opts, screenshot)
+        let outcome = try MainActor.assumeIsolated { try FlyApp.flyOCS(c, options: o, screenshot: shot, progress: .standardError) }
         if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
         print(outcome.summary)
         if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }

@@ -1,0 +1,81 @@
+import Autonomy
+import Diagnostics
+import Foundation
+import Geometry
+import Models
+import Neural
+
+/// Loading (from an experiment's output directory) or training (at startup) the policy of
+/// `swiftlet fly --ocs`.
+public enum OCSFlyModels {
+    /// Loads `policy` from `dir`, written by `swiftlet experiment ocs` (`rewardRegression` /
+    /// `safetyClassifier.safetensors`, whose metadata carries the classifier's threshold) or
+    /// `swiftlet experiment hedging` (`hedging-<arm>.safetensors`, whose metadata carries the
+    /// network). OCS checkpoints carry no network config: they are built with `network` (the
+    /// `--ocs-preset`'s). Throws `InputError` naming the file and the mismatch when the
+    /// architecture, K or any tensor shape differs from what the viewer builds.
+    public static func load(_ dir: String, policy: OCSFlyPolicyName, network: OCSNetworkConfig, data: OCSDataSettings) throws -> OCSFlightPolicy {
+        let path = (dir as NSString).appendingPathComponent(policy.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(path, "not found: --ocs-policy \(policy.rawValue) needs a directory written by `\(policy.experiment) --out DIR`")
+        }
+        if let arm = policy.arm {
+            return .hedging(try HedgingCheckpoint.load(path, yawRates: data.yawRatesDegrees), arm: arm)
+        }
+        let kind = policy.ocsKind!
+        let (_, meta) = try Checkpoint.load(path)
+        let expected = OCSReport.architecture(kind)
+        guard let meta else { throw InputError(path, "no swiftlet metadata (expected a \(expected) checkpoint)") }
+        guard meta.architecture == expected else {
+            throw InputError(path, at: "architecture", "is \"\(meta.architecture)\", the viewer builds \"\(expected)\" for --ocs-policy \(policy.rawValue)")
+        }
+        var rng = RNG(seed: 0)
+        let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10
+        var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: network, positiveWeight: weight, rng: &rng)
+        do {
+            model.parameters = try Checkpoint.load(path, matching: model.parameters).parameters
+        } catch var e as InputError {
+            e.message += " (OCS checkpoints carry no network config: pass the --ocs-preset / --ocs-config the models were trained with)"
+            throw e
+        }
+        switch kind {
+        case .rewardRegression:
+            return .rewardRegression(model)
+        case .safetyClassifier:
+            guard let t = meta.extra["threshold"].flatMap(Double.init), (0...1).contains(t) else {
+                throw InputError(path, at: "threshold", "missing or not in 0...1: \"\(meta.extra["threshold"] ?? "")\"")
+            }
+            return .classifier(model, threshold: t)
+        }
+    }
+
+    /// Trains `policy` as its experiment does (`OCSExperiment.run` on `ocs` with only the noise
+    /// rung, or `HedgingExperiment.run` on `hedging` without ladder or risk part), returning the
+    /// model the experiment would save. `log` gets a start and an end line, `sink` the progress.
+    public static func train(_ policy: OCSFlyPolicyName, ocs: OCSSettings, hedging: HedgingSettings, progress sink: Diagnostics.Progress.Sink = .silent,
+                             log: (String) -> Void = { _ in }) throws -> OCSFlightPolicy {
+        let start = Stopwatch.now()
+        let result: OCSFlightPolicy
+        if let arm = policy.arm {
+            var s = hedging
+            s.ladderRungs = []
+            s.risk.enabled = false
+            log("training the hedging policy (\(s.pretrainWorlds * s.pretrainSamplesPerWorld) pre-training and \(s.finetuneWorlds * s.finetuneSamplesPerWorld) fine-tuning images, three arms) ...")
+            let progress = Diagnostics.Progress(label: "hedging", total: HedgingExperiment.workUnits(s), unit: "step", sink: sink)
+            let r = try HedgingExperiment.run(s, progress: progress)
+            progress.finish()
+            result = .hedging(r.arms.first { $0.arm == arm }!.model, arm: arm)
+        } else {
+            var s = ocs
+            s.rungs = [.noise]
+            s.closedLoop.episodesPerWorld = 0
+            log("training the OCS models (\(s.trainWorlds * s.trainSamplesPerWorld) images, \(s.training.epochs) epochs each) ...")
+            let progress = Diagnostics.Progress(label: "ocs", total: OCSExperiment.workUnits(s), unit: "step", sink: sink)
+            let r = try OCSExperiment.run(s, progress: progress)
+            progress.finish()
+            result = OCSFlightPolicy(r.models.first { $0.model.kind == policy.ocsKind }!)
+        }
+        log(String(format: "%@ ready in %.1f s", result.name, Stopwatch.now() - start))
+        return result
+    }
+}
