@@ -47,6 +47,8 @@ extension FlyApp {
     public static func flyOCS(_ config: OCSFlyConfig, policy: OCSFlightPolicy, robot: RobotDescription, options: ViewerOptions,
                               screenshot: String? = nil) throws -> OCSOutcome {
         var sim = try OCSFlySimulation(config: config, policy: policy, robot: robot, viewSize: (options.width, options.height))
+        var options = options
+        options.extraHelp = ["CAMERA (--ocs)", ",  .       corruption severity -/+", "V          next corruption rung"]
         let run = loop(options: options, view: sim.view, step: { input in
             sim.handle(keys: input.keys)
             if input.reset || input.nextWorld { try sim.restart(nextWorld: input.nextWorld) }

@@ -35,6 +35,7 @@ import Foundation
     public func fly(step: (ViewerStepInput) -> ViewerFrame) -> ViewerRunReport {
         var state = ViewerOverlayState(mode: .fly, cameraMode: options.cameraMode, autopilot: options.autopilot,
                                        simSpeed: SimSpeed(factor: options.simSpeed))
+        state.extraHelp = options.extraHelp
         let nominal = 1 / options.targetFrameRate
         return loop(state: &state) { index, commands, keys, pilot, state in
             let input = ViewerStepInput(frameIndex: index, simDt: index == 0 ? 0 : state.simSpeed.factor * nominal,

@@ -47,7 +47,7 @@ public struct ViewerComposer: Sendable {
             let y = overlay.playhead == nil ? layout.timeline.y : layout.timeline.y - 14 * s
             canvas.drawShadowedText(frame.status, x: (layout.width - w) / 2, y: y, scale: s)
         }
-        if overlay.showHelp { drawHelp(overlay.mode, into: &canvas) }
+        if overlay.showHelp { drawHelp(overlay.mode, extra: overlay.extraHelp, into: &canvas) }
     }
 
     // MARK: main view
@@ -322,28 +322,36 @@ public struct ViewerComposer: Sendable {
 
     // MARK: help
 
-    /// The help overlay's lines for `mode`.
-    public static func helpLines(_ mode: ViewerMode) -> [String] {
+    /// The help overlay's lines for `mode`; `extra` (a fly mode's own keys) goes after the mode's
+    /// controls, before the keys every mode shares.
+    public static func helpLines(_ mode: ViewerMode, extra: [String] = []) -> [String] {
         let common = ["Tab        camera: chase/orbit/first", "drag, IJKL orbit camera, wheel zoom", "C          screenshot",
                       "F1         this help", "Esc, Q     quit"]
         switch mode {
         case .fly:
             return ["CONTROLS", "W/S, Up/Dn forward / back", "A/D        left / right", "Left/Right yaw",
                     "Space/Shft climb / descend", "P          autopilot on/off", "R          reset",
-                    "N          next world", "[ ]        simulation speed", "pad        sticks fly"] + common
+                    "N          next world", "[ ]        simulation speed", "pad        sticks fly"] + extra + common
         case .replay:
             return ["REPLAY", "Space      play / pause", "Left/Right step one frame", "Home/End   start / end",
-                    "+/- or [ ] playback speed", "click bar  scrub"] + common
+                    "+/- or [ ] playback speed", "click bar  scrub"] + extra + common
         }
     }
 
-    func drawHelp(_ mode: ViewerMode, into canvas: inout Canvas) {
-        let r = layout.help
-        canvas.drawPanel(r, background: ViewerColor(5, 8, 12, 215))
+    func drawHelp(_ mode: ViewerMode, extra: [String], into canvas: inout Canvas) {
+        let lines = ViewerComposer.helpLines(mode, extra: extra)
+        // the layout's panel fits 16 lines; grow it about its centre for more, within the window
+        var r = layout.help
         let s = layout.textScale
+        let needed = lines.count * BitmapFont.lineHeight * s + 20
+        if needed > r.height {
+            let grown = Swift.min(needed, Swift.max(r.height, canvas.bounds.height - 8))
+            r = ViewerRect(x: r.x, y: Swift.max(0, r.y + (r.height - grown) / 2), width: r.width, height: grown)
+        }
+        canvas.drawPanel(r, background: ViewerColor(5, 8, 12, 215))
         canvas.clip = r
         defer { canvas.clip = canvas.bounds }
-        for (i, line) in ViewerComposer.helpLines(mode).enumerated() {
+        for (i, line) in lines.enumerated() {
             canvas.drawText(line, x: r.x + 12, y: r.y + 10 + i * BitmapFont.lineHeight * s,
                             color: i == 0 ? ViewerColor(120, 200, 255) : .white, scale: s)
         }

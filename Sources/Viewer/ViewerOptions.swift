@@ -23,6 +23,8 @@ public struct ViewerOptions: Sendable {
     public var autopilot = true
     public var simSpeed = 1.0
     public var pilotLimits = PilotLimits()
+    /// Help-overlay lines (F1) for keys a fly mode adds (e.g. `fly --ocs`'s corruption keys).
+    public var extraHelp: [String] = []
     /// Environment used to detect a display (defaults to the process environment).
     public var environment: [String: String]? = nil
 

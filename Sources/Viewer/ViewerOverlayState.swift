@@ -11,6 +11,8 @@ public struct ViewerOverlayState: Sendable, Equatable {
     public var playhead: Playhead?
     /// True when a game controller is connected.
     public var gamepadConnected: Bool
+    /// Help lines of the running fly mode's own keys (`ViewerOptions.extraHelp`).
+    public var extraHelp: [String] = []
 
     public init(mode: ViewerMode = .fly, cameraMode: CameraMode = .chase, autopilot: Bool = true,
                 showHelp: Bool = false, simSpeed: SimSpeed = SimSpeed(), fps: Double = 0,

@@ -30,7 +30,7 @@ struct FlyCommand: ParsableCommand {
         --ocs DIR|default flies a camera policy that may hover instead of acting (METHODS.md 4-5) in \
         the OCS closed loop's held-out worlds: --ocs-policy regression|threshold (the models of \
         `swiftlet experiment ocs --out DIR`) or standard|hedge|control (the arms of `swiftlet \
-        experiment hedging --out DIR`); `default` trains it at startup (~15 s, --ocs-preset smoke \
+        experiment hedging --out DIR`); `default` trains it at startup (~10 s, --ocs-preset smoke \
         for seconds). The camera inset is the corrupted image the policy sees: --corruption \
         RUNG:SEVERITY to start with (noise, blur, fog, brightness; 0-5), keys , and . change the \
         severity, V the rung; the map colours the five primitives by the policy's score and the \

@@ -37,6 +37,29 @@ import Testing
         #expect(canvas.pixel(480, 300) == .sky)
     }
 
+    @Test func helpOverlayListsAModesOwnKeysAndGrowsToFitThem() {
+        let extra = ["CAMERA", ",  .       severity", "V          rung"]
+        let base = ViewerComposer.helpLines(.fly), lines = ViewerComposer.helpLines(.fly, extra: extra)
+        #expect(lines.count == base.count + 3)
+        let sticks = try! #require(lines.firstIndex { $0.contains("sticks fly") })
+        let f1 = try! #require(lines.firstIndex { $0.hasPrefix("F1") })
+        #expect(Array(lines[(sticks + 1)..<(sticks + 4)]) == extra && f1 > sticks + 3)
+        // the panel fits 16 lines; with 18 it reaches below its usual bottom edge
+        var composer = ViewerComposer(width: 960, height: 540)
+        let f = frame(obstacleAt: SIMD2(5, -3))
+        let cam = CameraRig.orbitCamera(target: .zero, yaw: 0, pitch: 0.3, distance: 5, fov: radians(80))
+        func belowPanel(_ extra: [String]) -> ViewerColor {
+            var canvas = Canvas(width: 960, height: 540)
+            var o = ViewerOverlayState(showHelp: true)
+            o.extraHelp = extra
+            composer.compose(f, camera: cam, overlay: o, into: &canvas)
+            let help = canvas.layout(composer).help
+            return canvas.pixel(help.x + help.width / 2, help.y + help.height + 4)
+        }
+        #expect(belowPanel([]) == .sky)
+        #expect(belowPanel(extra) != .sky)
+    }
+
     @Test func rectangleObstaclesAndCandidatesAreDrawn() {
         var composer = ViewerComposer(width: 640, height: 360)
         var canvas = Canvas(width: 640, height: 360)
