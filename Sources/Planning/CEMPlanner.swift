@@ -193,24 +193,13 @@ public struct CEMPlanner: Planner, Sendable {
                 sampleGaussian(count: n, rng: &rng)
             }
 
-            // score
-            samplesBuf.withUnsafeBufferPointer { x in
-                costsBuf.withUnsafeMutableBufferPointer { c in
-                    cost.cost(UnsafeBufferPointer(rebasing: x[0..<(n * d)]), count: n, horizon: horizon,
-                              actionDim: adim, into: UnsafeMutableBufferPointer(rebasing: c[0..<n]))
-                }
-            }
-            let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
+            // score and rank the elites (rankedBuf holds `elites` entries)
+            let (finite, elites) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                                actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
             diag.evaluated += n
             diag.admissible += finite
             batchCount = n
-
-            // elites
-            rankedCount = costsBuf.withUnsafeBufferPointer { c in
-                rankedBuf.withUnsafeMutableBufferPointer { r in
-                    PlanningKernels.selectBest(c, count: n, k: settings.elites, into: r)
-                }
-            }
+            rankedCount = elites
             guard rankedCount > 0 else {
                 // nothing admissible: keep the current Gaussian (prior around the mean)
                 diag.rejectedBatches += 1

@@ -165,19 +165,11 @@ public struct MPPIPlanner: Planner, Sendable {
         }
 
         // score
-        samplesBuf.withUnsafeBufferPointer { x in
-            costsBuf.withUnsafeMutableBufferPointer { c in
-                cost.cost(x, count: n, horizon: horizon, actionDim: adim, into: c)
-            }
-        }
-        let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
+        let (finite, kept) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                          actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
         diag.evaluated = n
         diag.admissible = finite
-        rankedCount = costsBuf.withUnsafeBufferPointer { c in
-            rankedBuf.withUnsafeMutableBufferPointer { r in
-                PlanningKernels.selectBest(c, count: n, k: r.count, into: r)
-            }
-        }
+        rankedCount = kept
         diag.meanCost = costsBuf.withUnsafeBufferPointer { PlanningKernels.finiteMean($0, count: n) }
 
         guard finite > 0 else {

@@ -83,15 +83,9 @@ public struct RandomShootingPlanner: Planner, Sendable {
             }
         }
         }
-        samplesBuf.withUnsafeBufferPointer { x in
-            costsBuf.withUnsafeMutableBufferPointer { c in
-                cost.cost(x, count: n, horizon: horizon, actionDim: adim, into: c)
-            }
-        }
-        let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
-        rankedCount = costsBuf.withUnsafeBufferPointer { c in
-            rankedBuf.withUnsafeMutableBufferPointer { r in PlanningKernels.selectBest(c, count: n, k: r.count, into: r) }
-        }
+        let (finite, kept) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                          actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
+        rankedCount = kept
         diag.evaluated = n
         diag.admissible = finite
         diag.meanCost = costsBuf.withUnsafeBufferPointer { PlanningKernels.finiteMean($0, count: n) }
