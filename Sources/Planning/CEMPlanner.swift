@@ -151,14 +151,14 @@ public struct CEMPlanner: Planner, Sendable {
 
     public mutating func setNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { nominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &nominal)
         for j in 0..<sequence.count { mean[j] = nominal[j] }
     }
 
     /// Sets the plan `reset()` returns to (defaults to the box centre).
     public mutating func setInitialNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setInitialNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { initialNominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &initialNominal)
     }
 
     public mutating func shift(by steps: Int) {
@@ -239,7 +239,7 @@ public struct CEMPlanner: Planner, Sendable {
         if !diag.allRejected {
             switch settings.execute {
             case .mean:
-                for j in 0..<d { nominal[j] = space.clamp(mean[j], j % adim) }
+                space.clamp(mean, into: &nominal)
             case .best:
                 for j in 0..<d { nominal[j] = best[j] }
             }

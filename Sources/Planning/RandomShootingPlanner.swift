@@ -58,7 +58,7 @@ public struct RandomShootingPlanner: Planner, Sendable {
 
     public mutating func setNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { nominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &nominal)
     }
 
     public mutating func shift(by steps: Int) {
