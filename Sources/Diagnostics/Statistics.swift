@@ -263,15 +263,24 @@ public enum Statistics {
         return r
     }
 
-    /// Pearson correlation (NaN when either sample is constant).
-    public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
-        precondition(x.count == y.count && x.count >= 2, "pearson needs two samples of equal length >= 2")
+    /// Means of two equal-length samples and their centred sums of products
+    /// (sum dx dy, sum dx^2, sum dy^2), accumulated in index order: the one pass behind
+    /// `pearson` and `linearRegression`.
+    private static func centredMoments(_ x: [Double], _ y: [Double])
+        -> (mx: Double, my: Double, sxy: Double, sxx: Double, syy: Double) {
         let mx = mean(x), my = mean(y)
         var sxy = 0.0, sxx = 0.0, syy = 0.0
         for i in x.indices {
             let dx = x[i] - mx, dy = y[i] - my
             sxy += dx * dy; sxx += dx * dx; syy += dy * dy
         }
+        return (mx, my, sxy, sxx, syy)
+    }
+
+    /// Pearson correlation (NaN when either sample is constant).
+    public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        precondition(x.count == y.count && x.count >= 2, "pearson needs two samples of equal length >= 2")
+        let (_, _, sxy, sxx, syy) = centredMoments(x, y)
         return sxy / (sxx * syy).squareRoot()
     }
 
@@ -282,12 +291,7 @@ public enum Statistics {
     public static func linearRegression(_ x: [Double], _ y: [Double]) -> LinearFit {
         precondition(x.count == y.count && x.count >= 2, "linearRegression needs two samples of equal length >= 2")
         let n = Double(x.count)
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for i in x.indices {
-            let dx = x[i] - mx, dy = y[i] - my
-            sxy += dx * dy; sxx += dx * dx; syy += dy * dy
-        }
+        let (mx, my, sxy, sxx, syy) = centredMoments(x, y)
         precondition(sxx > 0, "linearRegression needs at least two distinct x values")
         let slope = sxy / sxx, intercept = my - slope * mx
         var ssRes = 0.0

@@ -11,6 +11,23 @@ struct Window {
     var rows: Int { n * ho * wo }
     /// Columns of the im2col matrix: one per (kh, kw, c) tap.
     var cols: Int { kh * kw * c }
+
+    /// Calls `body` with the flat NHWC offset of the first channel of every input pixel in the
+    /// window of output row `r` (kernel rows, then columns; padded taps skipped): the walk
+    /// pooling's forward and backward share.
+    @inline(__always)
+    func forEachTap(row r: Int, _ body: (Int) -> Void) {
+        let n = r / (ho * wo), oh = (r / wo) % ho, ow = r % wo
+        for ky in 0..<kh {
+            let ih = oh * stride - pad + ky
+            if ih < 0 || ih >= h { continue }
+            for kx in 0..<kw {
+                let iw = ow * stride - pad + kx
+                if iw < 0 || iw >= w { continue }
+                body(((n * h + ih) * w + iw) * c)
+            }
+        }
+    }
 }
 
 /// Hands a value to concurrent workers that touch disjoint memory.
@@ -206,25 +223,17 @@ extension Graph {
         // for max: the flat input index of each output's winner; for average: the tap count
         var src = [Int32](repeating: 0, count: average ? win.rows : win.rows * c)
         for r in 0..<win.rows {
-            let n = r / (win.ho * win.wo), oh = (r / win.wo) % win.ho, ow = r % win.wo
             let out = yp + r * c
             var taps = 0
-            for kh in 0..<kernel {
-                let ih = oh * stride - padding + kh
-                if ih < 0 || ih >= win.h { continue }
-                for kw in 0..<kernel {
-                    let iw = ow * stride - padding + kw
-                    if iw < 0 || iw >= win.w { continue }
-                    let base = ((n * win.h + ih) * win.w + iw) * c
-                    if average {
-                        if taps == 0 { out.update(from: xp + base, count: c) } else { for j in 0..<c { out[j] += xp[base + j] } }
-                    } else if taps == 0 {
-                        for j in 0..<c { out[j] = xp[base + j]; src[r * c + j] = Int32(base + j) }
-                    } else {
-                        for j in 0..<c where xp[base + j] > out[j] { out[j] = xp[base + j]; src[r * c + j] = Int32(base + j) }
-                    }
-                    taps += 1
+            win.forEachTap(row: r) { base in
+                if average {
+                    if taps == 0 { out.update(from: xp + base, count: c) } else { for j in 0..<c { out[j] += xp[base + j] } }
+                } else if taps == 0 {
+                    for j in 0..<c { out[j] = xp[base + j]; src[r * c + j] = Int32(base + j) }
+                } else {
+                    for j in 0..<c where xp[base + j] > out[j] { out[j] = xp[base + j]; src[r * c + j] = Int32(base + j) }
                 }
+                taps += 1
             }
             if average {
                 src[r] = Int32(taps)
@@ -240,18 +249,8 @@ extension Graph {
                 return
             }
             for r in 0..<win.rows {
-                let n = r / (win.ho * win.wo), oh = (r / win.wo) % win.ho, ow = r % win.wo
                 let inv = 1 / Float(src[r])
-                for kh in 0..<kernel {
-                    let ih = oh * stride - padding + kh
-                    if ih < 0 || ih >= win.h { continue }
-                    for kw in 0..<kernel {
-                        let iw = ow * stride - padding + kw
-                        if iw < 0 || iw >= win.w { continue }
-                        let base = ((n * win.h + ih) * win.w + iw) * c
-                        for j in 0..<c { gx[base + j] += gy[r * c + j] * inv }
-                    }
-                }
+                win.forEachTap(row: r) { base in for j in 0..<c { gx[base + j] += gy[r * c + j] * inv } }
             }
         }
         return y

@@ -41,12 +41,8 @@ extension Graph {
         var total: Double = 0
         for r in 0..<rows {
             precondition(labels[r] >= 0 && labels[r] < c, "label \(labels[r]) outside 0..<\(c)")
-            let a = xp + r * c, p = prob + r * c
-            var m = -Float.infinity
-            for j in 0..<c { m = Swift.max(m, a[j]) }
-            var z: Float = 0
-            for j in 0..<c { p[j] = expf(a[j] - m); z += p[j] }
-            for j in 0..<c { p[j] /= z }
+            let a = xp + r * c
+            let (m, z) = Graph.softmaxRow(a, into: prob + r * c, count: c)
             total += Double(m + logf(z) - a[labels[r]])
         }
         let y = make([], needsGrad: needsGrad(logits))

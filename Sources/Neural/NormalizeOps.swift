@@ -7,14 +7,7 @@ extension Graph {
         let s = shape(x), d = s.last ?? 1, rows = count(x) / Swift.max(d, 1)
         let y = make(s, needsGrad: needsGrad(x))
         let xp = ptr(x), yp = ptr(y)
-        for r in 0..<rows {
-            let a = xp + r * d, o = yp + r * d
-            var m = -Float.infinity
-            for j in 0..<d { m = Swift.max(m, a[j]) }
-            var z: Float = 0
-            for j in 0..<d { o[j] = expf(a[j] - m); z += o[j] }
-            for j in 0..<d { o[j] /= z }
-        }
+        for r in 0..<rows { _ = Graph.softmaxRow(xp + r * d, into: yp + r * d, count: d) }
         onBackward(y) { [x = x.id, y = y.id] g in
             guard let gy = g.gradIfAny(y) else { return }
             let gx = g.grad(x), yp = g.ptr(y)
@@ -26,6 +19,19 @@ extension Graph {
             }
         }
         return y
+    }
+
+    /// Softmax of one row of `d` values into `o` (max-shifted, Float32, left to right): the one
+    /// copy behind `softmax` and `softmaxCrossEntropy`. Returns the row maximum `m` and the sum
+    /// `z` of `exp(a_j - m)`, so `log sum_j exp(a_j) = m + log z`.
+    @inline(__always)
+    static func softmaxRow(_ a: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>, count d: Int) -> (max: Float, sum: Float) {
+        var m = -Float.infinity
+        for j in 0..<d { m = Swift.max(m, a[j]) }
+        var z: Float = 0
+        for j in 0..<d { o[j] = expf(a[j] - m); z += o[j] }
+        for j in 0..<d { o[j] /= z }
+        return (m, z)
     }
 
     /// log(softmax(x)) over the last axis, computed stably.

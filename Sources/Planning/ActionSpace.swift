@@ -44,6 +44,13 @@ public struct ActionSpace: Sendable, Equatable {
         Swift.min(Swift.max(x, lower[d]), upper[d])
     }
 
+    /// Writes `values` into `out[0..<values.count]`, value `j` clamped into the bounds of
+    /// component `j % actionDim`: a sequence `[horizon][actionDim]` or a single action. The one
+    /// rule behind every planner's `setNominal`, `setInitialNominal` and previous action.
+    func clamp(_ values: [Float], into out: inout [Float]) {
+        for j in 0..<values.count { out[j] = clamp(values[j], j % actionDim) }
+    }
+
     /// A sequence with every step at the centre of the box.
     public func centredSequence() -> [Float] {
         var s = [Float](repeating: 0, count: sequenceLength)

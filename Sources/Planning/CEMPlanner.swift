@@ -151,14 +151,14 @@ public struct CEMPlanner: Planner, Sendable {
 
     public mutating func setNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { nominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &nominal)
         for j in 0..<sequence.count { mean[j] = nominal[j] }
     }
 
     /// Sets the plan `reset()` returns to (defaults to the box centre).
     public mutating func setInitialNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setInitialNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { initialNominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &initialNominal)
     }
 
     public mutating func shift(by steps: Int) {
@@ -193,24 +193,13 @@ public struct CEMPlanner: Planner, Sendable {
                 sampleGaussian(count: n, rng: &rng)
             }
 
-            // score
-            samplesBuf.withUnsafeBufferPointer { x in
-                costsBuf.withUnsafeMutableBufferPointer { c in
-                    cost.cost(UnsafeBufferPointer(rebasing: x[0..<(n * d)]), count: n, horizon: horizon,
-                              actionDim: adim, into: UnsafeMutableBufferPointer(rebasing: c[0..<n]))
-                }
-            }
-            let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
+            // score and rank the elites (rankedBuf holds `elites` entries)
+            let (finite, elites) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                                actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
             diag.evaluated += n
             diag.admissible += finite
             batchCount = n
-
-            // elites
-            rankedCount = costsBuf.withUnsafeBufferPointer { c in
-                rankedBuf.withUnsafeMutableBufferPointer { r in
-                    PlanningKernels.selectBest(c, count: n, k: settings.elites, into: r)
-                }
-            }
+            rankedCount = elites
             guard rankedCount > 0 else {
                 // nothing admissible: keep the current Gaussian (prior around the mean)
                 diag.rejectedBatches += 1
@@ -250,7 +239,7 @@ public struct CEMPlanner: Planner, Sendable {
         if !diag.allRejected {
             switch settings.execute {
             case .mean:
-                for j in 0..<d { nominal[j] = space.clamp(mean[j], j % adim) }
+                space.clamp(mean, into: &nominal)
             case .best:
                 for j in 0..<d { nominal[j] = best[j] }
             }

@@ -97,19 +97,19 @@ public struct MPPIPlanner: Planner, Sendable {
 
     public mutating func setNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { nominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &nominal)
     }
 
     /// Sets the plan `reset()` returns to (defaults to the box centre).
     public mutating func setInitialNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setInitialNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { initialNominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &initialNominal)
     }
 
     /// Sets `a_{-1}` explicitly (e.g. the action the robot is actually executing).
     public mutating func setPreviousAction(_ action: [Float]) {
         precondition(action.count == space.actionDim, "setPreviousAction needs actionDim values")
-        for k in 0..<space.actionDim { previousBuf[k] = space.clamp(action[k], k) }
+        space.clamp(action, into: &previousBuf)
         hasPrevious = true
     }
 
@@ -165,19 +165,11 @@ public struct MPPIPlanner: Planner, Sendable {
         }
 
         // score
-        samplesBuf.withUnsafeBufferPointer { x in
-            costsBuf.withUnsafeMutableBufferPointer { c in
-                cost.cost(x, count: n, horizon: horizon, actionDim: adim, into: c)
-            }
-        }
-        let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
+        let (finite, kept) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                          actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
         diag.evaluated = n
         diag.admissible = finite
-        rankedCount = costsBuf.withUnsafeBufferPointer { c in
-            rankedBuf.withUnsafeMutableBufferPointer { r in
-                PlanningKernels.selectBest(c, count: n, k: r.count, into: r)
-            }
-        }
+        rankedCount = kept
         diag.meanCost = costsBuf.withUnsafeBufferPointer { PlanningKernels.finiteMean($0, count: n) }
 
         guard finite > 0 else {

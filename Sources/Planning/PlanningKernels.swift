@@ -97,6 +97,26 @@ enum PlanningKernels {
         return size
     }
 
+    /// Scores the first `count` sequences of `samples` (`[*][horizon][actionDim]`) through `cost`
+    /// into `costs[0..<count]`, replaces NaN costs by `+infinity` (`sanitize`) and writes the
+    /// indices of the (at most `ranked.count`) lowest finite costs into `ranked` (`selectBest`).
+    /// Returns how many costs are finite and how many indices were ranked.
+    static func scoreAndRank<C: SequenceCost>(_ cost: inout C, samples: [Float], count: Int, horizon: Int, actionDim: Int,
+                                              costs: inout [Float], ranked: inout [Int32]) -> (finite: Int, ranked: Int) {
+        let d = horizon * actionDim
+        samples.withUnsafeBufferPointer { x in
+            costs.withUnsafeMutableBufferPointer { c in
+                cost.cost(UnsafeBufferPointer(rebasing: x[0..<(count * d)]), count: count, horizon: horizon,
+                          actionDim: actionDim, into: UnsafeMutableBufferPointer(rebasing: c[0..<count]))
+            }
+        }
+        let finite = costs.withUnsafeMutableBufferPointer { sanitize($0, count: count) }
+        let kept = costs.withUnsafeBufferPointer { c in
+            ranked.withUnsafeMutableBufferPointer { r in selectBest(c, count: count, k: r.count, into: r) }
+        }
+        return (finite, kept)
+    }
+
     /// Clamps a `[count][horizon][actionDim]` block into the bounds.
     static func clamp(_ x: UnsafeMutableBufferPointer<Float>, count: Int, space: ActionSpace,
                       lower: UnsafeBufferPointer<Float>, upper: UnsafeBufferPointer<Float>) {

@@ -58,7 +58,7 @@ public struct RandomShootingPlanner: Planner, Sendable {
 
     public mutating func setNominal(_ sequence: [Float]) {
         precondition(sequence.count == space.sequenceLength, "setNominal needs horizon * actionDim values")
-        for j in 0..<sequence.count { nominal[j] = space.clamp(sequence[j], j % space.actionDim) }
+        space.clamp(sequence, into: &nominal)
     }
 
     public mutating func shift(by steps: Int) {
@@ -83,15 +83,9 @@ public struct RandomShootingPlanner: Planner, Sendable {
             }
         }
         }
-        samplesBuf.withUnsafeBufferPointer { x in
-            costsBuf.withUnsafeMutableBufferPointer { c in
-                cost.cost(x, count: n, horizon: horizon, actionDim: adim, into: c)
-            }
-        }
-        let finite = costsBuf.withUnsafeMutableBufferPointer { PlanningKernels.sanitize($0, count: n) }
-        rankedCount = costsBuf.withUnsafeBufferPointer { c in
-            rankedBuf.withUnsafeMutableBufferPointer { r in PlanningKernels.selectBest(c, count: n, k: r.count, into: r) }
-        }
+        let (finite, kept) = PlanningKernels.scoreAndRank(&cost, samples: samplesBuf, count: n, horizon: horizon,
+                                                          actionDim: adim, costs: &costsBuf, ranked: &rankedBuf)
+        rankedCount = kept
         diag.evaluated = n
         diag.admissible = finite
         diag.meanCost = costsBuf.withUnsafeBufferPointer { PlanningKernels.finiteMean($0, count: n) }

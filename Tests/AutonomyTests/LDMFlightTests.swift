@@ -227,6 +227,21 @@ struct LDMFlightTests {
                                    covariances: cov)
     }
 
+    /// The hand case's G: trained on hover and a slightly tilted state under dynamics that stay
+    /// put (so G = E in theory), E capped 4 nats above `level`'s threshold.
+    static func stayLDM(density: GaussianMixture, level: DensityLevel) throws -> LearnedLDM {
+        var settings = LearnedLDM.Settings()
+        settings.steps = 1500
+        settings.hidden = [32, 32]
+        settings.energyCap = level.threshold + 4
+        var rng = RNG(seed: 10)
+        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
+        return try LearnedLDM.train(density: density, dynamics: stay,
+                                    states: [Float](repeating: 0, count: 8) + [Float](repeating: 0.1, count: 8),
+                                    stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
+                                    settings: settings, rng: &rng)
+    }
+
     /// Candidates `[n][horizon 3][2]` whose first actions are `first` and later actions 0.7 (far out).
     static func batch(_ first: [SIMD2<Float>]) -> [Float] {
         var out: [Float] = []
@@ -270,20 +285,12 @@ struct LDMFlightTests {
         // LDM with dynamics that stay put: G = E in theory (staying at the dense action is
         // always possible), G >= E by construction; the filter admits hover and rejects what
         // greedy rejects, and writes G of [s, first action]
-        var ldmSettings = LearnedLDM.Settings()
-        ldmSettings.steps = 1500
-        ldmSettings.hidden = [32, 32]
-        ldmSettings.energyCap = level.threshold + 4
-        var ldmRNG = RNG(seed: 10)
-        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
-        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: [Float](repeating: 0, count: 8) + [Float](repeating: 0.1, count: 8),
-                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
-                                       settings: ldmSettings, rng: &ldmRNG)
+        let ldm = try LDMFlightTests.stayLDM(density: density, level: level)
         let filtered = run(.ldm(ldm, level: level), mixed)
         let expected = ldm.values(mixed.flatMap { hover + [$0.x, $0.y] })
         for i in 0..<mixed.count {
             #expect(filtered.cost.lastConstraint[i] == expected[i])
-            #expect(filtered.cost.lastConstraint[i] >= min(greedy.cost.lastConstraint[i], ldmSettings.energyCap!) - 1e-4)
+            #expect(filtered.cost.lastConstraint[i] >= min(greedy.cost.lastConstraint[i], ldm.energyCap) - 1e-4)
         }
         #expect(!filtered.cost.lastFallback && filtered.costs[0].isFinite)
         #expect(filtered.costs[2] == .infinity && filtered.costs[3] == .infinity)
@@ -388,15 +395,7 @@ struct LDMFlightTests {
         let actions: [Float] = [0, 0, 0, 0, 0, 0,
                                 0, 0, 0.7, 0.7, 0, 0,
                                 0.8, 0, 0, 0, 0, 0]
-        var ldmSettings = LearnedLDM.Settings()
-        ldmSettings.steps = 1500
-        ldmSettings.hidden = [32, 32]
-        ldmSettings.energyCap = level.threshold + 4
-        var ldmRNG = RNG(seed: 10)
-        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
-        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: hover + [Float](repeating: 0.1, count: 8),
-                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
-                                       settings: ldmSettings, rng: &ldmRNG)
+        let ldm = try LDMFlightTests.stayLDM(density: density, level: level)
         func values(_ filter: SafetyFilter, steps: Int) -> (values: [Float], admissible: Int) {
             var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),
                                        constraint: LDMFlightConstraint(filter: filter, density: density, energyCap: 100,
@@ -444,15 +443,7 @@ struct LDMFlightTests {
                                 [0.65, 0, 0, 0, 0, 0, 0, 0],
                                 [-0.75, 0, 0, 0, 0, 0, 0, 0]]
         let actions = plans.flatMap { $0 }
-        var ldmSettings = LearnedLDM.Settings()
-        ldmSettings.steps = 1500
-        ldmSettings.hidden = [32, 32]
-        ldmSettings.energyCap = level.threshold + 4
-        var ldmRNG = RNG(seed: 10)
-        let stay: LDMDynamics = { s, _, n, out in for i in 0..<(n * 8) { out[i] = s[i] } }
-        let ldm = try LearnedLDM.train(density: density, dynamics: stay, states: hover + [Float](repeating: 0.1, count: 8),
-                                       stateDim: 8, actionLower: [-0.785, -0.785], actionUpper: [0.785, 0.785],
-                                       settings: ldmSettings, rng: &ldmRNG)
+        let ldm = try LDMFlightTests.stayLDM(density: density, level: level)
         func run(_ filter: SafetyFilter, rule: LDMFlightFallbackRule, steps: Int, _ acts: [Float], count: Int, ood: Float = -.infinity)
             -> (costs: [Float], cost: ConstrainedCost<LDMFlightCost, LDMFlightConstraint>) {
             var cost = ConstrainedCost(objective: LDMFlightCost(model: model, settings: s),

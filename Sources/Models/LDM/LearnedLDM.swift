@@ -195,14 +195,8 @@ public struct LearnedLDM: Sendable {
         let eLow = finite.min() ?? 0
         let scale = max(cap - eLow, 1e-3)
         // input standardisation: data states and the uniform action box
-        var mean = [Float](repeating: 0, count: d), std = [Float](repeating: 1, count: d)
-        for i in 0..<stateDim {
-            var m: Float = 0, v: Float = 0
-            for r in 0..<nData { m += states[r * stateDim + i] }
-            m /= Float(nData)
-            for r in 0..<nData { let t = states[r * stateDim + i] - m; v += t * t }
-            mean[i] = m; std[i] = max((v / Float(nData)).squareRoot(), 1e-3)
-        }
+        let stateStats = ColumnStandardisation.meanAndStd(states, dimension: stateDim, minStd: 1e-3)
+        var mean = stateStats.mean + [Float](repeating: 0, count: aDim), std = stateStats.std + [Float](repeating: 1, count: aDim)
         for j in 0..<aDim {
             mean[stateDim + j] = (actionLower[j] + actionUpper[j]) / 2
             std[stateDim + j] = (actionUpper[j] - actionLower[j]) / Float(12).squareRoot()

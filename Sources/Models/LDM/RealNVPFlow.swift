@@ -184,11 +184,7 @@ public struct RealNVPFlow: DensityModel {
         if let bad = data.firstIndex(where: { !$0.isFinite }) {
             throw InputError("RealNVPFlow.fit", at: "row \(bad / d)", "non-finite value \(data[bad])")
         }
-        var mean = [Float](repeating: 0, count: d), std = [Float](repeating: 0, count: d)
-        for r in 0..<n { for i in 0..<d { mean[i] += data[r * d + i] } }
-        for i in 0..<d { mean[i] /= Float(n) }
-        for r in 0..<n { for i in 0..<d { let t = data[r * d + i] - mean[i]; std[i] += t * t } }
-        for i in 0..<d { std[i] = max((std[i] / Float(n)).squareRoot(), 1e-6) }
+        let (mean, std) = ColumnStandardisation.meanAndStd(data, dimension: d, minStd: 1e-6)
 
         // small GEMMs: OpenBLAS threads only add overhead (docs/neural.md)
         if BLAS.threads != 1 { BLAS.setThreads(1) }
