@@ -117,19 +117,6 @@ enum PlanningKernels {
         return (finite, kept)
     }
 
-    /// Clamps a `[count][horizon][actionDim]` block into the bounds.
-    static func clamp(_ x: UnsafeMutableBufferPointer<Float>, count: Int, space: ActionSpace,
-                      lower: UnsafeBufferPointer<Float>, upper: UnsafeBufferPointer<Float>) {
-        let a = space.actionDim
-        let rows = count * space.horizon
-        for r in 0..<rows {
-            for d in 0..<a {
-                let j = r * a + d
-                x[j] = min(max(x[j], lower[d]), upper[d])
-            }
-        }
-    }
-
     /// Fills `count` sequences uniformly in the bounds.
     static func fillUniform(_ x: UnsafeMutableBufferPointer<Float>, count: Int, horizon: Int,
                             lower: UnsafeBufferPointer<Float>, upper: UnsafeBufferPointer<Float>, rng: inout RNG) {
