@@ -10,10 +10,11 @@ import Neural
 public enum OCSFlyModels {
     /// Loads `policy` from `dir`, written by `swiftlet experiment ocs` (`rewardRegression` /
     /// `safetyClassifier.safetensors`, whose metadata carries the classifier's threshold) or
-    /// `swiftlet experiment hedging` (`hedging-<arm>.safetensors`, whose metadata carries the
-    /// network). OCS checkpoints carry no network config: they are built with `network` (the
-    /// `--ocs-preset`'s). Throws `InputError` naming the file and the mismatch when the
-    /// architecture, K or any tensor shape differs from what the viewer builds.
+    /// `swiftlet experiment hedging` (`hedging-<arm>.safetensors`). Both record their network in
+    /// the metadata (`network`, and K as `actions`); an OCS checkpoint written before session 9
+    /// has neither and is built with `network` (the `--ocs-preset`'s / `--ocs-config`'s). Throws
+    /// `InputError` naming the file and the mismatch when the architecture, K or any tensor shape
+    /// differs from what the viewer builds.
     public static func load(_ dir: String, policy: OCSFlyPolicyName, network: OCSNetworkConfig, data: OCSDataSettings) throws -> OCSFlightPolicy {
         let path = (dir as NSString).appendingPathComponent(policy.fileName)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -29,13 +30,21 @@ public enum OCSFlyModels {
         guard meta.architecture == expected else {
             throw InputError(path, at: "architecture", "is \"\(meta.architecture)\", the viewer builds \"\(expected)\" for --ocs-policy \(policy.rawValue)")
         }
+        var built = network
+        if let text = meta.extra["network"] {
+            guard let saved = OCSNetworkConfig(metadataValue: text) else { throw InputError(path, at: "network", "invalid network config in the metadata: \(text)") }
+            built = saved
+        }
+        if let k = meta.extra["actions"], Int(k) != data.yawRatesDegrees.count {
+            throw InputError(path, at: "actions", "\(k) primitives, the viewer flies \(data.yawRatesDegrees.count)")
+        }
         var rng = RNG(seed: 0)
         let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10
-        var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: network, positiveWeight: weight, rng: &rng)
+        var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: built, positiveWeight: weight, rng: &rng)
         do {
             model.parameters = try Checkpoint.load(path, matching: model.parameters).parameters
-        } catch var e as InputError {
-            e.message += " (OCS checkpoints carry no network config: pass the --ocs-preset / --ocs-config the models were trained with)"
+        } catch var e as InputError where meta.extra["network"] == nil {
+            e.message += " (this checkpoint records no network config: pass the --ocs-preset / --ocs-config the models were trained with)"
             throw e
         }
         switch kind {

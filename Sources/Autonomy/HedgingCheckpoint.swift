@@ -16,13 +16,10 @@ public enum HedgingCheckpoint {
 
     /// Saves `policy` (arm `arm`, trained with `settings`) to `path` (+ `path.json`).
     public static func save(_ policy: HedgingPolicy, arm: HedgingArm, settings s: HedgingSettings, command: String, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let network = String(decoding: try encoder.encode(policy.network.config), as: UTF8.self)
         let meta = CheckpointMetadata(architecture: architecture,
                                       trainingConfig: ["pretrain_epochs": "\(s.pretraining.epochs)", "finetune_epochs": "\(s.finetuning.epochs)",
                                                        "batch": "\(s.finetuning.batchSize)", "lr": "\(s.finetuning.learningRate)"],
-                                      extra: ["arm": arm.rawValue, "network": network, "actions": "\(policy.actions)",
+                                      extra: ["arm": arm.rawValue, "network": policy.network.config.metadataValue, "actions": "\(policy.actions)",
                                               "yaw_rates": s.data.yawRatesDegrees.map { "\($0)" }.joined(separator: ","),
                                               "unfamiliar_threshold": "\(s.unfamiliarThreshold)", "command": command])
         try Checkpoint.save(policy.parameters, metadata: meta, to: path)
@@ -37,8 +34,7 @@ public enum HedgingCheckpoint {
         guard meta.architecture == architecture else {
             throw InputError(path, at: "architecture", "is \"\(meta.architecture)\", the viewer builds \"\(architecture)\"")
         }
-        guard let text = meta.extra["network"], let config = try? JSONDecoder().decode(OCSNetworkConfig.self, from: Data(text.utf8)),
-              config.isValid else {
+        guard let config = meta.extra["network"].flatMap(OCSNetworkConfig.init(metadataValue:)) else {
             throw InputError(path, at: "network", "missing or invalid network config in the metadata")
         }
         guard let k = meta.extra["actions"].flatMap(Int.init), k == yawRates.count else {

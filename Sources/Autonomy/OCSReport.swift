@@ -75,7 +75,8 @@ public enum OCSReport {
             let meta = CheckpointMetadata(architecture: architecture(s.model.kind),
                                           trainingConfig: ["epochs": "\(r.settings.training.epochs)", "batch": "\(r.settings.training.batchSize)",
                                                            "lr": "\(r.settings.training.learningRate)", "positive_weight": "\(s.model.positiveWeight)"],
-                                          extra: ["ocs": s.ocs.map { "\($0)" }.joined(separator: ","),
+                                          extra: ["network": s.model.network.config.metadataValue, "actions": "\(s.model.actions)",
+                                                  "ocs": s.ocs.map { "\($0)" }.joined(separator: ","),
                                                   "threshold": s.threshold.map { "\($0)" } ?? "",
                                                   "command": command])
             try Checkpoint.save(s.model.parameters, metadata: meta, to: path("\(s.model.kind.rawValue).safetensors"))

@@ -133,7 +133,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--ocs) Camera corruption at the start, RUNG[:SEVERITY]: noise, blur, fog or brightness, severity 0-5. (default: noise:0)")
     var corruption: String?
 
-    @Option(help: "(--ocs) Experiment preset the policy is trained with at startup, and whose network OCS checkpoints are read with: default or smoke. (default: default)")
+    @Option(help: "(--ocs) Experiment preset the policy is trained with at startup, and whose camera saved policies fly with (and network, for OCS checkpoints that record none): default or smoke. (default: default)")
     var ocsPreset: String?
 
     @Option(help: "(--ocs) JSON overlay of the --ocs-preset settings of the policy's experiment (the config the models were trained with, e.g. Experiments/ocs-large-wide.json).")

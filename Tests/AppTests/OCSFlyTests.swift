@@ -182,6 +182,39 @@ import Viewer
         #expect(wrong.contains("hedging-control.safetensors") && wrong.contains("architecture"), "\(wrong)")
     }
 
+    @Test func ocsExperimentCheckpointsRecordTheirNetwork() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-ocsfly-ocs-\(ProcessInfo.processInfo.processIdentifier)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var s = OCSSettings.smoke
+        s.rungs = [.noise]
+        let r = try OCSExperiment.run(s)
+        let a = OCSAnalysis(r)
+        _ = try OCSReport.write(r, a, to: dir, command: "test", seconds: 1)
+        // the smoke trunk differs from the default one the viewer is told to build: the metadata wins
+        #expect(s.network != OCSNetworkConfig())
+        for (policy, kind) in [(OCSFlyPolicyName.regression, OCSModelKind.rewardRegression), (.threshold, .safetyClassifier)] {
+            let saved = try #require(r.models.first { $0.model.kind == kind }).model
+            switch try OCSFlyModels.load(dir, policy: policy, network: OCSNetworkConfig(), data: s.data) {
+            case let .rewardRegression(m): #expect(kind == .rewardRegression && m.parameters == saved.parameters && m.network.config == s.network)
+            case let .classifier(m, _): #expect(kind == .safetyClassifier && m.parameters == saved.parameters && m.network.config == s.network)
+            case .hedging: Issue.record("loaded a hedging policy")
+            }
+        }
+        // K is checked against the camera's primitives, and the recorded network must be valid
+        var three = s.data
+        three.yawRatesDegrees = [-20, 0, 20]
+        do { _ = try OCSFlyModels.load(dir, policy: .regression, network: s.network, data: three); Issue.record("K mismatch accepted") }
+        catch { #expect("\(error)".contains("actions") && "\(error)".contains("rewardRegression.safetensors"), "\(error)") }
+        let path = dir + "/rewardRegression.safetensors"
+        let (params, meta) = try Checkpoint.load(path)
+        var broken = try #require(meta)
+        broken.extra["network"] = "{\"filters\": []}"
+        try Checkpoint.save(params, metadata: broken, to: path)
+        do { _ = try OCSFlyModels.load(dir, policy: .regression, network: s.network, data: s.data); Issue.record("invalid network accepted") }
+        catch { #expect("\(error)".contains("network"), "\(error)") }
+    }
+
     @Test func hedgingExperimentSavesItsArms() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-ocsfly-hedging-\(ProcessInfo.processInfo.processIdentifier)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import Foundation
 import Geometry
 import Neural
 
@@ -31,6 +32,20 @@ public struct OCSNetworkConfig: Codable, Sendable, Equatable {
         !filters.isEmpty && filters.count == kernels.count && kernels.count == strides.count
             && (filters + kernels + strides).allSatisfy { $0 >= 1 } && features >= 1
             && height >= 1 && width >= 1 && trunkOutput.height >= 1 && trunkOutput.width >= 1
+    }
+
+    /// The config as a checkpoint metadata value (JSON, sorted keys), so a checkpoint says which
+    /// network its tensors belong to.
+    public var metadataValue: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The config stored by `metadataValue`; nil when `text` is not a valid one.
+    public init?(metadataValue text: String) {
+        guard let c = try? JSONDecoder().decode(OCSNetworkConfig.self, from: Data(text.utf8)), c.isValid else { return nil }
+        self = c
     }
 }
 
