@@ -94,9 +94,10 @@ fuzz: setup
 	@rm -rf $(FUZZ_DIR)/seeds && mkdir -p $(FUZZ_DIR)/seeds/urdf $(FUZZ_DIR)/seeds/world $(FUZZ_DIR)/artifacts
 	@FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds $(FUZZ_BIN)
 	@cp Robots/*.urdf $(FUZZ_DIR)/seeds/urdf/ && cp Worlds/*.json $(FUZZ_DIR)/seeds/world/
-	@for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
+	@failed=""; for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; mkdir -p $(FUZZ_DIR)/corpus/$$t; \
 	  SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
 	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
-	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || exit 1; \
-	done
+	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi
