@@ -53,3 +53,19 @@ import Testing
         #expect(e.location.hasPrefix("ChunkIndex at byte") && e.message.contains("compressed_size 18446744073709551615"))
     }
 }
+
+/// Inputs found for the episode view of a log (`EpisodeLog.load`).
+@Suite struct EpisodeLogFuzzRegressionTests {
+    /// An image message claiming 2^32 rows of 2^32 bytes: `step * height` overflowed (a trap)
+    /// before the comparison with the decoded bytes.
+    @Test func imageSizesThatOverflowAreRefused() throws {
+        let w = MCAPWriter()
+        let schema = try w.addSchema(name: "foxglove.RawImage", encoding: "jsonschema", data: Array("{}".utf8))
+        let channel = try w.addChannel(topic: "/camera/image", messageEncoding: "json", schemaID: schema)
+        let json = #"{"timestamp":{"sec":0,"nsec":0},"frame_id":"camera","width":1,"height":4294967296,"encoding":"mono8","step":4294967296,"data":""}"#
+        try w.write(channel: channel, logTime: 0) { $0.raw(Array(json.utf8)) }
+        try w.close()
+        let e = try #require(inputError { try EpisodeLog.load(MCAPReader(bytes: w.memory, source: "log.mcap")) })
+        #expect(e.source == "log.mcap" && e.location.hasSuffix("field data") && e.message.contains("4294967296"))
+    }
+}
