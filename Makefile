@@ -77,3 +77,27 @@ bench: build peers
 
 clean:
 	rm -rf .build
+
+# Coverage-guided fuzzing of the file parsers (libFuzzer + AddressSanitizer on a debug build of the
+# separate package in Fuzz/Harness, never part of `build` or `test`; see docs/fuzzing.md). Seeds are made
+# fresh by the product's own writers plus Robots/ and Worlds/; findings land in Fuzz/.corpus/artifacts.
+# FUZZ_TARGET=all runs every target in turn, FUZZ_SECONDS each.
+.PHONY: fuzz
+FUZZ_TARGET  ?= all
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi
+FUZZ_DIR     := Fuzz/.corpus
+FUZZ_BIN     := Fuzz/Harness/.build/debug/SwiftletFuzz
+fuzz: setup
+	cd Fuzz/Harness && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+	  -Xswiftc -use-ld=lld -Xswiftc -enable-testing
+	@rm -rf $(FUZZ_DIR)/seeds && mkdir -p $(FUZZ_DIR)/seeds/urdf $(FUZZ_DIR)/seeds/world $(FUZZ_DIR)/artifacts
+	@FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds $(FUZZ_BIN)
+	@cp Robots/*.urdf $(FUZZ_DIR)/seeds/urdf/ && cp Worlds/*.json $(FUZZ_DIR)/seeds/world/
+	@failed=""; for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
+	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi

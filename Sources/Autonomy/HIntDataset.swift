@@ -74,6 +74,11 @@ public struct HIntDataset: Sendable {
 
     /// Writes the dataset atomically.
     public func write(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    /// The `.swhi` file bytes.
+    public func encoded() throws -> Data {
         var d = Data()
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
         d.append(contentsOf: Self.magic)
@@ -96,12 +101,17 @@ public struct HIntDataset: Sendable {
         }
         let h = Self.fnv(d)
         withUnsafeBytes(of: h.littleEndian) { d.append(contentsOf: $0) }
-        try AtomicFile.write(d, to: path)
+        return d
     }
 
     /// Reads and validates a `.swhi` file; `InputError` naming the file and the field.
     public static func read(path: String) throws -> HIntDataset {
         guard let d = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the file") }
+        return try decode(d, source: path)
+    }
+
+    /// Decodes and validates `.swhi` bytes; `source` names them in errors.
+    public static func decode(_ d: Data, source path: String) throws -> HIntDataset {
         let b = [UInt8](d)
         guard b.count >= 20, Array(b[0..<4]) == magic else { throw InputError(path, at: "magic", "not an HInt dataset (.swhi)") }
         func u32(_ o: Int) -> UInt32 { UInt32(b[o]) | UInt32(b[o + 1]) << 8 | UInt32(b[o + 2]) << 16 | UInt32(b[o + 3]) << 24 }
@@ -120,6 +130,12 @@ public struct HIntDataset: Sendable {
         guard let h = meta["height"].flatMap(Int.init), let w = meta["width"].flatMap(Int.init),
               let n = meta["records"].flatMap(Int.init), let ne = meta["episodes"].flatMap(Int.init), h > 0, w > 0, n >= 0, ne >= 0 else {
             throw InputError(path, at: "metadata", "height/width/records/episodes missing or invalid")
+        }
+        // the sizes must fit the bytes present before they are multiplied (no overflow, no huge arrays)
+        let frameBytes = h.multipliedReportingOverflow(by: w)
+        guard !frameBytes.overflow, frameBytes.partialValue <= b.count, n <= b.count / (frameBytes.partialValue + 36),
+              ne <= b.count / 16 else {
+            throw InputError(path, at: "metadata", "height \(h) x width \(w), \(n) records and \(ne) episodes need more than the file's \(b.count) bytes")
         }
         let expected = 12 + m + n * h * w + n * 24 + n * 8 + n * 4 + ne * 16 + 8
         guard b.count == expected else { throw InputError(path, at: "size", "\(b.count) bytes, metadata implies \(expected)") }

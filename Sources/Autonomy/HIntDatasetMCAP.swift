@@ -125,6 +125,10 @@ public enum HIntDatasetMCAP {
               let n = extra["records"].flatMap(Int.init), let ne = extra["episodes"].flatMap(Int.init), h > 0, w > 0, n >= 0, ne >= 0 else {
             throw InputError(path, at: "\(EpisodeTopics.metadata).extra", "height/width/records/episodes missing or invalid")
         }
+        let frameBytes = h.multipliedReportingOverflow(by: w)
+        guard !frameBytes.overflow else {
+            throw InputError(path, at: "\(EpisodeTopics.metadata).extra", "height \(h) x width \(w) is too large for an image")
+        }
         let imageTopic = "/\(camera)/image"
         let images = log.images.filter { $0.topic == imageTopic }
         guard images.count == n else { throw InputError(path, at: imageTopic, "\(images.count) images, metadata says \(n) records") }
@@ -132,11 +136,12 @@ public enum HIntDatasetMCAP {
         guard samples.count == n else { throw InputError(path, at: sampleTopic, "\(samples.count) samples, metadata says \(n) records") }
         var ds = HIntDataset(platform: platform, height: h, width: w)
         ds.metadata = extra
-        ds.frames.reserveCapacity(n * h * w)
+        // sized by the image bytes present, not by the metadata's claim
+        ds.frames.reserveCapacity(images.reduce(0) { $0 + $1.data.count })
         var spans: [Int: (start: Int, last: Int, collision: Int?, world: Int)] = [:]
         for (i, (img, m)) in zip(images, samples).enumerated() {
             let at = "\(sampleTopic) message \(i)"
-            guard img.width == w, img.height == h, img.encoding == .mono8, img.data.count == h * w else {
+            guard img.width == w, img.height == h, img.encoding == .mono8, img.data.count == frameBytes.partialValue else {
                 throw InputError(path, at: "\(imageTopic) message \(i)", "\(img.width)x\(img.height) \(img.encoding.rawValue), expected \(w)x\(h) mono8")
             }
             let j = try JSONValue.parse(m.data, source: path)

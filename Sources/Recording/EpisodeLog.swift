@@ -156,7 +156,10 @@ public struct EpisodeLog: Sendable {
                 guard let text = j["data"]?.string, let data = Base64.decode(Array(text.utf8)) else {
                     throw d.error("data", "missing or invalid base64")
                 }
-                guard w >= 0, h >= 0, step >= w * enc.bytesPerPixel, data.count == step * h else {
+                // sizes from the message: compared without multiplying what could overflow
+                let row = w.multipliedReportingOverflow(by: enc.bytesPerPixel)
+                let bytes = step.multipliedReportingOverflow(by: h)
+                guard w >= 0, h >= 0, !row.overflow, !bytes.overflow, step >= row.partialValue, data.count == bytes.partialValue else {
                     throw d.error("data", "\(data.count) bytes do not fit \(w)x\(h) \(e) with step \(step)")
                 }
                 log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: try d.string("frame_id"),

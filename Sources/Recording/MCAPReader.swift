@@ -96,8 +96,21 @@ public final class MCAPReader {
             switch rec {
             case .schema(let x): s.schemas[x.id] = x
             case .channel(let x): s.channels[x.id] = x
-            case .statistics(let x): s.statistics = x
-            case .chunkIndex(let x): s.chunkIndexes.append(x)
+            case .statistics(let x):
+                // a reversed time range would trap where it becomes a ClosedRange (`log info`)
+                guard x.messageCount == 0 || x.messageStartTime <= x.messageEndTime else {
+                    throw InputError(source, at: "Statistics at byte \(pos)",
+                                     "message_start_time \(x.messageStartTime) is after message_end_time \(x.messageEndTime)")
+                }
+                s.statistics = x
+            case .chunkIndex(let x):
+                // sizes bounded by the file, so totals over the index cannot overflow
+                guard x.compressedSize <= UInt64(bytes.count),
+                      x.uncompressedSize <= MCAP.maxUncompressedSize(stored: x.compressedSize) else {
+                    throw InputError(source, at: "ChunkIndex at byte \(pos)",
+                                     "compressed_size \(x.compressedSize) / uncompressed_size \(x.uncompressedSize) impossible in a \(bytes.count)-byte file")
+                }
+                s.chunkIndexes.append(x)
             case .summaryOffset(let x) where pos >= end: s.summaryOffsets.append(x)
             default: break
             }
@@ -192,7 +205,7 @@ public final class MCAPReader {
             count = n
         case MCAPCompression.lz4.rawValue:
             // LZ4 expands at most 255-fold: a larger claim is corrupt, and the allocation stays bounded
-            guard uncompressedSize <= UInt64(n) * 255 + 64 else {
+            guard uncompressedSize <= MCAP.maxUncompressedSize(stored: UInt64(n)) else {
                 throw r.error("uncompressed_size \(uncompressedSize) is impossible for \(n) bytes of lz4 (at most 255:1)")
             }
             let decoded = try bytes.withUnsafeBytes { all in
@@ -373,7 +386,7 @@ public final class MCAPReader {
         // the records that survived: in place, or what the cut lz4 frame still decodes to
         var records = bytes, p = r.pos
         if compression == MCAPCompression.lz4.rawValue {
-            let cap = Int(min(size, UInt64(bytes.count - r.pos) * 255 + 64))
+            let cap = Int(min(size, MCAP.maxUncompressedSize(stored: UInt64(bytes.count - r.pos))))
             records = bytes.withUnsafeBytes { LZ4.decompressPrefix(UnsafeRawBufferPointer(rebasing: $0[r.pos...]), maxOutput: cap) }
             p = 0
         } else if !compression.isEmpty {

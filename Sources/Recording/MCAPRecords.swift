@@ -15,6 +15,10 @@ public enum MCAP {
     public static let recordPrefix = 9
     /// A Footer record with its prefix: 9 + 8 + 8 + 4 bytes.
     public static let footerRecordSize = 29
+
+    /// Most bytes `stored` record bytes can decode to: LZ4 expands at most 255-fold, so a larger
+    /// claim is corrupt (and allocations sized by it stay bounded by the bytes present).
+    static func maxUncompressedSize(stored: UInt64) -> UInt64 { stored * 255 + 64 }
 }
 
 /// First record of a file: `profile` (empty for Swiftlet) and writer `library`.

@@ -23,6 +23,9 @@ public struct SceneGrid: Sendable {
     /// Lowest obstacle bottom (metres).
     public let minBottom: Double
 
+    /// Most obstacle-cell entries a grid holds before its cells are made coarser (16 MB of lists).
+    public static let maxEntries = 1 << 22
+
     public init(obstacles: [Obstacle], boundsMin: Vec3, boundsMax: Vec3, cellSize requested: Double) {
         precondition(requested > 0)
         // cover the world bounds and every obstacle
@@ -36,26 +39,42 @@ public struct SceneGrid: Sendable {
             bottom = min(bottom, b.min.z)
         }
         // at most about a million cells: huge worlds get coarser cells
-        let cellSize = max(requested, ((hi.x - lo.x) * (hi.y - lo.y) / 1e6).squareRoot())
-        originX = lo.x - 1e-6
-        originY = lo.y - 1e-6
+        var cellSize = max(requested, ((hi.x - lo.x) * (hi.y - lo.y) / 1e6).squareRoot())
+        let originX = lo.x - 1e-6, originY = lo.y - 1e-6
+        func dimensions(_ size: Double) -> (columns: Int, rows: Int) {
+            (max(1, Int(((hi.x - lo.x) / size).rounded(.up)) + 1), max(1, Int(((hi.y - lo.y) / size).rounded(.up)) + 1))
+        }
+        func cellRange(_ b: (min: Vec3, max: Vec3), _ size: Double, _ columns: Int, _ rows: Int) -> (Int, Int, Int, Int) {
+            let c0 = max(0, min(columns - 1, Int(((b.min.x - originX) / size).rounded(.down))))
+            let c1 = max(0, min(columns - 1, Int(((b.max.x - originX) / size).rounded(.down))))
+            let r0 = max(0, min(rows - 1, Int(((b.min.y - originY) / size).rounded(.down))))
+            let r1 = max(0, min(rows - 1, Int(((b.max.y - originY) / size).rounded(.down))))
+            return (c0, c1, r0, r1)
+        }
+        // many obstacles each spanning many cells (an absurd or hostile file) get coarser cells too:
+        // the cell lists stay within `maxEntries` (or 4 per obstacle, what 2 x 2 cells need), so
+        // memory and build time are bounded and the Int32 offsets cannot overflow
+        func entries(_ size: Double) -> Int {
+            let (columns, rows) = dimensions(size)
+            return boxes.reduce(0) { n, b in
+                let (c0, c1, r0, r1) = cellRange(b, size, columns, rows)
+                return n + (c1 - c0 + 1) * (r1 - r0 + 1)
+            }
+        }
+        while entries(cellSize) > max(SceneGrid.maxEntries, 4 * boxes.count) { cellSize *= 2 }
+        self.originX = originX
+        self.originY = originY
         self.cellSize = cellSize
-        columns = max(1, Int(((hi.x - lo.x) / cellSize).rounded(.up)) + 1)
-        rows = max(1, Int(((hi.y - lo.y) / cellSize).rounded(.up)) + 1)
+        (columns, rows) = dimensions(cellSize)
         maxTop = top
         minBottom = bottom
         // count, then fill (compressed rows)
         var counts = [Int32](repeating: 0, count: columns * rows + 1)
-        let columns = self.columns, rows = self.rows, originX = self.originX, originY = self.originY
-        func cellRange(_ b: (min: Vec3, max: Vec3)) -> (Int, Int, Int, Int) {
-            let c0 = max(0, min(columns - 1, Int(((b.min.x - originX) / cellSize).rounded(.down))))
-            let c1 = max(0, min(columns - 1, Int(((b.max.x - originX) / cellSize).rounded(.down))))
-            let r0 = max(0, min(rows - 1, Int(((b.min.y - originY) / cellSize).rounded(.down))))
-            let r1 = max(0, min(rows - 1, Int(((b.max.y - originY) / cellSize).rounded(.down))))
-            return (c0, c1, r0, r1)
-        }
+        let columns = self.columns, rows = self.rows
+        let size = cellSize
+        func footprint(_ b: (min: Vec3, max: Vec3)) -> (Int, Int, Int, Int) { cellRange(b, size, columns, rows) }
         for b in boxes {
-            let (c0, c1, r0, r1) = cellRange(b)
+            let (c0, c1, r0, r1) = footprint(b)
             for r in r0...r1 { for c in c0...c1 { counts[r * columns + c] += 1 } }
         }
         var start = [Int32](repeating: 0, count: columns * rows + 1)
@@ -63,7 +82,7 @@ public struct SceneGrid: Sendable {
         var fill = start
         var list = [Int32](repeating: 0, count: Int(start[columns * rows]))
         for (i, b) in boxes.enumerated() {
-            let (c0, c1, r0, r1) = cellRange(b)
+            let (c0, c1, r0, r1) = footprint(b)
             for r in r0...r1 {
                 for c in c0...c1 {
                     list[Int(fill[r * columns + c])] = Int32(i)
