@@ -103,6 +103,15 @@ public enum Checkpoint {
         return out
     }
 
+    /// A JSON number that is a whole number (`2`, `2.0`), as an Int; nil for `1.5`, non-numbers
+    /// and values beyond exact double integers (a header's shapes and offsets must not be rounded).
+    static func exactInteger(_ value: Any) -> Int? {
+        guard let n = value as? NSNumber else { return nil }
+        let d = n.doubleValue
+        guard d.isFinite, abs(d) < 9.0e15 else { return nil }
+        return Int(exactly: d)
+    }
+
     /// Parses safetensors bytes (see `load`).
     public static func decode(_ data: Data, source: String) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
         guard data.count >= 8 else { throw InputError(source, "truncated: \(data.count) bytes, no header length") }
@@ -131,11 +140,11 @@ public enum Checkpoint {
             guard let e = value as? [String: Any] else { throw InputError(source, at: name, "entry is not an object") }
             guard let dtype = e["dtype"] as? String else { throw InputError(source, at: name, "missing dtype") }
             guard dtype == "F32" else { throw InputError(source, at: name, "dtype \(dtype), only F32 is supported") }
-            guard let shape = (e["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+            guard let shape = (e["shape"] as? [Any])?.compactMap(Checkpoint.exactInteger),
                   shape.count == (e["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
                 throw InputError(source, at: name + ".shape", "shape must be a list of non-negative integers")
             }
-            guard let off = (e["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), off.count == 2,
+            guard let off = (e["data_offsets"] as? [Any])?.compactMap(Checkpoint.exactInteger), off.count == 2,
                   off[0] >= 0, off[0] <= off[1], off[1] <= body else {
                 throw InputError(source, at: name + ".data_offsets", "offsets missing or outside the \(body)-byte data section")
             }

@@ -92,6 +92,8 @@ import Testing
             ("size mismatch", file(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, body: 8)),
             ("out of range", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, body: 8)),
             ("overlap", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, body: 8)),
+            ("fractional shape", file(header: #"{"a":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}"#, body: 8)),
+            ("fractional offset", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8.5]}}"#, body: 9)),
             ("huge shape", file(header: #"{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,8]}}"#, body: 8)),
             ("bad metadata", file(header: #"{"__metadata__":{"k":3}}"#)),
         ]
