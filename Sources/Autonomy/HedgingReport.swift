@@ -91,9 +91,7 @@ public enum HedgingReport {
         var md = "# Hedging: unfamiliar fine-tuning examples decide the default (METHODS.md 5)\n\n"
         md += "Command: `\(command)` (\(Progress.formatDuration(seconds))).\n\n"
         md += "## Targets (read as declared in docs/hedging.md)\n\n"
-        var checks = MarkdownTable(["target", "measured (95% Wilson CI, count)", "met"], alignments: [.left, .left, .left])
-        for c in r.checks { checks.addRow([c.name, c.value, c.met ? "yes" : "**no**"]) }
-        md += checks.render() + "\n"
+        md += TargetCheck.table(r.checks, measured: "measured (95% Wilson CI, count)") + "\n"
         let names = HedgingExperiment.specs(s)
         let u = r.unfamiliar.filter { $0 }.count
         md += "## Data and models\n\n"

@@ -91,11 +91,7 @@ public struct HedgingResult: Sendable {
     }
 
     /// One declared target (docs/hedging.md).
-    public struct Check: Sendable {
-        public var name: String
-        public var met: Bool
-        public var value: String
-    }
+    public typealias Check = TargetCheck
 
     /// The four targets, read as declared in docs/hedging.md.
     public var checks: [Check] {
@@ -108,12 +104,12 @@ public struct HedgingResult: Sendable {
         let c = share(.control, action: settings.controlAction, on: least)
         let loss = accS.value - accH.value
         return [
-            Check(name: "hedge arm hovers on >= 70% of the least familiar fifth", met: h.value >= 0.7, value: f(h)),
-            Check(name: "standard arm hovers on <= 20% of the least familiar fifth", met: st.value <= 0.2, value: f(st)),
-            Check(name: "hedge arm loses <= 5 points of accuracy on the most familiar fifth", met: loss <= 0.05,
-                  value: "standard \(f(accS)), hedge \(f(accH)), loss \(Statistics.format(100 * loss)) points"),
-            Check(name: "control arm takes its relabel action on >= 70% of the least familiar fifth", met: c.value >= 0.7,
-                  value: f(c) + "; standard arm \(f(share(.standard, action: settings.controlAction, on: least)))"),
+            Check(name: "hedge arm hovers on >= 70% of the least familiar fifth", value: f(h), met: h.value >= 0.7),
+            Check(name: "standard arm hovers on <= 20% of the least familiar fifth", value: f(st), met: st.value <= 0.2),
+            Check(name: "hedge arm loses <= 5 points of accuracy on the most familiar fifth",
+                  value: "standard \(f(accS)), hedge \(f(accH)), loss \(Statistics.format(100 * loss)) points", met: loss <= 0.05),
+            Check(name: "control arm takes its relabel action on >= 70% of the least familiar fifth",
+                  value: f(c) + "; standard arm \(f(share(.standard, action: settings.controlAction, on: least)))", met: c.value >= 0.7),
         ]
     }
 }

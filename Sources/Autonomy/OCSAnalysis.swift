@@ -43,11 +43,7 @@ public struct OCSAnalysis: Sendable {
     }
 
     /// One METHODS.md 4 target.
-    public struct Check: Sendable {
-        public var name: String
-        public var value: String
-        public var met: Bool
-    }
+    public typealias Check = TargetCheck
 
     public var trends: [Trend] = []
     public var gaps: [RewardGap] = []

@@ -88,9 +88,7 @@ public enum OCSReport {
         var md = "# OCS: predictions revert to the optimal constant solution (METHODS.md 4)\n\n"
         md += "Command: `\(command)` (\(Progress.formatDuration(seconds))).\n\n"
         md += "## Targets\n\n"
-        var checks = MarkdownTable(["target", "measured", "met"], alignments: [.left, .left, .left])
-        for c in a.checks { checks.addRow([c.name, c.value, c.met ? "yes" : "**no**"]) }
-        md += checks.render() + "\n"
+        md += TargetCheck.table(a.checks) + "\n"
         md += "## Data\n\n"
         md += "Images \(st.data.imageWidth)x\(st.data.imageHeight) gray, \(Int(st.data.fieldOfView)) deg, sim profile, level camera at \(st.data.altitude) m. "
         md += "K = \(st.data.yawRatesDegrees.count) primitives: yaw rates \(st.data.yawRatesDegrees.map { f($0) }.joined(separator: ", ")) deg/s held for "

@@ -13,7 +13,8 @@ struct ExperimentHedgingCommand: ParsableCommand {
         set by the base model's probability of a correct action (unfamiliar when <= 0.7), fine-tunes \
         three arms from the same base weights (unfamiliar labels unchanged, relabelled to hover, \
         relabelled to a fixed primitive) and measures their actions on test scenes ranked by the base \
-        model's familiarity and along the OCS ladder. Writes report.md, CSVs and SVG plots. See docs/hedging.md.
+        model's familiarity and along the OCS ladder. Writes report.md, CSVs, SVG plots and the three arms' \
+        checkpoints (which `swiftlet fly --ocs DIR` flies). See docs/hedging.md.
         """
     )
 
@@ -23,7 +24,7 @@ struct ExperimentHedgingCommand: ParsableCommand {
     @Option(help: "JSON file overlaying the preset (any subset of the settings; see docs/hedging.md).")
     var config: String?
 
-    @Option(help: "Directory for the report, CSVs and plots.")
+    @Option(help: "Directory for the report, CSVs, plots and checkpoints.")
     var out = "runs/experiment-hedging"
 
     @Option(help: "Random seed (overrides the config).")
@@ -37,7 +38,7 @@ struct ExperimentHedgingCommand: ParsableCommand {
         let result = try HedgingExperiment.run(settings, progress: progress)
         progress.finish()
         let files = try HedgingReport.write(result, to: out, command: command, seconds: Progress.monotonicSeconds() - start)
-        for c in result.checks { print("\(c.met ? "met    " : "NOT MET") \(c.name): \(c.value)") }
+        for c in result.checks { print(c.consoleLine) }
         print("wrote \(files.count) files to \(out)")
     }
 }

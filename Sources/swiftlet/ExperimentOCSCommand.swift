@@ -38,7 +38,7 @@ struct ExperimentOCSCommand: ParsableCommand {
         progress.finish()
         let analysis = OCSAnalysis(result)
         let files = try OCSReport.write(result, analysis, to: out, command: command, seconds: Progress.monotonicSeconds() - start)
-        for c in analysis.checks { print("\(c.met ? "met    " : "NOT MET") \(c.name): \(c.value)") }
+        for c in analysis.checks { print(c.consoleLine) }
         print("wrote \(files.count) files to \(out)")
     }
 }
