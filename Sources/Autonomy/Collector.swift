@@ -2,6 +2,7 @@ import Dispatch
 import Diagnostics
 import Foundation
 import Geometry
+import Physics
 import Runtime
 
 /// Runs exploration episodes and turns them into a `CollisionDataset`.
@@ -42,8 +43,21 @@ public enum Collector {
             "actionUnit": "rad/s yaw rate", "collisions": String(collisionCount(dataset)),
             "episodes": String(Set(dataset.episodes).count),
         ]
+        // what `CollisionShards` checks besides the shapes: the robot, its camera and the episode rules
+        for (key, value) in flightRecord(models[0].settings, robot: models[0].robot) { dataset.info[key] = value }
         progress?.finish()
         return dataset
+    }
+
+    /// The settings a shard records so that `CollisionShards` can refuse one collected with
+    /// another robot, camera or episode rule: robot name, resolved field of view (deg), depth
+    /// range (m), physics rate (Hz), yaw-rate limit (rad/s), tilt limit (rad), episode time (s)
+    /// and distance (m) limits, spawn yaw jitter (rad). Values are shortest round-trip decimals.
+    static func flightRecord(_ env: EnvSettings, robot: RobotDescription) -> [String: String] {
+        ["robot": robot.name, "fieldOfView": String(EnvModel.fieldOfView(env, robot: robot)), "maxRange": String(env.maxRange),
+         "physicsRate": String(env.physicsRate), "maxYawRate": String(env.maxYawRate), "tiltLimit": String(env.tiltLimit),
+         "maxEpisodeTime": String(env.maxEpisodeTime), "maxDistance": String(env.maxDistance),
+         "spawnYawJitter": String(env.spawnYawJitter)]
     }
 
     /// Episodes that ended in a collision (the last sample of the episode has y[0] = 1).

@@ -52,7 +52,7 @@ public struct EnvModel: Sendable {
         try check(settings.tiltLimit > 0, "tiltLimit", settings.tiltLimit)
         try check(settings.maxEpisodeTime > 0, "maxEpisodeTime", settings.maxEpisodeTime)
         try check(settings.maxDistance > 0, "maxDistance", settings.maxDistance)
-        let fov = settings.fieldOfViewDegrees ?? robot.camera.horizontalFOVDegrees
+        let fov = Self.fieldOfView(settings, robot: robot)
         try check(fov > 0 && fov < 180, "fieldOfViewDegrees", fov)
         try check(domain.actuationLatency >= 0 && domain.cameraLatency >= 0 && domain.cameraLatency < 1 / settings.controlRate,
                   "domain latency", "\(domain.actuationLatency), \(domain.cameraLatency)")
@@ -90,6 +90,11 @@ public struct EnvModel: Sendable {
         }
         renderer = Renderer(scene: scene, profile: domain.appearance)
         cameraLatencySteps = min(substeps, Int((domain.cameraLatency / dt).rounded()))
+    }
+
+    /// The camera's horizontal field of view, degrees: the settings' override, else the robot file's.
+    public static func fieldOfView(_ settings: EnvSettings, robot: RobotDescription) -> Double {
+        settings.fieldOfViewDegrees ?? robot.camera.horizontalFOVDegrees
     }
 
     /// Pixels per frame.

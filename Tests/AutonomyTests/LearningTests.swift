@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Physics
 import Geometry
 import Models
 import Neural
@@ -290,6 +291,44 @@ import TestSupport
         #expect(record.notes["train_worlds"] == "forest:0,hallway:0")
         let report = try String(contentsOfFile: dir.file("out/s-report.md"), encoding: .utf8)
         #expect(report.contains("2 collected shard(s)"))
+    }
+
+    @Test func refusesShardsOfAnotherRobotCameraOrEpisodeRule() throws {
+        let dir = TempDir("shards-flight")
+        defer { dir.remove() }
+        let c = Self.config()
+        try Self.collect(c, into: dir.file("a"), shard: 0, of: 3)
+        let a = dir.file("a/shard-0-of-3.swcd")
+        let good = try CollisionDataset.read(path: a)
+        #expect(good.info["robot"] == "cf2" && good.info["maxEpisodeTime"] == String(c.collectionEpisodeTime))
+        #expect(try CollisionShards.load([a], config: c).data.sampleCount == good.sampleCount)
+        // another robot, same shapes and flight envelope
+        var quad = CollectJob(matching: c)
+        quad.robot = "Robots/quad750.urdf"
+        quad.worlds = "forest:0"
+        quad.steps = 40
+        quad.shard = ShardSpec(index: 1, count: 3)
+        quad.out = dir.file("b")
+        _ = try quad.run(progress: .silent)
+        #expect { _ = try CollisionShards.load([a, dir.file("b/shard-1-of-3.swcd")], config: c) } throws: {
+            ($0 as? InputError)?.location == "robot" && "\($0)".contains("quad750")
+        }
+        // the same robot with another episode length, yaw-rate limit or field of view
+        var env = CollectJob(matching: c).env
+        env.maxEpisodeTime = c.collectionEpisodeTime / 2
+        env.maxYawRate /= 2
+        env.fieldOfViewDegrees = 60
+        try Self.collect(c, into: dir.file("c"), shard: 2, of: 3, env: env)
+        #expect { _ = try CollisionShards.load([dir.file("c/shard-2-of-3.swcd")], config: c) } throws: {
+            ["fieldOfView", "maxEpisodeTime", "maxYawRate"].contains(($0 as? InputError)?.location ?? "")
+        }
+        // a shard written before these fields were recorded still loads
+        var old = good
+        for key in Collector.flightRecord(CollectJob(matching: c).env, robot: try URDFLoader.load(path: c.robot)).keys {
+            old.info[key] = nil
+        }
+        try old.write(to: dir.file("old.swcd"))
+        #expect(try CollisionShards.load([dir.file("old.swcd")], config: c).data.frames == good.frames)
     }
 
     @Test func refusesShardsThePipelineWouldNotHaveCollected() throws {

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Physics
 import World
 
 /// Datasets written by `swiftlet collect` (one `.swcd` file per shard), read back for
@@ -7,8 +8,11 @@ import World
 ///
 /// A shard is only used when it is what the pipeline would have collected itself: the same
 /// image size, frame stack, horizon and action size, domain profile, control rate, forward
-/// speed and altitude as the config, training worlds only, and each shard once. Anything else
-/// is refused with the file and the field that differ.
+/// speed and altitude as the config, the same robot (by name), field of view, depth range,
+/// physics rate, yaw-rate and tilt limits, episode time and distance limits and spawn jitter
+/// (`Collector.flightRecord`; not checked on shards written before it was recorded), training
+/// worlds only, and each shard once. Anything else is refused with the file and the field that
+/// differ.
 public enum CollisionShards {
     /// The `.swcd` files `paths` name: a file as given, a directory's `*.swcd` files in name order.
     public static func files(_ paths: [String], source: String = "--data") throws -> [String] {
@@ -37,6 +41,9 @@ public enum CollisionShards {
     public static func load(_ files: [String], config: CollisionPipelineConfig,
                             source: String = "--data") throws -> (data: CollisionDataset, worlds: [String]) {
         let env = config.env
+        // what `collect --config` records for this config (robot, camera, episode rules)
+        let job = CollectJob(matching: config)
+        let expected = Collector.flightRecord(job.env, robot: try URDFLoader.load(path: job.robot))
         var merged = CollisionDataset(frameStack: config.frames, height: config.imageHeight, width: config.imageWidth,
                                       horizon: config.horizon)
         var seen: [String: String] = [:]
@@ -56,6 +63,12 @@ public enum CollisionShards {
             for (field, want) in flight {
                 let got = d.info[field].flatMap(Double.init)
                 if got != want { throw differ(field, d.info[field] ?? "missing", String(want)) }
+            }
+            // shards written before these were recorded lack them: nothing to compare then
+            for (field, want) in expected.sorted(by: { $0.key < $1.key }) {
+                guard let got = d.info[field] else { continue }
+                let same = field == "robot" ? got == want : Double(got) == Double(want)
+                if !same { throw differ(field, got, want) }
             }
             let worlds = (d.info["worlds"] ?? "").split(separator: ",").map(String.init)
             for spec in worlds where WorldCatalog.isHeldOut(try SceneLoader.resolve(spec)) {
