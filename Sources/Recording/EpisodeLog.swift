@@ -115,9 +115,7 @@ public struct EpisodeLog: Sendable {
                     || topic == EpisodeTopics.planner || (isImage && includeImages) else { continue }
             let where_ = "\(topic) message at log time \(m.logTime) ns"
             if isImage, ch.messageEncoding == ROS2Image.messageEncoding {
-                let f = try ROS2Image.decode(m.data, source: src, context: where_)
-                log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: f.frameID, width: f.width,
-                                              height: f.height, encoding: f.encoding, step: f.step, data: f.data))
+                log.images.append(try ROS2Image.decode(m.data, topic: topic, logTime: m.logTime, source: src, context: where_).image)
                 continue
             }
             let j = try JSONValue.parse(m.data, source: src)

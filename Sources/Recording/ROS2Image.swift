@@ -80,24 +80,15 @@ public enum ROS2Image {
         b.raw(pixels)
     }
 
-    /// The fields of one decoded Image message.
-    public struct Fields: Sendable, Equatable {
-        /// `header.stamp` as nanoseconds.
-        public var stamp: UInt64
-        public var frameID: String
-        public var width: Int
-        public var height: Int
-        public var encoding: ImageEncoding
-        public var step: Int
-        public var data: [UInt8]
-    }
-
-    /// Decodes one CDR Image message. `source` (file) and `context` (topic and message) name it
-    /// in errors, which also name the field and the bad value: wrong encapsulation, a buffer
-    /// too short for a field, a length past the end, an unknown pixel encoding, big-endian
-    /// depth, `step * height` different from the data count, a negative stamp. Every length is
-    /// checked against the bytes left before anything is read or allocated.
-    public static func decode(_ bytes: [UInt8], source: String, context: String) throws -> Fields {
+    /// Decodes one CDR Image message of `topic` logged at `logTime` (ns): the image, and its
+    /// `header.stamp` in nanoseconds (Swiftlet writes the log time there). `source` (file) and
+    /// `context` (topic and message) name it in errors, which also name the field and the bad
+    /// value: wrong encapsulation, a buffer too short for a field, a length past the end, an
+    /// unknown pixel encoding, big-endian depth, `step * height` different from the data count,
+    /// a negative stamp. Every length is checked against the bytes left before anything is read
+    /// or allocated.
+    public static func decode(_ bytes: [UInt8], topic: String, logTime: UInt64, source: String,
+                              context: String) throws -> (image: EpisodeLog.ImageSample, stamp: UInt64) {
         var r = ByteReader(bytes, from: 0, to: bytes.count, source: source, context: context + " (sensor_msgs/msg/Image CDR)")
         let kind = try r.u16("encapsulation")
         _ = try r.u16("encapsulation options")
@@ -131,8 +122,9 @@ public enum ROS2Image {
             throw r.error("data count \(count) does not fit \(width)x\(height) \(e) with step \(step)")
         }
         let data = try r.take(count, "data")
-        return Fields(stamp: UInt64(sec) * 1_000_000_000 + UInt64(nanosec), frameID: frameID, width: width, height: height,
-                      encoding: encoding, step: step, data: data)
+        let image = EpisodeLog.ImageSample(logTime: logTime, topic: topic, frameID: frameID, width: width, height: height,
+                                           encoding: encoding, step: step, data: data)
+        return (image, UInt64(sec) * 1_000_000_000 + UInt64(nanosec))
     }
 
     /// A CDR string: aligned uint32 length counting the terminating NUL, bytes, NUL.

@@ -8,6 +8,12 @@ import Testing
 @Suite struct HIntDatasetMCAPTests {
     static let robots = Fixtures.root + "/Robots"
 
+    /// A small jackal dataset (24x16 images, episodes of 12 steps, a wall 2.5 m ahead).
+    static func jackalDataset(steps: Int, seed: UInt64) throws -> HIntDataset {
+        try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [Fixtures.wall(at: 2.5)],
+                                  robotsDirectory: robots, steps: steps, episodeSteps: 12, seed: seed, imageWidth: 24, imageHeight: 16)
+    }
+
     static func temp(_ ext: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("hint-mcap-\(UInt32.random(in: 0...UInt32.max)).\(ext)").path
     }
@@ -85,8 +91,7 @@ import Testing
     /// A dataset written with JSON images (the format before CDR images, still on users' disks)
     /// and one with CDR images read back to the same samples, bit for bit; the CDR file is smaller.
     @Test func jsonAndCDRImageDatasetsReadTheSame() throws {
-        let ds = try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [Fixtures.wall(at: 2.5)],
-                                           robotsDirectory: Self.robots, steps: 24, episodeSteps: 12, seed: 5, imageWidth: 24, imageHeight: 16)
+        let ds = try Self.jackalDataset(steps: 24, seed: 5)
         let cdr = Self.temp("mcap"), json = Self.temp("mcap")
         defer { try? FileManager.default.removeItem(atPath: cdr); try? FileManager.default.removeItem(atPath: json) }
         try HIntDatasetMCAP.write(ds, to: cdr)
@@ -104,8 +109,7 @@ import Testing
 
     /// A cut file is refused with an error that names the file, not read as a shorter dataset.
     @Test func cutFileIsRefused() throws {
-        let ds = try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [Fixtures.wall(at: 2.5)],
-                                           robotsDirectory: Self.robots, steps: 20, episodeSteps: 12, seed: 3, imageWidth: 24, imageHeight: 16)
+        let ds = try Self.jackalDataset(steps: 20, seed: 3)
         let mcap = Self.temp("mcap"), cut = Self.temp("mcap")
         defer { try? FileManager.default.removeItem(atPath: mcap); try? FileManager.default.removeItem(atPath: cut) }
         try HIntDatasetMCAP.write(ds, to: mcap)

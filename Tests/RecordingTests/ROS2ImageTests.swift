@@ -45,9 +45,10 @@ import Testing
         ]
         let mine = Self.encode(ns: 1_000_000_005, frameID: "cam", width: 2, height: 1, encoding: .mono8, pixels: [7, 9])
         #expect(mine == hand)
-        let f = try ROS2Image.decode(hand, source: "golden", context: "m")
-        #expect(f == ROS2Image.Fields(stamp: 1_000_000_005, frameID: "cam", width: 2, height: 1, encoding: .mono8, step: 2,
-                                      data: [7, 9]))
+        let f = try ROS2Image.decode(hand, topic: "/cam/image", logTime: 3, source: "golden", context: "m")
+        #expect(f.stamp == 1_000_000_005)
+        #expect(f.image == EpisodeLog.ImageSample(logTime: 3, topic: "/cam/image", frameID: "cam", width: 2, height: 1,
+                                                  encoding: .mono8, step: 2, data: [7, 9]))
     }
 
     /// mono8, rgb8 and 32FC1 frames (random pixels, odd sizes, frame ids of every length mod 4)
@@ -89,7 +90,7 @@ import Testing
         }
         // the stamp in each message is its log time
         for m in try reader.messages() where m.data.first == 0 {
-            #expect(try ROS2Image.decode(m.data, source: "log", context: "m").stamp == m.logTime)
+            #expect(try ROS2Image.decode(m.data, topic: "t", logTime: m.logTime, source: "log", context: "m").stamp == m.logTime)
         }
     }
 
@@ -130,9 +131,12 @@ import Testing
     @Test func malformedCDRIsRefused() throws {
         let good = Self.encode(ns: 2_500_000_000, frameID: "camera", width: 3, height: 2, encoding: .rgb8,
                                pixels: (0..<18).map { UInt8($0) })
-        #expect(try ROS2Image.decode(good, source: "f.mcap", context: "/camera/image message at log time 1 ns").width == 3)
+        func decode(_ bytes: [UInt8]) throws -> EpisodeLog.ImageSample {
+            try ROS2Image.decode(bytes, topic: "/camera/image", logTime: 1, source: "f.mcap", context: "/camera/image message at log time 1 ns").image
+        }
+        #expect(try decode(good).width == 3)
         func refused(_ bytes: [UInt8], _ words: [String]) {
-            let e = inputError { try ROS2Image.decode(bytes, source: "f.mcap", context: "/camera/image message at log time 1 ns") }
+            let e = inputError { try decode(bytes) }
             #expect(e != nil)
             let text = e.map { "\($0)" } ?? ""
             for w in ["f.mcap", "/camera/image"] + words { #expect(text.contains(w), "\(text) lacks \(w)") }
@@ -181,7 +185,7 @@ import Testing
         for _ in 0..<3000 {
             var m = good
             for _ in 0..<(1 + rng.int(below: 3)) { m[rng.int(below: m.count)] = UInt8(truncatingIfNeeded: rng.next()) }
-            if let f = try? ROS2Image.decode(m, source: "f", context: "m") {
+            if let f = try? decode(m) {
                 #expect(f.data.count == f.step * f.height)
             }
         }
