@@ -11,7 +11,7 @@ import Recording
 ///   `extra` = the dataset's metadata (as the `.swhi` header stores it: platform, speed,
 ///   maxYawRateDegrees, cameraHeight, height, width, records, episodes, ...);
 /// - `/camera/image` (mono8): the record's gray frame, a CDR `sensor_msgs/msg/Image` (datasets
-///   written before Swiftlet 10, or with `imageEncoding: .json`: `foxglove.RawImage` JSON; `read`
+///   written before CDR images, or with `imageEncoding: .json`: `foxglove.RawImage` JSON; `read`
 ///   takes both);
 /// - `/pose` (`foxglove.PoseInFrame`, at ground level) and `/swiftlet/command` (the action), so
 ///   Foxglove can draw and plot the paths;

@@ -1,11 +1,13 @@
 import Diagnostics
 import Geometry
 
-/// Records one episode to an MCAP log with Foxglove and Swiftlet JSON messages.
+/// Records one episode to an MCAP log with Foxglove and Swiftlet JSON messages, and camera
+/// frames as ROS 2 `sensor_msgs/msg/Image` CDR messages (or, with `imageEncoding: .json`,
+/// `foxglove.RawImage` JSON).
 ///
-/// The simulation loop calls it each tick with plain values; each call encodes JSON by hand
-/// straight into the writer's chunk buffer (no `JSONEncoder`, no per-message allocation apart
-/// from the text of each Double), and full chunks go to disk with one `write()`. Times are
+/// The simulation loop calls it each tick with plain values; each call encodes JSON (or CDR) by
+/// hand straight into the writer's chunk buffer (no `JSONEncoder`, no per-message allocation
+/// apart from the text of each Double), and full chunks go to disk with one `write()`. Times are
 /// simulated seconds since the episode start; they become nanosecond log times.
 ///
 /// ```swift

@@ -1,15 +1,5 @@
 import Diagnostics
 
-/// How camera frames are written to a log: ROS 2 `sensor_msgs/msg/Image` in CDR (binary
-/// pixels, the default) or `foxglove.RawImage` JSON (base64 pixels, the format before
-/// Swiftlet 10). Readers accept both whatever this says.
-public enum ImageMessageEncoding: String, Sendable, Equatable, CaseIterable {
-    /// `sensor_msgs/msg/Image`, schema encoding `ros2msg`, message encoding `cdr`.
-    case cdr
-    /// `foxglove.RawImage`, schema encoding `jsonschema`, message encoding `json`.
-    case json
-}
-
 /// ROS 2 `sensor_msgs/msg/Image` messages in CDR (XCDR1, little-endian), as rosbag2 and the
 /// public `mcap_ros2` package write them, and Foxglove's Image panel reads them.
 ///
