@@ -37,16 +37,17 @@ test: setup
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 
 # Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap`,
-# `jsonschema` and `lz4`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
-# headless demo episode log (lz4 chunks) must pass CRC, index and JSON checks; python lz4 must decode
+# `jsonschema`, `lz4` and `mcap-ros2-support`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
+# headless demo episode log (lz4 chunks, CDR images), a sample with JSON images and the old-format fixture
+# must pass CRC, index, JSON and CDR image checks; python lz4 must decode
 # the Swift-made LZ4 frames in tools/lz4_fixtures. Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
-	@if ! tools/.venv/bin/python -c "import mcap, jsonschema, lz4.frame" 2>/dev/null; then \
-	  echo "check-mcap: creating tools/.venv with the mcap, jsonschema and lz4 packages"; \
+	@if ! tools/.venv/bin/python -c "import mcap, jsonschema, lz4.frame, mcap_ros2.decoder" 2>/dev/null; then \
+	  echo "check-mcap: creating tools/.venv with the mcap, jsonschema, lz4 and mcap-ros2-support packages"; \
 	  python3 -m venv tools/.venv || { echo "check-mcap: python3 -m venv failed (install python3-venv)"; exit 1; }; \
-	  if ! tools/.venv/bin/pip install -q mcap jsonschema lz4; then \
+	  if ! tools/.venv/bin/pip install -q mcap jsonschema lz4 mcap-ros2-support; then \
 	    if tools/.venv/bin/pip index versions mcap >/dev/null 2>&1; then \
 	      echo "check-mcap: pip install mcap failed although the package index is reachable"; exit 1; \
 	    fi; \
@@ -55,10 +56,12 @@ check-mcap:
 	fi; \
 	rm -rf $(MCAP_DIR) && mkdir -p $(MCAP_DIR) && \
 	$(BIN) log sample $(MCAP_DIR)/sample.mcap --chunk-seconds 0.25 && \
+	$(BIN) log sample $(MCAP_DIR)/sample-json.mcap --seconds 1 --image-encoding json && \
 	head -c $$(( $$(wc -c < $(MCAP_DIR)/sample.mcap) * 2 / 3 )) $(MCAP_DIR)/sample.mcap > $(MCAP_DIR)/cut.mcap && \
 	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
 	SDL_VIDEODRIVER=dummy $(BIN) demo --ticks 20 --out $(MCAP_DIR)/demo >/dev/null && \
 	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
+	  $(MCAP_DIR)/sample-json.mcap tools/mcap_fixtures/json-images-f44f84b.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap && \
 	tools/.venv/bin/python tools/lz4_fixtures.py check
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap jsonschema lz4).
+"""Cross-check Swiftlet MCAP logs with the public `mcap` package (pip install mcap jsonschema lz4
+mcap-ros2-support).
 
 For each file: reads every message through the indexed reader with CRC validation
 (mcap.reader.make_reader(f, validate_crcs=True)), reads every record with the stream reader
 (which validates the chunk and data-section CRCs), checks the footer's summary CRC, the
 Statistics counts and the chunk index against what was read, parses every schema and every
 JSON message, validates every message against its channel's JSON Schema (when the `jsonschema`
-package is installed), checks each ChunkIndex against its Chunk (compression, compressed and
+package is installed), decodes every CDR image (`sensor_msgs/msg/Image`, schema encoding
+`ros2msg`) with the public `mcap_ros2` decoder and checks its width, height, step, encoding,
+data length (step * height) and that its stamp equals the message's log time, checks each ChunkIndex against its Chunk (compression, compressed and
 uncompressed sizes), and prints message counts per topic and the chunk compressions. lz4 chunks
 are decompressed by the reader through the `lz4` package. Exits non-zero on any problem.
 
@@ -36,6 +39,13 @@ except ImportError as e:  # pragma: no cover
     print(f"check_mcap: the lz4 package is missing ({e}); pip install lz4 (Swiftlet writes lz4 chunks)", file=sys.stderr)
     sys.exit(2)
 
+try:
+    from mcap_ros2.decoder import DecoderFactory as ROS2DecoderFactory
+except ImportError as e:  # pragma: no cover
+    print(f"check_mcap: the mcap-ros2-support package is missing ({e}); pip install mcap-ros2-support "
+          "(Swiftlet writes camera frames as ROS 2 CDR)", file=sys.stderr)
+    sys.exit(2)
+
 from mcap.exceptions import EndOfFile, McapError
 from mcap.stream_reader import CRCValidationError
 
@@ -52,6 +62,29 @@ FOXGLOVE_FIELDS = {
     "foxglove.SceneUpdate": {"deletions", "entities"},
 }
 
+ROS2_IMAGE = "sensor_msgs/msg/Image"
+IMAGE_BYTES_PER_PIXEL = {"mono8": 1, "rgb8": 3, "32FC1": 4}
+
+
+def check_ros2_image(topic, schema, message, decode, problems):
+    """One CDR image, decoded by the public mcap_ros2 decoder."""
+    if schema is None or schema.name != ROS2_IMAGE or schema.encoding != "ros2msg":
+        problems.append(f"{topic}: cdr message with schema {schema.name if schema else None!r}, expected {ROS2_IMAGE} (ros2msg)")
+        return
+    img = decode(message.data)
+    where = f"{topic}: image at {message.log_time}"
+    bpp = IMAGE_BYTES_PER_PIXEL.get(img.encoding)
+    if bpp is None:
+        problems.append(f"{where}: encoding {img.encoding!r}")
+        return
+    stamp = img.header.stamp.sec * 1_000_000_000 + img.header.stamp.nanosec
+    if stamp != message.log_time:
+        problems.append(f"{where}: stamp {stamp} ns differs from the log time")
+    if img.step != img.width * bpp or len(img.data) != img.step * img.height or img.width <= 0 or img.height <= 0:
+        problems.append(f"{where}: {img.width}x{img.height} {img.encoding} step {img.step} with {len(img.data)} bytes")
+    if img.is_bigendian != 0 or not img.header.frame_id:
+        problems.append(f"{where}: is_bigendian {img.is_bigendian}, frame_id {img.header.frame_id!r}")
+
 
 def check(path):
     problems = []
@@ -61,6 +94,8 @@ def check(path):
     # indexed reading with chunk CRCs
     counts = Counter()
     validators = {}
+    ros2 = ROS2DecoderFactory()
+    ros2_decoders = {}
     with open(path, "rb") as f:
         reader = make_reader(f, validate_crcs=True)
         summary = reader.get_summary()
@@ -68,8 +103,13 @@ def check(path):
             problems.append("no summary section")
         for schema, channel, message in reader.iter_messages():
             counts[channel.topic] += 1
+            if channel.message_encoding == "cdr":
+                if schema is not None and schema.id not in ros2_decoders:
+                    ros2_decoders[schema.id] = ros2.decoder_for("cdr", schema)
+                check_ros2_image(channel.topic, schema, message, ros2_decoders.get(schema.id if schema else None), problems)
+                continue
             if channel.message_encoding != "json":
-                problems.append(f"{channel.topic}: message encoding {channel.message_encoding!r}, expected 'json'")
+                problems.append(f"{channel.topic}: message encoding {channel.message_encoding!r}, expected 'json' or 'cdr'")
                 continue
             try:
                 obj = json.loads(message.data)
@@ -121,6 +161,8 @@ def check(path):
             problems.append(f"summary CRC mismatch: footer {summary_crc:08x}, computed {crc:08x}")
     if summary is not None:
         for schema in summary.schemas.values():
+            if schema.name == ROS2_IMAGE and schema.encoding == "ros2msg":
+                continue
             if schema.encoding != "jsonschema":
                 problems.append(f"schema {schema.name}: encoding {schema.encoding!r}")
             try:
@@ -150,6 +192,10 @@ def check(path):
                     problems.append(f"message index offset {off} for channel {cid} is wrong")
 
     checked = "messages validated against their JSON Schemas" if jsonschema else "jsonschema not installed: schemas not checked"
+    n_cdr = sum(n for t, n in counts.items() if summary is not None and any(
+        c.topic == t and c.message_encoding == "cdr" for c in summary.channels.values()))
+    if n_cdr:
+        checked += f", {n_cdr} CDR images decoded by mcap_ros2"
     kinds = Counter(c.compression or "none" for c in chunk_records)
     stored = sum(len(c.data) for c in chunk_records)
     raw = sum(c.uncompressed_size for c in chunk_records)

@@ -83,13 +83,15 @@ public final class EpisodeLogger {
     public private(set) var closed = false
 
     /// Opens `path` and writes the episode header and the reset state of `env` (call right after
-    /// `env.reset(seed:)`).
-    public convenience init(path: String, env: Env, source: EpisodeSource) throws {
-        try self.init(path: path, model: env.model, seed: env.state.seed, initial: env.state.observation, source: source)
+    /// `env.reset(seed:)`). `imageEncoding`: camera frames as CDR `sensor_msgs/msg/Image` or JSON.
+    public convenience init(path: String, env: Env, source: EpisodeSource, imageEncoding: ImageMessageEncoding = .cdr) throws {
+        try self.init(path: path, model: env.model, seed: env.state.seed, initial: env.state.observation, source: source,
+                      imageEncoding: imageEncoding)
     }
 
     /// Opens `path` for an episode of `model` reset with `seed` whose first observation is `initial`.
-    public init(path: String, model: EnvModel, seed: UInt64, initial: Observation, source: EpisodeSource) throws {
+    public init(path: String, model: EnvModel, seed: UInt64, initial: Observation, source: EpisodeSource,
+                imageEncoding: ImageMessageEncoding = .cdr) throws {
         self.path = path
         self.model = model
         let dir = (path as NSString).deletingLastPathComponent
@@ -105,7 +107,7 @@ public final class EpisodeLogger {
         if let spawns = source.spawns { extra["spawns"] = EpisodeSource.encodeSpawns(spawns) }
         let meta = EpisodeMetadata(world: source.world, seed: seed, robot: source.robot, profile: model.domain.name,
                                    dt: model.controlPeriod, commandNames: LoggedAction.names, extra: extra)
-        recorder = try EpisodeRecorder(path: path, metadata: meta)
+        recorder = try EpisodeRecorder(path: path, metadata: meta, imageEncoding: imageEncoding)
         pose_BC = Pose(position: model.camera.mount.position,
                        orientation: model.camera.mount.orientation * EpisodeRecorder.opticalFromForward)
         let intr = model.camera.intrinsics

@@ -4,6 +4,7 @@ import Foundation
 import Geometry
 import Physics
 import Planning
+import Recording
 import Rendering
 import Runtime
 import Viewer
@@ -23,6 +24,8 @@ public struct FlyConfig: Sendable {
     /// Log path: episode 0 goes to `FILE.mcap`, later episodes (R, N, auto-reset after an
     /// episode ends) to `FILE-1.mcap`, `FILE-2.mcap`, ...
     public var record: String? = nil
+    /// How the logs write camera frames (`--image-encoding`): CDR `sensor_msgs/msg/Image` or JSON.
+    public var imageEncoding: ImageMessageEncoding = .cdr
     /// Env settings (the viewer turns depth on for its inset; everything else as the headless env).
     public var env: EnvSettings = {
         var s = EnvSettings()
@@ -193,7 +196,8 @@ public struct FlySimulation {
             let path = FlySimulation.logPath(base, episode: logPaths.count)
             logger = try EpisodeLogger(path: path, env: env, source: EpisodeSource(world: world, robot: config.robot, command: "fly",
                                                                                    policy: spec.name,
-                                                                                   spawns: config.goalEpisodes.map { _ in env.model.scene.spawns }))
+                                                                                   spawns: config.goalEpisodes.map { _ in env.model.scene.spawns }),
+                                        imageEncoding: config.imageEncoding)
             logPaths.append(path)
         }
     }

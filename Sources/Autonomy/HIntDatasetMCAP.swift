@@ -10,7 +10,9 @@ import Recording
 ///   `world` = the collection's worlds, `seed`, `dt` 0.25 s, `command_names` ["yaw_rate"], and
 ///   `extra` = the dataset's metadata (as the `.swhi` header stores it: platform, speed,
 ///   maxYawRateDegrees, cameraHeight, height, width, records, episodes, ...);
-/// - `/camera/image` (`foxglove.RawImage`, mono8): the record's gray frame;
+/// - `/camera/image` (mono8): the record's gray frame, a CDR `sensor_msgs/msg/Image` (datasets
+///   written before CDR images, or with `imageEncoding: .json`: `foxglove.RawImage` JSON; `read`
+///   takes both);
 /// - `/pose` (`foxglove.PoseInFrame`, at ground level) and `/swiftlet/command` (the action), so
 ///   Foxglove can draw and plot the paths;
 /// - `/hint/sample` (`swiftlet.HIntSample`, JSON schema `sampleSchema`): per record its platform,
@@ -31,7 +33,8 @@ public enum HIntDatasetMCAP {
 
     /// Writes `ds` to `path` (temporary file, then rename). The platform facts come from the
     /// dataset's metadata (`speed`, `maxYawRateDegrees`, `cameraHeight`).
-    public static func write(_ ds: HIntDataset, to path: String, horizon: Int = 8) throws {
+    public static func write(_ ds: HIntDataset, to path: String, horizon: Int = 8,
+                             imageEncoding: ImageMessageEncoding = .cdr) throws {
         var extra = ds.metadata
         extra["platform"] = ds.platform.rawValue
         extra["height"] = "\(ds.height)"; extra["width"] = "\(ds.width)"
@@ -41,7 +44,8 @@ public enum HIntDatasetMCAP {
                                    robot: ds.platform.rawValue, profile: "sim", dt: dt, commandNames: ["yaw_rate"], extra: extra)
         let tmp = path + ".tmp"
         // chunks by size only: a 4 Hz dataset would otherwise get a chunk every 4 records
-        let rec = try EpisodeRecorder(path: tmp, metadata: meta, options: MCAPWriter.Options(chunkDuration: .max))
+        let rec = try EpisodeRecorder(path: tmp, metadata: meta, options: MCAPWriter.Options(chunkDuration: .max),
+                                      imageEncoding: imageEncoding)
         var closed = false
         defer { if !closed { _ = try? rec.close(); try? FileManager.default.removeItem(atPath: tmp) } }
         let w = rec.writer

@@ -72,6 +72,13 @@ struct ByteReader {
         return Int(n)
     }
 
+    /// Skips the padding that brings `pos` to a multiple of 4 bytes past `base` (CDR alignment).
+    mutating func align4(from base: Int, _ field: String) throws {
+        let pad = (4 - (pos - base) & 3) & 3
+        try need(pad, field + " alignment")
+        pos += pad
+    }
+
     mutating func take(_ n: Int, _ field: String) throws -> [UInt8] {
         try need(n, field)
         defer { pos += n }

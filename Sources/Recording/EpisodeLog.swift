@@ -77,7 +77,9 @@ public struct EpisodeLog: Sendable {
 
     public init() {}
 
-    /// Loads the log at `path`. `includeImages: false` skips decoding image payloads.
+    /// Loads the log at `path`. `includeImages: false` skips decoding image payloads. Images are
+    /// read from CDR `sensor_msgs/msg/Image` channels and from JSON `foxglove.RawImage` ones
+    /// (logs written before CDR became the default), by each channel's message encoding.
     public static func load(path: String, includeImages: Bool = true, validateCRCs: Bool = true) throws -> EpisodeLog {
         let reader = try MCAPReader(path: path, validateCRCs: validateCRCs)
         return try load(reader, includeImages: includeImages, validateCRCs: validateCRCs)
@@ -112,6 +114,10 @@ public struct EpisodeLog: Sendable {
                     || topic == EpisodeTopics.command || topic == EpisodeTopics.motors || topic == EpisodeTopics.events
                     || topic == EpisodeTopics.planner || (isImage && includeImages) else { continue }
             let where_ = "\(topic) message at log time \(m.logTime) ns"
+            if isImage, ch.messageEncoding == ROS2Image.messageEncoding {
+                log.images.append(try ROS2Image.decode(m.data, topic: topic, logTime: m.logTime, source: src, context: where_).image)
+                continue
+            }
             let j = try JSONValue.parse(m.data, source: src)
             let d = Decoder(json: j, source: src, location: where_)
             switch topic {

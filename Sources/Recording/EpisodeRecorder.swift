@@ -1,11 +1,13 @@
 import Diagnostics
 import Geometry
 
-/// Records one episode to an MCAP log with Foxglove and Swiftlet JSON messages.
+/// Records one episode to an MCAP log with Foxglove and Swiftlet JSON messages, and camera
+/// frames as ROS 2 `sensor_msgs/msg/Image` CDR messages (or, with `imageEncoding: .json`,
+/// `foxglove.RawImage` JSON).
 ///
-/// The simulation loop calls it each tick with plain values; each call encodes JSON by hand
-/// straight into the writer's chunk buffer (no `JSONEncoder`, no per-message allocation apart
-/// from the text of each Double), and full chunks go to disk with one `write()`. Times are
+/// The simulation loop calls it each tick with plain values; each call encodes JSON (or CDR) by
+/// hand straight into the writer's chunk buffer (no `JSONEncoder`, no per-message allocation
+/// apart from the text of each Double), and full chunks go to disk with one `write()`. Times are
 /// simulated seconds since the episode start; they become nanosecond log times.
 ///
 /// ```swift
@@ -28,21 +30,27 @@ public final class EpisodeRecorder {
     public let metadata: EpisodeMetadata
     /// Name of the camera frame used by `transforms` ("camera").
     public let cameraFrame: String
+    /// How camera frames are written: CDR `sensor_msgs/msg/Image` (default) or JSON `foxglove.RawImage`.
+    public let imageEncoding: ImageMessageEncoding
     private var schemaIDs: [String: UInt16] = [:]
     private var channelIDs: [String: UInt16] = [:]
     private let poseChannel: UInt16, tfChannel: UInt16, commandChannel: UInt16
 
     /// Opens `path` and writes the metadata message at time 0.
     public convenience init(path: String, metadata: EpisodeMetadata, cameraFrame: String = "camera",
-                            options: MCAPWriter.Options = MCAPWriter.Options()) throws {
-        try self.init(writer: try MCAPWriter(path: path, options: options), metadata: metadata, cameraFrame: cameraFrame)
+                            options: MCAPWriter.Options = MCAPWriter.Options(),
+                            imageEncoding: ImageMessageEncoding = .cdr) throws {
+        try self.init(writer: try MCAPWriter(path: path, options: options), metadata: metadata, cameraFrame: cameraFrame,
+                      imageEncoding: imageEncoding)
     }
 
     /// Records into `writer` (e.g. an in-memory writer for tests).
-    public init(writer: MCAPWriter, metadata: EpisodeMetadata, cameraFrame: String = "camera") throws {
+    public init(writer: MCAPWriter, metadata: EpisodeMetadata, cameraFrame: String = "camera",
+                imageEncoding: ImageMessageEncoding = .cdr) throws {
         self.writer = writer
         self.metadata = metadata
         self.cameraFrame = cameraFrame
+        self.imageEncoding = imageEncoding
         // fixed channels first, so their ids are stable: metadata 0, pose 1, tf 2, command 3
         let metaChannel = try EpisodeRecorder.channel(writer, &schemaIDs, &channelIDs, EpisodeTopics.metadata,
                                                       "swiftlet.EpisodeMetadata", SwiftletSchemas.episodeMetadata)
@@ -76,21 +84,24 @@ public final class EpisodeRecorder {
 
     private static func channel(_ w: MCAPWriter, _ schemas: inout [String: UInt16], _ channels: inout [String: UInt16],
                                 _ topic: String, _ schemaName: String, _ schemaText: String,
+                                schemaEncoding: String = "jsonschema", messageEncoding: String = "json",
                                 metadata: [String: String] = [:]) throws -> UInt16 {
         if let c = channels[topic] { return c }
         let s: UInt16
         if let id = schemas[schemaName] { s = id } else {
-            s = try w.addSchema(name: schemaName, encoding: "jsonschema", data: Array(schemaText.utf8))
+            s = try w.addSchema(name: schemaName, encoding: schemaEncoding, data: Array(schemaText.utf8))
             schemas[schemaName] = s
         }
-        let c = try w.addChannel(topic: topic, messageEncoding: "json", schemaID: s, metadata: metadata)
+        let c = try w.addChannel(topic: topic, messageEncoding: messageEncoding, schemaID: s, metadata: metadata)
         channels[topic] = c
         return c
     }
 
-    private func channel(_ topic: String, _ schemaName: String, _ schemaText: String) throws -> UInt16 {
+    private func channel(_ topic: String, _ schemaName: String, _ schemaText: String,
+                         schemaEncoding: String = "jsonschema", messageEncoding: String = "json") throws -> UInt16 {
         if let c = channelIDs[topic] { return c }
-        return try EpisodeRecorder.channel(writer, &schemaIDs, &channelIDs, topic, schemaName, schemaText)
+        return try EpisodeRecorder.channel(writer, &schemaIDs, &channelIDs, topic, schemaName, schemaText,
+                                           schemaEncoding: schemaEncoding, messageEncoding: messageEncoding)
     }
 
     /// Simulated seconds to log-time nanoseconds (negative times clamp to 0).
@@ -205,16 +216,29 @@ public final class EpisodeRecorder {
     }
 
     /// A camera image (`/<camera>/image` for mono8/rgb8, `/<camera>/depth` for 32FC1), rows top
-    /// to bottom, `pixels` exactly `width * height * encoding.bytesPerPixel` bytes; base64 is
-    /// written straight from `pixels` into the chunk.
+    /// to bottom, `pixels` exactly `width * height * encoding.bytesPerPixel` bytes, written
+    /// straight from `pixels` into the chunk: as a CDR `sensor_msgs/msg/Image` (raw bytes) or,
+    /// with `imageEncoding` `.json`, a `foxglove.RawImage` with base64 data.
     public func image(time: Double, camera: String = "camera", width: Int, height: Int, encoding: ImageEncoding,
                       pixels: UnsafeRawBufferPointer) throws {
         let step = width * encoding.bytesPerPixel
         precondition(pixels.count == step * height,
                      "image \(width)x\(height) \(encoding.rawValue) needs \(step * height) bytes, got \(pixels.count)")
         let topic = encoding == .depth32F ? EpisodeTopics.depth(camera) : EpisodeTopics.image(camera)
-        let c = try channel(topic, "foxglove.RawImage", FoxgloveSchemas.rawImage)
         let ns = EpisodeRecorder.nanoseconds(time)
+        if imageEncoding == .cdr {
+            guard ns <= ROS2Image.maxStamp, pixels.count <= Int(UInt32.max) else {
+                throw InputError(writer.path, at: topic, "image at \(time) s with \(pixels.count) bytes does not fit a ROS 2 Image (int32 seconds, uint32 sizes)")
+            }
+            let c = try channel(topic, ROS2Image.schemaName, ROS2Image.schemaText, schemaEncoding: ROS2Image.schemaEncoding,
+                                messageEncoding: ROS2Image.messageEncoding)
+            try writer.write(channel: c, logTime: ns) { b in
+                ROS2Image.encode(into: &b, ns: ns, frameID: camera, width: width, height: height, encoding: encoding,
+                                 step: step, pixels: pixels)
+            }
+            return
+        }
+        let c = try channel(topic, "foxglove.RawImage", FoxgloveSchemas.rawImage)
         try writer.write(channel: c, logTime: ns) { b in
             b.text("{\"timestamp\":"); b.jsonTime(ns)
             b.text(",\"frame_id\":"); b.jsonString(camera)

@@ -60,7 +60,7 @@ public enum SceneObstacle: Sendable, Equatable {
     case sphere(center: Vec3, radius: Double)
 }
 
-/// Pixel formats of `foxglove.RawImage` that Swiftlet writes.
+/// Pixel formats Swiftlet writes (the encoding names of ROS `sensor_msgs/msg/Image` and `foxglove.RawImage`).
 public enum ImageEncoding: String, Sendable, Equatable, CaseIterable {
     /// 8-bit gray.
     case mono8
@@ -76,6 +76,16 @@ public enum ImageEncoding: String, Sendable, Equatable, CaseIterable {
         case .depth32F: 4
         }
     }
+}
+
+/// How camera frames are written to a log: ROS 2 `sensor_msgs/msg/Image` in CDR (binary
+/// pixels, the default) or `foxglove.RawImage` JSON (base64 pixels, as all logs were before CDR
+/// images). Readers accept both whatever this says.
+public enum ImageMessageEncoding: String, Sendable, Equatable, CaseIterable {
+    /// `sensor_msgs/msg/Image`, schema encoding `ros2msg`, message encoding `cdr`.
+    case cdr
+    /// `foxglove.RawImage`, schema encoding `jsonschema`, message encoding `json`.
+    case json
 }
 
 /// Topic names of a Swiftlet episode log.
@@ -98,9 +108,9 @@ public enum EpisodeTopics {
     public static let events = "/swiftlet/events"
     /// swiftlet.PlannerDiagnostics.
     public static let planner = "/swiftlet/planner"
-    /// foxglove.RawImage, mono8 or rgb8, of camera `camera`.
+    /// sensor_msgs/msg/Image (CDR) or foxglove.RawImage (JSON), mono8 or rgb8, of camera `camera`.
     public static func image(_ camera: String) -> String { "/\(camera)/image" }
-    /// foxglove.RawImage, 32FC1 depth in metres.
+    /// sensor_msgs/msg/Image (CDR) or foxglove.RawImage (JSON), 32FC1 depth in metres.
     public static func depth(_ camera: String) -> String { "/\(camera)/depth" }
     /// foxglove.CameraCalibration.
     public static func calibration(_ camera: String) -> String { "/\(camera)/calibration" }

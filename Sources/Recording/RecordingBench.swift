@@ -5,8 +5,8 @@ import Foundation
 public enum RecordingBench {
     public static let suite = BenchSuite(
         name: "record",
-        summary: "MCAP episode recording (lz4 and uncompressed): msgs/s, MB/s, ms per simulated second, size; "
-            + "reading, LZ4 and CRC speed",
+        summary: "MCAP episode recording (lz4 and uncompressed; CDR and JSON images): msgs/s, MB/s, ms per simulated "
+            + "second, size; reading, LZ4 and CRC speed",
         run: run)
 
     static func run(_ o: BenchOptions) throws -> [BenchRecord] {
@@ -18,19 +18,22 @@ public enum RecordingBench {
         let path = dir + "/episode.mcap"
         let mix = ["mix": "pose+command+tf(2)+motors @100Hz, mono8 96x72 @4Hz", "sim_s": String(Int(simSeconds))]
 
-        // the typical mix written to a real file (write() per chunk included) and read back, uncompressed and
-        // lz4 (the default); MB/s count the uncompressed log's bytes in both, so they compare
+        // the typical mix written to a real file (write() per chunk included) and read back: uncompressed and
+        // lz4 (the default) with CDR images (the default), and lz4 with JSON images; MB/s count the uncompressed
+        // log's bytes (of the same image encoding), so the compressions compare
         var out: [BenchRecord] = []
+        let jsonMB = Double(try SampleEpisode.bytes(seconds: simSeconds, full: false, options: MCAPWriter.Options(compression: .none),
+                                                     imageEncoding: .json).count) / 1e6
         var logMB = 0.0
-        for compression in [MCAPCompression.none, .lz4] {
-            let tag = compression == .lz4 ? "" : "_uncompressed"
-            let extra = mix.merging(["compression": compression.label]) { a, _ in a }
+        for (compression, images, tag) in [(MCAPCompression.none, ImageMessageEncoding.cdr, "_uncompressed"), (.lz4, .cdr, ""),
+                                           (.lz4, .json, "_json_images")] {
+            let extra = mix.merging(["compression": compression.label, "images": images.rawValue]) { a, _ in a }
             var stats = MCAPStatistics()
             var failure: (any Error)?
             let t = Stopwatch.median(repeats: repeats) {
                 do {
                     let rec = try EpisodeRecorder(path: path, metadata: SampleEpisode.metadata,
-                                                  options: MCAPWriter.Options(compression: compression))
+                                                  options: MCAPWriter.Options(compression: compression), imageEncoding: images)
                     try SampleEpisode.record(into: rec, seconds: simSeconds, full: false)
                     stats = try rec.close()
                 } catch { failure = error }
@@ -38,7 +41,8 @@ public enum RecordingBench {
             if let failure { throw failure }
             let size = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
             if compression == .none { logMB = size / 1e6 }
-            o.log("bench record (\(compression.label)): \(stats.messageCount) messages, \(Int(size)) bytes, "
+            if images == .json { logMB = jsonMB }
+            o.log("bench record (\(compression.label), \(images.rawValue) images): \(stats.messageCount) messages, \(Int(size)) bytes, "
                   + "\(stats.chunkCount) chunks in \(t) s")
             let tLoad = Stopwatch.median(repeats: repeats) { _ = try? EpisodeLog.load(path: path) }
             let reader = try MCAPReader(path: path)
@@ -53,6 +57,8 @@ public enum RecordingBench {
                 BenchRecord(suite: "record", metric: "log_bytes_per_sim_s" + tag, value: size / simSeconds, unit: "B", extra: extra),
                 BenchRecord(suite: "record", metric: "episode_log_load_MB_per_s" + tag, value: logMB / tLoad, unit: "MB/s",
                             extra: extra.merging(["note": "EpisodeLog.load with CRC checks, images decoded; uncompressed log bytes"]) { a, _ in a }),
+                BenchRecord(suite: "record", metric: "episode_log_load_s" + tag, value: tLoad, unit: "s",
+                            extra: extra.merging(["note": "EpisodeLog.load of the whole log, CRC checks, images decoded"]) { a, _ in a }),
                 BenchRecord(suite: "record", metric: "indexed_read_MB_per_s" + tag, value: logMB / tRead, unit: "MB/s",
                             extra: extra.merging(["note": "all messages with CRC checks; uncompressed log bytes"]) { a, _ in a }),
             ]

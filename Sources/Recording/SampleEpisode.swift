@@ -79,19 +79,19 @@ public enum SampleEpisode {
                                                  extra: ["note": "synthetic sample episode"])
 
     /// A sample log in memory (the file's bytes).
-    public static func bytes(seconds: Double = 3, full: Bool = true, options: MCAPWriter.Options = MCAPWriter.Options()) throws
-        -> [UInt8] {
+    public static func bytes(seconds: Double = 3, full: Bool = true, options: MCAPWriter.Options = MCAPWriter.Options(),
+                             imageEncoding: ImageMessageEncoding = .cdr) throws -> [UInt8] {
         let w = MCAPWriter(options: options)
-        let rec = try EpisodeRecorder(writer: w, metadata: metadata)
+        let rec = try EpisodeRecorder(writer: w, metadata: metadata, imageEncoding: imageEncoding)
         try record(into: rec, seconds: seconds, full: full)
         _ = try rec.close()
         return w.memory
     }
 
     /// Writes a sample log to `path`.
-    public static func write(path: String, seconds: Double = 3, options: MCAPWriter.Options = MCAPWriter.Options()) throws
-        -> MCAPStatistics {
-        let rec = try EpisodeRecorder(path: path, metadata: metadata, options: options)
+    public static func write(path: String, seconds: Double = 3, options: MCAPWriter.Options = MCAPWriter.Options(),
+                             imageEncoding: ImageMessageEncoding = .cdr) throws -> MCAPStatistics {
+        let rec = try EpisodeRecorder(path: path, metadata: metadata, options: options, imageEncoding: imageEncoding)
         try record(into: rec, seconds: seconds)
         return try rec.close()
     }

@@ -6,6 +6,7 @@ import Foundation
 import Geometry
 import Models
 import Physics
+import Recording
 import Viewer
 
 struct FlyCommand: ParsableCommand {
@@ -63,6 +64,9 @@ struct FlyCommand: ParsableCommand {
 
     @Option(help: "Record episodes to this MCAP file.")
     var record: String?
+
+    @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
+    var imageEncoding: String?
 
     @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes). (default: 0; --ldm, --ocs: the preset's)")
     var seed: UInt64?
@@ -175,6 +179,12 @@ struct FlyCommand: ParsableCommand {
         config.policy = policy ?? (FileManager.default.fileExists(atPath: BundledResource.resolve(DemoCommand.bundledPolicy)) ? DemoCommand.bundledPolicy : "privileged")
         config.seed = seed ?? 0
         config.record = record
+        if let imageEncoding {
+            guard let e = ImageMessageEncoding(rawValue: imageEncoding) else {
+                throw InputError("--image-encoding", "expected cdr or json, got '\(imageEncoding)'")
+            }
+            config.imageEncoding = e
+        }
         var limit = frames
         if limit == nil, case let .available(driver) = DisplayStatus.probe(environment: ProcessInfo.processInfo.environment),
            DisplayStatus.isHeadlessDriver(driver) {

@@ -57,9 +57,16 @@ struct LogSampleCommand: ParsableCommand {
     @Option(help: "Chunk duration in simulated seconds (small values give many chunks).")
     var chunkSeconds: Double = 1
 
+    @Option(help: "Camera frames as cdr (ROS 2 sensor_msgs/msg/Image) or json (foxglove.RawImage, base64).")
+    var imageEncoding: String = ImageMessageEncoding.cdr.rawValue
+
     func run() throws {
+        guard let encoding = ImageMessageEncoding(rawValue: imageEncoding) else {
+            throw InputError("--image-encoding", "expected cdr or json, got '\(imageEncoding)'")
+        }
         let stats = try SampleEpisode.write(path: output, seconds: seconds,
-                                            options: MCAPWriter.Options(chunkDuration: UInt64(chunkSeconds * 1e9)))
+                                            options: MCAPWriter.Options(chunkDuration: UInt64(chunkSeconds * 1e9)),
+                                            imageEncoding: encoding)
         print("wrote \(output): \(stats.messageCount) messages in \(stats.chunkCount) chunks")
     }
 }

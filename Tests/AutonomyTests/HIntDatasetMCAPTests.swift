@@ -8,6 +8,12 @@ import Testing
 @Suite struct HIntDatasetMCAPTests {
     static let robots = Fixtures.root + "/Robots"
 
+    /// A small jackal dataset (24x16 images, episodes of 12 steps, a wall 2.5 m ahead).
+    static func jackalDataset(steps: Int, seed: UInt64) throws -> HIntDataset {
+        try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [Fixtures.wall(at: 2.5)],
+                                  robotsDirectory: robots, steps: steps, episodeSteps: 12, seed: seed, imageWidth: 24, imageHeight: 16)
+    }
+
     static func temp(_ ext: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("hint-mcap-\(UInt32.random(in: 0...UInt32.max)).\(ext)").path
     }
@@ -43,7 +49,7 @@ import Testing
         #expect(sample.metadata["platform"] == platform.rawValue && sample.metadata["speed_mps"] == "\(settings.speed)")
         #expect(sample.metadata["max_yaw_rate_deg_s"] == "\(settings.maxYawRateDegrees)" && sample.metadata["camera_height_m"] != nil)
         #expect(info.text.contains("platform=\(platform.rawValue)"))
-        #expect(info.channels.contains { $0.topic == "/camera/image" && $0.schemaName == "foxglove.RawImage" && $0.messageCount == UInt64(ds.records) })
+        #expect(info.channels.contains { $0.topic == "/camera/image" && $0.schemaName == "sensor_msgs/msg/Image" && $0.messageCount == UInt64(ds.records) })
         let log = try EpisodeLog.load(path: mcap, includeImages: false)
         #expect(log.metadata?.robot == platform.rawValue && log.metadata?.extra["platform"] == platform.rawValue)
         // Foxglove's pose and command channels carry every record
@@ -82,10 +88,28 @@ import Testing
         }
     }
 
+    /// A dataset written with JSON images (the format before CDR images, still on users' disks)
+    /// and one with CDR images read back to the same samples, bit for bit; the CDR file is smaller.
+    @Test func jsonAndCDRImageDatasetsReadTheSame() throws {
+        let ds = try Self.jackalDataset(steps: 24, seed: 5)
+        let cdr = Self.temp("mcap"), json = Self.temp("mcap")
+        defer { try? FileManager.default.removeItem(atPath: cdr); try? FileManager.default.removeItem(atPath: json) }
+        try HIntDatasetMCAP.write(ds, to: cdr)
+        try HIntDatasetMCAP.write(ds, to: json, imageEncoding: .json)
+        let a = try HIntDatasetMCAP.read(path: cdr), b = try HIntDatasetMCAP.read(path: json)
+        #expect(a.frames == ds.frames && b.frames == ds.frames)
+        #expect(a.poses.map { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] } == b.poses.map { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] })
+        #expect(a.states.map(\.bitPattern) == b.states.map(\.bitPattern) && a.actions.map(\.bitPattern) == b.actions.map(\.bitPattern))
+        #expect(a.episodes == b.episodes && a.metadata == b.metadata && a.episodes == ds.episodes)
+        let schemas = try MCAPInfo.load(path: json).channels.filter { $0.topic == "/camera/image" }.map(\.schemaName)
+        #expect(schemas == ["foxglove.RawImage"])
+        let size = { (p: String) in (try FileManager.default.attributesOfItem(atPath: p)[.size] as? NSNumber)?.intValue ?? 0 }
+        #expect(try size(cdr) < size(json))
+    }
+
     /// A cut file is refused with an error that names the file, not read as a shorter dataset.
     @Test func cutFileIsRefused() throws {
-        let ds = try HIntCollector.collect(platform: .jackal, settings: .defaults(.jackal), scenes: [Fixtures.wall(at: 2.5)],
-                                           robotsDirectory: Self.robots, steps: 20, episodeSteps: 12, seed: 3, imageWidth: 24, imageHeight: 16)
+        let ds = try Self.jackalDataset(steps: 20, seed: 3)
         let mcap = Self.temp("mcap"), cut = Self.temp("mcap")
         defer { try? FileManager.default.removeItem(atPath: mcap); try? FileManager.default.removeItem(atPath: cut) }
         try HIntDatasetMCAP.write(ds, to: mcap)

@@ -16,16 +16,17 @@ func foundationJSON(_ bytes: [UInt8], topic: String) throws -> [[String: Any]] {
 }
 
 @Suite struct EpisodeLogTests {
-    func sampleBytes(seconds: Double = 1) throws -> [UInt8] {
+    func sampleBytes(seconds: Double = 1, imageEncoding: ImageMessageEncoding = .cdr) throws -> [UInt8] {
         let w = MCAPWriter(options: MCAPWriter.Options(chunkDuration: 250_000_000))
-        let rec = try EpisodeRecorder(writer: w, metadata: SampleEpisode.metadata)
+        let rec = try EpisodeRecorder(writer: w, metadata: SampleEpisode.metadata, imageEncoding: imageEncoding)
         try SampleEpisode.record(into: rec, seconds: seconds)
         try rec.close()
         return w.memory
     }
 
+    /// (with JSON images, `foxglove.RawImage`: the CDR images are ROS2ImageTests')
     @Test func foxgloveMessagesHaveTheFoxgloveFields() throws {
-        let bytes = try sampleBytes()
+        let bytes = try sampleBytes(imageEncoding: .json)
         let r = try MCAPReader(bytes: bytes, source: "log", validateCRCs: true)
         let s = try #require(r.summary)
         // schema names, encodings and valid JSON schema texts

@@ -32,10 +32,11 @@ import Testing
         #expect(info.messageCount == stats.messageCount)
         #expect(info.chunkCount == Int(stats.chunkCount))
         #expect(info.channels.first { $0.topic == "/pose" }?.messageCount == 200)
-        #expect(info.channels.first { $0.topic == "/camera/image" }?.schemaName == "foxglove.RawImage")
+        #expect(info.channels.first { $0.topic == "/camera/image" }?.schemaName == "sensor_msgs/msg/Image")
         #expect(info.timeRange == 0...2_000_000_000)
         let text = info.text
         #expect(text.contains("/swiftlet/command") && text.contains("foxglove.SceneUpdate [jsonschema/json]"))
+        #expect(text.contains("sensor_msgs/msg/Image [ros2msg/cdr]"))
         #expect(text.contains("duration:  2.000 s") && text.contains("200 msgs"))
         // a cut copy: linear scan, counts of the complete chunks, a truncation line; recover fixes it
         let data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -1,0 +1,130 @@
+import Diagnostics
+
+/// ROS 2 `sensor_msgs/msg/Image` messages in CDR (XCDR1, little-endian), as rosbag2 and the
+/// public `mcap_ros2` package write them, and Foxglove's Image panel reads them.
+///
+/// Layout after the 4-byte encapsulation header `00 01 00 00` (alignment is relative to the end
+/// of that header): `header.stamp.sec` int32, `header.stamp.nanosec` uint32, `header.frame_id`
+/// (uint32 length counting the NUL, bytes, NUL), `height` uint32, `width` uint32, `encoding`
+/// (string as above), `is_bigendian` uint8, `step` uint32 (bytes per row), `data` (uint32 count,
+/// bytes). Every uint32 sits at a multiple of 4.
+public enum ROS2Image {
+    public static let schemaName = "sensor_msgs/msg/Image"
+    public static let schemaEncoding = "ros2msg"
+    public static let messageEncoding = "cdr"
+    /// The message definition with its dependencies, concatenated the way rosbag2 writes them
+    /// (a line of 80 `=` and `MSG: <type>` before each dependency).
+    public static let schemaText = """
+        std_msgs/Header header
+        uint32 height
+        uint32 width
+        string encoding
+        uint8 is_bigendian
+        uint32 step
+        uint8[] data
+
+        ================================================================================
+        MSG: std_msgs/Header
+        builtin_interfaces/Time stamp
+        string frame_id
+
+        ================================================================================
+        MSG: builtin_interfaces/Time
+        int32 sec
+        uint32 nanosec
+
+        """
+    /// The largest log time (ns) a stamp holds: `header.stamp.sec` is an int32.
+    public static let maxStamp = UInt64(Int32.max) * 1_000_000_000 + 999_999_999
+
+    /// Appends one Image message (encapsulation header included) for log time `ns` to `b`:
+    /// `pixels` rows top to bottom, `step` bytes per row. No allocation beyond `b`'s growth.
+    /// `ns` must be below `maxStamp` (the stamp's seconds are an int32).
+    public static func encode(into b: inout ByteBuffer, ns: UInt64, frameID: String, width: Int, height: Int,
+                              encoding: ImageEncoding, step: Int, pixels: UnsafeRawBufferPointer) {
+        b.u32(0x0000_0100)  // the encapsulation header 00 01 00 00
+        // alignment counts from here
+        let base = b.count
+        func pad4(_ b: inout ByteBuffer) {
+            while (b.count - base) & 3 != 0 { b.u8(0) }
+        }
+        func string(_ b: inout ByteBuffer, _ s: String) {
+            var s = s
+            s.withUTF8 { u in
+                pad4(&b)
+                b.u32(UInt32(u.count + 1))
+                b.raw(UnsafeRawBufferPointer(u))
+                b.u8(0)
+            }
+        }
+        b.u32(UInt32(truncatingIfNeeded: Int32(ns / 1_000_000_000)))
+        b.u32(UInt32(ns % 1_000_000_000))
+        string(&b, frameID)
+        pad4(&b)
+        b.u32(UInt32(height)); b.u32(UInt32(width))
+        string(&b, encoding.rawValue)
+        b.u8(0)  // is_bigendian: pixels are little-endian
+        pad4(&b)
+        b.u32(UInt32(step))
+        b.u32(UInt32(pixels.count))
+        b.raw(pixels)
+    }
+
+    /// Decodes one CDR Image message of `topic` logged at `logTime` (ns): the image, and its
+    /// `header.stamp` in nanoseconds (Swiftlet writes the log time there). `source` (file) and
+    /// `context` (topic and message) name it in errors, which also name the field and the bad
+    /// value: wrong encapsulation, a buffer too short for a field, a length past the end, an
+    /// unknown pixel encoding, big-endian depth, `step * height` different from the data count,
+    /// a negative stamp. Every length is checked against the bytes left before anything is read
+    /// or allocated.
+    public static func decode(_ bytes: [UInt8], topic: String, logTime: UInt64, source: String,
+                              context: String) throws -> (image: EpisodeLog.ImageSample, stamp: UInt64) {
+        var r = ByteReader(bytes, from: 0, to: bytes.count, source: source, context: context + " (sensor_msgs/msg/Image CDR)")
+        let kind = try r.u16("encapsulation")
+        _ = try r.u16("encapsulation options")
+        guard kind == 0x0100 else {  // bytes 00 01 read little-endian
+            throw r.error(String(format: "encapsulation %02x %02x, expected 00 01 (CDR little-endian)",
+                                 UInt8(kind & 0xFF), UInt8(kind >> 8)))
+        }
+        let base = r.pos
+        let sec = Int32(bitPattern: try r.u32("header.stamp.sec"))
+        let nanosec = try r.u32("header.stamp.nanosec")
+        guard sec >= 0, nanosec < 1_000_000_000 else {
+            throw r.error("header.stamp \(sec) s \(nanosec) ns is not a time since the episode start")
+        }
+        let frameID = try cdrString(&r, base: base, "header.frame_id")
+        try r.align4(from: base, "height")
+        let height = Int(try r.u32("height")), width = Int(try r.u32("width"))
+        let e = try cdrString(&r, base: base, "encoding")
+        guard let encoding = ImageEncoding(rawValue: e) else {
+            throw r.error("encoding '\(e)' is not one of mono8, rgb8, 32FC1")
+        }
+        let bigEndian = try r.u8("is_bigendian")
+        guard bigEndian == 0 || encoding.bytesPerPixel == 1 else {
+            throw r.error("is_bigendian \(bigEndian): big-endian \(e) pixels are not supported")
+        }
+        try r.align4(from: base, "step")
+        let step = Int(try r.u32("step"))
+        let count = try r.length32("data")
+        // sizes from the message, compared in 64 bits (each is at most 2^32 - 1)
+        let row = UInt64(width) * UInt64(encoding.bytesPerPixel)
+        guard UInt64(step) >= row, UInt64(step) * UInt64(height) == UInt64(count) else {
+            throw r.error("data count \(count) does not fit \(width)x\(height) \(e) with step \(step)")
+        }
+        let data = try r.take(count, "data")
+        let image = EpisodeLog.ImageSample(logTime: logTime, topic: topic, frameID: frameID, width: width, height: height,
+                                           encoding: encoding, step: step, data: data)
+        return (image, UInt64(sec) * 1_000_000_000 + UInt64(nanosec))
+    }
+
+    /// A CDR string: aligned uint32 length counting the terminating NUL, bytes, NUL.
+    static func cdrString(_ r: inout ByteReader, base: Int, _ field: String) throws -> String {
+        try r.align4(from: base, field)
+        let n = try r.length32(field)
+        guard n >= 1, r.bytes[r.pos + n - 1] == 0 else {
+            throw r.error("\(field) of length \(n) is not NUL-terminated")
+        }
+        defer { r.pos += n }
+        return String(decoding: r.bytes[r.pos..<(r.pos + n - 1)], as: UTF8.self)
+    }
+}

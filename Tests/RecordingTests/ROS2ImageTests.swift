@@ -1,0 +1,209 @@
+import Diagnostics
+import Foundation
+import Geometry
+@testable import Recording
+import TestSupport
+import Testing
+
+/// Camera frames as ROS 2 `sensor_msgs/msg/Image` in CDR, and the old JSON/base64 frames.
+@Suite struct ROS2ImageTests {
+    /// The old-format log: `swiftlet log sample --seconds 0.5 --chunk-seconds 0.25` written by the
+    /// binary of commit f44f84b (JSON `foxglove.RawImage` images, before CDR).
+    static let oldLogPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/mcap_fixtures/json-images-f44f84b.mcap").path
+
+    static func encode(ns: UInt64, frameID: String, width: Int, height: Int, encoding: ImageEncoding,
+                       pixels: [UInt8]) -> [UInt8] {
+        var b = ByteBuffer()
+        pixels.withUnsafeBytes {
+            ROS2Image.encode(into: &b, ns: ns, frameID: frameID, width: width, height: height, encoding: encoding,
+                             step: width * encoding.bytesPerPixel, pixels: $0)
+        }
+        return b.bytes
+    }
+
+    /// One tiny message against bytes derived by hand from the CDR rules (XCDR1 LE, alignment
+    /// counted after the 4-byte encapsulation header). Cross-checked once with the public python
+    /// `mcap_ros2` package (0.6.0): `mcap_ros2._dynamic.serialize_dynamic("sensor_msgs/msg/Image",
+    /// ROS2Image.schemaText)` on the same message gives exactly these 50 bytes, and its decoder
+    /// reads them back.
+    @Test func goldenBytesOfATinyMessage() throws {
+        let hand: [UInt8] = [
+            0x00, 0x01, 0x00, 0x00,                          // encapsulation: CDR little-endian
+            0x01, 0x00, 0x00, 0x00,                          // header.stamp.sec = 1        (offset 0)
+            0x05, 0x00, 0x00, 0x00,                          // header.stamp.nanosec = 5    (4)
+            0x04, 0x00, 0x00, 0x00, 0x63, 0x61, 0x6D, 0x00,  // frame_id "cam" + NUL        (8)
+            0x01, 0x00, 0x00, 0x00,                          // height = 1                  (16)
+            0x02, 0x00, 0x00, 0x00,                          // width = 2                   (20)
+            0x06, 0x00, 0x00, 0x00,                          // encoding length 6           (24)
+            0x6D, 0x6F, 0x6E, 0x6F, 0x38, 0x00,              // "mono8" + NUL               (28)
+            0x00,                                            // is_bigendian = 0            (34)
+            0x00,                                            // padding to 36
+            0x02, 0x00, 0x00, 0x00,                          // step = 2                    (36)
+            0x02, 0x00, 0x00, 0x00,                          // data count = 2              (40)
+            0x07, 0x09,                                      // data                        (44)
+        ]
+        let mine = Self.encode(ns: 1_000_000_005, frameID: "cam", width: 2, height: 1, encoding: .mono8, pixels: [7, 9])
+        #expect(mine == hand)
+        let f = try ROS2Image.decode(hand, topic: "/cam/image", logTime: 3, source: "golden", context: "m")
+        #expect(f.stamp == 1_000_000_005)
+        #expect(f.image == EpisodeLog.ImageSample(logTime: 3, topic: "/cam/image", frameID: "cam", width: 2, height: 1,
+                                                  encoding: .mono8, step: 2, data: [7, 9]))
+    }
+
+    /// mono8, rgb8 and 32FC1 frames (random pixels, odd sizes, frame ids of every length mod 4)
+    /// come back from a log bit for bit, with their times and frame ids, on CDR channels.
+    @Test func framesRoundTripThroughALog() throws {
+        var rng = RNG(seed: 21)
+        let w = MCAPWriter(options: MCAPWriter.Options(chunkSize: 4096))
+        let rec = try EpisodeRecorder(writer: w, metadata: SampleEpisode.metadata)
+        var sent: [EpisodeLog.ImageSample] = []
+        for k in 0..<24 {
+            let camera = String(repeating: "c", count: 1 + k % 5)
+            let width = 1 + rng.int(below: 13), height = 1 + rng.int(below: 7)
+            let encoding = ImageEncoding.allCases[k % 3]
+            let t = Double(k) * 0.0371 + (k == 23 ? 4000 : 0)
+            var pixels = (0..<(width * height * encoding.bytesPerPixel)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if encoding == .depth32F {
+                // NaN, infinity and -0 bit patterns too
+                let specials: [Float] = [.nan, .infinity, -0.0, .leastNonzeroMagnitude]
+                withUnsafeBytes(of: specials[k % 4]) { for i in 0..<4 { pixels[i] = $0[i] } }
+                try pixels.withUnsafeBytes { try rec.image(time: t, camera: camera, width: width, height: height, encoding: .depth32F, pixels: $0) }
+            } else {
+                try rec.image(time: t, camera: camera, width: width, height: height, encoding: encoding, pixels: pixels)
+            }
+            let topic = encoding == .depth32F ? EpisodeTopics.depth(camera) : EpisodeTopics.image(camera)
+            sent.append(EpisodeLog.ImageSample(logTime: EpisodeRecorder.nanoseconds(t), topic: topic, frameID: camera, width: width,
+                                               height: height, encoding: encoding, step: width * encoding.bytesPerPixel, data: pixels))
+        }
+        try rec.close()
+        let reader = try MCAPReader(bytes: w.memory, source: "log", validateCRCs: true)
+        let log = try EpisodeLog.load(reader)
+        #expect(log.images == sent)
+        // the image channels are CDR sensor_msgs/msg/Image, the others stay JSON
+        let schemas = try reader.schemas()
+        for c in try reader.channels().values {
+            let isImage = c.topic.hasSuffix("/image") || c.topic.hasSuffix("/depth")
+            #expect(c.messageEncoding == (isImage ? "cdr" : "json"))
+            #expect(schemas[c.schemaID]?.encoding == (isImage ? "ros2msg" : "jsonschema"))
+            #expect(isImage == (schemas[c.schemaID]?.name == "sensor_msgs/msg/Image"))
+        }
+        // the stamp in each message is its log time
+        for m in try reader.messages() where m.data.first == 0 {
+            #expect(try ROS2Image.decode(m.data, topic: "t", logTime: m.logTime, source: "log", context: "m").stamp == m.logTime)
+        }
+    }
+
+    /// Old logs (JSON images, committed fixture from commit f44f84b) still load, and decode to
+    /// exactly what the same episode recorded with CDR images decodes to. Recording with
+    /// `imageEncoding: .json` writes every message byte for byte as before.
+    @Test func oldJSONLogLoadsLikeTheCDRLog() throws {
+        let old = try EpisodeLog.load(path: Self.oldLogPath)
+        let options = MCAPWriter.Options(chunkDuration: 250_000_000)
+        let cdrBytes = try SampleEpisode.bytes(seconds: 0.5, options: options)
+        let new = try EpisodeLog.load(try MCAPReader(bytes: cdrBytes, source: "cdr", validateCRCs: true))
+        #expect(old.images.count == 6 && Set(old.images.map(\.encoding)) == Set(ImageEncoding.allCases))
+        #expect(new.images == old.images)
+        #expect(new.poses == old.poses && new.commands == old.commands && new.transforms == old.transforms)
+        #expect(new.metadata == old.metadata && new.events == old.events && new.messageCounts == old.messageCounts)
+        // the JSON option reproduces the old messages exactly; with CDR only the image messages differ
+        let oldMessages = try MCAPReader(path: Self.oldLogPath).messages()
+        let json = try MCAPReader(bytes: try SampleEpisode.bytes(seconds: 0.5, options: options, imageEncoding: .json), source: "json")
+        #expect(try json.messages() == oldMessages)
+        let channels = try json.channels()
+        let cdr = try MCAPReader(bytes: cdrBytes, source: "cdr").messages()
+        #expect(cdr.count == oldMessages.count)
+        for (a, b) in zip(cdr, oldMessages) {
+            let topic = channels[b.channelID]?.topic ?? ""
+            let isImage = topic.hasSuffix("/image") || topic.hasSuffix("/depth")
+            #expect(isImage ? a.data != b.data && a.data.count < b.data.count : a == b)
+        }
+    }
+
+    /// Same seed, same log bytes, with CDR images.
+    @Test func recordingIsDeterministic() throws {
+        let a = try SampleEpisode.bytes(seconds: 0.5), b = try SampleEpisode.bytes(seconds: 0.5)
+        #expect(a == b)
+        #expect(a != (try SampleEpisode.bytes(seconds: 0.5, imageEncoding: .json)))
+    }
+
+    /// Bad CDR throws an `InputError` naming the file, the message and the bad value; never traps.
+    @Test func malformedCDRIsRefused() throws {
+        let good = Self.encode(ns: 2_500_000_000, frameID: "camera", width: 3, height: 2, encoding: .rgb8,
+                               pixels: (0..<18).map { UInt8($0) })
+        func decode(_ bytes: [UInt8]) throws -> EpisodeLog.ImageSample {
+            try ROS2Image.decode(bytes, topic: "/camera/image", logTime: 1, source: "f.mcap", context: "/camera/image message at log time 1 ns").image
+        }
+        #expect(try decode(good).width == 3)
+        func refused(_ bytes: [UInt8], _ words: [String]) {
+            let e = inputError { try decode(bytes) }
+            #expect(e != nil)
+            let text = e.map { "\($0)" } ?? ""
+            for w in ["f.mcap", "/camera/image"] + words { #expect(text.contains(w), "\(text) lacks \(w)") }
+        }
+        // every proper prefix (short buffer)
+        for n in 0..<good.count { refused(Array(good.prefix(n)), []) }
+        // wrong encapsulation: big-endian CDR, XCDR2
+        var bad = good; bad[1] = 0x00
+        refused(bad, ["encapsulation", "00 00"])
+        bad = good; bad[1] = 0x07
+        refused(bad, ["encapsulation", "00 07"])
+        // frame_id length past the end (offset 8 after the header)
+        bad = good; bad[12] = 0xFF; bad[13] = 0xFF; bad[14] = 0xFF; bad[15] = 0x7F
+        refused(bad, ["header.frame_id", "2147483647"])
+        // a string that is not NUL-terminated
+        bad = good; bad[12 + 4 + 6] = UInt8(ascii: "x")
+        refused(bad, ["header.frame_id", "NUL"])
+        // unknown pixel encoding: "rgb8" -> "bgr8" (frame_id "camera\0" ends at 4+8+4+7 = 23, pad to 24, h, w, len)
+        let encAt = 4 + 8 + 4 + 8 + 8 + 4
+        #expect(Array(good[encAt..<(encAt + 4)]) == Array("rgb8".utf8))
+        bad = good; bad[encAt] = UInt8(ascii: "b"); bad[encAt + 2] = UInt8(ascii: "r")
+        refused(bad, ["encoding", "bgr8"])
+        // height changed: step * height no longer equals the data count
+        #expect(good[4 + 20] == 2)
+        bad = good; bad[4 + 20] = 3
+        refused(bad, ["data count 18", "3x3", "step 9"])
+        // step smaller than a row
+        let stepAt = encAt + 5 + 1 + 2
+        #expect(good[stepAt] == 9)
+        bad = good; bad[stepAt] = 8
+        refused(bad, ["step 8"])
+        // a data count past the end
+        bad = good; bad[stepAt + 4] = 0xFF; bad[stepAt + 7] = 0xFF
+        refused(bad, ["data"])
+        // big-endian depth
+        var depth = Self.encode(ns: 0, frameID: "c", width: 1, height: 1, encoding: .depth32F, pixels: [0, 0, 128, 63])
+        let beAt = 4 + 8 + 8 + 8 + 4 + 6
+        #expect(depth[beAt] == 0)
+        depth[beAt] = 1
+        refused(depth, ["is_bigendian", "32FC1"])
+        // a stamp out of range: negative seconds
+        bad = good; bad[4 + 3] = 0x80
+        refused(bad, ["header.stamp"])
+        // random corruption: an error or a frame, never a trap
+        var rng = RNG(seed: 4)
+        for _ in 0..<3000 {
+            var m = good
+            for _ in 0..<(1 + rng.int(below: 3)) { m[rng.int(below: m.count)] = UInt8(truncatingIfNeeded: rng.next()) }
+            if let f = try? decode(m) {
+                #expect(f.data.count == f.step * f.height)
+            }
+        }
+    }
+
+    /// Through `EpisodeLog.load`: a bad CDR frame in a log names the file and the topic.
+    @Test func badFrameInALogNamesFileAndTopic() throws {
+        let w = MCAPWriter()
+        let s = try w.addSchema(name: ROS2Image.schemaName, encoding: ROS2Image.schemaEncoding, data: Array(ROS2Image.schemaText.utf8))
+        let c = try w.addChannel(topic: "/camera/image", messageEncoding: "cdr", schemaID: s)
+        var m = Self.encode(ns: 7, frameID: "camera", width: 2, height: 2, encoding: .mono8, pixels: [1, 2, 3, 4])
+        m.removeLast()
+        try w.write(channel: c, logTime: 7) { $0.raw(m) }
+        try w.close()
+        let e = inputError { try EpisodeLog.load(try MCAPReader(bytes: w.memory, source: "bad.mcap")) }
+        let text = try #require(e.map { "\($0)" })
+        #expect(text.contains("bad.mcap") && text.contains("/camera/image message at log time 7 ns") && text.contains("data"))
+        // skipped when images are not wanted
+        #expect(try EpisodeLog.load(try MCAPReader(bytes: w.memory, source: "bad.mcap"), includeImages: false).images.isEmpty)
+    }
+}
