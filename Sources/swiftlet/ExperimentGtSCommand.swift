@@ -48,7 +48,7 @@ struct ExperimentGtSCommand: ParsableCommand {
         switch preset {
         case "default": c = GtSExperimentConfig()
         case "smoke": c = .smoke
-        default: throw InputError("--preset", "'\(preset)' is not default or smoke")
+        default: throw InputError("--preset", "expected default or smoke, got \"\(preset)\"")
         }
         if let config {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }

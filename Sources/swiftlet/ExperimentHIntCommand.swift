@@ -8,17 +8,19 @@ struct ExperimentHIntCommand: ParsableCommand {
         commandName: "hint",
         abstract: "HInt: shared perception + per-robot dynamics vs hierarchy and action-conditioned baselines (docs/hint.md).",
         discussion: """
-        Collects jackal, rccar, quadrotor and hand-held camera data in training worlds, trains the
-        shared perception model P, per-robot dynamics D_r and the single-source and pooled
-        action-conditioned baselines, then drives the jackal to goals in held-out worlds with
-        every method at every yaw-rate limit. Writes OUT/hint.md, hint-summary.csv,
-        hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, data/*.mcap (each source's
-        dataset as MCAP with its platform recorded), models/*.safetensors.
-        --preset smoke runs in a minute or two; a --config JSON file overrides any default key.
+        Collects jackal, rccar, quadrotor and hand-held camera data in training worlds, trains \
+        the shared perception model P, per-robot dynamics D_r and the single-source and pooled \
+        action-conditioned baselines, then drives the jackal to goals in held-out worlds with \
+        every method at every yaw-rate limit. Writes OUT/hint.md, hint-summary.csv, \
+        hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, data/*.mcap (each \
+        source's dataset as MCAP with its platform recorded), models/*.safetensors.
+
+        --preset smoke runs in a minute or two; --config FILE (JSON) overrides any key of the \
+        default config (not combinable with --preset smoke).
         """
     )
 
-    @Option(help: "JSON config file (keys of HIntExperimentConfig; missing keys keep the preset's value).") var config: String?
+    @Option(help: "JSON config file (keys of HIntExperimentConfig; missing keys keep the default; not with --preset smoke).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/hint"
     @Option(help: "Reuse the checkpoints of a previous run (its OUT/models directory) instead of training.") var models: String?
@@ -29,7 +31,7 @@ struct ExperimentHIntCommand: ParsableCommand {
         switch preset {
         case "default": c = HIntExperimentConfig()
         case "smoke": c = .smoke
-        default: throw InputError("--preset", "'\(preset)' is not default or smoke")
+        default: throw InputError("--preset", "expected default or smoke, got \"\(preset)\"")
         }
         if let config {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }

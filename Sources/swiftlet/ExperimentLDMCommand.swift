@@ -57,7 +57,7 @@ struct ExperimentLDMCommand: ParsableCommand {
 
     func run() throws {
         guard var settings = LDMFlightSettings.preset(named: preset) else {
-            throw ValidationError("--preset must be one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
+            throw InputError("--preset", "expected one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got \"\(preset)\"")
         }
         if let config { settings = try LDMFlightSettings.load(configPath: config, base: settings) }
         if let seed { settings.seed = seed }

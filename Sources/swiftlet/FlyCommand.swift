@@ -156,6 +156,7 @@ struct FlyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
         let mode: FlyMode
         switch FlyMode.resolve(given: givenFlags) {
         case .success(let m): mode = m
