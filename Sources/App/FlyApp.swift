@@ -140,6 +140,7 @@ public enum FlyApp {
     @MainActor
     public static func headlessDemo(_ base: FlyConfig, ticks: Int = 240, outDir: String = "out/demo",
                                     registry: PolicyRegistry = .standard) throws -> DemoResult {
+        try OutputPath.prepareDirectory(outDir, source: "--out")
         var config = base
         config.record = outDir + "/demo.mcap"
         let start = Stopwatch.now()

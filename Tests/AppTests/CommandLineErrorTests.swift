@@ -77,7 +77,7 @@ import TestSupport
             Issue.record("a screenshot path under a file was accepted")
         } catch let error as InputError {
             #expect(error.source == "--screenshot")
-            #expect(error.location == file)
+            #expect((error.location as NSString).standardizingPath == (file as NSString).standardizingPath)
         }
         try FlyApp.checkScreenshotPath(dir.file("sub/shot.PNG"))
         var isDir: ObjCBool = false

@@ -81,6 +81,25 @@ struct LDMModelFilesTests {
         #expect(throws: InputError.self) { _ = try LDMFlySimulation.loadOrTrain(config, robot: robot) }
     }
 
+    @Test("a filter level outside 0...100 is refused before the bundled models are tried or training starts")
+    func badLevelRefusedFirst() throws {
+        let dir = TempDir("swiftlet-ldm-level")
+        defer { dir.remove() }
+        let robot = try URDFLoader.load(path: "Robots/cf2x.urdf")
+        try AtomicFile.write(Data("{}".utf8), to: dir.file("settings.json"))
+        var config = LDMFlyConfig()
+        config.settings = Self.tiny()
+        config.bundledModels = dir.path
+        for level in [Double.nan, -1, 100.5] {
+            config.percentile = level
+            var lines: [String] = []
+            #expect(throws: InputError("--ldm-level", "percentile must be in 0...100, got \(level)")) {
+                _ = try LDMFlySimulation.loadOrTrain(config, robot: robot) { lines.append($0) }
+            }
+            #expect(lines.isEmpty)
+        }
+    }
+
     @Test("the viewer's autopilot flies the experiment's episode, in both action modes",
           arguments: [LDMFlightActionMode.tiltRate, .tilt])
     func viewerMatchesExperiment(mode: LDMFlightActionMode) throws {
