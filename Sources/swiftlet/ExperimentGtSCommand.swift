@@ -32,16 +32,16 @@ struct ExperimentGtSCommand: ParsableCommand {
     var dynamicsGap = false
     @Flag(help: "With --models DIR: fly GtS as the pilot and score its planner's candidates with every model (no training, no evaluation table); writes OUT/plan-agreement.md and CSVs.")
     var planAgreement = false
-    @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws).")
-    var episodes: Int = 1
+    @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws). (default: 1)")
+    var episodes: Int?
     @Flag(help: "With --plan-agreement: instead of the agreement tables, fly every first-iteration candidate from the tick's env state (every --truth-every ticks) and score each model's ranking against the true collisions; writes OUT/plan-truth.md and CSVs.")
     var groundTruth = false
-    @Option(help: "With --ground-truth: label the candidates of every n-th tick.")
-    var truthEvery: Int = 10
+    @Option(help: "With --ground-truth: label the candidates of every n-th tick. (default: 10)")
+    var truthEvery: Int?
     @Option(help: "With --models DIR: retrain GtS and finetune-all's real phase from DIR's sim-only, saving snapshots after these step counts (e.g. 125,250,500,1000,2000) into OUT/models, and report their losses; with --ground-truth, score the snapshots' rankings against the true outcomes (GtS the pilot).")
     var realCurve: String?
-    @Option(help: "With --real-curve and --ground-truth: held-out (the config's evaluation episodes) or training (the training worlds, fresh episode seeds).")
-    var truthWorlds: String = "held-out"
+    @Option(help: "With --real-curve and --ground-truth: held-out (the config's evaluation episodes) or training (the training worlds, fresh episode seeds). (default: held-out)")
+    var truthWorlds: String?
 
     func run() throws {
         var c: GtSExperimentConfig
@@ -54,6 +54,14 @@ struct ExperimentGtSCommand: ParsableCommand {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try GtSExperimentConfig.load(config)
         }
+        // flags of the analysis modes do nothing in a plain run, which takes hours: refuse them
+        let realTruth = realCurve != nil && groundTruth
+        if self.episodes != nil && !(planAgreement || realTruth) {
+            throw InputError("--episodes", "applies with --plan-agreement or --real-curve --ground-truth (the experiment's episodes come from the config)")
+        }
+        if self.truthEvery != nil && !groundTruth { throw InputError("--truth-every", "applies with --ground-truth") }
+        if self.truthWorlds != nil && !realTruth { throw InputError("--truth-worlds", "applies with --real-curve --ground-truth") }
+        let (episodes, truthEvery, truthWorlds) = (self.episodes ?? 1, self.truthEvery ?? 10, self.truthWorlds ?? "held-out")
         // every mode writes its report after a long run: check --out first
         if !dynamicsGap { try OutputPath.prepareDirectory(out, source: "--out") }
         if dynamicsGap {
@@ -72,7 +80,7 @@ struct ExperimentGtSCommand: ParsableCommand {
             let steps = try GtSRealCurve.parseSteps(realCurve)
             if groundTruth {
                 guard let worlds = GtSRealCurve.Worlds(rawValue: truthWorlds) else {
-                    throw InputError("--truth-worlds", "'\(truthWorlds)' is not held-out or training")
+                    throw InputError("--truth-worlds", "expected held-out or training, got \"\(truthWorlds)\"")
                 }
                 cmd += " --real-curve \(realCurve) --ground-truth --truth-worlds \(truthWorlds) --truth-every \(truthEvery) --models \(models) --episodes \(episodes) --out \(out)"
                 let r = try GtSRealCurve.truth(c, models: models, out: out, steps: steps, worlds: worlds, episodesPerWorld: episodes, every: truthEvery)

@@ -63,8 +63,9 @@ struct ExperimentLDMCommand: ParsableCommand {
         if let seed { settings.seed = seed }
         try settings.validate()
         if let k = alsoConstraintSteps, k < 1 || k > settings.horizon {
-            throw ValidationError("--also-constraint-steps must be within 1...\(settings.horizon), got \(k)")
+            throw InputError("--also-constraint-steps", "must be in 1...\(settings.horizon), got \(k)")
         }
+        try checkModeFlags()
         let robot = try URDFLoader.load(path: settings.robot)
         // the reports are written after minutes of learning and flying: check --out first
         try OutputPath.prepareDirectory(out, source: "--out")
@@ -116,6 +117,19 @@ struct ExperimentLDMCommand: ParsableCommand {
             let flags = (diagnoseOnly ? " --diagnose-only" : " --diagnose") + diagnoseConditions.map { " --diagnose-condition '\($0)'" }.joined()
             try writeReport("# LDM flight: fallback diagnosis\n\ncommand: \(command)\(flags)\n\n" + LDMFlightDiagnosis.table(rows)
                             + "\n## Where the OOD steps come from\n\n" + LDMFlightDiagnosis.entryTable(rows), name: "diagnosis.md")
+        }
+    }
+
+    /// Refuses flags that the chosen mode would ignore after minutes of work: two of the modes
+    /// that replace the sweep, --save-models without --validate, --diagnose-condition without
+    /// --diagnose or --diagnose-only.
+    func checkModeFlags() throws {
+        let modes = [("--edge-check", !edgeCheck.isEmpty), ("--validate", !validate.isEmpty),
+                     ("--validation-flight", validationFlight), ("--diagnose-only", diagnoseOnly)].filter(\.1).map(\.0)
+        if modes.count > 1 { throw InputError(modes[1], "replaces the sweep as \(modes[0]) does: give one of them") }
+        if saveModels != nil && validate.isEmpty { throw InputError("--save-models", "applies with --validate only") }
+        if !diagnoseConditions.isEmpty && !(diagnose || diagnoseOnly) {
+            throw InputError("--diagnose-condition", "applies with --diagnose or --diagnose-only")
         }
     }
 

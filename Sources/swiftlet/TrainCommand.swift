@@ -37,6 +37,8 @@ struct TrainCollisionCommand: ParsableCommand {
     var data: [String] = []
 
     func run() throws {
+        // the files are written after training: an empty name or a path fails now, not then
+        guard !name.isEmpty, !name.contains("/") else { throw InputError("--name", "expected a file name without '/', got \"\(name)\"") }
         var c = try config.map(CollisionPipelineConfig.load) ?? CollisionPipelineConfig()
         if let seed { c.seed = seed }
         let command = (["swiftlet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
