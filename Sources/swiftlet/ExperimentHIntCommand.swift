@@ -23,6 +23,7 @@ struct ExperimentHIntCommand: ParsableCommand {
     @Option(help: "JSON config file (keys of HIntExperimentConfig; missing keys keep the default; not with --preset smoke).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/hint"
+    @Option(help: "Random seed (overrides the config's seed key).") var seed: UInt64?
     @Option(help: "Reuse the checkpoints of a previous run (its OUT/models directory) instead of training.") var models: String?
     @Option(help: "Train on a previous run's MCAP datasets (its OUT/data directory, <source>.mcap) instead of collecting.") var data: String?
 
@@ -37,9 +38,11 @@ struct ExperimentHIntCommand: ParsableCommand {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try HIntExperimentConfig.load(config)
         }
+        if let seed { c.seed = seed }
         let result = try HIntExperiment.run(c, out: out, modelsFrom: models, dataFrom: data)
         var cmd = "swiftlet experiment hint"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let seed { cmd += " --seed \(seed)" }
         if let data { cmd += " --data \(data)" }
         if let models { cmd += " --models \(models)" }
         cmd += " --out \(out)"
