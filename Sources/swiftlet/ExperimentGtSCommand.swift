@@ -15,7 +15,7 @@ struct ExperimentGtSCommand: ParsableCommand {
         gts-sweep.csv, gts-sweep.svg, gts-curves.csv, config.json and models/*.safetensors \
         (each flies with `swiftlet eval --policy FILE --domain real`).
 
-        --preset smoke finishes in a couple of minutes; --config FILE (JSON, any subset of the \
+        --preset smoke finishes in seconds; --config FILE (JSON, any subset of the \
         keys in docs/gts.md) overrides the defaults. --models DIR evaluates the checkpoints of an \
         earlier run of the same config instead of training (only the step-matched sim-only \
         baseline is trained if DIR lacks it); with the config key evaluationSet > 0 the methods \

@@ -15,7 +15,7 @@ struct ExperimentHIntCommand: ParsableCommand {
         hint-episodes.csv, hint-success.svg, hint-distance.svg, data/*.swhi, data/*.mcap (each \
         source's dataset as MCAP with its platform recorded), models/*.safetensors.
 
-        --preset smoke runs in a minute or two; --config FILE (JSON) overrides any key of the \
+        --preset smoke runs in seconds; --config FILE (JSON) overrides any key of the \
         default config (not combinable with --preset smoke).
         """
     )

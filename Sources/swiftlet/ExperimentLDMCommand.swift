@@ -22,7 +22,7 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "Directory for the report, CSVs and plots.")
     var out = "runs/experiment-ldm"
 
-    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), momentum-slow (tilt rates within 0.5 rad/s), smoke or momentum-smoke (about a minute).")
+    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), momentum-slow (tilt rates within 0.5 rad/s), smoke or momentum-smoke (under a minute).")
     var preset = "default"
 
     @Option(help: "Random seed (overrides the config).")
