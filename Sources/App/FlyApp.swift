@@ -88,6 +88,16 @@ public enum FlyApp {
         }
     }
 
+    /// Checks a `--screenshot` path before the flight: a .png name (any other name still got a
+    /// PNG, silently) in a directory that can be created and written, so a bad path fails at
+    /// once instead of after the run.
+    public static func checkScreenshotPath(_ path: String) throws {
+        guard path.lowercased().hasSuffix(".png") else {
+            throw InputError("--screenshot", "expected a .png file name, got \"\(path)\"")
+        }
+        try OutputPath.prepareParent(of: path, source: "--screenshot")
+    }
+
     public static func savePNG(_ image: RGBImage, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
@@ -130,6 +140,7 @@ public enum FlyApp {
     @MainActor
     public static func headlessDemo(_ base: FlyConfig, ticks: Int = 240, outDir: String = "out/demo",
                                     registry: PolicyRegistry = .standard) throws -> DemoResult {
+        try OutputPath.prepareDirectory(outDir, source: "--out")
         var config = base
         config.record = outDir + "/demo.mcap"
         let start = Stopwatch.now()

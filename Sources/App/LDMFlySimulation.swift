@@ -81,13 +81,18 @@ public struct LDMFlySimulation {
     /// with the one filter level `config.percentile`); `log` gets one line per stage.
     public static func prepare(_ config: LDMFlyConfig, robot: RobotDescription,
                                log: (String) -> Void = { _ in }) throws -> LDMFlightExperiment.Prepared {
-        guard (0...100).contains(config.percentile) else {
-            throw InputError("--ldm-level", "percentile must be in 0...100, got \(config.percentile)")
-        }
+        try checkLevel(config)
         var settings = config.settings
         settings.learning.percentiles = [config.percentile]
         try settings.validate()
         return try LDMFlightExperiment.prepare(robot: robot, settings: settings, log: log)
+    }
+
+    /// Refuses a filter level outside 0...100 (NaN included) before anything is loaded or trained.
+    static func checkLevel(_ config: LDMFlyConfig) throws {
+        guard (0...100).contains(config.percentile) else {
+            throw InputError("--ldm-level", "percentile must be in 0...100, got \(config.percentile)")
+        }
     }
 
     /// The models to fly: loaded from `config.modelsDirectory` or `config.bundledModels` when they
@@ -95,6 +100,8 @@ public struct LDMFlySimulation {
     /// `modelsDirectory` when given). `log` says which.
     public static func loadOrTrain(_ config: LDMFlyConfig, robot: RobotDescription,
                                    log: (String) -> Void = { _ in }) throws -> LDMFlightExperiment.Prepared {
+        // a bad level said "the bundled models do not fit" and "training ..." before this error
+        try checkLevel(config)
         var settings = config.settings
         settings.learning.percentiles = [config.percentile]
         func train() throws -> LDMFlightExperiment.Prepared {

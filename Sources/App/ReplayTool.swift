@@ -71,6 +71,16 @@ public enum ReplayTool {
         return lines.joined(separator: "\n")
     }
 
+    /// Loads the log `replay` reads, refusing one without a single message (an empty or cut
+    /// file): its summary of zeros would read like success.
+    public static func load(path: String) throws -> EpisodeLog {
+        let log = try EpisodeLog.load(path: path)
+        guard !log.messageCounts.isEmpty else {
+            throw InputError(path, "no messages to replay" + (log.truncation.map { "; truncated: " + $0.summary } ?? ""))
+        }
+        return log
+    }
+
     /// Writes `time_s,x,y,z,qx,qy,qz,qw` per logged pose (shortest round-trip numbers).
     public static func exportPoses(_ log: EpisodeLog, to path: String) throws -> Int {
         var text = "time_s,x,y,z,qx,qy,qz,qw\n"
@@ -86,7 +96,7 @@ public enum ReplayTool {
     /// Writes every logged mono8/rgb8 image as PNG (`image-00000.png`, ...) and every depth image
     /// in false colour (`depth-00000.png`, near red, far blue). Returns the number of files.
     public static func exportFrames(_ log: EpisodeLog, to dir: String, depthRange: ClosedRange<Float> = 0.2...20) throws -> Int {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try OutputPath.prepareDirectory(dir, source: "--export-frames")
         var nImage = 0, nDepth = 0
         for img in log.images {
             var pixels: [UInt8] = []

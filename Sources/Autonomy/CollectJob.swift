@@ -61,7 +61,7 @@ public struct CollectJob: Sendable {
         try OutputPath.prepareDirectory(out, source: "--out")
         let progress = Diagnostics.Progress(label: "collect \(shard.index)/\(shard.count)", total: steps, unit: "steps", sink: sink)
         let dataset = try Collector.run(settings, models: models, registry: registry, progress: progress, observer: observer)
-        let path = out + "/" + shard.fileName
+        let path = (out as NSString).appendingPathComponent(shard.fileName)
         try dataset.write(to: path)
         let positives = dataset.labels.indices.filter { dataset.masks[$0] == 1 && dataset.labels[$0] == 1 }.count
         let known = dataset.masks.reduce(0) { $0 + Int($1) }

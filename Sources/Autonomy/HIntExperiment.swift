@@ -58,6 +58,9 @@ public enum HIntExperiment {
         let evalScenes = try WorldSet.scenes(config.evalSpecs)
         // the run's own datasets go to OUT/data (none when they are read from an earlier run's)
         if let out { try OutputPath.prepareDirectory(dataFrom == nil ? out + "/data" : out, source: "--out") }
+        // --models is read before collection: a directory without the checkpoints failed only
+        // after every source had been collected
+        let loadedModels = try modelsFrom.map(load)
 
         // 1. data: every source in the same training worlds
         var t0 = Diagnostics.Progress.monotonicSeconds()
@@ -92,8 +95,8 @@ public enum HIntExperiment {
         // 2. models
         t0 = Diagnostics.Progress.monotonicSeconds()
         let models: HIntModels
-        if let dir = modelsFrom {
-            models = try load(dir)
+        if let dir = modelsFrom, let loadedModels {
+            models = loadedModels
             notes.append("models loaded from \(dir) (not retrained)")
         } else {
             models = train(config, data: data, sink: sink, notes: &notes)

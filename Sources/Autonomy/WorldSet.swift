@@ -26,8 +26,12 @@ public enum WorldSet {
         for item in text.split(separator: ",").map(String.init) where !item.isEmpty {
             let parts = item.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
             if parts.count >= 2, WorldGenerators.families[parts[0]] != nil, let dash = parts[1].firstIndex(of: "-") {
-                guard let a = UInt64(parts[1][..<dash]), let b = UInt64(parts[1][parts[1].index(after: dash)...]), a <= b, b - a < 100_000 else {
+                guard let a = UInt64(parts[1][..<dash]), let b = UInt64(parts[1][parts[1].index(after: dash)...]), a <= b else {
                     throw InputError(source, at: item, "bad seed range (expected FAMILY:A-B with A <= B)")
+                }
+                // the limit has its own message: "A <= B" read as wrong for a range that is only long
+                guard b - a < 100_000 else {
+                    throw InputError(source, at: item, "seed range of \(b - a + 1) worlds (at most 100000)")
                 }
                 let rest = parts.count == 3 ? ":" + parts[2] : ""
                 for s in a...b { out.append("\(parts[0]):\(s)\(rest)") }

@@ -15,6 +15,16 @@ struct JSONParser {
         return InputError(source, at: "line \(line), column \(col)", m)
     }
 
+    /// Up to 12 bytes from `start` for a message: printable ASCII as it is, any other byte as
+    /// \xNN, so a binary file or a newline cannot break the one-line error.
+    func snippet(from start: Int) -> String {
+        bytes[start..<min(start + 12, bytes.count)].map { b in
+            if (0x20..<0x7f).contains(b) { return String(UnicodeScalar(b)) }
+            let hex = String(b, radix: 16, uppercase: true)
+            return "\\x" + (hex.count == 1 ? "0" + hex : hex)
+        }.joined()
+    }
+
     mutating func skipSpace() {
         while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x0A || bytes[pos] == 0x0D || bytes[pos] == 0x09 {
             pos += 1
@@ -97,7 +107,7 @@ struct JSONParser {
             let t = String(decoding: bytes[start..<pos], as: UTF8.self)
             guard !t.isEmpty, Double(t) != nil else {
                 pos = start
-                throw error("invalid value starting with '\(String(decoding: bytes[start..<min(start + 12, bytes.count)], as: UTF8.self))'")
+                throw error("invalid value starting with '\(snippet(from: start))'")
             }
             return .number(t)
         }

@@ -19,6 +19,9 @@ public enum WorldGenerators {
         "boulders": ["size": 40, "rocks": 60],
     ]
 
+    /// The largest value a `key=value` parameter of a spec may take (a count or metres).
+    public static let maximumParameter: Double = 10_000
+
     /// Family names, sorted.
     public static var names: [String] { families.keys.sorted() }
 
@@ -35,6 +38,10 @@ public enum WorldGenerators {
                 let p = kv.split(separator: "=").map(String.init)
                 guard p.count == 2, defaults[p[0]] != nil, let v = Double(p[1]), v.isFinite, v >= 0 else {
                     throw InputError(spec, at: String(kv), "bad parameter (known for \(parts[0]): \(defaults.keys.sorted().joined(separator: ", ")); values are non-negative numbers)")
+                }
+                // counts become Ints and loop bounds: 1e30 trapped, 1e9 ran for ever
+                guard v <= maximumParameter else {
+                    throw InputError(spec, at: String(kv), "out of range: \(p[1]) (values are at most \(Int(maximumParameter)))")
                 }
                 params[p[0]] = v
             }

@@ -15,7 +15,7 @@ struct ExperimentGtSCommand: ParsableCommand {
         gts-sweep.csv, gts-sweep.svg, gts-curves.csv, config.json and models/*.safetensors \
         (each flies with `swiftlet eval --policy FILE --domain real`).
 
-        --preset smoke finishes in a couple of minutes; --config FILE (JSON, any subset of the \
+        --preset smoke finishes in seconds; --config FILE (JSON, any subset of the \
         keys in docs/gts.md) overrides the defaults. --models DIR evaluates the checkpoints of an \
         earlier run of the same config instead of training (only the step-matched sim-only \
         baseline is trained if DIR lacks it); with the config key evaluationSet > 0 the methods \
@@ -26,34 +26,44 @@ struct ExperimentGtSCommand: ParsableCommand {
     @Option(help: "JSON config file (keys of GtSExperimentConfig; missing keys keep the default).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
     @Option(help: "Output directory.") var out: String = "results/gts"
+    @Option(help: "Random seed (overrides the config's seed key).") var seed: UInt64?
     @Option(help: "Evaluate the trained checkpoints in this directory (an earlier run's OUT/models, same config) instead of collecting and training.")
     var models: String?
     @Flag(help: "Only measure the action-dynamics gap between the profiles (no training, no files) and print it.")
     var dynamicsGap = false
     @Flag(help: "With --models DIR: fly GtS as the pilot and score its planner's candidates with every model (no training, no evaluation table); writes OUT/plan-agreement.md and CSVs.")
     var planAgreement = false
-    @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws).")
-    var episodes: Int = 1
+    @Option(help: "With --plan-agreement: pilot episodes per held-out world (the first of the config's evaluation draws). (default: 1)")
+    var episodes: Int?
     @Flag(help: "With --plan-agreement: instead of the agreement tables, fly every first-iteration candidate from the tick's env state (every --truth-every ticks) and score each model's ranking against the true collisions; writes OUT/plan-truth.md and CSVs.")
     var groundTruth = false
-    @Option(help: "With --ground-truth: label the candidates of every n-th tick.")
-    var truthEvery: Int = 10
+    @Option(help: "With --ground-truth: label the candidates of every n-th tick. (default: 10)")
+    var truthEvery: Int?
     @Option(help: "With --models DIR: retrain GtS and finetune-all's real phase from DIR's sim-only, saving snapshots after these step counts (e.g. 125,250,500,1000,2000) into OUT/models, and report their losses; with --ground-truth, score the snapshots' rankings against the true outcomes (GtS the pilot).")
     var realCurve: String?
-    @Option(help: "With --real-curve and --ground-truth: held-out (the config's evaluation episodes) or training (the training worlds, fresh episode seeds).")
-    var truthWorlds: String = "held-out"
+    @Option(help: "With --real-curve and --ground-truth: held-out (the config's evaluation episodes) or training (the training worlds, fresh episode seeds). (default: held-out)")
+    var truthWorlds: String?
 
     func run() throws {
         var c: GtSExperimentConfig
         switch preset {
         case "default": c = GtSExperimentConfig()
         case "smoke": c = .smoke
-        default: throw InputError("--preset", "'\(preset)' is not default or smoke")
+        default: throw InputError("--preset", "expected default or smoke, got \"\(preset)\"")
         }
         if let config {
             if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
             c = try GtSExperimentConfig.load(config)
         }
+        if let seed { c.seed = seed }
+        // flags of the analysis modes do nothing in a plain run, which takes hours: refuse them
+        let realTruth = realCurve != nil && groundTruth
+        if self.episodes != nil && !(planAgreement || realTruth) {
+            throw InputError("--episodes", "applies with --plan-agreement or --real-curve --ground-truth (the experiment's episodes come from the config)")
+        }
+        if self.truthEvery != nil && !groundTruth { throw InputError("--truth-every", "applies with --ground-truth") }
+        if self.truthWorlds != nil && !realTruth { throw InputError("--truth-worlds", "applies with --real-curve --ground-truth") }
+        let (episodes, truthEvery, truthWorlds) = (self.episodes ?? 1, self.truthEvery ?? 10, self.truthWorlds ?? "held-out")
         // every mode writes its report after a long run: check --out first
         if !dynamicsGap { try OutputPath.prepareDirectory(out, source: "--out") }
         if dynamicsGap {
@@ -66,13 +76,14 @@ struct ExperimentGtSCommand: ParsableCommand {
         if groundTruth && !planAgreement && realCurve == nil { throw InputError("--ground-truth", "needs --plan-agreement or --real-curve") }
         var cmd = "swiftlet experiment gts"
         if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
+        if let seed { cmd += " --seed \(seed)" }
         if let realCurve {
             if planAgreement { throw InputError("--real-curve", "use either --real-curve or --plan-agreement, not both") }
             guard let models else { throw InputError("--real-curve", "needs --models DIR (the trained run whose sim-only starts the curve)") }
             let steps = try GtSRealCurve.parseSteps(realCurve)
             if groundTruth {
                 guard let worlds = GtSRealCurve.Worlds(rawValue: truthWorlds) else {
-                    throw InputError("--truth-worlds", "'\(truthWorlds)' is not held-out or training")
+                    throw InputError("--truth-worlds", "expected held-out or training, got \"\(truthWorlds)\"")
                 }
                 cmd += " --real-curve \(realCurve) --ground-truth --truth-worlds \(truthWorlds) --truth-every \(truthEvery) --models \(models) --episodes \(episodes) --out \(out)"
                 let r = try GtSRealCurve.truth(c, models: models, out: out, steps: steps, worlds: worlds, episodesPerWorld: episodes, every: truthEvery)

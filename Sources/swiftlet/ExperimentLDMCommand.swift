@@ -22,7 +22,7 @@ struct ExperimentLDMCommand: ParsableCommand {
     @Option(help: "Directory for the report, CSVs and plots.")
     var out = "runs/experiment-ldm"
 
-    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), momentum-slow (tilt rates within 0.5 rad/s), smoke or momentum-smoke (about a minute).")
+    @Option(help: "Preset: default (tilt setpoints), momentum (tilt-rate actions; about 10-20 minutes each), momentum-slow (tilt rates within 0.5 rad/s), smoke or momentum-smoke (under a minute).")
     var preset = "default"
 
     @Option(help: "Random seed (overrides the config).")
@@ -57,14 +57,15 @@ struct ExperimentLDMCommand: ParsableCommand {
 
     func run() throws {
         guard var settings = LDMFlightSettings.preset(named: preset) else {
-            throw ValidationError("--preset must be one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got '\(preset)'")
+            throw InputError("--preset", "expected one of \(LDMFlightSettings.presetNames.joined(separator: ", ")), got \"\(preset)\"")
         }
         if let config { settings = try LDMFlightSettings.load(configPath: config, base: settings) }
         if let seed { settings.seed = seed }
         try settings.validate()
         if let k = alsoConstraintSteps, k < 1 || k > settings.horizon {
-            throw ValidationError("--also-constraint-steps must be within 1...\(settings.horizon), got \(k)")
+            throw InputError("--also-constraint-steps", "must be in 1...\(settings.horizon), got \(k)")
         }
+        try checkModeFlags()
         let robot = try URDFLoader.load(path: settings.robot)
         // the reports are written after minutes of learning and flying: check --out first
         try OutputPath.prepareDirectory(out, source: "--out")
@@ -116,6 +117,19 @@ struct ExperimentLDMCommand: ParsableCommand {
             let flags = (diagnoseOnly ? " --diagnose-only" : " --diagnose") + diagnoseConditions.map { " --diagnose-condition '\($0)'" }.joined()
             try writeReport("# LDM flight: fallback diagnosis\n\ncommand: \(command)\(flags)\n\n" + LDMFlightDiagnosis.table(rows)
                             + "\n## Where the OOD steps come from\n\n" + LDMFlightDiagnosis.entryTable(rows), name: "diagnosis.md")
+        }
+    }
+
+    /// Refuses flags that the chosen mode would ignore after minutes of work: two of the modes
+    /// that replace the sweep, --save-models without --validate, --diagnose-condition without
+    /// --diagnose or --diagnose-only.
+    func checkModeFlags() throws {
+        let modes = [("--edge-check", !edgeCheck.isEmpty), ("--validate", !validate.isEmpty),
+                     ("--validation-flight", validationFlight), ("--diagnose-only", diagnoseOnly)].filter(\.1).map(\.0)
+        if modes.count > 1 { throw InputError(modes[1], "replaces the sweep as \(modes[0]) does: give one of them") }
+        if saveModels != nil && validate.isEmpty { throw InputError("--save-models", "applies with --validate only") }
+        if !diagnoseConditions.isEmpty && !(diagnose || diagnoseOnly) {
+            throw InputError("--diagnose-condition", "applies with --diagnose or --diagnose-only")
         }
     }
 

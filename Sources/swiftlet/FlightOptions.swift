@@ -12,6 +12,21 @@ struct FlightOptions: ParsableArguments {
         [("--speed", speed), ("--altitude", altitude), ("--control-rate", controlRate)].compactMap { $0.1 == nil ? nil : $0.0 }
     }
 
+    /// Refuses a speed, altitude or control rate that is not a positive number (a zero speed
+    /// flew every episode in place until its time ran out), or a control rate above the physics
+    /// rate, naming the flag and the value.
+    func validate() throws {
+        for (flag, value, unit) in [("--speed", speed, "m/s"), ("--altitude", altitude, "m"), ("--control-rate", controlRate, "Hz")] {
+            if let value, !(value.isFinite && value > 0) {
+                throw ValidationError("\(flag): expected a positive number of \(unit), got \(value)")
+            }
+        }
+        let physicsRate = EnvSettings().physicsRate
+        if let controlRate, controlRate > physicsRate {
+            throw ValidationError("--control-rate: must not exceed the physics rate (\(physicsRate) Hz), got \(controlRate)")
+        }
+    }
+
     /// Writes the flags given into an environment's settings.
     func apply(to env: inout EnvSettings) {
         if let speed { env.forwardSpeed = speed }

@@ -160,6 +160,8 @@ struct FlyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
+        if let record { try OutputPath.prepareParent(of: record, source: "--record") }
         let mode: FlyMode
         switch FlyMode.resolve(given: givenFlags) {
         case .success(let m): mode = m

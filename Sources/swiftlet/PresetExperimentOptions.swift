@@ -9,7 +9,7 @@ func resolvePresetExperiment<S: PresetExperimentSettings>(
     _ type: S.Type, experiment: String, preset: String, config: String?, seed: UInt64?, out: String
 ) throws -> (settings: S, command: String) {
     guard var settings = S.preset(named: preset) else {
-        throw ValidationError("--preset must be one of \(S.presetNames.joined(separator: ", ")), got '\(preset)'")
+        throw InputError("--preset", "expected one of \(S.presetNames.joined(separator: ", ")), got \"\(preset)\"")
     }
     if let config { settings = try S.load(configPath: config, base: settings) }
     if let seed { settings.seed = seed }

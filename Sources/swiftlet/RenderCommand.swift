@@ -18,7 +18,8 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Camera WxH[@FOV][:RANGE] (FOV degrees horizontal, RANGE metres).")
     var camera: String = "128x96@90:20"
 
-    @Option(help: "Appearance profile: sim or real.")
+    @Option(name: [.customLong("profile"), .customLong("domain")],
+            help: "Appearance profile: sim or real (--domain is the same flag, named as in fly, eval and collect).")
     var profile: String = "sim"
 
     @Option(help: "Seed for sensor noise.")
@@ -38,7 +39,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         guard let p = AppearanceProfile.named(profile) else {
-            throw ValidationError("--profile must be sim or real, got '\(profile)'")
+            throw InputError("--profile", "expected sim or real, got \"\(profile)\"")
         }
         let line = try RenderTool.run(world: world, pose: try RenderTool.parsePose(pose), camera: try CameraIntrinsics.parse(camera),
                                       profile: p, seed: seed, out: out, gray: gray, depthOut: depthOut, depthColorOut: depthColorOut)

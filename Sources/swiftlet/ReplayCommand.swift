@@ -27,8 +27,16 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Stop the window after N frames.") var frames: Int?
     @Option(help: "Save the last window frame as PNG.") var screenshot: String?
 
+    func validate() throws {
+        if let frames, frames <= 0 { throw ValidationError("--frames: must be positive, got \(frames)") }
+        if headless, let flag = [("--frames", frames != nil), ("--screenshot", screenshot != nil)].first(where: \.1)?.0 {
+            throw ValidationError("\(flag) needs the window; drop it or --headless")
+        }
+    }
+
     func run() throws {
-        let log = try EpisodeLog.load(path: file)
+        if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
+        let log = try ReplayTool.load(path: file)
         var windowWanted = !headless && exportFrames == nil && exportPoses == nil && !verify
         if let dir = exportFrames {
             print("wrote \(try ReplayTool.exportFrames(log, to: dir)) PNG files to \(dir)")

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Diagnostics
 import Foundation
@@ -32,13 +33,17 @@ struct Swiftlet: ParsableCommand {
     /// while a subcommand runs (a flag combination or value only `run()` can judge) prints as
     /// one "Error: ..." line: the default would follow it with the root command's usage
     /// ("swiftlet <subcommand>"), which names the wrong command. A Foundation file-system error
-    /// prints as "Error: PATH: reason".
+    /// prints as "Error: PATH: reason". A negative number after a flag is passed as its value
+    /// (`--pose -2,0,1,0`), and a parse error prints as one line with its help hint.
     static func main() {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(CommandLineText.joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
         } catch {
-            exit(withError: error)
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let line = CommandLineText.oneLine(fullMessage(for: error))
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
             try command.run()

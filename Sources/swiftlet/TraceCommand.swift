@@ -47,7 +47,11 @@ struct TraceCommand: ParsableCommand {
         let description = try URDFLoader.load(path: robot)
         guard let data = FileManager.default.contents(atPath: inputs) else { throw InputError(inputs, "cannot read the command CSV") }
         let csv = try TraceRunner.run(robot: description, inputs: String(decoding: data, as: UTF8.self), source: inputs, options: options)
+        try OutputPath.prepareParent(of: out, source: "--out")
         try AtomicFile.write(csv, to: out)
+        // one line, so a successful run says what it wrote (it printed nothing)
+        let rows = csv.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - 1
+        print("wrote \(rows) rows (\(rate) Hz) to \(out)")
     }
 }
 

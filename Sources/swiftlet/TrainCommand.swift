@@ -16,10 +16,10 @@ struct TrainCollisionCommand: ParsableCommand {
         commandName: "collision",
         abstract: "GtS collision predictor: collect in training worlds, train, evaluate on held-out worlds.",
         discussion: """
-        Writes into --out: NAME.safetensors (+ .json metadata), NAME-curves.csv, NAME-curves.svg,
-        eval.md, eval.csv and NAME-report.md (NAME from --name). The JSON --config sets every knob (docs/learning.md);
-        Assets/configs/quick.json is a two-minute smoke test, Assets/configs/default.json the
-        shipped policy's recipe.
+        Writes into --out: NAME.safetensors (+ .json metadata), NAME-curves.csv, NAME-curves.svg, \
+        eval.md, eval.csv and NAME-report.md (NAME from --name). The JSON --config sets every \
+        knob (docs/learning.md); Assets/configs/quick.json is a two-minute smoke test, \
+        Assets/configs/default.json the shipped policy's recipe.
 
         --data trains on shards written by `swiftlet collect` (e.g. collected on several machines \
         with --shard i/n) instead of collecting round 0 itself; each shard must match the config's \
@@ -37,6 +37,8 @@ struct TrainCollisionCommand: ParsableCommand {
     var data: [String] = []
 
     func run() throws {
+        // the files are written after training: an empty name or a path fails now, not then
+        guard !name.isEmpty, !name.contains("/") else { throw InputError("--name", "expected a file name without '/', got \"\(name)\"") }
         var c = try config.map(CollisionPipelineConfig.load) ?? CollisionPipelineConfig()
         if let seed { c.seed = seed }
         let command = (["swiftlet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")

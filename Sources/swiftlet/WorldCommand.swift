@@ -24,6 +24,7 @@ struct WorldCommand: ParsableCommand {
     var list: Int?
 
     func run() throws {
+        if list != nil, let world { throw ValidationError("--list lists the world specs; it does not read \(world): drop one of them") }
         if let list {
             guard (1...10_000).contains(list) else { throw InputError("--list", "expected a count in 1...10000, got \(list)") }
             print("training: " + WorldCatalog.trainingSpecs(count: list).joined(separator: " "))
@@ -32,7 +33,10 @@ struct WorldCommand: ParsableCommand {
         }
         guard let world else { throw ValidationError("give a world file or GENERATOR:SEED, or --list N") }
         let scene = try SceneLoader.resolve(world)
-        if let out { try AtomicFile.write(SceneWriter.json(scene), to: out) }
+        if let out {
+            try OutputPath.prepareParent(of: out, source: "--out")
+            try AtomicFile.write(SceneWriter.json(scene), to: out)
+        }
         print("\(scene.name): \(scene.obstacles.count) obstacles, \(scene.spawns.count) spawns, \(scene.goals.count) goals, "
               + "held-out \(WorldCatalog.isHeldOut(scene))" + (out.map { " -> \($0)" } ?? ""))
     }

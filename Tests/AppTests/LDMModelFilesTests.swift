@@ -62,7 +62,7 @@ struct LDMModelFilesTests {
         #expect(throws: InputError.self) { try LDMFlightModelFiles.save(loaded, settings: s, to: dir.file("again")) }
     }
 
-    @Test("bundled models that do not fit the settings mean training, with a note")
+    @Test("bundled models that do not fit the settings mean training, with a note; a bad filter level is refused first")
     func bundledMismatchTrains() throws {
         let dir = TempDir("swiftlet-ldm-bundled")
         defer { dir.remove() }
@@ -72,6 +72,16 @@ struct LDMModelFilesTests {
         config.settings = Self.tiny()
         config.settings.learning.ldm.steps = 20
         config.bundledModels = dir.path
+        // a level outside 0...100 fails before the bundled models are tried or training starts
+        for level in [Double.nan, -1, 100.5] {
+            var bad = config
+            bad.percentile = level
+            var notes: [String] = []
+            #expect(throws: InputError("--ldm-level", "percentile must be in 0...100, got \(level)")) {
+                _ = try LDMFlySimulation.loadOrTrain(bad, robot: robot) { notes.append($0) }
+            }
+            #expect(notes.isEmpty)
+        }
         var lines: [String] = []
         _ = try LDMFlySimulation.loadOrTrain(config, robot: robot) { lines.append($0) }
         #expect(lines.contains { $0.contains("do not fit these settings") })

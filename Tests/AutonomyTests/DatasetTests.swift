@@ -110,6 +110,12 @@ import TestSupport
     @Test func collectRefusesHeldOutWorldsAndExpandsRanges() throws {
         #expect(try WorldSet.specs("forest:3-5,hallway:1", count: 0) == ["forest:3", "forest:4", "forest:5", "hallway:1"])
         #expect(try WorldSet.specs("train", count: 3) == ["forest:0", "hallway:0", "office:0"])
+        #expect(throws: InputError("--worlds", at: "forest:0-99999999", "seed range of 100000000 worlds (at most 100000)")) {
+            _ = try WorldSet.specs("forest:0-99999999", count: 0)
+        }
+        #expect(throws: InputError("--worlds", at: "forest:5-2", "bad seed range (expected FAMILY:A-B with A <= B)")) {
+            _ = try WorldSet.specs("forest:5-2", count: 0)
+        }
         // a named set needs a count it can hand out (0 used to trap in the catalogue)
         for n in [0, -1, WorldSet.maxCount + 1] {
             #expect { _ = try WorldSet.specs("held-out", count: n) } throws: { ($0 as? InputError)?.source == "--world-count" }

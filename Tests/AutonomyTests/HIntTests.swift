@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Models
@@ -231,4 +232,26 @@ import World
         #expect(again.episodes == r.episodes)
         #expect(again.notes.filter { $0.hasPrefix("data ") }.allSatisfy { $0.contains("read from") })
     }
+
+    /// `--models DIR` without the checkpoints fails before any source is collected (it failed
+    /// only after collecting every source: minutes on the default preset).
+    @Test func missingModelsFailBeforeCollection() throws {
+        final class Lines: @unchecked Sendable {
+            let lock = NSLock()
+            var lines: [String] = []
+            func add(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+        }
+        var c = HIntExperimentConfig.smoke
+        c.robotsDirectory = Self.robots
+        c.stepsPerSource = 40
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hint-nomodels-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let written = Lines()
+        #expect(throws: InputError.self) {
+            _ = try HIntExperiment.run(c, modelsFrom: dir, sink: Diagnostics.Progress.Sink(isTerminal: false) { written.add($0) })
+        }
+        #expect(written.lines.isEmpty, "collected before failing: \(written.lines.first ?? "")")
+    }
 }
+

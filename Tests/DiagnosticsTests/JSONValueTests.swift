@@ -46,4 +46,17 @@ import Testing
         #expect(parseError(String(repeating: "[", count: 65) + String(repeating: "]", count: 65)).contains("nesting deeper than 64"))
         #expect(parseError(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)) == "no error")
     }
+
+    /// A text file with a newline, or a binary file given as a config, still gives one line that
+    /// shows the bytes it met (issue: the raw bytes split the message and printed control bytes).
+    @Test func invalidValueShowsItsBytesOnOneLine() {
+        let text = parseError("secret\nline")
+        #expect(text == #"t.json: line 1, column 1: invalid value starting with 'secret\x0Aline'"#)
+        do {
+            _ = try JSONValue.parse([0xA8, 0x1A, 0x00, 0x7B], source: "m.safetensors")
+            Issue.record("a binary file parsed as JSON")
+        } catch {
+            #expect("\(error)" == #"m.safetensors: line 1, column 1: invalid value starting with '\xA8\x1A\x00{'"#)
+        }
+    }
 }

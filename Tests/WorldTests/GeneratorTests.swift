@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Testing
@@ -41,6 +42,18 @@ import Testing
     #expect(throws: (any Error).self) { try WorldGenerators.make("forest:1:leaves=3") }
     #expect(throws: (any Error).self) { try WorldGenerators.make("jungle:1") }
     #expect(throws: (any Error).self) { try WorldGenerators.make("forest:-1") }
+}
+
+/// A huge parameter is refused with the spec, the parameter and the limit (1e30 trapped converting
+/// the count to Int; 1e9 trees generated for ever); the limit itself is accepted.
+@Test func hugeGeneratorParametersAreRefusedNotTrapped() throws {
+    #expect(throws: InputError("forest:7:trees=1e30", at: "trees=1e30", "out of range: 1e30 (values are at most 10000)")) {
+        try WorldGenerators.make("forest:7:trees=1e30")
+    }
+    #expect(throws: InputError("office:7:rooms_x=20000", at: "rooms_x=20000", "out of range: 20000 (values are at most 10000)")) {
+        try WorldGenerators.make("office:7:rooms_x=20000")
+    }
+    #expect(try WorldGenerators.make("field:7:objects=0,size=10000").name == "field-7")
 }
 
 @Test func heldOutSetIsDisjointFromTraining() throws {
