@@ -2,6 +2,7 @@ import Autonomy
 import Diagnostics
 import Foundation
 import Physics
+import Recording
 import Runtime
 
 /// `collect --record` and `eval --record`: the jobs run with a `RecordingObserver`.
@@ -10,7 +11,8 @@ import Runtime
 /// evaluation `FILE-<policy>-w<W>-ep<E>.mcap` (world index W of the set, episode E).
 public enum RecordedJobs {
     /// Runs the collection job with one log per episode; returns the job's summary and the logs.
-    public static func collect(_ job: CollectJob, record: String, registry: PolicyRegistry) throws -> (String, [String]) {
+    public static func collect(_ job: CollectJob, record: String, imageEncoding: ImageMessageEncoding = .cdr,
+                               registry: PolicyRegistry) throws -> (String, [String]) {
         try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
         guard let profile = DomainProfile.named(job.domain) else {
@@ -22,13 +24,15 @@ public enum RecordedJobs {
         }
         let exploration = job.exploration
         let rec = RecordingObserver(worlds: worlds, robot: job.robot, command: "collect", policy: { _ in "explore:" + exploration },
+                                    imageEncoding: imageEncoding,
                                     path: { r in RecordingObserver.episodePath(record, "lane\(r.lane)-ep\(r.episode)") })
         let summary = try job.run(registry: registry, observer: rec.observer)
         return (summary, try rec.finish())
     }
 
     /// Runs the evaluation with one log per episode; returns the report and the logs.
-    public static func eval(_ job: EvalJob, record: String, registry: PolicyRegistry) throws -> (EvaluationReport, [String]) {
+    public static func eval(_ job: EvalJob, record: String, imageEncoding: ImageMessageEncoding = .cdr,
+                            registry: PolicyRegistry) throws -> (EvaluationReport, [String]) {
         try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
         guard let profile = DomainProfile.named(job.domain) else {
@@ -49,7 +53,7 @@ public enum RecordedJobs {
             let p = r.lane / max(1, perPolicy)
             return p < policyNames.count ? policyNames[p] : "policy\(p)"
         }
-        let rec = RecordingObserver(worlds: worlds, robot: job.robot, command: "eval", policy: name,
+        let rec = RecordingObserver(worlds: worlds, robot: job.robot, command: "eval", policy: name, imageEncoding: imageEncoding,
                                     path: { r in
                                         // file names without the checkpoint's extension: FILE-gts-w0-ep1.mcap
                                         let policy = (name(r) as NSString).deletingPathExtension

@@ -1,5 +1,6 @@
 import Autonomy
 import Foundation
+import Recording
 import Runtime
 
 /// `--record` for `collect` and `eval`: one MCAP log per episode, written from the runners'
@@ -28,12 +29,15 @@ public final class RecordingObserver: @unchecked Sendable {
     private let lock = NSLock()
     private var open: [Int: (episode: Int, logger: EpisodeLogger)] = [:]
     private var written: [String] = []
+    /// Camera frames as CDR `sensor_msgs/msg/Image` or JSON `foxglove.RawImage`.
+    let imageEncoding: ImageMessageEncoding
     private var failure: Error? = nil
 
     /// `path(record)` names the log of the record's episode; `policy(record)` the policy flying it.
     public init(worlds: [World], robot: String, command: String, policy: @escaping @Sendable (TickRecord) -> String,
-                path: @escaping @Sendable (TickRecord) -> String) {
+                imageEncoding: ImageMessageEncoding = .cdr, path: @escaping @Sendable (TickRecord) -> String) {
         self.worlds = worlds
+        self.imageEncoding = imageEncoding
         self.robot = robot
         self.command = command
         self.policy = policy
@@ -62,7 +66,8 @@ public final class RecordingObserver: @unchecked Sendable {
                 let w = worlds[r.world]
                 let p = path(r)
                 let logger = try EpisodeLogger(path: p, model: w.model, seed: r.seed, initial: r.observation,
-                                               source: EpisodeSource(world: w.spec, robot: robot, command: command, policy: policy(r)))
+                                               source: EpisodeSource(world: w.spec, robot: robot, command: command, policy: policy(r)),
+                                               imageEncoding: imageEncoding)
                 entry = (r.episode, logger)
                 lock.lock()
                 open[r.lane] = entry

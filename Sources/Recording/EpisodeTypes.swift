@@ -86,6 +86,18 @@ public enum ImageMessageEncoding: String, Sendable, Equatable, CaseIterable {
     case cdr
     /// `foxglove.RawImage`, schema encoding `jsonschema`, message encoding `json`.
     case json
+
+    /// The encoding a command-line value names (`cdr` or `json`); an `InputError` naming `source`
+    /// otherwise.
+    /// `recording` says whether the command records at all: the flag without `--record` is refused.
+    public static func parse(_ text: String?, recording: Bool, source: String = "--image-encoding") throws -> ImageMessageEncoding {
+        guard let text else { return .cdr }
+        guard recording else { throw InputError(source, "only applies with --record") }
+        guard let e = ImageMessageEncoding(rawValue: text) else {
+            throw InputError(source, "expected cdr or json, got '\(text)'")
+        }
+        return e
+    }
 }
 
 /// Topic names of a Swiftlet episode log.

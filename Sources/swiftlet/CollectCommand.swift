@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
+import Recording
 import Runtime
 
 struct CollectCommand: ParsableCommand {
@@ -35,10 +36,13 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "Independent lanes (the data depend on it, not on the thread count; default 8).") var lanes: Int?
     @Option(help: "Output directory.") var out: String = "data"
     @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
+    @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
+    var imageEncoding: String?
 
     @OptionGroup var flight: FlightOptions
 
     func run() throws {
+        let frames = try ImageMessageEncoding.parse(imageEncoding, recording: record != nil)
         var job = CollectJob()
         if let config {
             let fixed = [("--robot", robot != nil), ("--domain", domain != nil), ("--lanes", lanes != nil)].filter(\.1).map(\.0) + flight.given
@@ -58,7 +62,7 @@ struct CollectCommand: ParsableCommand {
         job.out = out
         flight.apply(to: &job.env)
         if let record {
-            let (summary, logs) = try RecordedJobs.collect(job, record: record, registry: PolicyCatalog.registry)
+            let (summary, logs) = try RecordedJobs.collect(job, record: record, imageEncoding: frames, registry: PolicyCatalog.registry)
             print(summary)
             print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
         } else {

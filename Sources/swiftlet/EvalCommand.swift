@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Autonomy
 import Diagnostics
+import Recording
 import Runtime
 
 struct EvalCommand: ParsableCommand {
@@ -28,10 +29,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv (default: none; the table is only printed).") var out: String?
     @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
+    @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
+    var imageEncoding: String?
 
     @OptionGroup var flight: FlightOptions
 
     func run() throws {
+        let frames = try ImageMessageEncoding.parse(imageEncoding, recording: record != nil)
         var job = EvalJob()
         job.policies = policies
         job.baselines = baselines
@@ -45,7 +49,7 @@ struct EvalCommand: ParsableCommand {
         job.out = out
         flight.apply(to: &job.env)
         if let record {
-            let (report, logs) = try RecordedJobs.eval(job, record: record, registry: PolicyCatalog.registry)
+            let (report, logs) = try RecordedJobs.eval(job, record: record, imageEncoding: frames, registry: PolicyCatalog.registry)
             print(report.markdown(), terminator: "")
             print("recorded \(logs.count) episode logs (\(logs.first ?? "") ...)")
         } else {

@@ -181,12 +181,7 @@ struct FlyCommand: ParsableCommand {
         config.policy = policy ?? (FileManager.default.fileExists(atPath: BundledResource.resolve(DemoCommand.bundledPolicy)) ? DemoCommand.bundledPolicy : "privileged")
         config.seed = seed ?? 0
         config.record = record
-        if let imageEncoding {
-            guard let e = ImageMessageEncoding(rawValue: imageEncoding) else {
-                throw InputError("--image-encoding", "expected cdr or json, got '\(imageEncoding)'")
-            }
-            config.imageEncoding = e
-        }
+        config.imageEncoding = try ImageMessageEncoding.parse(imageEncoding, recording: record != nil)
         var limit = frames
         if limit == nil, case let .available(driver) = DisplayStatus.probe(environment: ProcessInfo.processInfo.environment),
            DisplayStatus.isHeadlessDriver(driver) {

@@ -61,9 +61,7 @@ struct LogSampleCommand: ParsableCommand {
     var imageEncoding: String = ImageMessageEncoding.cdr.rawValue
 
     func run() throws {
-        guard let encoding = ImageMessageEncoding(rawValue: imageEncoding) else {
-            throw InputError("--image-encoding", "expected cdr or json, got '\(imageEncoding)'")
-        }
+        let encoding = try ImageMessageEncoding.parse(imageEncoding, recording: true)
         let stats = try SampleEpisode.write(path: output, seconds: seconds,
                                             options: MCAPWriter.Options(chunkDuration: UInt64(chunkSeconds * 1e9)),
                                             imageEncoding: encoding)

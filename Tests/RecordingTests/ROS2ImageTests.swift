@@ -206,4 +206,15 @@ import Testing
         // skipped when images are not wanted
         #expect(try EpisodeLog.load(try MCAPReader(bytes: w.memory, source: "bad.mcap"), includeImages: false).images.isEmpty)
     }
+
+    @Test func commandLineEncodingNames() throws {
+        #expect(try ImageMessageEncoding.parse(nil, recording: false) == .cdr)
+        #expect(try ImageMessageEncoding.parse("json", recording: true) == .json)
+        #expect(try ImageMessageEncoding.parse("cdr", recording: true) == .cdr)
+        #expect { _ = try ImageMessageEncoding.parse("png", recording: true) } throws: {
+            ($0 as? InputError)?.source == "--image-encoding" && "\($0)".contains("png")
+        }
+        // the flag without --record would be silently ignored
+        #expect { _ = try ImageMessageEncoding.parse("json", recording: false) } throws: { "\($0)".contains("--record") }
+    }
 }
