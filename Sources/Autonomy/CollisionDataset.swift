@@ -123,7 +123,7 @@ public struct CollisionDataset: Sendable, Equatable {
 
     /// Reads and validates a file; every problem is an `InputError` naming the file and field.
     public static func read(path: String) throws -> CollisionDataset {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the dataset file") }
+        let data = try InputFile.read(path, as: "a .swcd collision dataset")
         return try decode(data, source: path)
     }
 

@@ -106,7 +106,7 @@ public struct HIntDataset: Sendable {
 
     /// Reads and validates a `.swhi` file; `InputError` naming the file and the field.
     public static func read(path: String) throws -> HIntDataset {
-        guard let d = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read the file") }
+        let d = try InputFile.read(path, as: "a .swhi HInt dataset")
         return try decode(d, source: path)
     }
 

@@ -90,9 +90,7 @@ public enum LDMFlightModelFiles {
         let directory = BundledResource.resolve(path)
         // overlaid on the defaults, so settings added after the files were written take their
         // defaults; not validated (the canonical form has no percentiles), compared instead
-        guard let raw = FileManager.default.contents(atPath: directory + "/settings.json") else {
-            throw InputError(directory + "/settings.json", "cannot read file")
-        }
+        let raw = try InputFile.read(directory + "/settings.json", as: "a settings file")
         let stored = try LDMFlightSettings.overlay(LDMFlightSettings(), json: raw, source: directory + "/settings.json", validate: false)
         let wanted = canonical(settings)
         guard stored == wanted else {
@@ -148,7 +146,7 @@ public enum LDMFlightModelFiles {
     }
 
     static func decode<T: Decodable>(_ path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(path, "cannot read file") }
+        let data = try InputFile.read(path, as: "a model file")
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {

@@ -11,9 +11,7 @@ public enum URDFLoader {
     /// A relative path missing from the working directory is looked up in the checkout
     /// (`BundledResource`).
     public static func load(path: String) throws -> RobotDescription {
-        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
-            throw InputError(path, "cannot read robot file (missing or unreadable)")
-        }
+        let data = try InputFile.read(BundledResource.resolve(path), as: "a URDF robot file", display: path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(path, "robot file is not valid UTF-8")
         }

@@ -19,9 +19,7 @@ public final class MCAPReader {
 
     /// Reads the whole file at `path`.
     public convenience init(path: String, validateCRCs: Bool = false) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path, "cannot read file (missing or unreadable)")
-        }
+        let data = try InputFile.read(path, as: "an MCAP log")
         try self.init(bytes: [UInt8](data), source: path, validateCRCs: validateCRCs)
     }
 

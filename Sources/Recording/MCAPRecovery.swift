@@ -73,9 +73,7 @@ public enum MCAPRecovery {
 
     /// Recovers the file at `input` into `output` (written atomically; may equal `input`).
     public static func recover(input: String, output: String) throws -> MCAPRecoveryReport {
-        guard let data = FileManager.default.contents(atPath: input) else {
-            throw InputError(input, "cannot read file (missing or unreadable)")
-        }
+        let data = try InputFile.read(input, as: "an MCAP log")
         let (bytes, report) = try recover(bytes: [UInt8](data), source: input)
         try AtomicFile.write(Data(bytes), to: output)
         return report

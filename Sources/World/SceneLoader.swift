@@ -13,9 +13,7 @@ public enum SceneLoader {
     /// Loads a scene from a file; a relative path missing from the working directory is looked
     /// up in the checkout (`BundledResource`).
     public static func load(path: String) throws -> Scene {
-        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
-            throw InputError(path, "cannot read the file")
-        }
+        let data = try InputFile.read(BundledResource.resolve(path), as: "a world file", display: path)
         guard let text = String(data: data, encoding: .utf8) else { throw InputError(path, "not UTF-8 text") }
         return try parse(text, source: path)
     }

@@ -296,7 +296,7 @@ struct FlyCommand: ParsableCommand {
         let description = try URDFLoader.load(path: robot ?? FlyConfig().robot)
         let flightScript: FlightScript
         if let script {
-            guard let data = FileManager.default.contents(atPath: script) else { throw InputError(script, "cannot read the script") }
+            let data = try InputFile.read(script, as: "a flight script")
             flightScript = try FlightScript.parse(String(decoding: data, as: UTF8.self), source: script, robot: description)
         } else {
             flightScript = FlightScript.demo(for: description)

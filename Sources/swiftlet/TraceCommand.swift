@@ -45,7 +45,7 @@ struct TraceCommand: ParsableCommand {
         let options = TraceRunner.Options(rate: rate, effects: try parseEffects(effects), initial: try parseVec3(initial, flag: "--initial"),
                                           seed: seed)
         let description = try URDFLoader.load(path: robot)
-        guard let data = FileManager.default.contents(atPath: inputs) else { throw InputError(inputs, "cannot read the command CSV") }
+        let data = try InputFile.read(inputs, as: "a command CSV")
         let csv = try TraceRunner.run(robot: description, inputs: String(decoding: data, as: UTF8.self), source: inputs, options: options)
         try OutputPath.prepareParent(of: out, source: "--out")
         try AtomicFile.write(csv, to: out)

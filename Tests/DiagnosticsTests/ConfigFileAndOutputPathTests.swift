@@ -85,6 +85,19 @@ import TestSupport
         #expect(OutputPath.describe(InputError("x", "y")) == nil)
     }
 
+    @Test func inputFilesSayMissingDirectoryOrRead() throws {
+        let dir = TempDir("inputfile")
+        defer { dir.remove() }
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir.file("x.bin")))
+        #expect(try InputFile.read(dir.file("x.bin"), as: "a checkpoint") == Data([1, 2, 3]))
+        #expect { _ = try InputFile.read(dir.file("none.bin"), as: "a checkpoint") } throws: {
+            ($0 as? InputError) == InputError(dir.file("none.bin"), "no such file (expected a checkpoint)")
+        }
+        #expect { _ = try InputFile.read(dir.path, as: "a checkpoint", display: "run/") } throws: {
+            ($0 as? InputError) == InputError("run/", "is a directory, not a checkpoint")
+        }
+    }
+
     @Test func settingsRangeCheckThrowsAtTheKeysJSONPath() throws {
         let need = SettingsRangeCheck(source: "run.json")
         try need(true, "epochs", 3)

@@ -385,9 +385,7 @@ public struct GaussianMixture: DensityModel, Equatable, Codable {
 
     /// Reads a mixture written by `save(to:)`; throws `InputError` naming the file.
     public static func load(_ path: String) throws -> GaussianMixture {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path, "cannot read Gaussian mixture file")
-        }
+        let data = try InputFile.read(path, as: "a Gaussian mixture file")
         do {
             return try JSONDecoder().decode(GaussianMixture.self, from: data)
         } catch let e as InputError {
