@@ -69,9 +69,9 @@ public enum OCSFlyModels {
             var s = hedging
             s.ladderRungs = []
             s.risk.enabled = false
-            log("training the hedging policy (\(s.pretrainWorlds * s.pretrainSamplesPerWorld) pre-training and \(s.finetuneWorlds * s.finetuneSamplesPerWorld) fine-tuning images, three arms) ...")
-            let progress = Diagnostics.Progress(label: "hedging", total: HedgingExperiment.workUnits(s), unit: "step", sink: sink)
-            let r = try HedgingExperiment.run(s, progress: progress)
+            log("training the hedging policy (\(s.pretrainWorlds * s.pretrainSamplesPerWorld) pre-training and \(s.finetuneWorlds * s.finetuneSamplesPerWorld) fine-tuning images, the \(arm.rawValue) arm) ...")
+            let progress = Diagnostics.Progress(label: "hedging", total: HedgingExperiment.workUnits(s, arms: 1), unit: "step", sink: sink)
+            let r = try HedgingExperiment.run(s, arms: [arm], progress: progress)
             progress.finish()
             result = .hedging(r.arms.first { $0.arm == arm }!.model, arm: arm)
         } else {

@@ -12,10 +12,10 @@ import World
 /// familiarity and along the OCS ladder's pixel rungs. Single-threaded apart from the Neural
 /// engine's fixed splits, so the result is bit-identical for a seed.
 public enum HedgingExperiment {
-    /// Progress units of a run (world data sets, epochs, ladder levels).
-    public static func workUnits(_ s: HedgingSettings) -> Int {
+    /// Progress units of a run fine-tuning `arms` arms (world data sets, epochs, ladder levels).
+    public static func workUnits(_ s: HedgingSettings, arms: Int = HedgingArm.allCases.count) -> Int {
         s.pretrainWorlds + s.finetuneWorlds + s.testWorlds + s.heldOutTestWorlds + s.pretraining.epochs
-            + HedgingArm.allCases.count * s.finetuning.epochs + s.ladderRungs.count * ImageCorruption.maxSeverity
+            + arms * s.finetuning.epochs + s.ladderRungs.count * ImageCorruption.maxSeverity
             + HedgingRisk.workUnits(s)
     }
 
@@ -49,7 +49,11 @@ public enum HedgingExperiment {
         return (model, losses)
     }
 
-    public static func run(_ s: HedgingSettings, progress: Diagnostics.Progress? = nil) throws -> HedgingResult {
+    /// The experiment. `arms` picks the fine-tuning arms to train (all by default; the viewer
+    /// trains only the one it flies): each starts from the same base weights with the same
+    /// shuffle seed, so an arm's model does not depend on which other arms are trained.
+    public static func run(_ s: HedgingSettings, arms armSet: [HedgingArm] = HedgingArm.allCases,
+                           progress: Diagnostics.Progress? = nil) throws -> HedgingResult {
         try s.validate()
         let sampler = try OCSSampler(settings: s.data)
         let names = specs(s)
@@ -77,7 +81,7 @@ public enum HedgingExperiment {
         let clean = subset(test, 0..<inDistribution)
 
         var arms: [HedgingArmResult] = []
-        for arm in HedgingArm.allCases {
+        for arm in HedgingArm.allCases where armSet.contains(arm) {
             let action = arm.relabelAction(actions: finetune.actions, controlAction: s.controlAction)
             let armLabels = HedgingLabels.relabel(labels, unfamiliar: unfamiliar, to: action)
             let start = base.parameters

@@ -76,6 +76,15 @@ struct HedgingExperimentTests {
             #expect(r.arm(.hedge).changedLabels == unfamiliar.filter { r.finetuneLabels[$0] != k }.count)
             #expect(r.arm(.control).changedLabels == unfamiliar.filter { r.finetuneLabels[$0] != s.controlAction }.count)
             #expect(r.ladder.count == s.ladderRungs.count * 6 * 3)
+            if run == 0 {
+                // one arm trained alone (the viewer's case) is that arm of the full run, bit for bit
+                var one = s
+                one.ladderRungs = []
+                one.risk.enabled = false
+                let alone = try HedgingExperiment.run(one, arms: [.hedge])
+                #expect(alone.arms.map(\.arm) == [.hedge])
+                #expect(alone.arm(.hedge).model.parameters == r.arm(.hedge).model.parameters)
+            }
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hedging-smoke-\(ProcessInfo.processInfo.processIdentifier)-\(run)").path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try HedgingReport.write(r, to: dir, command: "test", seconds: 0)
