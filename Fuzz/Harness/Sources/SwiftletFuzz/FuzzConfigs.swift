@@ -55,70 +55,73 @@ enum FuzzConfigs {
         return out
     }
 
-    // what each experiment computes first from its settings; plain arithmetic traps on overflow
+    // what each experiment computes first from its settings (progress units, world lists, the
+    // networks, step counts, buffer sizes), with plain arithmetic that traps on overflow
 
     static func derive(_ c: HIntExperimentConfig) {
-        _ = c.imageWidth * c.imageHeight * c.stepsPerSource * max(1, c.trainWorlds)
-        _ = c.episodes * c.evalWorlds * c.yawLimitsDegrees.count * c.methods.count
-        _ = c.samples * c.episodeSteps
-        for limit in c.yawLimitsDegrees { _ = c.evaluationEnv(yawLimitDegrees: limit) }
         _ = c.evalSpecs
+        for limit in c.yawLimitsDegrees { _ = c.evaluationEnv(yawLimitDegrees: limit) }
+        _ = c.imageWidth * c.imageHeight * c.stepsPerSource * c.trainWorlds
+        _ = c.samples * c.episodeSteps
     }
 
     static func derive(_ c: GtSExperimentConfig) {
         let m = c.modelConfig
-        _ = m.observationSize * c.lanes
-        _ = m.flattened
-        _ = m.sequenceSize * c.cemInitialSamples
+        guard m.validationProblem == nil, let weights = m.parameterCount else { fatalError("loaded GtS config has an invalid model") }
+        _ = weights * c.lanes
         _ = c.policySettings
-        for h in c.allRealHours { _ = c.realSteps(h) }
+        for h in c.allRealHours { _ = c.realSteps(h) * m.observationSize }
         _ = c.simSteps * m.observationSize
-        _ = c.trainWorlds * c.testWorlds * c.episodesPerWorld
+        _ = m.sequenceSize * max(c.cemInitialSamples, c.cemSamples)
     }
 
     static func derive(_ c: CollisionPipelineConfig) {
         let m = c.modelConfig
-        _ = m.observationSize * c.lanes
-        _ = m.flattened
-        _ = c.initialSteps * m.observationSize
-        _ = c.rounds * c.roundSteps
+        guard m.validationProblem == nil, m.parameterCount != nil else { fatalError("loaded pipeline config has an invalid model") }
+        _ = c.training
+        _ = (c.initialSteps + c.rounds * c.roundSteps) * m.observationSize
     }
 
     static func derive(_ s: OCSSettings) {
-        _ = OCSNetwork(config: s.network, outputs: s.data.yawRatesDegrees.count)
+        _ = OCSExperiment.workUnits(s)
+        _ = OCSExperiment.specs(s)
+        _ = OCSNetwork(config: s.network, outputs: s.data.yawRatesDegrees.count + 1)
         let pixels = s.data.imageWidth * s.data.imageHeight
         _ = s.trainWorlds * s.trainSamplesPerWorld * pixels
         _ = s.validationWorlds * s.validationSamplesPerWorld * pixels
-        _ = s.testWorlds * s.testSamplesPerWorld * pixels * s.data.horizon * s.data.yawRatesDegrees.count
+        _ = s.testWorlds * s.testSamplesPerWorld * pixels
         _ = s.bootstrapResamples * s.testWorlds * s.testSamplesPerWorld
     }
 
     static func derive(_ s: HedgingSettings) {
+        _ = HedgingExperiment.workUnits(s)
+        _ = HedgingExperiment.specs(s)
         _ = OCSNetwork(config: s.network, outputs: s.data.yawRatesDegrees.count + 1)
         let pixels = s.data.imageWidth * s.data.imageHeight
         _ = s.pretrainWorlds * s.pretrainSamplesPerWorld * pixels
         _ = s.finetuneWorlds * s.finetuneSamplesPerWorld * pixels
-        _ = (s.testWorlds + s.heldOutTestWorlds) * s.testSamplesPerWorld * pixels * s.data.horizon * s.data.yawRatesDegrees.count
+        _ = (s.testWorlds + s.heldOutTestWorlds) * s.testSamplesPerWorld * pixels
     }
 
     static func derive(_ s: ImitationSettings) {
-        _ = s.stateDim * s.stateDim * s.seeds
+        _ = ImitationExperiment.workUnits(s)
         for sweep in [s.targetSweep, s.sourcesSweep, s.sharedSweep, s.rankSweep] {
-            for v in sweep.values { _ = (v + sweep.sources) * (sweep.sharedSamples + sweep.targetSamples) * s.stateDim }
+            let most = sweep.values.max() ?? 0
+            _ = (sweep.sources + most) * (sweep.sharedSamples + sweep.targetSamples + most) * s.stateDim
         }
-        _ = s.rollouts * s.horizon * s.stateDim
     }
 
     static func derive(_ s: PreMemSettings) {
-        _ = s.grid.count * s.task.steps * s.task.tokens
-        for c in s.grid { _ = c.examples * c.width * c.epochs }
+        _ = PreMemExperiment.workUnits(s)
+        _ = s.grid
         _ = s.curationBase + (s.curationAdded.max() ?? 0)
     }
 
     static func derive(_ s: LDMFlightSettings) {
         _ = s.controlPeriod
-        _ = s.episodes * s.steps * s.horizon * s.samples
-        _ = s.dataPairs * s.dataEpisodeSteps
+        _ = max(1, Int((s.physicsRate / s.controlRate).rounded()))  // LDMFlightPlant's substeps
+        _ = s.episodes * s.steps
+        _ = s.samples * s.horizon
         _ = s.validationFirstEpisode + s.validationEpisodes
     }
 }

@@ -3,6 +3,7 @@ import Geometry
 @testable import Autonomy
 import Models
 import Neural
+import Planning
 
 /// The `policy` target: a safetensors checkpoint given to the loaders that rebuild a network
 /// from its metadata and then read its tensors: `fly --policy` / `eval --policy`
@@ -35,9 +36,14 @@ enum FuzzPolicies {
         if let (predictor, settings, _) = try? LearnedPolicy.load(scratch) {
             // what flying it builds first: the parameters of every layer, the planner's sizes
             let c = predictor.config
-            _ = c.observationSize
-            _ = c.sequenceSize * settings.cem.initialSamples
-            _ = c.sequenceSize * settings.cem.samples
+            _ = LearnedPolicy(predictor: predictor, settings: settings)
+            // the planners `act` builds at the first step (their preconditions trap on bad
+            // settings); only when small, as a flight would allocate them too
+            if c.actionDim == 1, c.sequenceSize * settings.maxBatch <= 1 << 22 {
+                let space = ActionSpace(horizon: c.horizon, lower: [-1], upper: [1])
+                _ = CEMPlanner(space: space, settings: settings.cem)
+                _ = MPPIPlanner(space: space, settings: settings.mppi)
+            }
         }
         _ = try? GtSCheckpoints.checked(gts, file: scratch, method: GtSExperiment.simOnly, hours: 0)
         _ = try? HedgingCheckpoint.load(scratch, yawRates: yawRates)
