@@ -77,12 +77,13 @@ import TestSupport
         }
     }
 
-    /// Finding 11: LDM settings with validationFirstEpisode near 2^63 overflowed the episode
-    /// range check; a physics rate of 1e300 Hz trapped making the physics steps per control step
-    /// an Int (`LDMFlightPlant`).
+    /// Finding 11: LDM settings with validationEpisodes near 2^63 overflowed the episode range
+    /// check (`validationFirstEpisode + validationEpisodes`); a physics rate of 1e300 Hz trapped
+    /// making the physics steps per control step an Int (`LDMFlightPlant`).
     @Test func ldmEpisodeRangeAndRatesThatOverflowAreRefused() throws {
         let load = { (path: String) in try LDMFlightSettings.load(configPath: path, base: .smoke) }
-        for (json, location) in [(#"{"validationFirstEpisode": 9223372036854775807}"#, "validationFirstEpisode"),
+        for (json, location) in [(#"{"validationFirstEpisode": 1, "validationEpisodes": 9223372036854775807}"#, "validationEpisodes"),
+                                 (#"{"validationFirstEpisode": 9223372036854775807}"#, "validationFirstEpisode"),
                                  (#"{"physicsRate": 1e300}"#, "physicsRate")] {
             let e = try #require(try Self.error(json, load), "\(json) loaded")
             #expect(e.location == location, "\(json): \(e)")

@@ -6,10 +6,10 @@ import Foundation
 /// must give the input again, with frame options and a block size picked by the input's first
 /// byte. A cut frame decoded leniently must give a prefix of the input.
 enum FuzzLZ4 {
-    /// Output cap of the decoders (MCAP passes the chunk's declared size). 64 KiB, the smallest
-    /// block maximum: a larger cap makes every frame without a content size reserve that much,
-    /// which the unoptimised fuzz build fills byte by byte (1 MiB cost 15 ms an input).
-    static let maxOutput = 1 << 16
+    /// Output cap of the decoders (MCAP passes the chunk's declared size): 128 KiB, two of the
+    /// smallest blocks, so multi-block frames decode; every frame without a content size reserves
+    /// up to the cap, so a larger one only slows each input down.
+    static let maxOutput = 1 << 17
 
     static func run(_ bytes: [UInt8]) {
         // arbitrary bytes as a frame and as a block
@@ -85,6 +85,10 @@ enum FuzzLZ4 {
             // round-trip inputs: the option byte, then the data
             out.append(("plain-\(i).bin", [UInt8(i * 9)] + input))
         }
+        // past one 64 KiB block: multi-block frames (with block checksums) and their round trip
+        let long = (0..<70_000).map { UInt8(truncatingIfNeeded: ($0 / 7) &* 13 ^ ($0 >> 9)) }
+        out.append(("frame-long.lz4", LZ4.compress(long, options: LZ4Encoder.Options(blockSize: .max64KB, blockChecksums: true))))
+        out.append(("plain-long.bin", [16] + long))
         return out
     }
 }
