@@ -85,22 +85,24 @@ enum FuzzConfigs {
     static func derive(_ s: OCSSettings) {
         _ = OCSExperiment.workUnits(s)
         _ = OCSExperiment.specs(s)
-        _ = OCSNetwork(config: s.network, outputs: s.data.yawRatesDegrees.count + 1)
-        let pixels = s.data.imageWidth * s.data.imageHeight
-        _ = s.trainWorlds * s.trainSamplesPerWorld * pixels
-        _ = s.validationWorlds * s.validationSamplesPerWorld * pixels
-        _ = s.testWorlds * s.testSamplesPerWorld * pixels
+        images(s.network, s.data, splits: [(s.trainWorlds, s.trainSamplesPerWorld), (s.validationWorlds, s.validationSamplesPerWorld),
+                                           (s.testWorlds, s.testSamplesPerWorld)])
         _ = s.bootstrapResamples * s.testWorlds * s.testSamplesPerWorld
     }
 
     static func derive(_ s: HedgingSettings) {
         _ = HedgingExperiment.workUnits(s)
         _ = HedgingExperiment.specs(s)
-        _ = OCSNetwork(config: s.network, outputs: s.data.yawRatesDegrees.count + 1)
-        let pixels = s.data.imageWidth * s.data.imageHeight
-        _ = s.pretrainWorlds * s.pretrainSamplesPerWorld * pixels
-        _ = s.finetuneWorlds * s.finetuneSamplesPerWorld * pixels
-        _ = (s.testWorlds + s.heldOutTestWorlds) * s.testSamplesPerWorld * pixels
+        images(s.network, s.data, splits: [(s.pretrainWorlds, s.pretrainSamplesPerWorld), (s.finetuneWorlds, s.finetuneSamplesPerWorld),
+                                           (s.testWorlds + s.heldOutTestWorlds, s.testSamplesPerWorld)])
+    }
+
+    /// The OCS / hedging network (primitives + hover outputs) and the image bytes of each split
+    /// (worlds, samples per world).
+    static func images(_ network: OCSNetworkConfig, _ data: OCSDataSettings, splits: [(worlds: Int, perWorld: Int)]) {
+        _ = OCSNetwork(config: network, outputs: data.yawRatesDegrees.count + 1)
+        let pixels = data.imageWidth * data.imageHeight
+        for split in splits { _ = split.worlds * split.perWorld * pixels }
     }
 
     static func derive(_ s: ImitationSettings) {
