@@ -88,7 +88,7 @@ clean:
 .PHONY: fuzz
 FUZZ_TARGET  ?= all
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi
+FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 policy
 FUZZ_DIR     := Fuzz/.corpus
 FUZZ_BIN     := Fuzz/Harness/.build/debug/SwiftletFuzz
 fuzz: setup
@@ -99,8 +99,8 @@ fuzz: setup
 	@cp Robots/*.urdf $(FUZZ_DIR)/seeds/urdf/ && cp Worlds/*.json $(FUZZ_DIR)/seeds/world/
 	@failed=""; for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-	  SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
-	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi

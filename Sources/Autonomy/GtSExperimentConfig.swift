@@ -160,11 +160,23 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
 
     /// Why the settings cannot run, or nil.
     public var problem: String? {
+        if let (key, value) = SettingsRangeCheck.excessCount(["trainWorlds": trainWorlds, "testWorlds": testWorlds, "simSteps": simSteps,
+                                                              "simEpochs": simEpochs, "realEpochs": realEpochs, "realUpdates": realUpdates,
+                                                              "episodesPerWorld": episodesPerWorld, "sweepEpisodesPerWorld": sweepEpisodesPerWorld,
+                                                              "evaluationSet": evaluationSet, "cemInitialSamples": cemInitialSamples,
+                                                              "cemSamples": cemSamples, "cemIterations": cemIterations, "lanes": lanes,
+                                                              "diagnosticSteps": diagnosticSteps]) {
+            return "\(key) \(value) is more than \(SettingsRangeCheck.maxCount)"
+        }
         if trainWorlds < 1 || testWorlds < 1 { return "trainWorlds \(trainWorlds) and testWorlds \(testWorlds) must be >= 1" }
         if simSteps < 1 || simEpochs < 1 || realEpochs < 1 || realUpdates < 0 {
             return "simSteps, simEpochs and realEpochs must be >= 1, realUpdates >= 0"
         }
         if !(realHours > 0) || sweepHours.contains(where: { !($0 > 0) || !$0.isFinite }) { return "real budgets must be positive hours" }
+        // hours become Int step counts: finite and bounded first
+        if (sweepHours + [realHours]).contains(where: { $0 > Self.maxRealHours }) {
+            return "real budgets must be at most \(Int(Self.maxRealHours)) hours"
+        }
         if allRealHours.contains(where: { realSteps($0) < 1 }) { return "a real budget rounds to 0 control steps" }
         if episodesPerWorld < 1 || sweepEpisodesPerWorld < 0 { return "episodesPerWorld must be >= 1, sweepEpisodesPerWorld >= 0" }
         if evaluationSet < 0 { return "evaluationSet must be >= 0, got \(evaluationSet)" }
@@ -175,8 +187,19 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         if lanes < 1 { return "lanes must be >= 1" }
         if diagnosticSteps < 0 { return "diagnosticSteps must be >= 0" }
         if let why = modelConfig.validationProblem { return "model: \(why)" }
+        // buffers sized by the settings: transitions x observation, CEM samples x action sequence
+        let m = modelConfig, most = allRealHours.map(realSteps).max() ?? 0
+        for (name, factors) in [("simSteps", [simSteps, m.observationSize]), ("real budget", [most, m.observationSize]),
+                                ("lanes", [lanes, m.observationSize]),
+                                ("cemInitialSamples", [max(cemInitialSamples, cemSamples), m.sequenceSize])]
+        where SettingsRangeCheck.product(factors) == nil {
+            return "\(name): \(factors.map(String.init).joined(separator: " x ")) values is more than 2^40"
+        }
         return nil
     }
+
+    /// Largest real budget (hours; 14,400 steps an hour at 4 Hz).
+    static let maxRealHours = 1_000_000.0
 
     /// Reads a JSON config (any subset of the keys).
     public static func load(_ path: String) throws -> GtSExperimentConfig {

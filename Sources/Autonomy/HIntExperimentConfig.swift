@@ -115,6 +115,13 @@ public struct HIntExperimentConfig: Codable, Sendable, Equatable {
 
     /// Why these settings cannot run, or nil.
     public var validationProblem: String? {
+        if let (key, value) = SettingsRangeCheck.excessCount(["trainWorlds": trainWorlds, "evalWorlds": evalWorlds,
+                                                              "stepsPerSource": stepsPerSource, "episodeSteps": episodeSteps,
+                                                              "episodes": episodes, "samples": samples]) {
+            return "\(key) \(value) is more than \(SettingsRangeCheck.maxCount)"
+        }
+        if imageWidth > 4096 || imageHeight > 4096 { return "image \(imageWidth)x\(imageHeight) is larger than 4096 pixels a side" }
+        if !(goalDistance <= 1000) { return "goalDistance \(goalDistance) m is more than 1000" }
         if trainWorlds < 1 || evalWorlds < 1 { return "trainWorlds \(trainWorlds) and evalWorlds \(evalWorlds) must be >= 1" }
         if stepsPerSource < 1 || episodeSteps < HIntTraining.horizon { return "stepsPerSource \(stepsPerSource) / episodeSteps \(episodeSteps) too small" }
         if imageWidth < 16 || imageHeight < 16 || imageWidth % 8 != 0 || imageHeight % 4 != 0 {

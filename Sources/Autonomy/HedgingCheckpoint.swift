@@ -29,7 +29,7 @@ public enum HedgingCheckpoint {
     /// that every tensor has the shape of the network the metadata describes. Throws
     /// `InputError` naming the file and the mismatch.
     public static func load(_ path: String, yawRates: [Double]) throws -> HedgingPolicy {
-        let (_, meta) = try Checkpoint.load(path)
+        let (loaded, meta) = try Checkpoint.load(path)
         guard let meta else { throw InputError(path, "no swiftlet metadata (expected a \(architecture) checkpoint)") }
         guard meta.architecture == architecture else {
             throw InputError(path, at: "architecture", "is \"\(meta.architecture)\", the viewer builds \"\(architecture)\"")
@@ -42,6 +42,13 @@ public enum HedgingCheckpoint {
         }
         if let saved = meta.extra["yaw_rates"], saved != yawRates.map({ "\($0)" }).joined(separator: ",") {
             throw InputError(path, at: "yaw_rates", "\(saved) deg/s, the viewer flies \(yawRates.map { "\($0)" }.joined(separator: ","))")
+        }
+        // the network is built (and its weights allocated) only when the file holds at least as
+        // many weights as it needs: the metadata alone must not size an allocation
+        let needed = config.parameterCount(outputs: k + 1)
+        guard let needed, needed <= loaded.scalarCount else {
+            throw InputError(path, at: "network", "the metadata's network needs \(needed.map(String.init) ?? "too many") weights, "
+                             + "the checkpoint holds \(loaded.scalarCount)")
         }
         var rng = RNG(seed: 0)
         var policy = HedgingPolicy(actions: k, config: config, rng: &rng)

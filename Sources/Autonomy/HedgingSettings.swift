@@ -64,6 +64,14 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         let need = SettingsRangeCheck(source: source)
+        let f = risk.flights
+        try need.counts(["pretrainWorlds": pretrainWorlds, "pretrainSamplesPerWorld": pretrainSamplesPerWorld,
+                         "finetuneWorlds": finetuneWorlds, "finetuneSamplesPerWorld": finetuneSamplesPerWorld, "testWorlds": testWorlds,
+                         "heldOutTestWorlds": heldOutTestWorlds, "testSamplesPerWorld": testSamplesPerWorld,
+                         "pretraining.epochs": pretraining.epochs, "pretraining.batchSize": pretraining.batchSize,
+                         "finetuning.epochs": finetuning.epochs, "finetuning.batchSize": finetuning.batchSize,
+                         "risk.bootstrapResamples": risk.bootstrapResamples, "risk.flights.episodesPerWorld": f.episodesPerWorld,
+                         "risk.flights.worlds": f.worlds])
         try need(data.imageWidth == network.width && data.imageHeight == network.height, "network.width/height",
                  "\(network.width)x\(network.height) must equal the data's \(data.imageWidth)x\(data.imageHeight)")
         try need(network.isValid, "network", network.filters)
@@ -74,10 +82,15 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
         try need(pretrainWorlds >= 1 && pretrainSamplesPerWorld >= 1, "pretrainWorlds", pretrainWorlds)
         try need(finetuneWorlds >= 1 && finetuneSamplesPerWorld >= 1, "finetuneWorlds", finetuneWorlds)
         try need(testWorlds >= 1 && heldOutTestWorlds >= 0 && testSamplesPerWorld >= 1, "testWorlds", testWorlds)
+        let pixels = [data.imageWidth, data.imageHeight]
+        try need.size("pretrainSamplesPerWorld", [pretrainWorlds, pretrainSamplesPerWorld] + pixels, "pre-training image bytes")
+        try need.size("finetuneSamplesPerWorld", [finetuneWorlds, finetuneSamplesPerWorld] + pixels, "fine-tuning image bytes")
+        try need.size("testSamplesPerWorld", [testWorlds + heldOutTestWorlds, testSamplesPerWorld] + pixels, "test image bytes")
         let sep = UInt64((pretrainWorlds + 4) / 5)
         try need(finetuneFirstSeed >= sep, "finetuneFirstSeed", "\(finetuneFirstSeed) overlaps the pre-training seeds 0..<\(sep)")
-        try need(testFirstSeed >= finetuneFirstSeed + UInt64((finetuneWorlds + 4) / 5), "testFirstSeed", testFirstSeed)
-        try need(testFirstSeed + UInt64((testWorlds + 4) / 5) <= 999_000, "testFirstSeed", testFirstSeed)
+        try need(testFirstSeed >= finetuneFirstSeed && testFirstSeed - finetuneFirstSeed >= UInt64((finetuneWorlds + 4) / 5),
+                 "testFirstSeed", testFirstSeed)
+        try need(testFirstSeed <= 999_000 && 999_000 - testFirstSeed >= UInt64((testWorlds + 4) / 5), "testFirstSeed", testFirstSeed)
         for (key, t) in [("pretraining", pretraining), ("finetuning", finetuning)] {
             try need(t.epochs >= 0 && t.batchSize >= 1 && t.learningRate > 0 && t.gradientClip >= 0, key, t.epochs)
         }
@@ -86,7 +99,6 @@ public struct HedgingSettings: PresetExperimentSettings, Sendable, Equatable {
         try need(groupFraction > 0 && groupFraction <= 0.5, "groupFraction", groupFraction)
         try need(ladderRungs.allSatisfy { $0.corruption != nil } && Set(ladderRungs).count == ladderRungs.count, "ladderRungs",
                  ladderRungs.map(\.rawValue))
-        let f = risk.flights
         try need(risk.positiveWeight > 0 && risk.positiveWeight.isFinite, "risk.positiveWeight", risk.positiveWeight)
         try need(!risk.enabled || heldOutTestWorlds >= 1, "heldOutTestWorlds", "\(heldOutTestWorlds) (the risk part needs held-out test scenes)")
         try need(risk.bootstrapResamples >= 1, "risk.bootstrapResamples", risk.bootstrapResamples)

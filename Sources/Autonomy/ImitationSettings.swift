@@ -85,6 +85,20 @@ public struct ImitationSettings: PresetExperimentSettings, Sendable, Equatable {
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         let need = SettingsRangeCheck(source: source)
+        let q = quadrotor
+        try need.counts(["seeds": seeds, "stateDim": stateDim, "inputDim": inputDim, "rank": rank, "trajectoryLength": trajectoryLength,
+                         "rollouts": rollouts, "horizon": horizon, "pretrainIterations": pretrainIterations,
+                         "bootstrapResamples": bootstrapResamples, "quadrotor.sources": q.sources, "quadrotor.sharedSamples": q.sharedSamples,
+                         "quadrotor.ratioAt": q.ratioAt])
+        for (key, sweep) in [("targetSweep", targetSweep), ("sourcesSweep", sourcesSweep), ("sharedSweep", sharedSweep), ("rankSweep", rankSweep)] {
+            try need.counts([key + ".sources": sweep.sources, key + ".sharedSamples": sweep.sharedSamples,
+                             key + ".targetSamples": sweep.targetSamples, key + ".values": sweep.values.max() ?? 0])
+        }
+        try need.counts(["quadrotor.targetSamples": q.targetSamples.max() ?? 0, "quadrotor.ranks": q.ranks.max() ?? 0])
+        for (key, sweep) in [("targetSweep", targetSweep), ("sourcesSweep", sourcesSweep), ("sharedSweep", sharedSweep), ("rankSweep", rankSweep)] {
+            let most = sweep.values.max() ?? 0
+            try need.size(key, [sweep.sources + most, sweep.sharedSamples + sweep.targetSamples + most, stateDim], "sample values")
+        }
         try need(seeds >= 2, "seeds", seeds)
         try need(stateDim >= 2 && inputDim >= 1, "stateDim", stateDim)
         try need(rank >= 1 && rank < stateDim, "rank", rank)
@@ -104,7 +118,6 @@ public struct ImitationSettings: PresetExperimentSettings, Sendable, Equatable {
         try need(rankSweep.values.count >= 2 && rankSweep.values.allSatisfy { $0 >= 1 && $0 < stateDim }, "rankSweep.values", rankSweep.values)
         try need(rankSweep.sources >= 1 && rankSweep.sharedSamples >= stateDim && rankSweep.targetSamples > stateDim + 1,
                  "rankSweep", rankSweep.targetSamples)
-        let q = quadrotor
         try need(q.variation >= 0 && q.variation < 1 && q.dt > 0, "quadrotor.variation/dt", q.variation)
         try need(q.sources >= 1 && q.sharedSamples >= 12 && q.targetSamples.count >= 2 && q.ranks.allSatisfy { $0 >= 1 && $0 < 12 && $0 <= 4 * q.sources }
                  && q.targetSamples.allSatisfy { $0 >= (q.ranks.max() ?? 1) }, "quadrotor", q.targetSamples)

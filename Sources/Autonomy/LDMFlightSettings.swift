@@ -196,7 +196,14 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
     /// Checks ranges; throws `InputError` naming the setting.
     public func validate(source: String = "settings") throws {
         let need = SettingsRangeCheck(source: source, prefix: "")
+        try need.counts(["episodes": episodes, "steps": steps, "horizon": horizon, "samples": samples, "dataPairs": dataPairs,
+                         "dataEpisodeSteps": dataEpisodeSteps, "threads": threads, "validationEpisodes": validationEpisodes,
+                         "constraintSteps": constraintSteps, "fallbackSteps": fallbackSteps, "dynamics.steps": dynamics.steps,
+                         "dynamics.batchSize": dynamics.batchSize])
+        try need(validationFirstEpisode <= SettingsRangeCheck.maxElements, "validationFirstEpisode", validationFirstEpisode)
         try need(physicsRate > 0 && controlRate > 0 && physicsRate >= controlRate, "controlRate", controlRate)
+        // physics steps per control step become an Int
+        try need(physicsRate / controlRate <= 100_000, "physicsRate", "\(physicsRate) Hz is more than 100000 physics steps per control step")
         try need(referenceAltitude > groundClearance, "referenceAltitude", referenceAltitude)
         try need(maxTiltCommand > 0 && maxTiltCommand < 1.5, "maxTiltCommand", maxTiltCommand)
         try need(dataTilt > 0 && dataTilt <= maxTiltCommand, "dataTilt", dataTilt)

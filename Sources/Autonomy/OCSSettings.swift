@@ -57,6 +57,12 @@ public struct OCSSettings: PresetExperimentSettings, Sendable, Equatable {
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         let need = SettingsRangeCheck(source: source)
+        let c = closedLoop
+        try need.counts(["trainWorlds": trainWorlds, "trainSamplesPerWorld": trainSamplesPerWorld, "validationWorlds": validationWorlds,
+                         "validationSamplesPerWorld": validationSamplesPerWorld, "testWorlds": testWorlds,
+                         "testSamplesPerWorld": testSamplesPerWorld, "training.epochs": training.epochs,
+                         "training.batchSize": training.batchSize, "bootstrapResamples": bootstrapResamples,
+                         "closedLoop.episodesPerWorld": c.episodesPerWorld, "closedLoop.worlds": c.worlds])
         try need(data.imageWidth >= 8 && data.imageHeight >= 8, "data.imageWidth/imageHeight", data.imageWidth)
         try need(data.imageWidth == network.width && data.imageHeight == network.height, "network.width/height",
                  "\(network.width)x\(network.height) must equal the data's \(data.imageWidth)x\(data.imageHeight)")
@@ -71,10 +77,16 @@ public struct OCSSettings: PresetExperimentSettings, Sendable, Equatable {
         try need(trainWorlds >= 1 && trainSamplesPerWorld >= 1, "trainWorlds", trainWorlds)
         try need(validationWorlds >= 1 && validationSamplesPerWorld >= 1, "validationWorlds", validationWorlds)
         try need(testWorlds >= 1 && testSamplesPerWorld >= 1, "testWorlds", testWorlds)
+        let pixels = [data.imageWidth, data.imageHeight]
+        try need.size("trainSamplesPerWorld", [trainWorlds, trainSamplesPerWorld] + pixels, "training image bytes")
+        try need.size("validationSamplesPerWorld", [validationWorlds, validationSamplesPerWorld] + pixels, "validation image bytes")
+        try need.size("testSamplesPerWorld", [testWorlds, testSamplesPerWorld] + pixels, "test image bytes")
+        try need.size("bootstrapResamples", [bootstrapResamples, testWorlds, testSamplesPerWorld], "bootstrap draws")
         let sep = UInt64((trainWorlds + 4) / 5)
         try need(validationFirstSeed >= sep, "validationFirstSeed", "\(validationFirstSeed) overlaps the training seeds 0..<\(sep)")
-        try need(testFirstSeed >= validationFirstSeed + UInt64((validationWorlds + 4) / 5), "testFirstSeed", testFirstSeed)
-        try need(testFirstSeed + UInt64((testWorlds + 4) / 5) <= 999_000, "testFirstSeed", testFirstSeed)
+        try need(testFirstSeed >= validationFirstSeed && testFirstSeed - validationFirstSeed >= UInt64((validationWorlds + 4) / 5),
+                 "testFirstSeed", testFirstSeed)
+        try need(testFirstSeed <= 999_000 && 999_000 - testFirstSeed >= UInt64((testWorlds + 4) / 5), "testFirstSeed", testFirstSeed)
         try need(training.epochs >= 1 && training.batchSize >= 1 && training.learningRate > 0 && training.gradientClip >= 0,
                  "training", training.epochs)
         try need(positiveWeight > 0, "positiveWeight", positiveWeight)
@@ -82,7 +94,6 @@ public struct OCSSettings: PresetExperimentSettings, Sendable, Equatable {
                  "\(rewards.right)/\(rewards.wrong)/\(rewards.abstain)")
         try need(!rungs.isEmpty && Set(rungs).count == rungs.count, "rungs", rungs.map(\.rawValue))
         try need(bootstrapResamples >= 10, "bootstrapResamples", bootstrapResamples)
-        let c = closedLoop
         try need(c.episodesPerWorld >= 0 && c.worlds >= 1 && c.episodeTime > 0, "closedLoop", c.episodesPerWorld)
         try need(c.rung.corruption != nil, "closedLoop.rung", "\(c.rung.rawValue) (a pixel rung: noise, blur, fog, brightness)")
         try need(!c.severities.isEmpty && c.severities.allSatisfy { (0...5).contains($0) }, "closedLoop.severities", c.severities)

@@ -111,6 +111,15 @@ public struct PreMemSettings: PresetExperimentSettings, Sendable, Equatable {
     /// Throws an `InputError` naming the first setting out of range.
     public func validate(source: String = "settings") throws {
         let need = SettingsRangeCheck(source: source)
+        try need.counts(["gridExamples": gridExamples.max() ?? 0, "gridWidths": gridWidths.max() ?? 0, "gridEpochs": gridEpochs.max() ?? 0,
+                         "checkpoints": checkpoints, "batchSize": batchSize, "samples": samples, "testQueries": testQueries,
+                         "curationBase": curationBase, "curationWidth": curationWidth, "curationEpochs": curationEpochs,
+                         "curationAdded": curationAdded.max() ?? 0, "curationSeeds": curationSeeds,
+                         "robustnessPerturbations": robustnessPerturbations, "bootstrapResamples": bootstrapResamples,
+                         "task.scanRays": task.scanRays, "task.substeps": task.substeps, "task.demoIterations": task.demoIterations,
+                         "task.demoInitialSamples": task.demoInitialSamples, "task.demoSamples": task.demoSamples])
+        try need.size("gridExamples", [gridExamples.count, gridLearningRates.count, gridWidths.count, gridEpochs.count],
+                      "grid configurations", limit: 10_000)
         try need(!task.trainWorlds.isEmpty, "task.trainWorlds", task.trainWorlds)
         try need(!task.testWorlds.isEmpty, "task.testWorlds", task.testWorlds)
         try need(task.steps >= 1 && task.steps <= 64, "task.steps", task.steps)

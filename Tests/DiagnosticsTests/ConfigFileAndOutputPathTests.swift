@@ -108,4 +108,31 @@ import TestSupport
         let bare = SettingsRangeCheck(source: "settings", prefix: "")
         #expect { try bare(false, "controlRate", 0) } throws: { ($0 as? InputError)?.location == "controlRate" }
     }
+
+    /// Count and buffer-size limits: products are checked step by step, so factors whose product
+    /// overflows Int are refused instead of trapping (docs/fuzzing.md, findings 8 and 12).
+    @Test func countAndSizeLimitsNeverOverflow() throws {
+        #expect(SettingsRangeCheck.product([1000, 1000, 48, 64]) == 3_072_000_000)
+        #expect(SettingsRangeCheck.product([]) == 1)
+        #expect(SettingsRangeCheck.product([Int.max, 2]) == nil)
+        #expect(SettingsRangeCheck.product([1 << 32, 1 << 32, 0]) == nil)
+        #expect(SettingsRangeCheck.product([0, Int.max]) == 0)
+        #expect(SettingsRangeCheck.product([3, -1]) == nil)
+        #expect(SettingsRangeCheck.product([1 << 20, 1 << 20]) == 1 << 40)
+        #expect(SettingsRangeCheck.product([1 << 20, 1 << 20, 2]) == nil)
+        #expect(SettingsRangeCheck.product([101, 100], limit: 10_000) == nil)
+        let need = SettingsRangeCheck(source: "run.json")
+        try need.size("samples", [1000, 1000, 48, 64], "image bytes")
+        #expect { try need.size("samples", [Int.max, Int.max], "image bytes") } throws: { e in
+            let i = e as? InputError
+            return i?.location == "$.samples" && i?.message == "out of range: \(Int.max) x \(Int.max) image bytes (at most 2^40)"
+        }
+        try need.counts(["worlds": 10, "epochs": SettingsRangeCheck.maxCount])
+        #expect { try need.counts(["worlds": 10, "epochs": Int.max]) } throws: { e in
+            let i = e as? InputError
+            return i?.location == "$.epochs" && i?.message == "out of range: \(Int.max) (at most 1000000)"
+        }
+        let first = try #require(SettingsRangeCheck.excessCount(["a": 5, "b": 2_000_000, "c": 3_000_000]))
+        #expect(first.key == "b" && first.value == 2_000_000)
+    }
 }

@@ -113,6 +113,12 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
 
     /// The first problem with the values, if any.
     public var validationProblem: String? {
+        if let (key, value) = SettingsRangeCheck.excessCount(["initialSteps": initialSteps, "rounds": rounds, "roundSteps": roundSteps,
+                                                              "epochs": epochs, "roundEpochs": roundEpochs, "patience": patience,
+                                                              "batchSize": batchSize, "lanes": lanes, "trainWorldCount": trainWorldCount,
+                                                              "evalWorldCount": evalWorldCount, "evalEpisodes": evalEpisodes]) {
+            return "\(key) \(value) is more than \(SettingsRangeCheck.maxCount)"
+        }
         if initialSteps <= 0 { return "initialSteps must be positive, got \(initialSteps)" }
         if rounds < 0 || (rounds > 0 && roundSteps <= 0) { return "rounds must be >= 0 and roundSteps positive" }
         if !["epsilon", "gaussian"].contains(roundExploration) { return "roundExploration must be epsilon or gaussian, got \(roundExploration)" }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Planning
 
 /// How the learned GtS policy plans (stored in a checkpoint's metadata, `policy_settings`, and
@@ -70,5 +71,26 @@ public struct LearnedPolicySettings: Codable, Sendable, Equatable {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription:
                 "policy settings need workers >= 1 (got \(workers)), blockRows >= 1 (got \(blockRows)) and a finite yawWeight >= 0 (got \(yawWeight))"))
         }
+        if let why = plannerProblem { throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: why)) }
+    }
+
+    /// Why the planners (and the batched evaluation) cannot be built from these settings, or nil:
+    /// what `CEMPlanner` and `MPPIPlanner` require, and counts of at most
+    /// `SettingsRangeCheck.maxCount` (a checkpoint's settings size the planner's buffers).
+    public var plannerProblem: String? {
+        if let (key, value) = SettingsRangeCheck.excessCount(["cem.initialSamples": cem.initialSamples, "cem.samples": cem.samples,
+                                                              "cem.iterations": cem.iterations, "mppi.samples": mppi.samples,
+                                                              "mppi.keepBest": mppi.keepBest, "workers": workers, "blockRows": blockRows]) {
+            return "\(key) \(value) is more than \(SettingsRangeCheck.maxCount)"
+        }
+        if cem.initialSamples < 1 || cem.samples < 1 || cem.iterations < 1 || cem.elites < 1 || cem.elites > min(cem.initialSamples, cem.samples) {
+            return "CEM needs initialSamples, samples, iterations >= 1 and elites in 1...min(samples, initialSamples) "
+                + "(got \(cem.initialSamples), \(cem.samples), \(cem.iterations), \(cem.elites))"
+        }
+        if mppi.samples < 1 || !(mppi.smoothing > 0 && mppi.smoothing <= 1) || !(mppi.inverseTemperature > 0) || !mppi.inverseTemperature.isFinite {
+            return "MPPI needs samples >= 1, smoothing in (0, 1] and a finite inverseTemperature > 0 "
+                + "(got \(mppi.samples), \(mppi.smoothing), \(mppi.inverseTemperature))"
+        }
+        return nil
     }
 }

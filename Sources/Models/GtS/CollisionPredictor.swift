@@ -55,6 +55,11 @@ public struct CollisionPredictor: Sendable {
     /// missing, extra or of the wrong shape for `config`.
     public init(config: CollisionPredictorConfig, parameters: Parameters, source: String = "parameters") throws {
         if let problem = config.validationProblem { throw InputError(source, at: "config", problem) }
+        // the fresh network (and its weights) is built only when the given tensors hold at least
+        // as many weights as it needs: a config alone must not size an allocation
+        if let needed = config.parameterCount, needed > parameters.scalarCount {
+            throw InputError(source, at: "config", "the network needs \(needed) weights, the parameters hold \(parameters.scalarCount)")
+        }
         var rng = RNG(seed: 0)
         let fresh = CollisionPredictor(config: config, rng: &rng)
         var ordered = Parameters()

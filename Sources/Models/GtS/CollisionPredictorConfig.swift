@@ -1,3 +1,4 @@
+import Diagnostics
 import Neural
 
 /// Architecture of the GtS action-conditioned collision predictor (METHODS.md section 1).
@@ -94,8 +95,10 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
         frames = try c.decodeIfPresent(Int.self, forKey: .frames) ?? d.frames
         horizon = try c.decodeIfPresent(Int.self, forKey: .horizon) ?? d.horizon
         actionDim = try c.decodeIfPresent(Int.self, forKey: .actionDim) ?? d.actionDim
+        // the default scale has one entry per action component; an out-of-range actionDim
+        // (negative, or large enough to size a huge array) is left to `validationProblem`
         actionScale = try c.decodeIfPresent([Float].self, forKey: .actionScale)
-            ?? [Float](repeating: 1, count: actionDim)
+            ?? (1...Self.maxChannels ~= actionDim ? [Float](repeating: 1, count: actionDim) : [])
         convs = try c.decodeIfPresent([Conv].self, forKey: .convs) ?? d.convs
         dense = try c.decodeIfPresent([Int].self, forKey: .dense) ?? d.dense
         hidden = try c.decodeIfPresent(Int.self, forKey: .hidden) ?? d.hidden
@@ -129,9 +132,54 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
     /// Floats in one action sequence (`horizon * actionDim`).
     public var sequenceSize: Int { horizon * actionDim }
 
+    /// Largest image side; frames and action components; layer width (filters, dense, hidden,
+    /// embeddings); kernel, stride and padding; layers per kind. A config read from a file or a
+    /// checkpoint's metadata must not ask for sizes whose arithmetic overflows.
+    public static let maxSide = 4096, maxChannels = 256, maxWidth = 65_536, maxKernel = 64, maxLayers = 16
+    /// Most weights a valid config may need (2^26 floats, 256 MB; the GtS network has 0.3 M).
+    public static let maxParameters = 1 << 26
+
+    /// Why the sizes exceed the limits above, or nil.
+    var limitProblem: String? {
+        if height > Self.maxSide || width > Self.maxSide { return "image \(height)x\(width) is larger than \(Self.maxSide) pixels a side" }
+        if frames > Self.maxChannels || actionDim > Self.maxChannels || horizon > Self.maxWidth {
+            return "frames \(frames), actionDim \(actionDim) must be at most \(Self.maxChannels), horizon \(horizon) at most \(Self.maxWidth)"
+        }
+        if convs.count > Self.maxLayers || dense.count > Self.maxLayers { return "more than \(Self.maxLayers) conv or dense layers" }
+        if let w = (dense + [hidden, actionEmbedding, headHidden] + convs.map(\.filters)).first(where: { $0 > Self.maxWidth }) {
+            return "layer width \(w) is larger than \(Self.maxWidth)"
+        }
+        if let c = convs.first(where: { $0.kernel > Self.maxKernel || $0.stride > Self.maxKernel || $0.padding > Self.maxKernel }) {
+            return "conv kernel \(c.kernel), stride \(c.stride), padding \(c.padding): each at most \(Self.maxKernel)"
+        }
+        return nil
+    }
+
+    /// Weights of the predictor built from this config (what `CollisionPredictor(config:rng:)`
+    /// allocates), computed without building it; nil when more than `maxParameters`. Call on a
+    /// config without a `validationProblem`.
+    public var parameterCount: Int? {
+        var total = 0, channels = frames
+        for c in convs {
+            total += c.filters * c.kernel * c.kernel * channels + c.filters
+            channels = c.filters
+        }
+        var inputs = flattened
+        for d in dense {
+            guard let w = SettingsRangeCheck.product([inputs + 1, d], limit: Self.maxParameters) else { return nil }
+            total += w
+            inputs = d
+        }
+        // action embedding, LSTM (input, recurrent, bias), head
+        total += (actionDim + 1) * actionEmbedding + 4 * hidden * (actionEmbedding + hidden + 1)
+            + (hidden + 1) * headHidden + headHidden + 1
+        return total <= Self.maxParameters ? total : nil
+    }
+
     /// Why this configuration cannot be built, or nil when it can.
     public var validationProblem: String? {
         if height <= 0 || width <= 0 || frames <= 0 { return "image \(height)x\(width)x\(frames) must be positive" }
+        if let why = limitProblem { return why }
         if horizon <= 0 { return "horizon \(horizon) must be positive" }
         if actionDim <= 0 { return "actionDim \(actionDim) must be positive" }
         if actionScale.count != actionDim { return "actionScale has \(actionScale.count) entries for actionDim \(actionDim)" }
@@ -149,6 +197,7 @@ public struct CollisionPredictorConfig: Codable, Sendable, Equatable {
         for (i, s) in featureSizes.enumerated().dropFirst() where s.height <= 0 || s.width <= 0 {
             return "conv \(i - 1) leaves no pixels (\(s.height)x\(s.width)) from a \(height)x\(width) image"
         }
+        if parameterCount == nil { return "the network needs more than \(Self.maxParameters) weights" }
         return nil
     }
 }

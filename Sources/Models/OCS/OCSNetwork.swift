@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Neural
@@ -27,11 +28,38 @@ public struct OCSNetworkConfig: Codable, Sendable, Equatable {
         return (h, w)
     }
 
-    /// Whether the layer lists agree and every size is positive.
+    /// Largest image side, layer width (filters, features), kernel or stride, and layer count a
+    /// valid config may have: a config from a file or a checkpoint's metadata must not ask for
+    /// sizes whose arithmetic overflows.
+    public static let maxSide = 4096, maxWidth = 65_536, maxKernel = 64, maxLayers = 16
+    /// Most weights a valid config may need (2^26 floats, 256 MB; the default network has 110 k).
+    public static let maxParameters = 1 << 26
+
+    /// Whether the layer lists agree, every size is positive and within the limits above, and
+    /// the network with one output needs at most `maxParameters` weights.
     public var isValid: Bool {
-        !filters.isEmpty && filters.count == kernels.count && kernels.count == strides.count
-            && (filters + kernels + strides).allSatisfy { $0 >= 1 } && features >= 1
-            && height >= 1 && width >= 1 && trunkOutput.height >= 1 && trunkOutput.width >= 1
+        let c = Self.self
+        guard !filters.isEmpty, filters.count <= c.maxLayers, filters.count == kernels.count, kernels.count == strides.count,
+              (filters + kernels + strides).allSatisfy({ $0 >= 1 }), filters.allSatisfy({ $0 <= c.maxWidth }),
+              (kernels + strides).allSatisfy({ $0 <= c.maxKernel }), features >= 1, features <= c.maxWidth,
+              height >= 1, width >= 1, height <= c.maxSide, width <= c.maxSide else { return false }
+        return trunkOutput.height >= 1 && trunkOutput.width >= 1 && parameterCount(outputs: 1) != nil
+    }
+
+    /// Weights of the network with `outputs` head units (what `OCSNetwork.initialParameters`
+    /// holds), computed without building it; nil when more than `maxParameters`. Call on a
+    /// config whose sizes are within the limits (`isValid` checks them first).
+    public func parameterCount(outputs: Int) -> Int? {
+        var total = 0, channels = 1
+        for (f, k) in zip(filters, kernels) {
+            total += f * k * k * channels + f
+            channels = f
+        }
+        let (h, w) = trunkOutput
+        guard outputs >= 1, let dense = SettingsRangeCheck.product([h, w, channels, features], limit: Self.maxParameters),
+              let head = SettingsRangeCheck.product([features + 1, outputs], limit: Self.maxParameters) else { return nil }
+        total += dense + features + head
+        return total <= Self.maxParameters ? total : nil
     }
 
     /// The config as a checkpoint metadata value (JSON, sorted keys), so a checkpoint says which

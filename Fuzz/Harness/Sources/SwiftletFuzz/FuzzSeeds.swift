@@ -5,7 +5,7 @@ import Neural
 import Recording
 
 /// Seed corpora made by the same writers the product uses (`swiftlet log sample`, checkpoint
-/// saving, `collect` and HInt shards), kept small so libFuzzer mutates quickly. Robot and world
+/// saving, `collect` and HInt shards, config defaults, LZ4 frames, saved policies), kept small so libFuzzer mutates quickly. Robot and world
 /// seeds are the checked-in `Robots/*.urdf` and `Worlds/*.json`, copied by `make fuzz`.
 enum FuzzSeeds {
     static func write(into dir: String) throws {
@@ -26,6 +26,9 @@ enum FuzzSeeds {
         // shards without their trailing 8-byte hash: the harness appends it
         try put(.swcd, "small.swcd", [UInt8](try collisionShard().dropLast(8)))
         try put(.swhi, "small.swhi", [UInt8](try hintShard().dropLast(8)))
+        for (name, data) in try FuzzConfigs.seeds() { try put(.config, name, [UInt8](data)) }
+        for (name, bytes) in FuzzLZ4.seeds() { try put(.lz4, name, bytes) }
+        for (name, bytes) in try FuzzPolicies.seeds() { try put(.policy, name, bytes) }
     }
 
     /// Episode logs: the `log sample` episode (short) and a tiny-image one with every message

@@ -30,6 +30,12 @@ enum FuzzTarget: String, CaseIterable {
     case swcd
     /// HInt datasets (`.swhi`); hash appended as for `swcd`.
     case swhi
+    /// Experiment and pipeline config files (JSON), every reader; see `FuzzConfigs`.
+    case config
+    /// LZ4 frames and blocks on their own, and the encoder's round trip; see `FuzzLZ4`.
+    case lz4
+    /// Checkpoints read by the policy loaders (network from the metadata); see `FuzzPolicies`.
+    case policy
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -68,6 +74,12 @@ enum FuzzTarget: String, CaseIterable {
             var d = Data(bytes)
             withUnsafeBytes(of: HIntDataset.fnv(d).littleEndian) { d.append(contentsOf: $0) }
             _ = try? HIntDataset.decode(d, source: "fuzz.swhi")
+        case .config:
+            FuzzConfigs.run(bytes)
+        case .lz4:
+            FuzzLZ4.run(bytes)
+        case .policy:
+            FuzzPolicies.run(bytes)
         }
     }
 }
