@@ -24,7 +24,7 @@ public enum OCSFlyModels {
             return .hedging(try HedgingCheckpoint.load(path, yawRates: data.yawRatesDegrees), arm: arm)
         }
         let kind = policy.ocsKind!
-        let (_, meta) = try Checkpoint.load(path)
+        let (loaded, meta) = try Checkpoint.load(path)
         let expected = OCSReport.architecture(kind)
         guard let meta else { throw InputError(path, "no swiftlet metadata (expected a \(expected) checkpoint)") }
         guard meta.architecture == expected else {
@@ -37,6 +37,12 @@ public enum OCSFlyModels {
         }
         if let k = meta.extra["actions"], Int(k) != data.yawRatesDegrees.count {
             throw InputError(path, at: "actions", "\(k) primitives, the viewer flies \(data.yawRatesDegrees.count)")
+        }
+        // a network read from the metadata is built (and its weights allocated) only when the file
+        // holds at least as many weights as it needs: the metadata alone must not size an allocation
+        let outputs = OCSModel.outputCount(kind, actions: data.yawRatesDegrees.count)
+        if meta.extra["network"] != nil, (built.parameterCount(outputs: outputs) ?? Int.max) > loaded.scalarCount {
+            throw InputError(path, at: "network", "the metadata's network needs more weights than the checkpoint's \(loaded.scalarCount)")
         }
         var rng = RNG(seed: 0)
         let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10

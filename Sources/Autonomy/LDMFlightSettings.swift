@@ -256,9 +256,6 @@ public struct LDMFlightSettings: Sendable, Equatable, Codable {
 
     /// `base` overlaid with the config file at `configPath`.
     public static func load(configPath: String, base: LDMFlightSettings) throws -> LDMFlightSettings {
-        guard let data = FileManager.default.contents(atPath: configPath) else {
-            throw InputError(configPath, "cannot read the config file")
-        }
-        return try overlay(base, json: data, source: configPath)
+        try overlay(base, json: try ConfigFile.read(configPath), source: configPath)
     }
 }

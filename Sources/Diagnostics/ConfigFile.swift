@@ -17,10 +17,7 @@ public enum ConfigFile {
     /// The bytes of the config file at `path` (a relative path missing from the working
     /// directory is looked up in the checkout).
     public static func read(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
-            throw InputError(path, "cannot read the config file")
-        }
-        return data
+        try InputFile.read(BundledResource.resolve(path), as: "a JSON config file", display: path)
     }
 
     /// Decodes `T` from `data` after checking its syntax and keys; errors name `source`.

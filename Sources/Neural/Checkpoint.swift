@@ -70,10 +70,7 @@ public enum Checkpoint {
     /// truncated or corrupt file or a non-F32 tensor. A relative path missing from the working
     /// directory is looked up in the checkout (`BundledResource`, for `Assets/policies`).
     public static func load(_ path: String) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
-        guard let data = FileManager.default.contents(atPath: BundledResource.resolve(path)) else {
-            throw InputError(path, "cannot read checkpoint file")
-        }
-        return try decode(data, source: path)
+        try decode(try InputFile.read(BundledResource.resolve(path), as: "a safetensors checkpoint", display: path), source: path)
     }
 
     /// Reads a checkpoint and checks it holds exactly the names and shapes of `expected`
@@ -115,6 +112,12 @@ public enum Checkpoint {
     /// Parses safetensors bytes (see `load`).
     public static func decode(_ data: Data, source: String) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
         guard data.count >= 8 else { throw InputError(source, "truncated: \(data.count) bytes, no header length") }
+        // the JSON header opens at byte 8: anything else is another kind of file (an MCAP log, a PNG)
+        if data.count > 8, data[data.startIndex + 8] != UInt8(ascii: "{") {
+            let shown = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw InputError(source, at: "byte 8", String(format: "not a safetensors checkpoint: 0x%02x where its JSON header opens with '{' (file starts %@)",
+                                                          data[data.startIndex + 8], shown))
+        }
         let n = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard n <= UInt64(maxHeaderBytes), n <= UInt64(data.count - 8) else {
             throw InputError(source, "header length \(n) exceeds the file (\(data.count) bytes) or the \(maxHeaderBytes)-byte limit")

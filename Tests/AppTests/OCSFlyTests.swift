@@ -213,6 +213,14 @@ import Viewer
         try Checkpoint.save(params, metadata: broken, to: path)
         do { _ = try OCSFlyModels.load(dir, policy: .regression, network: s.network, data: s.data); Issue.record("invalid network accepted") }
         catch { #expect("\(error)".contains("network"), "\(error)") }
+        // a valid but far larger network in the metadata is refused before it is built
+        var wide = s.network
+        wide.features *= 16
+        #expect(wide.isValid && wide.parameterCount(outputs: 6)! > params.scalarCount)
+        broken.extra["network"] = wide.metadataValue
+        try Checkpoint.save(params, metadata: broken, to: path)
+        do { _ = try OCSFlyModels.load(dir, policy: .regression, network: s.network, data: s.data); Issue.record("oversized network accepted") }
+        catch { #expect("\(error)".contains("needs more weights"), "\(error)") }
     }
 
     @Test func hedgingExperimentSavesItsArms() throws {

@@ -100,6 +100,11 @@ import Testing
         for (what, data) in cases {
             #expect(throws: InputError.self, "\(what)") { try Checkpoint.decode(data, source: what) }
         }
+        // another kind of file (an MCAP log's magic and header) says so instead of a header length
+        let mcap = Data([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a, 0x01, 0x20, 0, 0, 0, 0, 0, 0])
+        #expect { try Checkpoint.decode(mcap, source: "run.mcap") } throws: {
+            ($0 as? InputError)?.location == "byte 8" && "\($0)".contains("not a safetensors checkpoint")
+        }
         // a valid minimal file for contrast
         let ok = file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, body: 8)
         #expect((try? Checkpoint.decode(ok, source: "ok"))?.parameters["a"] == Tensor(shape: [2]))

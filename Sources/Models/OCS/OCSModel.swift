@@ -18,12 +18,17 @@ public struct OCSModel: Sendable {
         self.kind = kind
         self.actions = actions
         self.positiveWeight = positiveWeight
-        network = OCSNetwork(config: config, outputs: kind == .rewardRegression ? actions + 1 : actions)
+        network = OCSNetwork(config: config, outputs: Self.outputCount(kind, actions: actions))
         parameters = network.initialParameters(rng: &rng)
     }
 
     /// Outputs per image: K + 1 predicted rewards, or K collision probabilities.
     public var outputs: Int { network.outputs }
+
+    /// Outputs of a `kind` model over `actions` primitives: K + 1 rewards, or K probabilities.
+    public static func outputCount(_ kind: OCSModelKind, actions: Int) -> Int {
+        kind == .rewardRegression ? actions + 1 : actions
+    }
 
     /// The training loss of the outputs `out` against `targets` (rewards `[N, K+1]`, or collision
     /// labels `[N, K]`).
