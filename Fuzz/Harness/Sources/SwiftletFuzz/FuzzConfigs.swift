@@ -134,6 +134,8 @@ enum FuzzScratch {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let dir = base + "/swiftlet-fuzz-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // removed when the process exits normally (a crash leaves it, next to its artifact)
+        atexit { try? FileManager.default.removeItem(atPath: FuzzScratch.folder) }
         return dir
     }()
 
