@@ -88,11 +88,13 @@ clean:
 .PHONY: fuzz
 FUZZ_TARGET  ?= all
 FUZZ_SECONDS ?= 60
+# debug (default: finest coverage feedback) or release (optimised: 1.6-2.9x more inputs/s, coarser coverage)
+FUZZ_CONFIG  ?= debug
 FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 policy
 FUZZ_DIR     := Fuzz/.corpus
-FUZZ_BIN     := Fuzz/Harness/.build/debug/SwiftletFuzz
+FUZZ_BIN     := Fuzz/Harness/.build/$(FUZZ_CONFIG)/SwiftletFuzz
 fuzz: setup
-	cd Fuzz/Harness && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+	cd Fuzz/Harness && $(SWIFT) build -c $(FUZZ_CONFIG) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
 	  -Xswiftc -use-ld=lld -Xswiftc -enable-testing
 	@rm -rf $(FUZZ_DIR)/seeds && mkdir -p $(FUZZ_DIR)/seeds/urdf $(FUZZ_DIR)/seeds/world $(FUZZ_DIR)/artifacts
 	@FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds $(FUZZ_BIN)
