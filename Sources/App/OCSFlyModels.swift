@@ -38,17 +38,15 @@ public enum OCSFlyModels {
         if let k = meta.extra["actions"], Int(k) != data.yawRatesDegrees.count {
             throw InputError(path, at: "actions", "\(k) primitives, the viewer flies \(data.yawRatesDegrees.count)")
         }
-        // a network read from the metadata is built (and its weights allocated) only when the file
-        // holds at least as many weights as it needs: the metadata alone must not size an allocation
-        let outputs = OCSModel.outputCount(kind, actions: data.yawRatesDegrees.count)
-        if meta.extra["network"] != nil, (built.parameterCount(outputs: outputs) ?? Int.max) > loaded.scalarCount {
-            throw InputError(path, at: "network", "the metadata's network needs more weights than the checkpoint's \(loaded.scalarCount)")
+        // a network read from the metadata is sized against the file before it is built
+        if meta.extra["network"] != nil {
+            try built.requireWeights(outputs: OCSModel.outputCount(kind, actions: data.yawRatesDegrees.count), in: loaded, source: path)
         }
         var rng = RNG(seed: 0)
         let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10
         var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: built, positiveWeight: weight, rng: &rng)
         do {
-            model.parameters = try Checkpoint.load(path, matching: model.parameters).parameters
+            model.parameters = try Checkpoint.exactly(loaded, like: model.parameters, source: path)
         } catch var e as InputError where meta.extra["network"] == nil {
             e.message += " (this checkpoint records no network config: pass the --ocs-preset / --ocs-config the models were trained with)"
             throw e

@@ -43,16 +43,10 @@ public enum HedgingCheckpoint {
         if let saved = meta.extra["yaw_rates"], saved != yawRates.map({ "\($0)" }).joined(separator: ",") {
             throw InputError(path, at: "yaw_rates", "\(saved) deg/s, the viewer flies \(yawRates.map { "\($0)" }.joined(separator: ","))")
         }
-        // the network is built (and its weights allocated) only when the file holds at least as
-        // many weights as it needs: the metadata alone must not size an allocation
-        let needed = config.parameterCount(outputs: k + 1)
-        guard let needed, needed <= loaded.scalarCount else {
-            throw InputError(path, at: "network", "the metadata's network needs \(needed.map(String.init) ?? "too many") weights, "
-                             + "the checkpoint holds \(loaded.scalarCount)")
-        }
+        try config.requireWeights(outputs: k + 1, in: loaded, source: path)
         var rng = RNG(seed: 0)
         var policy = HedgingPolicy(actions: k, config: config, rng: &rng)
-        policy.parameters = try Checkpoint.load(path, matching: policy.parameters).parameters
+        policy.parameters = try Checkpoint.exactly(loaded, like: policy.parameters, source: path)
         return policy
     }
 }

@@ -90,13 +90,11 @@ public struct ImitationSettings: PresetExperimentSettings, Sendable, Equatable {
                          "rollouts": rollouts, "horizon": horizon, "pretrainIterations": pretrainIterations,
                          "bootstrapResamples": bootstrapResamples, "quadrotor.sources": q.sources, "quadrotor.sharedSamples": q.sharedSamples,
                          "quadrotor.ratioAt": q.ratioAt])
-        for (key, sweep) in [("targetSweep", targetSweep), ("sourcesSweep", sourcesSweep), ("sharedSweep", sharedSweep), ("rankSweep", rankSweep)] {
-            try need.counts([key + ".sources": sweep.sources, key + ".sharedSamples": sweep.sharedSamples,
-                             key + ".targetSamples": sweep.targetSamples, key + ".values": sweep.values.max() ?? 0])
-        }
         try need.counts(["quadrotor.targetSamples": q.targetSamples.max() ?? 0, "quadrotor.ranks": q.ranks.max() ?? 0])
         for (key, sweep) in [("targetSweep", targetSweep), ("sourcesSweep", sourcesSweep), ("sharedSweep", sharedSweep), ("rankSweep", rankSweep)] {
             let most = sweep.values.max() ?? 0
+            try need.counts([key + ".sources": sweep.sources, key + ".sharedSamples": sweep.sharedSamples,
+                             key + ".targetSamples": sweep.targetSamples, key + ".values": most])
             try need.size(key, [sweep.sources + most, sweep.sharedSamples + sweep.targetSamples + most, stateDim], "sample values")
         }
         try need(seeds >= 2, "seeds", seeds)

@@ -77,11 +77,17 @@ public enum Checkpoint {
     /// (e.g. a freshly initialised model); returns the loaded parameters in `expected`'s order.
     public static func load(_ path: String, matching expected: Parameters) throws -> (parameters: Parameters, metadata: CheckpointMetadata?) {
         let (p, meta) = try load(path)
-        let out = try select(p, like: expected, source: path)
-        if let extra = p.names.first(where: { !expected.contains($0) }) {
-            throw InputError(path, at: extra, "tensor in checkpoint is not a parameter of the model")
+        return (try exactly(p, like: expected, source: path), meta)
+    }
+
+    /// `select`, and no tensor of `loaded` left over: the checkpoint holds exactly `expected`'s
+    /// names and shapes (for a checkpoint already read, e.g. to size its network first).
+    public static func exactly(_ loaded: Parameters, like expected: Parameters, source: String) throws -> Parameters {
+        let out = try select(loaded, like: expected, source: source)
+        if let extra = loaded.names.first(where: { !expected.contains($0) }) {
+            throw InputError(source, at: extra, "tensor in checkpoint is not a parameter of the model")
         }
-        return (out, meta)
+        return out
     }
 
     /// The tensors of `loaded` named in `expected` (e.g. a freshly initialised model), in

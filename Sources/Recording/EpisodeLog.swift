@@ -162,10 +162,7 @@ public struct EpisodeLog: Sendable {
                 guard let text = j["data"]?.string, let data = Base64.decode(Array(text.utf8)) else {
                     throw d.error("data", "missing or invalid base64")
                 }
-                // sizes from the message: compared without multiplying what could overflow
-                let row = w.multipliedReportingOverflow(by: enc.bytesPerPixel)
-                let bytes = step.multipliedReportingOverflow(by: h)
-                guard w >= 0, h >= 0, !row.overflow, !bytes.overflow, step >= row.partialValue, data.count == bytes.partialValue else {
+                guard enc.fits(width: w, height: h, step: step, count: data.count) else {
                     throw d.error("data", "\(data.count) bytes do not fit \(w)x\(h) \(e) with step \(step)")
                 }
                 log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: try d.string("frame_id"),

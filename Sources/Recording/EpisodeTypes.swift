@@ -76,6 +76,16 @@ public enum ImageEncoding: String, Sendable, Equatable, CaseIterable {
         case .depth32F: 4
         }
     }
+
+    /// Whether `count` bytes are a `width` x `height` image of this encoding with `step` bytes per
+    /// row (at least a row's pixels): the sizes a message states, compared without an
+    /// arithmetic step that could overflow whatever they are.
+    public func fits(width: Int, height: Int, step: Int, count: Int) -> Bool {
+        let row = width.multipliedReportingOverflow(by: bytesPerPixel)
+        let bytes = step.multipliedReportingOverflow(by: height)
+        return width >= 0 && height >= 0 && !row.overflow && !bytes.overflow && step >= row.partialValue
+            && count == bytes.partialValue
+    }
 }
 
 /// How camera frames are written to a log: ROS 2 `sensor_msgs/msg/Image` in CDR (binary
@@ -87,9 +97,9 @@ public enum ImageMessageEncoding: String, Sendable, Equatable, CaseIterable {
     /// `foxglove.RawImage`, schema encoding `jsonschema`, message encoding `json`.
     case json
 
-    /// The encoding a command-line value names (`cdr` or `json`); an `InputError` naming `source`
-    /// otherwise.
-    /// `recording` says whether the command records at all: the flag without `--record` is refused.
+    /// The encoding a command-line value names (`cdr` or `json`; nil: the default, CDR); an
+    /// `InputError` naming `source` otherwise. `recording` says whether the command records at
+    /// all: the flag without `--record` is refused.
     public static func parse(_ text: String?, recording: Bool, source: String = "--image-encoding") throws -> ImageMessageEncoding {
         guard let text else { return .cdr }
         guard recording else { throw InputError(source, "only applies with --record") }

@@ -106,9 +106,7 @@ public enum ROS2Image {
         try r.align4(from: base, "step")
         let step = Int(try r.u32("step"))
         let count = try r.length32("data")
-        // sizes from the message, compared in 64 bits (each is at most 2^32 - 1)
-        let row = UInt64(width) * UInt64(encoding.bytesPerPixel)
-        guard UInt64(step) >= row, UInt64(step) * UInt64(height) == UInt64(count) else {
+        guard encoding.fits(width: width, height: height, step: step, count: count) else {
             throw r.error("data count \(count) does not fit \(width)x\(height) \(e) with step \(step)")
         }
         let data = try r.take(count, "data")

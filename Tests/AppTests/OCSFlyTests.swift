@@ -220,7 +220,7 @@ import Viewer
         broken.extra["network"] = wide.metadataValue
         try Checkpoint.save(params, metadata: broken, to: path)
         do { _ = try OCSFlyModels.load(dir, policy: .regression, network: s.network, data: s.data); Issue.record("oversized network accepted") }
-        catch { #expect("\(error)".contains("needs more weights"), "\(error)") }
+        catch { #expect("\(error)".contains("metadata's network needs"), "\(error)") }
     }
 
     @Test func hedgingExperimentSavesItsArms() throws {

@@ -62,6 +62,17 @@ public struct OCSNetworkConfig: Codable, Sendable, Equatable {
         return total <= Self.maxParameters ? total : nil
     }
 
+    /// Throws unless `loaded` (a checkpoint's tensors, from `source`) holds at least the weights
+    /// of this network with `outputs` head units; called before the network is built, so a
+    /// checkpoint's metadata alone cannot size an allocation.
+    public func requireWeights(outputs: Int, in loaded: Parameters, source: String) throws {
+        let needed = parameterCount(outputs: outputs)
+        guard let needed, needed <= loaded.scalarCount else {
+            throw InputError(source, at: "network", "the metadata's network needs \(needed.map(String.init) ?? "too many") weights, "
+                             + "the checkpoint holds \(loaded.scalarCount)")
+        }
+    }
+
     /// The config as a checkpoint metadata value (JSON, sorted keys), so a checkpoint says which
     /// network its tensors belong to.
     public var metadataValue: String {
