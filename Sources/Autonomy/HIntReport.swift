@@ -126,7 +126,8 @@ public enum HIntReport {
         }
         s += ablation(r)
         s += "## Data and models\n\n" + r.notes.map { "- \($0)\n" }.joined() + "\n"
-        s += "Wall time: " + ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }.joined(separator: ", ") + ".\n"
+        let phases = ["collect", "train", "evaluate"].compactMap { k in r.seconds[k].map { "\(k) \(Statistics.format($0)) s" } }
+        if !phases.isEmpty { s += "Wall time: " + phases.joined(separator: ", ") + ".\n" }
         return s
     }
 

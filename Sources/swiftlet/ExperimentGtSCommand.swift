@@ -25,7 +25,7 @@ struct ExperimentGtSCommand: ParsableCommand {
 
     @Option(help: "JSON config file (keys of GtSExperimentConfig; missing keys keep the default).") var config: String?
     @Option(help: "Preset: default or smoke.") var preset: String = "default"
-    @Option(help: "Output directory.") var out: String = "results/gts"
+    @Option(help: "Output directory.") var out: String = "runs/experiment-gts"
     @Option(help: "Random seed (overrides the config's seed key).") var seed: UInt64?
     @Option(help: "Evaluate the trained checkpoints in this directory (an earlier run's OUT/models, same config) instead of collecting and training.")
     var models: String?
@@ -45,17 +45,8 @@ struct ExperimentGtSCommand: ParsableCommand {
     var truthWorlds: String?
 
     func run() throws {
-        var c: GtSExperimentConfig
-        switch preset {
-        case "default": c = GtSExperimentConfig()
-        case "smoke": c = .smoke
-        default: throw InputError("--preset", "expected default or smoke, got \"\(preset)\"")
-        }
-        if let config {
-            if preset != "default" { throw InputError("--config", "use either --config or --preset smoke, not both") }
-            c = try GtSExperimentConfig.load(config)
-        }
-        if let seed { c.seed = seed }
+        let (c, base) = try GtSExperimentConfig.resolve(experiment: "gts", preset: preset, config: config, seed: seed)
+        var cmd = base
         // flags of the analysis modes do nothing in a plain run, which takes hours: refuse them
         let realTruth = realCurve != nil && groundTruth
         if self.episodes != nil && !(planAgreement || realTruth) {
@@ -74,9 +65,6 @@ struct ExperimentGtSCommand: ParsableCommand {
             return
         }
         if groundTruth && !planAgreement && realCurve == nil { throw InputError("--ground-truth", "needs --plan-agreement or --real-curve") }
-        var cmd = "swiftlet experiment gts"
-        if let config { cmd += " --config \(config)" } else if preset != "default" { cmd += " --preset \(preset)" }
-        if let seed { cmd += " --seed \(seed)" }
         if let realCurve {
             if planAgreement { throw InputError("--real-curve", "use either --real-curve or --plan-agreement, not both") }
             guard let models else { throw InputError("--real-curve", "needs --models DIR (the trained run whose sim-only starts the curve)") }
