@@ -144,7 +144,7 @@ public struct FlySimulation {
     }
 
     static func model(_ index: Int, config: FlyConfig, profile: DomainProfile) throws -> EnvModel {
-        let scene = try config.goalEpisodes.map { $0.scenes[index] } ?? SceneLoader.resolve(config.worlds[index])
+        let scene = try config.goalEpisodes.map { $0.scenes[index] } ?? SceneLoader.resolve(config.worlds[index], flag: "--world")
         let robot = try URDFLoader.load(path: config.robot)
         return try EnvModel(scene: scene, robot: robot, settings: config.env, domain: profile)
     }

@@ -43,7 +43,7 @@ public struct CollectJob: Sendable {
         guard lanes > 0 && lanes <= 4096 else { throw InputError("--lanes", "must be in 1...4096, got \(lanes)") }
         guard let profile = DomainProfile.named(domain) else { throw InputError("--domain", "expected sim or real, got \"\(domain)\"") }
         let specs = try WorldSet.specs(worlds, count: worldCount)
-        let scenes = try WorldSet.scenes(specs)
+        let scenes = try WorldSet.scenes(specs, flag: "--worlds")
         if !allowHeldOut, let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {
             throw InputError("--worlds", at: specs[bad], "is a held-out evaluation world; collecting on it would leak test data")
         }

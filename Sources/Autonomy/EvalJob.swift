@@ -32,7 +32,7 @@ public struct EvalJob: Sendable {
         guard !names.isEmpty else { throw InputError("--policy", "no policy to evaluate (give --policy or keep the baselines)") }
         let specs = try names.map { try registry.resolve($0) }
         let worldSpecs = try WorldSet.specs(worlds, count: worldCount)
-        let scenes = try WorldSet.scenes(worldSpecs)
+        let scenes = try WorldSet.scenes(worldSpecs, flag: "--worlds")
         let description = try URDFLoader.load(path: robot)
         let settings = EvaluationSettings(worlds: worldSpecs, episodes: episodes, routeLength: routeLength, seed: seed)
         for spec in specs { if let why = spec.validate(env) { throw InputError("--policy", at: spec.name, why) } }

@@ -43,8 +43,8 @@ public enum WorldSet {
         return out
     }
 
-    /// Loads or generates every world.
-    public static func scenes(_ specs: [String]) throws -> [Scene] {
-        try specs.map { try SceneLoader.resolve($0) }
+    /// Loads or generates every world; with `flag`, a bad spec's error names it first.
+    public static func scenes(_ specs: [String], flag: String? = nil) throws -> [Scene] {
+        try specs.map { spec in try flag.map { try SceneLoader.resolve(spec, flag: $0) } ?? SceneLoader.resolve(spec) }
     }
 }

@@ -22,7 +22,7 @@ public enum RenderTool {
     /// `depthColorOut` (false-colour PNG). Returns a one-line summary.
     public static func run(world: String, pose: Pose, camera: CameraIntrinsics, profile: AppearanceProfile, seed: UInt64,
                            out: String, gray: Bool, depthOut: String?, depthColorOut: String?) throws -> String {
-        let scene = try SceneLoader.resolve(world)
+        let scene = try SceneLoader.resolve(world, flag: "--world")
         guard out.hasSuffix(".png") else { throw InputError("--out", "expected a .png file name, got \"\(out)\"") }
         var rng = RNG(seed: seed)
         let renderer = Renderer(scene: scene, profile: profile)

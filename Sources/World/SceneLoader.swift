@@ -33,6 +33,15 @@ public enum SceneLoader {
         return try WorldGenerators.make(spec)
     }
 
+    /// `resolve(spec)` for a spec the user gave with `flag` ("--world"): an error about the spec
+    /// itself (a bad generator spec, a world file's content) names the flag first, then the spec
+    /// and the original place: `--world: forest:x: seed "x" is not a non-negative integer`.
+    public static func resolve(_ spec: String, flag: String) throws -> Scene {
+        do { return try resolve(spec) } catch let e as InputError where e.source == spec {
+            throw InputError(flag, at: spec, e.location.isEmpty ? e.message : "\(e.location): \(e.message)")
+        }
+    }
+
     struct Decoder {
         let source: String
 

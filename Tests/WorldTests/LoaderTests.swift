@@ -91,3 +91,28 @@ func loadError(_ text: String) -> String {
     }
     #expect(loadError(good) == "no error")
 }
+
+/// A spec the user gave with a flag: its errors name the flag, then the spec and the place.
+@Test func specErrorsNameTheFlagTheyCameWith() throws {
+    func error(_ spec: String) -> String {
+        do {
+            _ = try SceneLoader.resolve(spec, flag: "--world")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+    #expect(error("forest:x").hasPrefix("--world: forest:x: "))
+    #expect(error("forest:x").contains("\"x\""))
+    #expect(error("forest:7:trees=x").hasPrefix("--world: forest:7:trees=x: trees=x: bad parameter"))
+    // a world file's content error keeps its JSON path after the file
+    let dir = NSTemporaryDirectory() + "swiftlet-flag-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let file = dir + "/w.json"
+    try world(obstacles: #"{"shape": "blob", "center": [0, 0, 0], "material": "m"}"#).write(toFile: file, atomically: true, encoding: .utf8)
+    let plain = loadError(try String(contentsOfFile: file, encoding: .utf8)).replacingOccurrences(of: "bad.json: ", with: "")
+    #expect(error(file) == "--world: \(file): \(plain)")
+    // a good spec resolves to the same world with or without the flag
+    #expect(try SceneLoader.resolve("forest:7", flag: "--world").obstacles.count == SceneLoader.resolve("forest:7").obstacles.count)
+}
