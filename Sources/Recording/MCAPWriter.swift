@@ -79,6 +79,8 @@ public final class MCAPWriter {
     public var position: UInt64 { settled.position }
     /// One entry per chunk written so far (waits for queued chunks).
     public var chunkIndexes: [MCAPChunkIndex] { settled.chunkIndexes }
+    /// The open file's descriptor (-1 for memory or after close); tests redirect it to fail writes.
+    var fileDescriptor: Int32 { settled.fd }
 
     // the chunk being filled
     private var chunk = ByteBuffer()
