@@ -67,6 +67,21 @@ final class MCAPBackgroundWriter: @unchecked Sendable {
         }
     }
 
+    /// Queues the file's `fsync` and close after the chunks already queued, so `close()` returns
+    /// without waiting for the disk (the bytes are written; the sync only guards power loss).
+    func closeFileLater() {
+        condition.lock()
+        inFlight += 1
+        condition.unlock()
+        queue.async { [self] in
+            sink.closeFile(sync: true)
+            condition.lock()
+            inFlight -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
     /// Waits until every queued chunk is written (or skipped); throws the first failure.
     func drain() throws {
         condition.lock()

@@ -260,15 +260,20 @@ public final class MCAPWriter {
         chunkMessages = 0
     }
 
-    /// Writes the last chunk, DataEnd, the summary, Footer and magic, and closes the file.
-    /// Returns the file's statistics. Calling it again does nothing.
+    /// Writes the last chunk, DataEnd, the summary, Footer and magic, and closes the file (with
+    /// `background`, the final `fsync` and close run on the writer queue: the file is complete
+    /// when this returns, and durable shortly after). Returns the file's statistics. Calling it
+    /// again does nothing.
     @discardableResult
     public func close() throws -> MCAPStatistics {
         guard !closed else { return statistics }
+        var finished = false
         defer {
             closed = true
-            pipeline?.settle()
-            sink.closeFile(sync: false)
+            if !finished {
+                pipeline?.settle()
+                sink.closeFile(sync: false)
+            }
         }
         try flushChunk()
         try pipeline?.drain()
@@ -302,7 +307,8 @@ public final class MCAPWriter {
         out.patchU32(at: footerAt + MCAP.recordPrefix + 16, crc)
         out.raw(MCAP.magic)
         try sink.emit(out.bytes, dataSection: false)
-        sink.closeFile(sync: true)
+        if let pipeline { pipeline.closeFileLater() } else { sink.closeFile(sync: true) }
+        finished = true
         return statistics
     }
 }
