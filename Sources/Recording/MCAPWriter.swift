@@ -50,10 +50,15 @@ public final class MCAPWriter {
         /// CRC, compress and write full chunks on a writer queue (one chunk in flight) instead of
         /// the calling thread. Same bytes either way.
         public var background: Bool
+        /// With `background`: `close()` returns once the file is complete and leaves its final
+        /// `fsync` and close to the writer queue (the caller does not wait for the disk; a power
+        /// loss right after could lose the tail). Off by default: files renamed into place after
+        /// `close()` need the sync first.
+        public var deferFinalSync: Bool
 
         public init(chunkSize: Int = 1 << 20, chunkDuration: UInt64 = 1_000_000_000, profile: String = "",
                     library: String = "swiftlet \(SwiftletVersion.string)", syncEachChunk: Bool = false,
-                    compression: MCAPCompression = .lz4, background: Bool = true) {
+                    compression: MCAPCompression = .lz4, background: Bool = true, deferFinalSync: Bool = false) {
             self.chunkSize = chunkSize
             self.chunkDuration = chunkDuration
             self.profile = profile
@@ -61,6 +66,7 @@ public final class MCAPWriter {
             self.syncEachChunk = syncEachChunk
             self.compression = compression
             self.background = background
+            self.deferFinalSync = deferFinalSync
         }
     }
 
@@ -260,8 +266,8 @@ public final class MCAPWriter {
         chunkMessages = 0
     }
 
-    /// Writes the last chunk, DataEnd, the summary, Footer and magic, and closes the file (with
-    /// `background`, the final `fsync` and close run on the writer queue: the file is complete
+    /// Writes the last chunk, DataEnd, the summary, Footer and magic, `fsync`s and closes the file
+    /// (with `deferFinalSync`, the `fsync` and close run on the writer queue: the file is complete
     /// when this returns, and durable shortly after). Returns the file's statistics. Calling it
     /// again does nothing.
     @discardableResult
@@ -307,7 +313,7 @@ public final class MCAPWriter {
         out.patchU32(at: footerAt + MCAP.recordPrefix + 16, crc)
         out.raw(MCAP.magic)
         try sink.emit(out.bytes, dataSection: false)
-        if let pipeline { pipeline.closeFileLater() } else { sink.closeFile(sync: true) }
+        if let pipeline, options.deferFinalSync { pipeline.closeFileLater() } else { sink.closeFile(sync: true) }
         finished = true
         return statistics
     }

@@ -118,6 +118,23 @@ import Testing
         #expect(try w.close().messageCount == 50)
     }
 
+    /// With `deferFinalSync` the file is complete when `close()` returns (its fsync and close
+    /// follow on the queue, and the descriptor is closed once the queue is idle).
+    @Test func aDeferredFinalSyncLeavesACompleteFile() throws {
+        let dir = TempDir("mcap-defer")
+        defer { dir.remove() }
+        let path = dir.file("deferred.mcap")
+        let w = try MCAPWriter(path: path, options: .init(chunkSize: 800, deferFinalSync: true))
+        _ = try Self.fill(w, seed: 9, messages: 150)
+        try w.close()
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        let sync = MCAPWriter(options: .init(chunkSize: 800, background: false))
+        _ = try Self.fill(sync, seed: 9, messages: 150)
+        try sync.close()
+        #expect(written == Data(sync.memory))
+        #expect(w.fileDescriptor == -1)
+    }
+
     /// Dropping a writer without `close()` still finishes the file (its queue drains first).
     @Test func aWriterDroppedWithoutCloseFinishesItsFile() throws {
         let dir = TempDir("mcap-drop")
