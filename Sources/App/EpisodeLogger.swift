@@ -107,7 +107,9 @@ public final class EpisodeLogger {
         if let spawns = source.spawns { extra["spawns"] = EpisodeSource.encodeSpawns(spawns) }
         let meta = EpisodeMetadata(world: source.world, seed: seed, robot: source.robot, profile: model.domain.name,
                                    dt: model.controlPeriod, commandNames: LoggedAction.names, extra: extra)
-        recorder = try EpisodeRecorder(path: path, metadata: meta, imageEncoding: imageEncoding)
+        // the closing fsync runs on the writer queue: the next episode does not wait for the disk
+        recorder = try EpisodeRecorder(path: path, metadata: meta, options: MCAPWriter.Options(deferFinalSync: true),
+                                       imageEncoding: imageEncoding)
         pose_BC = Pose(position: model.camera.mount.position,
                        orientation: model.camera.mount.orientation * EpisodeRecorder.opticalFromForward)
         let intr = model.camera.intrinsics

@@ -7,8 +7,9 @@ import Geometry
 ///
 /// The simulation loop calls it each tick with plain values; each call encodes JSON (or CDR) by
 /// hand straight into the writer's chunk buffer (no `JSONEncoder`, no per-message allocation
-/// apart from the text of each Double), and full chunks go to disk with one `write()`. Times are
-/// simulated seconds since the episode start; they become nanosecond log times.
+/// apart from the text of each Double); full chunks go to disk with one `write()` from the
+/// writer's queue. Times are simulated seconds since the episode start; they become nanosecond
+/// log times.
 ///
 /// ```swift
 /// let rec = try EpisodeRecorder(path: "run.mcap", metadata: EpisodeMetadata(

@@ -12,8 +12,14 @@ import Foundation
 ///
 /// Crash safety: a chunk and its message indexes reach the file with one `write()` as soon as
 /// the chunk is full (`chunkSize` bytes) or spans `chunkDuration` of log time, so a crash or a
-/// cut loses at most the chunk being filled; `MCAPReader` reads every complete chunk of a cut
-/// file and `MCAPRecovery` rewrites it into a valid indexed one.
+/// cut loses at most the chunk being filled (and, with `background`, the one chunk handed to the
+/// writer queue and not yet written); `MCAPReader` reads every complete chunk of a cut file and
+/// `MCAPRecovery` rewrites it into a valid indexed one.
+///
+/// With `Options.background` (the default) a full chunk is handed to a writer queue that CRCs,
+/// compresses and writes it while the caller fills the next one; the bytes are those of the
+/// synchronous path (one sink, jobs in order). A write error then surfaces at a later `write`
+/// (the next chunk) or at `close()`.
 ///
 /// ```swift
 /// let w = try MCAPWriter(path: "run.mcap")
@@ -23,7 +29,7 @@ import Foundation
 /// try w.close()
 /// ```
 ///
-/// Not thread-safe: one writer belongs to one thread.
+/// Not thread-safe: one writer belongs to one thread (its background queue is internal).
 public final class MCAPWriter {
     /// Chunking and identification knobs.
     public struct Options: Sendable {
@@ -41,29 +47,46 @@ public final class MCAPWriter {
         /// Chunk compression. With `.lz4` a chunk that does not shrink is still written
         /// uncompressed (its Chunk and ChunkIndex records say compression "").
         public var compression: MCAPCompression
+        /// CRC, compress and write full chunks on a writer queue (one chunk in flight) instead of
+        /// the calling thread. Same bytes either way.
+        public var background: Bool
+        /// With `background`: `close()` returns once the file is complete and leaves its final
+        /// `fsync` and close to the writer queue (the caller does not wait for the disk; a power
+        /// loss right after could lose the tail). Off by default: files renamed into place after
+        /// `close()` need the sync first.
+        public var deferFinalSync: Bool
 
         public init(chunkSize: Int = 1 << 20, chunkDuration: UInt64 = 1_000_000_000, profile: String = "",
                     library: String = "swiftlet \(SwiftletVersion.string)", syncEachChunk: Bool = false,
-                    compression: MCAPCompression = .lz4) {
+                    compression: MCAPCompression = .lz4, background: Bool = true, deferFinalSync: Bool = false) {
             self.chunkSize = chunkSize
             self.chunkDuration = chunkDuration
             self.profile = profile
             self.library = library
             self.syncEachChunk = syncEachChunk
             self.compression = compression
+            self.background = background
+            self.deferFinalSync = deferFinalSync
         }
     }
 
     public let options: Options
     /// File path, or "memory".
     public let path: String
-    private var fd: Int32
-    /// Everything written so far, when writing to memory.
-    public private(set) var memory: [UInt8] = []
-    /// Bytes written so far.
-    public private(set) var position: UInt64 = 0
-    private var dataCRC: UInt32 = 0
+    /// Where the bytes go (file or memory), with the data CRC and chunk index.
+    private let sink: MCAPChunkSink
+    /// The writer queue, with `background`.
+    private let pipeline: MCAPBackgroundWriter?
     private var closed = false
+
+    /// Everything written so far, when writing to memory (waits for queued chunks).
+    public var memory: [UInt8] { settled.memory }
+    /// Bytes written so far (waits for queued chunks).
+    public var position: UInt64 { settled.position }
+    /// One entry per chunk written so far (waits for queued chunks).
+    public var chunkIndexes: [MCAPChunkIndex] { settled.chunkIndexes }
+    /// The open file's descriptor (-1 for memory or after close); tests redirect it to fail writes.
+    var fileDescriptor: Int32 { settled.fd }
 
     // the chunk being filled
     private var chunk = ByteBuffer()
@@ -71,8 +94,6 @@ public final class MCAPWriter {
     private var chunkEnd: UInt64 = 0
     private var chunkMessages = 0
     private var chunkIndex: [UInt16: [MCAPMessageIndex.Entry]] = [:]
-    private var out = ByteBuffer()
-    private var encoder = LZ4Encoder()
 
     // summary material
     public private(set) var schemas: [MCAPSchema] = []
@@ -81,7 +102,6 @@ public final class MCAPWriter {
     private var knownChannelIDs = Set<UInt16>()
     private var sequences: [UInt16: UInt32] = [:]
     public private(set) var statistics = MCAPStatistics()
-    public private(set) var chunkIndexes: [MCAPChunkIndex] = []
 
     /// Creates (or truncates) `path`, making parent directories, and writes magic and Header.
     public init(path: String, options: Options = Options()) throws {
@@ -89,10 +109,12 @@ public final class MCAPWriter {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
             throw InputError(path, "cannot create log file: \(String(cString: strerror(errno)))")
         }
+        sink = MCAPChunkSink(path: path, fd: fd, compression: options.compression, syncEachChunk: options.syncEachChunk)
+        pipeline = options.background ? MCAPBackgroundWriter(sink: sink) : nil
         try start()
     }
 
@@ -100,7 +122,8 @@ public final class MCAPWriter {
     public init(options: Options = Options()) {
         self.options = options
         self.path = "memory"
-        fd = -1
+        sink = MCAPChunkSink(path: path, fd: -1, compression: options.compression, syncEachChunk: options.syncEachChunk)
+        pipeline = options.background ? MCAPBackgroundWriter(sink: sink) : nil
         try! start()
     }
 
@@ -108,12 +131,20 @@ public final class MCAPWriter {
         if !closed { _ = try? close() }
     }
 
+    private var chunkCapacity: Int { options.chunkSize + 64 * 1024 }
+
     private func start() throws {
-        chunk = ByteBuffer(capacity: options.chunkSize + 64 * 1024)
-        out.removeAll()
+        chunk = ByteBuffer(capacity: chunkCapacity)
+        var out = ByteBuffer()
         out.raw(MCAP.magic)
         MCAPRecord.header(MCAPHeader(profile: options.profile, library: options.library)).encode(into: &out)
-        try emit(dataSection: true)
+        try sink.emit(out.bytes, dataSection: true)
+    }
+
+    /// The sink once no chunk is queued (its state is only read between jobs).
+    private var settled: MCAPChunkSink {
+        pipeline?.settle()
+        return sink
     }
 
     /// Adds a schema with the next free id (1, 2, ...) and returns the id.
@@ -207,88 +238,58 @@ public final class MCAPWriter {
         }
     }
 
-    /// Writes the chunk being filled (if it holds any record) and its message indexes now.
+    /// Writes the chunk being filled (if it holds any record) and its message indexes now (with
+    /// `background`: hands them to the writer queue, after the previous chunk if it is still
+    /// being written; throws an earlier chunk's write error).
     public func flushChunk() throws {
         guard chunk.count > 0 else { return }
-        let chunkOffset = position
-        let crc = CRC32.update(0, chunk.bytes)
         let start = chunkMessages > 0 ? chunkStart : 0, end = chunkMessages > 0 ? chunkEnd : 0
-        // the chunk record: fixed fields, compression, then the records (compressed when that helps)
-        out.removeAll()
-        out.u8(MCAPOpcode.chunk.rawValue)
-        out.u64(0)
-        out.u64(start); out.u64(end); out.u64(UInt64(chunk.count)); out.u32(crc)
-        let fixedLength = out.count
-        var compression = ""
-        var storedSize = chunk.count
-        if options.compression == .lz4 {
-            out.string(MCAPCompression.lz4.rawValue)
-            let lengthAt = out.count
-            out.u64(0)
-            let framesAt = out.count
-            chunk.bytes.withUnsafeBytes { encoder.compress($0, appendingTo: &out.bytes) }
-            if out.count - framesAt < chunk.count {
-                compression = MCAPCompression.lz4.rawValue
-                storedSize = out.count - framesAt
-                out.patchU64(at: lengthAt, UInt64(storedSize))
-            } else {
-                out.bytes.removeSubrange(fixedLength...)
+        let index = chunkIndex.keys.sorted().map { (channel: $0, entries: chunkIndex[$0]!) }
+        if let pipeline {
+            let records = chunk
+            chunk = pipeline.takeBuffer(reserving: chunkCapacity)
+            do {
+                try pipeline.submit(MCAPChunkJob(records: records, start: start, end: end, index: index))
+            } catch {
+                chunk = records  // not queued: keep the records, as the synchronous path does
+                throw error
             }
-        }
-        if compression.isEmpty {
-            out.string(""); out.u64(UInt64(chunk.count))
-        }
-        let headLength = out.count
-        if compression.isEmpty { out.raw(chunk.bytes) }
-        let chunkLength = UInt64(out.count)
-        out.patchU64(at: 1, chunkLength - UInt64(MCAP.recordPrefix))
-        // one message index per channel, ascending ids
-        var offsets: [UInt16: UInt64] = [:]
-        for ch in chunkIndex.keys.sorted() {
-            offsets[ch] = chunkOffset + UInt64(out.count)
-            MCAPRecord.messageIndex(MCAPMessageIndex(channelID: ch, records: chunkIndex[ch]!)).encode(into: &out)
-        }
-        let indexLength = UInt64(out.count) - chunkLength
-        if compression.isEmpty {
-            // data CRC: the records' CRC is known, so only the head and indexes are read again
-            dataCRC = CRC32.update(dataCRC, out.bytes, 0..<headLength)
-            dataCRC = CRC32.combine(dataCRC, crc, lengthB: chunk.count)
-            dataCRC = CRC32.update(dataCRC, out.bytes, Int(chunkLength)..<out.count)
         } else {
-            dataCRC = CRC32.update(dataCRC, out.bytes)
+            try sink.writeChunk(MCAPChunkJob(records: chunk, start: start, end: end, index: index))
+            chunk.removeAll()
         }
-        try emit(dataSection: false)
-        if options.syncEachChunk, fd >= 0 { fsync(fd) }
-        chunkIndexes.append(MCAPChunkIndex(messageStartTime: start, messageEndTime: end, chunkStartOffset: chunkOffset,
-                                           chunkLength: chunkLength, messageIndexOffsets: offsets,
-                                           messageIndexLength: indexLength, compression: compression,
-                                           compressedSize: UInt64(storedSize), uncompressedSize: UInt64(chunk.count)))
         statistics.chunkCount += 1
         // reset, keeping capacity
-        chunk.removeAll()
         chunkIndex.removeAll(keepingCapacity: true)
         chunkStart = .max
         chunkEnd = 0
         chunkMessages = 0
     }
 
-    /// Writes the last chunk, DataEnd, the summary, Footer and magic, and closes the file.
-    /// Returns the file's statistics. Calling it again does nothing.
+    /// Writes the last chunk, DataEnd, the summary, Footer and magic, `fsync`s and closes the file
+    /// (with `deferFinalSync`, the `fsync` and close run on the writer queue: the file is complete
+    /// when this returns, and durable shortly after). Returns the file's statistics. Calling it
+    /// again does nothing.
     @discardableResult
     public func close() throws -> MCAPStatistics {
         guard !closed else { return statistics }
+        var finished = false
         defer {
             closed = true
-            if fd >= 0 { Foundation.close(fd); fd = -1 }
+            if !finished {
+                pipeline?.settle()
+                sink.closeFile(sync: false)
+            }
         }
         try flushChunk()
+        try pipeline?.drain()
         statistics.schemaCount = UInt16(schemas.count)
         statistics.channelCount = UInt32(channels.count)
-        out.removeAll()
-        MCAPRecord.dataEnd(dataSectionCRC: dataCRC).encode(into: &out)
-        try emit(dataSection: false)
+        var out = ByteBuffer()
+        MCAPRecord.dataEnd(dataSectionCRC: sink.dataCRC).encode(into: &out)
+        try sink.emit(out.bytes, dataSection: false)
         // summary: grouped by opcode, each group located by a SummaryOffset
-        let summaryStart = position
+        let summaryStart = sink.position
         var groups: [MCAPSummaryOffset] = []
         func group(_ op: MCAPOpcode, _ records: [MCAPRecord]) {
             guard !records.isEmpty else { return }
@@ -301,7 +302,7 @@ public final class MCAPWriter {
         group(.schema, schemas.map { .schema($0) })
         group(.channel, channels.map { .channel($0) })
         group(.statistics, [.statistics(statistics)])
-        group(.chunkIndex, chunkIndexes.map { .chunkIndex($0) })
+        group(.chunkIndex, sink.chunkIndexes.map { .chunkIndex($0) })
         let summaryOffsetStart = summaryStart + UInt64(out.count)
         for g in groups { MCAPRecord.summaryOffset(g).encode(into: &out) }
         // footer: the CRC covers the summary through the footer's summary_offset_start field
@@ -311,29 +312,9 @@ public final class MCAPWriter {
         let crc = CRC32.update(0, out.bytes, 0..<(footerAt + MCAP.recordPrefix + 16))
         out.patchU32(at: footerAt + MCAP.recordPrefix + 16, crc)
         out.raw(MCAP.magic)
-        try emit(dataSection: false)
-        if fd >= 0 { fsync(fd) }
+        try sink.emit(out.bytes, dataSection: false)
+        if let pipeline, options.deferFinalSync { pipeline.closeFileLater() } else { sink.closeFile(sync: true) }
+        finished = true
         return statistics
-    }
-
-    /// Sends `out` to the file or memory, updating the data CRC when it is data-section bytes.
-    private func emit(dataSection: Bool) throws {
-        if dataSection { dataCRC = CRC32.update(dataCRC, out.bytes) }
-        position += UInt64(out.count)
-        if fd < 0 {
-            memory.append(contentsOf: out.bytes)
-            return
-        }
-        try out.bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw InputError(path, "cannot write log: \(String(cString: strerror(errno)))")
-                }
-                done += n
-            }
-        }
     }
 }
