@@ -16,16 +16,7 @@ import TestSupport
     @Test func positiveWeightsTheModelTrapsOnAreRefused() throws {
         let dir = TempDir("ocsfly-fuzz")
         defer { dir.remove() }
-        var network = OCSNetworkConfig()
-        network.height = 12
-        network.width = 16
-        network.filters = [2, 2]
-        network.kernels = [3, 3]
-        network.strides = [2, 2]
-        network.features = 4
-        var data = OCSDataSettings()
-        data.imageHeight = 12
-        data.imageWidth = 16
+        let network = OCSSettings.smoke.network, data = OCSSettings.smoke.data
         var rng = RNG(seed: 5)
         let model = OCSModel(kind: .rewardRegression, actions: data.yawRatesDegrees.count, config: network, positiveWeight: 10, rng: &rng)
         let path = dir.file(OCSFlyPolicyName.regression.fileName)
@@ -47,7 +38,7 @@ import TestSupport
             try save(weight)
             let policy = try OCSFlyModels.load(dir.path, policy: .regression, network: network, data: data)
             // usable: one prediction on a frame of the network's size
-            let p = policy.predict(images: [UInt8](repeating: 120, count: 12 * 16), count: 1)
+            let p = policy.predict(images: [UInt8](repeating: 120, count: network.height * network.width), count: 1)
             #expect(policy.risk(p, 0).count == data.yawRatesDegrees.count)
         }
     }

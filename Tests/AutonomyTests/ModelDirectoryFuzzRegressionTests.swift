@@ -77,16 +77,6 @@ import TestSupport
         return dir.path
     }
 
-    static func small(_ c: CollisionPredictorConfig) -> CollisionPredictorConfig {
-        var c = c
-        c.convs = [CollisionPredictorConfig.Conv(filters: 2, kernel: 4, stride: 4)]
-        c.dense = [4, 4]
-        c.hidden = 2
-        c.actionEmbedding = 2
-        c.headHidden = 2
-        return c
-    }
-
     /// Finding 21: every HInt checkpoint was checked on its own, not against the driver that
     /// composes them: a dynamics model of another horizon or state size, or image models of
     /// other sequence inputs or sizes, loaded and then trapped on `HIntCost`'s or the image
@@ -94,8 +84,9 @@ import TestSupport
     @Test func hintModelsOfShapesTheDriverCannotPlanWithAreRefused() throws {
         let h = HIntTraining.horizon
         let dynamics = PoseDynamicsConfig(stateDim: 2, actionDim: 1, horizon: h, hidden: [3], stateScale: [2, 1], actionScale: [0.5])
-        let perception = Self.small(.hintPerception(height: 8, width: 12, horizon: h))
-        let action = Self.small(HIntTraining.actionModelConfig(height: 8, width: 12))
+        // the experiment's networks on 8 x 12 images
+        let perception = CollisionPredictorConfig.hintPerception(height: 8, width: 12, horizon: h)
+        let action = HIntTraining.actionModelConfig(height: 8, width: 12)
         do {
             let dir = TempDir("hint-fuzz")
             defer { dir.remove() }
@@ -118,8 +109,7 @@ import TestSupport
         threeStates.stateScale = [1, 1, 1]
         var twoFrames = perception
         twoFrames.frames = 2
-        var otherSize = action
-        otherSize.width = 16
+        let otherSize = HIntTraining.actionModelConfig(height: 8, width: 16)
         let cases: [(PoseDynamicsConfig, CollisionPredictorConfig, CollisionPredictorConfig, String)] = [
             (shortDynamics, perception, action, "dynamics-"),
             (threeStates, perception, action, "dynamics-"),

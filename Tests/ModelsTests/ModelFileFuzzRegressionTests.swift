@@ -7,7 +7,7 @@ import TestSupport
 @testable import Models
 
 /// Model files whose metadata sizes an allocation or an overflow before it is compared with the
-/// file (docs/fuzzing.md, findings 16-20): the LDM density models, the learned LDM and the HInt
+/// file (docs/fuzzing.md, findings 16-19): the LDM density models, the learned LDM and the HInt
 /// dynamics. Each input is a valid file of the product's writer with one metadata entry patched.
 @Suite struct ModelFileFuzzRegressionTests {
     /// `path`'s checkpoint written again with `patch` applied to its metadata (tensors unchanged).

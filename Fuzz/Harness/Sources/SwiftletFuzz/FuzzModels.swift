@@ -208,17 +208,9 @@ enum FuzzModels {
     static let ocs = FuzzModelDirectory("ocsfly", build: ocsFiles)
     static let ocsPolicies: [OCSFlyPolicyName] = [.regression, .threshold, .hedge]
 
-    /// The small network the seeds are built with (and old checkpoints without one are read as).
-    static let ocsNetwork: OCSNetworkConfig = {
-        var n = OCSNetworkConfig()
-        n.height = 12
-        n.width = 16
-        n.filters = [2, 2]
-        n.kernels = [3, 3]
-        n.strides = [2, 2]
-        n.features = 4
-        return n
-    }()
+    /// The network the seeds are built with (and old checkpoints without one are read as): the
+    /// OCS smoke preset's (48 x 64 images, 8 k weights).
+    static let ocsNetwork = OCSSettings.smoke.network
 
     static func ocsFiles() throws -> [(String, [UInt8])] {
         var rng = RNG(seed: 5)
@@ -243,9 +235,7 @@ enum FuzzModels {
 
     static func runOCS(_ bytes: [UInt8]) {
         ocs.run(bytes) { dir, k in
-            var data = OCSDataSettings()
-            data.imageHeight = ocsNetwork.height
-            data.imageWidth = ocsNetwork.width
+            let data = OCSSettings.smoke.data
             guard let policy = FuzzModelDirectory.attempt({ try OCSFlyModels.load(dir, policy: ocsPolicies[k], network: ocsNetwork, data: data) }) else { return }
             // one decision on one camera frame of the network's size, as the viewer's first step
             let (h, w) = policy.imageSize
