@@ -15,7 +15,7 @@ let package = Package(
     products: [
         .executable(name: "swiftlet", targets: ["swiftlet"]),
         // the file parsers as a library, for the libFuzzer harness in Fuzz/ (see docs/fuzzing.md)
-        .library(name: "SwiftletParsers", targets: ["Diagnostics", "Recording", "Neural", "Physics", "World", "Autonomy"]),
+        .library(name: "SwiftletParsers", targets: ["Diagnostics", "Recording", "Neural", "Physics", "World", "Autonomy", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

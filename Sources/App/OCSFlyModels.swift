@@ -43,7 +43,11 @@ public enum OCSFlyModels {
             try built.requireWeights(outputs: OCSModel.outputCount(kind, actions: data.yawRatesDegrees.count), in: loaded, source: path)
         }
         var rng = RNG(seed: 0)
-        let weight = meta.trainingConfig["positive_weight"].flatMap(Double.init) ?? 10
+        // the weight is only the training loss's, but the model refuses (traps on) any but a positive one
+        let weight = meta.trainingConfig["positive_weight"].map { Double($0) ?? .nan } ?? 10
+        guard weight > 0, weight.isFinite else {
+            throw InputError(path, at: "positive_weight", "must be a positive number, got \"\(meta.trainingConfig["positive_weight"] ?? "")\"")
+        }
         var model = OCSModel(kind: kind, actions: data.yawRatesDegrees.count, config: built, positiveWeight: weight, rng: &rng)
         do {
             model.parameters = try Checkpoint.exactly(loaded, like: model.parameters, source: path)

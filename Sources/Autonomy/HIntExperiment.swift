@@ -61,6 +61,10 @@ public enum HIntExperiment {
         // --models is read before collection: a directory without the checkpoints failed only
         // after every source had been collected
         let loadedModels = try modelsFrom.map(load)
+        if let dir = modelsFrom, let p = loadedModels?.perception.config, p.width != config.imageWidth || p.height != config.imageHeight {
+            throw InputError(dir, at: "perception.safetensors", "the models see \(p.width)x\(p.height) images, the config's camera "
+                             + "\(config.imageWidth)x\(config.imageHeight)")
+        }
 
         // 1. data: every source in the same training worlds
         var t0 = Diagnostics.Progress.monotonicSeconds()
@@ -192,9 +196,34 @@ public enum HIntExperiment {
             if FileManager.default.fileExists(atPath: path) { dynamics[p] = try PoseDynamics.load(path) }
         }
         guard dynamics[deploying] != nil else { throw InputError(dir, at: "dynamics-\(deploying.rawValue).safetensors", "missing") }
-        return HIntModels(perception: try CollisionPredictor.load("\(dir)/perception.safetensors"), dynamics: dynamics,
-                          singleSource: try CollisionPredictor.load("\(dir)/single-source.safetensors"),
-                          pooled: try CollisionPredictor.load("\(dir)/pooled.safetensors"), notes: [])
+        let models = HIntModels(perception: try CollisionPredictor.load("\(dir)/perception.safetensors"), dynamics: dynamics,
+                                singleSource: try CollisionPredictor.load("\(dir)/single-source.safetensors"),
+                                pooled: try CollisionPredictor.load("\(dir)/pooled.safetensors"), notes: [])
+        try checkShapes(models, dir: dir)
+        return models
+    }
+
+    /// Throws unless the loaded models have the shapes `HIntDriver` plans with (each is a valid
+    /// network on its own, but the driver's costs compose them): D_r maps the robot's 2-value
+    /// state and H yaw rates to H poses; P reads H poses, the baselines H yaw rates; every image
+    /// model sees one gray frame of P's size.
+    static func checkShapes(_ models: HIntModels, dir: String) throws {
+        let h = HIntTraining.horizon
+        for (p, d) in models.dynamics.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let c = d.config
+            guard c.stateDim == 2, c.actionDim == 1, c.horizon == h else {
+                throw InputError("\(dir)/dynamics-\(p.rawValue).safetensors", at: "model_config",
+                                 "stateDim \(c.stateDim), actionDim \(c.actionDim), horizon \(c.horizon): the planner needs 2, 1 and \(h)")
+            }
+        }
+        let p = models.perception.config
+        for (file, c, actionDim) in [("perception", p, 3), ("single-source", models.singleSource.config, 1), ("pooled", models.pooled.config, 1)] {
+            guard c.horizon == h, c.actionDim == actionDim, c.frames == 1, c.height == p.height, c.width == p.width else {
+                throw InputError("\(dir)/\(file).safetensors", at: "model_config",
+                                 "horizon \(c.horizon), actionDim \(c.actionDim), \(c.frames) frames of \(c.width)x\(c.height): the planner needs "
+                                 + "\(h), \(actionDim), one frame of the perception model's \(p.width)x\(p.height)")
+            }
+        }
     }
 
     /// A free goal about `distance` ahead of the spawn (within +-0.6 rad of its heading), at

@@ -111,22 +111,30 @@ public enum LDMFlightModelFiles {
               sd == LDMFlightPlant.stateDim, ad == LDMFlightPlant.actionDim else {
             throw InputError(directory + "/dynamics.safetensors", at: "__metadata__", "not a flight dynamics checkpoint of this plant")
         }
-        func vector(_ name: String, _ count: Int) throws -> [Float] {
+        func vector(_ name: String, _ count: Int, deviation: Bool = false) throws -> [Float] {
             guard let t = p[name], t.count == count else {
                 throw InputError(directory + "/dynamics.safetensors", at: name, "missing or not \(count) values")
             }
+            if let i = t.data.indices.first(where: { !t.data[$0].isFinite || (deviation && !(t.data[$0] > 0)) }) {
+                throw InputError(directory + "/dynamics.safetensors", at: "\(name)[\(i)]", "\(t.data[i]) is not a finite \(deviation ? "positive " : "")value")
+            }
             return t.data
         }
+        try Checkpoint.requireWeights(Checkpoint.mlpWeights(inputs: sd + ad, hidden: dynSettings.hidden, outputs: sd), in: p,
+                                      source: directory + "/dynamics.safetensors", at: "__metadata__.settings.hidden")
         var expected = Parameters()
         var rng = RNG(seed: 0)
         for l in LDMFlightDynamicsModel.layers(inputs: sd + ad, outputs: sd, hidden: dynSettings.hidden) { l.initialize(&expected, rng: &rng) }
         let weights = try Checkpoint.select(p, like: expected, source: directory + "/dynamics.safetensors")
         let dynamics = LDMFlightDynamicsModel(stateDim: sd, actionDim: ad, settings: dynSettings, parameters: weights,
-                                              inputMean: try vector("norm.input_mean", sd + ad), inputStd: try vector("norm.input_std", sd + ad),
-                                              outputMean: try vector("norm.output_mean", sd), outputStd: try vector("norm.output_std", sd))
+                                              inputMean: try vector("norm.input_mean", sd + ad), inputStd: try vector("norm.input_std", sd + ad, deviation: true),
+                                              outputMean: try vector("norm.output_mean", sd), outputStd: try vector("norm.output_std", sd, deviation: true))
         let density = try GaussianMixture.load(directory + "/density.json")
         let ldm = try LearnedLDM.load(directory + "/ldm.safetensors", density: density)
         let levels: Levels = try decode(directory + "/levels.json")
+        if let bad = ([levels.oodLevel] + levels.levels).first(where: { !$0.logLevel.isFinite || !(0...100).contains($0.percentile) }) {
+            throw InputError(directory + "/levels.json", at: "levels", "level \(bad.logLevel) at percentile \(bad.percentile) is not finite or not in 0...100")
+        }
         let chosen = try settings.learning.percentiles.map { q in
             guard let level = levels.levels.first(where: { $0.percentile == q }) else {
                 throw InputError("--ldm-level", "saved models serve the percentiles 0.5, 1, ..., 50 (steps of 0.5), got \(q)")

@@ -25,6 +25,9 @@ public struct PoseDynamicsConfig: Codable, Sendable, Equatable {
         self.actionScale = actionScale ?? [Float](repeating: 1, count: actionDim)
     }
 
+    /// Most weights a valid config may need (2^26 floats; the HInt network has 20 k).
+    public static let maxParameters = 1 << 26
+
     /// Network input width: state plus the flattened action sequence.
     public var inputs: Int { stateDim + horizon * actionDim }
     /// Network output width: `horizon` poses (dx, dy, dyaw).
@@ -32,8 +35,14 @@ public struct PoseDynamicsConfig: Codable, Sendable, Equatable {
 
     /// Why this configuration cannot be built, or nil.
     public var validationProblem: String? {
-        if stateDim < 0 || actionDim <= 0 || horizon <= 0 { return "stateDim \(stateDim), actionDim \(actionDim), horizon \(horizon) invalid" }
+        let most = SettingsRangeCheck.maxCount
+        if stateDim < 0 || actionDim <= 0 || horizon <= 0 || stateDim > most || actionDim > most || horizon > most {
+            return "stateDim \(stateDim), actionDim \(actionDim), horizon \(horizon) invalid"
+        }
         if hidden.isEmpty || hidden.contains(where: { $0 <= 0 }) { return "hidden \(hidden) must be non-empty and positive" }
+        if Checkpoint.mlpWeights(inputs: inputs, hidden: hidden, outputs: outputs, limit: Self.maxParameters) == nil {
+            return "hidden \(hidden) on \(inputs) inputs needs more than \(Self.maxParameters) weights"
+        }
         if stateScale.count != stateDim || actionScale.count != actionDim {
             return "stateScale/actionScale have \(stateScale.count)/\(actionScale.count) entries for \(stateDim)/\(actionDim)"
         }
@@ -109,10 +118,12 @@ public struct PoseDynamics: Sendable {
             throw InputError(path, at: "architecture", "'\(meta?.architecture ?? "no metadata")' is not \(architecture)")
         }
         guard let json = meta.extra["model_config"],
-              let config = try? JSONDecoder().decode(PoseDynamicsConfig.self, from: Data(json.utf8)),
-              config.validationProblem == nil else {
+              let config = try? JSONDecoder().decode(PoseDynamicsConfig.self, from: Data(json.utf8)) else {
             throw InputError(path, at: "model_config", "missing or invalid in the metadata")
         }
+        if let problem = config.validationProblem { throw InputError(path, at: "model_config", problem) }
+        try Checkpoint.requireWeights(Checkpoint.mlpWeights(inputs: config.inputs, hidden: config.hidden, outputs: config.outputs),
+                                      in: params, source: path, at: "model_config")
         var rng = RNG(seed: 0)
         var model = PoseDynamics(config: config, rng: &rng)
         var ordered = Parameters()

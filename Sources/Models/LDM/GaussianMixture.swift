@@ -61,14 +61,18 @@ public struct GaussianMixture: DensityModel, Equatable, Codable {
     public init(dimension: Int, covarianceType: CovarianceType, weights: [Double], means: [Double],
                 covariances: [Double], iterations: Int = 0, converged: Bool = true) throws {
         let k = weights.count, d = dimension
-        let covCount = covarianceType == .full ? k * d * d : k * d
-        guard d > 0, k > 0, means.count == k * d, covariances.count == covCount else {
+        // sizes from a file: products checked before they are compared (a huge D must not overflow)
+        let covCount = SettingsRangeCheck.product(covarianceType == .full ? [k, d, d] : [k, d])
+        guard d > 0, k > 0, means.count == SettingsRangeCheck.product([k, d]), covariances.count == covCount else {
             throw InputError("GaussianMixture", "sizes disagree: D \(d), K \(k), \(means.count) means, \(covariances.count) covariance values")
         }
         guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(weights.reduce(0, +) - 1) < 1e-6 else {
             throw InputError("GaussianMixture", at: "weights", "weights must be non-negative and sum to 1, got \(weights)")
         }
-        var factors = [Double](repeating: 0, count: covCount)
+        if let i = means.firstIndex(where: { !$0.isFinite }) {
+            throw InputError("GaussianMixture", at: "means[\(i / d)][\(i % d)]", "mean must be finite, got \(means[i])")
+        }
+        var factors = [Double](repeating: 0, count: covariances.count)
         var logNorm = [Double](repeating: 0, count: k)
         let log2pi = log(2 * Double.pi)
         for c in 0..<k {

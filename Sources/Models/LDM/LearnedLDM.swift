@@ -326,13 +326,29 @@ public struct LearnedLDM: Sendable {
               let scale = meta.extra["residualScale"].flatMap({ Float($0) }), let cap = meta.extra["energyCap"].flatMap({ Float($0) }) else {
             throw InputError(path, at: "__metadata__", "not an LDM checkpoint (settings, sizes or scales missing)")
         }
+        // sizes, scales and standardisation as the evaluation uses them: positive sizes the file's
+        // tensors can hold, finite scales, positive finite deviations, a non-empty action box
+        guard sd >= 1, ad >= 1, sd <= p.scalarCount, ad <= p.scalarCount else {
+            throw InputError(path, at: "__metadata__.stateDim", "S \(sd) and A \(ad) must be positive and fit the file")
+        }
         guard density.dimension == sd + ad else {
             throw InputError(path, "LDM over S + A = \(sd + ad) coordinates, density has \(density.dimension)")
+        }
+        guard scale.isFinite, scale > 0, cap.isFinite else {
+            throw InputError(path, at: "__metadata__.residualScale", "residualScale \(scale) must be positive and energyCap \(cap) finite")
         }
         guard let mean = p["norm.mean"], let std = p["norm.std"], let lo = p["action.lower"], let hi = p["action.upper"],
               mean.count == sd + ad, std.count == sd + ad, lo.count == ad, hi.count == ad else {
             throw InputError(path, at: "norm", "standardisation or action-box tensors missing or of the wrong size")
         }
+        if let i = mean.data.indices.first(where: { !mean.data[$0].isFinite || !(std.data[$0].isFinite && std.data[$0] > 0) }) {
+            throw InputError(path, at: "norm.std[\(i)]", "mean \(mean.data[i]) and deviation \(std.data[i]) must be finite, the deviation positive")
+        }
+        if let j = lo.data.indices.first(where: { !(lo.data[$0].isFinite && hi.data[$0].isFinite && lo.data[$0] < hi.data[$0]) }) {
+            throw InputError(path, at: "action.lower[\(j)]", "action box \(lo.data[j]) to \(hi.data[j]) must be finite and non-empty")
+        }
+        try Checkpoint.requireWeights(Checkpoint.mlpWeights(inputs: sd + ad, hidden: settings.hidden, outputs: 1, copies: 2),
+                                      in: p, source: path, at: "__metadata__.settings.hidden")
         var expected = Parameters()
         var rng = RNG(seed: 0)
         for l in layers("q1", inputs: sd + ad, hidden: settings.hidden) + layers("q2", inputs: sd + ad, hidden: settings.hidden) {

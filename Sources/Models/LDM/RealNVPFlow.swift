@@ -249,14 +249,22 @@ public struct RealNVPFlow: DensityModel {
         }
         var s = Settings()
         let d = try int("dimension")
+        guard d >= 2 else { throw InputError(path, at: "__metadata__.dimension", "a flow couples at least two coordinates, got \(d)") }
         s.couplings = try int("couplings")
         s.hidden = try int("hidden")
         s.hiddenLayers = try int("hiddenLayers")
-        guard let b = e["scaleBound"].flatMap({ Float($0) }), b > 0 else { throw InputError(path, at: "__metadata__.scaleBound", "missing or invalid") }
+        guard let b = e["scaleBound"].flatMap({ Float($0) }), b > 0, b.isFinite else { throw InputError(path, at: "__metadata__.scaleBound", "missing or invalid") }
         s.scaleBound = b
         guard let mean = p["norm.mean"], let std = p["norm.std"], mean.count == d, std.count == d, std.data.allSatisfy({ $0 > 0 }) else {
             throw InputError(path, at: "norm", "standardisation tensors missing or invalid")
         }
+        // every layer has tensors in the file: the metadata's counts cannot ask for more
+        guard s.couplings <= p.count, s.hiddenLayers <= p.count, mean.data.allSatisfy({ $0.isFinite }), std.data.allSatisfy({ $0.isFinite }) else {
+            throw InputError(path, at: "__metadata__.couplings", "\(s.couplings) couplings of \(s.hiddenLayers) hidden layers do not fit the file's \(p.count) tensors, "
+                             + "or the standardisation is not finite")
+        }
+        try Checkpoint.requireWeights(Checkpoint.mlpWeights(inputs: d, hidden: [Int](repeating: s.hidden, count: s.hiddenLayers), outputs: 2 * d,
+                                                            copies: s.couplings), in: p, source: path, at: "__metadata__.hidden")
         var expected = Parameters()
         var rng = RNG(seed: 0)
         for l in layers(dimension: d, settings: s) { l.initialize(&expected, rng: &rng) }

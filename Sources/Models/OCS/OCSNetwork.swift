@@ -66,11 +66,7 @@ public struct OCSNetworkConfig: Codable, Sendable, Equatable {
     /// of this network with `outputs` head units; called before the network is built, so a
     /// checkpoint's metadata alone cannot size an allocation.
     public func requireWeights(outputs: Int, in loaded: Parameters, source: String) throws {
-        let needed = parameterCount(outputs: outputs)
-        guard let needed, needed <= loaded.scalarCount else {
-            throw InputError(source, at: "network", "the metadata's network needs \(needed.map(String.init) ?? "too many") weights, "
-                             + "the checkpoint holds \(loaded.scalarCount)")
-        }
+        try Checkpoint.requireWeights(parameterCount(outputs: outputs), in: loaded, source: source, at: "network")
     }
 
     /// The config as a checkpoint metadata value (JSON, sorted keys), so a checkpoint says which

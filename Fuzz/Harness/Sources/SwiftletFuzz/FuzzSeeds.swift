@@ -29,6 +29,9 @@ enum FuzzSeeds {
         for (name, data) in try FuzzConfigs.seeds() { try put(.config, name, [UInt8](data)) }
         for (name, bytes) in FuzzLZ4.seeds() { try put(.lz4, name, bytes) }
         for (name, bytes) in try FuzzPolicies.seeds() { try put(.policy, name, bytes) }
+        for (target, directory) in [(FuzzTarget.ldm, FuzzModels.ldm), (.hintmodels, FuzzModels.hint), (.ocsfly, FuzzModels.ocs)] {
+            for (name, bytes) in directory.seeds { try put(target, name, bytes) }
+        }
     }
 
     /// Episode logs: the `log sample` episode (short) and a tiny-image one with every message

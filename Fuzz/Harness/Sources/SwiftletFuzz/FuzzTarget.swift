@@ -36,6 +36,12 @@ enum FuzzTarget: String, CaseIterable {
     case lz4
     /// Checkpoints read by the policy loaders (network from the metadata); see `FuzzPolicies`.
     case policy
+    /// The LDM flight models' directory (`LDMFlightModelFiles`) and a flow density; see `FuzzModels`.
+    case ldm
+    /// The HInt experiment's models directory (`HIntExperiment.load`); see `FuzzModels`.
+    case hintmodels
+    /// The OCS and hedging checkpoints `fly --ocs` flies (`OCSFlyModels.load`); see `FuzzModels`.
+    case ocsfly
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -80,6 +86,12 @@ enum FuzzTarget: String, CaseIterable {
             FuzzLZ4.run(bytes)
         case .policy:
             FuzzPolicies.run(bytes)
+        case .ldm:
+            FuzzModels.runLDM(bytes)
+        case .hintmodels:
+            FuzzModels.runHInt(bytes)
+        case .ocsfly:
+            FuzzModels.runOCS(bytes)
         }
     }
 }

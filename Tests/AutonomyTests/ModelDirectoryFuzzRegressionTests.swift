@@ -1,0 +1,131 @@
+import Diagnostics
+import Foundation
+import Geometry
+import Models
+import Neural
+import Runtime
+import Testing
+import TestSupport
+@testable import Autonomy
+
+/// Model directories that loaded but were not usable, or sized an allocation from their metadata
+/// (docs/fuzzing.md, findings 20-21): the LDM flight models (`fly --ldm-models`, `experiment ldm
+/// --models`) and the HInt models (`experiment hint --models`, `fly --hint`).
+@Suite struct ModelDirectoryFuzzRegressionTests {
+    /// A copy of the bundled momentum models in `dir`.
+    static func momentumCopy(_ dir: TempDir) throws -> String {
+        let out = dir.file("models")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for name in ["settings.json", "dynamics.safetensors", "density.json", "ldm.safetensors", "levels.json"] {
+            try FileManager.default.copyItem(atPath: BundledResource.resolve("Assets/ldm/momentum") + "/" + name, toPath: out + "/" + name)
+        }
+        return out
+    }
+
+    /// Finding 20: the flight dynamics checkpoint built the network of its metadata's `hidden`
+    /// before comparing it with the file, and took zero or non-finite deviations; levels that are
+    /// not finite were taken as filter thresholds.
+    @Test func ldmFlightModelFilesAreCheckedBeforeBuilding() throws {
+        let dir = TempDir("ldm-fuzz")
+        defer { dir.remove() }
+        let models = try Self.momentumCopy(dir)
+        var settings = LDMFlightSettings.momentum
+        settings.learning.percentiles = [25]
+        let dynamicsPath = models + "/dynamics.safetensors"
+        let (p, meta) = try Checkpoint.load(dynamicsPath)
+        let m = try #require(meta)
+        let loaded = try LDMFlightModelFiles.load(from: models, settings: settings)
+        // the loaded models are usable: one dynamics step of the stored shape
+        #expect(loaded.dynamics.predict(states: [Float](repeating: 0, count: 8), actions: [0, 0]).count == 8)
+
+        func expectRefused(_ file: String, at location: String, _ message: String) {
+            #expect { _ = try LDMFlightModelFiles.load(from: models, settings: settings) } throws: { e in
+                guard let e = e as? InputError else { return false }
+                return e.source == models + "/" + file && e.location == location && e.message.contains(message)
+            }
+        }
+        // 2^20 x 2^20 hidden weights from a 23 kB file
+        var huge = m
+        huge.trainingConfig["settings"] = m.trainingConfig["settings"]!.replacingOccurrences(of: #""hidden":[64,64]"#, with: #""hidden":[1048576,1048576]"#)
+        #expect(huge != m)
+        try Checkpoint.save(p, metadata: huge, to: dynamicsPath)
+        expectRefused("dynamics.safetensors", at: "__metadata__.settings.hidden", "weights")
+        // a zero output deviation
+        var zero = p
+        zero["norm.output_std"] = Tensor(shape: [8], data: [1, 1, 0, 1, 1, 1, 1, 1])
+        try Checkpoint.save(zero, metadata: m, to: dynamicsPath)
+        expectRefused("dynamics.safetensors", at: "norm.output_std[2]", "positive")
+        try Checkpoint.save(p, metadata: m, to: dynamicsPath)
+        // a level beyond Double
+        let levelsPath = models + "/levels.json"
+        let levels = try String(contentsOfFile: levelsPath, encoding: .utf8)
+        let range = try #require(levels.range(of: #""logLevel" : "#))
+        try levels.replacingCharacters(in: range, with: #""logLevel" : -1e999, "x" : "#).write(toFile: levelsPath, atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { _ = try LDMFlightModelFiles.load(from: models, settings: settings) }
+    }
+
+    /// A small HInt models directory (the experiment's shapes, tiny networks) in `dir`.
+    static func hintModels(_ dir: TempDir, dynamics: PoseDynamicsConfig, perception: CollisionPredictorConfig,
+                           action: CollisionPredictorConfig) throws -> String {
+        var rng = RNG(seed: 9)
+        for p in HIntPlatform.allCases where p.hasActions {
+            try PoseDynamics(config: dynamics, rng: &rng).save(to: dir.file("dynamics-\(p.rawValue).safetensors"))
+        }
+        for (name, config) in [("perception", perception), ("single-source", action), ("pooled", action)] {
+            try CollisionPredictor(config: config, rng: &rng).save(to: dir.file("\(name).safetensors"))
+        }
+        return dir.path
+    }
+
+    /// Finding 21: every HInt checkpoint was checked on its own, not against the driver that
+    /// composes them: a dynamics model of another horizon or state size, or image models of
+    /// other sequence inputs or sizes, loaded and then trapped on `HIntCost`'s or the image
+    /// conversion's preconditions at the first planning tick.
+    @Test func hintModelsOfShapesTheDriverCannotPlanWithAreRefused() throws {
+        let h = HIntTraining.horizon
+        let dynamics = PoseDynamicsConfig(stateDim: 2, actionDim: 1, horizon: h, hidden: [3], stateScale: [2, 1], actionScale: [0.5])
+        // the experiment's networks on 8 x 12 images
+        let perception = CollisionPredictorConfig.hintPerception(height: 8, width: 12, horizon: h)
+        let action = HIntTraining.actionModelConfig(height: 8, width: 12)
+        do {
+            let dir = TempDir("hint-fuzz")
+            defer { dir.remove() }
+            let models = try HIntExperiment.load(try Self.hintModels(dir, dynamics: dynamics, perception: perception, action: action))
+            // usable: every method's driver plans one tick
+            for method in HIntMethod.allCases {
+                let driver = HIntDriver(method: method, models: models, deploying: HIntExperiment.deploying, yawRateLimit: 1,
+                                        assumedYawRate: 1, speed: 0.5, dt: 0.25, samples: 4)
+                var rng = RNG(seed: 1)
+                let frame = [UInt8](repeating: 90, count: 8 * 12)
+                let robot = RobotObservation(time: 0, position: Vec3(0, 0, 0.1), attitude: .identity, velocity: .zero, bodyRate: .zero)
+                let command = frame.withUnsafeBufferPointer { driver.act(frame: $0, robot: robot, goal: SIMD2(3, 1), rng: &rng) }
+                #expect(command.isFinite && abs(command) <= 1)
+            }
+        }
+        var shortDynamics = dynamics
+        shortDynamics.horizon = 4
+        var threeStates = dynamics
+        threeStates.stateDim = 3
+        threeStates.stateScale = [1, 1, 1]
+        var twoFrames = perception
+        twoFrames.frames = 2
+        let otherSize = HIntTraining.actionModelConfig(height: 8, width: 16)
+        let cases: [(PoseDynamicsConfig, CollisionPredictorConfig, CollisionPredictorConfig, String)] = [
+            (shortDynamics, perception, action, "dynamics-"),
+            (threeStates, perception, action, "dynamics-"),
+            (dynamics, twoFrames, action, "perception.safetensors"),
+            (dynamics, action, action, "perception.safetensors"),
+            (dynamics, perception, perception, "single-source.safetensors"),
+            (dynamics, perception, otherSize, "single-source.safetensors"),
+        ]
+        for (d, p, a, file) in cases {
+            let dir = TempDir("hint-fuzz")
+            defer { dir.remove() }
+            let path = try Self.hintModels(dir, dynamics: d, perception: p, action: a)
+            #expect { _ = try HIntExperiment.load(path) } throws: { e in
+                guard let e = e as? InputError else { return false }
+                return e.source.hasPrefix(path + "/" + file) && e.location == "model_config" && e.message.contains("the planner needs")
+            }
+        }
+    }
+}
