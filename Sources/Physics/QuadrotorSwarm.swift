@@ -1,0 +1,184 @@
+import Foundation
+import Dispatch
+import Geometry
+
+/// Quadrotors sharing one model that step together and interact: downwash from vehicles above
+/// (`.downwash` in the model's effects, `DownwashModel`) and contact between their collision
+/// cylinders (both vehicles flagged crashed, like an obstacle hit).
+///
+/// Each step first computes every vehicle's downwash force and contact flag from the states at the
+/// start of the step (`updateInteractions`), then steps every vehicle with its force held over the
+/// step (`advance`). Both passes run over fixed contiguous partitions and each vehicle's sum runs
+/// in an order fixed by the positions (`HorizontalGrid`, cells at least the downwash range wide),
+/// so results are bit-identical whatever the worker count. A lone vehicle, or vehicles that never
+/// come within range, step bit-identically to `QuadrotorBatch`.
+///
+/// Contact: collision cylinders (robot file, centred at `position + q.rotate(collisionOrigin)`)
+/// are treated as upright; two overlap when their centres are closer than `2 radius` horizontally
+/// and `length` vertically. Crashed vehicles neither exert nor feel downwash but still count as
+/// obstacles for contact.
+public struct QuadrotorSwarm: Sendable {
+    public let model: QuadrotorModel
+    /// The vehicles' states; run controllers on them between steps.
+    public var states: [QuadrotorState]
+    /// Whether touching vehicles are flagged crashed (default true).
+    public var contacts: Bool
+    /// Downwash force on each vehicle from the last `updateInteractions`, N along `-z_B` (>= 0).
+    public private(set) var downwashForce: [Double]
+    /// Vehicles whose collision cylinder touched another's at the last `updateInteractions`.
+    public private(set) var touching: [Bool]
+    /// Number of contact events (vehicles newly flagged crashed by touching another) so far.
+    public private(set) var contactCount: Int = 0
+
+    // per-step snapshot (structure of arrays) and neighbour grid, reused
+    private var bodies: [SwarmBody] = []
+    private var grid = HorizontalGrid()
+
+    /// Collision cylinder radius and length, m, and the grid cell size, m.
+    private let contactRadius: Double
+    private let contactLength: Double
+    private let cellSize: Double
+
+    public init(model: QuadrotorModel, states: [QuadrotorState], contacts: Bool = true) {
+        self.model = model
+        self.states = states
+        self.contacts = contacts
+        downwashForce = [Double](repeating: 0, count: states.count)
+        touching = [Bool](repeating: false, count: states.count)
+        switch model.robot.collision {
+        case .cylinder(let r, let l):
+            contactRadius = r
+            contactLength = l
+        case .box(let s):
+            contactRadius = 0.5 * max(s.x, s.y)
+            contactLength = s.z
+        }
+        let reach = 2 * (contactRadius + model.robot.collisionOrigin.length) + 1e-9
+        cellSize = max(model.downwashActive ? model.downwash.range : 0, reach, 1e-3)
+    }
+
+    /// Number of vehicles.
+    public var count: Int { states.count }
+
+    /// Advances every vehicle by `steps` steps under held rotor commands `commands[i]` (RPM),
+    /// interactions recomputed at the start of each step. `workers` defaults to the core count.
+    public mutating func step(commands: [SIMD4<Double>], steps: Int = 1, workers: Int? = nil) {
+        for _ in 0..<max(0, steps) {
+            updateInteractions(workers: workers)
+            advance(commands: commands, workers: workers)
+        }
+    }
+
+    /// Computes `downwashForce` and `touching` from the current states and flags touching
+    /// vehicles crashed. Does nothing (all zero) when downwash is off and contacts are off.
+    public mutating func updateInteractions(workers: Int? = nil) {
+        let n = states.count
+        if downwashForce.count != n {
+            downwashForce = [Double](repeating: 0, count: n)
+            touching = [Bool](repeating: false, count: n)
+        }
+        guard n > 1, model.downwashActive || contacts else {
+            for i in 0..<n { downwashForce[i] = 0; touching[i] = false }
+            return
+        }
+        snapshot()
+        bodies.withUnsafeBufferPointer { bb in
+            grid.build(bodies: bb.baseAddress!, count: n, cellSize: cellSize)
+        }
+        let w = QuadrotorSwarm.partitions(n, workers)
+        let dw = model.downwash, dwOn = model.downwashActive, touchOn = contacts
+        let r2 = 4 * contactRadius * contactRadius, len = contactLength
+        let g = grid
+        g.cellX.withUnsafeBufferPointer { gxb in
+        g.cellY.withUnsafeBufferPointer { gyb in
+        g.start.withUnsafeBufferPointer { gsb in
+        g.order.withUnsafeBufferPointer { gob in
+        bodies.withUnsafeBufferPointer { bb in
+        downwashForce.withUnsafeMutableBufferPointer { fb in
+        touching.withUnsafeMutableBufferPointer { tb in
+            nonisolated(unsafe) let force = fb.baseAddress!, touch = tb.baseAddress!
+            nonisolated(unsafe) let gx = gxb.baseAddress!, gy = gyb.baseAddress!, gs = gsb.baseAddress!, go = gob.baseAddress!
+            nonisolated(unsafe) let body = bb.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: w) { part in
+                for i in part * n / w ..< (part + 1) * n / w {
+                    // neighbours in the 3x3 cells around i, in a position-fixed order
+                    var f = 0.0, hit = false
+                    let me = body[i]
+                    let feels = dwOn && me.active
+                    for dxc in -1...1 {
+                        for dyc in -1...1 {
+                            let qx = gx[i] + dxc, qy = gy[i] + dyc
+                            let b = g.bucket(qx, qy)
+                            for k in gs[b]..<gs[b + 1] {
+                                let j = go[k]
+                                guard j != i, gx[j] == qx, gy[j] == qy else { continue }
+                                let other = body[j]
+                                if feels && other.active {
+                                    let dx = other.position.x - me.position.x, dy = other.position.y - me.position.y
+                                    f += dw.force(deltaZ: other.position.z - me.position.z, distance: (dx * dx + dy * dy).squareRoot())
+                                }
+                                if touchOn {
+                                    let e = other.centre - me.centre
+                                    if e.x * e.x + e.y * e.y < r2 && abs(e.z) < len { hit = true }
+                                }
+                            }
+                        }
+                    }
+                    force[i] = f
+                    touch[i] = hit
+                }
+            }
+        }}}}}}}
+        for i in 0..<n where touching[i] && !states[i].crashed {
+            states[i].flagCrash()
+            contactCount += 1
+        }
+    }
+
+    /// Steps every vehicle once under `commands[i]` (RPM) with its `downwashForce[i]`.
+    public mutating func advance(commands: [SIMD4<Double>], workers: Int? = nil) {
+        precondition(commands.count == states.count, "one command per vehicle")
+        let n = states.count
+        guard n > 0 else { return }
+        let w = QuadrotorSwarm.partitions(n, workers)
+        let model = self.model
+        commands.withUnsafeBufferPointer { cmd in
+            downwashForce.withUnsafeBufferPointer { fb in
+                states.withUnsafeMutableBufferPointer { sb in
+                    nonisolated(unsafe) let s = sb.baseAddress!
+                    nonisolated(unsafe) let c = cmd.baseAddress!, f = fb.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: w) { part in
+                        for i in part * n / w ..< (part + 1) * n / w {
+                            QuadrotorDynamics.step(model, &s[i], c[i], downwash: f[i])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies positions and collision centres into the snapshot.
+    private mutating func snapshot() {
+        let n = states.count
+        if bodies.count != n { bodies = [SwarmBody](repeating: SwarmBody(), count: n) }
+        let origin = model.robot.collisionOrigin
+        for i in 0..<n {
+            let s = states[i]
+            let p = s.position
+            bodies[i] = SwarmBody(position: p, centre: origin == .zero ? p : p + s.attitude.rotate(origin), active: !s.crashed)
+        }
+    }
+
+    /// Worker count for `n` vehicles.
+    static func partitions(_ n: Int, _ workers: Int?) -> Int {
+        max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, n))
+    }
+}
+
+/// One vehicle in the swarm's per-step snapshot: position (m), collision-cylinder centre (m),
+/// and whether it is flying (not crashed).
+struct SwarmBody: Sendable {
+    var position: Vec3 = .zero
+    var centre: Vec3 = .zero
+    var active: Bool = false
+}
