@@ -80,7 +80,8 @@ public enum DownwashScenario {
             swarm.updateInteractions(workers: 1)
             let up = swarm.states[0].position, low = swarm.states[1].position
             let error = low.z - o.lower.z, force = swarm.downwashForce[1]
-            let d = Vec3(up.x - low.x, up.y - low.y, 0).length
+            let dx = up.x - low.x, dy = up.y - low.y
+            let d = (dx * dx + dy * dy).squareRoot()
             out += [t, up.x, up.y, up.z, low.x, low.y, low.z, error, force, d, up.z - low.z].map { "\($0)" }.joined(separator: ",") + "\n"
             if force > summary.peakForce { summary.peakForce = force; summary.peakForceTime = t }
             if error < summary.dip { summary.dip = error; summary.dipTime = t }
