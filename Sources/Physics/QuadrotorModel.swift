@@ -143,7 +143,7 @@ public struct QuadrotorModel: Sendable {
         let a = exp(-dt / max(wind.gustTimeConstant, 1e-9))
         gustDecay = a
         gustDrive = effects.contains(.gusts) ? wind.gustSigma * (1 - a * a).squareRoot() : 0
-        downwash = DownwashModel(p)
+        downwash = DownwashModel(p, maxThrust: maxThrust)
         downwashActive = effects.contains(.downwash) && downwash.isActive
     }
 

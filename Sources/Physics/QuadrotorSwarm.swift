@@ -115,7 +115,7 @@ public struct QuadrotorSwarm: Sendable {
                                 let other = body[j]
                                 if feels && other.active {
                                     let dx = other.position.x - me.position.x, dy = other.position.y - me.position.y
-                                    f += dw.force(deltaZ: other.position.z - me.position.z, distance: (dx * dx + dy * dy).squareRoot())
+                                    f += dw.force(deltaZ: other.position.z - me.position.z, distanceSquared: dx * dx + dy * dy)
                                 }
                                 if touchOn {
                                     let e = other.centre - me.centre

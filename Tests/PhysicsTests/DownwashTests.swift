@@ -12,7 +12,7 @@ import TestSupport
     func bits(_ s: QuadrotorState) -> [UInt64] { s.physicsVector.map(\.bitPattern) + [s.crashed ? 1 : 0] }
 
     @Test func forceMatchesHandComputedValues() {
-        let dw = DownwashModel(robot.quadrotor!)
+        let dw = QuadrotorModel(robot: robot).downwash
         #expect(dw.coefficients == SIMD3(2267.18, 0.16, -0.11))
         // alpha(1 m) = 2267.18 (0.0231348 / 4)^2 = 0.0758399 N; beta(1 m) = 0.05 m
         let alpha1 = 2267.18 * (0.0231348 / 4) * (0.0231348 / 4)
@@ -24,6 +24,18 @@ import TestSupport
         #expect(isClose(dw.force(deltaZ: 0.5, distance: 0.03), 0.18399679926601265, rel: 1e-12))
         // 2 m below, 0.2 m off: alpha / 4, beta = 0.21 m
         #expect(isClose(dw.force(deltaZ: 2, distance: 0.2), 0.012046990776949889, rel: 1e-12))
+        // below the clip (alpha = max thrust 2.25 m g = 0.59535 N at 0.357 m) the force is the clip's
+        #expect(isClose(dw.minDeltaZ, 0.0231348 / 4 * (2267.18 / (2.25 * 0.027 * 9.8)).squareRoot(), rel: 1e-12))
+        #expect(isClose(dw.force(deltaZ: dw.minDeltaZ, distance: 0), 2.25 * 0.027 * 9.8, rel: 1e-12))
+        #expect(dw.force(deltaZ: 0.001, distance: 0.02) == dw.force(deltaZ: dw.minDeltaZ, distance: 0.02))
+        #expect(dw.force(deltaZ: 0.36, distance: 0.02) < dw.force(deltaZ: 0.35, distance: 0.02))
+        // the squared-distance entry (early exit) gives the same bits
+        for dz in stride(from: 0.05, through: 30, by: 0.37) {
+            for d in stride(from: 0.0, through: 12, by: 0.013) {
+                let d2 = d * d
+                #expect(dw.force(deltaZ: dz, distanceSquared: d2).bitPattern == dw.force(deltaZ: dz, distance: d2.squareRoot()).bitPattern)
+            }
+        }
         // beta = 0 exactly: the limit (alpha straight below, 0 beside), never NaN
         let flat = DownwashModel(coefficients: SIMD3(1, 1, -1), propRadius: 4)
         #expect(flat.force(deltaZ: 1, distance: 0) == 1)
@@ -31,7 +43,7 @@ import TestSupport
     }
 
     @Test func zeroForVehiclesBelowLevelOrOutOfRange() {
-        let dw = DownwashModel(robot.quadrotor!)
+        let dw = QuadrotorModel(robot: robot).downwash
         for d in [0.0, 0.01, 0.1] {
             #expect(dw.force(deltaZ: 0, distance: d) == 0)
             #expect(dw.force(deltaZ: -0.5, distance: d) == 0)
@@ -127,7 +139,7 @@ import TestSupport
         #expect(s.recoveredTime > s.dipTime && s.recoveredTime < 6)
         #expect(s.contacts == 0)
         // every row's force is the model's at that row's geometry
-        let dw = DownwashModel(robot.quadrotor!)
+        let dw = QuadrotorModel(robot: robot).downwash
         for row in rows.dropFirst() {
             let v = row.split(separator: ",").map { Double($0)! }
             let dx = v[1] - v[4], dy = v[2] - v[5]
