@@ -54,7 +54,7 @@ public enum DownwashScenario {
     /// Runs the scenario; returns the CSV text (one row per step from t = 0) and the summary.
     public static func run(robot: RobotDescription, options o: Options) throws -> (csv: String, summary: Summary) {
         guard robot.quadrotor != nil else { throw InputError(robot.name, "the downwash scenario needs a quadrotor robot") }
-        guard o.rate > 0, o.rate <= 1e6 else { throw InputError("--rate", "rate must be in (0, 1e6] Hz, got \(o.rate)") }
+        try TraceRunner.validateRate(o.rate)
         guard o.heightDifference > 0, o.heightDifference <= 100 else {
             throw InputError("--height-difference", "must be in (0, 100] m, got \(o.heightDifference)")
         }

@@ -169,9 +169,11 @@ public struct QuadrotorSwarm: Sendable {
         }
     }
 
-    /// Worker count for `n` vehicles.
+    /// Worker count for `n` vehicles: at most one per 64 vehicles, since each step dispatches
+    /// twice and a dispatch costs more than stepping a few dozen vehicles (results do not depend
+    /// on it).
     static func partitions(_ n: Int, _ workers: Int?) -> Int {
-        max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, n))
+        max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, n / 64))
     }
 }
 
