@@ -1,41 +1,37 @@
 import Foundation
 
-/// Vehicle indices bucketed by horizontal (x, y) cell for neighbour queries, rebuilt each step
-/// into reused storage (no allocation once sized). Cells of `cellSize` m are hashed into a
+/// Vehicles bucketed by horizontal (x, y) cell for neighbour queries, rebuilt each step into
+/// reused storage (no allocation once sized). Cells of `cellSize` m are hashed into a
 /// power-of-two table; a query visits the 3x3 cells around a vehicle and keeps only entries whose
-/// cell matches, so hash collisions cost time, never correctness. Entries of one bucket stay in
-/// index order (counting sort), so iteration order depends only on the positions.
+/// cell matches, so hash collisions cost time, never correctness. `sorted` holds copies of the
+/// bodies bucket by bucket (contiguous scans); within a bucket they stay in index order
+/// (counting sort), so iteration order depends only on the positions.
 struct HorizontalGrid: Sendable {
-    private(set) var cellSize: Double = 1
-    /// Cell coordinates per vehicle.
-    private(set) var cellX: [Int] = []
-    private(set) var cellY: [Int] = []
-    /// Bucket b holds `order[start[b] ..< start[b + 1]]`.
+    /// The bodies in index order (written by the owner before `build`, which sets their cells).
+    var bodies: [SwarmBody] = []
+    /// Bucket b holds `sorted[start[b] ..< start[b + 1]]`.
     private(set) var start: [Int] = []
-    private(set) var order: [Int] = []
+    private(set) var sorted: [SwarmBody] = []
     private var cursor: [Int] = []
     private(set) var mask: Int = 0
 
-    /// Re-buckets `count` vehicles by their horizontal positions, m.
-    mutating func build(bodies: UnsafePointer<SwarmBody>, count: Int, cellSize: Double) {
-        self.cellSize = cellSize
-        if cellX.count != count {
+    /// Re-buckets `bodies` by their horizontal positions (m) in cells of `cellSize` m.
+    mutating func build(cellSize: Double) {
+        let count = bodies.count
+        if sorted.count != count {
             var buckets = 1
             while buckets < 2 * count { buckets <<= 1 }
             mask = buckets - 1
-            cellX = [Int](repeating: 0, count: count)
-            cellY = [Int](repeating: 0, count: count)
-            order = [Int](repeating: 0, count: count)
+            sorted = bodies
             start = [Int](repeating: 0, count: buckets + 1)
             cursor = [Int](repeating: 0, count: buckets)
         }
         let inverse = 1 / cellSize
         for b in start.indices { start[b] = 0 }
         for i in 0..<count {
-            let p = bodies[i].position
-            let cx = HorizontalGrid.cell(p.x * inverse), cy = HorizontalGrid.cell(p.y * inverse)
-            cellX[i] = cx
-            cellY[i] = cy
+            let cx = HorizontalGrid.cell(bodies[i].x * inverse), cy = HorizontalGrid.cell(bodies[i].y * inverse)
+            bodies[i].cellX = cx
+            bodies[i].cellY = cy
             start[bucket(cx, cy) + 1] += 1
         }
         for b in 0..<mask + 1 {
@@ -43,8 +39,8 @@ struct HorizontalGrid: Sendable {
             cursor[b] = start[b]
         }
         for i in 0..<count {
-            let b = bucket(cellX[i], cellY[i])
-            order[cursor[b]] = i
+            let b = bucket(bodies[i].cellX, bodies[i].cellY)
+            sorted[cursor[b]] = bodies[i]
             cursor[b] += 1
         }
     }

@@ -30,8 +30,7 @@ public struct QuadrotorSwarm: Sendable {
     /// Number of contact events (vehicles newly flagged crashed by touching another) so far.
     public private(set) var contactCount: Int = 0
 
-    // per-step snapshot (structure of arrays) and neighbour grid, reused
-    private var bodies: [SwarmBody] = []
+    // per-step snapshot and neighbour grid, reused
     private var grid = HorizontalGrid()
 
     /// Collision cylinder radius and length, m, and the grid cell size, m.
@@ -82,23 +81,18 @@ public struct QuadrotorSwarm: Sendable {
             return
         }
         snapshot()
-        bodies.withUnsafeBufferPointer { bb in
-            grid.build(bodies: bb.baseAddress!, count: n, cellSize: cellSize)
-        }
+        grid.build(cellSize: cellSize)
         let w = QuadrotorSwarm.partitions(n, workers)
         let dw = model.downwash, dwOn = model.downwashActive, touchOn = contacts
         let r2 = 4 * contactRadius * contactRadius, len = contactLength
         let g = grid
-        g.cellX.withUnsafeBufferPointer { gxb in
-        g.cellY.withUnsafeBufferPointer { gyb in
         g.start.withUnsafeBufferPointer { gsb in
-        g.order.withUnsafeBufferPointer { gob in
-        bodies.withUnsafeBufferPointer { bb in
+        g.sorted.withUnsafeBufferPointer { sortedb in
+        g.bodies.withUnsafeBufferPointer { bb in
         downwashForce.withUnsafeMutableBufferPointer { fb in
         touching.withUnsafeMutableBufferPointer { tb in
             nonisolated(unsafe) let force = fb.baseAddress!, touch = tb.baseAddress!
-            nonisolated(unsafe) let gx = gxb.baseAddress!, gy = gyb.baseAddress!, gs = gsb.baseAddress!, go = gob.baseAddress!
-            nonisolated(unsafe) let body = bb.baseAddress!
+            nonisolated(unsafe) let gs = gsb.baseAddress!, sorted = sortedb.baseAddress!, body = bb.baseAddress!
             DispatchQueue.concurrentPerform(iterations: w) { part in
                 for i in part * n / w ..< (part + 1) * n / w {
                     // neighbours in the 3x3 cells around i, in a position-fixed order
@@ -107,19 +101,18 @@ public struct QuadrotorSwarm: Sendable {
                     let feels = dwOn && me.active
                     for dxc in -1...1 {
                         for dyc in -1...1 {
-                            let qx = gx[i] + dxc, qy = gy[i] + dyc
+                            let qx = me.cellX + dxc, qy = me.cellY + dyc
                             let b = g.bucket(qx, qy)
                             for k in gs[b]..<gs[b + 1] {
-                                let j = go[k]
-                                guard j != i, gx[j] == qx, gy[j] == qy else { continue }
-                                let other = body[j]
+                                let other = sorted[k]
+                                guard other.cellX == qx, other.cellY == qy, other.index != i else { continue }
                                 if feels && other.active {
-                                    let dx = other.position.x - me.position.x, dy = other.position.y - me.position.y
-                                    f += dw.force(deltaZ: other.position.z - me.position.z, distanceSquared: dx * dx + dy * dy)
+                                    let dx = other.x - me.x, dy = other.y - me.y
+                                    f += dw.force(deltaZ: other.z - me.z, distanceSquared: dx * dx + dy * dy)
                                 }
                                 if touchOn {
-                                    let e = other.centre - me.centre
-                                    if e.x * e.x + e.y * e.y < r2 && abs(e.z) < len { hit = true }
+                                    let ex = other.cx - me.cx, ey = other.cy - me.cy
+                                    if ex * ex + ey * ey < r2 && abs(other.cz - me.cz) < len { hit = true }
                                 }
                             }
                         }
@@ -128,7 +121,7 @@ public struct QuadrotorSwarm: Sendable {
                     touch[i] = hit
                 }
             }
-        }}}}}}}
+        }}}}}
         for i in 0..<n where touching[i] && !states[i].crashed {
             states[i].flagCrash()
             contactCount += 1
@@ -157,15 +150,16 @@ public struct QuadrotorSwarm: Sendable {
         }
     }
 
-    /// Copies positions and collision centres into the snapshot.
+    /// Copies positions and collision centres into the grid's snapshot.
     private mutating func snapshot() {
         let n = states.count
-        if bodies.count != n { bodies = [SwarmBody](repeating: SwarmBody(), count: n) }
+        if grid.bodies.count != n { grid.bodies = [SwarmBody](repeating: SwarmBody(), count: n) }
         let origin = model.robot.collisionOrigin
         for i in 0..<n {
             let s = states[i]
             let p = s.position
-            bodies[i] = SwarmBody(position: p, centre: origin == .zero ? p : p + s.attitude.rotate(origin), active: !s.crashed)
+            let c = origin == .zero ? p : p + s.attitude.rotate(origin)
+            grid.bodies[i] = SwarmBody(x: p.x, y: p.y, z: p.z, cx: c.x, cy: c.y, cz: c.z, index: i, active: !s.crashed)
         }
     }
 
@@ -178,9 +172,11 @@ public struct QuadrotorSwarm: Sendable {
 }
 
 /// One vehicle in the swarm's per-step snapshot: position (m), collision-cylinder centre (m),
-/// and whether it is flying (not crashed).
+/// grid cell, index in the swarm, and whether it is flying (not crashed).
 struct SwarmBody: Sendable {
-    var position: Vec3 = .zero
-    var centre: Vec3 = .zero
-    var active: Bool = false
+    var x = 0.0, y = 0.0, z = 0.0
+    var cx = 0.0, cy = 0.0, cz = 0.0
+    var cellX = 0, cellY = 0
+    var index = 0
+    var active = false
 }
