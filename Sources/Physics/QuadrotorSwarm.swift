@@ -128,11 +128,17 @@ public struct QuadrotorSwarm: Sendable {
         }
     }
 
-    /// Steps every vehicle once under `commands[i]` (RPM) with its `downwashForce[i]`.
+    /// Steps every vehicle once under `commands[i]` (RPM) with its `downwashForce[i]` (call
+    /// `updateInteractions` first; `step` does both).
     public mutating func advance(commands: [SIMD4<Double>], workers: Int? = nil) {
         precondition(commands.count == states.count, "one command per vehicle")
         let n = states.count
         guard n > 0 else { return }
+        // vehicles added since the last updateInteractions feel no force yet
+        if downwashForce.count != n {
+            downwashForce = [Double](repeating: 0, count: n)
+            touching = [Bool](repeating: false, count: n)
+        }
         let w = QuadrotorSwarm.partitions(n, workers)
         let model = self.model
         commands.withUnsafeBufferPointer { cmd in

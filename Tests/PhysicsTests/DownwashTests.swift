@@ -210,5 +210,12 @@ import TestSupport
         #expect(run(Vec3(0, 0, 1), Vec3(0.13, 0, 1)).states.map(\.crashed) == [false, false, false])
         #expect(run(Vec3(0, 0, 1), Vec3(0, 0, 1.03)).states.map(\.crashed) == [false, false, false])
         #expect(run(Vec3(0, 0, 1), Vec3(0.11, 0, 1), contacts: false).states.map(\.crashed) == [false, false, false])
+        // a vehicle added between steps starts with no force and then joins in
+        var grown = QuadrotorSwarm(model: m.with(effects: .downwash), states: [m.initialState(position: Vec3(0, 0, 1))])
+        grown.states.append(m.initialState(position: Vec3(0, 0, 2)))
+        grown.advance(commands: [SIMD4<Double>](repeating: SIMD4(repeating: m.hoverRPM), count: 2))
+        #expect(grown.downwashForce == [0, 0])
+        grown.updateInteractions()
+        #expect(grown.downwashForce[0] > 0.07 && grown.downwashForce[1] == 0)
     }
 }
