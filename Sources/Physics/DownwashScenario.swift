@@ -53,7 +53,10 @@ public enum DownwashScenario {
 
     /// Runs the scenario; returns the CSV text (one row per step from t = 0) and the summary.
     public static func run(robot: RobotDescription, options o: Options) throws -> (csv: String, summary: Summary) {
-        guard robot.quadrotor != nil else { throw InputError(robot.name, "the downwash scenario needs a quadrotor robot") }
+        guard let params = robot.quadrotor else { throw InputError(robot.name, "the downwash scenario needs a quadrotor robot") }
+        guard DownwashModel(params, maxThrust: 1).isActive else {
+            throw InputError(robot.name, "no downwash coefficients (<properties> dw_coeff_1..3 and prop_radius): nothing to simulate")
+        }
         try TraceRunner.validateRate(o.rate)
         guard o.heightDifference > 0, o.heightDifference <= 100 else {
             throw InputError("--height-difference", "must be in (0, 100] m, got \(o.heightDifference)")
