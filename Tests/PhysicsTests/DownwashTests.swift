@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Testing
@@ -151,6 +152,9 @@ import TestSupport
         far.lateral = 0.5
         let (_, s2) = try DownwashScenario.run(robot: robot, options: far)
         #expect(s2.peakForce < 1e-9 && abs(s2.dip) < 1e-6)
+        // a robot file without coefficients is refused (nothing to simulate)
+        let plain = try URDFLoader.parse(RobotFiles.quadrotor(), source: "tiny.urdf")
+        #expect(throws: InputError.self) { try DownwashScenario.run(robot: plain, options: DownwashScenario.Options()) }
     }
 
     @Test func bitIdenticalWhateverTheWorkerCount() {
