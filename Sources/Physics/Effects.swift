@@ -18,17 +18,21 @@ public struct Effects: OptionSet, Sendable, Hashable, CustomStringConvertible {
     public static let wind = Effects(rawValue: 1 << 3)
     /// Seeded Ornstein-Uhlenbeck gusts on top of the mean wind.
     public static let gusts = Effects(rawValue: 1 << 4)
+    /// Downwash from vehicles above (gym-pybullet-drones' model); acts only between vehicles
+    /// stepped together in a `QuadrotorSwarm`, so a lone vehicle is unaffected.
+    public static let downwash = Effects(rawValue: 1 << 5)
 
     /// Nothing: the ideal "sim" profile.
     public static let none: Effects = []
     /// Everything.
-    public static let all: Effects = [.motorLag, .drag, .groundEffect, .wind, .gusts]
+    public static let all: Effects = [.motorLag, .drag, .groundEffect, .wind, .gusts, .downwash]
     /// The "real" profile: all effects (with the model's motor lag, wind and gust settings).
     public static let real: Effects = .all
 
     /// Names accepted by `init(parsing:)`, in bit order.
     public static let names: [(String, Effects)] = [
         ("motor-lag", .motorLag), ("drag", .drag), ("ground-effect", .groundEffect), ("wind", .wind), ("gusts", .gusts),
+        ("downwash", .downwash),
     ]
 
     /// Parses `none`, `all`, `sim`, `real` or a comma list of names (`drag,ground-effect`).

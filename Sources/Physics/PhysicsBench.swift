@@ -5,7 +5,7 @@ import Geometry
 /// `swiftlet bench physics`: quadrotor steps per second (all effects on) for one vehicle on one
 /// core and for 1,024 vehicles on all cores, plus PyBullet's stepSimulation for comparison.
 public enum PhysicsBench {
-    public static let suite = BenchSuite(name: "physics", summary: "quadrotor steps/s: 1 vehicle 1 core, 1024 vehicles all cores, PyBullet peer") { options in
+    public static let suite = BenchSuite(name: "physics", summary: "quadrotor steps/s: 1 vehicle 1 core, 1024 vehicles all cores, 16 and 1024 interacting (downwash), PyBullet peer") { options in
         try run(options)
     }
 
@@ -56,6 +56,28 @@ public enum PhysicsBench {
         }
         records.append(BenchRecord(suite: "physics", metric: "batch 1024 vehicles step", value: batchRate, unit: "vehicle-steps/s",
                                    extra: extra.merging(["threads": "\(workers)"]) { a, _ in a }))
+
+        // interacting swarms (downwash + contact): stacked pairs 0.8 m apart on a 3 m grid
+        for n in [16, 1024] {
+            var swarm = QuadrotorSwarm(model: model, states: (0..<n).map { i -> QuadrotorState in
+                let pair = i / 2, columns = n == 16 ? 4 : 32
+                let p = Vec3(3 * Double(pair % columns), 3 * Double(pair / columns), i % 2 == 0 ? 1 : 1.8)
+                var s = model.initialState(position: p, seed: UInt64(i))
+                s.rotorRPM = SIMD4(repeating: hover)
+                return s
+            })
+            let held = [SIMD4<Double>](repeating: command, count: n)
+            let calls = n == 16 ? 1_000 : 10
+            let rate = Stopwatch.rate(seconds: seconds, batch: n * calls) {
+                swarm.step(commands: held, steps: calls, workers: workers)
+            }
+            let pairs = swarm.downwashForce.filter { $0 > 1e-6 }.count
+            records.append(BenchRecord(suite: "physics", metric: "swarm \(n) vehicles step (downwash + contact)", value: rate,
+                                       unit: "vehicle-steps/s",
+                                       extra: extra.merging(["threads": "\(workers)", "layout": "stacked pairs 0.8 m apart, 3 m grid",
+                                                             "vs_batch": String(format: "%.2fx", rate / max(batchRate, 1e-9))]) { a, _ in a }))
+            options.log("physics: swarm \(n) \(Int(rate)) vehicle-steps/s (\(pairs) vehicles under downwash > 1e-6 N at the end, \(swarm.contactCount) contacts)")
+        }
 
         // ground robot
         let jackal = try URDFLoader.load(path: options.root + "/Robots/jackal.urdf")

@@ -14,6 +14,14 @@ public enum QuadrotorDynamics {
     /// [0, maxRPM]). A command with NaN/Inf counts a warning and resets the state.
     @inlinable
     public static func step(_ model: QuadrotorModel, _ state: inout QuadrotorState, _ rpm: SIMD4<Double>) {
+        step(model, &state, rpm, downwash: 0)
+    }
+
+    /// `step` with an external force of `downwash` N along `-z_B` at the centre of mass, held
+    /// over the step (`QuadrotorSwarm` passes the downwash from vehicles above). With 0 the
+    /// result is bit-identical to `step(model, &state, rpm)`.
+    @inlinable
+    public static func step(_ model: QuadrotorModel, _ state: inout QuadrotorState, _ rpm: SIMD4<Double>, downwash: Double) {
         let dt = model.dt
         if state.crashed {
             state.time += dt
@@ -48,8 +56,8 @@ public enum QuadrotorDynamics {
             }
         }
 
-        // body force and torque, held over the step
-        let thrust = f.sum()
+        // body force (rotor thrust minus downwash) and torque, held over the step
+        let thrust = f.sum() - downwash
         let torque = Vec3((model.rotorY * f).sum(),
                           -(model.rotorX * f).sum(),
                           model.km * (model.yawSigns * w2).sum())

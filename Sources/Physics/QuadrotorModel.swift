@@ -93,6 +93,10 @@ public struct QuadrotorModel: Sendable {
     /// Gust OU recursion g' = gustDecay * g + gustDrive * n, n ~ N(0,1).
     public let gustDecay: Double
     public let gustDrive: Double
+    /// Downwash between vehicles (robot file coefficients) and whether it is simulated
+    /// (`.downwash` on and non-zero coefficients); only `QuadrotorSwarm` applies it.
+    public let downwash: DownwashModel
+    public let downwashActive: Bool
 
     /// Builds a model for a quadrotor robot.
     /// - Parameters:
@@ -139,6 +143,8 @@ public struct QuadrotorModel: Sendable {
         let a = exp(-dt / max(wind.gustTimeConstant, 1e-9))
         gustDecay = a
         gustDrive = effects.contains(.gusts) ? wind.gustSigma * (1 - a * a).squareRoot() : 0
+        downwash = DownwashModel(p, maxThrust: maxThrust)
+        downwashActive = effects.contains(.downwash) && downwash.isActive
     }
 
     /// The same model with other effects (derived constants recomputed).

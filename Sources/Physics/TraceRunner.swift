@@ -81,11 +81,16 @@ public enum TraceRunner {
         return rows
     }
 
+    /// Throws unless `rate` (Hz) is in (0, 1e6].
+    static func validateRate(_ rate: Double) throws {
+        guard rate > 0, rate.isFinite, rate <= 1e6 else {
+            throw InputError("--rate", "rate must be in (0, 1e6] Hz, got \(rate)")
+        }
+    }
+
     /// Runs the trace and returns the output CSV text.
     public static func run(robot: RobotDescription, inputs text: String, source: String, options: Options) throws -> String {
-        guard options.rate > 0, options.rate.isFinite, options.rate <= 1e6 else {
-            throw InputError("--rate", "rate must be in (0, 1e6] Hz, got \(options.rate)")
-        }
+        try validateRate(options.rate)
         let columns = inputColumns(for: robot)
         let rows = try parseInputs(text, source: source, columns: columns)
         let dt = 1 / options.rate

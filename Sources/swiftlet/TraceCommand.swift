@@ -17,14 +17,20 @@ struct TraceCommand: ParsableCommand {
           t,x,y,z,qx,qy,qz,qw,vx,vy,vz,wx,wy,wz,rpm0,rpm1,rpm2,rpm3
         World position (m) and velocity (m/s), attitude q_WB, body rates (rad/s), rotor
         speeds (RPM). Ground robots end with speed,yaw_rate or speed,steering instead.
+
+        --downwash runs gym-pybullet-drones' downwash.py instead (no --inputs): two copies of
+        the quadrotor under the position controller, the lower holding --initial (default
+        0,0,0.5) while the upper flies along +x over it, --height-difference m higher, at
+        --speed m/s. Output header:
+          t,upper_x,upper_y,upper_z,lower_x,lower_y,lower_z,lower_z_error,downwash_n,distance_xy,delta_z
         """
     )
 
     @Option(help: "Robot file (URDF).")
     var robot: String = "Robots/cf2x.urdf"
 
-    @Option(help: "Command CSV.")
-    var inputs: String
+    @Option(help: "Command CSV (not with --downwash).")
+    var inputs: String?
 
     @Option(help: "Trajectory CSV to write.")
     var out: String
@@ -35,13 +41,34 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Effects: none, all, or a comma list of \(Effects.names.map(\.0).joined(separator: ", ")).")
     var effects: String = "none"
 
-    @Option(help: "Start position x,y,z in metres.")
-    var initial: String = "0,0,1"
+    @Option(help: "Start position x,y,z in metres (default: 0,0,1; with --downwash the lower vehicle's hover point, 0,0,0.5).")
+    var initial: String?
 
     @Option(help: "Seed for wind gusts.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Run the two-vehicle downwash scenario (downwash.py) instead of replaying --inputs.")
+    var downwash = false
+
+    @Option(help: "(--downwash) Upper minus lower height, m.")
+    var heightDifference: Double = 0.5
+
+    @Option(help: "(--downwash) Upper vehicle's speed along +x, m/s.")
+    var speed: Double = 0.5
+
+    @Option(help: "(--downwash) Upper path's sideways (+y) offset from the lower vehicle, m.")
+    var lateral: Double = 0
+
+    @Option(help: "(--downwash) Run time, s; the upper vehicle passes over at 3 s at 0.5 m/s.")
+    var duration: Double = 6
+
     func run() throws {
+        if downwash {
+            guard inputs == nil else { throw ValidationError("--downwash runs its own scenario; drop --inputs") }
+            return try runDownwash()
+        }
+        guard let inputs else { throw ValidationError("Missing expected argument '--inputs <inputs>' (or use --downwash)") }
+        let initial = self.initial ?? "0,0,1"
         let options = TraceRunner.Options(rate: rate, effects: try parseEffects(effects), initial: try parseVec3(initial, flag: "--initial"),
                                           seed: seed)
         let description = try URDFLoader.load(path: robot)
@@ -51,6 +78,26 @@ struct TraceCommand: ParsableCommand {
         try AtomicFile.write(csv, to: out)
         // one line, so a successful run says what it wrote (it printed nothing)
         let rows = csv.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - 1
+        print("wrote \(rows) rows (\(rate) Hz) to \(out)")
+    }
+
+    func runDownwash() throws {
+        var o = DownwashScenario.Options()
+        o.rate = rate
+        o.effects = try parseEffects(effects)
+        if let initial { o.lower = try parseVec3(initial, flag: "--initial") }
+        o.heightDifference = heightDifference
+        o.speed = speed
+        o.lateral = lateral
+        o.duration = duration
+        o.seed = seed
+        let description = try URDFLoader.load(path: robot)
+        let (csv, s) = try DownwashScenario.run(robot: description, options: o)
+        try OutputPath.prepareParent(of: out, source: "--out")
+        try AtomicFile.write(csv, to: out)
+        let rows = csv.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - 1
+        print(String(format: "downwash: peak %.4f N at %.3f s; lower altitude dip %.2f mm at %.3f s; within 1 mm after %.3f s; final %.3f mm; contacts %d",
+                     s.peakForce, s.peakForceTime, 1000 * s.dip, s.dipTime, s.recoveredTime, 1000 * s.finalError, s.contacts))
         print("wrote \(rows) rows (\(rate) Hz) to \(out)")
     }
 }
