@@ -15,15 +15,18 @@ func world(obstacles: String, spawns: String = "") -> String {
     minimalWorld.replacingOccurrences(of: "OBSTACLES", with: obstacles).replacingOccurrences(of: "SPAWNS", with: spawns)
 }
 
-/// The loader's error for `text`, as a string.
-func loadError(_ text: String) -> String {
+/// The error `body` throws, as a string ("no error" when it throws none).
+func errorText(_ body: () throws -> Void) -> String {
     do {
-        _ = try SceneLoader.parse(text, source: "bad.json")
+        try body()
         return "no error"
     } catch {
         return "\(error)"
     }
 }
+
+/// The loader's error for `text`, as a string.
+func loadError(_ text: String) -> String { errorText { _ = try SceneLoader.parse(text, source: "bad.json") } }
 
 @Test func loaderReadsEveryShape() throws {
     let text = world(obstacles: """
@@ -94,14 +97,7 @@ func loadError(_ text: String) -> String {
 
 /// A spec the user gave with a flag: its errors name the flag, then the spec and the place.
 @Test func specErrorsNameTheFlagTheyCameWith() throws {
-    func error(_ spec: String) -> String {
-        do {
-            _ = try SceneLoader.resolve(spec, flag: "--world")
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func error(_ spec: String) -> String { errorText { _ = try SceneLoader.resolve(spec, flag: "--world") } }
     #expect(error("forest:x").hasPrefix("--world: forest:x: "))
     #expect(error("forest:x").contains("\"x\""))
     #expect(error("forest:7:trees=x").hasPrefix("--world: forest:7:trees=x: trees=x: bad parameter"))
