@@ -106,3 +106,21 @@ fuzz: setup
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi
+
+# ThreadSanitizer run of the concurrent code (optional, never part of `build` or `test`; see
+# docs/architecture.md "ThreadSanitizer"): an optimised build of the tests with -sanitize=thread in
+# its own .build-tsan (the normal build is untouched), then the suites that run work on several
+# threads, one by one. Any TSan report fails the target. TSAN_SUITES overrides the list.
+.PHONY: tsan
+TSAN_DIR    := .build-tsan
+TSAN_SUITES ?= RecordingTests PhysicsTests RenderingTests RuntimeTests PlanningTests NeuralTests AutonomyTests AppTests ModelsTests
+tsan: setup
+	$(SWIFT) build --build-tests $(SWIFTFLAGS) --sanitize=thread --scratch-path $(TSAN_DIR)
+	@failed=""; for s in $(TSAN_SUITES); do \
+	  echo "tsan: $$s"; \
+	  TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 $$TSAN_OPTIONS" $(SWIFT) test $(SWIFTFLAGS) --sanitize=thread \
+	    --scratch-path $(TSAN_DIR) --skip-build --filter "$$s" > $(TSAN_DIR)/$$s.log 2>&1; rc=$$?; \
+	  races=$$(grep -c "WARNING: ThreadSanitizer" $(TSAN_DIR)/$$s.log); tail -n 1 $(TSAN_DIR)/$$s.log; \
+	  if [ $$rc != 0 ] || [ $$races != 0 ]; then echo "tsan: $$s: exit $$rc, $$races reports (see $(TSAN_DIR)/$$s.log)"; failed="$$failed $$s"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "tsan: failed:$$failed"; exit 1; fi; echo "tsan: no reports"
