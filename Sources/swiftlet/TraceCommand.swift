@@ -50,17 +50,17 @@ struct TraceCommand: ParsableCommand {
     @Flag(help: "Run the two-vehicle downwash scenario (downwash.py) instead of replaying --inputs.")
     var downwash = false
 
-    @Option(help: "(--downwash) Upper minus lower height, m.")
-    var heightDifference: Double = 0.5
+    @Option(help: "(--downwash) Upper minus lower height, m. (default: 0.5)")
+    var heightDifference: Double?
 
-    @Option(help: "(--downwash) Upper vehicle's speed along +x, m/s.")
-    var speed: Double = 0.5
+    @Option(help: "(--downwash) Upper vehicle's speed along +x, m/s. (default: 0.5)")
+    var speed: Double?
 
-    @Option(help: "(--downwash) Upper path's sideways (+y) offset from the lower vehicle, m.")
-    var lateral: Double = 0
+    @Option(help: "(--downwash) Upper path's sideways (+y) offset from the lower vehicle, m. (default: 0)")
+    var lateral: Double?
 
-    @Option(help: "(--downwash) Run time, s; the upper vehicle passes over at 3 s at 0.5 m/s.")
-    var duration: Double = 6
+    @Option(help: "(--downwash) Run time, s; the upper vehicle passes over at 3 s at 0.5 m/s. (default: 6)")
+    var duration: Double?
 
     func run() throws {
         if downwash {
@@ -68,15 +68,24 @@ struct TraceCommand: ParsableCommand {
             return try runDownwash()
         }
         guard let inputs else { throw ValidationError("Missing expected argument '--inputs <inputs>' (or use --downwash)") }
+        // the scenario's flags do nothing on a replay: refuse them rather than ignore them
+        for (flag, given) in [("--height-difference", heightDifference != nil), ("--speed", speed != nil), ("--lateral", lateral != nil),
+                              ("--duration", duration != nil)] where given {
+            throw InputError(flag, "applies with --downwash only")
+        }
+        try OutputPath.prepareParent(of: out, source: "--out")
         let initial = self.initial ?? "0,0,1"
         let options = TraceRunner.Options(rate: rate, effects: try parseEffects(effects), initial: try parseVec3(initial, flag: "--initial"),
                                           seed: seed)
         let description = try URDFLoader.load(path: robot)
         let data = try InputFile.read(inputs, as: "a command CSV")
         let csv = try TraceRunner.run(robot: description, inputs: String(decoding: data, as: UTF8.self), source: inputs, options: options)
-        try OutputPath.prepareParent(of: out, source: "--out")
+        try write(csv)
+    }
+
+    /// Writes the CSV and says so in one line (a successful run used to print nothing).
+    func write(_ csv: String) throws {
         try AtomicFile.write(csv, to: out)
-        // one line, so a successful run says what it wrote (it printed nothing)
         let rows = csv.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - 1
         print("wrote \(rows) rows (\(rate) Hz) to \(out)")
     }
@@ -86,19 +95,18 @@ struct TraceCommand: ParsableCommand {
         o.rate = rate
         o.effects = try parseEffects(effects)
         if let initial { o.lower = try parseVec3(initial, flag: "--initial") }
-        o.heightDifference = heightDifference
-        o.speed = speed
-        o.lateral = lateral
-        o.duration = duration
+        if let heightDifference { o.heightDifference = heightDifference }
+        if let speed { o.speed = speed }
+        if let lateral { o.lateral = lateral }
+        if let duration { o.duration = duration }
         o.seed = seed
+        try OutputPath.prepareParent(of: out, source: "--out")
         let description = try URDFLoader.load(path: robot)
         let (csv, s) = try DownwashScenario.run(robot: description, options: o)
-        try OutputPath.prepareParent(of: out, source: "--out")
-        try AtomicFile.write(csv, to: out)
-        let rows = csv.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } - 1
-        print(String(format: "downwash: peak %.4f N at %.3f s; lower altitude dip %.2f mm at %.3f s; within 1 mm after %.3f s; final %.3f mm; contacts %d",
-                     s.peakForce, s.peakForceTime, 1000 * s.dip, s.dipTime, s.recoveredTime, 1000 * s.finalError, s.contacts))
-        print("wrote \(rows) rows (\(rate) Hz) to \(out)")
+        let recovery = s.recoveredTime > 0 ? String(format: "within 1 mm after %.3f s", s.recoveredTime) : "never more than 1 mm off"
+        print(String(format: "downwash: peak %.4f N at %.3f s; lower altitude dip %.2f mm at %.3f s; %@; final %.3f mm; contacts %d",
+                     s.peakForce, s.peakForceTime, 1000 * s.dip, s.dipTime, recovery, 1000 * s.finalError, s.contacts))
+        try write(csv)
     }
 }
 
