@@ -28,10 +28,12 @@ let package = Package(
                        providers: [.apt(["libsdl2-dev"])]),
         // Swiftlet's own AVX-512 SGEMM for the neural engine (runtime-dispatched, see docs/neural.md).
         .target(name: "CNeuralKernels"),
+        // the CRC-32 folding kernel (PCLMULQDQ) behind Diagnostics' CRC32
+        .target(name: "CChecksum"),
 
         // Foundation layers.
         .target(name: "Geometry", swiftSettings: fast),
-        .target(name: "Diagnostics", dependencies: ["Geometry"], swiftSettings: fast),
+        .target(name: "Diagnostics", dependencies: ["Geometry", "CChecksum"], swiftSettings: fast),
         .target(name: "World", dependencies: ["Geometry", "Diagnostics"], swiftSettings: fast),
         .target(name: "Physics", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),
         .target(name: "Rendering", dependencies: ["Geometry", "World", "Diagnostics"], swiftSettings: fast),

@@ -1,5 +1,5 @@
 import Foundation
-import Diagnostics
+@testable import Diagnostics
 import Testing
 
 @Suite struct CRC32Tests {
@@ -29,6 +29,27 @@ import Testing
             #expect(CRC32.checksum(b) == bitwise(b))
             for split in [0, n / 3, n / 2, n] {
                 #expect(CRC32.update(CRC32.update(0, Array(b[0..<split])), Array(b[split...])) == bitwise(b))
+            }
+        }
+    }
+
+    /// The folding path (PCLMULQDQ, where the CPU has it) gives the tables' CRC for any length,
+    /// alignment and starting CRC: lengths around the 64-byte minimum and the 16-byte blocks,
+    /// and long buffers through many 64-byte rounds.
+    @Test func foldingAgreesWithTheTables() {
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return x >> 33 }
+        let data = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: next()) }
+        var lengths = Array(0...200) + [255, 256, 257, 1023, 1024, 1025, 4096 + 13, 33_000, 65_536]
+        for _ in 0..<40 { lengths.append(Int(next() % 69_000)) }
+        data.withUnsafeBytes { raw in
+            for n in lengths {
+                for offset in [0, 1, 7, 15] where offset + n <= raw.count {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)])
+                    let start = UInt32(truncatingIfNeeded: next())
+                    #expect(CRC32.update(start, slice) == CRC32.updateByTables(start, slice), "length \(n) offset \(offset)")
+                    #expect(CRC32.update(0, slice) == CRC32.updateByTables(0, slice), "length \(n) offset \(offset)")
+                }
             }
         }
     }
