@@ -231,6 +231,15 @@ import World
         let again = try HIntExperiment.run(c, dataFrom: dir + "/data", sink: .silent)
         #expect(again.episodes == r.episodes)
         #expect(again.notes.filter { $0.hasPrefix("data ") }.allSatisfy { $0.contains("read from") })
+        // the run's models under a config with another camera are refused before collection
+        var wider = c
+        wider.imageWidth = 64
+        do {
+            _ = try HIntExperiment.run(wider, modelsFrom: dir + "/models", sink: .silent)
+            Issue.record("48x36 models accepted for a 64x36 camera")
+        } catch let e as InputError {
+            #expect(e.description.contains("the models see 48x36 images, the config's camera 64x36"), "\(e.description)")
+        }
     }
 
     /// `--models DIR` without the checkpoints fails before any source is collected (it failed
