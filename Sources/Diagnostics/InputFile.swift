@@ -4,8 +4,8 @@ import Foundation
 /// an unreadable file each say so (FileManager's `contents(atPath:)` returns nil for all three).
 public enum InputFile {
     /// The bytes of the file at `path`. `what` names the kind of file, with its article, in errors
-    /// ("a URDF robot file", "an MCAP log"); `display` is the name errors show (default `path`; e.g. the path as the user
-    /// wrote it when `path` is the resolved one).
+    /// ("a URDF robot file", "an MCAP log"); `display` is the name errors show (default `path`;
+    /// e.g. the path as the user wrote it when `path` is the resolved one).
     public static func read(_ path: String, as what: String, display: String? = nil) throws -> Data {
         let name = display ?? path
         var isDirectory: ObjCBool = false

@@ -15,9 +15,9 @@ import Foundation
 /// equals the upper vehicle's maximum thrust (`thrust2weight m g`; 0.357 m for cf2x), the way
 /// gym-pybullet-drones clips the ground effect's height. Unclipped, `alpha` grows as
 /// `1 / delta_z^2` without bound (75,600 N for cf2x 1 mm below a neighbour 15 cm away), which
-/// would fling apart vehicles flying side by side at nearly the same height. The force acts at the centre of mass along the lower vehicle's `-z_B`
-/// (the reference applies it in the body frame); there is no torque, no wake delay and no
-/// dependence on the upper vehicle's thrust.
+/// would fling apart vehicles flying side by side at nearly the same height. The force acts at
+/// the centre of mass along the lower vehicle's `-z_B` (the reference applies it in the body
+/// frame); there is no torque, no wake delay and no dependence on the upper vehicle's thrust.
 public struct DownwashModel: Sendable, Equatable {
     /// Peak-force coefficient c1 (N), width slope c2 (1) and width offset c3 (m).
     public var coefficients: SIMD3<Double>

@@ -53,10 +53,7 @@ public enum DownwashScenario {
 
     /// Runs the scenario; returns the CSV text (one row per step from t = 0) and the summary.
     public static func run(robot: RobotDescription, options o: Options) throws -> (csv: String, summary: Summary) {
-        guard let params = robot.quadrotor else { throw InputError(robot.name, "the downwash scenario needs a quadrotor robot") }
-        guard DownwashModel(params, maxThrust: 1).isActive else {
-            throw InputError(robot.name, "no downwash coefficients (<properties> dw_coeff_1..3 and prop_radius): nothing to simulate")
-        }
+        guard robot.quadrotor != nil else { throw InputError(robot.name, "the downwash scenario needs a quadrotor robot") }
         try TraceRunner.validateRate(o.rate)
         guard o.heightDifference > 0, o.heightDifference <= 100 else {
             throw InputError("--height-difference", "must be in (0, 100] m, got \(o.heightDifference)")
@@ -67,6 +64,9 @@ public enum DownwashScenario {
         guard o.lower.x.isFinite, o.lower.y.isFinite, o.lower.z.isFinite else { throw InputError("--initial", "not finite: \(o.lower)") }
 
         let model = QuadrotorModel(robot: robot, rate: o.rate, effects: o.effects.union(.downwash))
+        guard model.downwashActive else {
+            throw InputError(robot.name, "no downwash coefficients (<properties> dw_coeff_1..3 and prop_radius): nothing to simulate")
+        }
         let controller = QuadrotorController(model: model)
         let upperStart = o.lower + Vec3(-o.halfSpan, o.lateral, o.heightDifference)
         var swarm = QuadrotorSwarm(model: model, states: [

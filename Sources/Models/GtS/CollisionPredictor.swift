@@ -57,9 +57,7 @@ public struct CollisionPredictor: Sendable {
         if let problem = config.validationProblem { throw InputError(source, at: "config", problem) }
         // the fresh network (and its weights) is built only when the given tensors hold at least
         // as many weights as it needs: a config alone must not size an allocation
-        if let needed = config.parameterCount, needed > parameters.scalarCount {
-            throw InputError(source, at: "config", "the network needs \(needed) weights, the parameters hold \(parameters.scalarCount)")
-        }
+        try Checkpoint.requireWeights(config.parameterCount, in: parameters, source: source, at: "config")
         var rng = RNG(seed: 0)
         let fresh = CollisionPredictor(config: config, rng: &rng)
         var ordered = Parameters()
