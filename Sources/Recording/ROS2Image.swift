@@ -74,7 +74,7 @@ public enum ROS2Image {
     /// `header.stamp` in nanoseconds (Swiftlet writes the log time there). `source` (file) and
     /// `context` (topic and message) name it in errors, which also name the field and the bad
     /// value: wrong encapsulation, a buffer too short for a field, a length past the end, an
-    /// unknown pixel encoding, big-endian depth, `step * height` different from the data count,
+    /// unknown pixel encoding, `step * height` different from the data count,
     /// a negative stamp. Every length is checked against the bytes left before anything is read
     /// or allocated.
     public static func decode(_ bytes: [UInt8], topic: String, logTime: UInt64, source: String,
@@ -99,20 +99,36 @@ public enum ROS2Image {
         guard let encoding = ImageEncoding(rawValue: e) else {
             throw r.error("encoding '\(e)' is not one of mono8, rgb8, 32FC1")
         }
-        let bigEndian = try r.u8("is_bigendian")
-        guard bigEndian == 0 || encoding.bytesPerPixel == 1 else {
-            throw r.error("is_bigendian \(bigEndian): big-endian \(e) pixels are not supported")
-        }
+        let bigEndian = try r.u8("is_bigendian") != 0  // a bool: any non-zero byte is true
         try r.align4(from: base, "step")
         let step = Int(try r.u32("step"))
         let count = try r.length32("data")
         guard encoding.fits(width: width, height: height, step: step, count: count) else {
             throw r.error("data count \(count) does not fit \(width)x\(height) \(e) with step \(step)")
         }
-        let data = try r.take(count, "data")
+        var data = try r.take(count, "data")
+        if bigEndian { swapToLittleEndian(&data, encoding: encoding, width: width, height: height, step: step) }
         let image = EpisodeLog.ImageSample(logTime: logTime, topic: topic, frameID: frameID, width: width, height: height,
                                            encoding: encoding, step: step, data: data)
         return (image, UInt64(sec) * 1_000_000_000 + UInt64(nanosec))
+    }
+
+    /// Reverses the bytes of every multi-byte pixel (`32FC1`) of a big-endian image in place, row by
+    /// row, leaving the row padding beyond `width` pixels as it is; one-byte encodings are unchanged.
+    /// Images in Swiftlet are little-endian, so a big-endian frame from another tool loads as the
+    /// same values.
+    static func swapToLittleEndian(_ data: inout [UInt8], encoding: ImageEncoding, width: Int, height: Int, step: Int) {
+        let n = encoding.bytesPerPixel
+        guard n > 1 else { return }
+        data.withUnsafeMutableBufferPointer { p in
+            for row in 0..<height {
+                var at = row * step
+                for _ in 0..<width {
+                    p[at..<(at + n)].reverse()
+                    at += n
+                }
+            }
+        }
     }
 
     /// A CDR string: aligned uint32 length counting the terminating NUL, bytes, NUL.

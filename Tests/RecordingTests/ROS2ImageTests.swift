@@ -171,12 +171,6 @@ import Testing
         // a data count past the end
         bad = good; bad[stepAt + 4] = 0xFF; bad[stepAt + 7] = 0xFF
         refused(bad, ["data"])
-        // big-endian depth
-        var depth = Self.encode(ns: 0, frameID: "c", width: 1, height: 1, encoding: .depth32F, pixels: [0, 0, 128, 63])
-        let beAt = 4 + 8 + 8 + 8 + 4 + 6
-        #expect(depth[beAt] == 0)
-        depth[beAt] = 1
-        refused(depth, ["is_bigendian", "32FC1"])
         // a stamp out of range: negative seconds
         bad = good; bad[4 + 3] = 0x80
         refused(bad, ["header.stamp"])
@@ -189,6 +183,55 @@ import Testing
                 #expect(f.data.count == f.step * f.height)
             }
         }
+    }
+
+    /// A big-endian `32FC1` frame (`is_bigendian` 1, as a big-endian machine's driver writes it)
+    /// decodes to the same little-endian pixels as the little-endian frame of the same values; row
+    /// padding is left as it is, and a one-byte encoding is not touched by the flag.
+    @Test func bigEndianDepthDecodesToTheSameValues() throws {
+        let values: [Float] = [1.5, -2.25, 0.001, .infinity, 3, 0]
+        let width = 3, height = 2, step = width * 4 + 2
+        func message(bigEndian: Bool) -> [UInt8] {
+            var pixels: [UInt8] = []
+            for row in 0..<height {
+                for x in 0..<width {
+                    let bits = values[row * width + x].bitPattern
+                    pixels += withUnsafeBytes(of: bigEndian ? bits.bigEndian : bits.littleEndian, Array.init)
+                }
+                pixels += [0xAA, 0xBB]
+            }
+            var b = ByteBuffer()
+            pixels.withUnsafeBytes {
+                ROS2Image.encode(into: &b, ns: 5, frameID: "c", width: width, height: height, encoding: .depth32F,
+                                 step: step, pixels: $0)
+            }
+            var m = b.bytes
+            let flagAt = 4 + 8 + 8 + 8 + 4 + 6  // encapsulation, stamp, "c", height/width, "32FC1"
+            #expect(m[flagAt] == 0)
+            if bigEndian { m[flagAt] = 1 }
+            return m
+        }
+        func decode(_ m: [UInt8]) throws -> EpisodeLog.ImageSample {
+            try ROS2Image.decode(m, topic: "/depth", logTime: 5, source: "f.mcap", context: "test").image
+        }
+        let little = try decode(message(bigEndian: false)), big = try decode(message(bigEndian: true))
+        #expect(message(bigEndian: false) != message(bigEndian: true))
+        #expect(big.data == little.data)
+        #expect(big.step == step && big.width == width && big.height == height)
+        let decoded = (0..<height).flatMap { row in
+            (0..<width).map { x in
+                let at = row * step + 4 * x
+                return Float(bitPattern: UInt32(big.data[at]) | UInt32(big.data[at + 1]) << 8
+                    | UInt32(big.data[at + 2]) << 16 | UInt32(big.data[at + 3]) << 24)
+            }
+        }
+        #expect(decoded == values)
+        #expect(Array(big.data[12..<14]) == [0xAA, 0xBB])
+        // mono8 with the flag set is the same image
+        var mono = Self.encode(ns: 1, frameID: "c", width: 2, height: 1, encoding: .mono8, pixels: [7, 9])
+        let plain = try decode(mono)
+        mono[4 + 8 + 8 + 8 + 4 + 6] = 1  // "mono8\0" is as long as "32FC1\0"
+        #expect(try decode(mono).data == plain.data)
     }
 
     /// Through `EpisodeLog.load`: a bad CDR frame in a log names the file and the topic.
