@@ -160,28 +160,37 @@ func integrate2D(_ model: any DensityModel, x: ClosedRange<Double>, y: ClosedRan
 
     @Test func logDetMatchesFiniteDifferenceJacobian() {
         let flow = Self.moons.flow
-        // 20 points over the data; the coupling MLPs are ReLU networks, so a central difference
-        // that straddles a kink averages two linear pieces: require 18 of 20 to match closely
+        // 20 points over the data. The coupling MLPs are ReLU networks, so a central difference
+        // that straddles a kink averages two linear pieces; a one-sided difference on the side
+        // without the kink does not. Which points sit within h of a kink depends on the trained
+        // weights, hence on the machine's kernels (on an Intel Xeon host 3 of 20 central
+        // differences missed, where the test used to need 18 on the AMD host), so each column may
+        // use its central, forward or backward difference (all 20 then match there), and 19 of 20
+        // points must match closely with one of those 9 Jacobians.
         var rng = RNG(seed: 31)
         let h: Float = 1e-3
         var close = 0
         for _ in 0..<20 {
             let p: [Float] = [Float(-1 + 3 * rng.uniform()), Float(-0.5 + 1.5 * rng.uniform())]
             let (z, ld) = flow.transform(p)
-            var jac = [Float](repeating: 0, count: 4)
+            var columns: [[[Float]]] = []  // per input j: central, forward, backward dz/dp_j
             for j in 0..<2 {
                 var plus = p, minus = p
                 plus[j] += h; minus[j] -= h
                 let zp = flow.transform(plus).z, zm = flow.transform(minus).z
-                for i in 0..<2 { jac[i * 2 + j] = (zp[i] - zm[i]) / (2 * h) }
+                columns.append([(0..<2).map { (zp[$0] - zm[$0]) / (2 * h) },
+                                (0..<2).map { (zp[$0] - z[$0]) / h },
+                                (0..<2).map { (z[$0] - zm[$0]) / h }])
             }
-            let det = jac[0] * jac[3] - jac[1] * jac[2]
-            if abs(logf(abs(det)) - ld[0]) < 1e-2 { close += 1 }
+            let errors = columns[0].flatMap { c0 in
+                columns[1].map { c1 in abs(logf(abs(c0[0] * c1[1] - c1[0] * c0[1])) - ld[0]) }
+            }
+            if errors.min()! < 1e-2 { close += 1 }
             // and log p = log N(z) + logdet exactly (no differences involved)
             let expected = -0.5 * (z[0] * z[0] + z[1] * z[1]) - logf(2 * .pi) + ld[0]
             #expect(abs(flow.logDensities(p)[0] - expected) < 1e-4)
         }
-        #expect(close >= 18, "\(close) of 20 points match the finite-difference log-det")
+        #expect(close >= 19, "\(close) of 20 points match a finite-difference log-det")
     }
 
     @Test func deterministicForSeedAndRoundTripsThroughCheckpoint() throws {
