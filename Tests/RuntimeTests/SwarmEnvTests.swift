@@ -176,6 +176,25 @@ import World
         }
     }
 
+    @Test func layoutsPlaceNeighboursSpacingApart() {
+        let anchor = Vec3(2, -1, 0.7), yaw = 0.6
+        for layout in SwarmLayout.allCases {
+            for n in [1, 2, 5, 12] {
+                let p = (0..<n).map { layout.position($0, of: n, anchor: anchor, yaw: yaw, spacing: 0.8) }
+                for i in 1..<max(1, n) { #expect(abs((p[i] - p[i - 1]).length - 0.8) < 1e-9, "\(layout) \(n) \(i)") }
+                // every pair at least one spacing apart, all at the altitude but the stack
+                for i in 0..<n { for j in 0..<i { #expect((p[i] - p[j]).length > 0.8 - 1e-9) } }
+                if layout != .stack { #expect(p.allSatisfy { $0.z == anchor.z }) }
+                if n == 1 { #expect(p[0] == anchor) }
+            }
+        }
+        // the ring starts at the spawn and lies ahead of it
+        let ring = (0..<6).map { SwarmLayout.ring.position($0, of: 6, anchor: anchor, yaw: yaw, spacing: 0.8) }
+        #expect((ring[0] - anchor).length < 1e-12)
+        let centre = SwarmLayout.ringCentre(anchor: anchor, yaw: yaw, radius: SwarmLayout.ringRadius(count: 6, spacing: 0.8))
+        #expect(ring.allSatisfy { abs(($0 - centre).length - 0.8) < 1e-9 }, "a hexagon's radius is its side")
+    }
+
     @Test func badSwarmsAndLayoutsAreRefused() throws {
         func refused(_ make: () throws -> Void, _ words: [String]) {
             do {
