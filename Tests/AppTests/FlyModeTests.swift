@@ -27,7 +27,7 @@ struct FlyModeTests {
     @Test("a flag the chosen mode does not read is refused, naming the flag and who reads it")
     func strayFlags() throws {
         let world = try #require(error(["headless", "world"]))
-        #expect(world == "--world does not apply to --headless (read by: the window flight)")
+        #expect(world == "--world does not apply to --headless (read by: the window flight, --swarm)")
         #expect(try #require(error(["hint", "world"])).hasPrefix("--world does not apply to --hint"))
         #expect(try #require(error(["effects"])).hasPrefix("--effects does not apply to the window flight (read by: --headless)"))
         #expect(try #require(error(["ldm", "record"])).hasPrefix("--record does not apply to --ldm"))
