@@ -173,10 +173,10 @@ public struct SwarmFlySimulation {
         for (i, r) in result.vehicles.enumerated() {
             guard let r else { continue }
             previous[i] = before[i]
-            trails[i].append(r.observation.robot.position)
+            trails[i].append(r.result.observation.robot.position)
             if trails[i].count > Self.trailLength { trails[i].removeFirst(trails[i].count - Self.trailLength) }
             if r.collided { collisions += 1 }
-            if r.events.contains(where: { if case .vehicleContact = $0 { return true }; return false }) { contacts += 1 }
+            if r.contact != nil { contacts += 1 }
         }
         minimumSeparation = min(minimumSeparation, env.state.minimumSeparation)
         peakDownwash = max(peakDownwash, env.state.stepPeakDownwash.max() ?? 0)

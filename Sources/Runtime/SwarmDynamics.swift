@@ -64,12 +64,12 @@ public enum SwarmDynamics {
         precondition(!state.done, "step after every vehicle finished: call reset(seed:) first")
         var results = [SwarmVehicleStep?](repeating: nil, count: n)
         var progress = [EnvDynamics.StepProgress](repeating: EnvDynamics.StepProgress(), count: n)
-        var touched = [SwarmEvent?](repeating: nil, count: n)
+        var touched = [(other: Int, position: Vec3)?](repeating: nil, count: n)
         // stepping: started this step and not ended yet; flying: started this step
         var stepping = [Bool](repeating: false, count: n)
         for i in 0..<n where !state.vehicles[i].done {
             if let early = EnvDynamics.beginStep(env, &state.vehicles[i], actions[i]) {
-                results[i] = SwarmVehicleStep(early)
+                results[i] = SwarmVehicleStep(result: early)
             } else {
                 stepping[i] = true
             }
@@ -100,7 +100,7 @@ public enum SwarmDynamics {
                 state.vehicles[i].physicsSteps += 1
                 if state.physics.touching[i] {
                     // touching another vehicle at the substep's start: frozen there
-                    touched[i] = .vehicleContact(other: nearest(state, i), position: state.vehicles[i].quadrotor.position)
+                    touched[i] = (nearest(state, i), state.vehicles[i].quadrotor.position)
                     progress[i].terminated = true
                 } else if !EnvDynamics.checkQuadrotor(env, &state.vehicles[i], saved: state.saved[i], &progress[i]) {
                     // numerical reset: restored and frozen, the substep not counted as flown
@@ -123,9 +123,7 @@ public enum SwarmDynamics {
                 nonisolated(unsafe) let out = r.baseAddress!, steps = p.baseAddress!
                 VectorEnv.forEach(&state.vehicles, threads: workers) { i, vehicle in
                     guard flying[i] else { return }
-                    var result = SwarmVehicleStep(EnvDynamics.finishStep(env, &vehicle, &steps[i], render: render))
-                    if let contact = contacts[i] { result.events.insert(contact, at: 0) }
-                    out[i] = result
+                    out[i] = SwarmVehicleStep(result: EnvDynamics.finishStep(env, &vehicle, &steps[i], render: render), contact: contacts[i])
                 }
             }
         }
@@ -141,13 +139,5 @@ public enum SwarmDynamics {
             if d < bestDistance { best = j; bestDistance = d }
         }
         return best
-    }
-}
-
-extension SwarmVehicleStep {
-    /// A lone vehicle's step result with its events as swarm events.
-    init(_ r: StepResult) {
-        self.init(observation: r.observation, reward: r.reward, terminated: r.terminated, truncated: r.truncated,
-                  events: r.events.map { .env($0) })
     }
 }

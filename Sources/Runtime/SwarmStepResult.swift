@@ -1,27 +1,31 @@
-/// One vehicle's share of a swarm step: `StepResult`'s fields with swarm events.
-public struct SwarmVehicleStep: Sendable {
-    /// The vehicle's observation after the step (frames only when the swarm renders cameras).
-    public var observation: Observation
-    /// Horizontal path length flown during the step, m.
-    public var reward: Double
-    /// Ended by a collision (obstacle, ground, tilt or another vehicle): the vehicle is frozen.
-    public var terminated: Bool
-    /// Cut by a limit (time, distance, bounds, numerical reset): the vehicle is frozen.
-    public var truncated: Bool
-    public var events: [SwarmEvent]
+import Geometry
 
-    public init(observation: Observation, reward: Double, terminated: Bool, truncated: Bool, events: [SwarmEvent]) {
-        self.observation = observation
-        self.reward = reward
-        self.terminated = terminated
-        self.truncated = truncated
-        self.events = events
+/// One vehicle's share of a swarm step: its step as a lone `Env` reports it, plus a contact with
+/// another vehicle.
+public struct SwarmVehicleStep: Sendable {
+    /// Observation (frames only when the swarm renders cameras), reward, end flags and events as
+    /// `Env.step` reports them; `terminated` is also set by a contact with another vehicle.
+    public var result: StepResult
+    /// The vehicle this one touched (the nearest touching one) and its body position then.
+    public var contact: (other: Int, position: Vec3)?
+
+    public init(result: StepResult, contact: (other: Int, position: Vec3)? = nil) {
+        self.result = result
+        self.contact = contact
     }
 
+    /// Every event: the contact first, then the lone vehicle's.
+    public var events: [SwarmEvent] {
+        (contact.map { [SwarmEvent.vehicleContact(other: $0.other, position: $0.position)] } ?? []) + result.events.map { .env($0) }
+    }
+    /// Ended by a collision (obstacle, ground, tilt or another vehicle): the vehicle is frozen.
+    public var terminated: Bool { result.terminated }
+    /// Cut by a limit (time, distance, bounds, numerical reset): the vehicle is frozen.
+    public var truncated: Bool { result.truncated }
     /// Terminated or truncated.
-    @inlinable public var done: Bool { terminated || truncated }
+    public var done: Bool { result.done }
     /// Whether the step ended in a collision of any kind.
-    public var collided: Bool { events.contains { $0.isCollision } }
+    public var collided: Bool { contact != nil || result.collided }
 }
 
 /// What `SwarmEnv.step` returns: one entry per vehicle, nil for vehicles already done before the

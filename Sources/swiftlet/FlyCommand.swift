@@ -228,9 +228,14 @@ struct FlyCommand: ParsableCommand {
         let outcome = try MainActor.assumeIsolated {
             try FlyApp.fly(flyConfig, options: options, registry: flyRegistry, screenshot: shot)
         }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
+    }
+
+    /// After a viewer run: why there was no window (if so), the mode's summary, the screenshot.
+    static func printOutcome(_ report: ViewerRunReport, summary: String, screenshot: String?) {
+        if let reason = report.noDisplayReason { print(offScreen(reason)) }
+        print(summary)
+        if let screenshot, report.lastFrame != nil { print("screenshot: \(screenshot)") }
     }
 
     /// What happened instead of a window, and how to get a picture.
@@ -249,9 +254,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - swarm of \(count)"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flySwarm(c, options: o, screenshot: shot) }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runLDM(_ filter: String, options: ViewerOptions) throws {
@@ -274,9 +277,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyLDM(c, options: o, screenshot: shot) }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runOCS(_ dir: String, options: ViewerOptions) throws {
@@ -312,9 +313,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - OCS / hedging (\(policy.rawValue))"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyOCS(c, options: o, screenshot: shot, progress: .standardError) }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runScript() throws {

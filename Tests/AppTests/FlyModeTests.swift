@@ -37,6 +37,17 @@ struct FlyModeTests {
         #expect(try #require(error(["ldm-level", "hint"])).hasPrefix("--ldm-level does not apply to --hint"))
     }
 
+    @Test("--swarm reads the viewer's flags and its world, robot, domain and seed; --record is refused with its own line")
+    func swarmFlags() throws {
+        #expect(mode(["swarm"]) == .swarm)
+        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual"]) == .swarm)
+        #expect(try #require(error(["swarm", "record"])) == "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)")
+        #expect(try #require(error(["swarm", "policy"])).hasPrefix("--policy does not apply to --swarm"))
+        #expect(try #require(error(["swarm", "ocs"])).hasSuffix("cannot be combined"))
+        #expect(try #require(error(["swarm", "headless"])).hasSuffix("cannot be combined"))
+        #expect(!FlyMode.window.flags.contains("swarm"))
+    }
+
     @Test("two modes at once are refused")
     func twoModes() {
         #expect(error(["hint", "ldm"]) == "--hint and --ldm cannot be combined")

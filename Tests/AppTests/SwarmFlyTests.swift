@@ -7,28 +7,8 @@ import TestSupport
 import Viewer
 @testable import App
 
-/// `swiftlet fly --swarm N`: flags, the ring autopilot's flight, vehicle selection, the window.
+/// `swiftlet fly --swarm N`: the ring autopilot's flight, vehicle selection, the window.
 @Suite struct SwarmFlyTests {
-    func mode(_ flags: Set<String>) -> FlyMode? {
-        if case .success(let m) = FlyMode.resolve(given: flags) { return m }
-        return nil
-    }
-
-    func error(_ flags: Set<String>) -> String? {
-        if case .failure(let e) = FlyMode.resolve(given: flags) { return e.message }
-        return nil
-    }
-
-    @Test func swarmFlagsResolveAndStrayOnesAreRefused() throws {
-        #expect(mode(["swarm"]) == .swarm)
-        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual"]) == .swarm)
-        #expect(try #require(error(["swarm", "record"])) == "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)")
-        #expect(try #require(error(["swarm", "policy"])).hasPrefix("--policy does not apply to --swarm"))
-        #expect(try #require(error(["swarm", "ocs"])).hasSuffix("cannot be combined"))
-        #expect(try #require(error(["swarm", "headless"])).hasSuffix("cannot be combined"))
-        #expect(!FlyMode.window.flags.contains("swarm"))
-    }
-
     /// Ticks a 4-vehicle swarm `ticks` times, recording each vehicle's largest downwash force.
     func fly(ticks: Int, seed: UInt64 = 0) throws -> (sim: SwarmFlySimulation, force: [Double]) {
         var config = SwarmFlyConfig()

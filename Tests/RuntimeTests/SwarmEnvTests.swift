@@ -38,8 +38,9 @@ import World
             let action: EnvAction = k < 6 ? .yawRate(0.4 * sin(Double(k))) : hold(0.5, speed: 1)
             let a = swarm.step([action]).vehicles[0]!
             let b = env.step(action)
-            #expect(a.observation == b.observation)
-            #expect(a.reward.bitPattern == b.reward.bitPattern)
+            #expect(a.result.observation == b.observation)
+            #expect(a.result.reward.bitPattern == b.reward.bitPattern)
+            #expect(a.contact == nil)
             #expect(a.events == b.events.map { .env($0) })
             #expect(swarm.state.vehicles[0].quadrotor == env.state.quadrotor)
             #expect(a.terminated == b.terminated && a.truncated == b.truncated)
@@ -72,7 +73,7 @@ import World
                 let q = swarm.state.vehicles[i].quadrotor, s = singles[i].state.quadrotor
                 #expect(q.physicsVector.map(\.bitPattern) == s.physicsVector.map(\.bitPattern))
                 #expect(q.time == s.time)
-                #expect(r.vehicles[i]!.reward.bitPattern == single.reward.bitPattern)
+                #expect(r.vehicles[i]!.result.reward.bitPattern == single.reward.bitPattern)
             }
         }
         #expect((0..<3).allSatisfy { swarm.state.downwashForce($0) == 0 })
@@ -127,7 +128,8 @@ import World
             let step = ended[i]!
             #expect(step.terminated && step.collided)
             guard case .vehicleContact(let k, _) = step.events.first else { Issue.record("no contact event for \(i)"); continue }
-            #expect(k == other)
+            #expect(k == other && step.contact?.other == other)
+            #expect(step.result.events.isEmpty, "no obstacle, ground or tilt event besides the contact")
         }
         #expect(env.state.contactCount == 2)
         // frozen where they touched, less than two radii apart, while vehicle 2 keeps flying
