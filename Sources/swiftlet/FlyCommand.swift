@@ -75,7 +75,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
     var imageEncoding: String?
 
-    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes). (default: 0; --ldm, --ocs: the preset's)")
+    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes; with --swarm: the first episode's, a blocked start tries the next). (default: 0; --ldm, --ocs: the preset's)")
     var seed: UInt64?
 
     @Option(help: "Stop after N frames (default: run until the window closes).")

@@ -63,6 +63,26 @@ import Viewer
         #expect(f.hudExtra.map(\.text).contains { $0 == "CONTACTS 0" })
     }
 
+    @Test func withTheAutopilotOffTheFollowedVehicleFliesByHandAndTheOthersKeepTheRing() throws {
+        var manual = try SwarmFlySimulation(config: SwarmFlyConfig(), viewSize: nil)
+        var auto = try SwarmFlySimulation(config: SwarmFlyConfig(), viewSize: nil)
+        manual.handle(keys: [.v, .v])
+        for _ in 0..<8 {
+            try manual.advance(by: 0.25, pilot: PilotInput(forward: -1))
+            try auto.advance(by: 0.25, pilot: nil)
+        }
+        let m = manual.env.state.vehicles.map(\.quadrotor), a = auto.env.state.vehicles.map(\.quadrotor)
+        #expect(m[2] != a[2])
+        // flown backwards (into the ring, away from the field's objects) at up to 1 m/s for 2 s
+        let heading = m[2].home.orientation.yaw
+        let moved = m[2].position - m[2].home.position
+        #expect(moved.x * cos(heading) + moved.y * sin(heading) < -1, "moved \(moved), heading \(heading)")
+        #expect(manual.collisions == 0 && !manual.env.state.vehicles[2].done)
+        // the vehicles at the other height, and the other lower one (no wake between equals), fly
+        // exactly as before
+        #expect([m[0], m[1], m[3]] == [a[0], a[1], a[3]])
+    }
+
     @Test func aWorldWithoutRoomForTheRingIsRefused() {
         var config = SwarmFlyConfig()
         config.world = "forest:1:trees=600,size=20"
