@@ -1,4 +1,4 @@
-/// The five things `swiftlet fly` can do, and which of its flags each one reads.
+/// The six things `swiftlet fly` can do, and which of its flags each one reads.
 ///
 /// A flag given for a mode that does not read it is an error, not a silent no-op: `fly --headless
 /// --world forest:3` used to fly the scripted physics demo in empty space without a word.
@@ -14,6 +14,8 @@ public enum FlyMode: String, Sendable, CaseIterable {
     /// `--ocs DIR|default`: an OCS or hedging policy in the closed loop's held-out worlds, its
     /// camera corrupted.
     case ocs
+    /// `--swarm N`: N quadrotors flying a ring in two layers (downwash crossings).
+    case swarm
 
     /// How the mode is named in messages.
     public var label: String {
@@ -23,6 +25,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .hint: return "--hint"
         case .ldm: return "--ldm"
         case .ocs: return "--ocs"
+        case .swarm: return "--swarm"
         }
     }
 
@@ -35,6 +38,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .hint: return viewer.union(["domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples", "hint-config"])
         case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
         case .ocs: return viewer.union(["seed", "ocs", "ocs-policy", "corruption", "ocs-preset", "ocs-config"])
+        case .swarm: return viewer.union(["swarm", "world", "robot", "domain", "seed"])
         }
     }
 
@@ -46,10 +50,14 @@ public enum FlyMode: String, Sendable, CaseIterable {
         if given.contains("hint") { chosen.append(.hint) }
         if given.contains("ldm") { chosen.append(.ldm) }
         if given.contains("ocs") { chosen.append(.ocs) }
+        if given.contains("swarm") { chosen.append(.swarm) }
         if chosen.count > 1 {
             return .failure(FlyModeError(message: "\(chosen[0].label) and \(chosen[1].label) cannot be combined"))
         }
         let mode = chosen.first ?? .window
+        if mode == .swarm && given.contains("record") {
+            return .failure(FlyModeError(message: "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)"))
+        }
         let allowed = mode.flags.union(["headless"])
         if let stray = given.subtracting(allowed).sorted().first {
             let users = FlyMode.allCases.filter { $0.flags.contains(stray) }.map(\.label)

@@ -5,9 +5,10 @@ import Physics
 import World
 
 /// `swiftlet bench env`: control ticks per second (physics substeps + collision checks + one
-/// 96x72 gray render each) for one environment and for a vector of 64 on two threads.
+/// 96x72 gray render each) for one environment and for a vector of 64 on two threads, and
+/// vehicle steps per second of a 16-vehicle swarm (`SwarmBench`).
 public enum EnvBench {
-    public static let suite = BenchSuite(name: "env", summary: "environment control ticks/s (4 Hz GtS ticks with rendering), 1 env and 64 envs on 1 and 2 threads") { options in
+    public static let suite = BenchSuite(name: "env", summary: "environment control ticks/s (4 Hz GtS ticks with rendering), 1 env and 64 envs on 1 and 2 threads; a 16-vehicle swarm's vehicle steps/s") { options in
         let robot = try URDFLoader.load(path: options.root + "/Robots/cf2x.urdf")
         let scene = try WorldGenerators.make("forest:1")
         let seconds = 1.5 * options.timeScale
@@ -55,6 +56,7 @@ public enum EnvBench {
                 options.log("env \(domain.name): 64 envs on \(threads) thread(s) \(Int(vector)) ticks/s")
             }
         }
+        records += try SwarmBench.records(options, robot: robot)
         return records
     }
 }

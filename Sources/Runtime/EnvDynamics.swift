@@ -12,30 +12,51 @@ public enum EnvDynamics {
 
     /// Starts an episode from `seed` (see `Env.reset`).
     public static func reset(_ model: EnvModel, _ state: inout EnvState, seed: UInt64) {
-        let root = RNG(seed: seed, stream: 0x456E_7652)
+        let root = rootRNG(seed)
         var episodeRNG = root.derived(episodeKey)
         var spawnRNG = root.derived(spawnKey)
         let episode = model.domain.draw(&episodeRNG)
-        state.episode = episode
-        state.renderer = model.domain.varyAppearance ? Renderer(scene: model.scene, profile: episode.appearance) : model.renderer
-        state.rng = root.derived(sensorKey)
-        state.seed = seed
+        let renderer = episodeRenderer(model, episode)
+        let (spawn, yaw) = spawnPose(model, &spawnRNG)
+        var physicsRNG = root.derived(physicsKey)
+        let physicsSeed = model.quadrotor != nil ? physicsRNG.next() : 0
+        start(model, &state, seed: seed, episode: episode, renderer: renderer, sensorRNG: root.derived(sensorKey),
+              position: Vec3(spawn.position.x, spawn.position.y, model.settings.altitude), yaw: yaw, physicsSeed: physicsSeed)
+    }
 
-        // spawn: one of the scene's spawns (or the origin), heading jittered
+    /// The root of a reset's RNG streams.
+    static func rootRNG(_ seed: UInt64) -> RNG { RNG(seed: seed, stream: 0x456E_7652) }
+
+    /// The renderer of an episode: its own appearance when the domain varies it, else the model's.
+    static func episodeRenderer(_ model: EnvModel, _ episode: EpisodeParameters) -> Renderer {
+        model.domain.varyAppearance ? Renderer(scene: model.scene, profile: episode.appearance) : model.renderer
+    }
+
+    /// One of the scene's spawns (or the origin) and its heading, jittered.
+    static func spawnPose(_ model: EnvModel, _ spawnRNG: inout RNG) -> (spawn: Spawn, yaw: Double) {
         let spawns = model.scene.spawns
         let spawn = spawns.isEmpty ? Spawn(position: .zero, yaw: 0) : spawns[spawnRNG.int(below: spawns.count)]
         let jitter = model.settings.spawnYawJitter
         let yaw = wrapAngle(spawn.yaw + (jitter > 0 ? spawnRNG.uniform(-jitter, jitter) : 0))
+        return (spawn, yaw)
+    }
+
+    /// Starts an episode with the given draws, the vehicle at `position` (quadrotors hold its
+    /// height; ground robots stand on z = 0) heading `yaw`; renders the first image into every
+    /// slot of the stack unless `render` is false. Shared by `reset` and the swarm's reset.
+    static func start(_ model: EnvModel, _ state: inout EnvState, seed: UInt64, episode: EpisodeParameters, renderer: Renderer,
+                      sensorRNG: RNG, position: Vec3, yaw: Double, physicsSeed: UInt64, render: Bool = true) {
+        state.episode = episode
+        state.renderer = renderer
+        state.rng = sensorRNG
+        state.seed = seed
         if model.quadrotor != nil {
             let plant = model.plant(episode)!
             state.plant = plant
-            var physicsRNG = root.derived(physicsKey)
-            let physicsSeed = physicsRNG.next()
-            state.quadrotor = plant.initialState(position: Vec3(spawn.position.x, spawn.position.y, model.settings.altitude),
-                                                 yaw: yaw, seed: physicsSeed)
-            state.activeCommand = .flight(.forward(speed: 0, yawRate: 0, altitude: model.settings.altitude))
+            state.quadrotor = plant.initialState(position: position, yaw: yaw, seed: physicsSeed)
+            state.activeCommand = .flight(.forward(speed: 0, yawRate: 0, altitude: position.z))
         } else if let g = model.ground {
-            state.ground = g.initialState(position: Vec3(spawn.position.x, spawn.position.y, 0), yaw: yaw)
+            state.ground = g.initialState(position: Vec3(position.x, position.y, 0), yaw: yaw)
             state.activeCommand = .ground(GroundCommand(speed: 0, turn: 0))
         }
         state.pendingCommand = nil
@@ -48,11 +69,12 @@ public enum EnvDynamics {
         state.warningBase = warnings(model, state)
         state.observation.step = 0
         state.observation.robot = robotObservation(model, state)
+        guard render else { return }
 
         // the first image fills every slot of the stack
         let pose = cameraPose(model, state)
         let rate = cameraRate(model, state)
-        render(model, &state, pose: pose, angularRate: rate)
+        Self.render(model, &state, pose: pose, angularRate: rate)
         let n = model.pixelCount
         state.observation.frames.withUnsafeMutableBufferPointer { f in
             let newest = f.baseAddress! + (model.settings.frameStack - 1) * n
@@ -62,6 +84,58 @@ public enum EnvDynamics {
 
     /// Advances one control step (see `Env.step`).
     public static func step(_ model: EnvModel, _ state: inout EnvState, _ action: EnvAction) -> StepResult {
+        if let early = beginStep(model, &state, action) { return early }
+        var progress = StepProgress()
+        for k in 0..<model.substeps {
+            beginSubstep(model, &state, k, &progress)
+            if let plant = state.plant, model.controller != nil {
+                let saved = state.quadrotor
+                let rpm = rotorSpeeds(model, &state)
+                QuadrotorDynamics.step(plant, &state.quadrotor, rpm)
+                state.physicsSteps += 1
+                if !checkQuadrotor(model, &state, saved: saved, &progress) { break }
+            } else if let g = model.ground {
+                let saved = state.ground
+                var gc = GroundCommand(speed: 0, turn: 0)
+                if case .ground(let c) = state.activeCommand { gc = c }
+                GroundVehicleDynamics.step(g, &state.ground, gc)
+                state.physicsSteps += 1
+                if state.ground.warnings.total > state.warningBase {
+                    progress.events.append(.numericalReset)
+                    progress.truncated = true
+                    break
+                }
+                if let hit = contact(model, state.ground.pose) {
+                    // stop against the obstacle: back to the last free pose, halted
+                    let time = state.ground.time, warnings = state.ground.warnings
+                    state.ground = saved
+                    state.ground.time = time
+                    state.ground.warnings = warnings
+                    state.ground.flagCrash()
+                    progress.events.append(.collision(obstacle: hit, position: state.ground.pose.position))
+                    progress.terminated = true
+                }
+            }
+            endSubstep(model, state, &progress)
+            if progress.terminated { break }
+        }
+        return finishStep(model, &state, &progress)
+    }
+
+    /// What a control step has done so far: events, end flags, path flown, the camera's capture
+    /// pose and the position at the start of the current substep.
+    struct StepProgress {
+        var events: [EnvEvent] = []
+        var terminated = false, truncated = false
+        var flown = 0.0
+        var capturePose = Pose.identity, captureRate = Vec3.zero
+        var captured = false
+        var before = Vec3.zero
+    }
+
+    /// Starts a control step: a non-finite yaw rate ends the episode at once (its result is
+    /// returned); otherwise the action's command becomes active or waits out the actuation latency.
+    static func beginStep(_ model: EnvModel, _ state: inout EnvState, _ action: EnvAction) -> StepResult? {
         precondition(!state.done, "step after the episode ended: call reset(seed:) first")
         if case .yawRate(let r) = action, !r.isFinite {
             // a counted warning and the end of the episode, never a trap
@@ -82,114 +156,110 @@ public enum EnvDynamics {
             state.pendingCommand = command
             state.pendingAt = state.physicsSteps + latency
         }
+        return nil
+    }
 
-        var events: [EnvEvent] = []
-        var terminated = false, truncated = false
-        var flown = 0.0
-        let captureAt = model.substeps - model.cameraLatencySteps
-        var capturePose = Pose.identity, captureRate = Vec3.zero
-        var captured = false
-        let tiltLimit = model.settings.tiltLimit
-        for k in 0..<model.substeps {
-            if k == captureAt {
-                capturePose = cameraPose(model, state)
-                captureRate = cameraRate(model, state)
-                captured = true
-            }
-            if let p = state.pendingCommand, state.physicsSteps >= state.pendingAt {
-                state.activeCommand = p
-                state.pendingCommand = nil
-            }
-            let before = position(model, state)
-            if let plant = state.plant, let controller = model.controller {
-                let saved = state.quadrotor
-                let fc: FlightCommand
-                if case .flight(let f) = state.activeCommand { fc = f } else { fc = .velocity(.zero, yawRate: 0) }
-                let rpm = controller.rotorSpeeds(for: fc, state: &state.quadrotor)
-                QuadrotorDynamics.step(plant, &state.quadrotor, rpm)
-                state.physicsSteps += 1
-                if state.quadrotor.warnings.total > state.warningBase {
-                    state.quadrotor = saved
-                    state.quadrotor.flagCrash()
-                    events.append(.numericalReset)
-                    truncated = true
-                    break
-                }
-                if let hit = contact(model, state.quadrotor.pose) {
-                    state.quadrotor.flagCrash()
-                    events.append(.collision(obstacle: hit, position: state.quadrotor.position))
-                    terminated = true
-                } else {
-                    let e = state.quadrotor.attitude.eulerAngles
-                    if abs(e.roll) > tiltLimit || abs(e.pitch) > tiltLimit {
-                        state.quadrotor.flagCrash()
-                        events.append(.tilt(roll: e.roll, pitch: e.pitch, position: state.quadrotor.position))
-                        terminated = true
-                    }
-                }
-            } else if let g = model.ground {
-                let saved = state.ground
-                var gc = GroundCommand(speed: 0, turn: 0)
-                if case .ground(let c) = state.activeCommand { gc = c }
-                GroundVehicleDynamics.step(g, &state.ground, gc)
-                state.physicsSteps += 1
-                if state.ground.warnings.total > state.warningBase {
-                    events.append(.numericalReset)
-                    truncated = true
-                    break
-                }
-                if let hit = contact(model, state.ground.pose) {
-                    // stop against the obstacle: back to the last free pose, halted
-                    let time = state.ground.time, warnings = state.ground.warnings
-                    state.ground = saved
-                    state.ground.time = time
-                    state.ground.warnings = warnings
-                    state.ground.flagCrash()
-                    events.append(.collision(obstacle: hit, position: state.ground.pose.position))
-                    terminated = true
-                }
-            }
-            let after = position(model, state)
-            let dx = after.x - before.x, dy = after.y - before.y
-            flown += (dx * dx + dy * dy).squareRoot()
-            if terminated { break }
+    /// Before physics substep `k`: the camera exposure (at `cameraLatency` before the end of the
+    /// step), a pending command taking effect, and the position the substep starts from.
+    static func beginSubstep(_ model: EnvModel, _ state: inout EnvState, _ k: Int, _ progress: inout StepProgress) {
+        if k == model.substeps - model.cameraLatencySteps {
+            progress.capturePose = cameraPose(model, state)
+            progress.captureRate = cameraRate(model, state)
+            progress.captured = true
         }
-        if !captured {
+        if let p = state.pendingCommand, state.physicsSteps >= state.pendingAt {
+            state.activeCommand = p
+            state.pendingCommand = nil
+        }
+        progress.before = position(model, state)
+    }
+
+    /// The nominal controller's rotor speeds (RPM) for the active command (quadrotors).
+    static func rotorSpeeds(_ model: EnvModel, _ state: inout EnvState) -> SIMD4<Double> {
+        let fc: FlightCommand
+        if case .flight(let f) = state.activeCommand { fc = f } else { fc = .velocity(.zero, yawRate: 0) }
+        return model.controller!.rotorSpeeds(for: fc, state: &state.quadrotor)
+    }
+
+    /// After a quadrotor's physics substep: a new physics warning restores `saved`, freezes the
+    /// vehicle and truncates (returns false: the substep loop stops and the substep is not
+    /// counted as flown); contact with the scene or the ground, or a tilt beyond the limit,
+    /// freezes it and terminates.
+    static func checkQuadrotor(_ model: EnvModel, _ state: inout EnvState, saved: QuadrotorState,
+                               _ progress: inout StepProgress) -> Bool {
+        if state.quadrotor.warnings.total > state.warningBase {
+            state.quadrotor = saved
+            state.quadrotor.flagCrash()
+            progress.events.append(.numericalReset)
+            progress.truncated = true
+            return false
+        }
+        if let hit = contact(model, state.quadrotor.pose) {
+            state.quadrotor.flagCrash()
+            progress.events.append(.collision(obstacle: hit, position: state.quadrotor.position))
+            progress.terminated = true
+        } else {
+            let tiltLimit = model.settings.tiltLimit
+            let e = state.quadrotor.attitude.eulerAngles
+            if abs(e.roll) > tiltLimit || abs(e.pitch) > tiltLimit {
+                state.quadrotor.flagCrash()
+                progress.events.append(.tilt(roll: e.roll, pitch: e.pitch, position: state.quadrotor.position))
+                progress.terminated = true
+            }
+        }
+        return true
+    }
+
+    /// After a substep: adds its horizontal travel to the step's path.
+    static func endSubstep(_ model: EnvModel, _ state: EnvState, _ progress: inout StepProgress) {
+        let after = position(model, state)
+        let dx = after.x - progress.before.x, dy = after.y - progress.before.y
+        progress.flown += (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// Ends a control step: the limits (bounds, distance, time), the frame stack shifted and the
+    /// newest image rendered (unless `render` is false), the observation and the result.
+    static func finishStep(_ model: EnvModel, _ state: inout EnvState, _ progress: inout StepProgress,
+                           render: Bool = true) -> StepResult {
+        if !progress.captured {
             // no latency, or the step ended before the exposure time: the latest pose
-            capturePose = cameraPose(model, state)
-            captureRate = cameraRate(model, state)
+            progress.capturePose = cameraPose(model, state)
+            progress.captureRate = cameraRate(model, state)
         }
-        state.distance += flown
+        state.distance += progress.flown
         state.controlSteps += 1
 
         // limits
         let robot = robotObservation(model, state)
-        if !terminated && !truncated {
+        if !progress.terminated && !progress.truncated {
             if !model.scene.inBounds(robot.position) {
-                events.append(.leftBounds)
-                truncated = true
+                progress.events.append(.leftBounds)
+                progress.truncated = true
             } else if state.distance >= model.settings.maxDistance {
-                events.append(.distanceLimit)
-                truncated = true
+                progress.events.append(.distanceLimit)
+                progress.truncated = true
             } else if robot.time >= model.settings.maxEpisodeTime - 0.5 * model.dt {
-                events.append(.timeLimit)
-                truncated = true
+                progress.events.append(.timeLimit)
+                progress.truncated = true
             }
         }
-        state.terminated = terminated
-        state.truncated = truncated
+        state.terminated = progress.terminated
+        state.truncated = progress.truncated
 
         // shift the stack and add the newest image
-        let n = model.pixelCount, stack = model.settings.frameStack
-        if stack > 1 {
-            state.observation.frames.withUnsafeMutableBufferPointer { f in
-                f.baseAddress!.update(from: f.baseAddress! + n, count: (stack - 1) * n)
+        if render {
+            let n = model.pixelCount, stack = model.settings.frameStack
+            if stack > 1 {
+                state.observation.frames.withUnsafeMutableBufferPointer { f in
+                    f.baseAddress!.update(from: f.baseAddress! + n, count: (stack - 1) * n)
+                }
             }
+            Self.render(model, &state, pose: progress.capturePose, angularRate: progress.captureRate)
         }
-        render(model, &state, pose: capturePose, angularRate: captureRate)
         state.observation.robot = robot
         state.observation.step = state.controlSteps
-        return StepResult(observation: state.observation, reward: flown, terminated: terminated, truncated: truncated, events: events)
+        return StepResult(observation: state.observation, reward: progress.flown, terminated: progress.terminated,
+                          truncated: progress.truncated, events: progress.events)
     }
 
     /// The vehicle command for an action (yaw rate scaled by the episode's yaw-rate gain).
@@ -213,7 +283,7 @@ public enum EnvDynamics {
     }
 
     /// Scene obstacle the robot's shape touches at body `pose` (-1 = ground, quadrotors only), or nil.
-    static func contact(_ model: EnvModel, _ pose: Pose) -> Int? {
+    public static func contact(_ model: EnvModel, _ pose: Pose) -> Int? {
         let centre = pose.transform(model.shapeOffset)
         if model.quadrotor != nil && centre.z - model.shapeHalfHeight <= model.scene.groundHeight { return -1 }
         return model.scene.firstOverlap(model.shape, at: Pose(position: centre, orientation: pose.orientation))

@@ -59,10 +59,16 @@ public struct VectorEnv: Sendable {
 
     /// Runs `body` on every state over the fixed partition.
     mutating func forEach(_ body: @Sendable (Int, inout EnvState) -> Void) {
-        let n = count
+        VectorEnv.forEach(&states, threads: threads, body)
+    }
+
+    /// Runs `body` on every element of `items`, split into `threads` fixed contiguous chunks
+    /// (element `i` only ever sees itself, so results do not depend on `threads`).
+    static func forEach<T>(_ items: inout [T], threads: Int, _ body: @Sendable (Int, inout T) -> Void) {
+        let n = items.count
         let workers = max(1, min(threads, n))
         withoutActuallyEscaping(body) { body in
-            states.withUnsafeMutableBufferPointer { s in
+            items.withUnsafeMutableBufferPointer { s in
                 nonisolated(unsafe) let base = s.baseAddress!
                 let work: @Sendable (Int) -> Void = { w in
                     for i in (w * n / workers)..<((w + 1) * n / workers) { body(i, &base[i]) }

@@ -155,6 +155,18 @@ public struct ViewerComposer: Sendable {
                 canvas.fillCircle(q.x + ox, q.y + oy, radius: 3, color.withAlpha(255))
             }
         }
+        // other vehicles: trails, then markers
+        let ox = Double(r.x), oy = Double(r.y)
+        for v in frame.vehicles where v.trail.count >= 2 {
+            draw3D(v.trail, proj: proj, camera: camera, ViewerVehicle.trailColor, into: &canvas, thickness: 2)
+        }
+        for v in frame.vehicles {
+            let dv = (v.pose.position - camera.pose.position).length
+            guard dv > 0.3, let p = proj.project(world: v.pose.position, cameraPose: camera.pose) else { continue }
+            let rad = Swift.max(3, Swift.min(14, proj.fx * 0.1 / dv))
+            canvas.fillCircle(p.x + ox, p.y + oy, radius: rad, ViewerColor(250, 250, 250, 220))
+            canvas.fillCircle(p.x + ox, p.y + oy, radius: rad * 0.5, v.markerColor)
+        }
         // robot marker (not in first person, where the robot is the camera)
         let d = (frame.robotPose.position - camera.pose.position).length
         if d > 0.3, let p = proj.project(world: frame.robotPose.position, cameraPose: camera.pose) {
@@ -227,6 +239,17 @@ public struct ViewerComposer: Sendable {
                 let q = t.pixel(p)
                 canvas.fillCircle(q.x, q.y, radius: 2.5, c.segmentColor(k - 1).withAlpha(255))
             }
+        }
+        // other vehicles: trails, then markers with heading
+        for v in frame.vehicles where v.trail.count >= 2 {
+            canvas.drawPolyline(v.trail.lazy.map { t.pixel($0) }, ViewerVehicle.trailColor)
+        }
+        for v in frame.vehicles {
+            let vp = t.pixel(v.pose.position), vyaw = v.pose.orientation.yaw
+            let vlen = Swift.max(6, 0.4 * t.scale)
+            canvas.drawLine(vp.x, vp.y, vp.x + cos(vyaw) * vlen, vp.y - sin(vyaw) * vlen, .white, thickness: 1)
+            canvas.fillCircle(vp.x, vp.y, radius: 4, .white)
+            canvas.fillCircle(vp.x, vp.y, radius: 2.5, v.markerColor)
         }
         // robot with heading
         let rp = t.pixel(frame.robotPose.position)

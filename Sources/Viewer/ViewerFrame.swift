@@ -43,13 +43,17 @@ public struct ViewerFrame: Sendable {
     /// Replaces the HUD's measured fps figure when set, e.g. "TICKS/S 180 (headless)" for a
     /// frame composed once after a headless run (where no frame rate exists).
     public var rateLabel: String?
+    /// Other vehicles drawn in the 3D view and on the map with their trails (a swarm's members
+    /// besides the followed one); empty for one robot.
+    public var vehicles: [ViewerVehicle]
 
     public init(simTime: Double = 0, robotPose: Pose = .identity, speed: Double = 0, altitude: Double = 0,
                 yawRate: Double = 0, modeLabel: String = "manual", collisions: Int = 0, trail: [Vec3] = [],
                 obstacles: [MapObstacle] = [], candidates: [CandidatePath] = [], monocular: GrayImage? = nil,
                 depth: DepthImage? = nil, depthRange: ClosedRange<Float> = 0.2...10, view: MainView = .horizon,
                 mapRegion: (center: SIMD2<Double>, side: Double)? = nil, status: String = "", goal: Vec3? = nil,
-                goalRadius: Double = 0.5, hudExtra: [HUDLine] = [], rateLabel: String? = nil) {
+                goalRadius: Double = 0.5, hudExtra: [HUDLine] = [], rateLabel: String? = nil,
+                vehicles: [ViewerVehicle] = []) {
         self.simTime = simTime
         self.robotPose = robotPose
         self.speed = speed
@@ -70,5 +74,6 @@ public struct ViewerFrame: Sendable {
         self.goalRadius = goalRadius
         self.hudExtra = hudExtra
         self.rateLabel = rateLabel
+        self.vehicles = vehicles
     }
 }

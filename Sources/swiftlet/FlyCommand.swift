@@ -37,6 +37,13 @@ struct FlyCommand: ParsableCommand {
         severity, V the rung; the map colours the five primitives by the policy's score and the \
         HUD shows its outputs, its decision (TURN or HOVER) and the hover fraction.
 
+        --swarm N flies N quadrotors (1-64) of --robot together in --world (default an open \
+        field): they start on a ring and orbit it in two layers 1.5 m apart in opposite \
+        directions, so each upper vehicle passes over each lower one and its downwash pushes it \
+        down (QuadrotorSwarm: downwash and contact between vehicles). The view follows one \
+        vehicle (V or . next, , previous), the map shows all with trails, the HUD its downwash \
+        force, the swarm's minimum separation and contact count. --record is refused.
+
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
 
@@ -45,7 +52,7 @@ struct FlyCommand: ParsableCommand {
           position X Y Z [YAW] | velocity VX VY VZ YAWRATE | forward SPEED YAWRATE ALT
           drive SPEED YAWRATE | steer SPEED STEERING
 
-        Each mode (window, --headless, --hint, --ldm, --ocs) reads only its own flags; any other flag is \
+        Each mode (window, --headless, --hint, --ldm, --ocs, --swarm) reads only its own flags; any other flag is \
         refused with a line saying which mode reads it.
         """
     )
@@ -68,7 +75,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
     var imageEncoding: String?
 
-    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes). (default: 0; --ldm, --ocs: the preset's)")
+    @Option(help: "Seed of the first episode (episode e uses seed + e; with --headless: wind gusts; with --hint: the experiment episode flown first; with --ldm: the LDM run's seed, which picks its data, models and episodes; with --ocs: the experiment's seed, which picks the trained models and the closed loop's episodes; with --swarm: the first episode's, a blocked start tries the next). (default: 0; --ldm, --ocs: the preset's)")
     var seed: UInt64?
 
     @Option(help: "Stop after N frames (default: run until the window closes).")
@@ -143,6 +150,9 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--ocs) JSON overlay of the --ocs-preset settings of the policy's experiment (the config the models were trained with, e.g. Experiments/ocs-large-wide.json).")
     var ocsConfig: String?
 
+    @Option(help: "Swarm: fly N quadrotors together (1-64) on a ring with downwash crossings; the view follows one (V next).")
+    var swarm: Int?
+
     /// The flags the user typed (options left at their defaults are nil or false).
     var givenFlags: Set<String> {
         let flags: [(String, Bool)] = [
@@ -154,7 +164,7 @@ struct FlyCommand: ParsableCommand {
             ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
             ("ldm-models", ldmModels != nil),
             ("ocs", ocs != nil), ("ocs-policy", ocsPolicy != nil), ("corruption", corruption != nil), ("ocs-preset", ocsPreset != nil),
-            ("ocs-config", ocsConfig != nil),
+            ("ocs-config", ocsConfig != nil), ("swarm", swarm != nil),
         ]
         return Set(flags.filter(\.1).map(\.0))
     }
@@ -192,6 +202,7 @@ struct FlyCommand: ParsableCommand {
         options.title = "Swiftlet - fly"
         var registry = PolicyCatalog.registry
         let shot = screenshot
+        if let swarm { return try runSwarm(swarm, options: options) }
         if let ldm { return try runLDM(ldm, options: options) }
         if let ocs { return try runOCS(ocs, options: options) }
         if let hint {
@@ -217,14 +228,33 @@ struct FlyCommand: ParsableCommand {
         let outcome = try MainActor.assumeIsolated {
             try FlyApp.fly(flyConfig, options: options, registry: flyRegistry, screenshot: shot)
         }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
+    }
+
+    /// After a viewer run: why there was no window (if so), the mode's summary, the screenshot.
+    static func printOutcome(_ report: ViewerRunReport, summary: String, screenshot: String?) {
+        if let reason = report.noDisplayReason { print(offScreen(reason)) }
+        print(summary)
+        if let screenshot, report.lastFrame != nil { print("screenshot: \(screenshot)") }
     }
 
     /// What happened instead of a window, and how to get a picture.
     static func offScreen(_ reason: String) -> String {
         "\(reason): flew off-screen instead (SDL_VIDEODRIVER=dummy with --frames N --screenshot F.png saves a picture)"
+    }
+
+    func runSwarm(_ count: Int, options: ViewerOptions) throws {
+        var config = SwarmFlyConfig()
+        config.count = count
+        if let world { config.world = world }
+        if let robot { config.robot = robot }
+        if let domain { config.domain = domain }
+        config.seed = seed ?? 0
+        var opts = options
+        opts.title = "Swiftlet - swarm of \(count)"
+        let (c, o, shot) = (config, opts, screenshot)
+        let outcome = try MainActor.assumeIsolated { try FlyApp.flySwarm(c, options: o, screenshot: shot) }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runLDM(_ filter: String, options: ViewerOptions) throws {
@@ -247,9 +277,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - LDM safety filter"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyLDM(c, options: o, screenshot: shot) }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runOCS(_ dir: String, options: ViewerOptions) throws {
@@ -285,9 +313,7 @@ struct FlyCommand: ParsableCommand {
         opts.title = "Swiftlet - OCS / hedging (\(policy.rawValue))"
         let (c, o, shot) = (config, opts, screenshot)
         let outcome = try MainActor.assumeIsolated { try FlyApp.flyOCS(c, options: o, screenshot: shot, progress: .standardError) }
-        if let reason = outcome.report.noDisplayReason { print(Self.offScreen(reason)) }
-        print(outcome.summary)
-        if let shot, outcome.report.lastFrame != nil { print("screenshot: \(shot)") }
+        Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 
     func runScript() throws {

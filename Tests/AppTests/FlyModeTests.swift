@@ -27,7 +27,7 @@ struct FlyModeTests {
     @Test("a flag the chosen mode does not read is refused, naming the flag and who reads it")
     func strayFlags() throws {
         let world = try #require(error(["headless", "world"]))
-        #expect(world == "--world does not apply to --headless (read by: the window flight)")
+        #expect(world == "--world does not apply to --headless (read by: the window flight, --swarm)")
         #expect(try #require(error(["hint", "world"])).hasPrefix("--world does not apply to --hint"))
         #expect(try #require(error(["effects"])).hasPrefix("--effects does not apply to the window flight (read by: --headless)"))
         #expect(try #require(error(["ldm", "record"])).hasPrefix("--record does not apply to --ldm"))
@@ -35,6 +35,17 @@ struct FlyModeTests {
         #expect(try #require(error(["hint", "robot"])).hasPrefix("--robot does not apply to --hint"))
         #expect(try #require(error(["yaw-limit"])).hasPrefix("--yaw-limit does not apply to the window"))
         #expect(try #require(error(["ldm-level", "hint"])).hasPrefix("--ldm-level does not apply to --hint"))
+    }
+
+    @Test("--swarm reads the viewer's flags and its world, robot, domain and seed; --record is refused with its own line")
+    func swarmFlags() throws {
+        #expect(mode(["swarm"]) == .swarm)
+        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual"]) == .swarm)
+        #expect(try #require(error(["swarm", "record"])) == "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)")
+        #expect(try #require(error(["swarm", "policy"])).hasPrefix("--policy does not apply to --swarm"))
+        #expect(try #require(error(["swarm", "ocs"])).hasSuffix("cannot be combined"))
+        #expect(try #require(error(["swarm", "headless"])).hasSuffix("cannot be combined"))
+        #expect(!FlyMode.window.flags.contains("swarm"))
     }
 
     @Test("two modes at once are refused")

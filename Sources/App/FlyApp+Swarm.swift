@@ -1,0 +1,50 @@
+import Diagnostics
+import Foundation
+import Viewer
+
+extension FlyApp {
+    /// What `swiftlet fly --swarm N` did.
+    public struct SwarmOutcome: Sendable {
+        public var report: ViewerRunReport
+        public var loopFPS: Double
+        public var vehicles: Int
+        public var episodes: Int
+        public var ticks: Int
+        public var simTime: Double
+        /// Vehicle collisions of any kind, contacts between vehicles among them.
+        public var collisions: Int
+        public var contacts: Int
+        /// Smallest separation between two vehicles (m) and largest downwash force (N) seen.
+        public var minimumSeparation: Double
+        public var peakDownwash: Double
+
+        /// One-line summary.
+        public var summary: String {
+            var s = String(format: "%d frames at %.1f fps (whole loop), %d vehicles, %.1f s simulated, %d control ticks, %d episode(s), %d collision(s), %d vehicle contact(s), min separation %.2f m, peak downwash %.3f N",
+                           report.frames, loopFPS, vehicles, simTime, ticks, episodes, collisions, contacts,
+                           minimumSeparation.isFinite ? minimumSeparation : 0, peakDownwash)
+            if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
+            return s
+        }
+    }
+
+    /// Flies a swarm in the viewer (`SwarmFlySimulation`): V or `.` follow the next vehicle, `,`
+    /// the previous one, R starts the next episode. `screenshot` receives the last frame.
+    @MainActor
+    public static func flySwarm(_ config: SwarmFlyConfig, options: ViewerOptions, screenshot: String? = nil) throws -> SwarmOutcome {
+        var sim = try SwarmFlySimulation(config: config, viewSize: (options.width, options.height))
+        var options = options
+        options.extraHelp = ["SWARM (--swarm)", "V  .       follow next vehicle", ",          follow previous vehicle",
+                             "P off      fly the followed one by hand"]
+        let run = loop(options: options, view: sim.view, step: { input in
+            sim.handle(keys: input.keys)
+            if input.reset || input.nextWorld { try sim.restart() }
+            try sim.advance(by: input.simDt, pilot: input.autopilot ? nil : input.pilot)
+        }, frame: { sim.frame() })
+        if let failure = run.failure { throw failure }
+        if let screenshot, let shot = run.report.lastFrame { try savePNG(shot, to: screenshot) }
+        return SwarmOutcome(report: run.report, loopFPS: run.loopFPS, vehicles: config.count, episodes: sim.episodes,
+                            ticks: sim.totalTicks, simTime: sim.time, collisions: sim.collisions, contacts: sim.contacts,
+                            minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash)
+    }
+}

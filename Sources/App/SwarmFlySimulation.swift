@@ -1,0 +1,229 @@
+import Diagnostics
+import Foundation
+import Geometry
+import Physics
+import Runtime
+import Viewer
+import World
+
+/// Settings of `swiftlet fly --swarm N`.
+public struct SwarmFlyConfig: Sendable {
+    /// Number of vehicles (1-64).
+    public var count = 4
+    /// World file or generator spec. The default is an open 60 m field with a few objects far
+    /// from the spawns, so the ring has room.
+    public var world = SwarmFlyConfig.defaultWorld
+    public var robot = "Robots/cf2x.urdf"
+    /// Domain profile name: sim or real (downwash is on in both).
+    public var domain = "sim"
+    /// Seed of the first episode; a restart tries the next seeds.
+    public var seed: UInt64 = 0
+    /// Ring radius, m (at least this; larger when neighbours would be closer than 1 m).
+    public var radius = 2.5
+    /// Env settings: every vehicle's camera is rendered (the inset shows the followed one's), at
+    /// 1 m altitude.
+    public var env: EnvSettings = {
+        var s = EnvSettings()
+        s.depth = true
+        s.altitude = 1
+        return s
+    }()
+    /// Seconds (simulated) the ended swarm stays on screen before the next episode.
+    public var endPause = 2.0
+
+    public static let defaultWorld = "field:4:objects=8"
+
+    public init() {}
+}
+
+/// The live simulation behind `swiftlet fly --swarm N`: a `SwarmEnv` flown by `SwarmRingRoute`
+/// (the followed vehicle by hand when the autopilot is off), a trail per vehicle, and viewer
+/// frames that follow one selected vehicle (V or `.` next, `,` previous) and draw the others.
+///
+/// Timing as `FlySimulation`: the swarm advances in whole control ticks and the shown poses are
+/// interpolated between the last two tick states.
+public struct SwarmFlySimulation {
+    public let config: SwarmFlyConfig
+    public let model: SwarmModel
+    public private(set) var env: SwarmEnv
+    public private(set) var route: SwarmRingRoute
+    /// The vehicle the view follows.
+    public private(set) var selected = 0
+    /// Episodes started (the current one included) and the current episode's seed.
+    public private(set) var episodes = 0
+    public private(set) var seed: UInt64
+    /// Control ticks and vehicle collisions (obstacle, ground, tilt or vehicle) over the run,
+    /// and contacts between vehicles among them.
+    public private(set) var totalTicks = 0
+    public private(set) var collisions = 0
+    public private(set) var contacts = 0
+    /// Smallest distance between two vehicles and largest downwash force on one, over the run.
+    public private(set) var minimumSeparation = Double.infinity
+    public private(set) var peakDownwash = 0.0
+    /// Time the current episode started (s, simulated) and the time it ended.
+    var endedAt: Double? = nil
+    var shownTime = 0.0
+    var previous: [RobotObservation] = []
+    var trails: [[Vec3]] = []
+    let obstacles: [MapObstacle]
+    public private(set) var view: ViewRenderer?
+    /// Trail points kept per vehicle.
+    static let trailLength = 1500
+
+    /// Builds the swarm and starts the first episode. `viewSize` nil skips the 3D renderer.
+    public init(config: SwarmFlyConfig, viewSize: (width: Int, height: Int)? = (960, 540)) throws {
+        guard (1...64).contains(config.count) else { throw InputError("--swarm", "expected 1 to 64 vehicles, got \(config.count)") }
+        guard let profile = DomainProfile.named(config.domain) else {
+            throw InputError("--domain", "expected sim or real, got \"\(config.domain)\"")
+        }
+        let scene = try SceneLoader.resolve(config.world, flag: "--world")
+        let robot = try URDFLoader.load(path: config.robot)
+        // the ring: at least `radius`, neighbours at least 1 m apart along it
+        let n = config.count
+        let radius = max(config.radius, SwarmLayout.ringRadius(count: n, spacing: 1))
+        let spacing = n < 2 ? 1 : 2 * radius * sin(Double.pi / Double(n))
+        model = try SwarmModel(scene: scene, robot: robot, settings: config.env, domain: profile,
+                               swarm: SwarmSettings(count: n, layout: .ring, spacing: spacing, cameras: true))
+        self.config = config
+        env = SwarmEnv(model: model)
+        route = SwarmRingRoute(centre: .zero, radius: radius, altitude: config.env.altitude, count: n, heading: 0)
+        seed = config.seed
+        obstacles = FlySimulation.mapObstacles(scene)
+        if let viewSize { view = ViewRenderer(scene: scene, width: viewSize.width, height: viewSize.height) }
+        try start(from: config.seed)
+    }
+
+    /// Starts an episode from the first of 16 seeds from `first` whose ring is clear of the world.
+    mutating func start(from first: UInt64) throws {
+        var why = ""
+        for k in 0..<UInt64(16) {
+            let s = first &+ k
+            do {
+                try env.reset(seed: s)
+            } catch let e as InputError {
+                why = e.description
+                continue
+            }
+            let r = SwarmRingRoute(model: model, start: env.state.vehicles[0].observation.robot)
+            if let blocked = r.obstruction(model.env) {
+                why = String(format: "the swarm's ring (radius %.1f m around (%.1f, %.1f)) %@", r.radius, r.centre.x, r.centre.y, blocked)
+                continue
+            }
+            seed = s
+            route = r
+            episodes += 1
+            previous = env.state.vehicles.map(\.observation.robot)
+            trails = previous.map { [$0.position] }
+            shownTime = previous[0].time
+            endedAt = nil
+            return
+        }
+        throw InputError("--world", "\(config.world): no clear start for \(config.count) vehicles in seeds \(first)-\(first &+ 15) (last: \(why)); try an open world such as \(SwarmFlyConfig.defaultWorld)")
+    }
+
+    /// Starts the next episode (the next seed).
+    public mutating func restart() throws {
+        try start(from: seed &+ 1)
+    }
+
+    /// Handles the mode's keys: V or `.` follow the next vehicle, `,` the previous one.
+    public mutating func handle(keys: [ViewerKey]) {
+        let n = model.count
+        for key in keys {
+            switch key {
+            case .v, .period: selected = (selected + 1) % n
+            case .comma: selected = (selected + n - 1) % n
+            default: break
+            }
+        }
+    }
+
+    /// Whether every vehicle has finished.
+    public var isDone: Bool { env.state.done }
+
+    /// Simulated time of the swarm (s).
+    public var time: Double { env.state.vehicles.map(\.observation.robot.time).max() ?? 0 }
+
+    /// Advances the shown time by `dt` simulated seconds, running every control tick it passes.
+    /// With `pilot` (autopilot off) the followed vehicle flies the manual setpoints.
+    public mutating func advance(by dt: Double, pilot: PilotInput?) throws {
+        shownTime += dt
+        if let end = endedAt {
+            if shownTime - end >= config.endPause { try restart() }
+            return
+        }
+        while !isDone && shownTime >= time { tick(pilot) }
+        if isDone {
+            endedAt = time
+            shownTime = min(shownTime, time)
+        }
+    }
+
+    /// One control tick of every flying vehicle.
+    public mutating func tick(_ pilot: PilotInput? = nil) {
+        let before = env.state.vehicles.map(\.observation.robot)
+        let t = before.map(\.time).max() ?? 0
+        let period = model.env.controlPeriod
+        let actions = (0..<model.count).map { i -> EnvAction in
+            if i == selected, let pilot { return FlySimulation.manualAction(pilot, robot: before[i], model: model.env) }
+            return route.action(i, at: t, period: period)
+        }
+        let result = env.step(actions)
+        totalTicks += 1
+        for (i, r) in result.vehicles.enumerated() {
+            guard let r else { continue }
+            previous[i] = before[i]
+            trails[i].append(r.result.observation.robot.position)
+            if trails[i].count > Self.trailLength { trails[i].removeFirst(trails[i].count - Self.trailLength) }
+            if r.collided { collisions += 1 }
+            if r.contact != nil { contacts += 1 }
+        }
+        minimumSeparation = min(minimumSeparation, env.state.minimumSeparation)
+        peakDownwash = max(peakDownwash, env.state.stepPeakDownwash.max() ?? 0)
+    }
+
+    /// Vehicle `i` shown at the display time.
+    func shown(_ i: Int) -> (pose: Pose, velocity: Vec3, yawRate: Double) {
+        FlySimulation.interpolate(previous[i], env.state.vehicles[i].observation.robot, at: shownTime)
+    }
+
+    /// The HUD lines of the swarm: followed vehicle, its downwash, separation, contacts.
+    public var hudLines: [HUDLine] {
+        let i = selected
+        let v = env.state.vehicles[i]
+        let state = v.terminated ? "  CRASHED" : v.truncated ? "  ENDED" : ""
+        return [HUDLine("VEHICLE \(i + 1)/\(model.count) \(route.isUpper(i) ? "upper" : "lower")\(state)", isAlert: v.terminated),
+                HUDLine(String(format: "DOWNWASH %.3f N (step peak %.3f)", env.state.downwashForce(i), env.state.stepPeakDownwash[i]),
+                        isAlert: env.state.stepPeakDownwash[i] >= 0.0005),
+                HUDLine(String(format: "MIN SEP  %.2f m", env.state.minimumSeparation)),
+                HUDLine("CONTACTS \(env.state.contactCount)", isAlert: env.state.contactCount > 0)]
+    }
+
+    /// The viewer frame for the current state: the selected vehicle followed, the others drawn.
+    public func frame() -> ViewerFrame {
+        let i = selected
+        let s = shown(i)
+        let vehicleModel = model.env
+        let w = vehicleModel.settings.imageWidth, h = vehicleModel.settings.imageHeight, n = w * h
+        let obs = env.state.vehicles[i].observation
+        let newest = (vehicleModel.settings.frameStack - 1) * n
+        let gray = GrayImage(width: w, height: h, pixels: Array(obs.frames[newest ..< newest + n]))
+        let depth = vehicleModel.settings.depth ? DepthImage(width: w, height: h, metres: obs.depth) : nil
+        let others = (0..<model.count).filter { $0 != i }.map { k -> ViewerVehicle in
+            var trail = trails[k]
+            let pose = shown(k).pose
+            if trail.count > 1 { trail[trail.count - 1] = pose.position }
+            return ViewerVehicle(pose: pose, trail: trail, crashed: env.state.vehicles[k].terminated)
+        }
+        var trail = trails[i]
+        if trail.count > 1 { trail[trail.count - 1] = s.pose.position }
+        var status = "\(vehicleModel.scene.name)  seed \(seed)  \(model.count) vehicles"
+        if endedAt != nil { status = "every vehicle finished; next episode in \(String(format: "%.0f", config.endPause)) s" }
+        return ViewerFrame(simTime: shownTime, robotPose: s.pose, speed: s.velocity.length, altitude: s.pose.position.z,
+                           yawRate: s.yawRate, modeLabel: "swarm ring (downwash crossings)", collisions: collisions, trail: trail,
+                           obstacles: obstacles, monocular: gray, depth: depth, depthRange: 0.2...Float(vehicleModel.settings.maxRange),
+                           view: view?.mainView ?? .horizon,
+                           mapRegion: (center: route.centre, side: max(16, 2 * route.radius + 8)),
+                           status: status, hudExtra: hudLines, vehicles: others)
+    }
+}
