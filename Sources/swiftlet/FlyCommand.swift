@@ -170,13 +170,14 @@ struct FlyCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
-        if let record { try OutputPath.prepareParent(of: record, source: "--record") }
         let mode: FlyMode
         switch FlyMode.resolve(given: givenFlags) {
         case .success(let m): mode = m
         case .failure(let e): throw ValidationError(e.message)   // one line, no usage dump (CLIError prints it alone)
         }
+        // outputs are checked once the flags are known to apply, so a refused flag creates nothing
+        if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
+        if let record { try OutputPath.prepareParent(of: record, source: "--record") }
         if mode == .headless { return try runScript() }
         let size = self.size ?? "960x540"
         let dims = size.split(separator: "x").compactMap { Int($0) }
