@@ -64,6 +64,51 @@ import TestSupport
         #expect(throws: InputError.self) { _ = try LDMFlightModelFiles.load(from: models, settings: settings) }
     }
 
+    /// Finding 23: the density and G were each checked against each other, not against the
+    /// flight dynamics: a G over 6 state and 4 action coordinates (the same 10 as the density),
+    /// or a density and G over 12, loaded and trapped on `LDMFilter`'s size precondition at the
+    /// flight's first tick (`fly --ldm --ldm-models DIR`, exit 132 before the fix).
+    @Test func ldmDensityAndGThatDisagreeWithTheDynamicsAreRefused() throws {
+        let dir = TempDir("ldm-fuzz")
+        defer { dir.remove() }
+        let models = try Self.momentumCopy(dir)
+        var settings = LDMFlightSettings.momentum
+        settings.learning.percentiles = [25]
+        let ldmPath = models + "/ldm.safetensors", densityPath = models + "/density.json"
+        let (p, meta) = try Checkpoint.load(ldmPath)
+        let m = try #require(meta)
+        let density = try GaussianMixture.load(densityPath)
+        #expect(density.dimension == 10)
+        func expectRefused(_ file: String, at location: String, _ message: String) {
+            #expect { _ = try LDMFlightModelFiles.load(from: models, settings: settings) } throws: { e in
+                guard let e = e as? InputError else { return false }
+                return e.source == models + "/" + file && e.location == location && e.message.contains(message)
+            }
+        }
+        // G over S 6 + A 4: valid against the density alone
+        var split = m
+        (split.extra["stateDim"], split.extra["actionDim"]) = ("6", "4")
+        var wider = p
+        for name in ["action.lower", "action.upper"] { wider[name] = Tensor(shape: [4], data: p[name]!.data + p[name]!.data) }
+        try Checkpoint.save(wider, metadata: split, to: ldmPath)
+        #expect(try LearnedLDM.load(ldmPath, density: density).stateDim == 6)
+        expectRefused("ldm.safetensors", at: "__metadata__.stateDim", "S 6 and A 4, the flight dynamics has S 8 and A 2")
+        try Checkpoint.save(p, metadata: m, to: ldmPath)
+        // a density over 12 coordinates (each component's covariance padded with the identity)
+        let d = 12, k = density.weights.count
+        var means: [Double] = [], covariances = [Double](repeating: 0, count: k * d * d)
+        for c in 0..<k {
+            means += density.means[(c * 10)..<(c * 10 + 10)] + [0, 0]
+            for i in 0..<d {
+                for j in 0..<d {
+                    covariances[c * d * d + i * d + j] = i < 10 && j < 10 ? density.covariances[c * 100 + i * 10 + j] : (i == j ? 1 : 0)
+                }
+            }
+        }
+        try GaussianMixture(dimension: d, covarianceType: .full, weights: density.weights, means: means, covariances: covariances).save(to: densityPath)
+        expectRefused("density.json", at: "dimension", "12, the flight dynamics' state-action pairs have 10")
+    }
+
     /// A small HInt models directory (the experiment's shapes, tiny networks) in `dir`.
     static func hintModels(_ dir: TempDir, dynamics: PoseDynamicsConfig, perception: CollisionPredictorConfig,
                            action: CollisionPredictorConfig) throws -> String {
