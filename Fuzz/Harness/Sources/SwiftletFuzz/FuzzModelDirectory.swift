@@ -92,6 +92,15 @@ final class FuzzModelDirectory {
                 out.append(("set-\(set)-\(names[k])", FuzzContainer.encode(set: set, files: [(names[k], b.files[k])])))
             }
         }
+        // the container seeds must read back as written (the format's round trip, checked on every seed run)
+        for (name, bytes) in out where name.hasPrefix("all-") || name.hasPrefix("set-") {
+            guard let back = FuzzContainer.parse(bytes) else { fatalError("fuzz: seed \(name) is not a container") }
+            let files = back.files.map { ($0.name, Array($0.bytes)) }
+            let i = baselines.firstIndex { $0.name == (back.set ?? baselines[0].name) } ?? -1
+            guard i >= 0, files.allSatisfy({ f in names.firstIndex(of: f.0).map { baselines[i].files[$0] == f.1 } ?? false }) else {
+                fatalError("fuzz: seed \(name) does not read back as written")
+            }
+        }
         return out
     }
 
