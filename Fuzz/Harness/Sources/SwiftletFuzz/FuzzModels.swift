@@ -152,10 +152,9 @@ enum FuzzModels {
                             "pooled.safetensors", HIntExperimentConfig.modelsFileName]
 
     /// `experiment hint --models DIR` and `fly --hint DIR`: small networks of the experiment's
-    /// shapes at 16 x 16 images (the smallest camera the config allows), and the smoke config at that
-    /// image size. (The networks
-    /// `experiment hint --preset smoke` trains are 7.5 MB per image model: every input would
-    /// write and read 22 MB, so they are not a baseline.)
+    /// shapes at 16 x 16 images (the smallest camera the config allows), and the smoke config at
+    /// that image size. (The networks `experiment hint --preset smoke` trains are 7.5 MB per image
+    /// model: every input would write and read 22 MB, so they are not a baseline.)
     static let hint = FuzzModelDirectory("hintmodels", names: hintNames, selectable: 5) { [("tiny", try hintFiles())] }
 
     /// The experiment config saved with the models: the smoke preset's at the models' image size.
