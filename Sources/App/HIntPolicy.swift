@@ -4,6 +4,7 @@ import Foundation
 import Geometry
 import Runtime
 import Viewer
+import World
 
 /// The HInt experiment's deploying-robot controller (`HIntDriver`: MPPI through D_r and the
 /// shared perception P, or one of the baselines) as an autopilot for `swiftlet fly --hint`.
@@ -83,10 +84,12 @@ public enum HIntFly {
     /// and evaluated with): the deploying robot at its speed, 4 Hz control, one gray frame of the
     /// perception model's size, the yaw-rate limit, and the experiment's own goal episodes
     /// (`GoalEpisodes`: its held-out worlds with their interior starts, start seeds and goals),
-    /// from episode `firstEpisode` on.
+    /// from episode `firstEpisode` on. `worlds` builds the held-out worlds from their specs
+    /// (`WorldSet.scenes`; the fuzz harness passes ones it built once).
     public static func setup(modelsDirectory: String, method: HIntMethod, yawLimitDegrees: Double, samples: Int? = nil,
                              experiment: HIntExperimentConfig = HIntExperimentConfig(), firstEpisode: Int = 0,
-                             base: FlyConfig = FlyConfig(), registry: PolicyRegistry = .standard) throws -> (config: FlyConfig, registry: PolicyRegistry) {
+                             base: FlyConfig = FlyConfig(), registry: PolicyRegistry = .standard,
+                             worlds: ([String]) throws -> [Scene] = { try WorldSet.scenes($0) }) throws -> (config: FlyConfig, registry: PolicyRegistry) {
         guard yawLimitDegrees > 0, yawLimitDegrees.isFinite else {
             throw InputError("--yaw-limit", "must be a positive number of deg/s, got \(yawLimitDegrees)")
         }
@@ -99,7 +102,7 @@ public enum HIntFly {
         guard perception.width == experiment.imageWidth && perception.height == experiment.imageHeight else {
             throw InputError(modelsDirectory, "the perception model sees \(perception.width)x\(perception.height) images, the experiment config \(experiment.imageWidth)x\(experiment.imageHeight): pass the config the models were trained with (--hint-config)")
         }
-        let scenes = HIntExperiment.evaluationScenes(experiment, try WorldSet.scenes(experiment.evalSpecs))
+        let scenes = HIntExperiment.evaluationScenes(experiment, try worlds(experiment.evalSpecs))
         var config = base
         config.robot = (experiment.robotsDirectory as NSString).appendingPathComponent(deploying.robotFile!)
         config.goalEpisodes = GoalEpisodes(scenes: scenes, names: experiment.evalSpecs, firstEpisode: firstEpisode) { model, e in

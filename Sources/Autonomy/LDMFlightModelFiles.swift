@@ -129,8 +129,17 @@ public enum LDMFlightModelFiles {
         let dynamics = LDMFlightDynamicsModel(stateDim: sd, actionDim: ad, settings: dynSettings, parameters: weights,
                                               inputMean: try vector("norm.input_mean", sd + ad), inputStd: try vector("norm.input_std", sd + ad, deviation: true),
                                               outputMean: try vector("norm.output_mean", sd), outputStd: try vector("norm.output_std", sd, deviation: true))
+        // the density and G must cover the dynamics' state-action pairs (each file is valid
+        // alone; the flight evaluates them on the same rows and G's filter on the plant's state)
         let density = try GaussianMixture.load(directory + "/density.json")
+        guard density.dimension == sd + ad else {
+            throw InputError(directory + "/density.json", at: "dimension", "\(density.dimension), the flight dynamics' state-action pairs have \(sd + ad)")
+        }
         let ldm = try LearnedLDM.load(directory + "/ldm.safetensors", density: density)
+        guard ldm.stateDim == sd, ldm.actionDim == ad else {
+            throw InputError(directory + "/ldm.safetensors", at: "__metadata__.stateDim",
+                             "S \(ldm.stateDim) and A \(ldm.actionDim), the flight dynamics has S \(sd) and A \(ad)")
+        }
         let levels: Levels = try decode(directory + "/levels.json")
         if let bad = ([levels.oodLevel] + levels.levels).first(where: { !$0.logLevel.isFinite || !(0...100).contains($0.percentile) }) {
             throw InputError(directory + "/levels.json", at: "levels", "level \(bad.logLevel) at percentile \(bad.percentile) is not finite or not in 0...100")
