@@ -85,7 +85,8 @@ public enum LDMFlightModelFiles {
 
     /// Reads the models in `directory` for `settings`, with filter levels at `settings.learning.percentiles`
     /// (each must be one of `levelPercentiles`). Throws `InputError` when the directory holds models
-    /// trained with other settings, or a file is missing or corrupt.
+    /// trained with other settings, a file is missing or corrupt, or the density and G do not
+    /// cover the dynamics model's state and action sizes (each file valid alone, together unusable).
     public static func load(from path: String, settings: LDMFlightSettings) throws -> LDMFlightExperiment.Prepared {
         let directory = BundledResource.resolve(path)
         // overlaid on the defaults, so settings added after the files were written take their
