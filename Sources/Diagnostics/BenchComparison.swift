@@ -164,7 +164,9 @@ public struct BenchComparison: Sendable {
         var out = [pad(lines[0]), pad(widths.map { String(repeating: "-", count: $0) })] + lines.dropFirst().map(pad)
         let counts = [Row.Verdict.better, .worse, .mixed, .same].map { v in "\(rows.filter { $0.verdict == v }.count) \(v.rawValue)" }
         out.append("\(rows.count) figures over \(rounds) paired round\(rounds == 1 ? "" : "s"): " + counts.joined(separator: ", ")
-                   + " (ratio = \(candidateName) / \(baselineName); verdict: every round on the same side of 1 in the figure's better direction)")
+                   + " (ratio = \(candidateName) / \(baselineName); verdict: every round on the same side of 1 in the figure's better direction"
+                   + (rounds > 1 ? String(format: "; pure noise still gets better or worse with probability %.3g", pow(0.5, Double(rounds - 1))) : "")
+                   + ")")
         if !onlyBaseline.isEmpty { out.append("only in \(baselineName): " + onlyBaseline.map(\.description).joined(separator: "; ")) }
         if !onlyCandidate.isEmpty { out.append("only in \(candidateName): " + onlyCandidate.map(\.description).joined(separator: "; ")) }
         return out.joined(separator: "\n") + "\n"

@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A/B against another swiftlet binary: run the suites alternately in BINARY and in this binary (each as a fresh process, peers off) and print every figure's ratio.", valueName: "BINARY"))
     var against: String?
 
-    @Option(help: "Paired rounds for --against (alternating which side runs first).")
+    @Option(help: "Paired rounds for --against (alternating which side runs first; default 5).")
     var rounds: Int?
 
     @Option(help: ArgumentHelp("Compare this run with records saved by an earlier --json run.", valueName: "FILE"))
@@ -84,7 +84,7 @@ struct BenchCommand: ParsableCommand {
             throw InputError("--against", "cannot find this binary's own path to run it as a child process")
         }
         let names = suites.isEmpty ? [] : chosen.map(\.name)
-        let n = rounds ?? 3
+        let n = rounds ?? 5
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-bench-ab-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

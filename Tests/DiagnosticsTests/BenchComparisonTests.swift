@@ -58,6 +58,7 @@ import Testing
         #expect(c.rows[3].gain(0.8) == 1.25)
         let table = c.table(baselineName: "old", candidateName: "new")
         #expect(table.contains("6 figures over 3 paired rounds: 2 better, 1 worse, 1 mixed, 1 same"))
+        #expect(table.contains("pure noise still gets better or worse with probability 0.25"))
         #expect(table.contains("old") && table.contains("new"))
         #expect(table.contains("110 [101-120]"))
     }
