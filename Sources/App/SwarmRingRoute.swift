@@ -59,7 +59,7 @@ public struct SwarmRingRoute: Sendable, Equatable {
     public func setpoint(_ i: Int, at t: Double) -> (position: Vec3, yaw: Double) {
         let a = angle(i, at: t)
         let z = altitude + (isUpper(i) ? climb : 0)
-        let p = Vec3(centre.x - radius * cos(a), centre.y - radius * sin(a), z)
+        let p = SwarmLayout.ringPoint(centre: centre, radius: radius, angle: a, z: z)
         return (p, wrapAngle(isUpper(i) ? a + Double.pi / 2 : a - Double.pi / 2))
     }
 
@@ -77,7 +77,7 @@ public struct SwarmRingRoute: Sendable, Equatable {
             let z = altitude + (upper ? climb : 0)
             for k in 0..<steps {
                 let a = 2 * Double.pi * Double(k) / Double(steps)
-                let p = Vec3(centre.x - radius * cos(a), centre.y - radius * sin(a), z)
+                let p = SwarmLayout.ringPoint(centre: centre, radius: radius, angle: a, z: z)
                 if !model.scene.inBounds(p) { return String(format: "leaves the world at (%.1f, %.1f, %.1f)", p.x, p.y, p.z) }
                 if let hit = EnvDynamics.contact(model, Pose(position: p, orientation: .identity)) {
                     return String(format: "runs into %@ at (%.1f, %.1f, %.1f)", hit < 0 ? "the ground" : "obstacle \(hit)", p.x, p.y, p.z)

@@ -109,13 +109,18 @@ public enum BenchReport {
             let extra = r.extra.keys.sorted().map { "\($0)=\(r.extra[$0]!)" }.joined(separator: " ")
             return [r.suite, r.metric, formatValue(r.value), r.unit, extra]
         }
-        let header = ["suite", "metric", "value", "unit", "notes"]
+        return columns(header: ["suite", "metric", "value", "unit", "notes"], rows: rows, rightAligned: [2])
+    }
+
+    /// Fixed-width text columns two spaces apart under a header and a dashed rule; the columns in
+    /// `rightAligned` are right-aligned, the others left-aligned; each line ends trimmed.
+    static func columns(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
         var widths = header.map(\.count)
         for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in
-                i == 2 ? String(repeating: " ", count: widths[i] - c.count) + c
-                       : c + String(repeating: " ", count: widths[i] - c.count)
+                rightAligned.contains(i) ? String(repeating: " ", count: widths[i] - c.count) + c
+                                         : c + String(repeating: " ", count: widths[i] - c.count)
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))

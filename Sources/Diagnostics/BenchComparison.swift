@@ -146,22 +146,13 @@ public struct BenchComparison: Sendable {
         }
         func ratio(_ r: Double) -> String { r.isFinite ? String(format: "%.3f", r) : "-" }
         let header = ["figure", "unit", baselineName, candidateName, "ratio", "per round", "verdict"]
-        var lines = [header]
-        for r in rows {
+        let lines = rows.map { r -> [String] in
             let perRound = r.roundRatios.isEmpty ? "-"
                 : r.roundRatios.count == 1 ? ratio(r.roundRatios[0])
                 : "\(ratio(r.roundRatios.min()!))-\(ratio(r.roundRatios.max()!))"
-            lines.append([r.key.description, r.unit, value(r.baseline), value(r.candidate), ratio(r.ratio), perRound, r.verdict.rawValue])
+            return [r.key.description, r.unit, value(r.baseline), value(r.candidate), ratio(r.ratio), perRound, r.verdict.rawValue]
         }
-        var widths = header.map(\.count)
-        for l in lines { for (i, c) in l.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func pad(_ l: [String]) -> String {
-            l.enumerated().map { i, c in
-                (2...5).contains(i) ? String(repeating: " ", count: widths[i] - c.count) + c
-                                     : c + String(repeating: " ", count: widths[i] - c.count)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        var out = [pad(lines[0]), pad(widths.map { String(repeating: "-", count: $0) })] + lines.dropFirst().map(pad)
+        var out = [String(BenchReport.columns(header: header, rows: lines, rightAligned: [2, 3, 4, 5]).dropLast())]
         let counts = [Row.Verdict.better, .worse, .mixed, .same].map { v in "\(rows.filter { $0.verdict == v }.count) \(v.rawValue)" }
         out.append("\(rows.count) figures over \(rounds) paired round\(rounds == 1 ? "" : "s"): " + counts.joined(separator: ", ")
                    + " (ratio = \(candidateName) / \(baselineName); verdict: every round on the same side of 1 in the figure's better direction"

@@ -34,8 +34,15 @@ public enum SwarmLayout: String, Sendable, Equatable, Codable, CaseIterable {
             let r = SwarmLayout.ringRadius(count: count, spacing: spacing)
             let centre = SwarmLayout.ringCentre(anchor: anchor, yaw: yaw, radius: r)
             let a = yaw + 2 * Double.pi * Double(index) / Double(count)
-            return Vec3(centre.x - r * cos(a), centre.y - r * sin(a), anchor.z)
+            return SwarmLayout.ringPoint(centre: SIMD2(centre.x, centre.y), radius: r, angle: a, z: anchor.z)
         }
+    }
+
+    /// The point at ring angle `angle` (rad) on a ring of `radius` m around `centre` (world x, y),
+    /// at height `z`: angle `yaw` is the point the ring's centre lies `radius` ahead of along `yaw`
+    /// (vehicle 0's spawn). The layout and the swarm autopilot's route both place vehicles with it.
+    public static func ringPoint(centre: SIMD2<Double>, radius: Double, angle: Double, z: Double) -> Vec3 {
+        Vec3(centre.x - radius * cos(angle), centre.y - radius * sin(angle), z)
     }
 
     /// Radius of the ring layout, m: neighbours `spacing` apart along the chord (0 for one vehicle).

@@ -161,19 +161,34 @@ public struct ViewerComposer: Sendable {
             draw3D(v.trail, proj: proj, camera: camera, ViewerVehicle.trailColor, into: &canvas, thickness: 2)
         }
         for v in frame.vehicles {
-            let dv = (v.pose.position - camera.pose.position).length
-            guard dv > 0.3, let p = proj.project(world: v.pose.position, cameraPose: camera.pose) else { continue }
-            let rad = Swift.max(3, Swift.min(14, proj.fx * 0.1 / dv))
-            canvas.fillCircle(p.x + ox, p.y + oy, radius: rad, ViewerColor(250, 250, 250, 220))
-            canvas.fillCircle(p.x + ox, p.y + oy, radius: rad * 0.5, v.markerColor)
+            drawMarker3D(at: v.pose.position, v.markerColor, proj: proj, camera: camera, origin: (ox, oy), into: &canvas)
         }
         // robot marker (not in first person, where the robot is the camera)
-        let d = (frame.robotPose.position - camera.pose.position).length
-        if d > 0.3, let p = proj.project(world: frame.robotPose.position, cameraPose: camera.pose) {
-            let rad = Swift.max(3, Swift.min(14, proj.fx * 0.1 / d))
-            canvas.fillCircle(p.x + Double(r.x), p.y + Double(r.y), radius: rad, ViewerColor(250, 250, 250, 220))
-            canvas.fillCircle(p.x + Double(r.x), p.y + Double(r.y), radius: rad * 0.5, ViewerColor(240, 120, 20))
-        }
+        drawMarker3D(at: frame.robotPose.position, Self.robotColor, proj: proj, camera: camera, origin: (ox, oy), into: &canvas)
+    }
+
+    /// The followed robot's marker colour (the other vehicles use `ViewerVehicle.markerColor`).
+    static let robotColor = ViewerColor(240, 120, 20)
+
+    /// A vehicle marker in the main view at world `position`: a white disc sized by distance with
+    /// a `color` centre; nothing within 0.3 m of the camera (first person) or behind it.
+    func drawMarker3D(at position: Vec3, _ color: ViewerColor, proj: PinholeProjection, camera: ViewCamera,
+                      origin: (x: Double, y: Double), into canvas: inout Canvas) {
+        let d = (position - camera.pose.position).length
+        guard d > 0.3, let p = proj.project(world: position, cameraPose: camera.pose) else { return }
+        let rad = Swift.max(3, Swift.min(14, proj.fx * 0.1 / d))
+        canvas.fillCircle(p.x + origin.x, p.y + origin.y, radius: rad, ViewerColor(250, 250, 250, 220))
+        canvas.fillCircle(p.x + origin.x, p.y + origin.y, radius: rad * 0.5, color)
+    }
+
+    /// A vehicle on the map at `pose`: a heading line of `length` px and `thickness`, a white
+    /// disc and a `color` centre.
+    func drawMapMarker(_ pose: Pose, _ color: ViewerColor, length: Double, thickness: Int, _ t: MapTransform,
+                       into canvas: inout Canvas) {
+        let p = t.pixel(pose.position), yaw = pose.orientation.yaw
+        canvas.drawLine(p.x, p.y, p.x + cos(yaw) * length, p.y - sin(yaw) * length, .white, thickness: thickness)
+        canvas.fillCircle(p.x, p.y, radius: 4, .white)
+        canvas.fillCircle(p.x, p.y, radius: 2.5, color)
     }
 
     // MARK: map
@@ -245,19 +260,10 @@ public struct ViewerComposer: Sendable {
             canvas.drawPolyline(v.trail.lazy.map { t.pixel($0) }, ViewerVehicle.trailColor)
         }
         for v in frame.vehicles {
-            let vp = t.pixel(v.pose.position), vyaw = v.pose.orientation.yaw
-            let vlen = Swift.max(6, 0.4 * t.scale)
-            canvas.drawLine(vp.x, vp.y, vp.x + cos(vyaw) * vlen, vp.y - sin(vyaw) * vlen, .white, thickness: 1)
-            canvas.fillCircle(vp.x, vp.y, radius: 4, .white)
-            canvas.fillCircle(vp.x, vp.y, radius: 2.5, v.markerColor)
+            drawMapMarker(v.pose, v.markerColor, length: Swift.max(6, 0.4 * t.scale), thickness: 1, t, into: &canvas)
         }
         // robot with heading
-        let rp = t.pixel(frame.robotPose.position)
-        let yaw = frame.robotPose.orientation.yaw
-        let len = Swift.max(8, 0.5 * t.scale)
-        canvas.drawLine(rp.x, rp.y, rp.x + cos(yaw) * len, rp.y - sin(yaw) * len, .white, thickness: 2)
-        canvas.fillCircle(rp.x, rp.y, radius: 4, .white)
-        canvas.fillCircle(rp.x, rp.y, radius: 2.5, ViewerColor(240, 120, 20))
+        drawMapMarker(frame.robotPose, Self.robotColor, length: Swift.max(8, 0.5 * t.scale), thickness: 2, t, into: &canvas)
         canvas.clip = canvas.bounds
         canvas.drawShadowedText(String(format: "MAP %.0f m", t.side), x: box.x + 4, y: box.maxY - 11)
     }
