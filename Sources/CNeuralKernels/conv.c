@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int use_avx512(void) {
-    // computed once; threads racing here all store the same value (atomically)
-    static int cached = -1;
-    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (v < 0) {
-        v = swl_sgemm_available();
-        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
-    }
-    return v;
-}
-
 /// Copies one run of floats (a kernel row's in-bounds taps: kw * c contiguous values).
 __attribute__((always_inline))
 static inline void copy_run(const float *restrict src, float *restrict dst, int count) {
@@ -125,14 +114,14 @@ static void relu_colsum_base(const float *y, const float *gy, float *out, int ro
 }
 
 void swl_im2col(const float *x, int n, int h, int w, int c, int kh, int kw, int stride, int pad, float *col) {
-    (use_avx512() ? im2col_avx512 : im2col_base)(x, n, h, w, c, kh, kw, stride, pad, col);
+    (swl_sgemm_available() ? im2col_avx512 : im2col_base)(x, n, h, w, c, kh, kw, stride, pad, col);
 }
 
 void swl_col2im(const float *dcol, int n, int h, int w, int c, int kh, int kw, int stride, int pad, float *dx) {
-    (use_avx512() ? col2im_avx512 : col2im_base)(dcol, n, h, w, c, kh, kw, stride, pad, dx);
+    (swl_sgemm_available() ? col2im_avx512 : col2im_base)(dcol, n, h, w, c, kh, kw, stride, pad, dx);
 }
 
 void swl_relu_backward_colsum(const float *y, const float *gy, float *out, int rows, int cols, float *sums) {
     float acc[4096];
-    (use_avx512() ? relu_colsum_avx512 : relu_colsum_base)(y, gy, out, rows, cols, sums, acc);
+    (swl_sgemm_available() ? relu_colsum_avx512 : relu_colsum_base)(y, gy, out, rows, cols, sums, acc);
 }

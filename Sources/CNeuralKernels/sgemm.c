@@ -20,7 +20,7 @@ enum {
     DIRECT_B_MAX = 1024,   // widest B row stride (floats) read in place rather than packed
 };
 
-int swl_sgemm_available(void) {
+static int detect_avx512(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     // OSXSAVE, then the OS must save the opmask, ZMM-high and high-ZMM states (XCR0 bits 5-7)
@@ -31,6 +31,17 @@ int swl_sgemm_available(void) {
     if ((lo & 0xE6) != 0xE6) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return (b & (1u << 16)) ? 1 : 0;   // AVX512F
+}
+
+int swl_sgemm_available(void) {
+    // detected once; threads racing here all store the same value (atomically)
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = detect_avx512();
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
 }
 
 // MARK: per-thread packing buffers, freed when the thread exits

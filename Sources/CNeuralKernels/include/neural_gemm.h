@@ -2,7 +2,8 @@
 #ifndef SWIFTLET_NEURAL_GEMM_H
 #define SWIFTLET_NEURAL_GEMM_H
 
-/// 1 when the CPU and the operating system support AVX-512F (the kernel may run), else 0.
+/// 1 when the CPU and the operating system support AVX-512F (the kernel may run), else 0;
+/// detected on the first call and cached.
 int swl_sgemm_available(void);
 
 /// Row-major C[m,n] = alpha * op(A) * op(B) + beta * C, like cblas_sgemm with CblasRowMajor.

@@ -10,25 +10,6 @@ func sgemm(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: Uns
     BLAS.product(transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
 }
 
-/// Eight floats: the unit of the explicit-SIMD kernels (two SSE or one AVX register).
-typealias Lanes = SIMD8<Float>
-
-@inline(__always) func loadLanes(_ p: UnsafePointer<Float>) -> Lanes {
-    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-}
-
-@inline(__always) func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
-}
-
-/// Logistic sigmoid of `count` contiguous floats, in place.
-@inline(__always)
-func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
-    var i = 0
-    while i + 8 <= count { storeLanes(fastSigmoid(loadLanes(p + i)), p + i); i += 8 }
-    while i < count { p[i] = fastSigmoid(p[i]); i += 1 }
-}
-
 /// Exact logistic sigmoid without overflow (the Neural engine's formula).
 @inline(__always)
 func exactSigmoid(_ x: Float) -> Float {

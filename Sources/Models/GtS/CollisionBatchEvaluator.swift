@@ -12,8 +12,10 @@ import Neural
 /// - the observation's trunk output (the LSTM's h0 = c0) is shared by all candidates, so step 0's
 ///   recurrent product h0 Wh^T + b is computed once;
 /// - the input and recurrent products of a step are one GEMM on the concatenated [x_t, h_{t-1}];
-/// - the tanh gate's weights are pre-doubled so one vectorised sigmoid pass serves every gate
-///   (tanh x = 2 sigmoid(2x) - 1), with a branch-free polynomial exp;
+/// - the tanh gate's weights are pre-doubled so one sigmoid serves every gate
+///   (tanh x = 2 sigmoid(2x) - 1), and the gates, the bias and the cell update run in one pass
+///   (`lstmCellDoubled`: C, AVX-512 with a reciprocal estimate where the CPU has it), so the gate
+///   GEMM writes its output without reading it (beta 0);
 /// - candidates are processed in fixed blocks of `blockRows` rows that stay in cache.
 ///
 /// Threads: `.splitBatch` runs the blocks on `workers` threads (DispatchQueue.concurrentPerform)
@@ -209,33 +211,16 @@ public final class CollisionBatchEvaluator {
                 }
                 for j in 0..<e { x[j] = Swift.max(x[j], 0) }
             }
-            // gate pre-activations: step 0 shares h0 Wh^T + b, later steps use one GEMM over [x, h]
+            // gate pre-activations without their bias, which the cell adds: step 0's is h0 Wh^T + b
+            // (shared by every candidate), later steps' one GEMM over [x, h] plus b
             if step == 0 {
-                for r in 0..<nr { (z + r * g4).update(from: z0, count: g4) }
-                sgemm(m: nr, n: g4, k: e, xh, lda: k, w, ldb: g4, beta: 1, z, ldc: g4)
+                sgemm(m: nr, n: g4, k: e, xh, lda: k, w, ldb: g4, beta: 0, z, ldc: g4)
             } else {
-                for r in 0..<nr { (z + r * g4).update(from: bias, count: g4) }
-                sgemm(m: nr, n: g4, k: k, xh, lda: k, w, ldb: g4, beta: 1, z, ldc: g4)
+                sgemm(m: nr, n: g4, k: k, xh, lda: k, w, ldb: g4, beta: 0, z, ldc: g4)
             }
-            sigmoidInPlace(z, nr * g4)
-            // c = f c + i g, h = o tanh(c), written into the last hd columns of [x, h]
-            let vecEnd = hd - hd % 8
-            for r in 0..<nr {
-                let zr = z + r * g4, c = cell + r * hd, h = xh + r * k + e
-                var j = 0
-                while j < vecEnd {
-                    let cn = loadLanes(zr + hd + j) * loadLanes(c + j) + loadLanes(zr + j) * (2 * loadLanes(zr + 2 * hd + j) - 1)
-                    storeLanes(cn, c + j)
-                    storeLanes(loadLanes(zr + 3 * hd + j) * (2 * fastSigmoid(2 * cn) - 1), h + j)
-                    j += 8
-                }
-                while j < hd {
-                    let cn = zr[hd + j] * c[j] + zr[j] * (2 * zr[2 * hd + j] - 1)
-                    c[j] = cn
-                    h[j] = zr[3 * hd + j] * (2 * fastSigmoid(2 * cn) - 1)
-                    j += 1
-                }
-            }
+            // gates and c = f c + i g, h = o tanh(c), written into the last hd columns of [x, h]
+            lstmCellDoubled(gates: z, ldz: g4, bias: step == 0 ? z0 : bias, cell: cell, ldc: hd, hidden: xh + e, ldh: k,
+                            rows: nr, units: hd)
             // head: relu(h W0^T + b0) . w1 + b1 -> probability
             for r in 0..<nr { (head + r * hh).update(from: head0B, count: hh) }
             sgemm(m: nr, n: hh, k: hd, xh + e, lda: k, head0W, ldb: hd, transB: true, beta: 1, head, ldc: hh)
