@@ -28,26 +28,24 @@ public enum BLAS {
 
     /// One-time kernel choice, before the module's first BLAS call.
     ///
-    /// By default (SWIFTLET_BLAS_KERNELS unset or "system") OpenBLAS's own choice stands,
-    /// including an OPENBLAS_CORETYPE pinned by the machine's environment: such pins exist
+    /// SWIFTLET_BLAS_KERNELS (`KernelMode`): unset or "default" keeps OpenBLAS's own choice,
+    /// including an OPENBLAS_CORETYPE pinned by the machine's environment (such pins exist
     /// because older OpenBLAS builds compute wrong results or crash with some kernels on some
-    /// processors, so Swiftlet never overrides them silently. SWIFTLET_BLAS_KERNELS=auto opts in
-    /// to replacing a Haswell/Zen choice by the AVX-512 (SkylakeX) kernels on CPUs that have
-    /// AVX-512 (Debian's OpenBLAS 0.3.21 does not know Zen 4; about 2x faster SGEMM there, at
-    /// your own risk); any other value is passed as the core type to select.
+    /// processors, so Swiftlet never overrides them), with one exception: with no pin, a
+    /// pre-AVX2 fallback (`Prescott` and the like, what OpenBLAS picks on a CPU model newer than
+    /// itself) on a CPU with AVX-512 or AVX2+FMA is replaced by the family it has the
+    /// instructions for (`SkylakeX`, `Haswell`). Debian's OpenBLAS 0.3.21 calls the Intel Xeon of
+    /// CPUID family 6 model 207 "Prescott": SSE3 kernels, no FMA. "system" keeps OpenBLAS's
+    /// choice whatever it is; "auto" also replaces a Haswell/Zen choice by SkylakeX on CPUs with
+    /// AVX-512 (Debian's OpenBLAS does not know Zen 4/5; about 2x faster SGEMM there, at your own
+    /// risk); any other value is passed as the core type to select.
     static let kernels: String = {
         openblas_set_num_threads(1)
         let name = String(cString: openblas_get_corename())
-        let mode = ProcessInfo.processInfo.environment["SWIFTLET_BLAS_KERNELS"] ?? "system"
-        let wanted: String
-        switch mode.lowercased() {
-        case "system", "": return name
-        case "auto":
-            guard ["haswell", "zen"].contains(name.lowercased()), hasAVX512() else { return name }
-            wanted = "SkylakeX"
-        default: wanted = mode
-        }
-        guard wanted.lowercased() != name.lowercased(),
+        let env = ProcessInfo.processInfo.environment
+        guard let wanted = kernelChoice(mode: env["SWIFTLET_BLAS_KERNELS"] ?? "", openBLAS: name,
+                                        pinned: env["OPENBLAS_CORETYPE"] != nil, cpu: CPUVectorLevel.current),
+              wanted.lowercased() != name.lowercased(),
               let quit = symbol("gotoblas_dynamic_quit"), let initialise = symbol("gotoblas_dynamic_init")
         else { return name }
         quit()
@@ -56,6 +54,51 @@ public enum BLAS {
         openblas_set_num_threads(1)
         return String(cString: openblas_get_corename())
     }()
+
+    /// The widest vector instructions this CPU (and OS) offers OpenBLAS's kernel families.
+    enum CPUVectorLevel: Comparable, Sendable {
+        case older, avx2fma, avx512
+
+        static let current: CPUVectorLevel = {
+            guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+                  let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return .older }
+            let set = Set(flags.split(separator: " ").map(String.init))
+            if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(set.contains) { return .avx512 }
+            return ["avx2", "fma"].allSatisfy(set.contains) ? .avx2fma : .older
+        }()
+
+        /// OpenBLAS's kernel family for this level.
+        var family: String? {
+            switch self {
+            case .avx512: "SkylakeX"
+            case .avx2fma: "Haswell"
+            case .older: nil
+            }
+        }
+    }
+
+    /// OpenBLAS's generic fallbacks that use neither AVX2 nor FMA (lowercased core names).
+    static let preAVX2Families: Set<String> = ["katmai", "coppermine", "northwood", "prescott", "banias", "core2", "penryn",
+                                                "dunnington", "nehalem", "atom", "sandybridge", "opteron", "opteron_sse3",
+                                                "barcelona", "bobcat", "bulldozer", "unknown"]
+
+    /// The core type to select instead of OpenBLAS's choice `openBLAS`, or nil to keep it
+    /// (`kernels` explains the modes). `pinned`: OPENBLAS_CORETYPE is set in the environment.
+    static func kernelChoice(mode: String, openBLAS name: String, pinned: Bool, cpu: CPUVectorLevel) -> String? {
+        let current = name.lowercased()
+        switch mode.lowercased() {
+        case "", "default":
+            guard !pinned, preAVX2Families.contains(current) else { return nil }
+            return cpu.family
+        case "system":
+            return nil
+        case "auto":
+            if ["haswell", "zen"].contains(current) { return cpu == .avx512 ? "SkylakeX" : nil }
+            return pinned || !preAVX2Families.contains(current) ? nil : cpu.family
+        default:
+            return mode
+        }
+    }
 
     /// Makes sure the one-time setup (kernel choice, single-threaded OpenBLAS) has run; call it
     /// before calling OpenBLAS directly (a read the optimiser cannot drop).
@@ -66,13 +109,6 @@ public enum BLAS {
     private static func symbol(_ name: String) -> (@convention(c) () -> Void)? {
         guard let p = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
         return unsafeBitCast(p, to: (@convention(c) () -> Void).self)
-    }
-
-    private static func hasAVX512() -> Bool {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
-        let set = Set(flags.split(separator: " ").map(String.init))
-        return ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(set.contains)
     }
 
     /// Which SGEMM the engine uses: "swiftlet-avx512" (its own kernel, Sources/CNeuralKernels) or
