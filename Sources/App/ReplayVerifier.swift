@@ -43,6 +43,15 @@ public enum ReplayVerifier {
         return (scene, robot, settings, profile)
     }
 
+    /// A log's metadata, which must be there and name the commands' components `names`.
+    static func metadata(_ meta: EpisodeMetadata?, commandNames names: [String], source: String) throws -> EpisodeMetadata {
+        guard let meta else { throw InputError(source, "no /swiftlet/metadata message: cannot re-simulate") }
+        guard meta.commandNames == names else {
+            throw InputError(source, at: "/swiftlet/metadata command_names", "expected \(names), got \(meta.commandNames)")
+        }
+        return meta
+    }
+
     /// Verification outcome: the number of steps checked.
     public struct Result: Sendable {
         public var steps: Int
@@ -52,11 +61,7 @@ public enum ReplayVerifier {
     /// Re-simulates `log` and compares poses exactly; throws an `InputError` naming the first
     /// mismatching step.
     public static func verify(_ log: EpisodeLog, source: String) throws -> Result {
-        guard let meta = log.metadata else { throw InputError(source, "no /swiftlet/metadata message: cannot re-simulate") }
-        guard meta.commandNames == LoggedAction.names else {
-            throw InputError(source, at: "/swiftlet/metadata command_names",
-                             "expected \(LoggedAction.names), got \(meta.commandNames)")
-        }
+        let meta = try metadata(log.metadata, commandNames: LoggedAction.names, source: source)
         let model = try model(for: meta, source: source)
         var env = Env(model: model)
         env.reset(seed: meta.seed)

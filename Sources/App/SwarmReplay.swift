@@ -40,11 +40,7 @@ public enum SwarmReplay {
     /// end mid-episode), and each followed by its pose (except at the end of a cut file,
     /// `log.truncation`).
     public static func verify(_ log: SwarmLog, source: String) throws -> Result {
-        guard let meta = log.metadata else { throw InputError(source, "no /swiftlet/metadata message: cannot re-simulate") }
-        guard meta.commandNames == SwarmLoggedAction.names else {
-            throw InputError(source, at: "/swiftlet/metadata command_names",
-                             "expected \(SwarmLoggedAction.names), got \(meta.commandNames)")
-        }
+        let meta = try ReplayVerifier.metadata(log.metadata, commandNames: SwarmLoggedAction.names, source: source)
         let model = try model(for: meta, source: source)
         let n = model.count
         guard log.vehicles.count == n else {
@@ -129,12 +125,8 @@ public enum SwarmReplay {
     /// The headless summary: metadata, vehicles, steps, collisions, contacts, minimum
     /// separation, events, and message counts per topic (the vehicles' topics summed by kind).
     public static func summary(_ log: SwarmLog, path: String) -> String {
-        var lines: [String] = [path]
-        if let m = log.metadata {
-            lines.append("world \(m.world), seed \(m.seed), robot \(m.robot), profile \(m.profile), control period \(m.dt) s, "
-                         + "policy \(m.extra["policy"] ?? "?"), recorded by \(m.extra["command"] ?? "?") (\(m.softwareVersion))")
-        }
-        let duration = log.timeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 } ?? 0
+        var lines = ReplayTool.header(log.metadata, path: path)
+        let duration = ReplayTool.seconds(log.timeRange)
         let events = log.vehicles.enumerated().flatMap { i, v in v.events.map { (i, $0) } }.sorted { ($0.1.logTime, $0.0) < ($1.1.logTime, $1.0) }
         let collisions = events.filter { $0.1.kind == .collision }.count
         let contacts = events.filter { $0.1.other != nil }.count
