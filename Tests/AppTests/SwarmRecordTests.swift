@@ -2,7 +2,7 @@ import Foundation
 import Diagnostics
 import Geometry
 import Physics
-import Recording
+@testable import Recording
 import Runtime
 import Testing
 import TestSupport
@@ -33,6 +33,30 @@ import World
         #expect(recorded.env.state.vehicles.map(\.observation.robot) == plain.env.state.vehicles.map(\.observation.robot))
         #expect(recorded.minimumSeparation == plain.minimumSeparation && recorded.peakDownwash == plain.peakDownwash)
         #expect(recorded.logPaths == [dir.file("s.mcap")] && plain.logPaths.isEmpty)
+    }
+
+    @Test func aWriteErrorNamesTheFileAndTheFlightGoesOnUnchanged() throws {
+        var config = SwarmFlyConfig()
+        config.count = 3
+        var plain = try SwarmFlySimulation(config: config, viewSize: nil)
+        let dir = TempDir("app-swarm-full")
+        defer { dir.remove() }
+        config.record = dir.file("s.mcap")
+        var full = try SwarmFlySimulation(config: config, viewSize: nil)
+        // the disk fills up after the header: later chunk writes fail
+        let device = open("/dev/full", O_WRONLY)
+        try #require(device >= 0)
+        #expect(dup2(device, try #require(full.logger).recorder.writer.fileDescriptor) >= 0)
+        close(device)
+        var failure: (any Error)? = nil
+        for _ in 0..<40 {
+            try plain.advance(by: 0.25, pilot: nil)
+            do { try full.advance(by: 0.25, pilot: nil) } catch { failure = failure ?? error }
+        }
+        do { try full.finish() } catch { failure = failure ?? error }
+        #expect("\(try #require(failure))".contains("s.mcap: cannot write log: No space left on device"), "\(String(describing: failure))")
+        #expect(full.totalTicks == plain.totalTicks && full.totalTicks > 30)
+        #expect(full.env.state.vehicles.map(\.quadrotor) == plain.env.state.vehicles.map(\.quadrotor))
     }
 
     @Test func theLogHoldsEveryVehicleAndReSimulatesBitForBit() throws {
