@@ -38,7 +38,8 @@ test: setup
 
 # Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap`,
 # `jsonschema`, `lz4` and `mcap-ros2-support`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
-# headless demo episode log (lz4 chunks, CDR images), a sample with JSON images and the old-format fixture
+# headless demo episode log (lz4 chunks, CDR images), a sample with JSON images, the old-format fixture and a
+# 2 s swarm log (fly --swarm 3 --record: per-vehicle topics)
 # must pass CRC, index, JSON and CDR image checks; python lz4 must decode
 # the Swift-made LZ4 frames in tools/lz4_fixtures. Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
@@ -60,8 +61,9 @@ check-mcap:
 	head -c $$(( $$(wc -c < $(MCAP_DIR)/sample.mcap) * 2 / 3 )) $(MCAP_DIR)/sample.mcap > $(MCAP_DIR)/cut.mcap && \
 	$(BIN) log recover $(MCAP_DIR)/cut.mcap $(MCAP_DIR)/recovered.mcap && \
 	SDL_VIDEODRIVER=dummy $(BIN) demo --ticks 20 --out $(MCAP_DIR)/demo >/dev/null && \
+	SDL_VIDEODRIVER=dummy $(BIN) fly --swarm 3 --frames 120 --size 320x180 --record $(MCAP_DIR)/swarm.mcap >/dev/null && \
 	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
-	  $(MCAP_DIR)/sample-json.mcap tools/mcap_fixtures/json-images-f44f84b.mcap \
+	  $(MCAP_DIR)/sample-json.mcap tools/mcap_fixtures/json-images-f44f84b.mcap $(MCAP_DIR)/swarm.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap && \
 	tools/.venv/bin/python tools/lz4_fixtures.py check
 

@@ -179,15 +179,20 @@ public final class EpisodeLogger {
     }
 
     func event(_ e: EnvEvent, time: Double, step: Int) throws {
+        let d = EpisodeLogger.describe(e)
+        try recorder.event(time: time, step: step, kind: d.kind, detail: d.detail, position: d.position)
+    }
+
+    /// How an env event is logged: collisions and tilts as `collision` with where they happened,
+    /// anything else as a `warning` naming it.
+    static func describe(_ e: EnvEvent) -> (kind: EpisodeEventKind, detail: String, position: Vec3?) {
         switch e {
         case let .collision(obstacle, position):
-            try recorder.event(time: time, step: step, kind: .collision,
-                               detail: obstacle < 0 ? "ground" : "obstacle \(obstacle)", position: position)
+            return (.collision, obstacle < 0 ? "ground" : "obstacle \(obstacle)", position)
         case let .tilt(roll, pitch, position):
-            try recorder.event(time: time, step: step, kind: .collision,
-                               detail: String(format: "tilt roll %.2f pitch %.2f rad", roll, pitch), position: position)
+            return (.collision, String(format: "tilt roll %.2f pitch %.2f rad", roll, pitch), position)
         default:
-            try recorder.event(time: time, step: step, kind: .warning, detail: "\(e)")
+            return (.warning, "\(e)", nil)
         }
     }
 

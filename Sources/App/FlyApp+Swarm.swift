@@ -17,6 +17,8 @@ extension FlyApp {
         /// Smallest separation between two vehicles (m) and largest downwash force (N) seen.
         public var minimumSeparation: Double
         public var peakDownwash: Double
+        /// The logs written (`--record`).
+        public var logs: [String] = []
 
         /// One-line summary.
         public var summary: String {
@@ -24,6 +26,7 @@ extension FlyApp {
                            report.frames, loopFPS, vehicles, simTime, ticks, episodes, collisions, contacts,
                            minimumSeparation.isFinite ? minimumSeparation : 0, peakDownwash)
             if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
+            if !logs.isEmpty { s += "\nlogs: " + logs.joined(separator: ", ") }
             return s
         }
     }
@@ -41,10 +44,11 @@ extension FlyApp {
             if input.reset || input.nextWorld { try sim.restart() }
             try sim.advance(by: input.simDt, pilot: input.autopilot ? nil : input.pilot)
         }, frame: { sim.frame() })
+        try sim.finish()
         if let failure = run.failure { throw failure }
         if let screenshot, let shot = run.report.lastFrame { try savePNG(shot, to: screenshot) }
         return SwarmOutcome(report: run.report, loopFPS: run.loopFPS, vehicles: config.count, episodes: sim.episodes,
                             ticks: sim.totalTicks, simTime: sim.time, collisions: sim.collisions, contacts: sim.contacts,
-                            minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash)
+                            minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash, logs: sim.logPaths)
     }
 }

@@ -38,7 +38,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .hint: return viewer.union(["domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples", "hint-config"])
         case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
         case .ocs: return viewer.union(["seed", "ocs", "ocs-policy", "corruption", "ocs-preset", "ocs-config"])
-        case .swarm: return viewer.union(["swarm", "world", "robot", "domain", "seed"])
+        case .swarm: return viewer.union(["swarm", "world", "robot", "domain", "seed", "record"])
         }
     }
 
@@ -55,9 +55,6 @@ public enum FlyMode: String, Sendable, CaseIterable {
             return .failure(FlyModeError(message: "\(chosen[0].label) and \(chosen[1].label) cannot be combined"))
         }
         let mode = chosen.first ?? .window
-        if mode == .swarm && given.contains("record") {
-            return .failure(FlyModeError(message: "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)"))
-        }
         let allowed = mode.flags.union(["headless"])
         if let stray = given.subtracting(allowed).sorted().first {
             let users = FlyMode.allCases.filter { $0.flags.contains(stray) }.map(\.label)

@@ -51,12 +51,8 @@ public enum ReplayTool {
 
     /// The headless summary: metadata, duration, distance, collisions, topics and counts.
     public static func summary(_ log: EpisodeLog, path: String) -> String {
-        var lines: [String] = [path]
-        if let m = log.metadata {
-            lines.append("world \(m.world), seed \(m.seed), robot \(m.robot), profile \(m.profile), control period \(m.dt) s, "
-                         + "policy \(m.extra["policy"] ?? "?"), recorded by \(m.extra["command"] ?? "?") (\(m.softwareVersion))")
-        }
-        let duration = log.timeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 } ?? 0
+        var lines = header(log.metadata, path: path)
+        let duration = seconds(log.timeRange)
         let collisions = log.events.filter { $0.kind == .collision }.count
         lines.append(String(format: "duration %.2f s, distance %.2f m, collisions %d, control steps %d",
                             duration, distance(log), collisions, log.commands.count))
@@ -69,6 +65,19 @@ public enum ReplayTool {
             lines.append("  \(topic.padding(toLength: 24, withPad: " ", startingAt: 0)) \(n)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The summary's first lines: the file, and what the metadata says (world, seed, robot,
+    /// profile, control period, policy, recording command and version) when it survived.
+    static func header(_ metadata: EpisodeMetadata?, path: String) -> [String] {
+        guard let m = metadata else { return [path] }
+        return [path, "world \(m.world), seed \(m.seed), robot \(m.robot), profile \(m.profile), control period \(m.dt) s, "
+                + "policy \(m.extra["policy"] ?? "?"), recorded by \(m.extra["command"] ?? "?") (\(m.softwareVersion))"]
+    }
+
+    /// Length of a log-time range in seconds (0 without messages).
+    static func seconds(_ range: ClosedRange<UInt64>?) -> Double {
+        range.map { Double($0.upperBound - $0.lowerBound) / 1e9 } ?? 0
     }
 
     /// Loads the log `replay` reads, refusing one without a single message (an empty or cut

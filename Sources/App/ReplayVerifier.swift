@@ -12,6 +12,14 @@ import World
 public enum ReplayVerifier {
     /// The environment a log was recorded in.
     public static func model(for meta: EpisodeMetadata, source: String) throws -> EnvModel {
+        let e = try environment(for: meta, source: source)
+        return try EnvModel(scene: e.scene, robot: e.robot, settings: e.settings, domain: e.profile)
+    }
+
+    /// What a log's metadata says the env was built from: the world (with the logged spawns),
+    /// the robot, the env settings and the domain profile.
+    static func environment(for meta: EpisodeMetadata, source: String) throws
+        -> (scene: Scene, robot: RobotDescription, settings: EnvSettings, profile: DomainProfile) {
         guard let json = meta.extra["env_settings"] else {
             throw InputError(source, at: "/swiftlet/metadata", "no env_settings in the metadata: the log was not written by an env episode")
         }
@@ -32,7 +40,16 @@ public enum ReplayVerifier {
             scene = scene.replacingSpawns(spawns)
         }
         let robot = try URDFLoader.load(path: meta.robot)
-        return try EnvModel(scene: scene, robot: robot, settings: settings, domain: profile)
+        return (scene, robot, settings, profile)
+    }
+
+    /// A log's metadata, which must be there and name the commands' components `names`.
+    static func metadata(_ meta: EpisodeMetadata?, commandNames names: [String], source: String) throws -> EpisodeMetadata {
+        guard let meta else { throw InputError(source, "no /swiftlet/metadata message: cannot re-simulate") }
+        guard meta.commandNames == names else {
+            throw InputError(source, at: "/swiftlet/metadata command_names", "expected \(names), got \(meta.commandNames)")
+        }
+        return meta
     }
 
     /// Verification outcome: the number of steps checked.
@@ -44,11 +61,7 @@ public enum ReplayVerifier {
     /// Re-simulates `log` and compares poses exactly; throws an `InputError` naming the first
     /// mismatching step.
     public static func verify(_ log: EpisodeLog, source: String) throws -> Result {
-        guard let meta = log.metadata else { throw InputError(source, "no /swiftlet/metadata message: cannot re-simulate") }
-        guard meta.commandNames == LoggedAction.names else {
-            throw InputError(source, at: "/swiftlet/metadata command_names",
-                             "expected \(LoggedAction.names), got \(meta.commandNames)")
-        }
+        let meta = try metadata(log.metadata, commandNames: LoggedAction.names, source: source)
         let model = try model(for: meta, source: source)
         var env = Env(model: model)
         env.reset(seed: meta.seed)
@@ -78,14 +91,16 @@ public enum ReplayVerifier {
         return Result(steps: commands.count, poses: poses.count)
     }
 
-    static func compare(_ logged: Pose, _ sim: Pose, step: Int, time: Double, source: String) throws {
+    /// Throws an `InputError` naming the step (and the vehicle, in a swarm) and the first
+    /// component whose bits differ.
+    static func compare(_ logged: Pose, _ sim: Pose, step: Int, time: Double, source: String, vehicle: Int? = nil) throws {
         let a = [logged.position.x, logged.position.y, logged.position.z,
                  logged.orientation.x, logged.orientation.y, logged.orientation.z, logged.orientation.w]
         let b = [sim.position.x, sim.position.y, sim.position.z,
                  sim.orientation.x, sim.orientation.y, sim.orientation.z, sim.orientation.w]
         let names = ["x", "y", "z", "qx", "qy", "qz", "qw"]
         for i in 0..<7 where a[i].bitPattern != b[i].bitPattern {
-            throw InputError(source, at: String(format: "step %d (t = %.3f s)", step, time),
+            throw InputError(source, at: (vehicle.map { "vehicle \($0), " } ?? "") + String(format: "step %d (t = %.3f s)", step, time),
                              "MISMATCH: logged pose \(names[i]) = \(a[i]), re-simulated \(b[i]) (difference \(a[i] - b[i])); the log does not replay")
         }
     }

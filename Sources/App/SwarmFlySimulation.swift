@@ -30,6 +30,8 @@ public struct SwarmFlyConfig: Sendable {
     }()
     /// Seconds (simulated) the ended swarm stays on screen before the next episode.
     public var endPause = 2.0
+    /// `--record FILE.mcap`: episode 0 to FILE.mcap, later ones to FILE-1.mcap, ... (`SwarmLogger`).
+    public var record: String? = nil
 
     public static let defaultWorld = "field:4:objects=8"
 
@@ -67,6 +69,11 @@ public struct SwarmFlySimulation {
     var trails: [[Vec3]] = []
     let obstacles: [MapObstacle]
     public private(set) var view: ViewRenderer?
+    /// The current episode's log (`config.record`), the logs written, and the first write error
+    /// (recording stops there; `advance` and `finish` throw it).
+    var logger: SwarmLogger? = nil
+    public private(set) var logPaths: [String] = []
+    var recordingFailure: Error? = nil
     /// Trail points kept per vehicle.
     static let trailLength = 1500
 
@@ -116,6 +123,13 @@ public struct SwarmFlySimulation {
             trails = previous.map { [$0.position] }
             shownTime = previous[0].time
             endedAt = nil
+            if let base = config.record {
+                let path = FlySimulation.logPath(base, episode: logPaths.count)
+                logger = try SwarmLogger(path: path, model: model, state: env.state,
+                                         source: EpisodeSource(world: config.world, robot: config.robot, command: "fly --swarm",
+                                                               policy: "swarm ring"))
+                logPaths.append(path)
+            }
             return
         }
         throw InputError("--world", "\(config.world): no clear start for \(config.count) vehicles in seeds \(first)-\(first &+ 15) (last: \(why)); try an open world such as \(SwarmFlyConfig.defaultWorld)")
@@ -123,7 +137,17 @@ public struct SwarmFlySimulation {
 
     /// Starts the next episode (the next seed).
     public mutating func restart() throws {
+        if let logger, !isDone { try logger.note(.reset, state: env.state, detail: "reset by the user") }
+        try finish()
         try start(from: seed &+ 1)
+    }
+
+    /// Closes the current log (call before exiting); throws the first recording error.
+    public mutating func finish() throws {
+        let open = logger
+        logger = nil
+        try open?.close()
+        if let recordingFailure { throw recordingFailure }
     }
 
     /// Handles the mode's keys: V or `.` follow the next vehicle, `,` the previous one.
@@ -153,6 +177,7 @@ public struct SwarmFlySimulation {
             return
         }
         while !isDone && shownTime >= time { tick(pilot) }
+        if let recordingFailure { throw recordingFailure }
         if isDone {
             endedAt = time
             shownTime = min(shownTime, time)
@@ -169,6 +194,14 @@ public struct SwarmFlySimulation {
             return route.action(i, at: t, period: period)
         }
         let result = env.step(actions)
+        if let logger {
+            do {
+                try logger.tick(actions: actions, before: before, result: result, state: env.state)
+            } catch {
+                recordingFailure = error
+                self.logger = nil
+            }
+        }
         totalTicks += 1
         for (i, r) in result.vehicles.enumerated() {
             guard let r else { continue }

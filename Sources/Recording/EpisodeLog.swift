@@ -88,26 +88,12 @@ public struct EpisodeLog: Sendable {
     /// Decodes the messages of an open reader.
     public static func load(_ reader: MCAPReader, includeImages: Bool = true, validateCRCs: Bool = true) throws -> EpisodeLog {
         var log = EpisodeLog()
-        let channels: [UInt16: MCAPChannel]
-        let messages: [MCAPMessage]
-        if let s = reader.summary, !s.chunkIndexes.isEmpty {
-            channels = s.channels
-            messages = try reader.messages(validateCRCs: validateCRCs)
-        } else {
-            let scan = try reader.scan(validateCRCs: validateCRCs)
-            channels = scan.channels
-            log.truncation = scan.truncation
-            messages = reader.stableSortedByTime(scan.messages)
-        }
+        let (channels, messages, truncation) = try allMessages(reader, validateCRCs: validateCRCs)
+        log.truncation = truncation
         let src = reader.source
         for m in messages {
             guard let ch = channels[m.channelID] else { continue }
-            log.messageCounts[ch.topic, default: 0] += 1
-            if let r = log.timeRange {
-                log.timeRange = min(r.lowerBound, m.logTime)...max(r.upperBound, m.logTime)
-            } else {
-                log.timeRange = m.logTime...m.logTime
-            }
+            count(m, topic: ch.topic, &log.messageCounts, &log.timeRange)
             let topic = ch.topic
             let isImage = topic.hasSuffix("/image") || topic.hasSuffix("/depth")
             guard topic == EpisodeTopics.metadata || topic == EpisodeTopics.pose || topic == EpisodeTopics.tf
@@ -122,12 +108,7 @@ public struct EpisodeLog: Sendable {
             let d = Decoder(json: j, source: src, location: where_)
             switch topic {
             case EpisodeTopics.metadata:
-                log.metadata = EpisodeMetadata(
-                    world: try d.string("world"), seed: try d.uint64("seed"), robot: try d.string("robot"),
-                    profile: try d.string("profile"), dt: try d.double("dt"),
-                    commandNames: try d.array("command_names").map { try d.string($0, "command_names[]") },
-                    extra: try (j["extra"]?.object ?? [:]).mapValues { try d.string($0, "extra") },
-                    softwareVersion: try d.string("software_version"))
+                log.metadata = try d.metadata()
             case EpisodeTopics.pose:
                 log.poses.append(PoseSample(logTime: m.logTime, frameID: try d.string("frame_id"),
                                             pose: try d.pose(j["pose"], "pose")))
@@ -170,6 +151,27 @@ public struct EpisodeLog: Sendable {
             }
         }
         return log
+    }
+
+    /// Every message of `reader` in log-time order with the channels: through the chunk index of
+    /// a complete file, else by a linear scan that stops at the cut (`truncation` says where).
+    static func allMessages(_ reader: MCAPReader, validateCRCs: Bool) throws
+        -> (channels: [UInt16: MCAPChannel], messages: [MCAPMessage], truncation: MCAPTruncation?) {
+        if let s = reader.summary, !s.chunkIndexes.isEmpty {
+            return (s.channels, try reader.messages(validateCRCs: validateCRCs), nil)
+        }
+        let scan = try reader.scan(validateCRCs: validateCRCs)
+        return (scan.channels, reader.stableSortedByTime(scan.messages), scan.truncation)
+    }
+
+    /// Counts message `m` on `topic` and widens the log-time range by it.
+    static func count(_ m: MCAPMessage, topic: String, _ counts: inout [String: Int], _ range: inout ClosedRange<UInt64>?) {
+        counts[topic, default: 0] += 1
+        if let r = range {
+            range = min(r.lowerBound, m.logTime)...max(r.upperBound, m.logTime)
+        } else {
+            range = m.logTime...m.logTime
+        }
     }
 
     /// Field access with errors naming the file, message and field.
@@ -217,6 +219,15 @@ public struct EpisodeLog: Sendable {
                 throw error(f, "expected {x, y, z, w}")
             }
             return Quaternion(x: x, y: y, z: z, w: w)
+        }
+        /// The `swiftlet.EpisodeMetadata` message.
+        func metadata() throws -> EpisodeMetadata {
+            EpisodeMetadata(
+                world: try string("world"), seed: try uint64("seed"), robot: try string("robot"),
+                profile: try string("profile"), dt: try double("dt"),
+                commandNames: try array("command_names").map { try string($0, "command_names[]") },
+                extra: try (json["extra"]?.object ?? [:]).mapValues { try string($0, "extra") },
+                softwareVersion: try string("software_version"))
         }
         func pose(_ v: JSONValue?, _ f: String) throws -> Pose {
             Pose(position: try vec3(v?["position"], f + ".position"),

@@ -61,29 +61,33 @@ public final class EpisodeRecorder {
                                                 "foxglove.FrameTransform", FoxgloveSchemas.frameTransform)
         commandChannel = try EpisodeRecorder.channel(writer, &schemaIDs, &channelIDs, EpisodeTopics.command,
                                                      "swiftlet.Command", SwiftletSchemas.command)
-        try writer.write(channel: metaChannel, logTime: 0) { b in
-            b.text("{\"timestamp\":"); b.jsonTime(0)
-            b.text(",\"world\":"); b.jsonString(metadata.world)
-            b.text(",\"seed\":"); b.jsonUInt(metadata.seed)
-            b.text(",\"robot\":"); b.jsonString(metadata.robot)
-            b.text(",\"profile\":"); b.jsonString(metadata.profile)
-            b.text(",\"software_version\":"); b.jsonString(metadata.softwareVersion)
-            b.text(",\"dt\":"); b.jsonNumber(metadata.dt)
-            b.text(",\"command_names\":[")
-            for (i, n) in metadata.commandNames.enumerated() {
-                if i > 0 { b.text(",") }
-                b.jsonString(n)
-            }
-            b.text("],\"extra\":{")
-            for (i, k) in metadata.extra.keys.sorted().enumerated() {
-                if i > 0 { b.text(",") }
-                b.jsonString(k); b.text(":"); b.jsonString(metadata.extra[k]!)
-            }
-            b.text("}}")
-        }
+        try writer.write(channel: metaChannel, logTime: 0) { b in EpisodeRecorder.encodeMetadata(&b, metadata) }
     }
 
-    private static func channel(_ w: MCAPWriter, _ schemas: inout [String: UInt16], _ channels: inout [String: UInt16],
+    /// The `swiftlet.EpisodeMetadata` message of `metadata` (log time 0).
+    static func encodeMetadata(_ b: inout ByteBuffer, _ metadata: EpisodeMetadata) {
+        b.text("{\"timestamp\":"); b.jsonTime(0)
+        b.text(",\"world\":"); b.jsonString(metadata.world)
+        b.text(",\"seed\":"); b.jsonUInt(metadata.seed)
+        b.text(",\"robot\":"); b.jsonString(metadata.robot)
+        b.text(",\"profile\":"); b.jsonString(metadata.profile)
+        b.text(",\"software_version\":"); b.jsonString(metadata.softwareVersion)
+        b.text(",\"dt\":"); b.jsonNumber(metadata.dt)
+        b.text(",\"command_names\":[")
+        for (i, n) in metadata.commandNames.enumerated() {
+            if i > 0 { b.text(",") }
+            b.jsonString(n)
+        }
+        b.text("],\"extra\":{")
+        for (i, k) in metadata.extra.keys.sorted().enumerated() {
+            if i > 0 { b.text(",") }
+            b.jsonString(k); b.text(":"); b.jsonString(metadata.extra[k]!)
+        }
+        b.text("}}")
+    }
+
+    /// The channel of `topic` (created with its schema on first use), shared by the recorders.
+    static func channel(_ w: MCAPWriter, _ schemas: inout [String: UInt16], _ channels: inout [String: UInt16],
                                 _ topic: String, _ schemaName: String, _ schemaText: String,
                                 schemaEncoding: String = "jsonschema", messageEncoding: String = "json",
                                 metadata: [String: String] = [:]) throws -> UInt16 {
@@ -124,11 +128,14 @@ public final class EpisodeRecorder {
     /// The body pose in the world frame (`/pose`, foxglove.PoseInFrame, frame_id "world").
     public func pose(time: Double, _ pose_WB: Pose) throws {
         let ns = EpisodeRecorder.nanoseconds(time)
-        try writer.write(channel: poseChannel, logTime: ns) { b in
-            b.text("{\"timestamp\":"); b.jsonTime(ns)
-            b.text(",\"frame_id\":\"world\",\"pose\":"); b.jsonPose(pose_WB)
-            b.text("}")
-        }
+        try writer.write(channel: poseChannel, logTime: ns) { b in EpisodeRecorder.encodePose(&b, ns: ns, pose_WB) }
+    }
+
+    /// A `foxglove.PoseInFrame` message in frame "world".
+    static func encodePose(_ b: inout ByteBuffer, ns: UInt64, _ pose_WB: Pose) {
+        b.text("{\"timestamp\":"); b.jsonTime(ns)
+        b.text(",\"frame_id\":\"world\",\"pose\":"); b.jsonPose(pose_WB)
+        b.text("}")
     }
 
     /// One transform `parent -> child` (`/tf`, foxglove.FrameTransform): `pose_PC` is the child
@@ -136,13 +143,18 @@ public final class EpisodeRecorder {
     public func transform(time: Double, parent: String, child: String, _ pose_PC: Pose) throws {
         let ns = EpisodeRecorder.nanoseconds(time)
         try writer.write(channel: tfChannel, logTime: ns) { b in
-            b.text("{\"timestamp\":"); b.jsonTime(ns)
-            b.text(",\"parent_frame_id\":"); b.jsonString(parent)
-            b.text(",\"child_frame_id\":"); b.jsonString(child)
-            b.text(",\"translation\":"); b.jsonVec3(pose_PC.position)
-            b.text(",\"rotation\":"); b.jsonQuaternion(pose_PC.orientation)
-            b.text("}")
+            EpisodeRecorder.encodeTransform(&b, ns: ns, parent: parent, child: child, pose_PC)
         }
+    }
+
+    /// A `foxglove.FrameTransform` message.
+    static func encodeTransform(_ b: inout ByteBuffer, ns: UInt64, parent: String, child: String, _ pose_PC: Pose) {
+        b.text("{\"timestamp\":"); b.jsonTime(ns)
+        b.text(",\"parent_frame_id\":"); b.jsonString(parent)
+        b.text(",\"child_frame_id\":"); b.jsonString(child)
+        b.text(",\"translation\":"); b.jsonVec3(pose_PC.position)
+        b.text(",\"rotation\":"); b.jsonQuaternion(pose_PC.orientation)
+        b.text("}")
     }
 
     /// world -> body and body -> camera. `pose_BC` is the camera's optical frame in the body
@@ -160,12 +172,15 @@ public final class EpisodeRecorder {
     /// `metadata.commandNames`. Round-trips bit-exactly.
     public func command(time: Double, step: Int, values: [Double]) throws {
         let ns = EpisodeRecorder.nanoseconds(time)
-        try writer.write(channel: commandChannel, logTime: ns) { b in
-            b.text("{\"timestamp\":"); b.jsonTime(ns)
-            b.text(",\"step\":"); b.jsonInt(Int64(step))
-            b.text(",\"values\":"); b.jsonArray(values)
-            b.text("}")
-        }
+        try writer.write(channel: commandChannel, logTime: ns) { b in EpisodeRecorder.encodeCommand(&b, ns: ns, step: step, values) }
+    }
+
+    /// A `swiftlet.Command` message.
+    static func encodeCommand(_ b: inout ByteBuffer, ns: UInt64, step: Int, _ values: [Double]) {
+        b.text("{\"timestamp\":"); b.jsonTime(ns)
+        b.text(",\"step\":"); b.jsonInt(Int64(step))
+        b.text(",\"values\":"); b.jsonArray(values)
+        b.text("}")
     }
 
     /// Rotor or wheel speeds (`/swiftlet/motors`), `unit` "rpm" or "rad/s".
@@ -186,13 +201,20 @@ public final class EpisodeRecorder {
         let ns = EpisodeRecorder.nanoseconds(time)
         let c = try channel(EpisodeTopics.events, "swiftlet.Event", SwiftletSchemas.event)
         try writer.write(channel: c, logTime: ns) { b in
-            b.text("{\"timestamp\":"); b.jsonTime(ns)
-            b.text(",\"step\":"); b.jsonInt(Int64(step))
-            b.text(",\"kind\":"); b.jsonString(kind.rawValue)
-            b.text(",\"detail\":"); b.jsonString(detail)
-            if let position { b.text(",\"position\":"); b.jsonVec3(position) }
-            b.text("}")
+            EpisodeRecorder.encodeEvent(&b, ns: ns, step: step, kind: kind, detail: detail, position: position)
         }
+    }
+
+    /// A `swiftlet.Event` message, open (without its closing brace) when `close` is false so a
+    /// caller can append fields.
+    static func encodeEvent(_ b: inout ByteBuffer, ns: UInt64, step: Int, kind: EpisodeEventKind, detail: String,
+                            position: Vec3?, close: Bool = true) {
+        b.text("{\"timestamp\":"); b.jsonTime(ns)
+        b.text(",\"step\":"); b.jsonInt(Int64(step))
+        b.text(",\"kind\":"); b.jsonString(kind.rawValue)
+        b.text(",\"detail\":"); b.jsonString(detail)
+        if let position { b.text(",\"position\":"); b.jsonVec3(position) }
+        if close { b.text("}") }
     }
 
     /// One planning call (`/swiftlet/planner`).
@@ -288,38 +310,45 @@ public final class EpisodeRecorder {
 
     /// The obstacles (`/scene`, foxglove.SceneUpdate, entity "obstacles"): call once.
     public func obstacles(time: Double, _ obstacles: [SceneObstacle],
-                          color: (r: Double, g: Double, b: Double, a: Double) = (0.55, 0.6, 0.65, 1)) throws {
+                          color: (r: Double, g: Double, b: Double, a: Double) = EpisodeRecorder.obstacleColor) throws {
         let c = try channel(EpisodeTopics.scene, "foxglove.SceneUpdate", FoxgloveSchemas.sceneUpdate)
         let ns = EpisodeRecorder.nanoseconds(time)
+        try writer.write(channel: c, logTime: ns) { b in EpisodeRecorder.encodeObstacles(&b, ns: ns, obstacles, color: color) }
+    }
+
+    /// The obstacles' default colour (grey).
+    public static let obstacleColor = (r: 0.55, g: 0.6, b: 0.65, a: 1.0)
+
+    /// The `foxglove.SceneUpdate` message of `obstacles` (entity "obstacles").
+    static func encodeObstacles(_ b: inout ByteBuffer, ns: UInt64, _ obstacles: [SceneObstacle],
+                                color: (r: Double, g: Double, b: Double, a: Double)) {
         func writeColor(_ b: inout ByteBuffer) {
             b.text("{\"r\":"); b.jsonNumber(color.r); b.text(",\"g\":"); b.jsonNumber(color.g)
             b.text(",\"b\":"); b.jsonNumber(color.b); b.text(",\"a\":"); b.jsonNumber(color.a); b.text("}")
         }
-        try writer.write(channel: c, logTime: ns) { b in
-            EpisodeRecorder.entityStart(&b, ns: ns, id: "obstacles")
-            for (kind, key) in [(0, "cubes"), (1, "spheres"), (2, "cylinders")] {
-                b.text(","); b.jsonString(key); b.text(":[")
-                var first = true
-                for o in obstacles {
-                    var center = Vec3.zero, size = Vec3.zero, q = Quaternion.identity
-                    switch (kind, o) {
-                    case (0, .box(let c0, let s0, let q0)): center = c0; size = s0; q = q0
-                    case (1, .sphere(let c0, let r)): center = c0; size = Vec3(2 * r, 2 * r, 2 * r)
-                    case (2, .cylinder(let c0, let r, let h, let q0)): center = c0; size = Vec3(2 * r, 2 * r, h); q = q0
-                    default: continue
-                    }
-                    if !first { b.text(",") }
-                    first = false
-                    b.text("{\"pose\":"); b.jsonPose(Pose(position: center, orientation: q))
-                    b.text(",\"size\":"); b.jsonVec3(size)
-                    if kind == 2 { b.text(",\"bottom_scale\":1.0,\"top_scale\":1.0") }
-                    b.text(",\"color\":"); writeColor(&b)
-                    b.text("}")
+        EpisodeRecorder.entityStart(&b, ns: ns, id: "obstacles")
+        for (kind, key) in [(0, "cubes"), (1, "spheres"), (2, "cylinders")] {
+            b.text(","); b.jsonString(key); b.text(":[")
+            var first = true
+            for o in obstacles {
+                var center = Vec3.zero, size = Vec3.zero, q = Quaternion.identity
+                switch (kind, o) {
+                case (0, .box(let c0, let s0, let q0)): center = c0; size = s0; q = q0
+                case (1, .sphere(let c0, let r)): center = c0; size = Vec3(2 * r, 2 * r, 2 * r)
+                case (2, .cylinder(let c0, let r, let h, let q0)): center = c0; size = Vec3(2 * r, 2 * r, h); q = q0
+                default: continue
                 }
-                b.text("]")
+                if !first { b.text(",") }
+                first = false
+                b.text("{\"pose\":"); b.jsonPose(Pose(position: center, orientation: q))
+                b.text(",\"size\":"); b.jsonVec3(size)
+                if kind == 2 { b.text(",\"bottom_scale\":1.0,\"top_scale\":1.0") }
+                b.text(",\"color\":"); writeColor(&b)
+                b.text("}")
             }
-            b.text(",\"lines\":[]}]}")
+            b.text("]")
         }
+        b.text(",\"lines\":[]}]}")
     }
 
     /// Planned trajectories (`/planner/paths`, foxglove.SceneUpdate, entity "plan" replaced each

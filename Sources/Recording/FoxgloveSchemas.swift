@@ -53,3 +53,9 @@ public enum SwiftletSchemas {
     /// swiftlet.PlannerDiagnostics: one planning call.
     public static let plannerDiagnostics = #"{"title":"swiftlet.PlannerDiagnostics","type":"object","properties":{"timestamp":\#(time),"step":{"type":"integer","minimum":0},"planner":{"type":"string"},"best_cost":{"type":"number"},"collision_probability":{"type":"number","description":"predicted for the chosen plan"},"candidates":{"type":"integer"},"iterations":{"type":"integer"},"values":{"type":"object","additionalProperties":{"type":"number"}}}}"#
 }
+
+extension SwiftletSchemas {
+    /// swiftlet.SwarmEvent: a swarm vehicle's event, as swiftlet.Event plus `other_vehicle`, the
+    /// vehicle it touched (contacts only).
+    public static let swarmEvent = #"{"title":"swiftlet.SwarmEvent","type":"object","properties":{"timestamp":\#(time),"step":{"type":"integer","minimum":0},"kind":{"type":"string","enum":["collision","reset","warning"]},"detail":{"type":"string"},"position":\#(FoxgloveSchemas.vector3),"other_vehicle":{"type":"integer","minimum":0,"description":"the vehicle touched (vehicle-vehicle contacts)"}}}"#
+}

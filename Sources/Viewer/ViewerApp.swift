@@ -48,19 +48,27 @@ import Foundation
     /// Replays a log: `times` are the frame times (seconds, sorted); `frameAt(index, time)`
     /// returns the frame to show at the playhead. Playback starts playing from the beginning.
     public func replay(times: [Double], frameAt: (Int, Double) -> ViewerFrame) -> ViewerRunReport {
+        replay(times: times) { i, t, _ in frameAt(i, t) }
+    }
+
+    /// Replays a log as `replay(times:frameAt:)`, also passing this frame's key presses that map
+    /// to no viewer command (a swarm replay's follow-vehicle keys). `options.extraHelp` joins
+    /// the F1 help.
+    public func replay(times: [Double], frameAt: (Int, Double, [ViewerKey]) -> ViewerFrame) -> ViewerRunReport {
         var head = Playhead(times: times)
         head.play()
         var state = ViewerOverlayState(mode: .replay, cameraMode: options.cameraMode, autopilot: false, playhead: head)
+        state.extraHelp = options.extraHelp
         let nominal = 1 / options.targetFrameRate
         var lastIndex = -1
-        return loop(state: &state) { index, _, _, _, state in
+        return loop(state: &state) { index, _, keys, _, state in
             guard var h = state.playhead else { preconditionFailure("replay without a playhead") }
             if index > 0 { h.advance(wallSeconds: nominal) }
             state.playhead = h
             let i = h.index
             // a backwards jump makes the camera cut instead of smoothing
             defer { lastIndex = i }
-            return (frameAt(i, h.time), i < lastIndex)
+            return (frameAt(i, h.time, keys), i < lastIndex)
         }
     }
 

@@ -21,7 +21,9 @@ enum BenchCatalog {
         RenderBench.suite,
         EnvBench.suite,
         PolicyBench.suite,
-        RecordingBench.suite,
+        BenchSuite(name: RecordingBench.suite.name, summary: RecordingBench.suite.summary + "; fly --swarm 8 --record overhead") { o in
+            try RecordingBench.suite.run(o) + SwarmRecordBench.records(o)
+        },
         AppBench.suite,
         NeuralBench.suite,
         LDMBench.suite,

@@ -42,7 +42,9 @@ struct FlyCommand: ParsableCommand {
         directions, so each upper vehicle passes over each lower one and its downwash pushes it \
         down (QuadrotorSwarm: downwash and contact between vehicles). The view follows one \
         vehicle (V or . next, , previous), the map shows all with trails, the HUD its downwash \
-        force, the swarm's minimum separation and contact count. --record is refused.
+        force, the swarm's minimum separation and contact count. --record FILE.mcap logs every \
+        vehicle's poses, commands and events (no camera images); `swiftlet replay` plays and \
+        --verify re-simulates it.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
@@ -251,6 +253,10 @@ struct FlyCommand: ParsableCommand {
         if let robot { config.robot = robot }
         if let domain { config.domain = domain }
         config.seed = seed ?? 0
+        config.record = record
+        if imageEncoding != nil {
+            throw InputError("--image-encoding", "does not apply to --swarm: swarm logs hold no camera images")
+        }
         var opts = options
         opts.title = "Swiftlet - swarm of \(count)"
         let (c, o, shot) = (config, opts, screenshot)

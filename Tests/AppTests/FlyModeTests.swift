@@ -37,11 +37,10 @@ struct FlyModeTests {
         #expect(try #require(error(["ldm-level", "hint"])).hasPrefix("--ldm-level does not apply to --hint"))
     }
 
-    @Test("--swarm reads the viewer's flags and its world, robot, domain and seed; --record is refused with its own line")
+    @Test("--swarm reads the viewer's flags and its world, robot, domain, seed and record")
     func swarmFlags() throws {
         #expect(mode(["swarm"]) == .swarm)
-        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual"]) == .swarm)
-        #expect(try #require(error(["swarm", "record"])) == "--record does not apply to --swarm: recording a swarm to MCAP is not supported (fly one vehicle to record)")
+        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual", "record"]) == .swarm)
         #expect(try #require(error(["swarm", "policy"])).hasPrefix("--policy does not apply to --swarm"))
         #expect(try #require(error(["swarm", "ocs"])).hasSuffix("cannot be combined"))
         #expect(try #require(error(["swarm", "headless"])).hasSuffix("cannot be combined"))
