@@ -10,8 +10,8 @@
 ///     h = sigmoid(o) * (2 * sigmoid(2 * c) - 1)
 /// with c at c[r*ldc + j] (read and written) and h written at h[r*ldh + j]; z is only read.
 /// sigmoid is FastMath.swift's fastSigmoid (relative error about 2e-7). Runs on any x86-64 CPU,
-/// with AVX-512 where swl_sgemm_available(); the two versions agree to a few units in the last
-/// place. Deterministic: a row's result depends only on that row.
+/// with AVX-512 where swl_sgemm_available(); the two versions agree to about 1e-7, not bit for
+/// bit. Deterministic: a row's result depends only on that row.
 void swl_lstm_cell_doubled(const float *z, int ldz, const float *bias, float *c, int ldc, float *h, int ldh, int rows,
                            int hd);
 
