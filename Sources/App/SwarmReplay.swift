@@ -110,13 +110,36 @@ public enum SwarmReplay {
 
     /// Smallest distance between two vehicles over the logged steps after the reset (finished
     /// vehicles where they stopped), as `fly --swarm` reports it; infinity for one vehicle.
+    ///
+    /// Every pair at step 1, then at each later step only the pairs with a vehicle that has a new
+    /// pose there (two vehicles that both stood still keep the distance already counted): work
+    /// proportional to the poses in the file times the vehicles, not to the steps times the
+    /// vehicles squared, which a file claiming 1,024 vehicles and one long-lived vehicle would
+    /// make hours (`replay --headless` must not hang on a bad file).
     public static func minimumSeparation(_ log: SwarmLog) -> Double {
         var best = Double.infinity
-        guard log.steps > 0 else { return best }
-        for k in 1...log.steps {
-            let p = log.vehicles.indices.compactMap { log.pose($0, atStep: k)?.position }
-            for a in p.indices {
-                for b in (a + 1)..<p.count { best = min(best, (p[a] - p[b]).length) }
+        let steps = log.steps, n = log.vehicles.count
+        guard steps > 0 else { return best }
+        var at = (0..<n).map { log.pose($0, atStep: 1)?.position }
+        for a in 0..<n {
+            guard let pa = at[a] else { continue }
+            for b in (a + 1)..<n { if let pb = at[b] { best = min(best, (pa - pb).length) } }
+        }
+        guard steps > 1 else { return best }
+        // the vehicles with a pose of their own at step k (the rest stand where they were)
+        var movers: [Int] = []
+        for k in 2...steps {
+            movers.removeAll(keepingCapacity: true)
+            for i in 0..<n where log.vehicles[i].poses.count > k {
+                movers.append(i)
+                at[i] = log.vehicles[i].poses[k].pose.position
+            }
+            // (a pair of two movers is measured from both sides: the minimum does not mind)
+            for a in movers {
+                let pa = at[a]!
+                for b in 0..<n where b != a {
+                    if let pb = at[b] { best = min(best, (pa - pb).length) }
+                }
             }
         }
         return best

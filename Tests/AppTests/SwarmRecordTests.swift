@@ -273,4 +273,37 @@ import World
         let p = log.vehicles[1].poses[1].pose
         #expect(row[0] == "1" && row[1] == "1" && Double(String(row[3])) == p.position.x && Double(String(row[9])) == p.orientation.w)
     }
+
+    /// The summary's minimum separation measures only pairs with a vehicle that moved, yet equals
+    /// every pair at every step (the definition) on logs whose vehicles stop at different steps,
+    /// including vehicles with only their reset pose and with none.
+    @Test func minimumSeparationEqualsEveryPairAtEveryStep() {
+        func naive(_ log: SwarmLog) -> Double {
+            var best = Double.infinity
+            guard log.steps > 0 else { return best }
+            for k in 1...log.steps {
+                let p = log.vehicles.indices.compactMap { log.pose($0, atStep: k)?.position }
+                for a in p.indices { for b in (a + 1)..<p.count { best = min(best, (p[a] - p[b]).length) } }
+            }
+            return best
+        }
+        var rng = RNG(seed: 77)
+        for trial in 0..<40 {
+            var log = SwarmLog()
+            let n = 2 + rng.int(below: 7)
+            log.vehicles = (0..<n).map { _ in
+                var v = SwarmLog.Vehicle()
+                let poses = rng.int(below: 4) == 0 ? rng.int(below: 2) : 1 + rng.int(below: 30)
+                for k in 0..<poses {
+                    let p = Vec3(rng.uniform() * 6, rng.uniform() * 6, 1 + rng.uniform())
+                    v.poses.append(EpisodeLog.PoseSample(logTime: UInt64(k), frameID: "world", pose: Pose(position: p, orientation: .identity)))
+                }
+                for k in 0..<max(0, poses - 1) { v.commands.append(EpisodeLog.CommandSample(logTime: UInt64(k), step: k, values: [])) }
+                return v
+            }
+            // a vehicle may also have logged commands past its last pose (a cut file)
+            if trial % 5 == 0 { log.vehicles[0].commands += (0..<35).map { EpisodeLog.CommandSample(logTime: 0, step: $0, values: []) } }
+            #expect(SwarmReplay.minimumSeparation(log) == naive(log), "trial \(trial)")
+        }
+    }
 }
