@@ -67,8 +67,32 @@ enum FuzzSeeds {
             }
             _ = try m.close()
             out.append(("mini-\(tag)", m.memory))
+            out.append(("swarm-\(tag)", try swarmLog(compression: compression)))
         }
         return out
+    }
+
+    /// A swarm log as `fly --swarm 3 --record` writes it (`SwarmRecorder`), in small chunks:
+    /// three vehicles, two steps, a contact naming the other vehicle and a crash.
+    static func swarmLog(compression: MCAPCompression) throws -> [UInt8] {
+        let w = MCAPWriter(options: MCAPWriter.Options(chunkSize: 500, compression: compression))
+        var meta = SampleEpisode.metadata
+        meta.extra["vehicles"] = "3"
+        meta.extra["swarm_settings"] = #"{"count":3,"layout":"ring","spacing":1}"#
+        let rec = try SwarmRecorder(writer: w, metadata: meta, vehicles: 3)
+        try rec.obstacles(time: 0, [.sphere(center: Vec3(0, -3, 1.2), radius: 0.4)])
+        for i in 0..<3 { try rec.pose(vehicle: i, time: 0, Pose(position: Vec3(Double(i), 0, 1), orientation: .identity)) }
+        for step in 0..<2 {
+            let t = Double(step + 1) * 0.25
+            for i in 0..<3 {
+                try rec.command(vehicle: i, time: t - 0.25, step: step, values: [2, 0, 0, 0, 0, Double(i), 1, 1, 0.5])
+                try rec.pose(vehicle: i, time: t, Pose(position: Vec3(Double(i) + t, 0, 1), orientation: .identity))
+            }
+        }
+        try rec.event(vehicle: 0, time: 0.5, step: 2, kind: .collision, detail: "vehicle 1", position: Vec3(0.5, 0, 1), other: 1)
+        try rec.event(vehicle: 2, time: 0.5, step: 2, kind: .collision, detail: "obstacle 0", position: Vec3(2.5, 0, 1))
+        _ = try rec.close()
+        return w.memory
     }
 
     static func checkpoint() throws -> Data {

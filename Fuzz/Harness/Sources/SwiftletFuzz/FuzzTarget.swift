@@ -1,3 +1,4 @@
+import App
 import Diagnostics
 import Foundation
 @testable import Autonomy
@@ -15,7 +16,9 @@ enum FuzzTarget: String, CaseIterable {
     case mcap
     /// The episode view of a log (`EpisodeLog.load`, what `replay` and the dataset readers use):
     /// the JSON messages, images and metadata on top of `MCAPReader`. CRCs unchecked, so
-    /// mutations inside chunks reach the message decoders.
+    /// mutations inside chunks reach the message decoders. Then the swarm view of the same
+    /// bytes (`SwarmLog.load`) and, when it loads, `replay --headless`'s swarm summary (minimum
+    /// separation over every step, events, topics).
     case episode
     /// `MCAPRecovery`: its output must read back complete with every recovered message.
     case recover
@@ -55,6 +58,9 @@ enum FuzzTarget: String, CaseIterable {
         case .episode:
             guard let r = try? MCAPReader(bytes: bytes, source: "fuzz.mcap") else { return }
             _ = try? EpisodeLog.load(r, includeImages: true, validateCRCs: false)
+            if let swarm = try? SwarmLog.load(r, validateCRCs: false) {
+                _ = SwarmReplay.summary(swarm, path: "fuzz.mcap")
+            }
         case .recover:
             guard let (out, report) = try? MCAPRecovery.recover(bytes: bytes, source: "fuzz.mcap") else { return }
             do {
