@@ -30,6 +30,9 @@ public struct BodyShape: Sendable, Equatable {
     /// cos and sin of each part's yaw (boxes; (1, 0) otherwise) and its Float albedo.
     let trig: [SIMD2<Double>]
     let albedo: [SIMD3<Float>]
+    /// Eight corners per part (body frame) whose convex hull holds it: a box's own corners, the
+    /// bounds of a cylinder or sphere. Part k's are `hull[8k ..< 8k + 8]`.
+    let hull: [Vec3]
 
     /// A shape of the given parts (at least one).
     public init(parts: [BodyPart]) {
@@ -40,6 +43,14 @@ public struct BodyShape: Sendable, Equatable {
             return SIMD2(1, 0)
         }
         albedo = parts.map { SIMD3(Float($0.albedo.x), Float($0.albedo.y), Float($0.albedo.z)) }
+        hull = parts.flatMap { p -> [Vec3] in
+            (0..<8).map { c in
+                let sx: Double = c & 1 == 0 ? -1 : 1, sy: Double = c & 2 == 0 ? -1 : 1, sz: Double = c & 4 == 0 ? -1 : 1
+                if case .box(let b) = p.shape { return b.center + b.toWorldDirection(b.halfExtents * Vec3(sx, sy, sz)) }
+                let (lo, hi) = p.shape.bounds
+                return Vec3(sx < 0 ? lo.x : hi.x, sy < 0 ? lo.y : hi.y, sz < 0 ? lo.z : hi.z)
+            }
+        }
         // the farthest corner of any part's bounds
         var r2 = 0.0
         for p in parts {

@@ -47,6 +47,7 @@ public struct RenderScratch: Sendable {
     var bodyWho: [Int32] = []
     var bodyColor: [SIMD3<Float>] = []
     var bodyViews: [BodyView] = []
+    var partRects: [PixelRect] = []
 
     /// Scratch for `renderer` at up to `camera`'s resolution.
     public init(renderer: Renderer, camera: CameraIntrinsics) {
@@ -75,15 +76,16 @@ public struct RenderScratch: Sendable {
         width = camera.width
     }
 
-    /// Grows the moving-body buffers to `pixels` pixels and `bodies` bodies (allocates only the
-    /// first time a frame needs more than before).
-    mutating func reserveBodies(pixels: Int, bodies: Int) {
+    /// Grows the moving-body buffers to `pixels` pixels, `bodies` bodies and `parts` parts
+    /// (allocates only the first time a frame needs more than before).
+    mutating func reserveBodies(pixels: Int, bodies: Int, parts: Int) {
         if bodyT.count < pixels {
             bodyT = [Double](repeating: .infinity, count: pixels)
             bodyWho = [Int32](repeating: -1, count: pixels)
             bodyColor = [SIMD3<Float>](repeating: .zero, count: pixels)
         }
         if bodyViews.count < bodies { bodyViews = [BodyView](repeating: BodyView(), count: bodies) }
+        if partRects.count < parts { partRects = [PixelRect](repeating: PixelRect(), count: parts) }
     }
 }
 

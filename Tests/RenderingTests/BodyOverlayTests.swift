@@ -97,15 +97,19 @@ import Testing
     }
 
     @Test func overlayMatchesBruteForceRayCastingOfSceneAndBodies() {
+        // the pixel rectangles (bounding sphere, then each part's hull projected and clipped at the
+        // camera plane) must never leave out a pixel the body covers
         let world = WorldGenerators.generate(family: "forest", seed: 9, parameters: ["trees": 60, "boxes": 12, "size": 20])
         var rng = RNG(seed: 11)
         let quad = BodyShape.quadrotor(rotors: [Vec3(0.2, -0.2, 0), Vec3(-0.2, -0.2, 0), Vec3(-0.2, 0.2, 0), Vec3(0.2, 0.2, 0)],
                                        propRadius: 0.15, height: 0.12)
         var checked = 0, bodyPixels = 0
         for pose in RenderBench.poses(world, count: 4, seed: 3) + RenderBench.poses(world, count: 4, seed: 4, tilted: true) {
-            // bodies scattered ahead (some behind trees, some overlapping each other), tilted
-            let bodies = (0..<12).map { _ in
-                let p = pose.transform(Vec3(rng.uniform(0.3, 8), rng.uniform(-3, 3), rng.uniform(-1, 1)))
+            // bodies scattered ahead (some behind trees, some overlapping each other) and around the
+            // camera plane (parts straddling it, or the camera inside a bounding sphere), tilted
+            let bodies = (0..<18).map { b in
+                let p = pose.transform(b < 12 ? Vec3(rng.uniform(0.3, 8), rng.uniform(-3, 3), rng.uniform(-1, 1))
+                                              : Vec3(rng.uniform(-0.4, 0.6), rng.uniform(-1, 1), rng.uniform(-0.5, 0.5)))
                 let q = Quaternion(roll: rng.uniform(-0.6, 0.6), pitch: rng.uniform(-0.6, 0.6), yaw: rng.uniform(-3, 3))
                 return RenderBody(pose: Pose(position: p, orientation: q), shape: rng.uniform(0, 1) < 0.5 ? quad : .box(size: Vec3(0.3, 0.5, 0.2)))
             }
