@@ -126,26 +126,14 @@ public struct Renderer: Sendable {
         if Renderer.isLevel(pose) {
             renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
         } else {
-            var radiance = scratch.radiance
-            scratch.radiance = []
-            radiance.withUnsafeMutableBufferPointer { rad in
-                let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
-                                     radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
-                                     maxRange: Float(camera.maxRange), wantColor: wantColor)
+            withSink(camera, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch) { sink, scratch in
                 if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink) }
             }
-            scratch.radiance = radiance
         }
         if !bodies.isEmpty, let depth {
-            var radiance = scratch.radiance
-            scratch.radiance = []
-            radiance.withUnsafeMutableBufferPointer { rad in
-                let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
-                                     radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
-                                     maxRange: Float(camera.maxRange), wantColor: wantColor)
+            withSink(camera, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch) { sink, scratch in
                 overlayBodies(camera, pose, bodies, ignoring: ignoring, depth: depth, sink: sink, scratch: &scratch)
             }
-            scratch.radiance = radiance
         }
         if post {
             postProcess(camera, blurX: blurX, blurY: blurY, rng: &rng, gray: gray, rgb: rgb, scratch: &scratch)
@@ -156,6 +144,23 @@ public struct Renderer: Sendable {
                 depth[k] = min(maxR, max(0, depth[k] * Float(1 + sigma * rng.normal())))
             }
         }
+    }
+
+    /// Runs `body` with a sink into the given buffers, or (when `post`) into the scratch's
+    /// radiance buffer for the post-process; depth always into `depth`.
+    @inline(__always)
+    func withSink(_ camera: CameraIntrinsics, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
+                  rgb: UnsafeMutablePointer<UInt8>?, post: Bool, scratch: inout RenderScratch,
+                  _ body: (PixelSink, inout RenderScratch) -> Void) {
+        var radiance = scratch.radiance
+        scratch.radiance = []
+        radiance.withUnsafeMutableBufferPointer { rad in
+            let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
+                                 radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
+                                 maxRange: Float(camera.maxRange), wantColor: gray != nil || rgb != nil)
+            body(sink, &scratch)
+        }
+        scratch.radiance = radiance
     }
 
     /// Where finished pixels go.
