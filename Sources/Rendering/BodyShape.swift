@@ -96,24 +96,6 @@ public struct BodyShape: Sendable, Equatable {
         }
         return BodyShape(parts: parts)
     }
-
-    /// The nearest entry of the ray `o + t d` (body frame) into any part with `0 <= t < tMax`:
-    /// t, the body-frame unit normal there and the part's index. Rays starting inside a part see
-    /// out through it (as the scene's obstacles).
-    @inline(__always)
-    func intersect(_ o: Vec3, _ d: Vec3, tMax: Double) -> (t: Double, normal: Vec3, part: Int)? {
-        var best: (t: Double, normal: Vec3, part: Int)? = nil
-        var limit = tMax
-        for k in parts.indices {
-            let c = trig[k]
-            if let h = parts[k].shape.intersect(origin: o, direction: d, tMin: 0, tMax: limit, cosYaw: c.x, sinYaw: c.y),
-               h.t < limit {
-                best = (h.t, h.normal, k)
-                limit = h.t
-            }
-        }
-        return best
-    }
 }
 
 /// A moving body to draw in a frame: its world pose (`pose_WB`) and shape.

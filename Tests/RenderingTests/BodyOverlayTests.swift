@@ -74,6 +74,16 @@ import Testing
         }
     }
 
+    /// The nearest entry of the ray `o + t d` (body frame) into any part of `shape`: t, the
+    /// body-frame normal and the part's index.
+    func nearestPart(_ shape: BodyShape, _ o: Vec3, _ d: Vec3) -> (t: Double, normal: Vec3, part: Int)? {
+        var best: (t: Double, normal: Vec3, part: Int)? = nil
+        for (k, part) in shape.parts.enumerated() {
+            if let h = part.shape.intersect(origin: o, direction: d, tMin: 0, tMax: best?.t ?? .infinity) { best = (h.t, h.normal, k) }
+        }
+        return best
+    }
+
     /// Per-pixel reference: the scene's ray (`Scene.raycast`) and each body's parts, in the body
     /// frame, nearest wins; planar depth clamped at the range.
     func bruteForceDepth(_ s: Scene, _ pose: Pose, _ bodies: [RenderBody]) -> [Float] {
@@ -86,9 +96,7 @@ import Testing
                 if let hit = s.raycast(from: pose.position, direction: dw) { best = hit.distance / dw.length }
                 for b in bodies {
                     let o = b.pose.inverseTransform(pose.position), d = b.pose.orientation.inverseRotate(dw)
-                    for part in b.shape.parts {
-                        if let h = part.shape.intersect(origin: o, direction: d, tMin: 0, tMax: best) { best = min(best, h.t) }
-                    }
+                    if let h = nearestPart(b.shape, o, d) { best = min(best, h.t) }
                 }
                 out[j * cam.width + i] = Float(min(best, cam.maxRange))
             }
@@ -256,12 +264,12 @@ import Testing
         #expect(abs(hi.x - lo.x - (2 * 0.028 + 2 * 0.0231)) < 1e-12 && abs(hi.z - lo.z - 0.025) < 1e-12)
         #expect(q.boundingRadius >= span / 2 + 0.0231 && q.boundingRadius < 0.08)
         // a ray down the middle from above meets the hub's top; from the side the frame
-        let down = q.intersect(Vec3(0, 0, 1), Vec3(0, 0, -1), tMax: .infinity)!
+        let down = nearestPart(q, Vec3(0, 0, 1), Vec3(0, 0, -1))!
         #expect(abs(down.t - (1 - 0.025 / 6)) < 1e-12 && down.normal == Vec3(0, 0, 1) && down.part == 0)
-        let side = q.intersect(Vec3(-1, 0, -0.005), Vec3(1, 0, 0), tMax: .infinity)!
+        let side = nearestPart(q, Vec3(-1, 0, -0.005), Vec3(1, 0, 0))!
         #expect(abs(side.t - (1 - span / 6)) < 1e-12 && side.normal == Vec3(-1, 0, 0) && side.part == 0)
         // over a rotor, the disc
-        let rotor = q.intersect(Vec3(0.028, 0.028, 1), Vec3(0, 0, -1), tMax: .infinity)!
+        let rotor = nearestPart(q, Vec3(0.028, 0.028, 1), Vec3(0, 0, -1))!
         #expect(abs(rotor.t - (1 - 0.0125)) < 1e-12 && rotor.part >= 5)
     }
 }
