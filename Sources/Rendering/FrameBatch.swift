@@ -39,11 +39,13 @@ extension Renderer {
     /// frames over `threads` workers (fixed contiguous chunks). Each frame's sensor noise comes
     /// from `rng.derived(frameIndex)`, and `rng` advances once per call, so the output is
     /// bit-identical for any thread count. `angularRates` (camera frame, rad/s) drive motion
-    /// blur; nil means all zero.
+    /// blur; nil means all zero. `bodies` are drawn in every frame, all but body `ignoring[k]`
+    /// in frame k (e.g. a swarm's vehicles, each camera skipping its own; nil: skip none).
     public func renderBatch(poses: [Pose], angularRates: [Vec3]? = nil, rng: inout RNG, threads: Int,
-                            into batch: inout FrameBatch) {
+                            into batch: inout FrameBatch, bodies: [RenderBody] = [], ignoring: [Int]? = nil) {
         precondition(poses.count <= batch.capacity, "more poses than the batch holds")
         precondition(angularRates == nil || angularRates!.count == poses.count)
+        precondition(ignoring == nil || ignoring!.count == poses.count)
         let count = poses.count
         let workers = max(1, min(threads, batch.workers, count))
         let base = rng
@@ -63,7 +65,8 @@ extension Renderer {
                                 var frameRNG = base.derived(UInt64(k))
                                 self.render(camera: cam, pose: poses[k], angularRate: angularRates?[k] ?? .zero, rng: &frameRNG,
                                             depth: dp.map { $0 + k * npix }, gray: gp.map { $0 + k * npix },
-                                            rgb: cp.map { $0 + 3 * k * npix }, scratch: &sp[w])
+                                            rgb: cp.map { $0 + 3 * k * npix }, scratch: &sp[w],
+                                            bodies: bodies, ignoring: ignoring?[k] ?? -1)
                             }
                         }
                         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
@@ -85,8 +88,9 @@ public struct Frame: Sendable {
 }
 
 extension Renderer {
-    /// Renders depth, gray and RGB of one frame into new arrays.
-    public func renderFrame(camera: CameraIntrinsics, pose: Pose, angularRate: Vec3 = .zero, rng: inout RNG) -> Frame {
+    /// Renders depth, gray and RGB of one frame into new arrays, with `bodies` drawn in it.
+    public func renderFrame(camera: CameraIntrinsics, pose: Pose, angularRate: Vec3 = .zero, rng: inout RNG,
+                            bodies: [RenderBody] = []) -> Frame {
         var scratch = RenderScratch(renderer: self, camera: camera)
         var f = Frame(camera: camera, depth: [Float](repeating: 0, count: camera.pixelCount),
                       gray: [UInt8](repeating: 0, count: camera.pixelCount), rgb: [UInt8](repeating: 0, count: 3 * camera.pixelCount))
@@ -94,7 +98,7 @@ extension Renderer {
             f.gray.withUnsafeMutableBufferPointer { g in
                 f.rgb.withUnsafeMutableBufferPointer { c in
                     render(camera: camera, pose: pose, angularRate: angularRate, rng: &rng, depth: d.baseAddress,
-                           gray: g.baseAddress, rgb: c.baseAddress, scratch: &scratch)
+                           gray: g.baseAddress, rgb: c.baseAddress, scratch: &scratch, bodies: bodies)
                 }
             }
         }

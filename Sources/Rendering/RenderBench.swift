@@ -58,7 +58,73 @@ public enum RenderBench {
                                                    "cpu_us_per_frame": String(format: "%.1f", cpuPerFrame * 1e6)]))
             }
         }
+        records += bodyCases(scene, renderer, options)
         records += peer(options)
+        return records
+    }
+
+    /// A swarm around each of the 64 level bench cameras: `count` quadrotors (quad750 size:
+    /// rotors 0.1167 m out on x and y, 0.127 m propellers, 0.1 m tall) uniformly in a disc of
+    /// radius max(2, sqrt(count)) m around it (1 m spacing on average), 0.5 m or more away,
+    /// heights +-0.3 m, any heading, tilts up to 0.2 rad.
+    public static func swarm(around pose: Pose, count: Int, rng: inout RNG) -> [RenderBody] {
+        let shape = BodyShape.quadrotor(rotors: [Vec3(0.1167, -0.1167, 0), Vec3(-0.1167, -0.1167, 0), Vec3(-0.1167, 0.1167, 0),
+                                                 Vec3(0.1167, 0.1167, 0)], propRadius: 0.127, height: 0.1)
+        let radius = max(2, Double(count).squareRoot())
+        var out: [RenderBody] = []
+        while out.count < count {
+            let x = rng.uniform(-radius, radius), y = rng.uniform(-radius, radius)
+            let r2 = x * x + y * y
+            guard r2 <= radius * radius, r2 >= 0.25 else { continue }
+            let q = Quaternion(roll: rng.uniform(-0.2, 0.2), pitch: rng.uniform(-0.2, 0.2), yaw: rng.uniform(-.pi, .pi))
+            out.append(RenderBody(pose: Pose(position: pose.position + Vec3(x, y, rng.uniform(-0.3, 0.3)), orientation: q), shape: shape))
+        }
+        return out
+    }
+
+    /// The cost of drawing 0, 1, 8 and 63 other vehicles in 64x64 depth+gray frames of the level
+    /// bench cameras, one frame at a time on one thread (as a swarm vehicle's camera renders).
+    static func bodyCases(_ scene: Scene, _ renderer: Renderer, _ options: BenchOptions) -> [BenchRecord] {
+        let cam = CameraIntrinsics(width: 64, height: 64, fovDegrees: 90, maxRange: 20)
+        let poses = RenderBench.poses(scene, count: 64, seed: 7)
+        var scratch = RenderScratch(renderer: renderer, camera: cam)
+        var depth = [Float](repeating: 0, count: cam.pixelCount), gray = [UInt8](repeating: 0, count: cam.pixelCount)
+        var records: [BenchRecord] = []
+        for count in [0, 1, 8, 63] {
+            var placement = RNG(seed: 17)
+            let bodies = poses.map { swarm(around: $0, count: count, rng: &placement) }
+            // how much of the images the vehicles cover (untimed)
+            var covered = 0
+            for (k, pose) in poses.enumerated() {
+                var r1 = RNG(seed: 3), r2 = RNG(seed: 3)
+                let with = renderer.renderFrame(camera: cam, pose: pose, rng: &r1, bodies: bodies[k])
+                let without = renderer.renderFrame(camera: cam, pose: pose, rng: &r2)
+                covered += zip(with.depth, without.depth).filter { $0 != $1 }.count
+            }
+            var rng = RNG(seed: 3)
+            var frames = 0
+            let cpu0 = RenderBench.processCPUSeconds()
+            let rate = Stopwatch.rate(seconds: 1.0 * options.timeScale, batch: poses.count) {
+                depth.withUnsafeMutableBufferPointer { d in
+                    gray.withUnsafeMutableBufferPointer { g in
+                        for (k, pose) in poses.enumerated() {
+                            renderer.render(camera: cam, pose: pose, rng: &rng, depth: d.baseAddress, gray: g.baseAddress, rgb: nil,
+                                            scratch: &scratch, bodies: bodies[k])
+                        }
+                    }
+                }
+                frames += poses.count
+            }
+            let cpuPerFrame = (RenderBench.processCPUSeconds() - cpu0) / Double(max(frames, 1))
+            let share = Double(covered) / Double(poses.count * cam.pixelCount)
+            options.log("render 64x64 depth+gray with \(count) vehicles around (\(String(format: "%.1f", 100 * share))% of pixels): \(Int(rate)) frames/s wall, \(Int(1 / cpuPerFrame)) frames per CPU-second")
+            records.append(BenchRecord(suite: "render", metric: "64x64 depth+gray, \(count) vehicles around frames/s", value: rate.rounded(),
+                                       unit: "frames/s",
+                                       extra: ["threads": "1", "world": worldSpec, "camera": "64x64@90", "bodies": "\(count)",
+                                               "path": "column (level) + bodies, one frame per call",
+                                               "body_pixel_share": String(format: "%.3f", share),
+                                               "cpu_us_per_frame": String(format: "%.1f", cpuPerFrame * 1e6)]))
+        }
         return records
     }
 

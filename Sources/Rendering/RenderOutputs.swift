@@ -40,6 +40,14 @@ public struct RenderScratch: Sendable {
     var sortedHi: [Double]
     var colLo: [Double]
     var colHi: [Double]
+    // moving bodies (sized on first use, then reused): the scene's depth when the caller wants
+    // none, per pixel the nearest body hit, the body that made it and its colour; bodies in view
+    var bodyDepth: [Float] = []
+    var bodyT: [Double] = []
+    var bodyWho: [Int32] = []
+    var bodyColor: [SIMD3<Float>] = []
+    var bodyViews: [BodyView] = []
+    var partRects: [PixelRect] = []
 
     /// Scratch for `renderer` at up to `camera`'s resolution.
     public init(renderer: Renderer, camera: CameraIntrinsics) {
@@ -66,6 +74,18 @@ public struct RenderScratch: Sendable {
         colHi = colLo
         height = camera.height
         width = camera.width
+    }
+
+    /// Grows the moving-body buffers to `pixels` pixels, `bodies` bodies and `parts` parts
+    /// (allocates only the first time a frame needs more than before).
+    mutating func reserveBodies(pixels: Int, bodies: Int, parts: Int) {
+        if bodyT.count < pixels {
+            bodyT = [Double](repeating: .infinity, count: pixels)
+            bodyWho = [Int32](repeating: -1, count: pixels)
+            bodyColor = [SIMD3<Float>](repeating: .zero, count: pixels)
+        }
+        if bodyViews.count < bodies { bodyViews = [BodyView](repeating: BodyView(), count: bodies) }
+        if partRects.count < parts { partRects = [PixelRect](repeating: PixelRect(), count: parts) }
     }
 }
 

@@ -81,12 +81,43 @@ public struct Renderer: Sendable {
     /// `CameraIntrinsics`) into the given buffers (each `nil` to skip): depth `W*H` Float32
     /// metres, gray `W*H` bytes, rgb `3*W*H` bytes. `angularRate` (camera frame, rad/s) drives
     /// motion blur in profiles with a shutter time; `rng` supplies sensor noise (advanced only
-    /// when the profile has noise). Allocates nothing.
+    /// when the profile has noise). Allocates nothing (with bodies: only the first time a frame
+    /// needs more body scratch than before).
+    ///
+    /// `bodies` are moving bodies drawn into the frame with the scene (e.g. the other vehicles of
+    /// a swarm at the frame's instant), all but the one at index `ignoring` (the camera's own
+    /// vehicle; -1: none). They are drawn before the sensor effects, so lighting, exposure,
+    /// vignetting, blur and noise apply to them too. With no bodies the output is the scene's alone.
     public func render(camera: CameraIntrinsics, pose: Pose, angularRate: Vec3 = .zero, rng: inout RNG,
                        depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
-                       rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
+                       rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch,
+                       bodies: [RenderBody] = [], ignoring: Int = -1) {
         precondition(camera.width <= scratch.width && camera.height <= scratch.height, "scratch too small for this camera")
         precondition(scratch.stamp.count >= scene.obstacles.count, "scratch was made for a smaller scene")
+        guard Renderer.drawsBodies(bodies, ignoring: ignoring) else {
+            renderImages(camera, pose, angularRate, &rng, depth: depth, gray: gray, rgb: rgb, scratch: &scratch, bodies: [], ignoring: -1)
+            return
+        }
+        if depth != nil {
+            renderImages(camera, pose, angularRate, &rng, depth: depth, gray: gray, rgb: rgb, scratch: &scratch, bodies: bodies, ignoring: ignoring)
+            return
+        }
+        // bodies need the scene's depth even when the caller wants none: a scratch buffer, no depth noise
+        var sceneDepth = scratch.bodyDepth
+        scratch.bodyDepth = []
+        if sceneDepth.count < camera.pixelCount { sceneDepth = [Float](repeating: 0, count: camera.pixelCount) }
+        sceneDepth.withUnsafeMutableBufferPointer { d in
+            renderImages(camera, pose, angularRate, &rng, depth: d.baseAddress, noisyDepth: false, gray: gray, rgb: rgb,
+                        scratch: &scratch, bodies: bodies, ignoring: ignoring)
+        }
+        scratch.bodyDepth = sceneDepth
+    }
+
+    /// `render`'s work: the scene, the bodies over it (when given: then `depth` is set), the
+    /// sensor effects and depth noise (on `depth` when `noisyDepth`).
+    private func renderImages(_ camera: CameraIntrinsics, _ pose: Pose, _ angularRate: Vec3, _ rng: inout RNG,
+                             depth: UnsafeMutablePointer<Float>?, noisyDepth: Bool = true, gray: UnsafeMutablePointer<UInt8>?,
+                             rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch, bodies: [RenderBody], ignoring: Int) {
         let wantColor = gray != nil || rgb != nil
         let blur = profile.shutterTime * camera.focalPixels
         let blurX = abs(angularRate.z) * blur, blurY = abs(angularRate.y) * blur
@@ -95,25 +126,41 @@ public struct Renderer: Sendable {
         if Renderer.isLevel(pose) {
             renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
         } else {
-            var radiance = scratch.radiance
-            scratch.radiance = []
-            radiance.withUnsafeMutableBufferPointer { rad in
-                let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
-                                     radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
-                                     maxRange: Float(camera.maxRange), wantColor: wantColor)
+            withSink(camera, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch) { sink, scratch in
                 if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink) }
             }
-            scratch.radiance = radiance
+        }
+        if !bodies.isEmpty, let depth {
+            withSink(camera, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch) { sink, scratch in
+                overlayBodies(camera, pose, bodies, ignoring: ignoring, depth: depth, sink: sink, scratch: &scratch)
+            }
         }
         if post {
             postProcess(camera, blurX: blurX, blurY: blurY, rng: &rng, gray: gray, rgb: rgb, scratch: &scratch)
         }
-        if let depth, profile.depthNoise > 0 {
+        if noisyDepth, let depth, profile.depthNoise > 0 {
             let sigma = profile.depthNoise, maxR = Float(camera.maxRange)
             for k in 0..<camera.pixelCount where depth[k] < maxR {
                 depth[k] = min(maxR, max(0, depth[k] * Float(1 + sigma * rng.normal())))
             }
         }
+    }
+
+    /// Runs `body` with a sink into the given buffers, or (when `post`) into the scratch's
+    /// radiance buffer for the post-process; depth always into `depth`.
+    @inline(__always)
+    func withSink(_ camera: CameraIntrinsics, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
+                  rgb: UnsafeMutablePointer<UInt8>?, post: Bool, scratch: inout RenderScratch,
+                  _ body: (PixelSink, inout RenderScratch) -> Void) {
+        var radiance = scratch.radiance
+        scratch.radiance = []
+        radiance.withUnsafeMutableBufferPointer { rad in
+            let sink = PixelSink(width: camera.width, depth: depth, gray: post ? nil : gray, rgb: post ? nil : rgb,
+                                 radiance: post ? rad.baseAddress! : nil, exposure: Float(profile.exposure),
+                                 maxRange: Float(camera.maxRange), wantColor: gray != nil || rgb != nil)
+            body(sink, &scratch)
+        }
+        scratch.radiance = radiance
     }
 
     /// Where finished pixels go.

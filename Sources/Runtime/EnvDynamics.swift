@@ -69,12 +69,15 @@ public enum EnvDynamics {
         state.warningBase = warnings(model, state)
         state.observation.step = 0
         state.observation.robot = robotObservation(model, state)
-        guard render else { return }
+        if render { renderFirstFrame(model, &state) }
+    }
 
-        // the first image fills every slot of the stack
+    /// Renders the episode's first image into every slot of the frame stack, with `bodies` (all
+    /// but `ignoring`) drawn in it. `start` calls it; the swarm calls it once every vehicle has started.
+    static func renderFirstFrame(_ model: EnvModel, _ state: inout EnvState, bodies: [RenderBody] = [], ignoring: Int = -1) {
         let pose = cameraPose(model, state)
         let rate = cameraRate(model, state)
-        Self.render(model, &state, pose: pose, angularRate: rate)
+        Self.render(model, &state, pose: pose, angularRate: rate, bodies: bodies, ignoring: ignoring)
         let n = model.pixelCount
         state.observation.frames.withUnsafeMutableBufferPointer { f in
             let newest = f.baseAddress! + (model.settings.frameStack - 1) * n
@@ -218,9 +221,10 @@ public enum EnvDynamics {
     }
 
     /// Ends a control step: the limits (bounds, distance, time), the frame stack shifted and the
-    /// newest image rendered (unless `render` is false), the observation and the result.
+    /// newest image rendered (unless `render` is false; with `bodies` but `ignoring` drawn in it),
+    /// the observation and the result.
     static func finishStep(_ model: EnvModel, _ state: inout EnvState, _ progress: inout StepProgress,
-                           render: Bool = true) -> StepResult {
+                           render: Bool = true, bodies: [RenderBody] = [], ignoring: Int = -1) -> StepResult {
         if !progress.captured {
             // no latency, or the step ended before the exposure time: the latest pose
             progress.capturePose = cameraPose(model, state)
@@ -254,7 +258,7 @@ public enum EnvDynamics {
                     f.baseAddress!.update(from: f.baseAddress! + n, count: (stack - 1) * n)
                 }
             }
-            Self.render(model, &state, pose: progress.capturePose, angularRate: progress.captureRate)
+            Self.render(model, &state, pose: progress.capturePose, angularRate: progress.captureRate, bodies: bodies, ignoring: ignoring)
         }
         state.observation.robot = robot
         state.observation.step = state.controlSteps
@@ -322,15 +326,16 @@ public enum EnvDynamics {
         return model.camera.mount.orientation.inverseRotate(w)
     }
 
-    /// Renders the newest frame slot (and depth when enabled).
-    static func render(_ model: EnvModel, _ state: inout EnvState, pose: Pose, angularRate: Vec3) {
+    /// Renders the newest frame slot (and depth when enabled), with `bodies` but `ignoring` in it.
+    static func render(_ model: EnvModel, _ state: inout EnvState, pose: Pose, angularRate: Vec3,
+                       bodies: [RenderBody] = [], ignoring: Int = -1) {
         let n = model.pixelCount, stack = model.settings.frameStack
         let renderer = state.renderer
         state.observation.frames.withUnsafeMutableBufferPointer { f in
             state.observation.depth.withUnsafeMutableBufferPointer { d in
                 renderer.render(camera: model.camera.intrinsics, pose: pose, angularRate: angularRate, rng: &state.rng,
                                 depth: d.isEmpty ? nil : d.baseAddress, gray: f.baseAddress! + (stack - 1) * n, rgb: nil,
-                                scratch: &state.scratch)
+                                scratch: &state.scratch, bodies: bodies, ignoring: ignoring)
             }
         }
     }

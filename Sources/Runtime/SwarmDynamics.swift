@@ -1,6 +1,7 @@
 import Diagnostics
 import Geometry
 import Physics
+import Rendering
 import World
 
 /// The swarm environment's reset and step as functions of (model, &state), built from the
@@ -46,7 +47,14 @@ public enum SwarmDynamics {
         VectorEnv.forEach(&state.vehicles, threads: workers) { i, vehicle in
             EnvDynamics.start(env, &vehicle, seed: seed, episode: episode, renderer: renderer,
                               sensorRNG: i == 0 ? sensor : sensor.derived(UInt64(i)), position: positions[i], yaw: yaw,
-                              physicsSeed: physicsSeeds[i], render: cameras)
+                              physicsSeed: physicsSeeds[i], render: false)
+        }
+        if cameras {
+            // the first images, once every vehicle stands at its start: each sees all the others
+            let bodies = self.bodies(model, state)
+            VectorEnv.forEach(&state.vehicles, threads: workers) { i, vehicle in
+                EnvDynamics.renderFirstFrame(env, &vehicle, bodies: bodies, ignoring: i)
+            }
         }
         state.physics = QuadrotorSwarm(model: state.vehicles[0].plant!, states: state.vehicles.map(\.quadrotor),
                                        contacts: model.swarm.contacts)
@@ -82,6 +90,10 @@ public enum SwarmDynamics {
             state.physics.states[i] = state.vehicles[i].quadrotor
             if !stepping[i] { state.physics.states[i].flagCrash() }
         }
+        // the cameras' exposure instant (as `beginSubstep` takes it): every vehicle's pose then
+        let render = model.swarm.cameras
+        let exposure = env.substeps - env.cameraLatencySteps
+        var exposed: [RenderBody] = []
         for k in 0..<env.substeps {
             var any = false
             for i in 0..<n where stepping[i] {
@@ -92,6 +104,7 @@ public enum SwarmDynamics {
                 state.physics.states[i] = state.vehicles[i].quadrotor
             }
             if !any { break }
+            if render && k == exposure { exposed = bodies(model, state) }
             state.physics.updateInteractions(workers: workers)
             state.physics.advance(commands: state.rpm, workers: workers)
             for i in 0..<n where stepping[i] {
@@ -116,18 +129,30 @@ public enum SwarmDynamics {
             }
         }
 
-        // limits, cameras and results of the vehicles that flew this step
-        let render = model.swarm.cameras, contacts = touched
+        // limits, cameras and results of the vehicles that flew this step; a camera that exposed
+        // during the step sees the others where they were then, one that did not (no latency, or
+        // it ended before the exposure) sees them where they are now, as its own pose is taken
+        let contacts = touched
+        let ended = render ? bodies(model, state) : [], atExposure = exposed
         results.withUnsafeMutableBufferPointer { r in
             progress.withUnsafeMutableBufferPointer { p in
                 nonisolated(unsafe) let out = r.baseAddress!, steps = p.baseAddress!
                 VectorEnv.forEach(&state.vehicles, threads: workers) { i, vehicle in
                     guard flying[i] else { return }
-                    out[i] = SwarmVehicleStep(result: EnvDynamics.finishStep(env, &vehicle, &steps[i], render: render), contact: contacts[i])
+                    let seen = steps[i].captured ? atExposure : ended
+                    out[i] = SwarmVehicleStep(result: EnvDynamics.finishStep(env, &vehicle, &steps[i], render: render,
+                                                                             bodies: seen, ignoring: i),
+                                              contact: contacts[i])
                 }
             }
         }
         return SwarmStepResult(vehicles: results)
+    }
+
+    /// Every vehicle as the cameras draw it: its body pose now (finished vehicles where they
+    /// froze) and the model's `bodyShape`. Body i is vehicle i.
+    static func bodies(_ model: SwarmModel, _ state: SwarmState) -> [RenderBody] {
+        state.vehicles.map { RenderBody(pose: $0.quadrotor.pose, shape: model.bodyShape) }
     }
 
     /// The vehicle nearest to vehicle `i` (body positions), the one it touched.

@@ -2,6 +2,7 @@ import Foundation
 import Diagnostics
 import Geometry
 import Physics
+import Rendering
 import World
 
 /// Everything constant about a swarm environment: the single-vehicle `EnvModel` every vehicle
@@ -11,6 +12,10 @@ public struct SwarmModel: Sendable {
     /// The per-vehicle model; its domain's effects include `.downwash` when the swarm has it.
     public let env: EnvModel
     public let swarm: SwarmSettings
+    /// What the other vehicles' cameras draw for each vehicle: hub, arms and rotor discs of the
+    /// robot's rotor layout and propeller radius, as tall as its collision shape, centred on its
+    /// collision origin (`BodyShape.quadrotor`).
+    public let bodyShape: BodyShape
 
     /// Builds and validates a model. Throws `InputError` naming the setting for bad values: a
     /// ground robot, a count outside 1-1024, or a spacing that puts neighbours in contact.
@@ -35,6 +40,8 @@ public struct SwarmModel: Sendable {
         }
         self.env = env
         self.swarm = swarm
+        let q = robot.quadrotor!
+        bodyShape = .quadrotor(rotors: q.rotorPositions, propRadius: q.propRadius, height: length, center: robot.collisionOrigin)
     }
 
     /// Number of vehicles.
