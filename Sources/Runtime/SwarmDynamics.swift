@@ -94,37 +94,44 @@ public enum SwarmDynamics {
         let render = model.swarm.cameras
         let exposure = env.substeps - env.cameraLatencySteps
         var exposed: [RenderBody] = []
+        // the vehicles through a buffer pointer: `state.vehicles[i]` passed by value or read
+        // for a field copied the whole EnvState (its arrays retained and released) several times
+        // per vehicle and substep, 8% of `bench env`'s profile with the swarm in it
         for k in 0..<env.substeps {
             var any = false
-            for i in 0..<n where stepping[i] {
-                any = true
-                EnvDynamics.beginSubstep(env, &state.vehicles[i], k, &progress[i])
-                state.saved[i] = state.vehicles[i].quadrotor
-                state.rpm[i] = EnvDynamics.rotorSpeeds(env, &state.vehicles[i])
-                state.physics.states[i] = state.vehicles[i].quadrotor
+            state.vehicles.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n where stepping[i] {
+                    any = true
+                    EnvDynamics.beginSubstep(env, &v[i], k, &progress[i])
+                    state.saved[i] = v[i].quadrotor
+                    state.rpm[i] = EnvDynamics.rotorSpeeds(env, &v[i])
+                    state.physics.states[i] = v[i].quadrotor
+                }
             }
             if !any { break }
             if render && k == exposure { exposed = bodies(model, state) }
             state.physics.updateInteractions(workers: workers)
             state.physics.advance(commands: state.rpm, workers: workers)
-            for i in 0..<n where stepping[i] {
-                state.stepPeakDownwash[i] = max(state.stepPeakDownwash[i], state.physics.downwashForce[i])
-                state.vehicles[i].quadrotor = state.physics.states[i]
-                state.vehicles[i].physicsSteps += 1
-                if state.physics.touching[i] {
-                    // touching another vehicle at the substep's start: frozen there
-                    touched[i] = (nearest(state, i), state.vehicles[i].quadrotor.position)
-                    progress[i].terminated = true
-                } else if !EnvDynamics.checkQuadrotor(env, &state.vehicles[i], saved: state.saved[i], &progress[i]) {
-                    // numerical reset: restored and frozen, the substep not counted as flown
-                    stepping[i] = false
-                    state.physics.states[i] = state.vehicles[i].quadrotor
-                    continue
-                }
-                EnvDynamics.endSubstep(env, state.vehicles[i], &progress[i])
-                if progress[i].terminated {
-                    stepping[i] = false
-                    state.physics.states[i] = state.vehicles[i].quadrotor
+            state.vehicles.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n where stepping[i] {
+                    state.stepPeakDownwash[i] = max(state.stepPeakDownwash[i], state.physics.downwashForce[i])
+                    v[i].quadrotor = state.physics.states[i]
+                    v[i].physicsSteps += 1
+                    if state.physics.touching[i] {
+                        // touching another vehicle at the substep's start: frozen there
+                        touched[i] = (nearest(state.physics, i), v[i].quadrotor.position)
+                        progress[i].terminated = true
+                    } else if !EnvDynamics.checkQuadrotor(env, &v[i], saved: state.saved[i], &progress[i]) {
+                        // numerical reset: restored and frozen, the substep not counted as flown
+                        stepping[i] = false
+                        state.physics.states[i] = v[i].quadrotor
+                        continue
+                    }
+                    EnvDynamics.endSubstep(env, v[i], &progress[i])
+                    if progress[i].terminated {
+                        stepping[i] = false
+                        state.physics.states[i] = v[i].quadrotor
+                    }
                 }
             }
         }
@@ -156,11 +163,11 @@ public enum SwarmDynamics {
     }
 
     /// The vehicle nearest to vehicle `i` (body positions), the one it touched.
-    static func nearest(_ state: SwarmState, _ i: Int) -> Int {
-        let p = state.physics.states[i].position
+    static func nearest(_ physics: QuadrotorSwarm, _ i: Int) -> Int {
+        let p = physics.states[i].position
         var best = -1, bestDistance = Double.infinity
-        for j in 0..<state.count where j != i {
-            let d = (state.physics.states[j].position - p).lengthSquared
+        for j in physics.states.indices where j != i {
+            let d = (physics.states[j].position - p).lengthSquared
             if d < bestDistance { best = j; bestDistance = d }
         }
         return best
