@@ -119,7 +119,7 @@ public enum EnvDynamics {
                     progress.terminated = true
                 }
             }
-            endSubstep(model, state, &progress)
+            endSubstep(model, &state, &progress)
             if progress.terminated { break }
         }
         return finishStep(model, &state, &progress)
@@ -213,8 +213,10 @@ public enum EnvDynamics {
         return true
     }
 
-    /// After a substep: adds its horizontal travel to the step's path.
-    static func endSubstep(_ model: EnvModel, _ state: EnvState, _ progress: inout StepProgress) {
+    /// After a substep: adds its horizontal travel to the step's path. `state` is only read; it is
+    /// `inout` because a by-value argument from an array element (the swarm's vehicles) made the
+    /// compiler copy the whole 3.4 kB `EnvState`, arrays retained and released, every substep.
+    static func endSubstep(_ model: EnvModel, _ state: inout EnvState, _ progress: inout StepProgress) {
         let after = position(model, state)
         let dx = after.x - progress.before.x, dy = after.y - progress.before.y
         progress.flown += (dx * dx + dy * dy).squareRoot()

@@ -94,9 +94,9 @@ public enum SwarmDynamics {
         let render = model.swarm.cameras
         let exposure = env.substeps - env.cameraLatencySteps
         var exposed: [RenderBody] = []
-        // the vehicles through a buffer pointer: `state.vehicles[i]` passed by value or read
-        // for a field copied the whole EnvState (its arrays retained and released) several times
-        // per vehicle and substep, 8% of `bench env`'s profile with the swarm in it
+        // the vehicles through a buffer pointer, never passed by value (`endSubstep` takes them
+        // inout): a by-value `state.vehicles[i]` copied the whole EnvState (its arrays retained
+        // and released) per vehicle and substep, 8% of `bench env`'s profile with the swarm in it
         for k in 0..<env.substeps {
             var any = false
             state.vehicles.withUnsafeMutableBufferPointer { v in
@@ -127,7 +127,7 @@ public enum SwarmDynamics {
                         state.physics.states[i] = v[i].quadrotor
                         continue
                     }
-                    EnvDynamics.endSubstep(env, v[i], &progress[i])
+                    EnvDynamics.endSubstep(env, &v[i], &progress[i])
                     if progress[i].terminated {
                         stepping[i] = false
                         state.physics.states[i] = v[i].quadrotor
