@@ -24,6 +24,15 @@ import World
         return sim
     }
 
+    /// A recorded ring flight in a new scratch folder (remove it after): the log path and the log
+    /// read back.
+    static func recorded(_ name: String, count: Int = 4, ticks: Int) throws -> (dir: TempDir, path: String, log: SwarmLog) {
+        let dir = TempDir(name)
+        let path = dir.file("s.mcap")
+        _ = try fly(path, count: count, ticks: ticks)
+        return (dir, path, try SwarmLog.load(path: path))
+    }
+
     @Test func recordingDoesNotChangeTheFlight() throws {
         let dir = TempDir("app-swarm-rec")
         defer { dir.remove() }
@@ -107,11 +116,8 @@ import World
     }
 
     @Test func verifyNamesTheVehicleAndStepOfATamperedPoseOrCommand() throws {
-        let dir = TempDir("app-swarm-verify")
+        let (dir, path, log) = try Self.recorded("app-swarm-verify", ticks: 10)
         defer { dir.remove() }
-        let path = dir.file("s.mcap")
-        _ = try Self.fly(path, ticks: 10)
-        let log = try SwarmLog.load(path: path)
 
         // one pose moved by one ulp
         var moved = log
@@ -227,11 +233,8 @@ import World
     }
 
     @Test func thePlayerFollowsTheSelectedVehicleAndDrawsTheOthers() throws {
-        let dir = TempDir("app-swarm-player")
+        let (dir, path, log) = try Self.recorded("app-swarm-player", ticks: 8)
         defer { dir.remove() }
-        let path = dir.file("s.mcap")
-        _ = try Self.fly(path, ticks: 8)
-        let log = try SwarmLog.load(path: path)
         var player = try SwarmReplayPlayer(log: log, path: path)
         #expect(player.times == log.vehicles[0].poses.map(\.time))
         player.handle(keys: [.v, .period])
@@ -260,11 +263,8 @@ import World
     }
 
     @Test func exportPosesWritesOneRowPerVehiclePerStep() throws {
-        let dir = TempDir("app-swarm-csv")
+        let (dir, _, log) = try Self.recorded("app-swarm-csv", count: 2, ticks: 3)
         defer { dir.remove() }
-        let path = dir.file("s.mcap")
-        _ = try Self.fly(path, count: 2, ticks: 3)
-        let log = try SwarmLog.load(path: path)
         let csv = dir.file("p.csv")
         #expect(try SwarmReplay.exportPoses(log, to: csv) == 2 * 4)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
