@@ -36,12 +36,17 @@ extension Canvas {
         let r = rect.intersection(activeClip)
         guard !r.isEmpty, iw > 0, ih > 0 else { return }
         let w = width
-        pixels.withUnsafeMutableBufferPointer { dst in
-            for y in r.y..<r.maxY {
-                let srow = ((y - rect.y) * ih / rect.height) * iw
-                let drow = y * w
-                for x in r.x..<r.maxX {
-                    dst[drow + x] = pixel(srow + (x - rect.x) * iw / rect.width)
+        // each column's source column once per blit: a division per pixel was most of the blit
+        // (11% of the fly loop's profile for the 960x540 view)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: r.maxX - r.x) { cols in
+            for x in r.x..<r.maxX { cols[x - r.x] = (x - rect.x) * iw / rect.width }
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for y in r.y..<r.maxY {
+                    let srow = ((y - rect.y) * ih / rect.height) * iw
+                    let drow = y * w + r.x
+                    for k in 0..<(r.maxX - r.x) {
+                        dst[drow + k] = pixel(srow + cols[k])
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+import Geometry
 @testable import Viewer
 
 @Suite struct CanvasTests {
@@ -121,6 +122,35 @@ import Testing
         d.drawImage(rgb, in: d.bounds)
         #expect(d.rgbImage() == rgb)
         #expect(rgb.ppmData().count == "P6\n2 1\n255\n".utf8.count + 6)
+    }
+
+    /// Scaled blits against the nearest-neighbour formula pixel by pixel, for rectangles that
+    /// shrink, stretch, start off the canvas and cross a clip (the column table must index from
+    /// the rectangle's origin, not the clipped one's).
+    @Test func scaledBlitsMatchTheNearestNeighbourFormula() {
+        var rng = RNG(seed: 5)
+        for _ in 0..<30 {
+            let iw = 1 + rng.int(below: 9), ih = 1 + rng.int(below: 7)
+            let image = RGBImage(width: iw, height: ih, pixels: (0..<(3 * iw * ih)).map { _ in UInt8(rng.int(below: 256)) })
+            let rect = ViewerRect(x: rng.int(below: 12) - 5, y: rng.int(below: 10) - 4,
+                                  width: 1 + rng.int(below: 20), height: 1 + rng.int(below: 16))
+            var c = Canvas(width: 16, height: 12, color: .red)
+            c.clip = ViewerRect(x: rng.int(below: 4), y: rng.int(below: 3), width: 6 + rng.int(below: 10), height: 5 + rng.int(below: 7))
+            let clip = c.clip.intersection(c.bounds)
+            c.drawImage(image, in: rect)
+            for y in 0..<12 {
+                for x in 0..<16 {
+                    let inside = rect.intersection(clip)
+                    if x >= inside.x && x < inside.maxX && y >= inside.y && y < inside.maxY {
+                        let i = ((y - rect.y) * ih / rect.height) * iw + (x - rect.x) * iw / rect.width
+                        let want = ViewerColor(image.pixels[3 * i], image.pixels[3 * i + 1], image.pixels[3 * i + 2])
+                        #expect(c.pixel(x, y) == want, "(\(x), \(y)) of \(rect)")
+                    } else {
+                        #expect(c.pixel(x, y) == .red)
+                    }
+                }
+            }
+        }
     }
 
     @Test func depthFalseColour() {
