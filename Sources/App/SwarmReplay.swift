@@ -117,14 +117,10 @@ public enum SwarmReplay {
     /// vehicles squared, which a file claiming 1,024 vehicles and one long-lived vehicle would
     /// make hours (`replay --headless` must not hang on a bad file).
     public static func minimumSeparation(_ log: SwarmLog) -> Double {
-        var best = Double.infinity
         let steps = log.steps, n = log.vehicles.count
-        guard steps > 0 else { return best }
+        guard steps > 0 else { return .infinity }
         var at = (0..<n).map { log.pose($0, atStep: 1)?.position }
-        for a in 0..<n {
-            guard let pa = at[a] else { continue }
-            for b in (a + 1)..<n { if let pb = at[b] { best = min(best, (pa - pb).length) } }
-        }
+        var best = at.compactMap { $0 }.minimumPairDistance
         guard steps > 1 else { return best }
         // the vehicles with a pose of their own at step k (the rest stand where they were)
         var movers: [Int] = []

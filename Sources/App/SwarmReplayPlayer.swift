@@ -80,11 +80,7 @@ public struct SwarmReplayPlayer {
             guard let p = log.pose(j, atStep: k) else { return nil }
             return ViewerVehicle(pose: p, trail: trail(j, k), crashed: crashedAt[j].map { $0 <= k } ?? false)
         }
-        let positions = (0..<n).compactMap { log.pose($0, atStep: k)?.position }
-        var separation = Double.infinity
-        for a in positions.indices {
-            for b in (a + 1)..<positions.count { separation = min(separation, (positions[a] - positions[b]).length) }
-        }
+        let separation = (0..<n).compactMap { log.pose($0, atStep: k)?.position }.minimumPairDistance
         let contacts = log.vehicles.map { $0.events.filter { $0.other != nil && $0.step <= k }.count }.reduce(0, +)
         let crashed = crashedAt[i].map { $0 <= k } ?? false
         let ended = !crashed && k >= poses.count - 1 && poses.count - 1 < times.count - 1

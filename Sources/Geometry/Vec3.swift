@@ -30,3 +30,16 @@ extension SIMD3 where Scalar == Double {
     public static let unitY = Vec3(0, 1, 0)
     public static let unitZ = Vec3(0, 0, 1)
 }
+
+extension Collection where Element == Vec3 {
+    /// Smallest distance between two of the points (infinity for fewer than two): every pair,
+    /// O(n^2), for displays, summaries and tests (a swarm's minimum separation).
+    public var minimumPairDistance: Double {
+        var best = Double.infinity
+        var rest = self[...]
+        while let a = rest.popFirst() {
+            for b in rest { best = Swift.min(best, (a - b).length) }
+        }
+        return best
+    }
+}

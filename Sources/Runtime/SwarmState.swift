@@ -39,13 +39,5 @@ public struct SwarmState: Sendable {
 
     /// Smallest distance between two vehicles' body positions, m (infinity for one vehicle).
     /// O(N^2): for displays and tests, not for the step.
-    public var minimumSeparation: Double {
-        var best = Double.infinity
-        for i in vehicles.indices {
-            for j in (i + 1)..<vehicles.count {
-                best = min(best, (vehicles[i].quadrotor.position - vehicles[j].quadrotor.position).length)
-            }
-        }
-        return best
-    }
+    public var minimumSeparation: Double { vehicles.map(\.quadrotor.position).minimumPairDistance }
 }

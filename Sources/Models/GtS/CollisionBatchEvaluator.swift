@@ -211,13 +211,10 @@ public final class CollisionBatchEvaluator {
                 }
                 for j in 0..<e { x[j] = Swift.max(x[j], 0) }
             }
-            // gate pre-activations without their bias, which the cell adds: step 0's is h0 Wh^T + b
-            // (shared by every candidate), later steps' one GEMM over [x, h] plus b
-            if step == 0 {
-                sgemm(m: nr, n: g4, k: e, xh, lda: k, w, ldb: g4, beta: 0, z, ldc: g4)
-            } else {
-                sgemm(m: nr, n: g4, k: k, xh, lda: k, w, ldb: g4, beta: 0, z, ldc: g4)
-            }
+            // gate pre-activations without their bias, which the cell adds: at step 0 only x's
+            // product (h0 Wh^T + b, shared by every candidate, is the cell's bias), later one GEMM
+            // over [x, h] with b
+            sgemm(m: nr, n: g4, k: step == 0 ? e : k, xh, lda: k, w, ldb: g4, beta: 0, z, ldc: g4)
             // gates and c = f c + i g, h = o tanh(c), written into the last hd columns of [x, h]
             lstmCellDoubled(gates: z, ldz: g4, bias: step == 0 ? z0 : bias, cell: cell, ldc: hd, hidden: xh + e, ldh: k,
                             rows: nr, units: hd)
