@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Rendering
+import Synchronization
 import Viewer
 import World
 
@@ -9,14 +10,17 @@ import World
 /// The renderer's fast path needs a level camera (no roll, no pitch). The viewer's chase and
 /// orbit cameras look slightly down, so a camera with |pitch| up to `maxShiftPitch` is drawn as
 /// a *level camera with a shifted principal point* (the perspective-control lens of
-/// architecture photography): a level image `2k` rows taller is rendered and the `height` rows
-/// whose centre looks `pitch` below the horizon are kept, `k = f tan(pitch)`. Verticals stay
-/// vertical; near the image centre it equals the pitched view, towards the corners it differs by
-/// the keystone a real pitched camera would show. Steeper cameras (orbit from high up) take the
-/// renderer's exact tilted path, which is several times slower.
+/// architecture photography): the `height` rows of a level image `2k` rows taller whose centre
+/// looks `pitch` below the horizon, `k = f tan(pitch)`, drawn as a window of that image (only the
+/// kept rows are ray-cast; `Renderer.renderWindow`) in column blocks over `threads` threads.
+/// Verticals stay vertical; near the image centre it equals the pitched view, towards the
+/// corners it differs by the keystone a real pitched camera would show. Steeper cameras (orbit
+/// from high up) take the renderer's exact tilted path, on one thread. A profile with sensor
+/// effects (noise, vignetting: whole-image steps) renders the whole taller image instead.
 ///
 /// A class holding scratch memory so the `@Sendable` render closure of `MainView.render` can
-/// reuse it; it is used from the viewer's thread only.
+/// reuse it; `render` is called from the viewer's thread only (its column blocks run on
+/// Dispatch's workers, each block on its own scratch).
 public final class ViewRenderer: @unchecked Sendable {
     public let renderer: Renderer
     public let width: Int
@@ -25,26 +29,39 @@ public final class ViewRenderer: @unchecked Sendable {
     public let maxShiftPitch: Double
     /// Depth at which rays count as sky (metres).
     public let maxRange: Double
+    /// Threads a level frame is split over (column blocks; the pixels do not depend on it).
+    public let threads: Int
+    /// The whole-frame scratch (tilted path, and level frames of a profile with sensor effects)
+    /// and one window scratch per thread.
     private var scratch: RenderScratch
+    private var windowScratch: [RenderScratch]
     private var tall: [UInt8]
     private var rng = RNG(seed: 0)
     /// Frames drawn through the level (shifted) path and the tilted path.
     public private(set) var levelFrames = 0
     public private(set) var tiltedFrames = 0
+    /// Columns per block of the level path's column split, and the next block to draw.
+    static let columnBlock = 32
+    private let nextBlock = Atomic<Int>(0)
 
     public init(scene: Scene, profile: AppearanceProfile = .sim, width: Int = 960, height: Int = 540,
-                maxShiftPitch: Double = 0.45, maxRange: Double = 60) {
+                maxShiftPitch: Double = 0.45, maxRange: Double = 60,
+                threads: Int = min(4, ProcessInfo.processInfo.activeProcessorCount)) {
         renderer = Renderer(scene: scene, profile: profile)
         self.width = width
         self.height = height
         self.maxShiftPitch = maxShiftPitch
         self.maxRange = maxRange
+        self.threads = max(1, threads)
         // the tallest image the shifted path renders
         let f = Double(width) / 2 / tan(radians(80) / 2)
         let kMax = Int((f * tan(maxShiftPitch)).rounded(.up)) + 1
-        scratch = RenderScratch(renderer: renderer, camera: CameraIntrinsics(width: width, height: height + 2 * kMax,
+        let windows = !renderer.hasImageEffects
+        scratch = RenderScratch(renderer: renderer, camera: CameraIntrinsics(width: width, height: windows ? height : height + 2 * kMax,
                                                                              fovDegrees: 80, maxRange: maxRange))
-        tall = [UInt8](repeating: 0, count: 3 * width * (height + 2 * kMax))
+        let window = CameraIntrinsics(width: width, height: height, fovDegrees: 80, maxRange: maxRange)
+        windowScratch = windows ? (0..<max(1, threads)).map { [renderer] _ in RenderScratch(renderer: renderer, camera: window) } : []
+        tall = windows ? [] : [UInt8](repeating: 0, count: 3 * width * (height + 2 * kMax))
     }
 
     /// The level camera with a shifted principal point that stands in for `camera` when it has no
@@ -66,8 +83,10 @@ public final class ViewRenderer: @unchecked Sendable {
     }
 
     /// Renders `camera` into `image` (resized to width x height when it differs). A level camera
-    /// with a vertical principal-point offset takes the level path on a taller image; a pitched
-    /// camera is levelled first (`levelled`); anything else takes the tilted path.
+    /// with a vertical principal-point offset is the window of a level image 2k rows taller
+    /// (`Renderer.renderWindow`: only the kept rows are drawn, in column blocks over `threads`
+    /// threads); a pitched camera is levelled first (`levelled`); anything else takes the tilted
+    /// path.
     public func render(_ camera: ViewCamera, into image: inout RGBImage) {
         if image.width != width || image.height != height {
             image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: 3 * width * height))
@@ -76,9 +95,9 @@ public final class ViewRenderer: @unchecked Sendable {
         let fov = degrees(cam.horizontalFOV)
         let shift = Int(cam.principalOffset.y.rounded())
         let k = abs(shift)
-        let tallCapacity = tall.count / (3 * width)
-        if Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0 && height + 2 * k <= tallCapacity {
-            // level camera on an image 2k rows taller; keep the rows around the shifted centre
+        let level = Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0
+        if level && windowScratch.isEmpty && height + 2 * k <= tall.count / (3 * width) {
+            // a profile with sensor effects: the whole taller image, then its kept rows
             let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
             let first = shift < 0 ? 2 * k : 0
             let rowBytes = 3 * width
@@ -90,6 +109,11 @@ public final class ViewRenderer: @unchecked Sendable {
                 }
             }
             levelFrames += 1
+        } else if level && !windowScratch.isEmpty {
+            let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
+            let first = shift < 0 ? 2 * k : 0
+            renderLevelWindow(intr, cam.pose, rows: first..<(first + height), into: &image)
+            levelFrames += 1
         } else {
             let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(camera.horizontalFOV), maxRange: maxRange)
             image.pixels.withUnsafeMutableBufferPointer { out in
@@ -97,6 +121,34 @@ public final class ViewRenderer: @unchecked Sendable {
                                 scratch: &scratch)
             }
             tiltedFrames += 1
+        }
+    }
+
+    /// Rows `rows` of a level image of `camera` into `image`: blocks of `columnBlock` columns,
+    /// each thread with its own scratch taking the next undrawn block until none is left (so a
+    /// cluttered side of the view, or a thread the OS holds back, does not leave the other
+    /// waiting). Blocks write disjoint columns and a pixel does not depend on which thread drew
+    /// it, so the image is the same whatever the split.
+    private func renderLevelWindow(_ camera: CameraIntrinsics, _ pose: Pose, rows: Range<Int>, into image: inout RGBImage) {
+        let blocks = (width + Self.columnBlock - 1) / Self.columnBlock
+        let workers = min(threads, blocks)
+        let renderer = self.renderer, width = self.width
+        nextBlock.store(0, ordering: .relaxed)
+        image.pixels.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let rgb = out.baseAddress!
+            windowScratch.withUnsafeMutableBufferPointer { scratches in
+                nonisolated(unsafe) let scratch = scratches.baseAddress!
+                let work: @Sendable (Int) -> Void = { [self] t in
+                    while true {
+                        let b = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
+                        if b >= blocks { break }
+                        let c0 = b * Self.columnBlock
+                        renderer.renderWindow(camera: camera, pose: pose, rows: rows, columns: c0..<min(width, c0 + Self.columnBlock),
+                                              depth: nil, gray: nil, rgb: rgb, scratch: &scratch[t])
+                    }
+                }
+                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            }
         }
     }
 

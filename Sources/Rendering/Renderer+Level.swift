@@ -38,9 +38,19 @@ extension Renderer {
     /// obstacle then updates only the rows its vertical extent can cover, keeping the nearest hit
     /// per row (a per-column z-buffer in Float32). The walk stops once every row's hit is nearer
     /// than the next cell. Then rows are shaded.
+    ///
+    /// `rows` and `columns` restrict the work to a window of `cam`'s image (default: all of it):
+    /// the buffers are then `cam.width` wide and `rows.count` tall, their row 0 is image row
+    /// `rows.lowerBound`, and only the window's columns are written. A pixel of a window equals
+    /// the same pixel of the whole image bit for bit: a row's ray depends on its image row only,
+    /// and the walk's early stop only skips obstacles that no row of the window could take
+    /// (tested).
     func renderLevel(_ cam: CameraIntrinsics, _ pose: Pose, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
-                     rgb: UnsafeMutablePointer<UInt8>?, post: Bool, scratch: inout RenderScratch) {
-        let W = cam.width, H = cam.height
+                     rgb: UnsafeMutablePointer<UInt8>?, post: Bool, scratch: inout RenderScratch,
+                     rows: Range<Int>? = nil, columns: Range<Int>? = nil) {
+        let W = cam.width
+        let rows = rows ?? 0..<cam.height, columns = columns ?? 0..<W
+        let H = rows.count
         let f = cam.focalPixels
         let yaw = pose.orientation.yaw
         let cyaw = cos(yaw), syaw = sin(yaw)
@@ -58,7 +68,8 @@ extension Renderer {
         let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
         let skyLumaH = Renderer.luma(skyH), skyLumaZ = Renderer.luma(skyZ)
-        let centre = Double(H) / 2 - 0.5
+        // the image's centre row in window rows (exact: a half-integer minus an integer)
+        let centre = Double(cam.height) / 2 - 0.5 - Double(rows.lowerBound)
         if scratch.epoch > UInt32.max - UInt32(W) - 2 {
             for k in scratch.stamp.indices { scratch.stamp[k] = 0 }
             scratch.epoch = 0
@@ -113,7 +124,7 @@ extension Renderer {
                 }
                 baseMax = max(baseMax, base[j])
             }
-            for i in 0..<W {
+            for i in columns {
                 // the column's vertical plane: unit horizontal direction (ux, uy)
                 let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
                 let lh = (1 + yc * yc).squareRoot()

@@ -113,6 +113,36 @@ public struct Renderer: Sendable {
         scratch.bodyDepth = sceneDepth
     }
 
+    /// Renders a window of a level camera's image: image rows `rows` and columns `columns`,
+    /// into buffers `camera.width` wide and `rows.count` tall (each `nil` to skip; their row 0
+    /// is image row `rows.lowerBound`; only the window's columns are written). Every pixel equals
+    /// the same pixel of `render`'s whole image bit for bit. Two uses: a camera whose principal
+    /// point is shifted vertically is the window of a taller level image (the viewer's chase
+    /// camera looking down), and disjoint column ranges rendered on different threads (each with
+    /// its own scratch) make up one image.
+    ///
+    /// Level poses only, and no sensor effects: the profile must have no noise and no
+    /// vignetting (they work on whole images and draw from an RNG), and there is no motion blur
+    /// (no angular rate).
+    public func renderWindow(camera: CameraIntrinsics, pose: Pose, rows: Range<Int>, columns: Range<Int>,
+                             depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
+                             rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
+        precondition(Renderer.isLevel(pose), "renderWindow needs a level camera")
+        precondition(!hasImageEffects && (depth == nil || profile.depthNoise == 0),
+                     "renderWindow needs a profile without sensor noise or vignetting")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= camera.height && columns.lowerBound >= 0
+                     && columns.upperBound <= camera.width, "window outside the image")
+        precondition(camera.width <= scratch.width && rows.count <= scratch.height, "scratch too small for this window")
+        precondition(scratch.stamp.count >= scene.obstacles.count, "scratch was made for a smaller scene")
+        renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch, rows: rows, columns: columns)
+    }
+
+    /// Whether the profile changes whole images after shading (noise or vignetting), so a
+    /// colour frame needs `postProcess` even without motion blur.
+    public var hasImageEffects: Bool {
+        profile.gaussianNoise > 0 || profile.shotNoise > 0 || profile.vignetting > 0
+    }
+
     /// `render`'s work: the scene, the bodies over it (when given: then `depth` is set), the
     /// sensor effects and depth noise (on `depth` when `noisyDepth`).
     private func renderImages(_ camera: CameraIntrinsics, _ pose: Pose, _ angularRate: Vec3, _ rng: inout RNG,
@@ -121,8 +151,7 @@ public struct Renderer: Sendable {
         let wantColor = gray != nil || rgb != nil
         let blur = profile.shutterTime * camera.focalPixels
         let blurX = abs(angularRate.z) * blur, blurY = abs(angularRate.y) * blur
-        let post = wantColor && (profile.gaussianNoise > 0 || profile.shotNoise > 0 || profile.vignetting > 0
-                                 || blurX >= 1 || blurY >= 1)
+        let post = wantColor && (hasImageEffects || blurX >= 1 || blurY >= 1)
         if Renderer.isLevel(pose) {
             renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
         } else {

@@ -191,6 +191,42 @@ import World
         #expect(view.levelled(rolled) == rolled)
     }
 
+    @Test func levelViewIsTheKeptRowsOfTheTallerImageOnAnyThreadCount() throws {
+        // the window path (only the kept rows, column blocks over threads) against the
+        // definition: the whole level image 2k rows taller, rendered in one piece, then cropped
+        let scene = try SceneLoader.resolve("forest:2")
+        let w = 200, h = 112
+        let one = ViewRenderer(scene: scene, width: w, height: h, threads: 1)
+        let two = ViewRenderer(scene: scene, width: w, height: h, threads: 2)
+        let three = ViewRenderer(scene: scene, width: w, height: h, threads: 3)
+        var rng = RNG(seed: 5)
+        var shifted = 0
+        for k in 0..<8 {
+            // looking down (chase) and up, up to the levelling limit; one level camera
+            let pitch = k == 0 ? 0 : rng.uniform(-0.45, 0.45)
+            let pose = Pose(position: Vec3(rng.uniform(-8, 8), rng.uniform(-8, 8), rng.uniform(0.5, 3)),
+                            orientation: Quaternion(roll: 0, pitch: pitch, yaw: rng.uniform(-.pi, .pi)))
+            let camera = one.levelled(ViewCamera(pose: pose))
+            let shift = Int(camera.principalOffset.y.rounded()), k2 = 2 * abs(shift)
+            if shift != 0 { shifted += 1 }
+            let tall = CameraIntrinsics(width: w, height: h + k2, fovDegrees: degrees(camera.horizontalFOV), maxRange: one.maxRange)
+            var full = [UInt8](repeating: 0, count: 3 * tall.pixelCount)
+            var scratch = RenderScratch(renderer: one.renderer, camera: tall)
+            var noise = RNG(seed: 0)
+            one.renderer.render(camera: tall, pose: camera.pose, rng: &noise, depth: nil, gray: nil, rgb: &full, scratch: &scratch)
+            let first = shift < 0 ? k2 : 0
+            let expected = Array(full[(3 * w * first)..<(3 * w * (first + h))])
+            for view in [one, two, three] {
+                var image = RGBImage(width: 1, height: 1)
+                view.render(ViewCamera(pose: pose), into: &image)
+                #expect(image.width == w && image.height == h)
+                #expect(image.pixels == expected, "pitch \(pitch), \(view.threads) thread(s)")
+            }
+        }
+        #expect(shifted >= 6)
+        #expect(one.levelFrames == 8 && two.levelFrames == 8 && one.tiltedFrames == 0)
+    }
+
     @Test func logPathsNumberLaterEpisodes() {
         #expect(FlySimulation.logPath("a/b.mcap", episode: 0) == "a/b.mcap")
         #expect(FlySimulation.logPath("a/b.mcap", episode: 2) == "a/b-2.mcap")

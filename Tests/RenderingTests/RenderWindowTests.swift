@@ -1,0 +1,81 @@
+import Foundation
+import Geometry
+import Testing
+@testable import Rendering
+@testable import World
+
+/// `Renderer.renderWindow`: a window of a level image (rows and columns) is the same pixels as
+/// the whole image's, bit for bit, for depth, gray and colour.
+@Suite struct RenderWindowTests {
+    /// Every output of the whole frame, then every output of `windows` (each into a buffer
+    /// `width` wide and its rows tall), compared pixel by pixel inside each window; outside its
+    /// columns a window's buffer must stay untouched.
+    func check(_ renderer: Renderer, _ cam: CameraIntrinsics, _ pose: Pose, windows: [(Range<Int>, Range<Int>)]) {
+        let n = cam.pixelCount
+        var depth = [Float](repeating: -1, count: n), gray = [UInt8](repeating: 0, count: n)
+        var rgb = [UInt8](repeating: 0, count: 3 * n)
+        var scratch = RenderScratch(renderer: renderer, camera: cam)
+        var rng = RNG(seed: 1)
+        renderer.render(camera: cam, pose: pose, rng: &rng, depth: &depth, gray: &gray, rgb: &rgb, scratch: &scratch)
+        for (rows, columns) in windows {
+            let m = cam.width * rows.count
+            var wd = [Float](repeating: -7, count: m), wg = [UInt8](repeating: 77, count: m)
+            var wc = [UInt8](repeating: 77, count: 3 * m)
+            renderer.renderWindow(camera: cam, pose: pose, rows: rows, columns: columns, depth: &wd, gray: &wg, rgb: &wc,
+                                  scratch: &scratch)
+            var mismatches = 0, touchedOutside = 0
+            for j in 0..<rows.count {
+                for i in 0..<cam.width {
+                    let w = j * cam.width + i, k = (j + rows.lowerBound) * cam.width + i
+                    if columns.contains(i) {
+                        if wd[w].bitPattern != depth[k].bitPattern || wg[w] != gray[k]
+                            || wc[3 * w] != rgb[3 * k] || wc[3 * w + 1] != rgb[3 * k + 1] || wc[3 * w + 2] != rgb[3 * k + 2] {
+                            mismatches += 1
+                        }
+                    } else if wd[w] != -7 || wg[w] != 77 || wc[3 * w] != 77 {
+                        touchedOutside += 1
+                    }
+                }
+            }
+            #expect(mismatches == 0, "rows \(rows), columns \(columns) at \(pose.position)")
+            #expect(touchedOutside == 0, "rows \(rows), columns \(columns) wrote outside its columns")
+        }
+    }
+
+    @Test(arguments: ["forest:5:trees=150,boxes=40,size=30", "hallway:2", "office:3", "warehouse:1",
+                      "boulders:4:size=30,rocks=60"])
+    func windowsEqualTheWholeImage(spec: String) throws {
+        let scene = try WorldGenerators.make(spec)
+        var rng = RNG(seed: 42)
+        for k in 0..<6 {
+            // both appearance profiles without image effects: flat sim shading and textured real
+            // materials (the real profile's noise and vignetting switched off)
+            var real = AppearanceProfile.real
+            real.gaussianNoise = 0; real.shotNoise = 0; real.vignetting = 0; real.depthNoise = 0
+            let renderer = Renderer(scene: scene, profile: k % 2 == 0 ? .sim : real)
+            let cam = CameraIntrinsics(width: 40 + 3 * k, height: 60 + 5 * k, fovDegrees: 60 + 8 * Double(k), maxRange: 25)
+            let lo = scene.boundsMin, hi = scene.boundsMax
+            let position = Vec3(rng.uniform(lo.x + 1, hi.x - 1), rng.uniform(lo.y + 1, hi.y - 1),
+                                rng.uniform(0.2, 2.5))
+            let pose = Pose(position: position, orientation: Quaternion(roll: 0, pitch: 0, yaw: rng.uniform(-.pi, .pi)))
+            let h = cam.height, w = cam.width
+            var windows: [(Range<Int>, Range<Int>)] = [(0..<h, 0..<w), (0..<1, 0..<w), ((h - 1)..<h, 0..<w),
+                                                       (0..<h, 0..<1), (0..<h, (w - 1)..<w)]
+            for _ in 0..<6 {
+                let r0 = rng.int(below: h), r1 = r0 + 1 + rng.int(below: h - r0)
+                let c0 = rng.int(below: w), c1 = c0 + 1 + rng.int(below: w - c0)
+                windows.append((r0..<r1, c0..<c1))
+            }
+            check(renderer, cam, pose, windows: windows)
+        }
+    }
+
+    @Test func profilesWithImageEffectsAreMarked() throws {
+        let scene = try WorldGenerators.make("field:1")
+        #expect(!Renderer(scene: scene, profile: .sim).hasImageEffects)
+        #expect(Renderer(scene: scene, profile: .real).hasImageEffects)
+        var vignetteOnly = AppearanceProfile.sim
+        vignetteOnly.vignetting = 0.2
+        #expect(Renderer(scene: scene, profile: vignetteOnly).hasImageEffects)
+    }
+}
