@@ -81,6 +81,10 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "Viewer", "Runtime", "Recording", "Rendering", "World", "Autonomy", "Models",
                                                      "Geometry", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
+        // the command tree itself (@testable import of the executable): every documented command line parses
+        .testTarget(name: "SwiftletTests", dependencies: [
+            "swiftlet", "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
