@@ -1,6 +1,9 @@
 import Foundation
 import Geometry
 import World
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// A ray-casting renderer for one scene and appearance profile: depth, gray and RGB images.
 ///
@@ -237,12 +240,24 @@ public struct Renderer: Sendable {
     /// 0...255 (already scaled) -> byte, rounded, clamped.
     @inline(__always) static func quantize255(_ v: Float) -> UInt8 {
         let r = v + 0.5
-        return UInt8(r > 0 ? (r < 255 ? r : 255) : 0)
+        return byte(r > 0 ? (r < 255 ? r : 255) : 0)
     }
 
     /// [0, 1] -> 0...255, rounded, clamped.
     @inline(__always) static func quantize(_ v: Float) -> UInt8 {
-        UInt8(max(0, min(255, v * 255 + 0.5)))
+        byte(max(0, min(255, v * 255 + 0.5)))
+    }
+
+    /// `UInt8(v)` (truncation) for a `v` already clamped to 0...255. The checked conversion
+    /// costs three compares and branches per channel (NaN, infinity, range) that the clamp makes
+    /// dead but the optimiser does not remove: 30% of the colour shading loop in `fly`'s profile.
+    /// On x86-64 this is one `cvttss2si`, which truncates exactly as the checked conversion.
+    @inline(__always) static func byte(_ v: Float) -> UInt8 {
+        #if arch(x86_64)
+        UInt8(truncatingIfNeeded: _mm_cvtt_ss2si(_mm_set_ss(v)))
+        #else
+        UInt8(v)
+        #endif
     }
 
     /// Texture coordinates on a sphere: (x, y) where the surface faces up or down, else (x + y, z).
