@@ -1,5 +1,4 @@
 import Autonomy
-import Dispatch
 import Foundation
 import Geometry
 import Runtime
@@ -12,7 +11,10 @@ import World
 ///
 /// The vehicles' policy ticks run on `workers` threads over a fixed contiguous partition (vehicle
 /// i's decision depends only on its own policy and observation), so the actions are bit-identical
-/// for any worker count.
+/// for any worker count. A learned policy's own batched evaluation is threaded too (its
+/// `settings.workers`, fixed blocks: the same bits for any count); with several vehicles per
+/// tick it gets the threads the vehicles leave (`workers` 2: one each), since two levels of
+/// threads on two cores ran slower than one (`swiftlet bench app`, docs/app.md).
 ///
 /// ```swift
 /// var pilot = SwarmPolicyPilot(spec: try PolicyRegistry.standard.resolve("privileged"), count: 4, workers: 2)
@@ -37,7 +39,19 @@ struct SwarmPolicyPilot {
     init(spec: PolicySpec, count: Int, workers: Int) {
         self.spec = spec
         self.workers = max(1, workers)
-        policies = (0..<count).map { _ in spec.make() }
+        policies = []
+        policies = (0..<count).map { _ in make(count: count) }
+    }
+
+    /// A fresh policy for one of `count` vehicles: `spec.make()`, a learned one with its
+    /// evaluation threads divided by the vehicle threads in use.
+    func make(count: Int) -> any Policy {
+        let p = spec.make()
+        let lanes = min(workers, count)
+        guard lanes > 1, let learned = p as? LearnedPolicy, learned.settings.workers > 1 else { return p }
+        var s = learned.settings
+        s.workers = max(1, s.workers / lanes)
+        return LearnedPolicy(predictor: learned.predictor, settings: s, name: learned.name)
     }
 
     /// Vehicle `i`'s policy seed in the episode reset from `seed`: vehicle 0 gets the seed
@@ -51,7 +65,7 @@ struct SwarmPolicyPilot {
     /// Fresh policies for the episode reset from `episodeSeed`.
     mutating func reset(episodeSeed: UInt64) {
         policies = (0..<policies.count).map { i in
-            var p = spec.make()
+            var p = make(count: policies.count)
             p.reset(seed: SwarmPolicyPilot.policySeed(episode: episodeSeed, vehicle: i))
             return p
         }
@@ -70,7 +84,7 @@ struct SwarmPolicyPilot {
         yawRates.withUnsafeMutableBufferPointer { y in
             withUnsafeMutablePointer(to: &decision) { d in
                 nonisolated(unsafe) let out = y.baseAddress!, chosen = d
-                SwarmPolicyPilot.forEach(&policies, threads: workers) { i, policy in
+                VectorEnv.forEach(&policies, threads: workers) { i, policy in
                     guard !vehicles[i].done, i != manual else { return }
                     let o = vehicles[i].observation
                     if i == followed {
@@ -85,22 +99,6 @@ struct SwarmPolicyPilot {
         }
         let actions = (0..<n).map { i in vehicles[i].done ? idle : .yawRate(yawRates[i]) }
         return Step(actions: actions, followed: decision)
-    }
-
-    /// Runs `body` on every element of `items`, split into `threads` fixed contiguous chunks
-    /// (`VectorEnv`'s partition, which Runtime keeps internal): element i only ever sees itself.
-    static func forEach<T>(_ items: inout [T], threads: Int, _ body: @Sendable (Int, inout T) -> Void) {
-        let n = items.count
-        let w = max(1, min(threads, n))
-        withoutActuallyEscaping(body) { body in
-            items.withUnsafeMutableBufferPointer { s in
-                nonisolated(unsafe) let base = s.baseAddress!
-                let part: @Sendable (Int) -> Void = { k in
-                    for i in (k * n / w)..<((k + 1) * n / w) { body(i, &base[i]) }
-                }
-                if w == 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: w, execute: part) }
-            }
-        }
     }
 
     /// Checks the first `distance` m ahead of every vehicle's start (every 10 cm along its
