@@ -166,6 +166,59 @@ import World
         }
     }
 
+    @Test func theNextEpisodeStartsOnceEveryVehicleEndedWithFreshPoliciesOnTheNextSeed() throws {
+        let dir = TempDir("app-swarm-restart")
+        defer { dir.remove() }
+        let world = try Self.pillars(dir)
+        var config = SwarmFlyConfig.policyMode("random")
+        config.count = 3
+        config.world = world
+        config.env.spawnYawJitter = 0
+        config.env.maxEpisodeTime = 2   // 8 ticks, nobody reaches a pillar
+        var sim = try SwarmFlySimulation(config: config, viewSize: nil)
+        var first: [[UInt64]] = []
+        for _ in 0..<40 {
+            try sim.advance(by: 0.25, pilot: nil)
+            if sim.episodes == 1 && sim.isDone { first = Self.bits(sim) }
+            if sim.episodes == 2 { break }
+        }
+        // every vehicle ended at the time limit, the pause passed, the next seed started
+        #expect(!first.isEmpty && sim.episodes == 2 && sim.seed == 1)
+        #expect(sim.env.state.vehicles.allSatisfy { $0.controlSteps == 0 })
+        // the random policies were reset from the new seed: its episode is the one a fresh
+        // simulation started at seed 1 flies
+        config.seed = 1
+        var fresh = try SwarmFlySimulation(config: config, viewSize: nil)
+        for _ in 0..<8 {
+            sim.tick()
+            fresh.tick()
+        }
+        #expect(Self.bits(sim) == Self.bits(fresh))
+        #expect(Self.bits(sim) != first)
+    }
+
+    @Test func aHandFlownVehicleAmongPolicyVehiclesIsLoggedAsAVelocityCommandAndVerifies() throws {
+        let dir = TempDir("app-swarm-policy-manual")
+        defer { dir.remove() }
+        let path = dir.file("m.mcap")
+        var config = SwarmFlyConfig.policyMode("straight")
+        config.count = 3
+        config.record = path
+        var sim = try SwarmFlySimulation(config: config, viewSize: nil)
+        sim.handle(keys: [.v])
+        for _ in 0..<6 { sim.tick(PilotInput(forward: 0.2, left: 0.3)) }
+        try sim.finish()
+        let log = try SwarmLog.load(path: path)
+        #expect(log.vehicles[1].commands.allSatisfy { $0.values[0] == 1 })
+        #expect(log.vehicles[0].commands.allSatisfy { $0.values[0] == 0 && $0.values[1] == 0 })
+        #expect(try SwarmReplay.verify(log, source: path).poses == 21)
+        // the hand-flown vehicle slid left of its heading; the straight ones kept theirs
+        let v = sim.env.state.vehicles
+        let yaw = v[1].quadrotor.home.orientation.yaw
+        let moved = v[1].quadrotor.position - v[1].quadrotor.home.position
+        #expect(-moved.x * sin(yaw) + moved.y * cos(yaw) > 0.1, "moved \(moved)")
+    }
+
     @MainActor @Test func theWindowNamesThePolicyAndTheSummaryCountsWorldAndVehicleCollisionsApart() throws {
         var options = ViewerOptions(width: 480, height: 270, frameLimit: 4)
         options.videoDriver = "dummy"
