@@ -64,8 +64,9 @@ public struct SwarmFlyConfig: Sendable {
     }
 }
 
-/// The live simulation behind `swiftlet fly --swarm N`: a `SwarmEnv` flown by `SwarmRingRoute`
-/// (the followed vehicle by hand when the autopilot is off), a trail per vehicle, and viewer
+/// The live simulation behind `swiftlet fly --swarm N`: a `SwarmEnv` flown by `SwarmRingRoute`,
+/// or with `config.policy` by `SwarmPolicyPilot` (every vehicle its own policy instance; the
+/// followed vehicle by hand when the autopilot is off), a trail per vehicle, and viewer
 /// frames that follow one selected vehicle (V or `.` next, `,` previous) and draw the others.
 ///
 /// Timing as `FlySimulation`: the swarm advances in whole control ticks and the shown poses are

@@ -75,7 +75,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Domain profile: sim or real. (default: sim)")
     var domain: String?
 
-    @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged).")
+    @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged; with --swarm every vehicle flies it, default the ring autopilot).")
     var policy: String?
 
     @Option(help: "Record episodes to this MCAP file.")
