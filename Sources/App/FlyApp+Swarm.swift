@@ -1,3 +1,4 @@
+import Autonomy
 import Diagnostics
 import Foundation
 import Viewer
@@ -19,10 +20,20 @@ extension FlyApp {
         public var peakDownwash: Double
         /// The logs written (`--record`).
         public var logs: [String] = []
+        /// Policy mode (`--policy`): the policy flown, collisions with the world (obstacle,
+        /// ground or tilt) and the mean horizontal distance a vehicle flew per episode (m).
+        public var policy: String? = nil
+        public var worldCollisions = 0
+        public var meanDistance = 0.0
 
-        /// One-line summary.
+        /// One-line summary (policy mode: collisions with the world and with vehicles apart, and
+        /// the mean distance flown, to compare policies).
         public var summary: String {
-            var s = String(format: "%d frames at %.1f fps (whole loop), %d vehicles, %.1f s simulated, %d control ticks, %d episode(s), %d collision(s), %d vehicle contact(s), min separation %.2f m, peak downwash %.3f N",
+            var s = policy.map { policy in
+                String(format: "%d frames at %.1f fps (whole loop), %d vehicles flying %@, %.1f s simulated, %d control ticks, %d episode(s), %d world collision(s) (obstacle, ground or tilt), %d vehicle contact(s), %.2f m flown per vehicle per episode (mean), min separation %.2f m",
+                       report.frames, loopFPS, vehicles, policy, simTime, ticks, episodes, worldCollisions, contacts, meanDistance,
+                       minimumSeparation.isFinite ? minimumSeparation : 0)
+            } ?? String(format: "%d frames at %.1f fps (whole loop), %d vehicles, %.1f s simulated, %d control ticks, %d episode(s), %d collision(s), %d vehicle contact(s), min separation %.2f m, peak downwash %.3f N",
                            report.frames, loopFPS, vehicles, simTime, ticks, episodes, collisions, contacts,
                            minimumSeparation.isFinite ? minimumSeparation : 0, peakDownwash)
             if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
@@ -33,9 +44,11 @@ extension FlyApp {
 
     /// Flies a swarm in the viewer (`SwarmFlySimulation`): V or `.` follow the next vehicle, `,`
     /// the previous one, R starts the next episode. `screenshot` receives the last frame.
+    /// `registry` resolves `config.policy`.
     @MainActor
-    public static func flySwarm(_ config: SwarmFlyConfig, options: ViewerOptions, screenshot: String? = nil) throws -> SwarmOutcome {
-        var sim = try SwarmFlySimulation(config: config, viewSize: (options.width, options.height))
+    public static func flySwarm(_ config: SwarmFlyConfig, options: ViewerOptions, registry: PolicyRegistry = .standard,
+                                screenshot: String? = nil) throws -> SwarmOutcome {
+        var sim = try SwarmFlySimulation(config: config, registry: registry, viewSize: (options.width, options.height))
         var options = options
         options.extraHelp = ["SWARM (--swarm)", "V  .       follow next vehicle", ",          follow previous vehicle",
                              "P off      fly the followed one by hand"]
@@ -49,6 +62,7 @@ extension FlyApp {
         if let screenshot, let shot = run.report.lastFrame { try savePNG(shot, to: screenshot) }
         return SwarmOutcome(report: run.report, loopFPS: run.loopFPS, vehicles: config.count, episodes: sim.episodes,
                             ticks: sim.totalTicks, simTime: sim.time, collisions: sim.collisions, contacts: sim.contacts,
-                            minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash, logs: sim.logPaths)
+                            minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash, logs: sim.logPaths,
+                            policy: sim.policyPilot?.spec.label, worldCollisions: sim.worldCollisions, meanDistance: sim.meanDistance)
     }
 }

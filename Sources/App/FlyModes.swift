@@ -14,7 +14,8 @@ public enum FlyMode: String, Sendable, CaseIterable {
     /// `--ocs DIR|default`: an OCS or hedging policy in the closed loop's held-out worlds, its
     /// camera corrupted.
     case ocs
-    /// `--swarm N`: N quadrotors flying a ring in two layers (downwash crossings).
+    /// `--swarm N`: N quadrotors flying a ring in two layers (downwash crossings), or with
+    /// `--policy` each flying the policy side by side into a forest.
     case swarm
 
     /// How the mode is named in messages.
@@ -38,7 +39,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
         case .hint: return viewer.union(["domain", "record", "seed", "hint", "hint-method", "yaw-limit", "hint-samples", "hint-config"])
         case .ldm: return viewer.union(["seed", "ldm", "ldm-level", "ldm-preset", "ldm-config", "ldm-models"])
         case .ocs: return viewer.union(["seed", "ocs", "ocs-policy", "corruption", "ocs-preset", "ocs-config"])
-        case .swarm: return viewer.union(["swarm", "world", "robot", "domain", "seed", "record"])
+        case .swarm: return viewer.union(["swarm", "world", "robot", "domain", "seed", "record", "policy"])
         }
     }
 

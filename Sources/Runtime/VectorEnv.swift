@@ -63,8 +63,9 @@ public struct VectorEnv: Sendable {
     }
 
     /// Runs `body` on every element of `items`, split into `threads` fixed contiguous chunks
-    /// (element `i` only ever sees itself, so results do not depend on `threads`).
-    static func forEach<T>(_ items: inout [T], threads: Int, _ body: @Sendable (Int, inout T) -> Void) {
+    /// (element `i` only ever sees itself, so results do not depend on `threads`). Also the
+    /// swarm's policy ticks (`fly --swarm N --policy`, App's `SwarmPolicyPilot`).
+    public static func forEach<T>(_ items: inout [T], threads: Int, _ body: @Sendable (Int, inout T) -> Void) {
         let n = items.count
         let workers = max(1, min(threads, n))
         withoutActuallyEscaping(body) { body in

@@ -24,7 +24,9 @@ enum BenchCatalog {
         BenchSuite(name: RecordingBench.suite.name, summary: RecordingBench.suite.summary + "; fly --swarm 8 --record overhead") { o in
             try RecordingBench.suite.run(o) + SwarmRecordBench.records(o)
         },
-        AppBench.suite,
+        BenchSuite(name: AppBench.suite.name, summary: AppBench.suite.summary + "; fly --swarm 8 --policy (learned) ticks/s") { o in
+            try AppBench.suite.run(o) + SwarmPolicyBench.records(o)
+        },
         NeuralBench.suite,
         LDMBench.suite,
     ]

@@ -45,6 +45,13 @@ struct FlyCommand: ParsableCommand {
         force, the swarm's minimum separation and contact count. --record FILE.mcap logs every \
         vehicle's poses, commands and events (no camera images); `swiftlet replay` plays and \
         --verify re-simulates it.
+        --swarm N --policy SPEC flies SPEC (as --policy above: privileged, straight, random or a \
+        policy file such as the bundled one) on every vehicle, each with its own instance, seed and \
+        camera (which draws the others): they start side by side 1.5 m apart, all heading into \
+        --world (default the demo's dense forest), at the policy's altitude and speed. The HUD \
+        names the policy, the inset is what the followed vehicle's policy sees, the map its \
+        planner's candidates; the summary counts world collisions and vehicle contacts apart and \
+        the mean distance flown. --record logs the policy name; --verify replays its commands.
 
         Without a display set SDL_VIDEODRIVER=dummy and pass --frames N --screenshot F.png. \
         --record FILE.mcap logs episode 0 to FILE.mcap and later episodes to FILE-1.mcap, ...
@@ -68,7 +75,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Domain profile: sim or real. (default: sim)")
     var domain: String?
 
-    @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged).")
+    @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged; with --swarm every vehicle flies it, default the ring autopilot).")
     var policy: String?
 
     @Option(help: "Record episodes to this MCAP file.")
@@ -152,7 +159,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "(--ocs) JSON overlay of the --ocs-preset settings of the policy's experiment (the config the models were trained with, e.g. Experiments/ocs-large-wide.json).")
     var ocsConfig: String?
 
-    @Option(help: "Swarm: fly N quadrotors together (1-64) on a ring with downwash crossings; the view follows one (V next).")
+    @Option(help: "Swarm: fly N quadrotors together (1-64) on a ring with downwash crossings, or with --policy each flying the policy into a forest; the view follows one (V next).")
     var swarm: Int?
 
     /// The flags the user typed (options left at their defaults are nil or false).
@@ -247,7 +254,7 @@ struct FlyCommand: ParsableCommand {
     }
 
     func runSwarm(_ count: Int, options: ViewerOptions) throws {
-        var config = SwarmFlyConfig()
+        var config = policy.map(SwarmFlyConfig.policyMode) ?? SwarmFlyConfig()
         config.count = count
         if let world { config.world = world }
         if let robot { config.robot = robot }
@@ -258,9 +265,9 @@ struct FlyCommand: ParsableCommand {
             throw InputError("--image-encoding", "does not apply to --swarm: swarm logs hold no camera images")
         }
         var opts = options
-        opts.title = "Swiftlet - swarm of \(count)"
+        opts.title = "Swiftlet - swarm of \(count)" + (policy.map { " flying \($0)" } ?? "")
         let (c, o, shot) = (config, opts, screenshot)
-        let outcome = try MainActor.assumeIsolated { try FlyApp.flySwarm(c, options: o, screenshot: shot) }
+        let outcome = try MainActor.assumeIsolated { try FlyApp.flySwarm(c, options: o, registry: PolicyCatalog.registry, screenshot: shot) }
         Self.printOutcome(outcome.report, summary: outcome.summary, screenshot: shot)
     }
 

@@ -37,11 +37,11 @@ struct FlyModeTests {
         #expect(try #require(error(["ldm-level", "hint"])).hasPrefix("--ldm-level does not apply to --hint"))
     }
 
-    @Test("--swarm reads the viewer's flags and its world, robot, domain, seed and record")
+    @Test("--swarm reads the viewer's flags and its world, robot, domain, seed, record and policy")
     func swarmFlags() throws {
         #expect(mode(["swarm"]) == .swarm)
-        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual", "record"]) == .swarm)
-        #expect(try #require(error(["swarm", "policy"])).hasPrefix("--policy does not apply to --swarm"))
+        #expect(mode(["swarm", "world", "robot", "domain", "seed", "frames", "screenshot", "size", "manual", "record", "policy"]) == .swarm)
+        #expect(try #require(error(["swarm", "hint-method"])).hasPrefix("--hint-method does not apply to --swarm"))
         #expect(try #require(error(["swarm", "ocs"])).hasSuffix("cannot be combined"))
         #expect(try #require(error(["swarm", "headless"])).hasSuffix("cannot be combined"))
         #expect(!FlyMode.window.flags.contains("swarm"))
