@@ -51,12 +51,12 @@ public enum AppBench {
         let seconds = 1.5 * opts.timeScale
         let chaseFPS = Stopwatch.rate(seconds: seconds, batch: 1) { view.render(chase, into: &image) }
         records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540", value: chaseFPS, unit: "frames/s",
-                                   extra: ["path": "level, shifted principal point", "threads": "\(view.threads)"]))
+                                   extra: ["path": "level, shifted principal point", "workers": "\(view.threads)"]))
         // the same on one thread: what drawing only the kept rows gives without the column split
         let single = ViewRenderer(scene: view.renderer.scene, width: 960, height: 540, threads: 1)
         let singleFPS = Stopwatch.rate(seconds: seconds, batch: 1) { single.render(chase, into: &image) }
         records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_1thread", value: singleFPS, unit: "frames/s",
-                                   extra: ["path": "level, shifted principal point", "threads": "1"]))
+                                   extra: ["path": "level, shifted principal point", "workers": "1"]))
         var steep = chase
         steep.pose.orientation = steep.pose.orientation * Quaternion(roll: 0, pitch: 0.6, yaw: 0)
         let tiltedFPS = Stopwatch.rate(seconds: seconds, rounds: 1, batch: 1) { view.render(steep, into: &image) }
