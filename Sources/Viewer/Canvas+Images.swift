@@ -36,6 +36,18 @@ extension Canvas {
         let r = rect.intersection(activeClip)
         guard !r.isEmpty, iw > 0, ih > 0 else { return }
         let w = width
+        if rect.width == iw && rect.height == ih {
+            // unscaled (the 3D view): source rows are contiguous, no table
+            let sx = r.x - rect.x
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for y in r.y..<r.maxY {
+                    let srow = (y - rect.y) * iw + sx
+                    let drow = y * w + r.x
+                    for k in 0..<(r.maxX - r.x) { dst[drow + k] = pixel(srow + k) }
+                }
+            }
+            return
+        }
         // each column's source column once per blit: a division per pixel was most of the blit
         // (11% of the fly loop's profile for the 960x540 view)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: r.maxX - r.x) { cols in

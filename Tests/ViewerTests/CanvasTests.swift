@@ -129,11 +129,13 @@ import Geometry
     /// the rectangle's origin, not the clipped one's).
     @Test func scaledBlitsMatchTheNearestNeighbourFormula() {
         var rng = RNG(seed: 5)
-        for _ in 0..<30 {
+        for k in 0..<45 {
             let iw = 1 + rng.int(below: 9), ih = 1 + rng.int(below: 7)
             let image = RGBImage(width: iw, height: ih, pixels: (0..<(3 * iw * ih)).map { _ in UInt8(rng.int(below: 256)) })
-            let rect = ViewerRect(x: rng.int(below: 12) - 5, y: rng.int(below: 10) - 4,
+            var rect = ViewerRect(x: rng.int(below: 12) - 5, y: rng.int(below: 10) - 4,
                                   width: 1 + rng.int(below: 20), height: 1 + rng.int(below: 16))
+            // every third blit unscaled (the 3D view's case, which skips the column table)
+            if k % 3 == 0 { rect.width = iw; rect.height = ih }
             var c = Canvas(width: 16, height: 12, color: .red)
             c.clip = ViewerRect(x: rng.int(below: 4), y: rng.int(below: 3), width: 6 + rng.int(below: 10), height: 5 + rng.int(below: 7))
             let clip = c.clip.intersection(c.bounds)
