@@ -6,8 +6,10 @@ import World
 
 /// The autopilot of `swiftlet fly --swarm N --policy SPEC`: every vehicle flies its own instance
 /// of one policy (`spec.make()`), reset with its own seed, and acts from its own observation
-/// (its camera, which draws the other vehicles) every control tick. The policy gives a yaw rate;
-/// forward speed and altitude are the env's (`EnvAction.yawRate`), as in single-vehicle flight.
+/// (its camera, which draws the other vehicles) every control tick; a `SwarmAwarePolicy` (the
+/// privileged planner) is first told the other vehicles' true states (`movingObstacles`). The
+/// policy gives a yaw rate; forward speed and altitude are the env's (`EnvAction.yawRate`), as in
+/// single-vehicle flight.
 ///
 /// The vehicles' policy ticks run on `workers` threads over a fixed contiguous partition (vehicle
 /// i's decision depends only on its own policy and observation), so the actions are bit-identical
@@ -78,6 +80,7 @@ struct SwarmPolicyPilot {
         let n = policies.count
         precondition(state.count == n, "one policy per vehicle")
         let vehicles = state.vehicles
+        let others = SwarmPolicyPilot.movingObstacles(state, model: model)
         let idle = EnvAction.yawRate(0)
         var yawRates = [Double](repeating: 0, count: n)
         var decision: AutopilotWorker.Decision? = nil
@@ -87,6 +90,10 @@ struct SwarmPolicyPilot {
                 VectorEnv.forEach(&policies, threads: workers) { i, policy in
                     guard !vehicles[i].done, i != manual else { return }
                     let o = vehicles[i].observation
+                    if var aware = policy as? any SwarmAwarePolicy {
+                        aware.setNeighbours(others.indices.compactMap { j in j == i ? nil : others[j] })
+                        policy = aware
+                    }
                     if i == followed {
                         let dd = AutopilotWorker.compute(&policy, step: vehicles[i].controlSteps, observation: o, model: model)
                         out[i] = dd.action
@@ -99,6 +106,18 @@ struct SwarmPolicyPilot {
         }
         let actions = (0..<n).map { i in vehicles[i].done ? idle : .yawRate(yawRates[i]) }
         return Step(actions: actions, followed: decision)
+    }
+
+    /// Every vehicle as a privileged planner sees it (`SwarmAwarePolicy`): a sphere of the robot's
+    /// collision-shape bounding radius at its true body position, moving at its true velocity; a
+    /// finished vehicle (crashed, arrived or timed out) stays frozen where it ended, still an
+    /// obstacle to the others (`SwarmEnv`), so it is kept, with zero velocity. Built once per tick
+    /// from the state before it, so every vehicle reads the same snapshot on any worker count.
+    static func movingObstacles(_ state: SwarmState, model: EnvModel) -> [MovingObstacle] {
+        let r = model.robot.collision.boundingRadius
+        return state.vehicles.map { v in
+            MovingObstacle(position: v.observation.robot.position, velocity: v.done ? .zero : v.observation.robot.velocity, radius: r)
+        }
     }
 
     /// Checks the first `distance` m ahead of every vehicle's start (every 10 cm along its

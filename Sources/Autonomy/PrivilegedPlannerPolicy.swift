@@ -14,7 +14,13 @@ import World
 /// an obstacle, inflated by `margin`, or leaves the bounds) + `clearanceWeight` * mean_h
 /// exp(-d_h / 0.5 m) (d_h: distance to the nearest obstacle at the end of step h) +
 /// `yawWeight` * mean_h (a_h / max)^2.
-public struct PrivilegedPlannerPolicy: Policy {
+///
+/// In a swarm it also sees the other vehicles (`SwarmAwarePolicy`): each is a `MovingObstacle`
+/// at its true position, moving on at its true velocity over the horizon, and a substep also
+/// collides when the robot comes within the neighbour's radius plus its own collision-shape
+/// bounding radius plus `margin` of it at that substep's time. Without neighbours the cost is
+/// the static one above, bit for bit.
+public struct PrivilegedPlannerPolicy: SwarmAwarePolicy {
     public struct Settings: Sendable, Equatable {
         /// Planner budget (smaller than the learned policy's 4096/1024/128/3: the cost is exact).
         public var cem: CEMPlanner.Settings = {
@@ -47,6 +53,8 @@ public struct PrivilegedPlannerPolicy: Policy {
     public let settings: Settings
     var planner: CEMPlanner?
     var rng = RNG(seed: 0)
+    /// The other vehicles of a swarm for the next `act` (empty alone).
+    public private(set) var neighbours: [MovingObstacle] = []
 
     public init(settings: Settings = Settings()) { self.settings = settings }
 
@@ -59,14 +67,17 @@ public struct PrivilegedPlannerPolicy: Policy {
     public mutating func reset(seed: UInt64) {
         rng = RNG(seed: seed, stream: 0x5052_4956)
         planner?.reset()
+        neighbours = []
     }
+
+    public mutating func setNeighbours(_ neighbours: [MovingObstacle]) { self.neighbours = neighbours }
 
     public mutating func act(_ observation: Observation, model: EnvModel) -> Double {
         let m = Float(model.settings.maxYawRate)
         if planner == nil || planner!.space.upper[0] != m {
             planner = CEMPlanner(space: ActionSpace(horizon: settings.horizon, lower: [-m], upper: [m]), settings: settings.cem)
         }
-        var cost = KinematicRolloutCost(model: model, start: observation.robot, settings: settings)
+        var cost = KinematicRolloutCost(model: model, start: observation.robot, settings: settings, neighbours: neighbours)
         planner!.plan(&cost, rng: &rng)
         let a = Double(planner!.nominal[0])
         planner!.shift()

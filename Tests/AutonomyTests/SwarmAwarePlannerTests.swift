@@ -1,0 +1,132 @@
+import Foundation
+import Geometry
+import Physics
+import Runtime
+import Testing
+import World
+@testable import Autonomy
+
+/// The privileged planner with moving obstacles (the other vehicles of a swarm): the head-on
+/// case it now avoids, the cost of a parked neighbour, and the unchanged static-world planner.
+@Suite struct SwarmAwarePlannerTests {
+    /// An empty 60 m x 60 m world.
+    static let empty = Scene(name: "empty", groundMaterial: 0, materials: [Material(name: "ground", albedo: SIMD3(0.4, 0.4, 0.4))],
+                             obstacles: [], spawns: [Spawn(position: Vec3(0, 0, 1), yaw: 0)], goals: [],
+                             boundsMin: Vec3(-30, -30, -1), boundsMax: Vec3(30, 30, 10))
+
+    static func model(_ scene: Scene = empty) throws -> EnvModel {
+        try EnvModel(scene: scene, robot: try Fixtures.cf2x(), settings: Fixtures.settings())
+    }
+
+    /// The observation of a vehicle in the planner's own kinematics.
+    static func observation(_ k: PlanarKinematics, z: Double, step: Int) -> Observation {
+        Observation(frames: [], depth: [],
+                    robot: RobotObservation(time: Double(step) * 0.25, position: Vec3(k.x, k.y, z), attitude: Quaternion(roll: 0, pitch: 0, yaw: k.yaw),
+                                            velocity: Vec3(k.vx, k.vy, 0), bodyRate: .zero),
+                    step: step)
+    }
+
+    /// Two privileged planners flown head-on in the planner's kinematics from 4 m apart for
+    /// `ticks` control periods; `aware`: each is told the other's state every tick. Returns the
+    /// smallest distance between them, m.
+    static func headOn(aware: Bool, seed: UInt64, ticks: Int = 40) throws -> Double {
+        let model = try Self.model()
+        let z = model.settings.altitude, v = model.settings.forwardSpeed
+        let r = model.robot.collision.boundingRadius
+        var k = [PlanarKinematics(x: -2, y: 0, yaw: 0, vx: v, vy: 0), PlanarKinematics(x: 2, y: 0, yaw: .pi, vx: -v, vy: 0)]
+        var p = [PrivilegedPlannerPolicy(), PrivilegedPlannerPolicy()]
+        for i in 0..<2 { p[i].reset(seed: seed &+ UInt64(i)) }
+        let sub = 10, dt = model.controlPeriod / Double(sub), blend = 1 - exp(-dt / p[0].settings.velocityTimeConstant)
+        var closest = Double.infinity
+        for step in 0..<ticks {
+            // both decide from the same snapshot, then both move
+            let obs = k.map { observation($0, z: z, step: step) }
+            var a = [0.0, 0.0]
+            for i in 0..<2 {
+                if aware {
+                    let o = obs[1 - i].robot
+                    p[i].setNeighbours([MovingObstacle(position: o.position, velocity: o.velocity, radius: r)])
+                }
+                a[i] = p[i].act(obs[i], model: model)
+            }
+            for _ in 0..<sub {
+                for i in 0..<2 { k[i].advance(yawRate: a[i], dt: dt, blend: blend, speed: v) }
+                closest = min(closest, hypot(k[0].x - k[1].x, k[0].y - k[1].y))
+            }
+        }
+        return closest
+    }
+
+    @Test func headOnThePlainPlannerCollidesAndTheSwarmAwareOneDoesNot() throws {
+        // contact: the collision cylinders (r 6 cm) overlap when the centres are < 12 cm apart
+        let contact = 2 * 0.06
+        for seed: UInt64 in [0, 1, 2] {
+            let blind = try Self.headOn(aware: false, seed: seed)
+            let aware = try Self.headOn(aware: true, seed: seed)
+            #expect(blind < contact, "seed \(seed): blind planners closest \(blind) m")
+            #expect(aware > contact, "seed \(seed): aware planners closest \(aware) m")
+            // and they passed each other (not a stand-off far apart)
+            #expect(aware < 1.5, "seed \(seed): \(aware) m")
+        }
+    }
+
+    @Test func aNeighbourParkedAheadMakesTheStraightPlanCollideAndOneFarAwayChangesNothing() throws {
+        let model = try Self.model()
+        let v = model.settings.forwardSpeed, z = model.settings.altitude
+        let start = RobotObservation(time: 0, position: Vec3(0, 0, z), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
+                                     velocity: Vec3(v, 0, 0), bodyRate: .zero)
+        let s = PrivilegedPlannerPolicy.Settings()
+        let straight = [Float](repeating: 0, count: s.horizon)
+        func cost(_ neighbours: [MovingObstacle]) -> Float {
+            var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
+            var out: [Float] = [0]
+            straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
+            return out[0]
+        }
+        let alone = cost([])
+        // 1 m ahead, still: touched (0.06 + bounding 0.061 + margin 0.1 m) at 1.95 s, in the
+        // 8th 0.25 s step, so 13 of 20 steps hit, each costing 1 + clearanceWeight
+        let parked = cost([MovingObstacle(position: Vec3(1, 0, z), velocity: .zero, radius: 0.06)])
+        #expect(abs(Double(parked - alone) - 13.0 / 20 * (1 + s.clearanceWeight)) < 1e-4, "\(alone) -> \(parked)")
+        // the same one coming head-on is met sooner
+        let coming = cost([MovingObstacle(position: Vec3(1, 0, z), velocity: Vec3(-v, 0, 0), radius: 0.06)])
+        #expect(coming > parked)
+        // one moving alongside, 1 m to the side, or out of reach within the horizon: no change
+        let beside = cost([MovingObstacle(position: Vec3(0, 1, z), velocity: Vec3(v, 0, 0), radius: 0.06)])
+        let far = cost([MovingObstacle(position: Vec3(20, 0, z), velocity: Vec3(-v, 0, 0), radius: 0.06)])
+        #expect(beside.bitPattern == alone.bitPattern && far.bitPattern == alone.bitPattern)
+    }
+
+    @Test func withoutNeighboursThePlannerActsExactlyAsThePlainOne() throws {
+        // the wall scene: the planner has to turn; one copy is told "no neighbours" or a parked
+        // vehicle 35 m away (out of reach within the 5 s horizon) on alternate ticks
+        let model = try Self.model(Fixtures.wall(at: 2))
+        let z = model.settings.altitude, v = model.settings.forwardSpeed
+        for seed: UInt64 in [0, 5] {
+            var plain = PrivilegedPlannerPolicy(), told = PrivilegedPlannerPolicy()
+            plain.reset(seed: seed)
+            told.reset(seed: seed)
+            var k = PlanarKinematics(x: 0, y: 0, yaw: 0, vx: v, vy: 0)
+            var turned = 0.0
+            for step in 0..<16 {
+                let o = Self.observation(k, z: z, step: step)
+                told.setNeighbours(step % 2 == 0 ? [] : [MovingObstacle(position: Vec3(-25, 25, z), velocity: .zero, radius: 0.06)])
+                let a = plain.act(o, model: model), b = told.act(o, model: model)
+                #expect(a.bitPattern == b.bitPattern, "seed \(seed) step \(step)")
+                #expect(plain.lastBatch?.costs == told.lastBatch?.costs)
+                turned += abs(a)
+                for _ in 0..<3 { k.advance(yawRate: a, dt: model.controlPeriod / 3, blend: 0.5, speed: v) }
+            }
+            #expect(turned > 0.5, "the wall made it turn: \(turned)")
+        }
+    }
+
+    @Test func resetForgetsTheNeighbours() {
+        var p = PrivilegedPlannerPolicy()
+        p.setNeighbours([MovingObstacle(position: .zero, velocity: .zero, radius: 0.1)])
+        #expect(p.neighbours.count == 1)
+        p.reset(seed: 3)
+        #expect(p.neighbours.isEmpty)
+        #expect(MovingObstacle(position: Vec3(3, 0, 1), velocity: Vec3(-1, 2, 0), radius: 0).position(after: 0.5) == Vec3(2.5, 1, 1))
+    }
+}
