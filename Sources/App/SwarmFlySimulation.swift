@@ -246,8 +246,9 @@ public struct SwarmFlySimulation {
         }
     }
 
-    /// One control tick of every flying vehicle.
-    public mutating func tick(_ pilot: PilotInput? = nil) {
+    /// One control tick of every flying vehicle; returns the swarm's step (what ended whom).
+    @discardableResult
+    public mutating func tick(_ pilot: PilotInput? = nil) -> SwarmStepResult {
         let before = env.state.vehicles.map(\.observation.robot)
         let t = before.map(\.time).max() ?? 0
         let period = model.env.controlPeriod
@@ -287,6 +288,7 @@ public struct SwarmFlySimulation {
         }
         minimumSeparation = min(minimumSeparation, env.state.minimumSeparation)
         peakDownwash = max(peakDownwash, env.state.stepPeakDownwash.max() ?? 0)
+        return result
     }
 
     /// Vehicle `i` shown at the display time.

@@ -15,14 +15,22 @@ struct EvalCommand: ParsableCommand {
         (which sees the true geometry, and is labelled so) join the table unless --no-baselines.
 
         Worlds: held-out, train, or a comma list of files/specs (FAMILY:A-B ranges).
+
+        --swarm N compares the --policy specs in swarms of N vehicles (fly --swarm N --policy's \
+        line abreast into --world, default the demo's forest), episode k from the same seed for \
+        every policy: distance per vehicle, world collisions and vehicle contacts per km (95% \
+        bootstrap CIs over episodes), shares of vehicles ended by each (Wilson). No baselines \
+        are added; --worlds, --world-count, --no-baselines, --record and --image-encoding do not apply.
         """
     )
 
     @Option(name: .customLong("policy"), help: "Policy to evaluate (repeatable).") var policies: [String] = []
-    @Flag(inversion: .prefixedNo, help: "Add the straight, random and privileged baselines.") var baselines = true
-    @Option(help: "World set: held-out, train or a list.") var worlds: String = "held-out"
-    @Option(help: "Number of worlds for a named set.") var worldCount: Int = 6
-    @Option(help: "Episodes per world and policy.") var episodes: Int = 5
+    @Flag(inversion: .prefixedNo, help: "Add the straight, random and privileged baselines. (default: on)") var baselines: Bool?
+    @Option(help: "World set: held-out, train or a list. (default: held-out)") var worlds: String?
+    @Option(help: "Number of worlds for a named set. (default: 6)") var worldCount: Int?
+    @Option(help: "Episodes per world and policy (with --swarm: per policy, default 10). (default: 5)") var episodes: Int?
+    @Option(help: "Compare the policies in swarms of N vehicles (1-64), each flying its own instance.") var swarm: Int?
+    @Option(help: "(--swarm) World file or spec. (default: the demo's forest, forest:1:trees=200,boxes=50,size=50)") var world: String?
     @Option(help: "Robot file (URDF).") var robot: String = "Robots/cf2x.urdf"
     @Option(help: "Domain profile: sim or real.") var domain: String = "sim"
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
@@ -35,13 +43,15 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var flight: FlightOptions
 
     func run() throws {
+        if let swarm { return try runSwarm(swarm) }
+        if world != nil { throw InputError("--world", "applies only with --swarm (single-vehicle eval takes --worlds)") }
         let frames = try ImageMessageEncoding.parse(imageEncoding, recording: record != nil)
         var job = EvalJob()
         job.policies = policies
-        job.baselines = baselines
-        job.worlds = worlds
-        job.worldCount = worldCount
-        job.episodes = episodes
+        job.baselines = baselines ?? true
+        job.worlds = worlds ?? job.worlds
+        job.worldCount = worldCount ?? job.worldCount
+        job.episodes = episodes ?? job.episodes
         job.robot = robot
         job.domain = domain
         job.routeLength = route
@@ -58,6 +68,28 @@ struct EvalCommand: ParsableCommand {
             // the first --policy against the others (paired ratios)
             if !policies.isEmpty { print("\n" + report.comparisonMarkdown(policy: 0), terminator: "") }
         }
+    }
+
+    /// `eval --swarm N`: the policies compared in swarms (`SwarmEvalJob`).
+    func runSwarm(_ count: Int) throws {
+        let given: [(String, Bool)] = [("--worlds", worlds != nil), ("--world-count", worldCount != nil),
+                                       (baselines == false ? "--no-baselines" : "--baselines", baselines != nil),
+                                       ("--record", record != nil), ("--image-encoding", imageEncoding != nil)]
+        if let flag = given.first(where: \.1)?.0 {
+            throw InputError(flag, "does not apply with --swarm (it compares only the --policy specs, in --world)")
+        }
+        var job = SwarmEvalJob()
+        job.count = count
+        job.policies = policies
+        job.episodes = episodes ?? job.episodes
+        job.seed = seed
+        job.world = world
+        job.robot = robot
+        job.domain = domain
+        job.routeLength = route
+        job.out = out
+        flight.apply(to: &job.env)
+        print(try job.run(registry: PolicyCatalog.registry).markdown(), terminator: "")
     }
 }
 
