@@ -25,6 +25,8 @@ extension FlyApp {
         public var policy: String? = nil
         public var worldCollisions = 0
         public var meanDistance = 0.0
+        /// The seed each episode flew (`SwarmFlySimulation.seedsFlown`).
+        public var seeds: [UInt64] = []
 
         /// One-line summary (policy mode: collisions with the world and with vehicles apart, and
         /// the mean distance flown, to compare policies).
@@ -36,9 +38,17 @@ extension FlyApp {
             } ?? String(format: "%d frames at %.1f fps (whole loop), %d vehicles, %.1f s simulated, %d control ticks, %d episode(s), %d collision(s), %d vehicle contact(s), min separation %.2f m, peak downwash %.3f N",
                            report.frames, loopFPS, vehicles, simTime, ticks, episodes, collisions, contacts,
                            minimumSeparation.isFinite ? minimumSeparation : 0, peakDownwash)
+            if !seeds.isEmpty { s += ", " + Self.seedList(seeds) }
             if report.usedWindow { s += ", driver \(report.driver ?? "?")" }
             if !logs.isEmpty { s += "\nlogs: " + logs.joined(separator: ", ") }
             return s
+        }
+
+        /// "seed 1", "seeds 1, 2, 3", or for many episodes the first eight and a count.
+        static func seedList(_ seeds: [UInt64]) -> String {
+            let shown = seeds.prefix(8).map(String.init).joined(separator: ", ")
+            let more = seeds.count > 8 ? ", ... (\(seeds.count) episodes)" : ""
+            return (seeds.count == 1 ? "seed " : "seeds ") + shown + more
         }
     }
 
@@ -63,6 +73,7 @@ extension FlyApp {
         return SwarmOutcome(report: run.report, loopFPS: run.loopFPS, vehicles: config.count, episodes: sim.episodes,
                             ticks: sim.totalTicks, simTime: sim.time, collisions: sim.collisions, contacts: sim.contacts,
                             minimumSeparation: sim.minimumSeparation, peakDownwash: sim.peakDownwash, logs: sim.logPaths,
-                            policy: sim.policyPilot?.spec.label, worldCollisions: sim.worldCollisions, meanDistance: sim.meanDistance)
+                            policy: sim.policyPilot?.spec.label, worldCollisions: sim.worldCollisions, meanDistance: sim.meanDistance,
+                            seeds: sim.seedsFlown)
     }
 }

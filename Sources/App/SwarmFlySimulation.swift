@@ -85,6 +85,9 @@ public struct SwarmFlySimulation {
     /// Episodes started (the current one included) and the current episode's seed.
     public private(set) var episodes = 0
     public private(set) var seed: UInt64
+    /// The seed of every episode started, in order: the start search flies the first clear seed
+    /// at or after the one asked for, so `--seed 0` may fly seed 1 (and then equal `--seed 1`).
+    public private(set) var seedsFlown: [UInt64] = []
     /// Control ticks and vehicle collisions (obstacle, ground, tilt or vehicle) over the run,
     /// and contacts between vehicles among them.
     public private(set) var totalTicks = 0
@@ -170,6 +173,7 @@ public struct SwarmFlySimulation {
                 continue
             }
             seed = s
+            seedsFlown.append(s)
             route = r
             policyPilot?.reset(episodeSeed: s)
             decision = nil

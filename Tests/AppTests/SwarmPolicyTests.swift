@@ -230,6 +230,11 @@ import World
         #expect(outcome.summary.contains("3 vehicles flying straight"), "\(outcome.summary)")
         #expect(outcome.summary.contains("0 world collision(s) (obstacle, ground or tilt), 0 vehicle contact(s)"), "\(outcome.summary)")
         #expect(outcome.summary.contains("m flown per vehicle per episode (mean)"))
+        // the seed the episode flew (the start search may move past the one asked for)
+        let flown = try SwarmFlySimulation(config: config, viewSize: nil).seed
+        #expect(outcome.seeds == [flown] && outcome.summary.contains(", seed \(flown)"), "\(outcome.summary)")
+        #expect(FlyApp.SwarmOutcome.seedList([4, 5, 6]) == "seeds 4, 5, 6")
+        #expect(FlyApp.SwarmOutcome.seedList(Array(1...10)) == "seeds 1, 2, 3, 4, 5, 6, 7, 8, ... (10 episodes)")
         let sim = try SwarmFlySimulation(config: config, viewSize: nil)
         let frame = sim.frame()
         #expect(frame.modeLabel == "swarm: straight")
