@@ -6,7 +6,7 @@ import Testing
 /// Keys the viewer has no command for reach the simulation (`ViewerStepInput.keys`, used by
 /// `fly --ocs`); in the serialized window suite because SDL is process-global.
 extension HeadlessWindowTests {
-    @Test(.timeLimit(.minutes(1))) @MainActor func keysWithoutACommandReachTheStepClosure() throws {
+    @Test(.timeLimit(.minutes(5))) @MainActor func keysWithoutACommandReachTheStepClosure() throws {
         var opts = ViewerOptions(width: 320, height: 180, frameLimit: 8)
         opts.videoDriver = "dummy"
         opts.gamepad = false

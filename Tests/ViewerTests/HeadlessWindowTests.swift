@@ -4,6 +4,12 @@ import Testing
 @testable import Viewer
 
 /// Runs the real SDL window under the dummy video driver: no display needed, no pacing.
+///
+/// Each test has a time limit so a hung window loop fails instead of stalling the run. The limit
+/// is generous (5 min; each test needs well under a second): one `make test` on a loaded 2-core
+/// host (160 s in all) hit the old 1-minute limit in a test that passes alone in milliseconds,
+/// most likely waiting for the main actor, which other suites' @MainActor tests (whole fly runs
+/// with learned policies, 70-90 s per suite) hold while they run.
 @Suite(.serialized) struct HeadlessWindowTests {
     /// A 3D view that is sky blue on top and green at the bottom, plus one obstacle at a known
     /// map position; the robot flies forward from the origin.
@@ -27,7 +33,7 @@ import Testing
             mapRegion: (SIMD2(0, 0), 20))
     }
 
-    @Test(.timeLimit(.minutes(1))) @MainActor func dummyDriverRunReturnsCheckedScreenshot() throws {
+    @Test(.timeLimit(.minutes(5))) @MainActor func dummyDriverRunReturnsCheckedScreenshot() throws {
         var opts = ViewerOptions(width: 480, height: 270, frameLimit: 12)
         opts.videoDriver = "dummy"
         opts.gamepad = false
@@ -71,7 +77,7 @@ import Testing
         _ = SDL_PushEvent(&e)
     }
 
-    @Test(.timeLimit(.minutes(1))) @MainActor func keyEventsThroughTheWindowDriveTheRun() throws {
+    @Test(.timeLimit(.minutes(5))) @MainActor func keyEventsThroughTheWindowDriveTheRun() throws {
         var opts = ViewerOptions(width: 320, height: 180, frameLimit: 100)
         opts.videoDriver = "dummy"
         opts.gamepad = false
@@ -102,7 +108,7 @@ import Testing
         #expect(!f[7].reset && f[8].reset, "R asks for a reset")
     }
 
-    @Test(.timeLimit(.minutes(1))) @MainActor func noDisplayRunsHeadlessAndSaysWhy() throws {
+    @Test(.timeLimit(.minutes(5))) @MainActor func noDisplayRunsHeadlessAndSaysWhy() throws {
         var opts = ViewerOptions(width: 320, height: 180)
         opts.environment = [:]
         opts.headlessFrames = 5
@@ -119,7 +125,7 @@ import Testing
         #expect(none.frames == 0 && none.lastFrame == nil && none.noDisplayReason != nil)
     }
 
-    @Test(.timeLimit(.minutes(1))) @MainActor func replayPlaysThroughTheLogHeadless() throws {
+    @Test(.timeLimit(.minutes(5))) @MainActor func replayPlaysThroughTheLogHeadless() throws {
         var opts = ViewerOptions(width: 320, height: 180, frameLimit: 60)
         opts.environment = [:]
         opts.targetFrameRate = 10
