@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// One `swiftlet ...` command line found in a Markdown file: where it is and what follows
 /// `swiftlet`, still in the docs' notation (placeholders, `[optional]` groups, `a|b`).
@@ -289,5 +290,82 @@ enum DocumentedCommands {
             }
         }
         return arguments
+    }
+}
+
+/// The docs' notation, on tiny inline documents: what is found and what each line expands to.
+@Suite struct DocumentedCommandNotationTests {
+    @Test func codeBlocksSpansAndTablesAreFound() {
+        let markdown = """
+            Run `swiftlet fly --swarm 4` or `SDL_VIDEODRIVER=dummy swiftlet fly
+            --frames 120`; `fly --headless` alone is not a command line.
+
+            ```
+            make demo                  # not swiftlet
+            swiftlet eval --policy A \\
+              --policy B               # two policies
+            .build/release/swiftlet bench nn
+                [--no-peers]
+              # an indented comment
+            - not a wrapped usage line
+            ```
+
+            | task | `swiftlet log info F \\| head -1`, `swiftlet experiment gts`, `... hint --preset smoke` |
+            """
+        let found = DocumentedCommands.extract(markdown: markdown, file: "x.md").map { "\($0.line) \($0.text)" }
+        #expect(found == [
+            "1 fly --swarm 4", "1 fly --frames 120", "6 eval --policy A --policy B", "8 bench nn [--no-peers]",
+            "14 log info F | head -1", "14 experiment gts", "14 experiment hint --preset smoke",
+        ])
+    }
+
+    @Test func wrappersAndPathsAroundTheProgramAreSkipped() {
+        #expect(DocumentedCommands.commandText("nice -n 10 .build/release/swiftlet bench app") == "bench app")
+        #expect(DocumentedCommands.commandText("swift build -c release && /work/main/.build/release/swiftlet log info x") == "log info x")
+        #expect(DocumentedCommands.commandText("SDL_VIDEODRIVER=dummy /usr/bin/time -v swiftlet demo") == "demo")
+        #expect(DocumentedCommands.commandText("swiftlet") == "")
+        #expect(DocumentedCommands.commandText("Sources/swiftlet") == nil)
+        #expect(DocumentedCommands.commandText("make demo") == nil)
+        #expect(DocumentedCommands.commandText("fly --swarm 4") == nil)
+    }
+
+    @Test func optionalGroupsAlternativesAndPlaceholdersExpand() {
+        #expect(DocumentedCommands.argumentLists("fly --ldm ldm|greedy [--seed N] [--world SPEC]") == [
+            ["fly", "--ldm", "ldm"],
+            ["fly", "--ldm", "ldm", "--seed", "1", "--world", "SPEC"],
+            ["fly", "--ldm", "greedy", "--seed", "1", "--world", "SPEC"],
+        ])
+        #expect(DocumentedCommands.argumentLists("experiment gts [--config FILE | --preset smoke] --out DIR") == [
+            ["experiment", "gts", "--out", "DIR"],
+            ["experiment", "gts", "--config", "FILE", "--out", "DIR"],
+            ["experiment", "gts", "--preset", "smoke", "--out", "DIR"],
+        ])
+        #expect(DocumentedCommands.argumentLists("experiment ocs --seed {1,2} --out ...") == [
+            ["experiment", "ocs", "--seed", "1", "--out", "VALUE"],
+            ["experiment", "ocs", "--seed", "2", "--out", "VALUE"],
+        ])
+        #expect(DocumentedCommands.argumentLists("bench [SUITE...] --json 'a b' | head > x") == [
+            ["bench", "--json", "a b"], ["bench", "SUITE", "--json", "a b"],
+        ])
+        #expect(DocumentedCommands.argumentLists("collect ... --record r.mcap") == [["collect", "--record", "r.mcap"]])
+        // brackets inside a word belong to the word
+        #expect(DocumentedCommands.argumentLists("fly [--corruption fog|brightness[:0-5]]") == [
+            ["fly"], ["fly", "--corruption", "fog"], ["fly", "--corruption", "brightness[:0-5]"],
+        ])
+    }
+
+    @Test func theCheckRejectsWhatTheCommandTreeRejects() {
+        // the check is only worth something if a wrong flag, value or subcommand fails it
+        #expect(DocumentedCommandLineTests.parseError(["fly", "--frames", "10"]) == nil)
+        #expect(DocumentedCommandLineTests.parseError(["fly", "--pose", "-2,0,1,0"]) != nil)
+        #expect(DocumentedCommandLineTests.parseError(["render", "--world", "forest:7", "--pose", "-2,0,1,0", "--out", "v.png"]) == nil)
+        #expect(DocumentedCommandLineTests.parseError(["fly", "--no-such-flag"]) != nil)
+        #expect(DocumentedCommandLineTests.parseError(["fly", "--frames", "N"]) != nil)
+        #expect(DocumentedCommandLineTests.parseError(["experiment", "no-such-experiment"]) != nil)
+        #expect(DocumentedCommandLineTests.parseError(["bench", "--time-scale", "0"]) != nil)
+        #expect(DocumentedCommandLineTests.parseError(["help", "fly"]) == nil)
+        // a command's bare name is accepted only when the tree has that command
+        #expect(DocumentedCommandLineTests.parseError(["log", "info"]) == nil)
+        #expect(DocumentedCommandLineTests.parseError(["log", "inf"]) != nil)
     }
 }
