@@ -155,9 +155,13 @@ public struct FlySimulation {
     /// The current episode's env reset seed (`config.seed + episodeIndex`, or the experiment's).
     var episodeSeed: UInt64 = 0
     /// The autopilot's HUD label ("privileged (true geometry)" for the stand-in planner).
-    public var autopilotLabel: String {
+    public var autopilotLabel: String { Self.autopilotLabel(spec, learned: autopilot.isLearned) }
+
+    /// The HUD label of an autopilot flying `spec`: the privileged planner, "learned MPC NAME" for
+    /// a learned policy, else the spec's label (also the swarm's, `SwarmFlySimulation`).
+    static func autopilotLabel(_ spec: PolicySpec, learned: Bool) -> String {
         if spec.isPrivileged { return "privileged planner (true geometry)" }
-        return autopilot.isLearned ? "learned MPC \(spec.name)" : spec.label
+        return learned ? "learned MPC \(spec.name)" : spec.label
     }
     /// The episode ended (the env ended it, or the goal was reached).
     public var isDone: Bool { env.state.done || endedAt != nil }

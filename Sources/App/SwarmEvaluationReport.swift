@@ -51,15 +51,8 @@ public struct SwarmEvaluationSummary: Sendable, Equatable {
         distance = Statistics.bootstrapInterval(idx, rng: &rng, statistic: mean)
         worldCollisionsPerKm = Statistics.bootstrapInterval(idx, rng: &rng, statistic: perKm(\.worldCollisions))
         contactsPerKm = Statistics.bootstrapInterval(idx, rng: &rng, statistic: perKm(\.vehicleContacts))
-        func share(_ k: Int) -> ConfidenceInterval {
-            var ci = Statistics.wilsonInterval(successes: k, trials: n)
-            // exact bounds at 0 and n (the formula leaves ~1e-17), as EvaluationSummary does
-            if k == 0 { ci.lower = 0 }
-            if k == n { ci.upper = 1 }
-            return ci
-        }
-        worldCollisionShare = share(episodes.reduce(0) { $0 + $1.worldCollisions })
-        contactShare = share(episodes.reduce(0) { $0 + $1.vehicleContacts })
+        worldCollisionShare = Statistics.wilsonInterval(successes: episodes.reduce(0) { $0 + $1.worldCollisions }, trials: n)
+        contactShare = Statistics.wilsonInterval(successes: episodes.reduce(0) { $0 + $1.vehicleContacts }, trials: n)
     }
 }
 

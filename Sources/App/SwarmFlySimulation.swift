@@ -304,9 +304,7 @@ public struct SwarmFlySimulation {
     /// "privileged (true geometry)", "straight", ...).
     public var autopilotLabel: String {
         guard let policyPilot else { return "swarm ring (downwash crossings)" }
-        let spec = policyPilot.spec
-        if spec.isPrivileged { return "swarm: privileged planner (true geometry)" }
-        return "swarm: " + (policyPilot.policies.first is LearnedPolicy ? "learned MPC \(spec.name)" : spec.label)
+        return "swarm: " + FlySimulation.autopilotLabel(policyPilot.spec, learned: policyPilot.policies.first is LearnedPolicy)
     }
 
     /// The HUD lines of the swarm: followed vehicle (its layer, or the policy it flies), its

@@ -15,8 +15,7 @@ import World
 /// kept rows are ray-cast; `Renderer.renderWindow`) in column blocks over `threads` threads.
 /// Verticals stay vertical; near the image centre it equals the pitched view, towards the
 /// corners it differs by the keystone a real pitched camera would show. Steeper cameras (orbit
-/// from high up) take the renderer's exact tilted path, on one thread. A profile with sensor
-/// effects (noise, vignetting: whole-image steps) renders the whole taller image instead.
+/// from high up) take the renderer's exact tilted path, on one thread.
 ///
 /// A class holding scratch memory so the `@Sendable` render closure of `MainView.render` can
 /// reuse it; `render` is called from the viewer's thread only (its column blocks run on
@@ -31,11 +30,8 @@ public final class ViewRenderer: @unchecked Sendable {
     public let maxRange: Double
     /// Threads a level frame is split over (column blocks; the pixels do not depend on it).
     public let threads: Int
-    /// The whole-frame scratch (tilted path, and level frames of a profile with sensor effects)
-    /// and one window scratch per thread.
-    private var scratch: RenderScratch
-    private var windowScratch: [RenderScratch]
-    private var tall: [UInt8]
+    /// One whole-frame scratch per thread (the tilted path uses the first).
+    private var scratch: [RenderScratch]
     private var rng = RNG(seed: 0)
     /// Frames drawn through the level (shifted) path and the tilted path.
     public private(set) var levelFrames = 0
@@ -44,24 +40,18 @@ public final class ViewRenderer: @unchecked Sendable {
     static let columnBlock = 32
     private let nextBlock = Atomic<Int>(0)
 
-    public init(scene: Scene, profile: AppearanceProfile = .sim, width: Int = 960, height: Int = 540,
-                maxShiftPitch: Double = 0.45, maxRange: Double = 60,
+    /// The view in the sim profile's look (no sensor noise or vignetting, which would make the
+    /// window path impossible and only blur what the user looks at).
+    public init(scene: Scene, width: Int = 960, height: Int = 540, maxShiftPitch: Double = 0.45, maxRange: Double = 60,
                 threads: Int = min(4, ProcessInfo.processInfo.activeProcessorCount)) {
-        renderer = Renderer(scene: scene, profile: profile)
+        renderer = Renderer(scene: scene, profile: .sim)
         self.width = width
         self.height = height
         self.maxShiftPitch = maxShiftPitch
         self.maxRange = maxRange
         self.threads = max(1, threads)
-        // the tallest image the shifted path renders
-        let f = Double(width) / 2 / tan(radians(80) / 2)
-        let kMax = Int((f * tan(maxShiftPitch)).rounded(.up)) + 1
-        let windows = !renderer.hasImageEffects
-        scratch = RenderScratch(renderer: renderer, camera: CameraIntrinsics(width: width, height: windows ? height : height + 2 * kMax,
-                                                                             fovDegrees: 80, maxRange: maxRange))
-        let window = CameraIntrinsics(width: width, height: height, fovDegrees: 80, maxRange: maxRange)
-        windowScratch = windows ? (0..<max(1, threads)).map { [renderer] _ in RenderScratch(renderer: renderer, camera: window) } : []
-        tall = windows ? [] : [UInt8](repeating: 0, count: 3 * width * (height + 2 * kMax))
+        let frame = CameraIntrinsics(width: width, height: height, fovDegrees: 80, maxRange: maxRange)
+        scratch = (0..<self.threads).map { [renderer] _ in RenderScratch(renderer: renderer, camera: frame) }
     }
 
     /// The level camera with a shifted principal point that stands in for `camera` when it has no
@@ -95,21 +85,7 @@ public final class ViewRenderer: @unchecked Sendable {
         let fov = degrees(cam.horizontalFOV)
         let shift = Int(cam.principalOffset.y.rounded())
         let k = abs(shift)
-        let level = Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0
-        if level && windowScratch.isEmpty && height + 2 * k <= tall.count / (3 * width) {
-            // a profile with sensor effects: the whole taller image, then its kept rows
-            let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
-            let first = shift < 0 ? 2 * k : 0
-            let rowBytes = 3 * width
-            tall.withUnsafeMutableBufferPointer { t in
-                renderer.render(camera: intr, pose: cam.pose, rng: &rng, depth: nil, gray: nil, rgb: t.baseAddress!,
-                                scratch: &scratch)
-                image.pixels.withUnsafeMutableBufferPointer { out in
-                    out.baseAddress!.update(from: t.baseAddress! + first * rowBytes, count: height * rowBytes)
-                }
-            }
-            levelFrames += 1
-        } else if level && !windowScratch.isEmpty {
+        if Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0 {
             let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
             let first = shift < 0 ? 2 * k : 0
             renderLevelWindow(intr, cam.pose, rows: first..<(first + height), into: &image)
@@ -118,7 +94,7 @@ public final class ViewRenderer: @unchecked Sendable {
             let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(camera.horizontalFOV), maxRange: maxRange)
             image.pixels.withUnsafeMutableBufferPointer { out in
                 renderer.render(camera: intr, pose: camera.pose, rng: &rng, depth: nil, gray: nil, rgb: out.baseAddress!,
-                                scratch: &scratch)
+                                scratch: &scratch[0])
             }
             tiltedFrames += 1
         }
@@ -136,7 +112,7 @@ public final class ViewRenderer: @unchecked Sendable {
         nextBlock.store(0, ordering: .relaxed)
         image.pixels.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let rgb = out.baseAddress!
-            windowScratch.withUnsafeMutableBufferPointer { scratches in
+            scratch.withUnsafeMutableBufferPointer { scratches in
                 nonisolated(unsafe) let scratch = scratches.baseAddress!
                 let work: @Sendable (Int) -> Void = { [self] t in
                     while true {

@@ -243,7 +243,9 @@ public enum Statistics {
         let denom = 1 + z2 / n
         let centre = (p + z2 / (2 * n)) / denom
         let half = z / denom * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-        return ConfidenceInterval(estimate: p, lower: max(0, centre - half), upper: min(1, centre + half), level: level)
+        // exactly 0 and 1 at 0 and n successes (the formula leaves ~1e-17 there)
+        return ConfidenceInterval(estimate: p, lower: successes == 0 ? 0 : max(0, centre - half),
+                                  upper: successes == trials ? 1 : min(1, centre + half), level: level)
     }
 
     // MARK: correlation and regression

@@ -53,6 +53,8 @@ import TestSupport
         let c = Statistics.wilsonInterval(successes: 50, trials: 100)
         #expect(isClose(c.lower, 0.4038315303659957, abs: 1e-10) && isClose(c.upper, 0.5961684696340044, abs: 1e-10))
         #expect(c.estimate == 0.5)
+        // exact at the extremes (the formula alone leaves ~1e-17)
+        #expect(b.lower == 0 && Statistics.wilsonInterval(successes: 10, trials: 10).upper == 1)
     }
 
     @Test func bootstrapIsSeededAndCoversTheMean() {
