@@ -65,12 +65,12 @@ public enum SwarmRecordBench {
         var config = base
         config.record = record
         var sim = try SwarmFlySimulation(config: config, viewSize: nil)
-        let t0 = Stopwatch.now(), c0 = AppBench.threadCPU(), p0 = AppBench.processCPU()
+        let t0 = Stopwatch.now(), c0 = Stopwatch.threadCPUSeconds(), p0 = Stopwatch.processCPUSeconds()
         for _ in 0..<ticks {
             if sim.isDone { try sim.restart() }
             sim.tick()
         }
         try sim.finish()
-        return (Stopwatch.now() - t0, AppBench.threadCPU() - c0, AppBench.processCPU() - p0)
+        return (Stopwatch.now() - t0, Stopwatch.threadCPUSeconds() - c0, Stopwatch.processCPUSeconds() - p0)
     }
 }

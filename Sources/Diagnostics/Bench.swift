@@ -68,6 +68,19 @@ public enum Stopwatch {
     /// Seconds on a monotonic clock.
     public static func now() -> Double { Progress.monotonicSeconds() }
 
+    /// CPU seconds (user + system) of the calling thread so far: on a host shared with other
+    /// work, the cost of a one-thread job independently of how long it waited for a core.
+    public static func threadCPUSeconds() -> Double { cpuSeconds(CLOCK_THREAD_CPUTIME_ID) }
+
+    /// CPU seconds (user + system) of every thread of the process so far.
+    public static func processCPUSeconds() -> Double { cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+    static func cpuSeconds(_ clock: clockid_t) -> Double {
+        var ts = timespec()
+        clock_gettime(clock, &ts)
+        return Double(ts.tv_sec) + 1e-9 * Double(ts.tv_nsec)
+    }
+
     /// Runs `body` (which does `batch` units of work per call) repeatedly for at least
     /// `seconds` after one warm-up call, and returns units per second (best of `rounds`).
     public static func rate(seconds: Double, rounds: Int = 3, batch: Int, _ body: () -> Void) -> Double {

@@ -43,13 +43,13 @@ public enum RenderBench {
                 var rng = RNG(seed: 3)
                 let seconds = (tilted ? 0.6 : 1.5) * options.timeScale
                 var frames = 0
-                let cpu0 = RenderBench.processCPUSeconds()
+                let cpu0 = Stopwatch.processCPUSeconds()
                 let rate = Stopwatch.rate(seconds: seconds, batch: batchSize) {
                     renderer.renderBatch(poses: poses, rng: &rng, threads: threads, into: &batch)
                     frames += batchSize
                 }
                 // CPU time per frame: what an idle machine's cores would deliver (the host is shared)
-                let cpuPerFrame = (RenderBench.processCPUSeconds() - cpu0) / Double(max(frames, 1))
+                let cpuPerFrame = (Stopwatch.processCPUSeconds() - cpu0) / Double(max(frames, 1))
                 options.log("render \(name), \(threads) thread(s): \(Int(rate)) frames/s wall, \(Int(1 / cpuPerFrame)) frames per CPU-second")
                 records.append(BenchRecord(suite: "render", metric: "\(name) frames/s", value: rate.rounded(), unit: "frames/s",
                                            extra: ["threads": "\(threads)", "cores": "\(cores)", "world": worldSpec,
@@ -103,7 +103,7 @@ public enum RenderBench {
             }
             var rng = RNG(seed: 3)
             var frames = 0
-            let cpu0 = RenderBench.processCPUSeconds()
+            let cpu0 = Stopwatch.processCPUSeconds()
             let rate = Stopwatch.rate(seconds: 1.0 * options.timeScale, batch: poses.count) {
                 depth.withUnsafeMutableBufferPointer { d in
                     gray.withUnsafeMutableBufferPointer { g in
@@ -115,7 +115,7 @@ public enum RenderBench {
                 }
                 frames += poses.count
             }
-            let cpuPerFrame = (RenderBench.processCPUSeconds() - cpu0) / Double(max(frames, 1))
+            let cpuPerFrame = (Stopwatch.processCPUSeconds() - cpu0) / Double(max(frames, 1))
             let share = Double(covered) / Double(poses.count * cam.pixelCount)
             options.log("render 64x64 depth+gray with \(count) vehicles around (\(String(format: "%.1f", 100 * share))% of pixels): \(Int(rate)) frames/s wall, \(Int(1 / cpuPerFrame)) frames per CPU-second")
             records.append(BenchRecord(suite: "render", metric: "64x64 depth+gray, \(count) vehicles around frames/s", value: rate.rounded(),
@@ -126,13 +126,6 @@ public enum RenderBench {
                                                "cpu_us_per_frame": String(format: "%.1f", cpuPerFrame * 1e6)]))
         }
         return records
-    }
-
-    /// User + system CPU seconds of this process so far.
-    static func processCPUSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
     }
 
     /// PyBullet TinyRenderer on a comparable scene (tools/bench_pybullet_render.py), when asked

@@ -15,12 +15,6 @@ public enum PolicyBench {
         try run(opts)
     }
 
-    static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     static func run(_ opts: BenchOptions) throws -> [BenchRecord] {
         let robot = try URDFLoader.load(path: opts.root + "/Robots/cf2x.urdf")
         let model = try EnvModel(scene: try SceneLoader.resolve("forest:1"), robot: robot, settings: EnvSettings(), domain: .sim)
@@ -41,7 +35,7 @@ public enum PolicyBench {
             var policy = LearnedPolicy(predictor: predictor, settings: settings)
             policy.reset(seed: 1)
             var times: [Double] = []
-            let cpu0 = processCPUSeconds()
+            let cpu0 = Stopwatch.processCPUSeconds()
             for k in 0..<(repeats + 2) {
                 let t0 = Stopwatch.now()
                 let a = policy.act(env.state.observation, model: model)
@@ -49,7 +43,7 @@ public enum PolicyBench {
                 if k >= 2 { times.append(Stopwatch.now() - t0) }
                 if r.done { env.reset(seed: UInt64(k)) }
             }
-            let cpu = (processCPUSeconds() - cpu0) / Double(repeats + 2)
+            let cpu = (Stopwatch.processCPUSeconds() - cpu0) / Double(repeats + 2)
             let candidates = settings.cem.initialSamples + (settings.cem.iterations - 1) * settings.cem.samples
             let extra = ["candidates": String(candidates), "workers": String(settings.workers), "world": "forest:1", "image": "96x72x4"]
             records.append(BenchRecord(suite: "policy", metric: "tick_ms_\(name)", value: Statistics.median(times) * 1e3, unit: "ms", extra: extra))

@@ -26,14 +26,6 @@ public enum CollisionPlannerBench {
         return perStep * Double(c.horizon)
     }
 
-    /// CPU time of the whole process (all threads), seconds: on a machine shared with other work
-    /// it shows the cost of a tick independently of how long it waited for a core.
-    static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     static func run(_ opts: BenchOptions) -> [BenchRecord] {
         let config = CollisionPredictorConfig(actionScale: [Float(1 / radians(120))])
         var rng = RNG(seed: 2019)
@@ -54,7 +46,7 @@ public enum CollisionPlannerBench {
             opts.log("planner: \(v.name)")
             for _ in 0..<2 { cost.setObservation(obs); planner.plan(&cost, rng: &tickRng); planner.shift() }
             var times: [Double] = []
-            let cpu0 = processCPUSeconds()
+            let cpu0 = Stopwatch.processCPUSeconds()
             for _ in 0..<repeats {
                 let t0 = Stopwatch.now()
                 cost.setObservation(obs)
@@ -62,7 +54,7 @@ public enum CollisionPlannerBench {
                 planner.shift()
                 times.append(Stopwatch.now() - t0)
             }
-            let cpuMs = (processCPUSeconds() - cpu0) / Double(repeats) * 1000
+            let cpuMs = (Stopwatch.processCPUSeconds() - cpu0) / Double(repeats) * 1000
             times.sort()
             let ms = times[times.count / 2] * 1000
             records.append(BenchRecord(suite: "planner", metric: "cem_tick_ms_\(v.name)", value: ms, unit: "ms",
