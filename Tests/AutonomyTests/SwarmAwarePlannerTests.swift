@@ -71,19 +71,27 @@ import World
         }
     }
 
+    /// At the origin, level at the held altitude, flying +x at the forward speed.
+    static func level(_ model: EnvModel) -> RobotObservation {
+        RobotObservation(time: 0, position: Vec3(0, 0, model.settings.altitude), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
+                         velocity: Vec3(model.settings.forwardSpeed, 0, 0), bodyRate: .zero)
+    }
+
+    /// The default planner's cost of flying straight on from `start` for its whole horizon.
+    static func straightCost(_ model: EnvModel, _ start: RobotObservation, _ neighbours: [MovingObstacle]) -> Float {
+        let s = PrivilegedPlannerPolicy.Settings()
+        let straight = [Float](repeating: 0, count: s.horizon)
+        var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
+        var out: [Float] = [0]
+        straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
+        return out[0]
+    }
+
     @Test func aNeighbourParkedAheadMakesTheStraightPlanCollideAndOneFarAwayChangesNothing() throws {
         let model = try Self.model()
         let v = model.settings.forwardSpeed, z = model.settings.altitude
-        let start = RobotObservation(time: 0, position: Vec3(0, 0, z), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
-                                     velocity: Vec3(v, 0, 0), bodyRate: .zero)
-        let s = PrivilegedPlannerPolicy.Settings()
-        let straight = [Float](repeating: 0, count: s.horizon)
-        func cost(_ neighbours: [MovingObstacle]) -> Float {
-            var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
-            var out: [Float] = [0]
-            straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
-            return out[0]
-        }
+        let start = Self.level(model), s = PrivilegedPlannerPolicy.Settings()
+        func cost(_ neighbours: [MovingObstacle]) -> Float { Self.straightCost(model, start, neighbours) }
         let alone = cost([])
         // 1 m ahead, still: touched (0.06 + bounding 0.061 + margin 0.1 m) at 1.95 s, in the
         // 8th 0.25 s step, so 13 of 20 steps hit, each costing 1 + clearanceWeight
@@ -105,16 +113,8 @@ import World
         // 0.06 + 0.061 + 0.1 m reach) it passes over, and at the same height it is hit
         let model = try Self.model()
         let v = model.settings.forwardSpeed, z = model.settings.altitude
-        let start = RobotObservation(time: 0, position: Vec3(0, 0, z), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
-                                     velocity: Vec3(v, 0, 0), bodyRate: .zero)
-        let s = PrivilegedPlannerPolicy.Settings()
-        let straight = [Float](repeating: 0, count: s.horizon)
-        func cost(_ neighbours: [MovingObstacle]) -> Float {
-            var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
-            var out: [Float] = [0]
-            straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
-            return out[0]
-        }
+        let start = Self.level(model)
+        func cost(_ neighbours: [MovingObstacle]) -> Float { Self.straightCost(model, start, neighbours) }
         func crossing(height dz: Double, climb: Double = 0) -> MovingObstacle {
             MovingObstacle(position: Vec3(1, -1, z + dz), velocity: Vec3(0, v, climb), radius: 0.06)
         }
