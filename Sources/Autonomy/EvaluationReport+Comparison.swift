@@ -31,11 +31,8 @@ extension EvaluationReport {
         for (q, spec) in policies.enumerated() where q != p {
             let other = outcomes[q]
             guard other.count == mine.count, !mine.isEmpty else { continue }
-            let idx = mine.indices.map(Double.init)
-            func ratio(_ picks: [Double], _ f: ([EpisodeOutcome]) -> Double) -> Double {
-                let a = picks.map { mine[Int($0)] }, b = picks.map { other[Int($0)] }
-                let fb = f(b)
-                return fb > 0 ? min(f(a) / fb, Self.ratioCap) : Self.ratioCap
+            func ratio(_ picks: [Int], _ f: ([EpisodeOutcome]) -> Double) -> Double {
+                Self.cappedRatio(f(picks.map { mine[$0] }), f(picks.map { other[$0] }))
             }
             let meanDistance: ([EpisodeOutcome]) -> Double = { o in o.reduce(0) { $0 + $1.distance } / Double(max(1, o.count)) }
             let perCollision: ([EpisodeOutcome]) -> Double = { o in
@@ -43,16 +40,15 @@ extension EvaluationReport {
                 let d = o.reduce(0) { $0 + $1.distance }
                 return c == 0 ? .infinity : d / Double(c)
             }
-            let perCollisionRatio: ([Double]) -> Double = { picks in
-                let a = perCollision(picks.map { mine[Int($0)] }), b = perCollision(picks.map { other[Int($0)] })
+            let perCollisionRatio: ([Int]) -> Double = { picks in
+                let a = perCollision(picks.map { mine[$0] }), b = perCollision(picks.map { other[$0] })
                 if a.isInfinite && b.isInfinite { return 1 }
                 if b.isInfinite { return 0 }
                 return min(a / b, Self.ratioCap)
             }
-            var d = Statistics.bootstrapInterval(idx, resamples: resamples, rng: &rng) { ratio($0, meanDistance) }
-            d.estimate = ratio(idx, meanDistance)
-            var k = Statistics.bootstrapInterval(idx, resamples: resamples, rng: &rng, statistic: perCollisionRatio)
-            k.estimate = perCollisionRatio(idx)
+            // the same episode picks for both policies: the paired bootstrap
+            let d = Statistics.bootstrapInterval(units: mine.count, resamples: resamples, rng: &rng) { ratio($0, meanDistance) }
+            let k = Statistics.bootstrapInterval(units: mine.count, resamples: resamples, rng: &rng, statistic: perCollisionRatio)
             out.append(Comparison(policy: policies[p].label, baseline: spec.label, baselineIndex: q, distanceRatio: d, distancePerCollisionRatio: k))
         }
         return out
@@ -73,8 +69,12 @@ extension EvaluationReport {
         return t.render()
     }
 
+    /// `a / b` capped at `ratioCap`, and `ratioCap` when `b` is not positive (a baseline that
+    /// flew nowhere): the ratio every paired comparison reports (here and `eval --swarm`'s).
+    public static func cappedRatio(_ a: Double, _ b: Double) -> Double { b > 0 ? min(a / b, ratioCap) : ratioCap }
+
     /// "estimate [lower, upper]" with a capped bound (resamples without a collision) as "∞".
-    static func ratioText(_ ci: ConfidenceInterval) -> String {
+    public static func ratioText(_ ci: ConfidenceInterval) -> String {
         func text(_ x: Double) -> String { x >= ratioCap ? "∞" : Statistics.format(x, digits: 3) }
         return "\(text(ci.estimate)) [\(text(ci.lower)), \(text(ci.upper))]"
     }

@@ -224,13 +224,38 @@ public enum Statistics {
                                          statistic: ([Double]) -> Double = Statistics.mean) -> ConfidenceInterval {
         precondition(!x.isEmpty && resamples > 0, "bootstrapInterval needs data and resamples")
         var sample = [Double](repeating: 0, count: x.count)
+        return bootstrapInterval(units: x.count, level: level, resamples: resamples, rng: &rng) { picks in
+            for (i, p) in picks.enumerated() { sample[i] = x[p] }
+            return statistic(sample)
+        }
+    }
+
+    /// Bootstrap percentile interval over `units` resampling units given by index (episodes,
+    /// clusters): each of the `resamples` resamples is `units` indices in 0..<units drawn with
+    /// replacement, and `statistic` reads whatever it needs at those indices; the estimate is the
+    /// statistic of 0..<units. The same draws as `bootstrapInterval(x, ...)` on n = `units` values.
+    ///
+    /// A statistic that reads two paired samples (two policies flown over the same episodes) at
+    /// the same picks resamples the pairs jointly: the paired bootstrap. One that sums numerators
+    /// and denominators over the picked units gives a cluster bootstrap of a ratio.
+    ///
+    /// ```swift
+    /// // paired difference of two policies' per-episode distances a[k], b[k]
+    /// let ci = Statistics.bootstrapInterval(units: a.count, rng: &rng) { picks in
+    ///     picks.reduce(0) { $0 + a[$1] - b[$1] } / Double(picks.count)
+    /// }
+    /// ```
+    public static func bootstrapInterval(units: Int, level: Double = 0.95, resamples: Int = 2000, rng: inout RNG,
+                                         statistic: ([Int]) -> Double) -> ConfidenceInterval {
+        precondition(units > 0 && resamples > 0, "bootstrapInterval needs units and resamples")
+        var picks = [Int](repeating: 0, count: units)
         var stats = [Double](repeating: 0, count: resamples)
         for r in 0..<resamples {
-            for i in 0..<x.count { sample[i] = x[rng.int(below: x.count)] }
-            stats[r] = statistic(sample)
+            for i in 0..<units { picks[i] = rng.int(below: units) }
+            stats[r] = statistic(picks)
         }
         stats.sort()
-        return ConfidenceInterval(estimate: statistic(x), lower: quantile(sorted: stats, (1 - level) / 2),
+        return ConfidenceInterval(estimate: statistic(Array(0..<units)), lower: quantile(sorted: stats, (1 - level) / 2),
                                   upper: quantile(sorted: stats, (1 + level) / 2), level: level)
     }
 

@@ -18,9 +18,11 @@ struct EvalCommand: ParsableCommand {
 
         --swarm N compares the --policy specs in swarms of N vehicles (fly --swarm N --policy's \
         line abreast into --world, default the demo's forest), episode k from the same seed for \
-        every policy: distance per vehicle, world collisions and vehicle contacts per km (95% \
-        bootstrap CIs over episodes), shares of vehicles ended by each (Wilson). No baselines \
-        are added; --worlds, --world-count, --no-baselines, --record and --image-encoding do not apply.
+        every policy: distance per vehicle, world collisions and vehicle contacts per km, shares \
+        of vehicles ended by each (95% bootstrap CIs over episodes; the shares also with Wilson \
+        over vehicles), and every policy against the first, paired by episode (distance ratio, \
+        differences per km). No baselines are added; --worlds, --world-count, --no-baselines, \
+        --record and --image-encoding do not apply.
         """
     )
 

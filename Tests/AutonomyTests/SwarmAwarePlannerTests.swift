@@ -7,7 +7,8 @@ import World
 @testable import Autonomy
 
 /// The privileged planner with moving obstacles (the other vehicles of a swarm): the head-on
-/// case it now avoids, the cost of a parked neighbour, and the unchanged static-world planner.
+/// case it now avoids, the cost of a parked neighbour, neighbours at their own height, and the
+/// unchanged static-world planner.
 @Suite struct SwarmAwarePlannerTests {
     /// An empty 60 m x 60 m world.
     static let empty = Scene(name: "empty", groundMaterial: 0, materials: [Material(name: "ground", albedo: SIMD3(0.4, 0.4, 0.4))],
@@ -70,19 +71,27 @@ import World
         }
     }
 
+    /// At the origin, level at the held altitude, flying +x at the forward speed.
+    static func level(_ model: EnvModel) -> RobotObservation {
+        RobotObservation(time: 0, position: Vec3(0, 0, model.settings.altitude), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
+                         velocity: Vec3(model.settings.forwardSpeed, 0, 0), bodyRate: .zero)
+    }
+
+    /// The default planner's cost of flying straight on from `start` for its whole horizon.
+    static func straightCost(_ model: EnvModel, _ start: RobotObservation, _ neighbours: [MovingObstacle]) -> Float {
+        let s = PrivilegedPlannerPolicy.Settings()
+        let straight = [Float](repeating: 0, count: s.horizon)
+        var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
+        var out: [Float] = [0]
+        straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
+        return out[0]
+    }
+
     @Test func aNeighbourParkedAheadMakesTheStraightPlanCollideAndOneFarAwayChangesNothing() throws {
         let model = try Self.model()
         let v = model.settings.forwardSpeed, z = model.settings.altitude
-        let start = RobotObservation(time: 0, position: Vec3(0, 0, z), attitude: Quaternion(roll: 0, pitch: 0, yaw: 0),
-                                     velocity: Vec3(v, 0, 0), bodyRate: .zero)
-        let s = PrivilegedPlannerPolicy.Settings()
-        let straight = [Float](repeating: 0, count: s.horizon)
-        func cost(_ neighbours: [MovingObstacle]) -> Float {
-            var c = KinematicRolloutCost(model: model, start: start, settings: s, neighbours: neighbours)
-            var out: [Float] = [0]
-            straight.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { c.cost(a, count: 1, horizon: s.horizon, actionDim: 1, into: $0) } }
-            return out[0]
-        }
+        let start = Self.level(model), s = PrivilegedPlannerPolicy.Settings()
+        func cost(_ neighbours: [MovingObstacle]) -> Float { Self.straightCost(model, start, neighbours) }
         let alone = cost([])
         // 1 m ahead, still: touched (0.06 + bounding 0.061 + margin 0.1 m) at 1.95 s, in the
         // 8th 0.25 s step, so 13 of 20 steps hit, each costing 1 + clearanceWeight
@@ -95,6 +104,41 @@ import World
         let beside = cost([MovingObstacle(position: Vec3(0, 1, z), velocity: Vec3(v, 0, 0), radius: 0.06)])
         let far = cost([MovingObstacle(position: Vec3(20, 0, z), velocity: Vec3(-v, 0, 0), radius: 0.06)])
         #expect(beside.bitPattern == alone.bitPattern && far.bitPattern == alone.bitPattern)
+    }
+
+    @Test func aNeighbourCrossingTheRouteHalfAMetreHigherIsNoObstacleAndOneAtTheSameHeightIs() throws {
+        // the neighbour crosses the straight plan's path from the side and is over the crossing
+        // point (1, 0) at 2.5 s, as the planning vehicle is: the planner puts each neighbour at
+        // its own height (and moves it at its own vertical speed), so 0.5 m above (more than the
+        // 0.06 + 0.061 + 0.1 m reach) it passes over, and at the same height it is hit
+        let model = try Self.model()
+        let v = model.settings.forwardSpeed, z = model.settings.altitude
+        let start = Self.level(model)
+        func cost(_ neighbours: [MovingObstacle]) -> Float { Self.straightCost(model, start, neighbours) }
+        func crossing(height dz: Double, climb: Double = 0) -> MovingObstacle {
+            MovingObstacle(position: Vec3(1, -1, z + dz), velocity: Vec3(0, v, climb), radius: 0.06)
+        }
+        let alone = cost([])
+        #expect(cost([crossing(height: 0.5)]).bitPattern == alone.bitPattern)
+        #expect(cost([crossing(height: 0)]) > alone + 0.3)
+        // 0.5 m above but sinking 0.2 m/s: level with the planning vehicle at the crossing
+        #expect(cost([crossing(height: 0.5, climb: -0.2)]) > alone + 0.3)
+
+        // and the policy flies on as if alone past the one above, not past the one level with it
+        for seed: UInt64 in [0, 1] {
+            var plain = PrivilegedPlannerPolicy(), above = PrivilegedPlannerPolicy(), level = PrivilegedPlannerPolicy()
+            plain.reset(seed: seed)
+            above.reset(seed: seed)
+            level.reset(seed: seed)
+            let o = Observation(frames: [], depth: [], robot: start, step: 0)
+            above.setNeighbours([crossing(height: 0.5)])
+            level.setNeighbours([crossing(height: 0)])
+            let a = plain.act(o, model: model)
+            #expect(above.act(o, model: model).bitPattern == a.bitPattern, "seed \(seed)")
+            _ = level.act(o, model: model)
+            #expect(above.lastBatch?.costs == plain.lastBatch?.costs)
+            #expect(level.lastBatch?.costs != plain.lastBatch?.costs)
+        }
     }
 
     @Test func withoutNeighboursThePlannerActsExactlyAsThePlainOne() throws {

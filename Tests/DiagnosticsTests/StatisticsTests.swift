@@ -77,6 +77,26 @@ import TestSupport
         #expect(m.lower == 3 && m.upper == 3)
     }
 
+    @Test func bootstrapOverUnitsDrawsAsTheValueBootstrapAndPairsBySharingPicks() {
+        let x: [Double] = [4, 9, 1, 7, 3, 8, 2]
+        // the same draws as the value bootstrap: a statistic that reads x at the picks agrees exactly
+        var r1 = RNG(seed: 11), r2 = RNG(seed: 11)
+        let byValue = Statistics.bootstrapInterval(x, rng: &r1, statistic: Statistics.median)
+        let byUnit = Statistics.bootstrapInterval(units: x.count, rng: &r2) { picks in Statistics.median(picks.map { x[$0] }) }
+        #expect(byValue == byUnit && r1.next() == r2.next())
+        // paired: y = x + 5 read at the same picks: the totals differ by exactly 7 x 5 in every
+        // resample; with y's units drawn apart from x's the difference spreads
+        let y = x.map { $0 + 5 }
+        func total(_ v: [Double], _ picks: [Int]) -> Double { picks.reduce(0) { $0 + v[$1] } }
+        var r3 = RNG(seed: 12), r4 = RNG(seed: 12), r5 = RNG(seed: 13)
+        let paired = Statistics.bootstrapInterval(units: x.count, rng: &r3) { p in total(y, p) - total(x, p) }
+        #expect(paired.estimate == 35 && paired.lower == 35 && paired.upper == 35)
+        let apart = Statistics.bootstrapInterval(units: x.count, rng: &r4) { p in
+            total(y, p) - total(x, p.map { _ in r5.int(below: x.count) })
+        }
+        #expect(apart.upper - apart.lower > 5)
+    }
+
     @Test func spearmanWithAndWithoutTies() {
         // permutation with two adjacent swaps: sum d^2 = 4, rho = 1 - 6*4/(5*24) = 0.8
         #expect(isClose(Statistics.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), 0.8, abs: 1e-12))
