@@ -66,7 +66,7 @@ public enum AppBench {
         // the same frames per CPU-second of the rendering thread: the cost of a frame whatever the
         // host's load (wall-time rates on a shared host drift with the neighbours' work)
         records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_cpu", value: Double(singleFrames) / singleCPU,
-                                   unit: "frames/CPU-s", extra: ["path": "level, shifted principal point", "workers": "1",
+                                   unit: "frames/cpu-s", extra: ["path": "level, shifted principal point", "workers": "1",
                                                                  "frames": "\(singleFrames)"]))
         var steep = chase
         steep.pose.orientation = steep.pose.orientation * Quaternion(roll: 0, pitch: 0.6, yaw: 0)
