@@ -201,9 +201,5 @@ public struct CollisionDataset: Sendable, Equatable {
         withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) }
     }
 
-    static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
+    static func fnv1a<B: ContiguousBytes>(_ bytes: B) -> UInt64 { FNV1a.hash(bytes) }
 }

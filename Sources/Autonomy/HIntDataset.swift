@@ -99,7 +99,7 @@ public struct HIntDataset: Sendable {
         for e in episodes {
             for v in [Int32(e.start), Int32(e.steps), Int32(e.collisionStep ?? -1), Int32(e.world)] { u32(UInt32(bitPattern: v)) }
         }
-        let h = Self.fnv(d)
+        let h = FNV1a.hash(d)
         withUnsafeBytes(of: h.littleEndian) { d.append(contentsOf: $0) }
         return d
     }
@@ -118,7 +118,7 @@ public struct HIntDataset: Sendable {
         func u64(_ o: Int) -> UInt64 { UInt64(u32(o)) | UInt64(u32(o + 4)) << 32 }
         guard u32(4) == version else { throw InputError(path, at: "version", "\(u32(4)), expected \(version)") }
         let stored = u64(b.count - 8)
-        guard fnv(Data(b[0..<(b.count - 8)])) == stored else { throw InputError(path, at: "hash", "checksum mismatch (truncated or corrupted)") }
+        guard FNV1a.hash(b[0..<(b.count - 8)]) == stored else { throw InputError(path, at: "hash", "checksum mismatch (truncated or corrupted)") }
         let m = Int(u32(8))
         guard 12 + m <= b.count,
               let meta = try? JSONDecoder().decode([String: String].self, from: Data(b[12..<(12 + m)])) else {
@@ -160,9 +160,4 @@ public struct HIntDataset: Sendable {
         return ds
     }
 
-    static func fnv(_ d: Data) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        d.withUnsafeBytes { for x in $0 { h = (h ^ UInt64(x)) &* 0x100_0000_01b3 } }
-        return h
-    }
 }

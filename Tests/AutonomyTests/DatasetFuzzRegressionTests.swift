@@ -13,7 +13,7 @@ import Testing
         let json = Data(metadata.utf8)
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { d.append(contentsOf: $0) }
         d.append(json)
-        withUnsafeBytes(of: HIntDataset.fnv(d).littleEndian) { d.append(contentsOf: $0) }
+        withUnsafeBytes(of: FNV1a.hash(d).littleEndian) { d.append(contentsOf: $0) }
         return d
     }
 
