@@ -153,25 +153,18 @@ public struct SwarmFlySimulation {
     /// world: the ring, or in policy mode the spawns and the `clearAhead` m ahead of each.
     mutating func start(from first: UInt64) throws {
         var why = ""
-        for k in 0..<UInt64(16) {
-            let s = first &+ k
-            do {
-                try env.reset(seed: s)
-            } catch let e as InputError {
-                why = e.description
-                continue
+        let policyMode = policyPilot != nil, clearAhead = config.clearAhead, model = model
+        if let s = env.resetToClearStart(from: first, why: &why, obstruction: { state in
+            if policyMode {
+                let starts = state.vehicles.map(\.observation.robot)
+                return SwarmEnv.obstructionAhead(model.env, starts: starts, distance: clearAhead).map { "seed \(state.seed): \($0)" }
             }
+            let r = SwarmRingRoute(model: model, start: state.vehicles[0].observation.robot)
+            return r.obstruction(model.env).map {
+                String(format: "the swarm's ring (radius %.1f m around (%.1f, %.1f)) %@", r.radius, r.centre.x, r.centre.y, $0)
+            }
+        }) {
             let r = SwarmRingRoute(model: model, start: env.state.vehicles[0].observation.robot)
-            if policyPilot != nil {
-                let starts = env.state.vehicles.map(\.observation.robot)
-                if let blocked = SwarmPolicyPilot.obstruction(model.env, starts: starts, distance: config.clearAhead) {
-                    why = "seed \(s): \(blocked)"
-                    continue
-                }
-            } else if let blocked = r.obstruction(model.env) {
-                why = String(format: "the swarm's ring (radius %.1f m around (%.1f, %.1f)) %@", r.radius, r.centre.x, r.centre.y, blocked)
-                continue
-            }
             seed = s
             seedsFlown.append(s)
             route = r

@@ -119,27 +119,4 @@ struct SwarmPolicyPilot {
             MovingObstacle(position: v.observation.robot.position, velocity: v.done ? .zero : v.observation.robot.velocity, radius: r)
         }
     }
-
-    /// Checks the first `distance` m ahead of every vehicle's start (every 10 cm along its
-    /// heading, at its height, with the robot's collision shape) against the scene: nil when
-    /// clear, else which vehicle runs into what. A policy needs room to see and turn before its
-    /// first obstacle; the reset already checked the spawns themselves.
-    static func obstruction(_ model: EnvModel, starts: [RobotObservation], distance: Double) -> String? {
-        let steps = max(1, Int((distance / 0.1).rounded(.up)))
-        for (i, s) in starts.enumerated() {
-            let level = Quaternion(roll: 0, pitch: 0, yaw: s.yaw)
-            for k in 1...steps {
-                let d = distance * Double(k) / Double(steps)
-                let p = Vec3(s.position.x + d * cos(s.yaw), s.position.y + d * sin(s.yaw), s.position.z)
-                if !model.scene.inBounds(p) {
-                    return String(format: "vehicle %d leaves the world %.1f m ahead of its start, at (%.1f, %.1f, %.1f)", i, d, p.x, p.y, p.z)
-                }
-                if let hit = EnvDynamics.contact(model, Pose(position: p, orientation: level)) {
-                    return String(format: "vehicle %d runs into %@ %.1f m ahead of its start, at (%.1f, %.1f, %.1f)", i,
-                                  hit < 0 ? "the ground" : "obstacle \(hit)", d, p.x, p.y, p.z)
-                }
-            }
-        }
-        return nil
-    }
 }

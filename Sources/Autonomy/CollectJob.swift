@@ -21,6 +21,8 @@ public struct CollectJob: Sendable {
     /// Label horizon H (control steps) of the dataset.
     public var horizon = 12
     public var allowHeldOut = false
+    /// Swarm lanes (`CollectionSwarm`; nil: single vehicles only).
+    public var swarm: CollectionSwarm? = nil
 
     public init() {}
 
@@ -34,6 +36,7 @@ public struct CollectJob: Sendable {
         env.maxEpisodeTime = config.collectionEpisodeTime
         horizon = config.horizon
         lanes = config.lanes
+        swarm = config.collectionSwarm
     }
 
     /// Runs the shard and writes `out/shard-i-of-n.swcd`; returns a one-paragraph summary.
@@ -57,7 +60,7 @@ public struct CollectJob: Sendable {
         default: throw InputError("--exploration", "expected uniform, gaussian or epsilon, got \"\(exploration)\"")
         }
         let settings = CollectionSettings(worlds: specs, env: env, domain: profile, steps: steps, seed: seed, shard: shard,
-                                          exploration: kind, horizon: horizon, lanes: lanes)
+                                          exploration: kind, horizon: horizon, lanes: lanes, swarm: swarm)
         try OutputPath.prepareDirectory(out, source: "--out")
         let progress = Diagnostics.Progress(label: "collect \(shard.index)/\(shard.count)", total: steps, unit: "steps", sink: sink)
         let dataset = try Collector.run(settings, models: models, registry: registry, progress: progress, observer: observer)

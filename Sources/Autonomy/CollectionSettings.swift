@@ -17,10 +17,12 @@ public struct CollectionSettings: Sendable {
     /// Fixed number of independent lanes (not threads): the data depend on it, the thread count not.
     public var lanes: Int
     public var threads: Int
+    /// Swarm lanes (nil: every lane flies one vehicle).
+    public var swarm: CollectionSwarm?
 
     public init(worlds: [String], env: EnvSettings = EnvSettings(), domain: DomainProfile = .sim, steps: Int, seed: UInt64,
                 shard: ShardSpec = .single, exploration: ExplorationKind = .uniformSequences, horizon: Int = 12, lanes: Int = 8,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, swarm: CollectionSwarm? = nil) {
         self.worlds = worlds
         self.env = env
         self.domain = domain
@@ -31,5 +33,6 @@ public struct CollectionSettings: Sendable {
         self.horizon = horizon
         self.lanes = lanes
         self.threads = threads
+        self.swarm = swarm
     }
 }

@@ -11,7 +11,8 @@ import Runtime
 /// `RNG.mix(shardSeed, l)`, its k-th episode resets with `RNG.mix(laneSeed, k)` and draws its
 /// world from the lane RNG. Lanes collect `steps * (l+1) / lanes - steps * l / lanes` steps each
 /// (the last episode is cut at the budget, which counts as an end without collision) and are
-/// concatenated in lane order, so the dataset is bit-identical for any thread count.
+/// concatenated in lane order, so the dataset is bit-identical for any thread count. With
+/// `settings.swarm` the last `swarm.lanes` lanes fly swarms instead (`runSwarmLane`).
 public enum Collector {
     public static func run(_ settings: CollectionSettings, models: [EnvModel], registry: PolicyRegistry = .standard,
                            progress: Diagnostics.Progress? = nil, observer: TickObserver? = nil) throws -> CollisionDataset {
@@ -19,22 +20,33 @@ public enum Collector {
         let exploration = try makeExploration(settings, registry: registry)
         let shardSeed = settings.shard.seed(from: settings.seed)
         let lanes = settings.lanes
-        var parts = [CollisionDataset?](repeating: nil, count: lanes)
+        // swarm lanes (the last `swarm.lanes`) fly the same worlds as swarms
+        let swarms = try swarmModels(settings, models: models)
+        let firstSwarmLane = lanes - (settings.swarm?.lanes ?? 0)
+        var parts = [Result<CollisionDataset, any Error>?](repeating: nil, count: lanes)
         let workers = max(1, min(settings.threads, lanes))
         parts.withUnsafeMutableBufferPointer { p in
             nonisolated(unsafe) let out = p.baseAddress!
             let work: @Sendable (Int) -> Void = { w in
                 for lane in (w * lanes / workers)..<((w + 1) * lanes / workers) {
                     let budget = settings.steps * (lane + 1) / lanes - settings.steps * lane / lanes
-                    out[lane] = runLane(settings, models: models, lane: lane, laneSeed: RNG.mix(shardSeed, UInt64(lane)),
-                                        budget: budget, exploration: exploration, progress: progress, observer: observer)
+                    let laneSeed = RNG.mix(shardSeed, UInt64(lane))
+                    out[lane] = Result {
+                        if lane >= firstSwarmLane {
+                            return try runSwarmLane(settings, swarms: swarms, lane: lane, laneSeed: laneSeed, budget: budget,
+                                                    exploration: exploration, progress: progress, observer: observer)
+                        }
+                        return runLane(settings, models: models, lane: lane, laneSeed: laneSeed, budget: budget,
+                                       exploration: exploration, progress: progress, observer: observer)
+                    }
                 }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
         var dataset = CollisionDataset(frameStack: settings.env.frameStack, height: settings.env.imageHeight,
                                        width: settings.env.imageWidth, horizon: settings.horizon)
-        for part in parts { dataset.append(part!) }
+        // the first failing lane's error, in lane order
+        for part in parts { dataset.append(try part!.get()) }
         dataset.info = [
             "domain": settings.domain.name, "seed": String(settings.seed), "shard": "\(settings.shard.index)/\(settings.shard.count)",
             "shardSeed": String(shardSeed), "worlds": settings.worlds.joined(separator: ","), "lanes": String(lanes),
@@ -43,6 +55,7 @@ public enum Collector {
             "actionUnit": "rad/s yaw rate", "collisions": String(collisionCount(dataset)),
             "episodes": String(Set(dataset.episodes).count),
         ]
+        if let swarm = settings.swarm { dataset.info["swarm"] = swarm.summary }
         // what `CollisionShards` checks besides the shapes: the robot, its camera and the episode rules
         for (key, value) in flightRecord(models[0].settings, robot: models[0].robot) { dataset.info[key] = value }
         progress?.finish()
@@ -129,20 +142,26 @@ public enum Collector {
                 if r.done { break }
             }
             envs[world] = env
-            // samples of this episode
-            let length = t
-            let (labels, masks) = CollisionLabels.compute(length: length, collisionStep: collision, horizon: s.horizon)
-            for j in 0..<length {
-                for k in 0..<stack { data.stacks.append(UInt32(firstFrame + max(0, j - (stack - 1) + k))) }
-                for h in 0..<s.horizon { data.actions.append(j + h < length ? actions[j + h] : 0) }
-                data.episodes.append(UInt32(episode))
-                data.steps.append(UInt32(j))
-            }
-            data.labels += labels
-            data.masks += masks
-            progress?.advance(by: length)
+            appendEpisode(&data, firstFrame: firstFrame, actions: actions, collision: collision, episode: episode)
+            progress?.advance(by: t)
             episode += 1
         }
         return data
+    }
+
+    /// Appends the samples of one episode whose frames start at `firstFrame` (frame j is the
+    /// newest image before action j): frame stacks, action sequences, episode and step indices,
+    /// and the `CollisionLabels` of a collision at step `collision` (nil: ended without one).
+    static func appendEpisode(_ data: inout CollisionDataset, firstFrame: Int, actions: [Float], collision: Int?, episode: Int) {
+        let length = actions.count, stack = data.frameStack, horizon = data.horizon
+        let (labels, masks) = CollisionLabels.compute(length: length, collisionStep: collision, horizon: horizon)
+        for j in 0..<length {
+            for k in 0..<stack { data.stacks.append(UInt32(firstFrame + max(0, j - (stack - 1) + k))) }
+            for h in 0..<horizon { data.actions.append(j + h < length ? actions[j + h] : 0) }
+            data.episodes.append(UInt32(episode))
+            data.steps.append(UInt32(j))
+        }
+        data.labels += labels
+        data.masks += masks
     }
 }

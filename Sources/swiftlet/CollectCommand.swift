@@ -19,6 +19,10 @@ struct CollectCommand: ParsableCommand {
         domain, camera size, frame stack, horizon, flight envelope, episode length and lanes from \
         that training config, so the shards fit it (then --robot, --domain, --speed, --altitude, \
         --control-rate and --lanes are refused).
+
+        --swarm N flies the last --swarm-lanes lanes as swarms of N vehicles that see each other \
+        (each vehicle's trajectory one episode; touching another vehicle is a collision), as the \
+        training config key collectionSwarm does.
         """
     )
 
@@ -34,6 +38,11 @@ struct CollectCommand: ParsableCommand {
     var exploration: String = "uniform"
     @Option(help: "Base policy for gaussian/epsilon exploration.") var base: String = "straight"
     @Option(help: "Independent lanes (the data depend on it, not on the thread count; default 8).") var lanes: Int?
+    @Option(help: "Fly swarms of N vehicles in the swarm lanes (collectionSwarm.count; default: the --config's, else none).")
+    var swarm: Int?
+    @Option(help: "(--swarm) Distance between neighbours of the line abreast at the start, m (collectionSwarm.spacing; default 1.5).")
+    var swarmSpacing: Double?
+    @Option(help: "(--swarm) Lanes that fly swarms, the last ones (collectionSwarm.lanes; default 4).") var swarmLanes: Int?
     @Option(help: "Output directory.") var out: String = "data"
     @Option(help: "Record every episode as an MCAP log: FILE-lane<L>-ep<E>.mcap.") var record: String?
     @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
@@ -60,6 +69,13 @@ struct CollectCommand: ParsableCommand {
         job.exploration = exploration
         job.basePolicy = base
         job.out = out
+        if swarm != nil || swarmSpacing != nil || swarmLanes != nil {
+            var sw = job.swarm ?? CollectionSwarm()
+            if let swarm { sw.count = swarm }
+            if let swarmSpacing { sw.spacing = swarmSpacing }
+            if let swarmLanes { sw.lanes = swarmLanes }
+            job.swarm = sw
+        }
         flight.apply(to: &job.env)
         if let record {
             let (summary, logs) = try RecordedJobs.collect(job, record: record, imageEncoding: frames, registry: PolicyCatalog.registry)

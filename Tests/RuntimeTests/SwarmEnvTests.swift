@@ -233,4 +233,28 @@ import World
         var grounded = SwarmEnv(model: low)
         refused({ try grounded.reset(seed: 1) }, ["vehicle 0", "the ground"])
     }
+
+    @Test func clearStartSearchSkipsRefusedSeedsAndSaysWhy() throws {
+        // a line abreast 0.6 m short of a wall across its heading
+        let model = try SwarmModel(scene: Fixtures.wall(at: 0.6), robot: cf2x, settings: Fixtures.settings { $0.spawnYawJitter = 0 },
+                                   swarm: SwarmSettings(count: 2, spacing: 0.5))
+        var env = SwarmEnv(model: model, workers: 1)
+        try env.reset(seed: 0)
+        let starts = env.state.vehicles.map(\.observation.robot)
+        #expect(SwarmEnv.obstructionAhead(model.env, starts: starts, distance: 0.3) == nil)
+        let blocked = try #require(SwarmEnv.obstructionAhead(model.env, starts: starts, distance: 1))
+        #expect(blocked.contains("vehicle 0") && blocked.contains("obstacle 0"))
+        // the first seed the closure accepts, and the last refusal when it accepts none
+        var why = ""
+        #expect(env.resetToClearStart(from: 10, why: &why) { $0.seed < 12 ? "seed \($0.seed) refused" : nil } == 12)
+        #expect(env.state.seed == 12 && why == "seed 11 refused")
+        #expect(env.resetToClearStart(from: 20, tries: 3, why: &why) { _ in "never" } == nil)
+        #expect(why == "never")
+        // seeds whose reset fails are skipped with the reset's error
+        let column = try SwarmModel(scene: Fixtures.wall(at: 2), robot: cf2x, settings: Fixtures.settings(),
+                                    swarm: SwarmSettings(count: 10, layout: .column, spacing: 1))
+        var through = SwarmEnv(model: column, workers: 1)
+        #expect(through.resetToClearStart(from: 1, tries: 2, why: &why) { _ in nil } == nil)
+        #expect(why.contains("swarm spawn") && why.contains("column"))
+    }
 }

@@ -174,7 +174,7 @@ public enum CollisionPipeline {
         }
         let settings = CollectionSettings(worlds: specs, env: env, domain: profile, steps: steps,
                                           seed: RNG.mix(config.seed, UInt64(round)), exploration: kind,
-                                          horizon: config.horizon, lanes: config.lanes)
+                                          horizon: config.horizon, lanes: config.lanes, swarm: config.collectionSwarm)
         let progress = Diagnostics.Progress(label: "collect round \(round)", total: steps, unit: "steps", sink: sink)
         return try Collector.run(settings, models: models, registry: registry, progress: progress)
     }
@@ -257,6 +257,7 @@ public enum CollisionPipeline {
         s += "- domain: \(c.domain); training worlds (\(specs.count)): \(specs.joined(separator: ", "))\n"
         let first = dataFiles.isEmpty ? "\(c.initialSteps) uniform-sequence steps" : "\(dataFiles.count) collected shard(s) (\(dataFiles.joined(separator: ", ")))"
         s += "- data: \(summary(data)); \(first) + \(c.rounds) x \(c.roundSteps) \(c.roundExploration) steps around the model; data set hash \(hash)\n"
+        if let swarm = c.collectionSwarm { s += "- swarm collection: \(swarm.summary) of \(c.lanes) in every round\n" }
         s += "- model: \(parameters) parameters, \(c.imageHeight)x\(c.imageWidth)x\(c.frames) input, horizon \(c.horizon)\n"
         s += "- training: \(steps) Adam steps, batch \(c.batchSize), lr \(c.learningRate), positive weight \(c.positiveWeight), "
             + "weight decay \(c.weightDecay), clip \(c.gradientClip)\(c.rebalance ? ", class-rebalanced batches" : ""); best validation loss \(Statistics.format(best, digits: 4))\n"

@@ -44,6 +44,9 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
     public var collectionPolicy = LearnedPolicySettings.budget(initial: 512)
     /// Independent collection lanes (the data depend on it, not the thread count).
     public var lanes = 8
+    /// Swarm lanes in every collection round (`CollectionSwarm`): the last `lanes` of `lanes`
+    /// fly swarms of `count` vehicles whose cameras see each other. Absent: single vehicles only.
+    public var collectionSwarm: CollectionSwarm? = nil
     /// Fraction of episodes held out for validation (early stopping, curves).
     public var validationFraction = 0.1
 
@@ -108,7 +111,7 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
     /// Reads a config file; errors name the file and the key.
     public static func load(_ path: String) throws -> CollisionPipelineConfig {
         try ConfigFile.decode(CollisionPipelineConfig.self, from: ConfigFile.read(path), source: path,
-                              defaults: CollisionPipelineConfig(), optionalKeys: ["model"])
+                              defaults: CollisionPipelineConfig(), optionalKeys: ["model", "collectionSwarm"])
     }
 
     /// The first problem with the values, if any.
@@ -130,12 +133,14 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
             return "lanes, trainWorldCount, evalWorldCount must be >= 1, evalEpisodes >= 0, evalRoute > 0"
         }
         if let p = modelConfig.validationProblem { return "model: \(p)" }
+        if let p = collectionSwarm?.problem(totalLanes: lanes) { return p }
         return nil
     }
 
     private enum CodingKeys: String, CodingKey {
         case seed, domain, robot, trainWorlds, trainWorldCount, imageWidth, imageHeight, frames, horizon, forwardSpeed, altitude
         case controlRate, collectionEpisodeTime, initialSteps, rounds, roundSteps, roundExploration, collectionPolicy, lanes
+        case collectionSwarm
         case validationFraction, epochs, roundEpochs, patience, batchSize, learningRate, positiveWeight, weightDecay
         case gradientClip, rebalance, model, policy, evalWorlds, evalWorldCount, evalEpisodes, evalRoute, evalBaselines
     }
@@ -153,6 +158,7 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
         try get(.controlRate, &controlRate); try get(.collectionEpisodeTime, &collectionEpisodeTime)
         try get(.initialSteps, &initialSteps); try get(.rounds, &rounds); try get(.roundSteps, &roundSteps)
         try get(.roundExploration, &roundExploration); try get(.collectionPolicy, &collectionPolicy); try get(.lanes, &lanes)
+        collectionSwarm = try c.decodeIfPresent(CollectionSwarm.self, forKey: .collectionSwarm)
         try get(.validationFraction, &validationFraction); try get(.epochs, &epochs); try get(.roundEpochs, &roundEpochs)
         try get(.patience, &patience); try get(.batchSize, &batchSize); try get(.learningRate, &learningRate)
         try get(.positiveWeight, &positiveWeight); try get(.weightDecay, &weightDecay); try get(.gradientClip, &gradientClip)
