@@ -33,14 +33,20 @@ public struct CollectionSwarm: Codable, Sendable, Equatable {
     /// The swarm settings of a swarm lane's environment.
     public var settings: SwarmSettings { SwarmSettings(count: count, layout: .lineAbreast, spacing: spacing, cameras: true) }
 
-    /// The first problem with the values for a shard of `totalLanes` lanes, if any (`key` names
-    /// the setting in messages).
-    public func problem(totalLanes: Int, key: String = "collectionSwarm") -> String? {
-        if !(2...16).contains(count) { return "\(key).count must be 2 to 16 vehicles, got \(count)" }
-        if !(spacing.isFinite && spacing > 0) { return "\(key).spacing must be a positive distance in m, got \(spacing)" }
-        if !(1...max(1, totalLanes)).contains(lanes) { return "\(key).lanes must be 1 to lanes (\(totalLanes)), got \(lanes)" }
-        if !(clearAhead.isFinite && clearAhead >= 0) { return "\(key).clearAhead must be >= 0 m, got \(clearAhead)" }
+    /// The first problem with the values for a shard of `totalLanes` lanes, if any. `name` gives
+    /// a field's name in the message: the config key by default, a command-line flag for
+    /// `collect --swarm`.
+    public func problem(totalLanes: Int, name: (String) -> String = { "collectionSwarm.\($0)" }) -> String? {
+        if !(2...16).contains(count) { return "\(name("count")) must be 2 to 16 vehicles, got \(count)" }
+        if !(spacing.isFinite && spacing > 0) { return "\(name("spacing")) must be a positive distance in m, got \(spacing)" }
+        if !(1...max(1, totalLanes)).contains(lanes) { return "\(name("lanes")) must be 1 to lanes (\(totalLanes)), got \(lanes)" }
+        if !(clearAhead.isFinite && clearAhead >= 0) { return "\(name("clearAhead")) must be >= 0 m, got \(clearAhead)" }
         return nil
+    }
+
+    /// `collect`'s flag for each field set on the command line (the others keep the config key).
+    public static func flagName(_ field: String) -> String {
+        ["count": "--swarm", "spacing": "--swarm-spacing", "lanes": "--swarm-lanes"][field] ?? "collectionSwarm.\(field)"
     }
 
     /// One line for dataset info and reports.

@@ -74,6 +74,11 @@ struct CollectCommand: ParsableCommand {
             if let swarm { sw.count = swarm }
             if let swarmSpacing { sw.spacing = swarmSpacing }
             if let swarmLanes { sw.lanes = swarmLanes }
+            // "--swarm must be ..." -> InputError("--swarm", "must be ...")
+            if let p = sw.problem(totalLanes: job.lanes, name: CollectionSwarm.flagName) {
+                let flag = p.prefix { $0 != " " }
+                throw InputError(String(flag), String(p.dropFirst(flag.count + 1)))
+            }
             job.swarm = sw
         }
         flight.apply(to: &job.env)
