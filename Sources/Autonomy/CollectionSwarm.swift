@@ -52,26 +52,14 @@ public struct CollectionSwarm: Codable, Sendable, Equatable {
     /// One line for dataset info and reports.
     public var summary: String { "\(count) vehicles \(spacing) m apart in \(lanes) lane(s), \(clearAhead) m clear ahead" }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    private enum CodingKeys: String, CodingKey {
         case count, spacing, lanes, clearAhead
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
+    /// Every key optional (a config names only what it changes); `CollisionPipelineConfig.load`
+    /// refuses unknown keys in the block (`ConfigFile`'s `optionalShapes`).
     public init(from decoder: any Decoder) throws {
         self.init()
-        // every key optional, unknown ones refused (the config check skips optional blocks)
-        let all = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = all.allKeys.first(where: { CodingKeys(stringValue: $0.stringValue) == nil }) {
-            let known = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(codingPath: all.codingPath + [unknown as any CodingKey],
-                                                    debugDescription: "unknown key \(unknown.stringValue) (known here: \(known))"))
-        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let v = try c.decodeIfPresent(Int.self, forKey: .count) { count = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .spacing) { spacing = v }

@@ -111,7 +111,7 @@ public struct CollisionDataset: Sendable, Equatable {
         d.append(contentsOf: masks)
         for v in episodes { Self.put(&d, v) }
         for v in steps { Self.put(&d, v) }
-        let hash = Self.fnv1a(d)
+        let hash = FNV1a.hash(d)
         Self.put(&d, hash)
         return d
     }
@@ -139,7 +139,7 @@ public struct CollisionDataset: Sendable, Equatable {
         let storedHash = bytes.withUnsafeBytes { raw in
             (0..<8).reduce(UInt64(0)) { $0 | UInt64(raw[bytes.count - 8 + $1]) << (8 * UInt64($1)) }
         }
-        let actualHash = fnv1a(bytes[0..<(bytes.count - 8)])
+        let actualHash = FNV1a.hash(bytes[0..<(bytes.count - 8)])
         guard storedHash == actualHash else {
             throw InputError(source, at: "checksum", "content hash mismatch (file truncated or corrupted)")
         }
@@ -200,6 +200,4 @@ public struct CollisionDataset: Sendable, Equatable {
     static func put<T: FixedWidthInteger>(_ d: inout Data, _ v: T) {
         withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) }
     }
-
-    static func fnv1a<B: ContiguousBytes>(_ bytes: B) -> UInt64 { FNV1a.hash(bytes) }
 }

@@ -358,7 +358,7 @@ public enum GtSExperiment {
     public static func fmtHours(_ h: Double) -> String { Statistics.format(h, digits: 3) + "h" }
 
     static func hash(_ d: CollisionDataset) -> String {
-        String(CollisionDataset.fnv1a(d.labels) ^ CollisionDataset.fnv1a(d.frames.prefix(1 << 20)) &+ UInt64(d.sampleCount), radix: 16)
+        String(FNV1a.hash(d.labels) ^ FNV1a.hash(d.frames.prefix(1 << 20)) &+ UInt64(d.sampleCount), radix: 16)
     }
 
     static func save(_ p: CollisionPredictor, record: CollisionTrainingRecord, method: String, hours: Double, curve: [Float],

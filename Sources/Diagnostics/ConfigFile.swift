@@ -10,8 +10,10 @@ import Foundation
 /// - a value of the wrong type names its JSON path (`$.training.steps: expected a number`).
 ///
 /// Known keys are those `defaults` encodes, recursively through nested objects; keys whose
-/// default is nil are not encoded, so the caller lists them in `optionalKeys` (dotted paths
-/// such as `model` or `training.schedule`; their contents are not checked). An object whose
+/// default is nil are not encoded, so the caller lists them: in `optionalShapes` with a value
+/// whose encoding gives the block's known keys (dotted path -> example, such as `"model":
+/// CollisionPredictorConfig()`), so a misspelt key inside is refused too, or in `optionalKeys`
+/// (dotted paths such as `training.schedule`; their contents are not checked). An object whose
 /// default is empty is a free-form map and is not checked either.
 public enum ConfigFile {
     /// The bytes of the config file at `path` (a relative path missing from the working
@@ -23,8 +25,8 @@ public enum ConfigFile {
     /// Decodes `T` from `data` after checking its syntax and keys; errors name `source`.
     /// Keys missing from `data` are left to `T`'s decoder (the project's configs default them).
     public static func decode<T: Codable>(_ type: T.Type, from data: Data, source: String, defaults: T,
-                                          optionalKeys: Set<String> = []) throws -> T {
-        let template = try checked(data, against: defaults, source: source, optionalKeys: optionalKeys)
+                                          optionalKeys: Set<String> = [], optionalShapes: [String: any Encodable] = [:]) throws -> T {
+        let template = try checked(data, against: defaults, source: source, optionalKeys: optionalKeys, optionalShapes: optionalShapes)
         return try decoded(T.self, from: data, source: source, user: data, template: template)
     }
 
@@ -52,15 +54,20 @@ public enum ConfigFile {
     static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
     /// Checks `data`'s syntax and keys against `template`'s encoding; returns that encoding.
-    static func checked<T: Encodable>(_ data: Data, against template: T, source: String, optionalKeys: Set<String>) throws -> Data {
+    static func checked<T: Encodable>(_ data: Data, against template: T, source: String, optionalKeys: Set<String>,
+                                      optionalShapes: [String: any Encodable] = [:]) throws -> Data {
         let user = try JSONValue.parse([UInt8](data), source: source)
         guard case .object = user else { throw InputError(source, at: "$", "expected a JSON object") }
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFinite.positiveInfinity,
                                                                       negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
         let encoded = try encoder.encode(template)
+        var shapes: [String: JSONValue] = [:]
+        for (path, example) in optionalShapes {
+            shapes[path] = try JSONValue.parse([UInt8](try encoder.encode(example)), source: "defaults")
+        }
         try checkKeys(user, known: try JSONValue.parse([UInt8](encoded), source: "defaults"), path: "", source: source,
-                      optionalKeys: optionalKeys)
+                      optionalKeys: optionalKeys, shapes: shapes)
         return encoded
     }
 
@@ -107,18 +114,19 @@ public enum ConfigFile {
         return nil
     }
 
-    static func checkKeys(_ user: JSONValue, known: JSONValue, path: String, source: String, optionalKeys: Set<String>) throws {
+    static func checkKeys(_ user: JSONValue, known: JSONValue, path: String, source: String, optionalKeys: Set<String>,
+                          shapes: [String: JSONValue] = [:]) throws {
         guard case .object(let members, let keys) = user, case .object(let knownMembers, let knownKeys) = known else { return }
         // an empty default object is a free-form map (per-platform overrides and the like)
         if knownKeys.isEmpty { return }
         for key in keys {
             let here = path.isEmpty ? key : path + "." + key
             if optionalKeys.contains(here) { continue }
-            guard let knownValue = knownMembers[key] else {
+            guard let knownValue = knownMembers[key] ?? shapes[here] else {
                 throw InputError(source, at: "$." + here, "unknown key (known here: \(knownKeys.sorted().joined(separator: ", ")))")
             }
             if let value = members[key] {
-                try checkKeys(value, known: knownValue, path: here, source: source, optionalKeys: optionalKeys)
+                try checkKeys(value, known: knownValue, path: here, source: source, optionalKeys: optionalKeys, shapes: shapes)
             }
         }
     }

@@ -48,7 +48,7 @@ import TestSupport
         // a re-hashed file with bytes the metadata does not account for
         var padded = Data(bytes.prefix(bytes.count - 8))
         padded.append(contentsOf: [0, 0, 0, 0])
-        CollisionDataset.put(&padded, CollisionDataset.fnv1a(padded))
+        CollisionDataset.put(&padded, FNV1a.hash(padded))
         expectError(padded, "size")
         // a consistent file whose stacks point past the frames
         var dangling = ds

@@ -285,7 +285,7 @@ import TestSupport
         let (loaded, worlds) = try CollisionShards.load(files, config: c)
         #expect(loaded.frames == merged.frames && loaded.labels == merged.labels && loaded.episodes == merged.episodes)
         #expect(worlds == ["forest:0", "hallway:0"])
-        #expect(r.datasetHash == String(format: "%016llx", CollisionDataset.fnv1a(try loaded.encoded())))
+        #expect(r.datasetHash == String(format: "%016llx", FNV1a.hash(try loaded.encoded())))
         let (_, _, record) = try LearnedPolicy.load(dir.file("out/s.safetensors"))
         #expect(record.notes["data_files"] == files.joined(separator: ","))
         #expect(record.notes["train_worlds"] == "forest:0,hallway:0")

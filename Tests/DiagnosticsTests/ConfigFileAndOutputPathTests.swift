@@ -40,6 +40,28 @@ import TestSupport
         #expect(error(#"{"inner": {"rte": 1}}"#) == "c.json: $.inner.rte: unknown key (known here: names, rate)")
     }
 
+    /// A block whose default is nil is checked against an example's keys when given as an
+    /// optional shape, and not at all when listed as an optional key.
+    @Test func optionalShapesCheckTheKeysOfABlockWithANilDefault() throws {
+        struct Outer: Codable, Equatable {
+            var steps = 10
+            var extra: Inner? = nil
+        }
+        func decode(_ text: String, shaped: Bool) throws -> Outer {
+            try ConfigFile.decode(Outer.self, from: Data(text.utf8), source: "o.json", defaults: Outer(),
+                                  optionalKeys: shaped ? [] : ["extra"], optionalShapes: shaped ? ["extra": Inner()] : [:])
+        }
+        #expect(try decode(#"{"steps": 1, "extra": {"rate": 0.25, "names": []}}"#, shaped: true).extra == Inner(rate: 0.25, names: []))
+        #expect(throws: InputError("o.json", at: "$.extra.rte", "unknown key (known here: names, rate)")) {
+            try decode(#"{"steps": 1, "extra": {"rte": 1, "rate": 1, "names": []}}"#, shaped: true)
+        }
+        // listed as an optional key only, the misspelt key passes the check (and the decoder ignores it)
+        #expect(throws: Never.self) { try decode(#"{"steps": 1, "extra": {"rte": 1, "rate": 1, "names": []}}"#, shaped: false) }
+        #expect(throws: InputError("o.json", at: "$.extr", "unknown key (known here: steps)")) {
+            try decode(#"{"extr": {}}"#, shaped: true)
+        }
+    }
+
     @Test func namesTheJSONPathOfAWrongType() {
         #expect(error(#"{"steps": "3"}"#) == "c.json: $.steps: expected an integer")
         #expect(error(#"{"inner": {"rate": "fast"}}"#) == "c.json: $.inner.rate: expected a number")

@@ -99,7 +99,7 @@ public enum CollisionPipeline {
         let tTrain = clock()
 
         // model + metadata
-        let hash = String(format: "%016llx", CollisionDataset.fnv1a(try data.encoded()))
+        let hash = String(format: "%016llx", FNV1a.hash(try data.encoded()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = String(decoding: try encoder.encode(config), as: UTF8.self)

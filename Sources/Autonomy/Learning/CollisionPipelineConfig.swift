@@ -111,7 +111,8 @@ public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
     /// Reads a config file; errors name the file and the key.
     public static func load(_ path: String) throws -> CollisionPipelineConfig {
         try ConfigFile.decode(CollisionPipelineConfig.self, from: ConfigFile.read(path), source: path,
-                              defaults: CollisionPipelineConfig(), optionalKeys: ["model", "collectionSwarm"])
+                              defaults: CollisionPipelineConfig(),
+                              optionalShapes: ["model": CollisionPredictorConfig(), "collectionSwarm": CollectionSwarm()])
     }
 
     /// The first problem with the values, if any.
