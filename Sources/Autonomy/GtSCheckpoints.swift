@@ -35,14 +35,16 @@ public enum GtSCheckpoints {
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw InputError("--models", "'\(dir)' is not a directory")
         }
-        let sim = try checked(c, file: dir + "/sim-only.safetensors", method: GtSExperiment.simOnly, hours: 0)
+        let source = try c.simModel.map { try GtSSimModel.load(c, file: $0).1 }
+        let sim = try checked(c, file: dir + "/sim-only.safetensors", method: GtSExperiment.simOnly, hours: 0, simSource: source)
         var models = [sim]
         let hours = c.sweepEpisodesPerWorld > 0 ? c.allRealHours : [c.realHours]
         for h in hours {
             var methods = [GtSExperiment.gts, GtSExperiment.realOnly]
             if h == c.realHours { methods.append(GtSExperiment.finetuneAll) }
             for m in methods {
-                let model = try checked(c, file: dir + "/" + stem(method: m, hours: h) + ".safetensors", method: m, hours: h)
+                let model = try checked(c, file: dir + "/" + stem(method: m, hours: h) + ".safetensors", method: m, hours: h,
+                                        simSource: source)
                 if m != GtSExperiment.realOnly {
                     let extra = model.record.steps - sim.record.steps
                     guard model.record.notes["realUpdates"] == String(extra) else {
@@ -84,8 +86,11 @@ public enum GtSCheckpoints {
         return record
     }
 
-    /// Loads `file` and checks its metadata against what `c` trains for `method` at `hours`.
-    static func checked(_ c: GtSExperimentConfig, file: String, method: String, hours: Double) throws -> GtSExperiment.TrainedModel {
+    /// Loads `file` and checks its metadata against what `c` trains for `method` at `hours`;
+    /// `simSource` is the record of the config's `simModel` checkpoint (sim-only must be it, and
+    /// the sim-based models count its sim transitions).
+    static func checked(_ c: GtSExperimentConfig, file: String, method: String, hours: Double,
+                        simSource: CollisionTrainingRecord? = nil) throws -> GtSExperiment.TrainedModel {
         func mismatch(_ key: String, _ found: String, _ expected: String) -> InputError {
             InputError(file, at: key, "'\(found)' does not match the config ('\(expected)'): trained with other settings")
         }
@@ -93,6 +98,14 @@ public enum GtSCheckpoints {
                                       missing: "--models needs every checkpoint the config trains (\(method)"
                                           + (hours > 0 ? " at \(GtSExperiment.fmtHours(hours))" : "") + ")",
                                       mismatch: mismatch)
+        if method == GtSExperiment.simOnly, let source = simSource {
+            // the loaded sim phase, copied: its own training settings, not the config's
+            let expected = GtSSimModel.simOnlyRecord(source, file: c.simModel ?? "")
+            var found = record
+            found.notes[LearnedPolicy.settingsNote] = nil
+            if found != expected { throw mismatch("training_record", "\(record)", "\(expected)") }
+            return GtSExperiment.TrainedModel(method: method, hours: hours, file: file, record: record, curve: [])
+        }
         var training = record.training
         training.frozenPrefixes = c.training.frozenPrefixes
         if training != c.training { throw mismatch("training_record.training", "\(record.training)", "\(c.training)") }
@@ -105,7 +118,7 @@ public enum GtSCheckpoints {
         let usesReal = hours > 0
         let real = usesReal ? c.realSteps(hours) : 0
         if record.realTransitions != real { throw mismatch("real_transitions", String(record.realTransitions), String(real)) }
-        let sim = method == GtSExperiment.realOnly ? 0 : c.simSteps
+        let sim = method == GtSExperiment.realOnly ? 0 : simSource?.simTransitions ?? c.simSteps
         if record.simTransitions != sim { throw mismatch("training_record.simTransitions", String(record.simTransitions), String(sim)) }
         if method == GtSExperiment.simOnly && record.notes["epochs"] != String(c.simEpochs) {
             throw mismatch("training_record.notes.epochs", record.notes["epochs"] ?? "", String(c.simEpochs))

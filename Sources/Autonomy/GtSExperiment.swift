@@ -84,6 +84,8 @@ public enum GtSExperiment {
     /// only (the same frozen trunk, optimiser and fresh Adam state): removes the extra-steps
     /// confound from GtS vs sim-only.
     public static let simOnlyStepMatched = "sim-only+steps"
+    /// Why a run whose sim phase was loaded (`simModel`) has no step-matched baseline.
+    static let noStepMatched = "gts: no step-matched sim-only: the sim phase was loaded (simModel), its data are not in this run"
 
     /// Runs the experiment, writing models (and nothing else) into `out/models`; see
     /// `GtSReport.write` for the report files. With `reuse` (a directory of checkpoints from an
@@ -130,6 +132,8 @@ public enum GtSExperiment {
             let stem = GtSCheckpoints.stepMatchedStem(extra)
             if let found = [reuse, modelsDir].map({ $0 + "/" + stem + ".safetensors" }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 models.insert(try GtSCheckpoints.loadStepMatched(c, file: found, sim: sim, extraSteps: extra), at: 1)
+            } else if c.simModel != nil {
+                log(noStepMatched)
             } else {
                 log("gts: \(stem) is not in \(reuse): training it from sim-only (\(extra) steps on re-collected sim data)")
                 let simData = try collectSim(simSettings, models: simModels,
@@ -146,26 +150,38 @@ public enum GtSExperiment {
             }
             seconds["train step-matched"] = clock() - t0
         } else {
-            // sim phase: sim-profile envs only
-            log("gts: sim phase: \(c.simSteps) sim steps in \(trainSpecs.count) training worlds")
-            let simData = try collectSim(simSettings, models: simModels,
-                                         progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
-            collections.append(CollectionLog(phase: "sim", domain: simSettings.domain.name, steps: simData.sampleCount))
-            seconds["collect sim"] = clock() - t0
-            t0 = clock()
-            var initRNG = RNG(seed: c.seed, stream: 0x494E_4954)
-            let simTrainer = CollisionTrainer(CollisionPredictor(config: mc, rng: &initRNG), config: c.training)
-            var orderRNG = RNG(seed: c.seed, stream: 0x5349_4D54)
-            let simCurve = GtSTraining.train(simTrainer, data: simData, epochs: c.simEpochs, rng: &orderRNG,
-                                             progress: Diagnostics.Progress(label: "train sim", total: c.simEpochs * simData.sampleCount,
-                                                                            unit: "samples", sink: sink))
-            let simPredictor = simTrainer.predictor
-            let simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(simData), realTransitions: 0,
-                                                    simTransitions: simData.sampleCount, steps: simTrainer.steps,
+            let simPredictor: CollisionPredictor, simRecord: CollisionTrainingRecord, simData: CollisionDataset?
+            if let file = c.simModel {
+                // sim phase from a checkpoint: checked for sim-only provenance, nothing collected
+                log("gts: sim phase: loaded from \(file), not trained here")
+                let (p, source) = try GtSSimModel.load(c, file: file)
+                (simPredictor, simRecord, simData) = (p, GtSSimModel.simOnlyRecord(source, file: file), nil)
+                models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: [], dir: modelsDir,
+                                       settings: c.policySettings))
+                seconds["load sim model"] = clock() - t0
+            } else {
+                // sim phase: sim-profile envs only
+                log("gts: sim phase: \(c.simSteps) sim steps in \(trainSpecs.count) training worlds")
+                let data = try collectSim(simSettings, models: simModels,
+                                          progress: Diagnostics.Progress(label: "collect sim", total: c.simSteps, unit: "steps", sink: sink))
+                collections.append(CollectionLog(phase: "sim", domain: simSettings.domain.name, steps: data.sampleCount))
+                seconds["collect sim"] = clock() - t0
+                t0 = clock()
+                var initRNG = RNG(seed: c.seed, stream: 0x494E_4954)
+                let simTrainer = CollisionTrainer(CollisionPredictor(config: mc, rng: &initRNG), config: c.training)
+                var orderRNG = RNG(seed: c.seed, stream: 0x5349_4D54)
+                let simCurve = GtSTraining.train(simTrainer, data: data, epochs: c.simEpochs, rng: &orderRNG,
+                                                 progress: Diagnostics.Progress(label: "train sim", total: c.simEpochs * data.sampleCount,
+                                                                                unit: "samples", sink: sink))
+                simPredictor = simTrainer.predictor
+                simRecord = CollisionTrainingRecord(training: c.training, datasetHash: hash(data), realTransitions: 0,
+                                                    simTransitions: data.sampleCount, steps: simTrainer.steps,
                                                     notes: ["method": simOnly, "phase": "sim", "epochs": "\(c.simEpochs)"])
-            models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir,
-                                      settings: c.policySettings))
-            seconds["train sim"] = clock() - t0
+                simData = data
+                models.append(try save(simPredictor, record: simRecord, method: simOnly, hours: 0, curve: simCurve, dir: modelsDir,
+                                       settings: c.policySettings))
+                seconds["train sim"] = clock() - t0
+            }
 
             // real data: one independent collection per budget, each under its own cap
             for (bi, hours) in c.allRealHours.enumerated() {
@@ -199,7 +215,7 @@ public enum GtSExperiment {
                     let fromSim = method != realOnly
                     let record = CollisionTrainingRecord(
                         training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
-                        simTransitions: fromSim ? simData.sampleCount : 0, steps: (fromSim ? simTrainer.steps : 0) + trainer.steps,
+                        simTransitions: fromSim ? simRecord.simTransitions : 0, steps: (fromSim ? simRecord.steps : 0) + trainer.steps,
                         notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
                                 "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
                                 "frozen": tc.frozenPrefixes.joined(separator: ",")])
@@ -218,9 +234,13 @@ public enum GtSExperiment {
             guard let gtsMain = models.first(where: { $0.method == gts && $0.hours == c.realHours }) else {
                 throw InputError("gts", "no GtS model at the main budget \(fmtHours(c.realHours))")
             }
-            models.insert(try trainStepMatched(c, from: simPredictor, simRecord: simRecord, data: simData,
-                                               steps: gtsMain.record.steps - simTrainer.steps, dir: modelsDir, sink: sink), at: 1)
-            seconds["train step-matched"] = clock() - t0
+            if let simData {
+                models.insert(try trainStepMatched(c, from: simPredictor, simRecord: simRecord, data: simData,
+                                                   steps: gtsMain.record.steps - simRecord.steps, dir: modelsDir, sink: sink), at: 1)
+                seconds["train step-matched"] = clock() - t0
+            } else {
+                log(noStepMatched)
+            }
         }
 
         // transfer diagnostic: every model's loss on fresh sim- and real-profile data from the

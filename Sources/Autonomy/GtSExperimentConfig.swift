@@ -67,6 +67,11 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     }()
     /// Optimiser settings of every training (the GtS real phase adds the trunk freeze).
     public var training = CollisionTrainingConfig()
+    /// A sim-phase checkpoint used instead of training the sim phase here (nil: train it). It
+    /// must record the sim domain, non-held-out training worlds and no real data, and have the
+    /// config's `model` network (`GtSSimModel.load`); `simSteps`/`simEpochs` are then unused and
+    /// there is no step-matched sim-only baseline (its sim data are not in the run).
+    public var simModel: String? = nil
 
     public init() {}
 
@@ -187,6 +192,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         if lanes < 1 { return "lanes must be >= 1" }
         if diagnosticSteps < 0 { return "diagnosticSteps must be >= 0" }
         if let why = modelConfig.validationProblem { return "model: \(why)" }
+        if simModel?.isEmpty == true { return "simModel must name a checkpoint file" }
         // buffers sized by the settings: transitions x observation, CEM samples x action sequence
         let m = modelConfig, most = allRealHours.map(realSteps).max() ?? 0
         for (name, factors) in [("simSteps", [simSteps, m.observationSize]), ("real budget", [most, m.observationSize]),
@@ -203,7 +209,8 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
 
     /// Reads a JSON config (any subset of the keys).
     public static func load(_ path: String) throws -> GtSExperimentConfig {
-        let c = try ConfigFile.decode(GtSExperimentConfig.self, from: ConfigFile.read(path), source: path, defaults: GtSExperimentConfig())
+        let c = try ConfigFile.decode(GtSExperimentConfig.self, from: ConfigFile.read(path), source: path, defaults: GtSExperimentConfig(),
+                                      optionalKeys: ["simModel"])
         if let why = c.problem { throw InputError(path, why) }
         return c
     }
@@ -211,7 +218,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
         case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
-        case diagnosticSteps, model, training, evaluationSet
+        case diagnosticSteps, model, training, evaluationSet, simModel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -233,5 +240,6 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         diagnosticSteps = try v(.diagnosticSteps, d.diagnosticSteps)
         evaluationSet = try v(.evaluationSet, d.evaluationSet)
         model = try v(.model, d.model); training = try v(.training, d.training)
+        simModel = try k.decodeIfPresent(String.self, forKey: .simModel)
     }
 }

@@ -93,6 +93,11 @@ public enum GtSReport {
         var s = "# GtS sim-to-real experiment\n\nCommand: `\(command)`\n\n"
         s += "Held-out test worlds (real profile, lighting/exposure/sun drawn per episode): \(r.testWorlds.joined(separator: ", "))\n\n"
         s += "Training worlds (sim and real collection): \(r.trainWorlds.count) (\(r.trainWorlds.prefix(6).joined(separator: ", "))...)\n\n"
+        if let file = c.simModel, let sim = r.models.first(where: { $0.method == GtSExperiment.simOnly }) {
+            s += "Sim phase: loaded from `\(file)` (\(sim.record.simTransitions) sim transitions, \(sim.record.steps) optimiser steps, "
+            s += "training worlds \(sim.record.notes["train_worlds"] ?? "?"); checked: sim domain, no real data, no held-out world), "
+            s += "not trained in this run; so there is no step-matched sim-only baseline.\n\n"
+        }
         s += "Learned MPC (every method): CEM \(c.cemInitialSamples) uniform, \(c.cemIterations - 1) x \(c.cemSamples) Gaussian (centred full covariance), "
         s += "\(c.cemElites) elites, horizon 12; route \(Statistics.format(c.routeLength)) m, \(c.episodesPerWorld) episodes per world "
         s += "(evaluation set \(c.evaluationSet)" + (c.evaluationSet == 0 ? ", the original episodes" : ", fresh episode seeds disjoint from set 0") + ").\n\n"

@@ -1,9 +1,11 @@
 import Foundation
+import Diagnostics
 import Geometry
 import Models
 import Neural
 import Physics
 import Runtime
+import Synchronization
 import Testing
 import World
 @testable import Autonomy
@@ -300,5 +302,96 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(GtSExperimentConfig().evaluationSet == 0 && GtSExperimentConfig().evaluationSeed == RNG.mix(0, 0x4556_414C))
         try Data(#"{"evaluationSet": -1}"#.utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: (any Error).self) { _ = try GtSExperimentConfig.load(path) }
+    }
+}
+
+@Suite struct GtSSimModelTests {
+    /// A checkpoint standing in for a `train collision` run in the sim domain: random weights,
+    /// the record of `notes` (sim domain, two training worlds unless changed).
+    private func checkpoint(_ c: GtSExperimentConfig, dir: String, name: String, seed: UInt64,
+                            edit: (inout CollisionTrainingRecord) -> Void = { _ in }) throws -> String {
+        var rng = RNG(seed: seed)
+        var record = CollisionTrainingRecord(datasetHash: "abc", realTransitions: 0, simTransitions: 100, steps: 7,
+                                             notes: ["domain": "sim", "command": "test",
+                                                     "train_worlds": WorldCatalog.trainingSpecs(count: 2).joined(separator: ",")])
+        edit(&record)
+        var settings = LearnedPolicySettings()
+        settings.cem.initialSamples = 99        // the source's planner: replaced by the experiment's
+        let file = dir + "/" + name + ".safetensors"
+        try LearnedPolicy.save(CollisionPredictor(config: c.modelConfig, rng: &rng), settings: settings, record: record, to: file)
+        return file
+    }
+
+    @Test func loadedSimPhaseIsTheStartOfEveryRealPhase() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-simmodel-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var c = tinyConfig()
+        c.sweepHours = [c.realHours]
+        c.sweepEpisodesPerWorld = 0
+        c.simModel = try checkpoint(c, dir: dir, name: "source", seed: 5)
+        let out = dir + "/run"
+        let logged = Mutex<[String]>([])
+        let r = try GtSExperiment.run(c, out: out, sink: .silent, log: { line in logged.withLock { $0.append(line) } })
+        try GtSReport.write(r, to: out, command: "test")
+
+        // nothing collected in sim: the real budget and the diagnostic sets only
+        #expect(!r.collections.contains { $0.phase == "sim" })
+        #expect(r.collections.filter { !$0.phase.hasPrefix("diagnostic") }.map(\.domain) == ["real"])
+        // sim-only is the checkpoint (weights and record), flown with the experiment's planner
+        #expect(r.models.map(\.method) == [GtSExperiment.simOnly, GtSExperiment.gts, GtSExperiment.realOnly, GtSExperiment.finetuneAll])
+        #expect(logged.withLock { $0.contains(GtSExperiment.noStepMatched) })
+        let source = try CollisionPredictor.load(c.simModel!).parameters
+        let (simP, simSettings, simRecord) = try LearnedPolicy.load(r.models[0].file)
+        #expect(source.names.allSatisfy { source[$0]! == simP.parameters[$0]! })
+        #expect(simSettings == c.policySettings && simRecord.steps == 7 && simRecord.simTransitions == 100)
+        #expect(simRecord.notes["simModel"] == c.simModel && simRecord.notes["domain"] == "sim")
+        // the real phases start from it: GtS keeps its trunk, every sim-based record counts its data and steps
+        for m in r.models.dropFirst() {
+            let fromSim = m.method != GtSExperiment.realOnly
+            #expect(m.record.simTransitions == (fromSim ? 100 : 0) && m.record.steps == (fromSim ? 7 : 0) + 3)
+            #expect(m.record.realTransitions == c.realSteps(c.realHours))
+        }
+        let g = try CollisionPredictor.load(r.models[1].file).parameters
+        #expect(source.names.filter { $0.hasPrefix("trunk.") }.allSatisfy { source[$0]! == g[$0]! })
+        #expect(source.names.contains { $0.hasPrefix("lstm.") && source[$0]! != g[$0]! })
+        // the report says where the sim phase came from; config.json reads back with the key
+        let report = try String(contentsOfFile: out + "/gts.md", encoding: .utf8)
+        #expect(report.contains("Sim phase: loaded from `\(c.simModel!)` (100 sim transitions, 7 optimiser steps"))
+        #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+
+        // --models: the run's checkpoints load back against the same config, and fly the same episodes
+        let again = try GtSExperiment.run(c, out: dir + "/again", models: out + "/models", sink: .silent, log: { _ in })
+        #expect(again.main.outcomes == r.main.outcomes && again.models.count == 4)
+        // ... but not against another source checkpoint
+        var other = c
+        other.simModel = try checkpoint(c, dir: dir, name: "other", seed: 6) { $0.steps = 8 }
+        #expect(throws: InputError.self) { _ = try GtSExperiment.run(other, out: dir + "/bad", models: out + "/models", sink: .silent, log: { _ in }) }
+    }
+
+    @Test func aCheckpointThatSawTheRealProfileOrATestWorldIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-simmodel-bad-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let c = tinyConfig()
+        func refusal(_ file: String, config: GtSExperimentConfig? = nil) -> String {
+            do { _ = try GtSSimModel.load(config ?? c, file: file); return "" } catch { return "\(error)" }
+        }
+        #expect(refusal(try checkpoint(c, dir: dir, name: "ok", seed: 1)) == "")
+        #expect(refusal(try checkpoint(c, dir: dir, name: "real", seed: 1) { $0.realTransitions = 10 }).contains("real_transitions"))
+        #expect(refusal(try checkpoint(c, dir: dir, name: "domain", seed: 1) { $0.notes["domain"] = "real" }).contains("notes.domain"))
+        #expect(refusal(try checkpoint(c, dir: dir, name: "nodomain", seed: 1) { $0.notes["domain"] = nil }).contains("notes.domain"))
+        let heldOut = WorldCatalog.heldOutSpecs(count: 1)[0]
+        #expect(refusal(try checkpoint(c, dir: dir, name: "heldout", seed: 1) { $0.notes["train_worlds"] = "forest:0," + heldOut })
+                    .contains("'\(heldOut)' is a held-out world"))
+        #expect(refusal(try checkpoint(c, dir: dir, name: "noworlds", seed: 1) { $0.notes["train_worlds"] = nil }).contains("train_worlds"))
+        var wide = c
+        wide.model.convs[0].filters = 8
+        #expect(refusal(dir + "/ok.safetensors", config: wide).contains("model_config"))
+        #expect(refusal(dir + "/missing.safetensors").contains("does not exist"))
+        // the key: optional, and an empty name is refused
+        var empty = c
+        empty.simModel = ""
+        #expect(empty.problem != nil && c.problem == nil)
     }
 }
