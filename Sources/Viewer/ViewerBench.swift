@@ -4,7 +4,8 @@ import Geometry
 
 /// `swiftlet bench viewer`: frames per second of compositing a busy 960x540 frame (3D view
 /// blit, map with 150 obstacles, trail, 16 candidate paths in map and 3D, camera insets, HUD,
-/// help), and of compose + upload + present through SDL's dummy driver.
+/// help), of the 3D view's RGB blit alone, and of compose + upload + present through SDL's
+/// dummy driver.
 public enum ViewerBench {
     public static let suite = BenchSuite(name: "viewer", summary: "viewer canvas compositing at 960x540") { opts in
         let seconds = 2.0 * opts.timeScale
@@ -31,6 +32,18 @@ public enum ViewerBench {
         }
         records.append(BenchRecord(suite: "viewer", metric: "compose_filter_960x540", value: fpsFilter, unit: "frames/s",
                                    extra: ["candidates": "\(filtered.candidates.count)", "hud_extra": "\(filtered.hudExtra.count)"]))
+        // the 3D view's unscaled RGB-to-ARGB blit alone, per CPU-second of this thread (what
+        // `Canvas.packRGB` costs whatever the host's load)
+        var rng = RNG(seed: 3)
+        let view = RGBImage(width: 960, height: 540, pixels: (0..<(960 * 540 * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+        var blits = 0
+        let blitCPU0 = Stopwatch.threadCPUSeconds()
+        _ = Stopwatch.rate(seconds: seconds / 2, batch: 1) {
+            canvas.drawImage(view, in: canvas.bounds)
+            blits += 1
+        }
+        records.append(BenchRecord(suite: "viewer", metric: "blit_rgb_960x540_cpu", value: Double(blits) / (Stopwatch.threadCPUSeconds() - blitCPU0),
+                                   unit: "blits/cpu-s", extra: ["blits": "\(blits)"]))
         // through SDL (dummy driver) when on the main thread, where the window may live
         if Thread.isMainThread {
             let windowFPS: Double? = MainActor.assumeIsolated {

@@ -155,6 +155,33 @@ import Geometry
         }
     }
 
+    /// Unscaled RGB blits (the 3D view's case, packed four pixels at a time) against the pixel
+    /// formula: every width 1-40 so that every remainder of four meets every start column,
+    /// with a clip that cuts the rows at random places.
+    @Test func unscaledRGBBlitsMatchThePixelFormula() {
+        var rng = RNG(seed: 11)
+        for iw in 1...40 {
+            let ih = 1 + rng.int(below: 3)
+            let image = RGBImage(width: iw, height: ih, pixels: (0..<(3 * iw * ih)).map { _ in UInt8(rng.int(below: 256)) })
+            let rect = ViewerRect(x: rng.int(below: 5) - 2, y: 0, width: iw, height: ih)
+            var c = Canvas(width: 44, height: 3, color: .red)
+            c.clip = ViewerRect(x: rng.int(below: 3), y: 0, width: 41 - rng.int(below: 4), height: 3)
+            let inside = rect.intersection(c.clip.intersection(c.bounds))
+            c.drawImage(image, in: rect)
+            for y in 0..<3 {
+                for x in 0..<44 {
+                    if x >= inside.x && x < inside.maxX && y >= inside.y && y < inside.maxY {
+                        let i = (y - rect.y) * iw + (x - rect.x)
+                        #expect(c.pixel(x, y) == ViewerColor(image.pixels[3 * i], image.pixels[3 * i + 1], image.pixels[3 * i + 2]),
+                                "(\(x), \(y)) of width \(iw)")
+                    } else {
+                        #expect(c.pixel(x, y) == .red, "(\(x), \(y)) of width \(iw)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func depthFalseColour() {
         let img = DepthImage(width: 3, height: 1, metres: [0.5, 9.5, .infinity])
         var c = Canvas(width: 3, height: 1, color: .white)
