@@ -108,15 +108,14 @@ struct SwarmPolicyPilot {
         return Step(actions: actions, followed: decision)
     }
 
-    /// Every vehicle as a privileged planner sees it (`SwarmAwarePolicy`): a sphere of the robot's
-    /// collision-shape bounding radius at its true body position, moving at its true velocity; a
+    /// Every vehicle as a privileged planner sees it (`SwarmAwarePolicy`): an upright cylinder of
+    /// the robot's collision shape at its true body position, moving at its true velocity; a
     /// finished vehicle (crashed, arrived or timed out) stays frozen where it ended, still an
     /// obstacle to the others (`SwarmEnv`), so it is kept, with zero velocity. Built once per tick
     /// from the state before it, so every vehicle reads the same snapshot on any worker count.
     static func movingObstacles(_ state: SwarmState, model: EnvModel) -> [MovingObstacle] {
-        let r = model.robot.collision.boundingRadius
-        return state.vehicles.map { v in
-            MovingObstacle(position: v.observation.robot.position, velocity: v.done ? .zero : v.observation.robot.velocity, radius: r)
+        state.vehicles.map { v in
+            MovingObstacle.vehicle(model, position: v.observation.robot.position, velocity: v.done ? .zero : v.observation.robot.velocity)
         }
     }
 }

@@ -69,6 +69,11 @@ public struct CollectJob: Sendable {
         let positives = dataset.labels.indices.filter { dataset.masks[$0] == 1 && dataset.labels[$0] == 1 }.count
         let known = dataset.masks.reduce(0) { $0 + Int($1) }
         return "wrote \(path): \(dataset.sampleCount) samples, \(dataset.frameCount) frames, \(dataset.info["episodes"] ?? "?") episodes, "
-            + "\(dataset.info["collisions"] ?? "?") collisions, positive labels \(positives)/\(known) known"
+            + "\(dataset.info["collisions"] ?? "?") collisions\(Self.contactsNote(dataset)), positive labels \(positives)/\(known) known"
+    }
+
+    /// ` (K of them vehicle contacts)` for a dataset with swarm lanes, empty for single vehicles.
+    static func contactsNote(_ dataset: CollisionDataset) -> String {
+        dataset.info["vehicleContacts"].map { " (\($0) of them vehicle contacts)" } ?? ""
     }
 }

@@ -9,8 +9,16 @@ import Runtime
 /// Determinism: a swarm lane draws its worlds from the lane RNG as a single-vehicle lane does;
 /// its f-th flight searches a clear start from seed `RNG.mix(laneSeed, f)` (`SwarmEnv
 /// .resetToClearStart`, 16 seeds), vehicle i's policy resets with `RNG.mix(RNG.mix(seed,
-/// 0x504F), i)` and starts its exploration schedule at the lane's step count. The swarm steps on
-/// one thread and vehicles act in index order, so a lane's data never depend on the thread count.
+/// 0x504F), i)`. The swarm steps on one thread and vehicles act in index order, so a lane's data
+/// never depend on the thread count.
+///
+/// Exploration schedule: a swarm lane follows the schedule of a single-vehicle lane over its
+/// vehicle-step count. The lane's vehicle steps are counted in the order they are taken (flight
+/// by flight, tick by tick, vehicles in index order within a tick), and the action that is the
+/// lane's s-th vehicle step is drawn at schedule step `t0 + s` (t0: the lane's first global
+/// step), exactly as a single-vehicle lane draws its s-th step: a `ScheduledExploration`'s
+/// `globalStep` is set to it before every vehicle's `act`. Vehicles still flying past the budget
+/// (not recorded) act at `t0 + budget`.
 extension Collector {
     /// Flights in a row without a clear start before a swarm lane gives up.
     static let swarmStartAttempts = 32
@@ -31,7 +39,8 @@ extension Collector {
 
     /// A swarm lane: every flight is one `SwarmEnv` episode of `swarm.count` vehicles, each
     /// flying its own exploration policy; each vehicle's trajectory becomes one episode (a
-    /// contact with another vehicle is its collision). The budget is counted in vehicle steps;
+    /// contact with another vehicle is its collision, counted in the returned dataset's
+    /// `info["vehicleContacts"]`). The budget is counted in vehicle steps;
     /// at the budget the flight is cut (an end without collision, as in `runLane`). Throws when
     /// `swarmStartAttempts` flights in a row find no clear start.
     static func runSwarmLane(_ s: CollectionSettings, swarms: [SwarmModel], lane: Int, laneSeed: UInt64, budget: Int,
@@ -44,6 +53,8 @@ extension Collector {
         let n = s.env.imageWidth * s.env.imageHeight, stack = s.env.frameStack, count = swarm.count
         var envs: [Int: SwarmEnv] = [:]
         var collected = 0, episode = 0, flight: UInt64 = 0, refused = 0
+        // recorded episodes that ended touching another vehicle (returned in `info`)
+        var vehicleContacts = 0
         while collected < budget {
             let world = laneRNG.int(below: swarms.count)
             let model = swarms[world]
@@ -64,7 +75,7 @@ extension Collector {
             }
             refused = 0
 
-            // every vehicle its own policy, the exploration schedule from the lane's step count
+            // every vehicle its own policy (its schedule step is set before every act, below)
             var policies = (0..<count).map { i -> any Policy in
                 var p = exploration(t0 + collected)
                 p.reset(seed: RNG.mix(RNG.mix(seed, 0x504F), UInt64(i)))
@@ -80,6 +91,11 @@ extension Collector {
                 var before: [Observation?] = []
                 for i in 0..<count where !env.state.vehicles[i].done {
                     let o = env.state.vehicles[i].observation
+                    // the schedule at the lane's vehicle-step count, as in a single-vehicle lane
+                    if var scheduled = policies[i] as? any ScheduledExploration {
+                        scheduled.globalStep = t0 + collected
+                        policies[i] = scheduled
+                    }
                     let a = policies[i].act(o, model: model.env)
                     commands[i] = .yawRate(a)
                     guard collected < budget else { continue }
@@ -95,7 +111,10 @@ extension Collector {
                 let r = env.step(commands)
                 for i in 0..<count where recorded[i] {
                     let v = r.vehicles[i]!
-                    if v.terminated { collision[i] = actions[i].count - 1 }
+                    if v.terminated {
+                        collision[i] = actions[i].count - 1
+                        if v.contact != nil { vehicleContacts += 1 }
+                    }
                     if let observer, let o = before[i] {
                         observer(TickRecord(lane: lane, episode: episode + i, world: world, seed: seed, observation: o,
                                             action: Double(actions[i].last!), result: v.result))
@@ -112,6 +131,7 @@ extension Collector {
                 episode += 1
             }
         }
+        data.info["vehicleContacts"] = String(vehicleContacts)
         return data
     }
 }

@@ -45,8 +45,13 @@ public enum Collector {
         }
         var dataset = CollisionDataset(frameStack: settings.env.frameStack, height: settings.env.imageHeight,
                                        width: settings.env.imageWidth, horizon: settings.horizon)
-        // the first failing lane's error, in lane order
-        for part in parts { dataset.append(try part!.get()) }
+        // the first failing lane's error, in lane order; swarm lanes count their vehicle contacts
+        var vehicleContacts = 0
+        for part in parts {
+            let lane = try part!.get()
+            dataset.append(lane)
+            vehicleContacts += lane.info["vehicleContacts"].flatMap { Int($0) } ?? 0
+        }
         dataset.info = [
             "domain": settings.domain.name, "seed": String(settings.seed), "shard": "\(settings.shard.index)/\(settings.shard.count)",
             "shardSeed": String(shardSeed), "worlds": settings.worlds.joined(separator: ","), "lanes": String(lanes),
@@ -55,7 +60,11 @@ public enum Collector {
             "actionUnit": "rad/s yaw rate", "collisions": String(collisionCount(dataset)),
             "episodes": String(Set(dataset.episodes).count),
         ]
-        if let swarm = settings.swarm { dataset.info["swarm"] = swarm.summary }
+        if let swarm = settings.swarm {
+            dataset.info["swarm"] = swarm.summary
+            // how many of the collisions were contacts with another vehicle (the rest: the world)
+            dataset.info["vehicleContacts"] = String(vehicleContacts)
+        }
         // what `CollisionShards` checks besides the shapes: the robot, its camera and the episode rules
         for (key, value) in flightRecord(models[0].settings, robot: models[0].robot) { dataset.info[key] = value }
         progress?.finish()

@@ -11,10 +11,12 @@ public struct KinematicRolloutCost: SequenceCost {
     let speed: Double, period: Double, maxYaw: Double
     let x0: Double, y0: Double, z: Double, yaw0: Double, vx0: Double, vy0: Double
     let settings: PrivilegedPlannerPolicy.Settings
-    /// The moving obstacles that can reach the robot within the horizon, and the squared
-    /// distance (m^2) between centres at which each touches it.
+    /// The moving obstacles that can reach the robot within the horizon, and for each the
+    /// squared horizontal distance (m^2) and the vertical distance (m) between centres within
+    /// which it touches the robot (both at once).
     let movers: [MovingObstacle]
     let moverReach2: [Double]
+    let moverHeight: [Double]
 
     /// The cost of plans from `start`; `neighbours` are the other vehicles of a swarm (none:
     /// the static-world cost, bit for bit).
@@ -32,21 +34,26 @@ public struct KinematicRolloutCost: SequenceCost {
         vx0 = start.velocity.x
         vy0 = start.velocity.y
         self.settings = settings
-        // keep the neighbours that can come within reach before the horizon ends
-        let own = model.robot.collision.boundingRadius + settings.margin
+        // keep the neighbours that can come within reach before the horizon ends: an upright
+        // cylinder around each, the margin horizontal as around the scene, the vertical band
+        // both vehicles' altitude-hold error; a neighbour's altitude only moves toward the held one
+        let own = MovingObstacle.horizontalRadius(model.shape) + settings.margin
+        let ownHeight = model.shapeHalfHeight + 2 * settings.altitudeTolerance
         let horizonTime = Double(settings.horizon) * period
-        var movers: [MovingObstacle] = [], reach2: [Double] = []
+        var movers: [MovingObstacle] = [], reach2: [Double] = [], heights: [Double] = []
         for o in neighbours {
-            let reach = o.radius + own
-            let d = o.position - Vec3(x0, y0, z)
-            let dx = d.x, dy = d.y, dz = d.z
-            let speeds = max(speed, (vx0 * vx0 + vy0 * vy0).squareRoot()) + (o.velocity * o.velocity).sum().squareRoot()
-            guard (dx * dx + dy * dy + dz * dz).squareRoot() <= reach + speeds * horizonTime + 1e-9 else { continue }
+            let reach = o.radius + own, height = o.halfHeight + ownHeight
+            let dx = o.position.x - x0, dy = o.position.y - y0
+            let speeds = max(speed, (vx0 * vx0 + vy0 * vy0).squareRoot()) + (o.velocity.x * o.velocity.x + o.velocity.y * o.velocity.y).squareRoot()
+            guard (dx * dx + dy * dy).squareRoot() <= reach + speeds * horizonTime + 1e-9,
+                  abs(o.altitude(after: horizonTime, holding: z) - z) < height else { continue }
             movers.append(o)
             reach2.append(reach * reach)
+            heights.append(height)
         }
         self.movers = movers
         moverReach2 = reach2
+        moverHeight = heights
     }
 
     /// Whether the robot at `(x, y, z)`, `t` s after the plan's start, touches a moving obstacle.
@@ -54,8 +61,8 @@ public struct KinematicRolloutCost: SequenceCost {
     func touchesMover(_ x: Double, _ y: Double, at t: Double) -> Bool {
         for (j, o) in movers.enumerated() {
             let c = o.position(after: t)
-            let dx = x - c.x, dy = y - c.y, dz = z - c.z
-            if dx * dx + dy * dy + dz * dz < moverReach2[j] { return true }
+            let dx = x - c.x, dy = y - c.y
+            if dx * dx + dy * dy < moverReach2[j] && abs(o.altitude(after: t, holding: z) - z) < moverHeight[j] { return true }
         }
         return false
     }

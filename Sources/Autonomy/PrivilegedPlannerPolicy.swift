@@ -15,11 +15,13 @@ import World
 /// exp(-d_h / 0.5 m) (d_h: distance to the nearest obstacle at the end of step h) +
 /// `yawWeight` * mean_h (a_h / max)^2.
 ///
-/// In a swarm it also sees the other vehicles (`SwarmAwarePolicy`): each is a `MovingObstacle`
-/// at its true position, moving on at its true velocity over the horizon, and a substep also
-/// collides when the robot comes within the neighbour's radius plus its own collision-shape
-/// bounding radius plus `margin` of it at that substep's time. Without neighbours the cost is
-/// the static one above, bit for bit.
+/// In a swarm it also sees the other vehicles (`SwarmAwarePolicy`): each is a `MovingObstacle`,
+/// an upright cylinder of its collision shape at its true position, moving on at its true
+/// horizontal velocity over the horizon while its altitude only moves toward the held one (every
+/// vehicle is commanded the same altitude), and a substep also collides when the robot is within
+/// the neighbour's radius plus its own plus `margin` of it horizontally and within their half
+/// heights plus `2 * altitudeTolerance` vertically. Without neighbours the cost is the static one
+/// above, bit for bit.
 public struct PrivilegedPlannerPolicy: SwarmAwarePolicy {
     public struct Settings: Sendable, Equatable {
         /// Planner budget (smaller than the learned policy's 4096/1024/128/3: the cost is exact).
@@ -42,6 +44,10 @@ public struct PrivilegedPlannerPolicy: SwarmAwarePolicy {
         public var substeps = 3
         /// Extra radius around the robot's collision shape, m.
         public var margin = 0.1
+        /// How far a vehicle holding its commanded altitude may stray from it, m: the vertical
+        /// band around another vehicle of a swarm is both vehicles' collision half heights plus
+        /// twice this (the controller's tested bound while yawing at 120 deg/s, docs/physics.md).
+        public var altitudeTolerance = 0.05
         /// Time constant of the velocity turning toward the heading, s (the controller's velocity
         /// loop; 0 = the velocity follows the heading at once).
         public var velocityTimeConstant = 0.17

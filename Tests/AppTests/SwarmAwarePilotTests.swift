@@ -14,11 +14,11 @@ import TestSupport
         var sim = try SwarmPolicyTests.fly("privileged", count: 3, ticks: 4)
         let before = sim.env.state
         let others = SwarmPolicyPilot.movingObstacles(before, model: sim.env.model.env)
-        let r = sim.env.model.env.robot.collision.boundingRadius
+        // the cf2x's collision cylinder: r 6 cm, 2.5 cm high
         #expect(others.count == 3)
         for (i, o) in others.enumerated() {
             #expect(o.position == before.vehicles[i].observation.robot.position && o.velocity == before.vehicles[i].observation.robot.velocity)
-            #expect(o.radius == r && hypot(o.velocity.x, o.velocity.y) > 0.1, "vehicle \(i) flies")
+            #expect(o.radius == 0.06 && o.halfHeight == 0.0125 && hypot(o.velocity.x, o.velocity.y) > 0.1, "vehicle \(i) flies")
         }
         sim.tick()
         let pilot = try #require(sim.policyPilot)

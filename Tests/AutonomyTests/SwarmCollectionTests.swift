@@ -20,6 +20,19 @@ private struct ConvergePolicy: Policy {
     }
 }
 
+/// An exploration that acts with 1e-3 rad/s per schedule step: its actions show the step each
+/// was drawn at.
+private struct StepProbe: ScheduledExploration {
+    var globalStep: Int
+    var name: String { "step-probe" }
+    var isPrivileged: Bool { false }
+    mutating func reset(seed: UInt64) {}
+    mutating func act(_ observation: Observation, model: EnvModel) -> Double {
+        defer { globalStep += 1 }
+        return Double(globalStep) * 1e-3
+    }
+}
+
 /// Ticks a collection reports (lanes run on worker threads).
 private final class TickLog: @unchecked Sendable {
     private let lock = NSLock()
@@ -100,6 +113,68 @@ private final class TickLog: @unchecked Sendable {
             #expect(d.labels[first] == 0 && d.labels[(end) * d.horizon + first] == 1)
         }
         #expect(d.info["collisions"].flatMap(Int.init) ?? 0 >= 2)
+        // in the empty world every collision was a vehicle contact, and the info says so
+        #expect(d.info["vehicleContacts"] == d.info["collisions"])
+        #expect(CollectJob.contactsNote(d) == " (\(d.info["collisions"]!) of them vehicle contacts)")
+    }
+
+    @Test func worldCollisionsAreNotCountedAsVehicleContacts() throws {
+        // two vehicles 1.5 m apart flying straight into a wall 2 m ahead: world collisions only
+        let env = Fixtures.settings { $0.spawnYawJitter = 0 }
+        let model = try EnvModel(scene: Fixtures.wall(at: 2), robot: try Fixtures.cf2x(), settings: env)
+        let straight = ExplorationKind.epsilonGreedy(base: "straight", epsilon: LinearSchedule(start: 0, end: 0, steps: 0))
+        var s = CollectionSettings(worlds: ["wall"], env: env, steps: 80, seed: 2, exploration: straight, lanes: 1,
+                                   swarm: CollectionSwarm(count: 2, spacing: 1.5, lanes: 1))
+        s.threads = 1
+        let d = try Collector.run(s, models: [model])
+        #expect(d.info["collisions"].flatMap(Int.init) ?? 0 >= 2)
+        #expect(d.info["vehicleContacts"] == "0")
+        #expect(CollectJob.contactsNote(d) == " (0 of them vehicle contacts)")
+        // without swarm lanes the info has no such key (single-vehicle datasets are unchanged)
+        s.swarm = nil
+        let alone = try Collector.run(s, models: [model])
+        #expect(alone.info["vehicleContacts"] == nil && CollectJob.contactsNote(alone).isEmpty)
+        #expect(alone.info["collisions"].flatMap(Int.init) ?? 0 >= 2)
+    }
+
+    @Test func aSwarmLaneDrawsItsScheduleAtTheLanesVehicleStepCountAsASingleVehicleLaneDoes() throws {
+        // lane 1 of 2 starts at global step 24: in either kind of lane the action of the lane's
+        // s-th vehicle step (in the order taken) is drawn at schedule step 24 + s
+        let m = try models()
+        let probe: @Sendable (Int) -> any Policy = { StepProbe(globalStep: $0) }
+        for swarm in [nil, CollectionSwarm(count: 3, spacing: 1.5, lanes: 1)] {
+            let s = settings(steps: 48, swarm: swarm, threads: 1)
+            let laneSeed = RNG.mix(s.shard.seed(from: s.seed), 1)
+            let log = TickLog()
+            if swarm == nil {
+                _ = Collector.runLane(s, models: m, lane: 1, laneSeed: laneSeed, budget: 24, exploration: probe,
+                                      progress: nil, observer: { log.add($0) })
+            } else {
+                _ = try Collector.runSwarmLane(s, swarms: try Collector.swarmModels(s, models: m), lane: 1, laneSeed: laneSeed,
+                                               budget: 24, exploration: probe, progress: nil, observer: { log.add($0) })
+            }
+            let ticks = log.all
+            #expect(ticks.map { Float($0.action) } == (0..<24).map { Float(Double(24 + $0) * 1e-3) }, "swarm \(swarm != nil)")
+            // the swarm lane's steps were shared by its vehicles (each vehicle is one episode)
+            if swarm != nil { #expect(Set(ticks.map(\.episode)).count >= 3) }
+        }
+    }
+
+    @Test func epsilonReachesItsEndAtTheSameLaneStepInASwarmLaneAsAlone() throws {
+        // epsilon 1 -> 0 over the first 6 steps: the lane's first step is a uniform random yaw
+        // rate, and from its 6th vehicle step on every action is the base policy's (straight: 0),
+        // whichever vehicle takes it
+        let m = try models()
+        let schedule = ExplorationKind.epsilonGreedy(base: "straight", epsilon: LinearSchedule(start: 1, end: 0, steps: 6))
+        for swarm in [nil, CollectionSwarm(count: 3, spacing: 1.5, lanes: 1)] {
+            let log = TickLog()
+            _ = try Collector.run(settings(steps: 24, swarm: swarm, threads: 1, lanes: 1, exploration: schedule), models: m,
+                                  observer: { log.add($0) })
+            let actions = log.all.map(\.action)
+            #expect(actions.count == 24)
+            #expect(actions[0] != 0)
+            #expect(actions[6...].allSatisfy { $0 == 0 }, "swarm \(swarm != nil): \(actions)")
+        }
     }
 
     @Test func badSwarmSettingsAreOneLineErrors() throws {
