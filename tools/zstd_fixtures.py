@@ -6,7 +6,8 @@
                           with several settings (levels 1, 3, 19 and -5, long-distance matching
                           with a 128 MiB window and no content size, content checksum on and off, no content size
                           (streaming compressor), multi-block input over 128 KiB, RLE blocks,
-                          long byte runs, incompressible input, an empty frame, a skippable frame
+                          long byte runs, a skewed 9-symbol alphabet (direct Huffman weights,
+                          treeless literals, repeated tables), incompressible input, an empty frame, a skippable frame
                           before two frames), and py-writer-zstd.mcap: a log written by the
                           public mcap Writer with zstd chunks (text messages on two topics, as
                           lz4_fixtures.py's mcap_log). Swift's ZstdTests decode them and read the log.
@@ -16,7 +17,8 @@
 
 File names are py-<setting>-<content>-<bytes>.zst; the content is regenerated from its name by
 both sides: `text`, `noise`, `mixed` as in lz4_fixtures.py, `twice` (noise of half the size,
-repeated: a match as far back as the half), `zeros`, `runs` (runs of 1500 equal bytes).
+repeated: a match as far back as the half), `zeros`, `runs` (runs of 1500 equal bytes),
+`skewed` (noise mapped to 9 symbols of falling frequency).
 """
 import os
 import struct
@@ -41,10 +43,17 @@ def runs(n):
     return bytes(65 + (k // 1500) % 5 for k in range(n))
 
 
+def skewed(n):
+    """Noise mapped to 9 symbols of falling frequency (trailing zero bits of each byte, 8 for 0):
+    Huffman-coded literals in every block, direct weights, treeless literals, repeated tables."""
+    return bytes(((b & -b).bit_length() - 1) if b else 8 for b in noise(n))
+
+
 def content(name):
     parts = os.path.basename(name)[:-len(".zst")].split("-")
     kind, n = parts[-2], int(parts[-1])
-    return {"text": text, "noise": noise, "mixed": mixed, "twice": twice, "zeros": zeros, "runs": runs}[kind](n)
+    return {"text": text, "noise": noise, "mixed": mixed, "twice": twice, "zeros": zeros, "runs": runs,
+            "skewed": skewed}[kind](n)
 
 
 def mcap_log(path):
@@ -80,7 +89,7 @@ def compress(setting, data):
 FILES = [
     "level1-text-50000", "level3-mixed-60000", "level19-text-70000", "level19-mixed-40000", "neg5-mixed-40000",
     "ldm-twice-40000", "nocheck-text-30000", "nosize-mixed-150000", "level3-text-300000", "level3-zeros-300000",
-    "level19-runs-200000", "level3-noise-20000", "level3-text-0",
+    "level19-runs-200000", "level19-skewed-140000", "level3-noise-20000", "level3-text-0",
 ]
 
 

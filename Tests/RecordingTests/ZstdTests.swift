@@ -17,6 +17,7 @@ enum ZstdContent {
         case "mixed": return LZ4Content.mixed(n)
         case "twice": let half = LZ4Content.noise(n / 2); return half + half
         case "zeros": return [UInt8](repeating: 0, count: n)
+        case "skewed": return LZ4Content.noise(n).map { $0 == 0 ? 8 : UInt8($0.trailingZeroBitCount) }
         default: return (0..<n).map { UInt8(65 + ($0 / 1500) % 5) }  // runs
         }
     }
@@ -72,11 +73,12 @@ func zstdOneSequenceBlock(literals: [UInt8], ll: UInt8, ofCode: UInt8, ofBits: I
 
     /// Frames written by python zstandard (the reference C library) with several settings
     /// (tools/zstd_fixtures.py make): levels 1, 3, 19, -5, long-distance matching, checksum on
-    /// and off, no content size, multi-block, RLE blocks, runs, incompressible, empty, a
-    /// skippable frame before two frames.
+    /// and off, no content size, multi-block, RLE blocks, runs, a skewed alphabet (direct
+    /// Huffman weights, treeless literals, repeated tables), incompressible, empty, a skippable
+    /// frame before two frames.
     @Test func decodesFramesMadeByPythonZstandard() throws {
         let names = try ZstdContent.fixtureNames
-        #expect(names.count >= 14)
+        #expect(names.count >= 15)
         for name in names {
             let frame = try ZstdContent.fixture(name)
             let expected = ZstdContent.forFixture(name)
@@ -115,6 +117,9 @@ func zstdOneSequenceBlock(literals: [UInt8], ll: UInt8, ofCode: UInt8, ofBits: I
             let expected = text + (0..<3).map { text[(10 - c.offset + $0 % c.offset) % 10] }
             #expect(out == expected, "offset value \(c.value), literals \(c.withLiterals)")
         }
+        // RLE literals ("AAA"), then a match of repeat offset 1
+        let rle = [UInt8(3 << 3 | 1), 65, 1, 0x54, 3, 0, 0, 1]
+        #expect(try Zstd.decompress(zstdFrame(blocks: [(2, rle.count, rle)]), maxOutput: 100) == Array("AAAAAA".utf8))
         // repeat 1 minus 1 with a history of 1 is offset 0: refused
         let zero = zstdFrame(blocks: [(0, 10, text), zstdOneSequenceBlock(literals: [], ll: 0, ofCode: 1, ofBits: 1, ofExtra: 1)])
         #expect(inputError { try Zstd.decompress(zero, maxOutput: 100) }?.message.contains("match offset 0") == true)
