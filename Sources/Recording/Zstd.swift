@@ -227,7 +227,7 @@ final class ZstdDecoder {
                     throw ZstdFailure(at, "compressed block of \(size) bytes is truncated (\(input.count - pos) bytes left)")
                 }
                 let room = min(blockMax, limit - produced)
-                reserve(room)
+                reserve(room + Self.wildSlack)
                 do {
                     try compressedBlock(from: pos, to: pos + size, room: room, frameStart: frameStart)
                 } catch let f as ZstdFailure where f.message == Self.roomExceeded {

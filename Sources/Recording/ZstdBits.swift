@@ -83,8 +83,18 @@ struct ZstdBackwardBits {
 
     /// The next `n` bits (n <= 56); bits past the start read as zeros.
     @inline(__always) mutating func read(_ n: Int) -> Int {
-        if n == 0 { return 0 }
         bitPos -= n
+        // fast path: the bits lie inside a stream of at least 8 bytes
+        if bitPos >= 0, size >= 8 {
+            let idx = min(bitPos >> 3, size - 8)
+            let w = base.loadUnaligned(fromByteOffset: idx, as: UInt64.self).littleEndian >> UInt64(bitPos - idx * 8)
+            return Int(truncatingIfNeeded: w & Self.mask(n))
+        }
+        return readSlow(n)
+    }
+
+    /// `read` for short streams and reads past the start (`bitPos` already lowered by `n`).
+    @inline(never) func readSlow(_ n: Int) -> Int {
         if bitPos >= 0 { return Int(truncatingIfNeeded: word(bitPos) & Self.mask(n)) }
         let avail = bitPos + n
         if avail <= 0 { return 0 }

@@ -123,11 +123,29 @@ extension ZstdDecoder {
     func decodeHuffmanStream(at: Int, size: Int, into dst: UnsafeMutablePointer<UInt8>, count: Int) throws {
         var bits = try ZstdBackwardBits(input, at: at, size: size, field: "Huffman stream")
         let maxBits = huffmanBits, table = huffman
-        for i in 0..<count {
+        var i = 0
+        // fast path: one 64-bit load holds at least 57 unread bits, enough for 4 codes of <= 11 bits
+        if bits.size >= 8 {
+            let top = UInt64(64 - maxBits)
+            while count - i >= 4, bits.bitPos >= 57 {
+                let end = (bits.bitPos + 7) >> 3
+                var w = bits.base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self).littleEndian << UInt64(end * 8 - bits.bitPos)
+                for k in 0..<4 {
+                    let e = table[Int(truncatingIfNeeded: w >> top)]
+                    dst[i + k] = UInt8(truncatingIfNeeded: e)
+                    w <<= UInt64(e >> 8)
+                    bits.bitPos -= Int(e >> 8)
+                }
+                i += 4
+            }
+        }
+        // the rest, symbol by symbol
+        while i < count {
             let e = table[bits.peek(maxBits)]
             dst[i] = UInt8(truncatingIfNeeded: e)
             bits.bitPos -= Int(e >> 8)
             if bits.bitPos < 0 { throw ZstdFailure(at, "Huffman stream ends after \(i) of \(count) literals") }
+            i += 1
         }
         guard bits.bitPos == 0 else {
             throw ZstdFailure(at, "Huffman stream has \(bits.bitPos) bits left after its \(count) literals")

@@ -103,7 +103,11 @@ extension ZstdDecoder {
                     throw ZstdFailure(bitstreamAt, "sequence \(i + 1) needs \(literalLength) literals, \(literalCount - litPos) are left")
                 }
                 guard literalLength + matchLength <= outEnd - op else { throw ZstdFailure(bitstreamAt, Self.roomExceeded) }
-                (dst + op).update(from: lit + litPos, count: literalLength)
+                if literalCount - litPos - literalLength >= 16 {
+                    Self.wildCopy(dst + op, lit + litPos, literalLength)
+                } else {
+                    (dst + op).update(from: lit + litPos, count: literalLength)
+                }
                 op += literalLength
                 litPos += literalLength
                 guard offset >= 1, offset <= op - frameStart else {
@@ -111,8 +115,8 @@ extension ZstdDecoder {
                                       + "first byte (\(op - frameStart) bytes decoded)")
                 }
                 let src = dst + op - offset
-                if offset >= matchLength {
-                    (dst + op).update(from: src, count: matchLength)
+                if offset >= 16 {
+                    Self.wildCopy(dst + op, src, matchLength)
                 } else if offset == 1 {
                     (dst + op).update(repeating: src.pointee, count: matchLength)
                 } else {
@@ -128,6 +132,21 @@ extension ZstdDecoder {
         try finishBlock(literals: lit + litPos, count: literalCount - litPos, at: op, room: room - (op - produced),
                         offset: bitstreamAt)
     }
+
+    /// Copies `n` bytes 16 at a time, writing up to 15 bytes past `d + n` and reading up to 15
+    /// past `s + n`: the output keeps `wildSlack` bytes of room after the block, and a source
+    /// overlapping the destination must start at least 16 bytes before it.
+    @inline(__always) static func wildCopy(_ d: UnsafeMutablePointer<UInt8>, _ s: UnsafePointer<UInt8>, _ n: Int) {
+        var k = 0
+        while k < n {
+            let v = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(d + k).storeBytes(of: v, as: SIMD16<UInt8>.self)
+            k += 16
+        }
+    }
+
+    /// Room kept after a compressed block's output for `wildCopy`.
+    static let wildSlack = 16
 
     /// Appends the block's last `count` literals at output position `op` and ends the block.
     func finishBlock(literals lit: UnsafePointer<UInt8>, count: Int, at op: Int, room: Int, offset: Int) throws {
