@@ -210,7 +210,7 @@ final class ZstdDecoder {
                 guard n <= limit - produced else { throw overflow(at) }
                 reserve(n)
                 let start = produced, src = input.baseAddress! + pos
-                out.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start).copyMemory(from: src, byteCount: n) }
+                if n > 0 { out.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start).copyMemory(from: src, byteCount: n) } }
                 produced += n
                 guard n == size else { throw ZstdFailure(at, "raw block of \(size) bytes is truncated (\(n) bytes left)") }
                 pos += n
@@ -220,7 +220,7 @@ final class ZstdDecoder {
                 guard size <= limit - produced else { throw overflow(at) }
                 reserve(size)
                 let start = produced
-                out.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: start).update(repeating: b, count: size) }
+                if size > 0 { out.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: start).update(repeating: b, count: size) } }
                 produced += size
             default:
                 guard size <= input.count - pos else {

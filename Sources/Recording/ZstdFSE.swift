@@ -16,6 +16,8 @@ struct ZstdFSETable {
     var accuracyLog = 0
     /// Whether a table was set (a block may repeat the previous block's table).
     var isSet = false
+    /// Whether it is the predefined table (then a block asking for it again need not rebuild it).
+    var isPredefined = false
 }
 
 /// What a table's symbols stand for.

@@ -33,10 +33,11 @@ extension ZstdDecoder {
             let cells = fse + k * Self.tableRoom
             switch modes >> (6 - 2 * k) & 3 {
             case 0:
+                if tables[k].isPredefined { break }
                 let d = kind == .literalLength ? ZstdFSE.literalLengthDefault
                     : kind == .offset ? ZstdFSE.offsetDefault : ZstdFSE.matchLengthDefault
                 try ZstdFSE.build(cells, log: d.log, counts: d.counts, kind: kind, at: p)
-                tables[k] = ZstdFSETable(accuracyLog: d.log, isSet: true)
+                tables[k] = ZstdFSETable(accuracyLog: d.log, isSet: true, isPredefined: true)
             case 1:
                 guard p < end else { throw ZstdFailure(p, "input ends before the \(kind.name) RLE symbol") }
                 let symbol = Int(input[p])
