@@ -57,11 +57,12 @@ def content(name):
     return {"text": text, "noise": noise, "mixed": mixed}[kind](n)
 
 
-def mcap_log(path):
-    """60 JSON messages on /a and /b (log time i * 10 ms), lz4 chunks of about 1 KB."""
+def mcap_log(path, compression="LZ4"):
+    """60 JSON messages on /a and /b (log time i * 10 ms), chunks of about 1 KB compressed with
+    `compression` (a `mcap.writer.CompressionType` name; zstd_fixtures.py writes ZSTD)."""
     from mcap.writer import CompressionType, Writer
     with open(path, "wb") as fh:
-        w = Writer(fh, chunk_size=1024, compression=CompressionType.LZ4)
+        w = Writer(fh, chunk_size=1024, compression=getattr(CompressionType, compression))
         w.start(profile="", library="python mcap fixture")
         s = w.register_schema(name="t", encoding="jsonschema", data=b'{"type":"object"}')
         a = w.register_channel(topic="/a", message_encoding="json", schema_id=s)

@@ -27,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIR = os.path.join(HERE, "zstd_fixtures")
 sys.path.insert(0, HERE)
-from lz4_fixtures import mixed, noise, text  # noqa: E402  (the shared content generators)
+from lz4_fixtures import mcap_log, mixed, noise, text  # noqa: E402  (shared generators and log)
 
 
 def twice(n):
@@ -54,22 +54,6 @@ def content(name):
     kind, n = parts[-2], int(parts[-1])
     return {"text": text, "noise": noise, "mixed": mixed, "twice": twice, "zeros": zeros, "runs": runs,
             "skewed": skewed}[kind](n)
-
-
-def mcap_log(path):
-    """60 JSON messages on /a and /b (log time i * 10 ms), zstd chunks of about 1 KB."""
-    from mcap.writer import CompressionType, Writer
-    with open(path, "wb") as fh:
-        w = Writer(fh, chunk_size=1024, compression=CompressionType.ZSTD)
-        w.start(profile="", library="python mcap fixture")
-        s = w.register_schema(name="t", encoding="jsonschema", data=b'{"type":"object"}')
-        a = w.register_channel(topic="/a", message_encoding="json", schema_id=s)
-        b = w.register_channel(topic="/b", message_encoding="json", schema_id=s)
-        for i in range(60):
-            data = b'{"i":%d,"name":"message %d","pad":"%s"}' % (i, i % 7, b"x" * (i % 13))
-            w.add_message(channel_id=a if i % 3 else b, log_time=i * 10_000_000, publish_time=i * 10_000_000,
-                          sequence=i, data=data)
-        w.finish()
 
 
 def compress(setting, data):
@@ -109,7 +93,7 @@ def make():
     frames = struct.pack("<II", 0x184D2A5E, 5) + b"skip!" + c.compress(data[:2000]) + c.compress(data[2000:])
     with open(os.path.join(DIR, "py-skippable-text-5000.zst"), "wb") as out:
         out.write(frames)
-    mcap_log(os.path.join(DIR, "py-writer-zstd.mcap"))
+    mcap_log(os.path.join(DIR, "py-writer-zstd.mcap"), "ZSTD")
     total = sum(os.path.getsize(os.path.join(DIR, n)) for n in os.listdir(DIR))
     print(f"wrote {len(FILES) + 2} fixtures to {DIR} ({total} bytes)")
 

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import Geometry
 @testable import Recording
+import Testing
 
 /// The `InputError` thrown by `body`, or nil when it returns or throws something else.
 func inputError<T>(_ body: () throws -> T) -> InputError? {
@@ -35,4 +36,28 @@ func smallLog(messages n: Int = 40, chunkSize: Int = 400, compression: MCAPCompr
     }
     try w.close()
     return w.memory
+}
+
+/// Checks the log that `mcap_log` of tools/lz4_fixtures.py writes with the public python mcap
+/// Writer (60 JSON messages on /a and /b, 1 KB chunks of `compression`): read through the index
+/// and by a scan with CRCs checked, every message's bytes, times and topic, and `MCAPInfo`.
+/// Returns the reader and its messages.
+func expectPythonWriterLog(path: String, compression: String) throws -> (MCAPReader, [MCAPMessage]) {
+    let r = try MCAPReader(path: path, validateCRCs: true)
+    #expect(r.header?.library == "python mcap fixture")
+    let index = try #require(r.summary).chunkIndexes
+    #expect(index.count >= 3 && index.allSatisfy { $0.compression == compression })
+    let messages = try r.messages(validateCRCs: true)
+    #expect(try r.scan(validateCRCs: true).messages == messages)
+    #expect(messages.count == 60)
+    let topics = try r.channels()
+    for (i, m) in messages.enumerated() {
+        let pad = String(repeating: "x", count: i % 13)
+        #expect(m.data == Array("{\"i\":\(i),\"name\":\"message \(i % 7)\",\"pad\":\"\(pad)\"}".utf8))
+        #expect(m.logTime == UInt64(i) * 10_000_000 && m.sequence == UInt32(i))
+        #expect(topics[m.channelID]?.topic == (i % 3 == 0 ? "/b" : "/a"))
+    }
+    let info = try MCAPInfo.load(path: path)
+    #expect(info.messageCount == 60 && info.text.contains("(compression: \(compression) \(index.count); records "))
+    return (r, messages)
 }

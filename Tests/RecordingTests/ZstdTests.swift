@@ -220,23 +220,7 @@ func zstdOneSequenceBlock(literals: [UInt8], ll: UInt8, ofCode: UInt8, ofBits: I
     /// `mcap_log`) reads through the index, by a scan, and in `info`, CRCs checked; a copy cut
     /// inside a chunk is recovered up to the last complete chunk.
     @Test func readsAZstdLogWrittenByThePythonMCAPWriter() throws {
-        let path = ZstdContent.fixtureDir + "/py-writer-zstd.mcap"
-        let r = try MCAPReader(path: path, validateCRCs: true)
-        #expect(r.header?.library == "python mcap fixture")
-        let index = try #require(r.summary).chunkIndexes
-        #expect(index.count >= 3 && index.allSatisfy { $0.compression == "zstd" })
-        let messages = try r.messages(validateCRCs: true)
-        #expect(try r.scan(validateCRCs: true).messages == messages)
-        #expect(messages.count == 60)
-        let topics = try r.channels()
-        for (i, m) in messages.enumerated() {
-            let pad = String(repeating: "x", count: i % 13)
-            #expect(m.data == Array("{\"i\":\(i),\"name\":\"message \(i % 7)\",\"pad\":\"\(pad)\"}".utf8))
-            #expect(m.logTime == UInt64(i) * 10_000_000 && m.sequence == UInt32(i))
-            #expect(topics[m.channelID]?.topic == (i % 3 == 0 ? "/b" : "/a"))
-        }
-        let info = try MCAPInfo.load(path: path)
-        #expect(info.messageCount == 60 && info.text.contains("(compression: zstd \(index.count); records "))
+        let (r, messages) = try expectPythonWriterLog(path: ZstdContent.fixtureDir + "/py-writer-zstd.mcap", compression: "zstd")
         // cut inside the second chunk
         let bytes = try ZstdContent.fixture("py-writer-zstd.mcap")
         let chunks = try r.scan().chunks
