@@ -111,27 +111,33 @@ def make():
     print(f"wrote {len(files) + 1} python frames to {DIR} (fixtures now {total} bytes)")
 
 
+def check_files(tool, directory, names, decode, content, what):
+    """Decodes each file `names` in `directory` with `decode` and compares it with `content(name)`;
+    prints the problems and one summary line, returns the exit code (zstd_fixtures.py uses it too)."""
+    bad = 0
+    for n in names:
+        with open(os.path.join(directory, n), "rb") as fh:
+            blob = fh.read()
+        try:
+            got = decode(blob)
+        except Exception as e:  # any decoder error is a failed check
+            print(f"  PROBLEM: {n}: {tool} cannot decode it: {e}", file=sys.stderr)
+            bad += 1
+            continue
+        if got != content(n):
+            print(f"  PROBLEM: {n}: {tool} decodes {len(got)} bytes that differ from the content", file=sys.stderr)
+            bad += 1
+    print(f"{os.path.basename(directory)}: {tool} decoded {len(names) - bad} of {len(names)} {what}")
+    return 1 if bad else 0
+
+
 def check():
     import lz4.frame as f
     names = sorted(n for n in os.listdir(DIR) if n.startswith("swift-") and n.endswith(".lz4"))
     if not names:
         print(f"lz4_fixtures: no swift-*.lz4 frames in {DIR}", file=sys.stderr)
         return 1
-    bad = 0
-    for n in names:
-        with open(os.path.join(DIR, n), "rb") as fh:
-            frame = fh.read()
-        try:
-            got = f.decompress(frame)
-        except Exception as e:  # any decoder error is a failed check
-            print(f"  PROBLEM: {n}: python lz4.frame cannot decode it: {e}", file=sys.stderr)
-            bad += 1
-            continue
-        if got != content(n):
-            print(f"  PROBLEM: {n}: python lz4.frame decodes {len(got)} bytes that differ from the content", file=sys.stderr)
-            bad += 1
-    print(f"lz4_fixtures: python lz4.frame decoded {len(names) - bad} of {len(names)} Swift-made frames correctly")
-    return 1 if bad else 0
+    return check_files("python lz4.frame", DIR, names, f.decompress, content, "Swift-made frames correctly")
 
 
 if __name__ == "__main__":

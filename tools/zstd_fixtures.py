@@ -27,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIR = os.path.join(HERE, "zstd_fixtures")
 sys.path.insert(0, HERE)
-from lz4_fixtures import mcap_log, mixed, noise, text  # noqa: E402  (shared generators and log)
+from lz4_fixtures import check_files, mcap_log, mixed, noise, text  # noqa: E402  (shared with lz4)
 
 
 def twice(n):
@@ -104,23 +104,10 @@ def check():
     if not names:
         print(f"zstd_fixtures: no py-*.zst frames in {DIR}", file=sys.stderr)
         return 1
-    bad = 0
-    for n in names:
-        with open(os.path.join(DIR, n), "rb") as fh:
-            blob = fh.read()
-        want = content(n)
-        try:
-            # read_across_frames: the skippable fixture holds two frames
-            got = z.ZstdDecompressor().decompressobj(read_across_frames=True).decompress(blob)
-        except Exception as e:  # any decoder error is a failed check
-            print(f"  PROBLEM: {n}: python zstandard cannot decode it: {e}", file=sys.stderr)
-            bad += 1
-            continue
-        if got != want:
-            print(f"  PROBLEM: {n}: python zstandard decodes {len(got)} bytes that differ from the content", file=sys.stderr)
-            bad += 1
-    print(f"zstd_fixtures: python zstandard decoded {len(names) - bad} of {len(names)} fixtures to their content")
-    return 1 if bad else 0
+    # read_across_frames: the skippable fixture holds two frames
+    return check_files("python zstandard", DIR, names,
+                       lambda blob: z.ZstdDecompressor().decompressobj(read_across_frames=True).decompress(blob),
+                       content, "fixtures to their content")
 
 
 if __name__ == "__main__":

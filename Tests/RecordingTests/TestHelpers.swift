@@ -61,3 +61,30 @@ func expectPythonWriterLog(path: String, compression: String) throws -> (MCAPRea
     #expect(info.messageCount == 60 && info.text.contains("(compression: \(compression) \(index.count); records "))
     return (r, messages)
 }
+
+/// One random mutation of a frame, as the decoders' mutation tests apply them: 1-3 bytes
+/// replaced, a cut, an inserted byte or a deleted byte.
+func mutate(_ f: inout [UInt8], _ rng: inout RNG) {
+    switch rng.int(below: 4) {
+    case 0: for _ in 0..<(1 + rng.int(below: 3)) { f[rng.int(below: f.count)] = UInt8(truncatingIfNeeded: rng.next()) }
+    case 1: f = Array(f.prefix(rng.int(below: f.count)))
+    case 2: f.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.int(below: f.count))
+    default: f.remove(at: rng.int(below: f.count))
+    }
+}
+
+/// Decodes each fixture file `names` in `dir` with `decode(frame, maxOutput, source)` and checks
+/// it against `content(name)`; the exact size is a sufficient cap, one byte less is refused.
+func expectFixturesDecode(_ names: [String], in dir: String, content: (String) -> [UInt8],
+                          decode: ([UInt8], Int, String) throws -> [UInt8]) throws {
+    for name in names {
+        let frame = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+        let expected = content(name)
+        #expect(try decode(frame, 1 << 20, name) == expected, "\(name)")
+        #expect(try decode(frame, expected.count, name) == expected, "\(name)")
+        if !expected.isEmpty {
+            let e = inputError { try decode(frame, expected.count - 1, name) }
+            #expect(e?.description.contains("limit") == true, "\(name): \(String(describing: e))")
+        }
+    }
+}
