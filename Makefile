@@ -37,18 +37,19 @@ test: setup
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
 
 # Cross-check Swiftlet's MCAP logs with the public Python reader (pip packages `mcap`,
-# `jsonschema`, `lz4` and `mcap-ros2-support`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
+# `jsonschema`, `lz4`, `mcap-ros2-support` and `zstandard`, in tools/.venv, made on first use): a sample log, a recovered cut copy and a
 # headless demo episode log (lz4 chunks, CDR images), a sample with JSON images, the old-format fixture and a
 # 2 s swarm log (fly --swarm 3 --record: per-vehicle topics)
 # must pass CRC, index, JSON and CDR image checks; python lz4 must decode
-# the Swift-made LZ4 frames in tools/lz4_fixtures. Skipped (not failed) only when the package index cannot be reached.
+# the Swift-made LZ4 frames in tools/lz4_fixtures, python zstandard the zstd fixtures ZstdTests decodes
+# (tools/zstd_fixtures). Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
-	@if ! tools/.venv/bin/python -c "import mcap, jsonschema, lz4.frame, mcap_ros2.decoder" 2>/dev/null; then \
-	  echo "check-mcap: creating tools/.venv with the mcap, jsonschema, lz4 and mcap-ros2-support packages"; \
+	@if ! tools/.venv/bin/python -c "import mcap, jsonschema, lz4.frame, mcap_ros2.decoder, zstandard" 2>/dev/null; then \
+	  echo "check-mcap: creating tools/.venv with the mcap, jsonschema, lz4, mcap-ros2-support and zstandard packages"; \
 	  python3 -m venv tools/.venv || { echo "check-mcap: python3 -m venv failed (install python3-venv)"; exit 1; }; \
-	  if ! tools/.venv/bin/pip install -q mcap jsonschema lz4 mcap-ros2-support; then \
+	  if ! tools/.venv/bin/pip install -q mcap jsonschema lz4 mcap-ros2-support zstandard; then \
 	    if tools/.venv/bin/pip index versions mcap >/dev/null 2>&1; then \
 	      echo "check-mcap: pip install mcap failed although the package index is reachable"; exit 1; \
 	    fi; \
@@ -65,7 +66,8 @@ check-mcap:
 	tools/.venv/bin/python tools/check_mcap.py $(MCAP_DIR)/sample.mcap $(MCAP_DIR)/recovered.mcap $(MCAP_DIR)/demo/demo.mcap \
 	  $(MCAP_DIR)/sample-json.mcap tools/mcap_fixtures/json-images-f44f84b.mcap $(MCAP_DIR)/swarm.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap && \
-	tools/.venv/bin/python tools/lz4_fixtures.py check
+	tools/.venv/bin/python tools/lz4_fixtures.py check && \
+	tools/.venv/bin/python tools/zstd_fixtures.py check
 
 # Peer packages for side-by-side benchmarks (PyBullet, PyTorch CPU) in tools/.venv, installed
 # only when missing. torch from PyPI is large (it brings CUDA wheels); skip with PEERS=0.

@@ -57,11 +57,12 @@ def content(name):
     return {"text": text, "noise": noise, "mixed": mixed}[kind](n)
 
 
-def mcap_log(path):
-    """60 JSON messages on /a and /b (log time i * 10 ms), lz4 chunks of about 1 KB."""
+def mcap_log(path, compression="LZ4"):
+    """60 JSON messages on /a and /b (log time i * 10 ms), chunks of about 1 KB compressed with
+    `compression` (a `mcap.writer.CompressionType` name; zstd_fixtures.py writes ZSTD)."""
     from mcap.writer import CompressionType, Writer
     with open(path, "wb") as fh:
-        w = Writer(fh, chunk_size=1024, compression=CompressionType.LZ4)
+        w = Writer(fh, chunk_size=1024, compression=getattr(CompressionType, compression))
         w.start(profile="", library="python mcap fixture")
         s = w.register_schema(name="t", encoding="jsonschema", data=b'{"type":"object"}')
         a = w.register_channel(topic="/a", message_encoding="json", schema_id=s)
@@ -110,27 +111,33 @@ def make():
     print(f"wrote {len(files) + 1} python frames to {DIR} (fixtures now {total} bytes)")
 
 
+def check_files(tool, directory, names, decode, content, what):
+    """Decodes each file `names` in `directory` with `decode` and compares it with `content(name)`;
+    prints the problems and one summary line, returns the exit code (zstd_fixtures.py uses it too)."""
+    bad = 0
+    for n in names:
+        with open(os.path.join(directory, n), "rb") as fh:
+            blob = fh.read()
+        try:
+            got = decode(blob)
+        except Exception as e:  # any decoder error is a failed check
+            print(f"  PROBLEM: {n}: {tool} cannot decode it: {e}", file=sys.stderr)
+            bad += 1
+            continue
+        if got != content(n):
+            print(f"  PROBLEM: {n}: {tool} decodes {len(got)} bytes that differ from the content", file=sys.stderr)
+            bad += 1
+    print(f"{os.path.basename(directory)}: {tool} decoded {len(names) - bad} of {len(names)} {what}")
+    return 1 if bad else 0
+
+
 def check():
     import lz4.frame as f
     names = sorted(n for n in os.listdir(DIR) if n.startswith("swift-") and n.endswith(".lz4"))
     if not names:
         print(f"lz4_fixtures: no swift-*.lz4 frames in {DIR}", file=sys.stderr)
         return 1
-    bad = 0
-    for n in names:
-        with open(os.path.join(DIR, n), "rb") as fh:
-            frame = fh.read()
-        try:
-            got = f.decompress(frame)
-        except Exception as e:  # any decoder error is a failed check
-            print(f"  PROBLEM: {n}: python lz4.frame cannot decode it: {e}", file=sys.stderr)
-            bad += 1
-            continue
-        if got != content(n):
-            print(f"  PROBLEM: {n}: python lz4.frame decodes {len(got)} bytes that differ from the content", file=sys.stderr)
-            bad += 1
-    print(f"lz4_fixtures: python lz4.frame decoded {len(names) - bad} of {len(names)} Swift-made frames correctly")
-    return 1 if bad else 0
+    return check_files("python lz4.frame", DIR, names, f.decompress, content, "Swift-made frames correctly")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ public struct MCAPInfo: Sendable {
     public var timeRange: ClosedRange<UInt64>?
     public var channels: [ChannelInfo]
     public var truncation: MCAPTruncation?
-    /// Chunks per compression ("" = uncompressed, "lz4").
+    /// Chunks per compression ("" = uncompressed, "lz4", "zstd").
     public var compressions: [String: Int] = [:]
     /// Record bytes of all chunks as stored in the file, and once decompressed.
     public var storedRecordBytes: UInt64 = 0

@@ -104,7 +104,7 @@ public final class MCAPReader {
             case .chunkIndex(let x):
                 // sizes bounded by the file, so totals over the index cannot overflow
                 guard x.compressedSize <= UInt64(bytes.count),
-                      x.uncompressedSize <= MCAP.maxUncompressedSize(stored: x.compressedSize) else {
+                      x.uncompressedSize <= MCAP.maxUncompressedSize(stored: x.compressedSize, compression: x.compression) else {
                     throw InputError(source, at: "ChunkIndex at byte \(pos)",
                                      "compressed_size \(x.compressedSize) / uncompressed_size \(x.uncompressedSize) impossible in a \(bytes.count)-byte file")
                 }
@@ -201,24 +201,31 @@ public final class MCAPReader {
             records = bytes
             first = recordsStart
             count = n
-        case MCAPCompression.lz4.rawValue:
-            // LZ4 expands at most 255-fold: a larger claim is corrupt, and the allocation stays bounded
-            guard uncompressedSize <= MCAP.maxUncompressedSize(stored: UInt64(n)) else {
-                throw r.error("uncompressed_size \(uncompressedSize) is impossible for \(n) bytes of lz4 (at most 255:1)")
+        case MCAPCompression.lz4.rawValue, Zstd.mcapName:
+            // a claim larger than the format can expand to (lz4 255:1, zstd 32768:1) is corrupt;
+            // decoding stops at the claim, so the allocation stays bounded by both
+            let zstd = compression == Zstd.mcapName
+            guard uncompressedSize <= MCAP.maxUncompressedSize(stored: UInt64(n), compression: compression) else {
+                throw r.error("uncompressed_size \(uncompressedSize) is impossible for \(n) bytes of \(compression) "
+                              + (zstd ? "(at most 128 KiB per 4 bytes)" : "(at most 255:1)"))
             }
             let decoded = try bytes.withUnsafeBytes { all in
-                try LZ4.decompress(UnsafeRawBufferPointer(rebasing: all[recordsStart..<(recordsStart + n)]),
-                                   maxOutput: Int(uncompressedSize), source: source, offset: recordsStart,
-                                   context: "lz4 records of the Chunk at byte \(at)")
+                let stored = UnsafeRawBufferPointer(rebasing: all[recordsStart..<(recordsStart + n)])
+                let context = "\(compression) records of the Chunk at byte \(at)"
+                return zstd
+                    ? try Zstd.decompress(stored, maxOutput: Int(uncompressedSize), source: source, offset: recordsStart,
+                                          context: context)
+                    : try LZ4.decompress(stored, maxOutput: Int(uncompressedSize), source: source, offset: recordsStart,
+                                         context: context)
             }
             guard decoded.count == Int(uncompressedSize) else {
-                throw r.error("lz4 records decode to \(decoded.count) bytes, uncompressed_size says \(uncompressedSize)")
+                throw r.error("\(compression) records decode to \(decoded.count) bytes, uncompressed_size says \(uncompressedSize)")
             }
             records = decoded
             first = 0
             count = decoded.count
         default:
-            throw r.error("unsupported compression '\(compression)' (Swiftlet reads uncompressed and lz4 chunks)")
+            throw r.error("unsupported compression '\(compression)' (Swiftlet reads uncompressed, lz4 and zstd chunks)")
         }
         if validateCRC, crc != 0 {
             let c = CRC32.update(0, records, first..<(first + count))
@@ -381,11 +388,15 @@ public final class MCAPReader {
         if s <= e { t.partialChunkTimeRange = s...e }
         guard let size = try? r.u64("size"), (try? r.u32("crc")) != nil, let compression = try? r.string("compression"),
               (try? r.u64("records")) != nil else { return }
-        // the records that survived: in place, or what the cut lz4 frame still decodes to
+        // the records that survived: in place, or what the cut lz4 or zstd frame still decodes to
         var records = bytes, p = r.pos
-        if compression == MCAPCompression.lz4.rawValue {
-            let cap = Int(min(size, MCAP.maxUncompressedSize(stored: UInt64(bytes.count - r.pos))))
-            records = bytes.withUnsafeBytes { LZ4.decompressPrefix(UnsafeRawBufferPointer(rebasing: $0[r.pos...]), maxOutput: cap) }
+        if compression == MCAPCompression.lz4.rawValue || compression == Zstd.mcapName {
+            let cap = Int(min(size, MCAP.maxUncompressedSize(stored: UInt64(bytes.count - r.pos), compression: compression)))
+            records = bytes.withUnsafeBytes {
+                let cut = UnsafeRawBufferPointer(rebasing: $0[r.pos...])
+                return compression == Zstd.mcapName ? Zstd.decompressPrefix(cut, maxOutput: cap)
+                    : LZ4.decompressPrefix(cut, maxOutput: cap)
+            }
             p = 0
         } else if !compression.isEmpty {
             return

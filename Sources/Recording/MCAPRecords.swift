@@ -16,9 +16,13 @@ public enum MCAP {
     /// A Footer record with its prefix: 9 + 8 + 8 + 4 bytes.
     public static let footerRecordSize = 29
 
-    /// Most bytes `stored` record bytes can decode to: LZ4 expands at most 255-fold, so a larger
-    /// claim is corrupt (and allocations sized by it stay bounded by the bytes present).
-    static func maxUncompressedSize(stored: UInt64) -> UInt64 { stored * 255 + 64 }
+    /// Most bytes `stored` record bytes can decode to, so a larger claim is corrupt (and
+    /// allocations sized by it stay bounded by the bytes present). LZ4 expands at most 255-fold.
+    /// Zstandard much more: a 4-byte RLE block (3-byte header, 1 byte) decodes to up to 128 KiB,
+    /// so `stored` bytes hold at most `stored / 4 + 1` full blocks.
+    static func maxUncompressedSize(stored: UInt64, compression: String = MCAPCompression.lz4.rawValue) -> UInt64 {
+        compression == Zstd.mcapName ? (stored / 4 + 1) * UInt64(Zstd.maxBlockSize) : stored * 255 + 64
+    }
 }
 
 /// First record of a file: `profile` (empty for Swiftlet) and writer `library`.

@@ -36,7 +36,7 @@ public struct MCAPChunkInfo: Sendable, Equatable {
     public var messageStartTime: UInt64
     public var messageEndTime: UInt64
     public var messageCount: Int
-    /// The chunk's compression ("" or "lz4").
+    /// The chunk's compression ("", "lz4" or "zstd").
     public var compression: String = ""
     /// Bytes of records as stored in the file (compressed size).
     public var compressedSize: Int = 0

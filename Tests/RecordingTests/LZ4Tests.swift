@@ -118,39 +118,15 @@ func lz4Frame(blocks: [(bytes: [UInt8], stored: Bool)], contentSize: UInt64? = n
         let names = try FileManager.default.contentsOfDirectory(atPath: LZ4Content.fixtureDir)
             .filter { $0.hasPrefix("py-") && $0.hasSuffix(".lz4") }.sorted()
         #expect(names.count >= 9)
-        for name in names {
-            let frame = [UInt8](try Data(contentsOf: URL(fileURLWithPath: LZ4Content.fixtureDir + "/" + name)))
-            let expected = LZ4Content.forFixture(name)
-            #expect(try LZ4.decompress(frame, maxOutput: 1 << 20, source: name) == expected, "\(name)")
-            // the exact size is a sufficient cap; one byte less is refused
-            #expect(try LZ4.decompress(frame, maxOutput: expected.count) == expected, "\(name)")
-            if !expected.isEmpty {
-                let e = inputError { try LZ4.decompress(frame, maxOutput: expected.count - 1, source: name) }
-                #expect(e?.description.contains("limit") == true, "\(name): \(String(describing: e))")
-            }
+        try expectFixturesDecode(names, in: LZ4Content.fixtureDir, content: LZ4Content.forFixture) {
+            try LZ4.decompress($0, maxOutput: $1, source: $2)
         }
     }
 
     /// A log written by the public python mcap Writer with lz4 chunks (tools/lz4_fixtures.py,
     /// `mcap_log`) reads back through the index and by a scan, CRCs checked.
     @Test func readsAnLZ4LogWrittenByThePythonMCAPWriter() throws {
-        let path = LZ4Content.fixtureDir + "/py-writer-lz4.mcap"
-        let r = try MCAPReader(path: path, validateCRCs: true)
-        #expect(r.header?.library == "python mcap fixture")
-        let index = try #require(r.summary).chunkIndexes
-        #expect(index.count >= 3 && index.allSatisfy { $0.compression == "lz4" })
-        let messages = try r.messages(validateCRCs: true)
-        #expect(try r.scan(validateCRCs: true).messages == messages)
-        #expect(messages.count == 60)
-        let topics = try r.channels()
-        for (i, m) in messages.enumerated() {
-            let pad = String(repeating: "x", count: i % 13)
-            #expect(m.data == Array("{\"i\":\(i),\"name\":\"message \(i % 7)\",\"pad\":\"\(pad)\"}".utf8))
-            #expect(m.logTime == UInt64(i) * 10_000_000 && m.sequence == UInt32(i))
-            #expect(topics[m.channelID]?.topic == (i % 3 == 0 ? "/b" : "/a"))
-        }
-        let info = try MCAPInfo.load(path: path)
-        #expect(info.messageCount == 60 && info.text.contains("(compression: lz4 \(index.count); records "))
+        _ = try expectPythonWriterLog(path: LZ4Content.fixtureDir + "/py-writer-lz4.mcap", compression: "lz4")
     }
 
     /// Settings of the Swift-made fixtures (file `swift-<setting>-<kind>-<bytes>.lz4`).
@@ -357,12 +333,7 @@ func lz4Frame(blocks: [(bytes: [UInt8], stored: Bool)], contentSize: UInt64? = n
         var decoded = 0, refused = 0
         for trial in 0..<3000 {
             var f = frames[trial % frames.count]
-            switch rng.int(below: 4) {
-            case 0: for _ in 0..<(1 + rng.int(below: 3)) { f[rng.int(below: f.count)] = UInt8(truncatingIfNeeded: rng.next()) }
-            case 1: f = Array(f.prefix(rng.int(below: f.count)))
-            case 2: f.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.int(below: f.count))
-            default: f.remove(at: rng.int(below: f.count))
-            }
+            mutate(&f, &rng)
             let cap = 200_000
             do {
                 let out = try LZ4.decompress(f, maxOutput: cap, source: "fuzz")
