@@ -88,3 +88,29 @@ func expectFixturesDecode(_ names: [String], in dir: String, content: (String) -
         }
     }
 }
+
+/// 3000 random mutations of `frames` (`mutate`, cycling through them) decoded by `decode` with a
+/// 200,000-byte cap: each either throws an `InputError` at a byte offset of "fuzz" or decodes
+/// within the cap; `also` sees every mutated frame (e.g. a lenient reader). Most mutations must
+/// be refused (checksums, sizes, bitstreams) and some still decode (they land in literals).
+func expectMutationsRefusedOrCapped(_ frames: [[UInt8]], rng: inout RNG,
+                                    decode: ([UInt8], Int) throws -> [UInt8], also: ([UInt8], Int) -> Void = { _, _ in }) {
+    var decoded = 0, refused = 0
+    let cap = 200_000
+    for trial in 0..<3000 {
+        var f = frames[trial % frames.count]
+        mutate(&f, &rng)
+        do {
+            let out = try decode(f, cap)
+            #expect(out.count <= cap)
+            decoded += 1
+        } catch let e as InputError {
+            #expect(e.description.hasPrefix("fuzz: byte "))
+            refused += 1
+        } catch {
+            Issue.record("not an InputError: \(error)")
+        }
+        also(f, cap)
+    }
+    #expect(refused > 1500 && decoded > 0)
+}
