@@ -27,11 +27,7 @@ import Testing
             let cam = CameraIntrinsics(width: 50 + 7 * k, height: 30 + 4 * k, fovDegrees: 70 + 6 * Double(k), maxRange: 30)
             let pose = Self.pose(&rng, scene)
             let n = cam.pixelCount
-            var depth = [Float](repeating: -1, count: n), gray = [UInt8](repeating: 0, count: n)
-            var rgb = [UInt8](repeating: 0, count: 3 * n)
-            var scratch = RenderScratch(renderer: renderer, camera: cam)
-            var noise = RNG(seed: 1)
-            renderer.render(camera: cam, pose: pose, rng: &noise, depth: &depth, gray: &gray, rgb: &rgb, scratch: &scratch)
+            var (depth, gray, rgb, scratch) = wholeImage(renderer, cam, pose)
             var setup = TiltedSetup(renderer: renderer, camera: cam)
             guard renderer.prepareTilted(camera: cam, pose: pose, setup: &setup) else { continue }
             drawn += 1
@@ -48,20 +44,8 @@ import Testing
                 for k in 0..<n { wd[k] = -7; wg[k] = 77; wc[3 * k] = 77; wc[3 * k + 1] = 77; wc[3 * k + 2] = 77 }
                 renderer.renderTiltedWindow(camera: cam, pose: pose, columns: columns, setup: setup, depth: &wd, gray: &wg, rgb: &wc,
                                             scratch: &scratch)
-                var mismatches = 0, touchedOutside = 0
-                for j in 0..<cam.height {
-                    for i in 0..<w {
-                        let p = j * w + i
-                        if columns.contains(i) {
-                            if wd[p].bitPattern != depth[p].bitPattern || wg[p] != gray[p]
-                                || wc[3 * p] != rgb[3 * p] || wc[3 * p + 1] != rgb[3 * p + 1] || wc[3 * p + 2] != rgb[3 * p + 2] {
-                                mismatches += 1
-                            }
-                        } else if wd[p] != -7 || wg[p] != 77 || wc[3 * p] != 77 {
-                            touchedOutside += 1
-                        }
-                    }
-                }
+                let (mismatches, touchedOutside) = windowDifferences(depth, gray, rgb, wd, wg, wc, width: w,
+                                                                     rows: 0..<cam.height, columns: columns)
                 #expect(mismatches == 0, "columns \(columns) at \(pose)")
                 #expect(touchedOutside == 0, "columns \(columns) wrote outside its columns")
             }
