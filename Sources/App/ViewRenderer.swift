@@ -14,8 +14,11 @@ import World
 /// looks `pitch` below the horizon, `k = f tan(pitch)`, drawn as a window of that image (only the
 /// kept rows are ray-cast; `Renderer.renderWindow`) in column blocks over `threads` threads.
 /// Verticals stay vertical; near the image centre it equals the pitched view, towards the
-/// corners it differs by the keystone a real pitched camera would show. Steeper cameras (orbit
-/// from high up) take the renderer's exact tilted path, on one thread.
+/// corners it differs by the keystone a real pitched camera would show. Steeper or rolled
+/// cameras (orbit from high up) take the renderer's exact tilted path, prepared once per frame
+/// (`Renderer.prepareTilted`) and drawn in the same column blocks over `threads` threads
+/// (`Renderer.renderTiltedWindow`); only views with the zenith or nadir in sight (the per-ray
+/// fallback) are drawn whole on one thread.
 ///
 /// A class holding scratch memory so the `@Sendable` render closure of `MainView.render` can
 /// reuse it; `render` is called from the viewer's thread only (its column blocks run on
@@ -28,15 +31,17 @@ public final class ViewRenderer: @unchecked Sendable {
     public let maxShiftPitch: Double
     /// Depth at which rays count as sky (metres).
     public let maxRange: Double
-    /// Threads a level frame is split over (column blocks; the pixels do not depend on it).
+    /// Threads a frame is split over (column blocks; the pixels do not depend on it).
     public let threads: Int
-    /// One whole-frame scratch per thread (the tilted path uses the first).
+    /// One whole-frame scratch per thread (the per-ray fallback uses the first).
     private var scratch: [RenderScratch]
+    /// The tilted path's per-frame set-up, shared read-only by the column blocks.
+    private var tiltedSetup: TiltedSetup
     private var rng = RNG(seed: 0)
     /// Frames drawn through the level (shifted) path and the tilted path.
     public private(set) var levelFrames = 0
     public private(set) var tiltedFrames = 0
-    /// Columns per block of the level path's column split, and the next block to draw.
+    /// Columns per block of the column split, and the next block to draw.
     static let columnBlock = 32
     private let nextBlock = Atomic<Int>(0)
 
@@ -52,6 +57,7 @@ public final class ViewRenderer: @unchecked Sendable {
         self.threads = max(1, threads)
         let frame = CameraIntrinsics(width: width, height: height, fovDegrees: 80, maxRange: maxRange)
         scratch = (0..<self.threads).map { [renderer] _ in RenderScratch(renderer: renderer, camera: frame) }
+        tiltedSetup = TiltedSetup(renderer: renderer, camera: frame)
     }
 
     /// The level camera with a shifted principal point that stands in for `camera` when it has no
@@ -76,7 +82,7 @@ public final class ViewRenderer: @unchecked Sendable {
     /// with a vertical principal-point offset is the window of a level image 2k rows taller
     /// (`Renderer.renderWindow`: only the kept rows are drawn, in column blocks over `threads`
     /// threads); a pitched camera is levelled first (`levelled`); anything else takes the tilted
-    /// path.
+    /// path, in the same column blocks (the per-ray fallback on one thread).
     public func render(_ camera: ViewCamera, into image: inout RGBImage) {
         if image.width != width || image.height != height {
             image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: 3 * width * height))
@@ -92,38 +98,62 @@ public final class ViewRenderer: @unchecked Sendable {
             levelFrames += 1
         } else {
             let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(camera.horizontalFOV), maxRange: maxRange)
-            image.pixels.withUnsafeMutableBufferPointer { out in
-                renderer.render(camera: intr, pose: camera.pose, rng: &rng, depth: nil, gray: nil, rgb: out.baseAddress!,
-                                scratch: &scratch[0])
+            let pose = camera.pose, renderer = self.renderer
+            if Renderer.isLevel(pose) {
+                // a level camera with a horizontal principal-point offset: drawn as if centred
+                renderLevelWindow(intr, pose, rows: 0..<height, into: &image)
+            } else if renderer.prepareTilted(camera: intr, pose: pose, setup: &tiltedSetup) {
+                let setup = tiltedSetup
+                renderColumnBlocks(into: &image) { columns, rgb, scratch in
+                    renderer.renderTiltedWindow(camera: intr, pose: pose, columns: columns, setup: setup,
+                                                depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
+                }
+            } else {
+                image.pixels.withUnsafeMutableBufferPointer { out in
+                    renderer.render(camera: intr, pose: pose, rng: &rng, depth: nil, gray: nil, rgb: out.baseAddress!,
+                                    scratch: &scratch[0])
+                }
             }
             tiltedFrames += 1
         }
     }
 
-    /// Rows `rows` of a level image of `camera` into `image`: blocks of `columnBlock` columns,
-    /// each thread with its own scratch taking the next undrawn block until none is left (so a
-    /// cluttered side of the view, or a thread the OS holds back, does not leave the other
-    /// waiting). Blocks write disjoint columns and a pixel does not depend on which thread drew
-    /// it, so the image is the same whatever the split.
+    /// Rows `rows` of a level image of `camera` into `image`, in column blocks
+    /// (`renderColumnBlocks`).
     private func renderLevelWindow(_ camera: CameraIntrinsics, _ pose: Pose, rows: Range<Int>, into image: inout RGBImage) {
+        let renderer = self.renderer
+        renderColumnBlocks(into: &image) { columns, rgb, scratch in
+            renderer.renderWindow(camera: camera, pose: pose, rows: rows, columns: columns,
+                                  depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
+        }
+    }
+
+    /// Calls `draw` for blocks of `columnBlock` columns of `image`, each thread with its own
+    /// scratch taking the next undrawn block until none is left (so a cluttered side of the view,
+    /// or a thread the OS holds back, does not leave the other waiting). Blocks write disjoint
+    /// columns and a pixel does not depend on which thread drew it, so the image is the same
+    /// whatever the split.
+    private func renderColumnBlocks(into image: inout RGBImage,
+                                    _ draw: @Sendable (Range<Int>, UnsafeMutablePointer<UInt8>, inout RenderScratch) -> Void) {
         let blocks = (width + Self.columnBlock - 1) / Self.columnBlock
         let workers = min(threads, blocks)
-        let renderer = self.renderer, width = self.width
+        let width = self.width
         nextBlock.store(0, ordering: .relaxed)
         image.pixels.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let rgb = out.baseAddress!
             scratch.withUnsafeMutableBufferPointer { scratches in
                 nonisolated(unsafe) let scratch = scratches.baseAddress!
-                let work: @Sendable (Int) -> Void = { [self] t in
-                    while true {
-                        let b = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
-                        if b >= blocks { break }
-                        let c0 = b * Self.columnBlock
-                        renderer.renderWindow(camera: camera, pose: pose, rows: rows, columns: c0..<min(width, c0 + Self.columnBlock),
-                                              depth: nil, gray: nil, rgb: rgb, scratch: &scratch[t])
+                withoutActuallyEscaping(draw) { draw in
+                    let work: @Sendable (Int) -> Void = { [self] t in
+                        while true {
+                            let b = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
+                            if b >= blocks { break }
+                            let c0 = b * Self.columnBlock
+                            draw(c0..<min(width, c0 + Self.columnBlock), rgb, &scratch[t])
+                        }
                     }
+                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
                 }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
             }
         }
     }

@@ -28,18 +28,13 @@ public struct RenderScratch: Sendable {
     var rowZc: [Float]
     var rowKind0: [Int32]
     var rowBase: [Float]
-    // tilted path: the frame's obstacles in view, their order by distance, one column's
-    // candidates, per-column azimuth intervals
-    var tilted: [TiltedObstacle]
-    var order: [Int32]
+    // tilted path: the frame's set-up (whole-image `render` only; column windows read a shared
+    // one), one column's candidates and its rows
+    var tiltedSetup: TiltedSetup
     var cand: [Int32]
     var tiltedRows: [TiltedRow]
     var tiltedRowLimit: [Double]
     var tiltedZc: [Double]
-    var sortedLo: [Double]
-    var sortedHi: [Double]
-    var colLo: [Double]
-    var colHi: [Double]
     // moving bodies (sized on first use, then reused): the scene's depth when the caller wants
     // none, per pixel the nearest body hit, the body that made it and its colour; bodies in view
     var bodyDepth: [Float] = []
@@ -62,16 +57,11 @@ public struct RenderScratch: Sendable {
         rowZc = [Float](repeating: 0, count: camera.height)
         rowKind0 = [Int32](repeating: 0, count: camera.height)
         rowBase = [Float](repeating: 0, count: camera.height)
-        tilted = [TiltedObstacle](repeating: TiltedObstacle(), count: max(n, 1))
-        order = [Int32](repeating: 0, count: max(n, 1))
-        cand = order
+        tiltedSetup = TiltedSetup(renderer: renderer, camera: camera)
+        cand = [Int32](repeating: 0, count: max(n, 1))
         tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
         tiltedRowLimit = [Double](repeating: 0, count: camera.height)
         tiltedZc = tiltedRowLimit
-        sortedLo = [Double](repeating: 0, count: max(n, 1))
-        sortedHi = sortedLo
-        colLo = [Double](repeating: 0, count: camera.width)
-        colHi = colLo
         height = camera.height
         width = camera.width
     }

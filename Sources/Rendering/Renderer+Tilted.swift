@@ -14,8 +14,54 @@ extension Renderer {
     /// horizontal reach, and those whose azimuth wedge it misses. Returns false (nothing written)
     /// when the view needs the per-ray fallback.
     func renderTilted(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink, scratch: inout RenderScratch) -> Bool {
+        guard prepareTilted(cam, pose, setup: &scratch.tiltedSetup) else { return false }
+        // a second reference to the set-up's arrays (no copy: the columns only read them)
+        let setup = scratch.tiltedSetup
+        renderTiltedColumns(cam, pose, 0..<cam.width, setup: setup, sink, scratch: &scratch)
+        return true
+    }
+
+    /// Prepares a tilted camera's frame in `setup` for `renderTiltedWindow`: each column's
+    /// azimuth interval and the obstacles in view, sorted by distance (the per-frame work of the
+    /// tilted path, done once and then shared read-only by every column block). Returns false
+    /// when the view needs the per-ray fallback (the zenith or nadir in or near the image): then
+    /// only the whole-image `render` draws it.
+    public func prepareTilted(camera: CameraIntrinsics, pose: Pose, setup: inout TiltedSetup) -> Bool {
+        precondition(!Renderer.isLevel(pose), "prepareTilted needs a tilted camera (level ones take renderWindow)")
+        precondition(camera.width <= setup.colLo.count, "set-up too narrow for this camera")
+        precondition(setup.tilted.count >= scene.obstacles.count, "set-up was made for a smaller scene")
+        return prepareTilted(camera, pose, setup: &setup)
+    }
+
+    /// Renders image columns `columns` of a tilted camera prepared in `setup` (by `prepareTilted`,
+    /// same camera and pose) into whole-image buffers (each `nil` to skip; only those columns are
+    /// written). Every pixel equals the same pixel of `render`'s whole image bit for bit: a
+    /// column's rays, candidates and order depend only on the column and the shared set-up. So
+    /// disjoint column ranges drawn on different threads, each with its own scratch and the one
+    /// set-up, make up the image.
+    ///
+    /// No sensor effects, as for `renderWindow`: the profile must have no noise and no
+    /// vignetting, and there is no motion blur.
+    public func renderTiltedWindow(camera: CameraIntrinsics, pose: Pose, columns: Range<Int>, setup: TiltedSetup,
+                                   depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
+                                   rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
+        precondition(!hasImageEffects && (depth == nil || profile.depthNoise == 0),
+                     "renderTiltedWindow needs a profile without sensor noise or vignetting")
+        precondition(setup.prepared.map { $0.width == camera.width && $0.height == camera.height
+                                          && $0.focal == camera.focalPixels && $0.pose == pose } ?? false,
+                     "set-up not prepared for this camera and pose")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= camera.width, "columns outside the image")
+        precondition(camera.height <= scratch.height && scratch.cand.count >= scene.obstacles.count,
+                     "scratch too small for this camera or scene")
+        withSink(camera, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch) { sink, scratch in
+            renderTiltedColumns(camera, pose, columns, setup: setup, sink, scratch: &scratch)
+        }
+    }
+
+    /// `prepareTilted`'s work, unchecked.
+    func prepareTilted(_ cam: CameraIntrinsics, _ pose: Pose, setup: inout TiltedSetup) -> Bool {
+        setup.prepared = nil
         let W = cam.width, H = cam.height
-        let o = pose.position
         let f = cam.focalPixels
         let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
         // the zenith or nadir in (or near) view: azimuth bins break down
@@ -37,11 +83,25 @@ extension Renderer {
         for i in 0..<W {
             let a = azimuth(dir(i, 0)), b = azimuth(dir(i, H - 1))
             if abs(a - b) > .pi / 2 { return false }
-            scratch.colLo[i] = min(a, b) - 1e-9
-            scratch.colHi[i] = max(a, b) + 1e-9
-            imgLo = min(imgLo, scratch.colLo[i]); imgHi = max(imgHi, scratch.colHi[i])
+            setup.colLo[i] = min(a, b) - 1e-9
+            setup.colHi[i] = max(a, b) + 1e-9
+            imgLo = min(imgLo, setup.colLo[i]); imgHi = max(imgHi, setup.colHi[i])
         }
-        let nVisible = collectTilted(o, yaw0: yaw0, imgLo: imgLo, imgHi: imgHi, scratch: &scratch)
+        setup.count = collectTilted(pose.position, yaw0: yaw0, imgLo: imgLo, imgHi: imgHi, setup: &setup)
+        setup.prepared = (W, H, f, pose)
+        return true
+    }
+
+    /// Shades columns `columns` of a tilted frame prepared in `setup`: per column its candidates
+    /// (the frame's order filtered by the column's interval), their exact tests over the rows
+    /// each can cover, then the column's pixels. Uses only `scratch`'s per-column buffers.
+    func renderTiltedColumns(_ cam: CameraIntrinsics, _ pose: Pose, _ columns: Range<Int>, setup: TiltedSetup, _ sink: PixelSink,
+                             scratch: inout RenderScratch) {
+        let W = cam.width, H = cam.height
+        let o = pose.position
+        let f = cam.focalPixels
+        let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
+        let nVisible = setup.count
         let groundRel = scene.groundHeight - o.z
         let topRel = scene.grid.maxTop - o.z
         let groundMaterial = scene.groundMaterial
@@ -54,23 +114,23 @@ extension Renderer {
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
         let centre = Double(H) / 2 - 0.5
         let zcTop = centre / f, zcBottom = -centre / f
-        scratch.tilted.withUnsafeBufferPointer { obsB in
-        scratch.order.withUnsafeBufferPointer { orderB in
+        setup.tilted.withUnsafeBufferPointer { obsB in
+        setup.order.withUnsafeBufferPointer { orderB in
         scratch.cand.withUnsafeMutableBufferPointer { candB in
-        scratch.colLo.withUnsafeBufferPointer { colLoB in
-        scratch.colHi.withUnsafeBufferPointer { colHiB in
+        setup.colLo.withUnsafeBufferPointer { colLoB in
+        setup.colHi.withUnsafeBufferPointer { colHiB in
         scratch.tiltedRows.withUnsafeMutableBufferPointer { rowB in
         scratch.tiltedRowLimit.withUnsafeMutableBufferPointer { rowLimitB in
         scratch.tiltedZc.withUnsafeMutableBufferPointer { zcB in
-        scratch.sortedLo.withUnsafeBufferPointer { sortedLoB in
-        scratch.sortedHi.withUnsafeBufferPointer { sortedHiB in
+        setup.sortedLo.withUnsafeBufferPointer { sortedLoB in
+        setup.sortedHi.withUnsafeBufferPointer { sortedHiB in
         obstacleMaterial.withUnsafeBufferPointer { omB in
             let obs = obsB.baseAddress!, order = orderB.baseAddress!, cand = candB.baseAddress!, om = omB.baseAddress!
             let rows = rowB.baseAddress!, rowLimit = rowLimitB.baseAddress!, zcs = zcB.baseAddress!
             let sortedLo = sortedLoB.baseAddress!, sortedHi = sortedHiB.baseAddress!
             // camera-frame vertical direction of each row (x = 1)
             for j in 0..<H { zcs[j] = -(Double(j) + 0.5 - Double(H) / 2) / f }
-            for i in 0..<W {
+            for i in columns {
                 // candidates of this column, nearest first (the frame's order filtered)
                 let cLo = colLoB[i], cHi = colHiB[i]
                 var n = 0
@@ -211,7 +271,6 @@ extension Renderer {
                 }
             }
         }}}}}}}}}}}
-        return true
     }
 
     /// `wrapAngle` for |a| < 4 pi (differences of two atan2 values), bit for bit, without the
@@ -223,10 +282,10 @@ extension Renderer {
         return r
     }
 
-    /// Fills `scratch.tilted` with every obstacle whose azimuth interval (relative to `yaw0`)
-    /// meets [imgLo, imgHi], and `scratch.order` with their indices sorted by nearest horizontal
+    /// Fills `setup.tilted` with every obstacle whose azimuth interval (relative to `yaw0`)
+    /// meets [imgLo, imgHi], and `setup.order` with their indices sorted by nearest horizontal
     /// distance (ties in obstacle order). Returns their number.
-    func collectTilted(_ o: Vec3, yaw0: Double, imgLo: Double, imgHi: Double, scratch: inout RenderScratch) -> Int {
+    func collectTilted(_ o: Vec3, yaw0: Double, imgLo: Double, imgHi: Double, setup: inout TiltedSetup) -> Int {
         var nVisible = 0
         let trig = scene.yawTrig
         // the image's azimuth edges as world directions: an obstacle whose bounding circle lies wholly
@@ -301,12 +360,12 @@ extension Renderer {
             if tob.kind == 2 && !(tob.p3 > 0) { continue }
             tob.lo = lo; tob.hi = hi; tob.near = dist; tob.far = far
             tob.wedge = wedge
-            scratch.tilted[nVisible] = tob
+            setup.tilted[nVisible] = tob
             nVisible += 1
         }
         // nearest first, ties in obstacle order (insertion sort: stable, allocation-free)
-        scratch.tilted.withUnsafeBufferPointer { obsB in
-            scratch.order.withUnsafeMutableBufferPointer { orderB in
+        setup.tilted.withUnsafeBufferPointer { obsB in
+            setup.order.withUnsafeMutableBufferPointer { orderB in
                 let obs = obsB.baseAddress!, order = orderB.baseAddress!
                 for v in 0..<nVisible {
                     let key = obs[v].near
@@ -316,8 +375,8 @@ extension Renderer {
                 }
                 // their azimuth intervals in that order, contiguous for the per-column filter
                 for r in 0..<nVisible {
-                    scratch.sortedLo[r] = obs[Int(order[r])].lo
-                    scratch.sortedHi[r] = obs[Int(order[r])].hi
+                    setup.sortedLo[r] = obs[Int(order[r])].lo
+                    setup.sortedHi[r] = obs[Int(order[r])].hi
                 }
             }
         }

@@ -4,6 +4,40 @@ import Testing
 @testable import Rendering
 @testable import World
 
+/// `render`'s whole image of `pose` (depth, gray, RGB) and the scratch that drew it.
+func wholeImage(_ renderer: Renderer, _ cam: CameraIntrinsics, _ pose: Pose)
+    -> (depth: [Float], gray: [UInt8], rgb: [UInt8], scratch: RenderScratch) {
+    let n = cam.pixelCount
+    var depth = [Float](repeating: -1, count: n), gray = [UInt8](repeating: 0, count: n)
+    var rgb = [UInt8](repeating: 0, count: 3 * n)
+    var scratch = RenderScratch(renderer: renderer, camera: cam)
+    var rng = RNG(seed: 1)
+    renderer.render(camera: cam, pose: pose, rng: &rng, depth: &depth, gray: &gray, rgb: &rgb, scratch: &scratch)
+    return (depth, gray, rgb, scratch)
+}
+
+/// A window's buffers (`width` wide, `rows.count` tall, row 0 = image row `rows.lowerBound`)
+/// against the whole image's: pixels inside `columns` that differ in depth bits, gray or RGB,
+/// and pixels outside it whose fill values (depth -7, bytes 77) were overwritten.
+func windowDifferences(_ depth: [Float], _ gray: [UInt8], _ rgb: [UInt8], _ wd: [Float], _ wg: [UInt8], _ wc: [UInt8],
+                       width: Int, rows: Range<Int>, columns: Range<Int>) -> (mismatches: Int, touchedOutside: Int) {
+    var mismatches = 0, touchedOutside = 0
+    for j in 0..<rows.count {
+        for i in 0..<width {
+            let w = j * width + i, k = (j + rows.lowerBound) * width + i
+            if columns.contains(i) {
+                if wd[w].bitPattern != depth[k].bitPattern || wg[w] != gray[k]
+                    || wc[3 * w] != rgb[3 * k] || wc[3 * w + 1] != rgb[3 * k + 1] || wc[3 * w + 2] != rgb[3 * k + 2] {
+                    mismatches += 1
+                }
+            } else if wd[w] != -7 || wg[w] != 77 || wc[3 * w] != 77 {
+                touchedOutside += 1
+            }
+        }
+    }
+    return (mismatches, touchedOutside)
+}
+
 /// `Renderer.renderWindow`: a window of a level image (rows and columns) is the same pixels as
 /// the whole image's, bit for bit, for depth, gray and colour.
 @Suite struct RenderWindowTests {
@@ -11,32 +45,15 @@ import Testing
     /// `width` wide and its rows tall), compared pixel by pixel inside each window; outside its
     /// columns a window's buffer must stay untouched.
     func check(_ renderer: Renderer, _ cam: CameraIntrinsics, _ pose: Pose, windows: [(Range<Int>, Range<Int>)]) {
-        let n = cam.pixelCount
-        var depth = [Float](repeating: -1, count: n), gray = [UInt8](repeating: 0, count: n)
-        var rgb = [UInt8](repeating: 0, count: 3 * n)
-        var scratch = RenderScratch(renderer: renderer, camera: cam)
-        var rng = RNG(seed: 1)
-        renderer.render(camera: cam, pose: pose, rng: &rng, depth: &depth, gray: &gray, rgb: &rgb, scratch: &scratch)
+        var (depth, gray, rgb, scratch) = wholeImage(renderer, cam, pose)
         for (rows, columns) in windows {
             let m = cam.width * rows.count
             var wd = [Float](repeating: -7, count: m), wg = [UInt8](repeating: 77, count: m)
             var wc = [UInt8](repeating: 77, count: 3 * m)
             renderer.renderWindow(camera: cam, pose: pose, rows: rows, columns: columns, depth: &wd, gray: &wg, rgb: &wc,
                                   scratch: &scratch)
-            var mismatches = 0, touchedOutside = 0
-            for j in 0..<rows.count {
-                for i in 0..<cam.width {
-                    let w = j * cam.width + i, k = (j + rows.lowerBound) * cam.width + i
-                    if columns.contains(i) {
-                        if wd[w].bitPattern != depth[k].bitPattern || wg[w] != gray[k]
-                            || wc[3 * w] != rgb[3 * k] || wc[3 * w + 1] != rgb[3 * k + 1] || wc[3 * w + 2] != rgb[3 * k + 2] {
-                            mismatches += 1
-                        }
-                    } else if wd[w] != -7 || wg[w] != 77 || wc[3 * w] != 77 {
-                        touchedOutside += 1
-                    }
-                }
-            }
+            let (mismatches, touchedOutside) = windowDifferences(depth, gray, rgb, wd, wg, wc, width: cam.width,
+                                                                 rows: rows, columns: columns)
             #expect(mismatches == 0, "rows \(rows), columns \(columns) at \(pose.position)")
             #expect(touchedOutside == 0, "rows \(rows), columns \(columns) wrote outside its columns")
         }
