@@ -94,7 +94,7 @@ FUZZ_TARGET  ?= all
 FUZZ_SECONDS ?= 60
 # debug (default: finest coverage feedback) or release (optimised: 1.6-2.9x more inputs/s, coarser coverage)
 FUZZ_CONFIG  ?= debug
-FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 policy ldm hintmodels ocsfly
+FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 zstd policy ldm hintmodels ocsfly
 FUZZ_DIR     := Fuzz/.corpus
 FUZZ_BIN     := Fuzz/Harness/.build/$(FUZZ_CONFIG)/SwiftletFuzz
 fuzz: setup

@@ -5,7 +5,7 @@ import Neural
 import Recording
 
 /// Seed corpora made by the same writers the product uses (`swiftlet log sample`, checkpoint
-/// saving, `collect` and HInt shards, config defaults, LZ4 frames, saved policies), kept small so libFuzzer mutates quickly. Robot and world
+/// saving, `collect` and HInt shards, config defaults, LZ4 frames, saved policies; the zstd fixtures python wrote), kept small so libFuzzer mutates quickly. Robot and world
 /// seeds are the checked-in `Robots/*.urdf` and `Worlds/*.json`, copied by `make fuzz`.
 enum FuzzSeeds {
     static func write(into dir: String) throws {
@@ -28,6 +28,13 @@ enum FuzzSeeds {
         try put(.swhi, "small.swhi", [UInt8](try hintShard().dropLast(8)))
         for (name, data) in try FuzzConfigs.seeds() { try put(.config, name, [UInt8](data)) }
         for (name, bytes) in FuzzLZ4.seeds() { try put(.lz4, name, bytes) }
+        for (name, bytes) in FuzzZstd.seeds() { try put(.zstd, name, bytes) }
+        // a log with zstd chunks written by the public python mcap Writer, whole and cut
+        if let log = try? Data(contentsOf: URL(fileURLWithPath: "tools/zstd_fixtures/py-writer-zstd.mcap")) {
+            for (suffix, bytes) in [("", [UInt8](log)), ("-cut", [UInt8](log.prefix(log.count * 2 / 3)))] {
+                for target in [FuzzTarget.mcap, .recover] { try put(target, "py-writer-zstd" + suffix + ".mcap", bytes) }
+            }
+        }
         for (name, bytes) in try FuzzPolicies.seeds() { try put(.policy, name, bytes) }
         for (target, directory) in [(FuzzTarget.ldm, FuzzModels.ldm), (.hintmodels, FuzzModels.hint), (.ocsfly, FuzzModels.ocs)] {
             for (name, bytes) in directory.seeds { try put(target, name, bytes) }

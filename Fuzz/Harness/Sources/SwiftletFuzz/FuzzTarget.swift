@@ -37,6 +37,8 @@ enum FuzzTarget: String, CaseIterable {
     case config
     /// LZ4 frames and blocks on their own, and the encoder's round trip; see `FuzzLZ4`.
     case lz4
+    /// Zstandard frames on their own, strict and lenient; see `FuzzZstd`.
+    case zstd
     /// Checkpoints read by the policy loaders (network from the metadata); see `FuzzPolicies`.
     case policy
     /// The LDM flight models' directory (`LDMFlightModelFiles`) and a flow density; see `FuzzModels`.
@@ -80,16 +82,18 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? SceneLoader.parse(String(decoding: bytes, as: UTF8.self), source: "fuzz.json")
         case .swcd:
             var d = Data(bytes)
-            CollisionDataset.put(&d, CollisionDataset.fnv1a(bytes))
+            CollisionDataset.put(&d, FNV1a.hash(bytes))
             _ = try? CollisionDataset.decode(d, source: "fuzz.swcd")
         case .swhi:
             var d = Data(bytes)
-            withUnsafeBytes(of: HIntDataset.fnv(d).littleEndian) { d.append(contentsOf: $0) }
+            withUnsafeBytes(of: FNV1a.hash(d).littleEndian) { d.append(contentsOf: $0) }
             _ = try? HIntDataset.decode(d, source: "fuzz.swhi")
         case .config:
             FuzzConfigs.run(bytes)
         case .lz4:
             FuzzLZ4.run(bytes)
+        case .zstd:
+            FuzzZstd.run(bytes)
         case .policy:
             FuzzPolicies.run(bytes)
         case .ldm:
