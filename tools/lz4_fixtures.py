@@ -140,12 +140,17 @@ def check():
     return check_files("python lz4.frame", DIR, names, f.decompress, content, "Swift-made frames correctly")
 
 
-if __name__ == "__main__":
+def cli(make, check, doc):
+    """`SCRIPT make` or `SCRIPT check` (the exit status is check's); anything else prints `doc`."""
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "make":
         make()
     elif cmd == "check":
         sys.exit(check())
     else:
-        print(__doc__, file=sys.stderr)
+        print(doc, file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    cli(make, check, __doc__)

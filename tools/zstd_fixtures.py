@@ -27,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIR = os.path.join(HERE, "zstd_fixtures")
 sys.path.insert(0, HERE)
-from lz4_fixtures import check_files, mcap_log, mixed, noise, text  # noqa: E402  (shared with lz4)
+from lz4_fixtures import check_files, cli, mcap_log, mixed, noise, text  # noqa: E402  (shared with lz4)
 
 
 def twice(n):
@@ -111,11 +111,4 @@ def check():
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "make":
-        make()
-    elif cmd == "check":
-        sys.exit(check())
-    else:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
+    cli(make, check, __doc__)

@@ -55,42 +55,30 @@ public enum AppBench {
                                    extra: ["path": "level, shifted principal point", "workers": "\(view.threads)"]))
         // the same on one thread: what drawing only the kept rows gives without the column split
         let single = ViewRenderer(scene: view.renderer.scene, width: 960, height: 540, threads: 1)
-        var singleFrames = 0
-        let singleCPU0 = Stopwatch.threadCPUSeconds()
-        let singleFPS = Stopwatch.rate(seconds: seconds, batch: 1) {
-            single.render(chase, into: &image)
-            singleFrames += 1
-        }
-        let singleCPU = Stopwatch.threadCPUSeconds() - singleCPU0
-        records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_1thread", value: singleFPS, unit: "frames/s",
+        let singleRates = Stopwatch.rates(seconds: seconds) { single.render(chase, into: &image) }
+        records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_1thread", value: singleRates.perSecond, unit: "frames/s",
                                    extra: ["path": "level, shifted principal point", "workers": "1"]))
         // the same frames per CPU-second of the rendering thread: the cost of a frame whatever the
         // host's load (wall-time rates on a shared host drift with the neighbours' work)
-        records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_cpu", value: Double(singleFrames) / singleCPU,
+        records.append(BenchRecord(suite: "app", metric: "view_render_chase_960x540_cpu", value: singleRates.perCPUSecond,
                                    unit: "frames/cpu-s", extra: ["path": "level, shifted principal point", "workers": "1",
-                                                                 "frames": "\(singleFrames)"]))
+                                                                 "frames": "\(singleRates.calls)"]))
         var steep = chase
         steep.pose.orientation = steep.pose.orientation * Quaternion(roll: 0, pitch: 0.6, yaw: 0)
         let tiltedFPS = Stopwatch.rate(seconds: seconds, rounds: 1, batch: 1) { view.render(steep, into: &image) }
         records.append(BenchRecord(suite: "app", metric: "view_render_tilted_960x540", value: tiltedFPS, unit: "frames/s",
                                    extra: ["path": "tilted, column blocks", "workers": "\(view.threads)"]))
         // the tilted frame per CPU-second on one thread, and its per-frame set-up alone (shared by the blocks)
-        var tiltedFrames = 0
-        let tiltedCPU0 = Stopwatch.threadCPUSeconds()
-        _ = Stopwatch.rate(seconds: seconds, rounds: 1, batch: 1) {
-            single.render(steep, into: &image)
-            tiltedFrames += 1
-        }
-        let tiltedCPU = Stopwatch.threadCPUSeconds() - tiltedCPU0
+        let tiltedRates = Stopwatch.rates(seconds: seconds, rounds: 1) { single.render(steep, into: &image) }
         let steepIntrinsics = CameraIntrinsics(width: 960, height: 540, fovDegrees: degrees(steep.horizontalFOV), maxRange: single.maxRange)
         var setup = TiltedSetup(renderer: single.renderer, camera: steepIntrinsics)
         let setups = 50
         let setupCPU0 = Stopwatch.threadCPUSeconds()
         for _ in 0..<setups { _ = single.renderer.prepareTilted(camera: steepIntrinsics, pose: steep.pose, setup: &setup) }
         let setupCPU = (Stopwatch.threadCPUSeconds() - setupCPU0) / Double(setups)
-        records.append(BenchRecord(suite: "app", metric: "view_render_tilted_960x540_cpu", value: Double(tiltedFrames) / tiltedCPU,
+        records.append(BenchRecord(suite: "app", metric: "view_render_tilted_960x540_cpu", value: tiltedRates.perCPUSecond,
                                    unit: "frames/cpu-s", extra: ["path": "tilted, column blocks", "workers": "1",
-                                                                 "frames": "\(tiltedFrames)",
+                                                                 "frames": "\(tiltedRates.calls)",
                                                                  "setup_us_per_frame": String(format: "%.0f", 1e6 * setupCPU),
                                                                  "obstacles_in_view": "\(setup.obstaclesInView)"]))
 

@@ -100,6 +100,20 @@ public enum Stopwatch {
         return best
     }
 
+    /// `rate` of `body` together with its calls (warm-up included) per CPU-second of the calling
+    /// thread over the same run, and the number of calls: the second is a one-thread job's cost
+    /// whatever the host's load.
+    public static func rates(seconds: Double, rounds: Int = 3, batch: Int = 1,
+                             _ body: () -> Void) -> (perSecond: Double, perCPUSecond: Double, calls: Int) {
+        var calls = 0
+        let cpu0 = threadCPUSeconds()
+        let wall = rate(seconds: seconds, rounds: rounds, batch: batch) {
+            body()
+            calls += 1
+        }
+        return (wall, Double(calls * batch) / (threadCPUSeconds() - cpu0), calls)
+    }
+
     /// Median wall time in seconds of `body` over `repeats` calls after one warm-up.
     public static func median(repeats: Int, _ body: () -> Void) -> Double {
         body()

@@ -36,14 +36,9 @@ public enum ViewerBench {
         // `Canvas.packRGB` costs whatever the host's load)
         var rng = RNG(seed: 3)
         let view = RGBImage(width: 960, height: 540, pixels: (0..<(960 * 540 * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
-        var blits = 0
-        let blitCPU0 = Stopwatch.threadCPUSeconds()
-        _ = Stopwatch.rate(seconds: seconds / 2, batch: 1) {
-            canvas.drawImage(view, in: canvas.bounds)
-            blits += 1
-        }
-        records.append(BenchRecord(suite: "viewer", metric: "blit_rgb_960x540_cpu", value: Double(blits) / (Stopwatch.threadCPUSeconds() - blitCPU0),
-                                   unit: "blits/cpu-s", extra: ["blits": "\(blits)"]))
+        let blit = Stopwatch.rates(seconds: seconds / 2) { canvas.drawImage(view, in: canvas.bounds) }
+        records.append(BenchRecord(suite: "viewer", metric: "blit_rgb_960x540_cpu", value: blit.perCPUSecond,
+                                   unit: "blits/cpu-s", extra: ["blits": "\(blit.calls)"]))
         // through SDL (dummy driver) when on the main thread, where the window may live
         if Thread.isMainThread {
             let windowFPS: Double? = MainActor.assumeIsolated {
