@@ -15,7 +15,7 @@ public struct FlyConfig: Sendable {
     /// Worlds to cycle through with N (files or generator specs); the first is flown first.
     public var worlds: [String] = FlyConfig.defaultWorlds
     public var robot: String = "Robots/cf2x.urdf"
-    /// Domain profile name: sim or real.
+    /// Domain profile name (`DomainProfile.names`).
     public var domain: String = "sim"
     /// `--policy`: a built-in (privileged, straight, random) or a policy file.
     public var policy: String = "privileged"
@@ -123,9 +123,7 @@ public struct FlySimulation {
     /// Loads the first world and starts episode 0. `viewSize` nil skips the 3D renderer (headless).
     public init(config: FlyConfig, registry: PolicyRegistry = .standard, viewSize: (width: Int, height: Int)? = (960, 540)) throws {
         guard !config.worlds.isEmpty else { throw InputError("--world", "no world given") }
-        guard let profile = DomainProfile.named(config.domain) else {
-            throw InputError("--domain", "expected sim or real, got \"\(config.domain)\"")
-        }
+        let profile = try DomainProfile.named(config.domain, source: "--domain")
         self.config = config
         self.viewSize = viewSize
         spec = try registry.resolve(config.policy)

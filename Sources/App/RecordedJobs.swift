@@ -15,9 +15,7 @@ public enum RecordedJobs {
                                registry: PolicyRegistry) throws -> (String, [String]) {
         try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
-        guard let profile = DomainProfile.named(job.domain) else {
-            throw InputError("--domain", "expected sim or real, got \"\(job.domain)\"")
-        }
+        let profile = try DomainProfile.named(job.domain, source: "--domain")
         let robot = try URDFLoader.load(path: job.robot)
         let worlds = try zip(specs, WorldSet.scenes(specs)).map { spec, scene in
             RecordingObserver.World(spec: spec, model: try EnvModel(scene: scene, robot: robot, settings: job.env, domain: profile))
@@ -35,9 +33,7 @@ public enum RecordedJobs {
                             registry: PolicyRegistry) throws -> (EvaluationReport, [String]) {
         try OutputPath.prepareParent(of: record, source: "--record")
         let specs = try WorldSet.specs(job.worlds, count: job.worldCount)
-        guard let profile = DomainProfile.named(job.domain) else {
-            throw InputError("--domain", "expected sim or real, got \"\(job.domain)\"")
-        }
+        let profile = try DomainProfile.named(job.domain, source: "--domain")
         let robot = try URDFLoader.load(path: job.robot)
         let settings = EvaluationSettings(worlds: specs, episodes: job.episodes, routeLength: job.routeLength, seed: job.seed)
         let env = settings.env(job.env)

@@ -15,7 +15,7 @@ public struct SwarmFlyConfig: Sendable {
     /// from the spawns, so the ring has room.
     public var world = SwarmFlyConfig.defaultWorld
     public var robot = "Robots/cf2x.urdf"
-    /// Domain profile name: sim or real (downwash is on in both).
+    /// Domain profile name (`DomainProfile.names`).(downwash is on in both).
     public var domain = "sim"
     /// Seed of the first episode; a restart tries the next seeds.
     public var seed: UInt64 = 0
@@ -120,9 +120,7 @@ public struct SwarmFlySimulation {
     public init(config: SwarmFlyConfig, registry: PolicyRegistry = .standard,
                 viewSize: (width: Int, height: Int)? = (960, 540)) throws {
         guard (1...64).contains(config.count) else { throw InputError("--swarm", "expected 1 to 64 vehicles, got \(config.count)") }
-        guard let profile = DomainProfile.named(config.domain) else {
-            throw InputError("--domain", "expected sim or real, got \"\(config.domain)\"")
-        }
+        let profile = try DomainProfile.named(config.domain, source: "--domain")
         let scene = try SceneLoader.resolve(config.world, flag: "--world")
         let robot = try URDFLoader.load(path: config.robot)
         let n = config.count

@@ -44,7 +44,7 @@ public struct CollectJob: Sendable {
                     observer: TickObserver? = nil) throws -> String {
         guard steps > 0 else { throw InputError("--steps", "must be positive, got \(steps)") }
         guard lanes > 0 && lanes <= 4096 else { throw InputError("--lanes", "must be in 1...4096, got \(lanes)") }
-        guard let profile = DomainProfile.named(domain) else { throw InputError("--domain", "expected sim or real, got \"\(domain)\"") }
+        let profile = try DomainProfile.named(domain, source: "--domain")
         let specs = try WorldSet.specs(worlds, count: worldCount)
         let scenes = try WorldSet.scenes(specs, flag: "--worlds")
         if !allowHeldOut, let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {

@@ -26,7 +26,7 @@ public struct EvalJob: Sendable {
                     observer: TickObserver? = nil) throws -> EvaluationReport {
         guard episodes > 0 && episodes <= 100_000 else { throw InputError("--episodes", "must be in 1...100000, got \(episodes)") }
         guard routeLength > 0 && routeLength.isFinite else { throw InputError("--route", "must be positive, got \(routeLength)") }
-        guard let profile = DomainProfile.named(domain) else { throw InputError("--domain", "expected sim or real, got \"\(domain)\"") }
+        let profile = try DomainProfile.named(domain, source: "--domain")
         var names = policies
         if baselines { names += ["straight", "random", "privileged"].filter { !names.contains($0) } }
         guard !names.isEmpty else { throw InputError("--policy", "no policy to evaluate (give --policy or keep the baselines)") }

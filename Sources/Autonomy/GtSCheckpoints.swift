@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Models
+import Runtime
 
 /// The checkpoint files of a GtS experiment (`swiftlet experiment gts --models DIR`): their
 /// names, and loading a trained run's models back with a check that each one is what the
@@ -124,6 +125,8 @@ public enum GtSCheckpoints {
             throw mismatch("training_record.notes.epochs", record.notes["epochs"] ?? "", String(c.simEpochs))
         }
         if usesReal {
+            let profile = record.notes["realProfile"] ?? DomainProfile.real.name
+            if profile != c.realProfile { throw mismatch("training_record.notes.realProfile", profile, c.realProfile) }
             if record.notes["realHours"] != GtSExperiment.fmtHours(hours) {
                 throw mismatch("training_record.notes.realHours", record.notes["realHours"] ?? "", GtSExperiment.fmtHours(hours))
             }

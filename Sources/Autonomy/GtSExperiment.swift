@@ -115,7 +115,7 @@ public enum GtSExperiment {
         let simModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .sim) }
         let simSettings = CollectionSettings(worlds: trainSpecs, env: env, domain: .sim, steps: c.simSteps,
                                              seed: RNG.mix(c.seed, 0x5349_4D), lanes: c.lanes)
-        let realModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: .real) }
+        let realModels = try trainScenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: c.realDomain) }
         var realTotal = 0
         var t0 = clock()
         if let reuse {
@@ -188,9 +188,9 @@ public enum GtSExperiment {
                 t0 = clock()
                 let steps = c.realSteps(hours)
                 var budget = RealDataBudget(cap: steps)
-                let settings = CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: steps,
+                let settings = CollectionSettings(worlds: trainSpecs, env: env, domain: c.realDomain, steps: steps,
                                                   seed: RNG.mix(c.seed, RNG.mix(0x5245_414C, UInt64(bi))), lanes: c.lanes)
-                log("gts: real budget \(fmtHours(hours)) = \(steps) real-profile steps")
+                log("gts: real budget \(fmtHours(hours)) = \(steps) \(c.realProfile)-profile steps")
                 let realData = try budget.collect(settings, models: realModels,
                                                   progress: Diagnostics.Progress(label: "collect real \(fmtHours(hours))", total: steps, unit: "steps", sink: sink))
                 realTotal += realData.sampleCount
@@ -213,12 +213,14 @@ public enum GtSExperiment {
                         ? GtSTraining.train(trainer, data: realData, updates: c.realUpdates, rng: &rng, progress: progress)
                         : GtSTraining.train(trainer, data: realData, epochs: c.realEpochs, rng: &rng, progress: progress)
                     let fromSim = method != realOnly
+                    var notes = ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
+                                 "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
+                                 "frozen": tc.frozenPrefixes.joined(separator: ",")]
+                    if c.realProfile != DomainProfile.real.name { notes["realProfile"] = c.realProfile }
                     let record = CollisionTrainingRecord(
                         training: tc, datasetHash: hash(realData), realTransitions: realData.sampleCount,
                         simTransitions: fromSim ? simRecord.simTransitions : 0, steps: (fromSim ? simRecord.steps : 0) + trainer.steps,
-                        notes: ["method": method, "phase": fromSim ? "sim, then real" : "real", "realHours": fmtHours(hours),
-                                "realUpdates": "\(trainer.steps)", "initialisation": fromSim ? "sim phase" : "random",
-                                "frozen": tc.frozenPrefixes.joined(separator: ",")])
+                        notes: notes)
                     guard record.realTransitions <= budget.cap else {
                         throw InputError("gts", at: method, "trained on \(record.realTransitions) real transitions, cap \(budget.cap)")
                     }
@@ -251,10 +253,10 @@ public enum GtSExperiment {
             log("gts: transfer diagnostic: \(c.diagnosticSteps) sim + \(c.diagnosticSteps) real steps, loss of every model")
             let simVal = try collectSim(CollectionSettings(worlds: trainSpecs, env: env, domain: .sim, steps: c.diagnosticSteps,
                                                            seed: RNG.mix(c.seed, 0x4449_4153), lanes: c.lanes), models: simModels)
-            let realVal = try Collector.run(CollectionSettings(worlds: trainSpecs, env: env, domain: .real, steps: c.diagnosticSteps,
+            let realVal = try Collector.run(CollectionSettings(worlds: trainSpecs, env: env, domain: c.realDomain, steps: c.diagnosticSteps,
                                                                seed: RNG.mix(c.seed, 0x4449_4152), lanes: c.lanes), models: realModels)
             collections.append(CollectionLog(phase: "diagnostic (not trained on)", domain: "sim", steps: simVal.sampleCount))
-            collections.append(CollectionLog(phase: "diagnostic (not trained on)", domain: "real", steps: realVal.sampleCount))
+            collections.append(CollectionLog(phase: "diagnostic (not trained on)", domain: c.realProfile, steps: realVal.sampleCount))
             for m in models {
                 let trainer = CollisionTrainer(try CollisionPredictor.loadWithRecord(m.file).0, config: c.training)
                 transfer.append(TransferLoss(
@@ -275,14 +277,14 @@ public enum GtSExperiment {
         let evalMain = EvaluationSettings(worlds: testSpecs, episodes: c.episodesPerWorld, routeLength: c.routeLength,
                                           seed: c.evaluationSeed)
         if let why = c.freshEpisodesProblem { throw InputError("gts config", at: "evaluationSet", why) }
-        let testModels = try testScenes.map { try EnvModel(scene: $0, robot: robot, settings: evalMain.env(env), domain: .real) }
+        let testModels = try testScenes.map { try EnvModel(scene: $0, robot: robot, settings: evalMain.env(env), domain: c.realDomain) }
         let mainModels = [simOnly, simOnlyStepMatched, realOnly, finetuneAll, gts].compactMap { m in
             models.first { $0.method == m && ($0.hours == 0 || $0.hours == c.realHours) }
         }
         var specs = try mainModels.map { try spec($0) }
         specs.append(try PolicyRegistry.standard.resolve("straight"))
-        log("gts: evaluating \(specs.count) policies x \(testSpecs.count) held-out worlds x \(c.episodesPerWorld) episodes (real profile)")
-        let main = Evaluator.run(evalMain, models: testModels, policies: specs, domain: "real",
+        log("gts: evaluating \(specs.count) policies x \(testSpecs.count) held-out worlds x \(c.episodesPerWorld) episodes (\(c.realProfile) profile)")
+        let main = Evaluator.run(evalMain, models: testModels, policies: specs, domain: c.realProfile,
                                  progress: Diagnostics.Progress(label: "eval", total: specs.count * testSpecs.count * c.episodesPerWorld,
                                                                 unit: "episodes", sink: sink))
         let lighting = GtSLighting.draws(evalMain, models: testModels)
@@ -302,7 +304,7 @@ public enum GtSExperiment {
         if !sweepModels.isEmpty {
             let sweepSpecs = try sweepModels.map { try spec($0) }
             log("gts: sweep: \(sweepSpecs.count) policies x \(testSpecs.count) worlds x \(c.sweepEpisodesPerWorld) episodes")
-            sweepReport = Evaluator.run(evalSweep, models: testModels, policies: sweepSpecs, domain: "real",
+            sweepReport = Evaluator.run(evalSweep, models: testModels, policies: sweepSpecs, domain: c.realProfile,
                                         progress: Diagnostics.Progress(label: "eval sweep", total: sweepSpecs.count * testSpecs.count * c.sweepEpisodesPerWorld,
                                                                        unit: "episodes", sink: sink))
         }
@@ -350,12 +352,12 @@ public enum GtSExperiment {
 
     /// The action-dynamics gap of the experiment's profiles (`GtSDynamicsGap`): 400 random
     /// 12-step yaw-rate sequences (the horizon of the model) in obstacle-free copies of the
-    /// training worlds, sim vs real profile. Independent of any training.
+    /// training worlds, sim vs the config's real profile. Independent of any training.
     public static func dynamicsGap(_ c: GtSExperimentConfig, samples: Int = 400) throws -> GtSDynamicsGap.Summary {
         let robot = try URDFLoader.load(path: c.robot)
         let scenes = try WorldSet.scenes(WorldCatalog.trainingSpecs(count: c.trainWorlds)).map { GtSDynamicsGap.openCopy($0) }
         let pairs = try scenes.map { (sim: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .sim),
-                                      real: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .real)) }
+                                      real: try EnvModel(scene: $0, robot: robot, settings: c.env, domain: c.realDomain)) }
         return GtSDynamicsGap.measure(pairs: pairs, samples: samples, horizon: c.modelConfig.horizon, seed: RNG.mix(c.seed, 0x4741_5020))
     }
 

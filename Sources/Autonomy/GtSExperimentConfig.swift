@@ -72,8 +72,17 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     /// config's `model` network (`GtSSimModel.load`); `simSteps`/`simEpochs` are then unused and
     /// there is no step-matched sim-only baseline (its sim data are not in the run).
     public var simModel: String? = nil
+    /// The profile that stands in for the real world: real collection, the real transfer
+    /// diagnostic and the held-out evaluation (`DomainProfile.named`). "real" is the experiment;
+    /// "real-dynamics" (the real profile with the sim camera look) and "real-appearance" (the
+    /// sim dynamics with the real look) split the gap into its two halves for diagnosis
+    /// (docs/gts.md, "Which part of the gap"). Never "sim": the real budget counts non-sim data.
+    public var realProfile = DomainProfile.real.name
 
     public init() {}
+
+    /// `realProfile` resolved (`.real` when the name is unknown; `problem` reports that).
+    public var realDomain: DomainProfile { DomainProfile.named(realProfile) ?? .real }
 
     /// A run that finishes in a couple of minutes: a handful of worlds, small budgets, short
     /// routes, a tiny CEM. It checks the plumbing, not the claim.
@@ -193,6 +202,9 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         if diagnosticSteps < 0 { return "diagnosticSteps must be >= 0" }
         if let why = modelConfig.validationProblem { return "model: \(why)" }
         if simModel?.isEmpty == true { return "simModel must name a checkpoint file" }
+        if DomainProfile.named(realProfile) == nil || realProfile == DomainProfile.sim.name {
+            return "realProfile must be one of \(DomainProfile.all.filter { $0 != .sim }.map(\.name).joined(separator: ", ")), got \"\(realProfile)\""
+        }
         // buffers sized by the settings: transitions x observation, CEM samples x action sequence
         let m = modelConfig, most = allRealHours.map(realSteps).max() ?? 0
         for (name, factors) in [("simSteps", [simSteps, m.observationSize]), ("real budget", [most, m.observationSize]),
@@ -218,7 +230,7 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case seed, robot, imageWidth, imageHeight, trainWorlds, testWorlds, simSteps, simEpochs, realHours, sweepHours, realEpochs
         case realUpdates, episodesPerWorld, sweepEpisodesPerWorld, routeLength, cemInitialSamples, cemSamples, cemElites, cemIterations, lanes
-        case diagnosticSteps, model, training, evaluationSet, simModel
+        case diagnosticSteps, model, training, evaluationSet, simModel, realProfile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -241,5 +253,6 @@ public struct GtSExperimentConfig: Codable, Sendable, Equatable {
         evaluationSet = try v(.evaluationSet, d.evaluationSet)
         model = try v(.model, d.model); training = try v(.training, d.training)
         simModel = try k.decodeIfPresent(String.self, forKey: .simModel)
+        realProfile = try v(.realProfile, d.realProfile)
     }
 }

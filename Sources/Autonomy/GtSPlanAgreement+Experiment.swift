@@ -62,7 +62,7 @@ extension GtSPlanAgreement {
             throw InputError("gts", at: spec, "a test world is not held out")
         }
         let evaluation = EvaluationSettings(worlds: testSpecs, episodes: episodesPerWorld, routeLength: c.routeLength, seed: c.evaluationSeed)
-        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: c.realDomain) }
         log("gts plan agreement: pilot \(loaded[0].name), \(loaded.count) models x \(testSpecs.count) held-out worlds x \(episodesPerWorld) episodes (real profile)")
         return (loaded, evaluation, envModels)
     }

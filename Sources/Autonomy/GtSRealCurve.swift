@@ -98,7 +98,7 @@ public enum GtSRealCurve {
         try FileManager.default.createDirectory(atPath: modelsDir, withIntermediateDirectories: true)
         let robot = try URDFLoader.load(path: c.robot)
         let trainSpecs = WorldCatalog.trainingSpecs(count: c.trainWorlds)
-        let realModels = try WorldSet.scenes(trainSpecs).map { try EnvModel(scene: $0, robot: robot, settings: c.env, domain: .real) }
+        let realModels = try WorldSet.scenes(trainSpecs).map { try EnvModel(scene: $0, robot: robot, settings: c.env, domain: c.realDomain) }
 
         // the main budget's real data, as the experiment collected it
         let bi = c.allRealHours.firstIndex(of: c.realHours)!
@@ -197,7 +197,7 @@ public enum GtSRealCurve {
 
     /// The main budget's real collection of `GtSExperiment.run` (budget `budgetIndex` of `allRealHours`).
     static func realCollection(_ c: GtSExperimentConfig, budgetIndex bi: Int) -> CollectionSettings {
-        CollectionSettings(worlds: WorldCatalog.trainingSpecs(count: c.trainWorlds), env: c.env, domain: .real,
+        CollectionSettings(worlds: WorldCatalog.trainingSpecs(count: c.trainWorlds), env: c.env, domain: c.realDomain,
                            steps: c.realSteps(c.allRealHours[bi]), seed: RNG.mix(c.seed, RNG.mix(0x5245_414C, UInt64(bi))), lanes: c.lanes)
     }
 
@@ -206,7 +206,7 @@ public enum GtSRealCurve {
         -> (CollisionDataset, CollisionDataset) {
         let simVal = try GtSExperiment.collectSim(CollectionSettings(worlds: trainSpecs, env: c.env, domain: .sim, steps: c.diagnosticSteps,
                                                                      seed: RNG.mix(c.seed, 0x4449_4153), lanes: c.lanes), models: simModels)
-        let realVal = try Collector.run(CollectionSettings(worlds: trainSpecs, env: c.env, domain: .real, steps: c.diagnosticSteps,
+        let realVal = try Collector.run(CollectionSettings(worlds: trainSpecs, env: c.env, domain: c.realDomain, steps: c.diagnosticSteps,
                                                            seed: RNG.mix(c.seed, 0x4449_4152), lanes: c.lanes), models: realModels)
         return (simVal, realVal)
     }
@@ -261,7 +261,7 @@ public enum GtSRealCurve {
         let specs = WorldCatalog.trainingSpecs(count: c.trainWorlds)
         var all = [CollectionSettings(worlds: specs, env: c.env, domain: .sim, steps: c.simSteps, seed: RNG.mix(c.seed, 0x5349_4D), lanes: c.lanes),
                    CollectionSettings(worlds: specs, env: c.env, domain: .sim, steps: c.diagnosticSteps, seed: RNG.mix(c.seed, 0x4449_4153), lanes: c.lanes),
-                   CollectionSettings(worlds: specs, env: c.env, domain: .real, steps: c.diagnosticSteps, seed: RNG.mix(c.seed, 0x4449_4152), lanes: c.lanes)]
+                   CollectionSettings(worlds: specs, env: c.env, domain: c.realDomain, steps: c.diagnosticSteps, seed: RNG.mix(c.seed, 0x4449_4152), lanes: c.lanes)]
         all += c.allRealHours.indices.map { realCollection(c, budgetIndex: $0) }
         var seeds = Set<UInt64>()
         for s in all {
@@ -311,7 +311,7 @@ public enum GtSRealCurve {
         for (s, spec) in zip(scenes, evaluation.worlds) where WorldCatalog.isHeldOut(s) != (worlds == .heldOut) {
             throw InputError("gts real curve", at: spec, worlds == .heldOut ? "a test world is not held out" : "a training world is held out")
         }
-        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: .real) }
+        let envModels = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: evaluation.env(c.env), domain: c.realDomain) }
         log("gts real curve ground truth: pilot \(pilot.name), \(models.count) models x \(scenes.count) \(worlds.rawValue) worlds x \(episodesPerWorld) episodes (real profile)")
         var r = try GtSPlanTruth.run(pilot: pilot, models: models, settings: c.policySettings, evaluation: evaluation, envModels: envModels,
                                      every: every, progress: Diagnostics.Progress(label: "real-curve ground truth", total: scenes.count * episodesPerWorld,

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Geometry
+import Runtime
 
 /// Report files of `swiftlet experiment gts`: `gts.md` (tables, target check, budgets, timing),
 /// `gts-results.csv` (per method and world), `gts-sweep.csv` + `gts-sweep.svg` (distance vs real
@@ -92,6 +93,11 @@ public enum GtSReport {
         let c = r.config
         var s = "# GtS sim-to-real experiment\n\nCommand: `\(command)`\n\n"
         s += "Held-out test worlds (real profile, lighting/exposure/sun drawn per episode): \(r.testWorlds.joined(separator: ", "))\n\n"
+        if c.realProfile != DomainProfile.real.name {
+            s += "**Real profile: `\(c.realProfile)`, not the experiment's `real`.** Real collection, the real transfer diagnostic "
+            s += "and the evaluation all use it; every \"real\" below means this profile. This is a diagnosis of the gap "
+            s += "(docs/gts.md, \"Which part of the gap\"), not issue 8's test.\n\n"
+        }
         s += "Training worlds (sim and real collection): \(r.trainWorlds.count) (\(r.trainWorlds.prefix(6).joined(separator: ", "))...)\n\n"
         if let file = c.simModel, let sim = r.models.first(where: { $0.method == GtSExperiment.simOnly }) {
             s += "Sim phase: loaded from `\(file)` (\(sim.record.simTransitions) sim transitions, \(sim.record.steps) optimiser steps, "

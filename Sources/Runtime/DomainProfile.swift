@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Physics
@@ -82,13 +83,44 @@ public struct DomainProfile: Sendable, Equatable {
         thrustScale: 0.95...1.05, yawTorqueScale: 0.8...1.2, yawRateGain: 0.8...1.2, appearance: .real,
         varyAppearance: true, levelCamera: false)
 
-    /// A profile by name ("sim" or "real").
+    /// The real profile's dynamics with the sim profile's camera look: every difference of
+    /// `real` except its `AppearanceProfile` (textures, lighting, exposure, noise, blur) and the
+    /// per-episode lighting draw. The camera mount and camera latency stay real: they come from
+    /// the body and the timing, not from how surfaces look. One side of the gap decomposition
+    /// (docs/gts.md, "Which part of the gap").
+    public static let realDynamics = DomainProfile.real.withAppearance(of: .sim, name: "real-dynamics")
+
+    /// The sim profile's dynamics with the real profile's camera look (and its per-episode
+    /// lighting draw): the other side of the decomposition.
+    public static let realAppearance = DomainProfile.sim.withAppearance(of: .real, name: "real-appearance")
+
+    /// Every named profile, in the order error messages list them.
+    public static let all: [DomainProfile] = [.sim, .real, .realDynamics, .realAppearance]
+
+    /// The names `named` accepts, for error messages ("sim, real, real-dynamics, real-appearance").
+    public static var names: String { all.map(\.name).joined(separator: ", ") }
+
+    /// A profile by name (`names`).
     public static func named(_ name: String) -> DomainProfile? {
-        switch name {
-        case "sim": return .sim
-        case "real": return .real
-        default: return nil
-        }
+        all.first { $0.name == name }
+    }
+
+    /// `named(name)`, or an `InputError` from `source` (a flag or a config field) listing the
+    /// known names.
+    public static func named(_ name: String, source: String, at location: String = "") throws -> DomainProfile {
+        guard let p = named(name) else { throw InputError(source, at: location, "expected one of \(names), got \"\(name)\"") }
+        return p
+    }
+
+    /// `self` seen through `other`'s camera look: `other`'s `AppearanceProfile` and whether it
+    /// is varied per episode; every dynamics setting, both latencies and the camera mount are
+    /// `self`'s.
+    public func withAppearance(of other: DomainProfile, name: String) -> DomainProfile {
+        var p = self
+        p.name = name
+        p.appearance = other.appearance
+        p.varyAppearance = other.varyAppearance
+        return p
     }
 
     /// Draws one episode's parameters.

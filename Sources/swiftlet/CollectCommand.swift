@@ -29,7 +29,7 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "World set: train or a list of files/specs.") var worlds: String = "train"
     @Option(help: "Number of worlds for the named set.") var worldCount: Int = 10
     @Option(help: "Robot file (URDF; default Robots/cf2x.urdf).") var robot: String?
-    @Option(help: "Domain profile: sim or real (default sim).") var domain: String?
+    @Option(help: "Domain profile: sim, real, real-dynamics or real-appearance (default sim).") var domain: String?
     @Option(help: "Collect what `train collision --config FILE` would (see discussion).") var config: String?
     @Option(help: "Control steps (samples) in this shard.") var steps: Int = 10_000
     @Option(help: "Seed of the whole collection (shards derive theirs).") var seed: UInt64 = 0

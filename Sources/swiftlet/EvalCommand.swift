@@ -34,7 +34,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Compare the policies in swarms of N vehicles (1-64), each flying its own instance.") var swarm: Int?
     @Option(help: "(--swarm) World file or spec. (default: the demo's forest, forest:1:trees=200,boxes=50,size=50)") var world: String?
     @Option(help: "Robot file (URDF).") var robot: String = "Robots/cf2x.urdf"
-    @Option(help: "Domain profile: sim or real.") var domain: String = "sim"
+    @Option(help: "Domain profile: sim, real, real-dynamics or real-appearance.") var domain: String = "sim"
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
     @Option(help: "Directory for eval.md and eval.csv (default: none; the table is only printed).") var out: String?

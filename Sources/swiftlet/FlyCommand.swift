@@ -72,7 +72,7 @@ struct FlyCommand: ParsableCommand {
     @Option(help: "Robot file (URDF). (default: Robots/cf2x.urdf)")
     var robot: String?
 
-    @Option(help: "Domain profile: sim or real. (default: sim)")
+    @Option(help: "Domain profile: sim, real, real-dynamics or real-appearance. (default: sim)")
     var domain: String?
 
     @Option(help: "Autopilot: a policy file (.safetensors), privileged, straight or random (default: the bundled learned policy when present, else privileged; with --swarm every vehicle flies it, default the ring autopilot).")

@@ -50,7 +50,7 @@ public enum CollisionPipeline {
                            data dataFiles: [String] = [],
                            progress sink: Diagnostics.Progress.Sink = .standardError) throws -> Result {
         if let p = config.validationProblem { throw InputError("config", p) }
-        guard let profile = DomainProfile.named(config.domain) else { throw InputError("config", at: "domain", "expected sim or real, got \"\(config.domain)\"") }
+        let profile = try DomainProfile.named(config.domain, source: "config", at: "domain")
         try OutputPath.prepareDirectory(out, source: "--out")
         let log: (String) -> Void = { sink.write($0 + "\n") }
         let clock = Diagnostics.Progress.monotonicSeconds
@@ -108,8 +108,8 @@ public enum CollisionPipeline {
         if !dataFiles.isEmpty { notes["data_files"] = dataFiles.joined(separator: ",") }
         if !command.isEmpty { notes["command"] = command }
         let record = CollisionTrainingRecord(training: config.training, datasetHash: hash,
-                                             realTransitions: profile.name == "real" ? data.sampleCount : 0,
-                                             simTransitions: profile.name == "real" ? 0 : data.sampleCount,
+                                             realTransitions: profile != .sim ? data.sampleCount : 0,
+                                             simTransitions: profile != .sim ? 0 : data.sampleCount,
                                              steps: trainer.steps, notes: notes)
         let modelPath = out + "/" + name + ".safetensors"
         try LearnedPolicy.save(trainer.predictor, settings: config.policy, record: record, to: modelPath)

@@ -8,7 +8,7 @@ import Runtime
 public struct CollisionPipelineConfig: Codable, Sendable, Equatable {
     /// Seed of collection, initialisation, shuffling and evaluation draws.
     public var seed: UInt64 = 0
-    /// Domain profile of collection and evaluation ("sim" or "real").
+    /// Domain profile of collection and evaluation (a `DomainProfile.named` name: "sim", "real", ...).
     public var domain = "sim"
     public var robot = "Robots/cf2x.urdf"
 
