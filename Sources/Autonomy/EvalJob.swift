@@ -20,7 +20,8 @@ public struct EvalJob: Sendable {
 
     public init() {}
 
-    /// Runs the evaluation, writes `out/eval.md` and `out/eval.csv` when `out` is set, and returns
+    /// Runs the evaluation, writes `out/eval.md`, `out/eval.csv` and `out/eval-episodes.csv` (every
+    /// episode) when `out` is set, and returns
     /// the Markdown table.
     public func run(registry: PolicyRegistry = .standard, progress sink: Diagnostics.Progress.Sink = .standardError,
                     observer: TickObserver? = nil) throws -> EvaluationReport {
@@ -43,6 +44,7 @@ public struct EvalJob: Sendable {
         if let out {
             try AtomicFile.write(report.markdown(), to: out + "/eval.md")
             try report.csv().write(to: out + "/eval.csv")
+            try report.episodesCSV().write(to: out + "/eval-episodes.csv")
         }
         return report
     }

@@ -48,6 +48,21 @@ public struct EvaluationReport: Sendable {
         return t.render()
     }
 
+    /// One row per flown episode (policy, world, episode index and reset seed, distance,
+    /// collision, success, control steps, domain): the raw data of every table, so two runs on
+    /// the same episodes (the same `--seed`, worlds and route, e.g. two `--domain`s) can be
+    /// paired by episode.
+    public func episodesCSV() -> CSVWriter {
+        var c = CSVWriter(header: ["policy", "world", "episode", "seed", "distance_m", "collided", "success", "steps", "domain"])
+        for (p, spec) in policies.enumerated() {
+            for o in outcomes[p] {
+                c.addRow([spec.label, settings.worlds[o.world], String(o.episode), String(settings.episodeSeed(world: o.world, episode: o.episode)),
+                          CSVWriter.field(o.distance), o.collided ? "1" : "0", o.success ? "1" : "0", String(o.steps), domain])
+            }
+        }
+        return c
+    }
+
     public func csv() -> CSVWriter {
         var c = CSVWriter(header: ["policy", "privileged", "world", "episodes", "distance_mean_m", "distance_lo", "distance_hi",
                                    "collisions_per_km", "collisions_per_km_lo", "collisions_per_km_hi", "success", "success_lo",

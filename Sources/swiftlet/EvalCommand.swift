@@ -37,7 +37,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Domain profile: sim, real, real-dynamics or real-appearance.") var domain: String = "sim"
     @Option(help: "Route length in metres (success = flying it without a collision).") var route: Double = 30
     @Option(help: "Seed of the episode draws.") var seed: UInt64 = 0
-    @Option(help: "Directory for eval.md and eval.csv (default: none; the table is only printed).") var out: String?
+    @Option(help: "Directory for eval.md, eval.csv and eval-episodes.csv (every episode) (default: none; the table is only printed).") var out: String?
     @Option(help: "Record every episode as an MCAP log: FILE-<policy>-w<W>-ep<E>.mcap.") var record: String?
     @Option(help: "(--record) Camera frames as cdr (ROS 2 sensor_msgs/msg/Image, binary) or json (foxglove.RawImage, base64). (default: cdr)")
     var imageEncoding: String?

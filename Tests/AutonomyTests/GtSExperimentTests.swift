@@ -369,6 +369,42 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         #expect(throws: InputError.self) { _ = try GtSExperiment.run(other, out: dir + "/bad", models: out + "/models", sink: .silent, log: { _ in }) }
     }
 
+    @Test func aHalfProfileStandsInForRealAndIsRecorded() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-half-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var c = tinyConfig()
+        c.sweepHours = [c.realHours]
+        c.sweepEpisodesPerWorld = 0
+        c.simModel = try checkpoint(c, dir: dir, name: "source", seed: 5)
+        c.realProfile = DomainProfile.realDynamics.name
+        let out = dir + "/run"
+        let r = try GtSExperiment.run(c, out: out, sink: .silent, log: { _ in })
+        try GtSReport.write(r, to: out, command: "test")
+        // the real budget, the real diagnostic set and the evaluation all use the named profile
+        #expect(r.collections.map(\.domain) == ["real-dynamics", "sim", "real-dynamics"])
+        #expect(r.main.domain == "real-dynamics")
+        #expect(r.models.dropFirst().allSatisfy { $0.record.notes["realProfile"] == "real-dynamics" && $0.record.realTransitions == 144 })
+        #expect(r.models[0].record.notes["realProfile"] == nil)
+        let report = try String(contentsOfFile: out + "/gts.md", encoding: .utf8)
+        #expect(report.contains("**Real profile: `real-dynamics`, not the experiment's `real`.**"))
+        #expect(try GtSExperimentConfig.load(out + "/config.json") == c)
+        // its checkpoints are not the real profile's: --models with the default profile refuses them
+        var real = c
+        real.realProfile = DomainProfile.real.name
+        let refusal = #expect(throws: InputError.self) {
+            _ = try GtSExperiment.run(real, out: dir + "/real", models: out + "/models", sink: .silent, log: { _ in })
+        }
+        #expect(refusal.map { "\($0)".contains("notes.realProfile") } == true)
+        // the key: a profile name, never the sim profile
+        for bad in ["sim", "moon", ""] {
+            var b = c
+            b.realProfile = bad
+            #expect(b.problem?.contains("realProfile") == true)
+        }
+        #expect(GtSExperimentConfig().realProfile == "real" && GtSExperimentConfig().realDomain == .real)
+    }
+
     @Test func aCheckpointThatSawTheRealProfileOrATestWorldIsRefused() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-simmodel-bad-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -62,6 +62,42 @@ import World
         #expect(e.state.episode.scales == .nominal && e.state.plant!.effects == .none)
     }
 
+    @Test func halfProfilesSplitTheGapBetweenSimAndReal() throws {
+        // each half takes the camera look from one profile and everything else from the other
+        var dynamics = DomainProfile.real
+        dynamics.name = "real-dynamics"
+        dynamics.appearance = DomainProfile.sim.appearance
+        dynamics.varyAppearance = false
+        #expect(DomainProfile.realDynamics == dynamics)
+        var look = DomainProfile.sim
+        look.name = "real-appearance"
+        look.appearance = DomainProfile.real.appearance
+        look.varyAppearance = true
+        #expect(DomainProfile.realAppearance == look)
+        for p in DomainProfile.all { #expect(DomainProfile.named(p.name) == p) }
+        #expect(DomainProfile.named("moon") == nil)
+        let refusal = #expect(throws: InputError.self) { _ = try DomainProfile.named("moon", source: "--domain") }
+        #expect(refusal.map { "\($0)".contains("sim, real, real-dynamics, real-appearance") && "\($0)".contains("moon") } == true)
+
+        let scene = try WorldGenerators.make("forest:3")
+        func model(_ p: DomainProfile) throws -> EnvModel { try EnvModel(scene: scene, robot: cf2x, settings: Fixtures.settings(), domain: p) }
+        // the real look over sim dynamics: the same flight bit for bit, other images
+        let sim = run(try model(.sim), seed: 11, steps: 12), realLook = run(try model(.realAppearance), seed: 11, steps: 12)
+        #expect(sim.count == realLook.count && sim.count > 4)
+        #expect(zip(sim, realLook).allSatisfy { $0.robot == $1.robot })
+        #expect(zip(sim, realLook).allSatisfy { $0.frames != $1.frames })
+        // the real dynamics under the sim look: the real episode draw (mass, yaw response, wind)
+        // and effects, with the sim look and no lighting draw
+        var real = Env(model: try model(.real)), half = Env(model: try model(.realDynamics))
+        real.reset(seed: 7); half.reset(seed: 7)
+        #expect(half.state.episode.scales == real.state.episode.scales && half.state.episode.scales != .nominal)
+        #expect(half.state.episode.yawRateGain == real.state.episode.yawRateGain && half.state.episode.wind == real.state.episode.wind)
+        #expect(half.state.plant!.effects == .real)
+        #expect(half.state.episode.appearance == DomainProfile.sim.appearance && real.state.episode.appearance != DomainProfile.real.appearance)
+        let simFlight = run(try model(.sim), seed: 7, steps: 8), halfFlight = run(try model(.realDynamics), seed: 7, steps: 8)
+        #expect(simFlight.last!.robot != halfFlight.last!.robot)
+    }
+
     @Test func straightIntoWallCollidesAtTheFace() throws {
         let wallX = 2.0
         let model = try EnvModel(scene: Fixtures.wall(at: wallX), robot: cf2x, settings: Fixtures.settings())

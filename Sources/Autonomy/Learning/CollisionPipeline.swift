@@ -13,7 +13,7 @@ import World
 ///   planner settings, the training record (config, data set hash, transitions, steps, the
 ///   command);
 /// - `NAME-curves.csv`, `NAME-curves.svg`: training and validation loss per epoch;
-/// - `eval.md`, `eval.csv`: the held-out evaluation with the baselines;
+/// - `eval.md`, `eval.csv`, `eval-episodes.csv`: the held-out evaluation with the baselines;
 /// - `NAME-report.md`: data, training and evaluation summary.
 ///
 /// Round 0 collects `initialSteps` of uniformly random yaw-rate sequences in the training worlds
@@ -145,7 +145,7 @@ public enum CollisionPipeline {
             job.env = config.env
             job.out = out
             evaluation = try job.run(registry: .standard, progress: sink)
-            files += [out + "/eval.md", out + "/eval.csv"]
+            files += [out + "/eval.md", out + "/eval.csv", out + "/eval-episodes.csv"]
         }
         let tEnd = clock()
 
