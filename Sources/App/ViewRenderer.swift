@@ -17,8 +17,10 @@ import World
 /// corners it differs by the keystone a real pitched camera would show. Steeper or rolled
 /// cameras (orbit from high up) take the renderer's exact tilted path, prepared once per frame
 /// (`Renderer.prepareTilted`) and drawn in the same column blocks over `threads` threads
-/// (`Renderer.renderTiltedWindow`); only views with the zenith or nadir in sight (the per-ray
-/// fallback) are drawn whole on one thread.
+/// (`Renderer.renderTiltedWindow`); views with the zenith or nadir in sight (an orbit camera
+/// looking straight down) take the per-ray fallback, in the same column blocks
+/// (`Renderer.renderFallbackWindow`). Every path honours the camera's principal offset as
+/// `ViewCamera.projection` defines it, so the overlays line up with the view.
 ///
 /// A class holding scratch memory so the `@Sendable` render closure of `MainView.render` can
 /// reuse it; `render` is called from the viewer's thread only (its column blocks run on
@@ -33,14 +35,15 @@ public final class ViewRenderer: @unchecked Sendable {
     public let maxRange: Double
     /// Threads a frame is split over (column blocks; the pixels do not depend on it).
     public let threads: Int
-    /// One whole-frame scratch per thread (the per-ray fallback uses the first).
+    /// One whole-frame scratch per thread.
     private var scratch: [RenderScratch]
     /// The tilted path's per-frame set-up, shared read-only by the column blocks.
     private var tiltedSetup: TiltedSetup
-    private var rng = RNG(seed: 0)
-    /// Frames drawn through the level (shifted) path and the tilted path.
+    /// Frames drawn through the level (shifted) path and the tilted path (the per-ray fallback
+    /// included; `fallbackFrames` of them took it).
     public private(set) var levelFrames = 0
     public private(set) var tiltedFrames = 0
+    public private(set) var fallbackFrames = 0
     /// Columns per block of the column split, and the next block to draw.
     static let columnBlock = 32
     private let nextBlock = Atomic<Int>(0)
@@ -78,54 +81,45 @@ public final class ViewRenderer: @unchecked Sendable {
                           principalOffset: SIMD2(camera.principalOffset.x, camera.principalOffset.y - (pitch > 0 ? k : -k)))
     }
 
-    /// Renders `camera` into `image` (resized to width x height when it differs). A level camera
-    /// with a vertical principal-point offset is the window of a level image 2k rows taller
-    /// (`Renderer.renderWindow`: only the kept rows are drawn, in column blocks over `threads`
-    /// threads); a pitched camera is levelled first (`levelled`); anything else takes the tilted
-    /// path, in the same column blocks (the per-ray fallback on one thread).
+    /// Renders `camera` into `image` (resized to width x height when it differs), with its
+    /// principal offset honoured on every path (pixel (i, j) sees what `camera.projection`
+    /// projects to (i + 0.5, j + 0.5)). A pitched camera is levelled first (`levelled`); a level
+    /// camera is drawn through `Renderer.renderWindow`, anything else through the tilted path
+    /// (`Renderer.prepareTilted` + `renderTiltedWindow`) or, with the zenith or nadir in view,
+    /// the per-ray fallback (`Renderer.renderFallbackWindow`); all three in column blocks over
+    /// `threads` threads.
     public func render(_ camera: ViewCamera, into image: inout RGBImage) {
         if image.width != width || image.height != height {
             image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: 3 * width * height))
         }
         let cam = Renderer.isLevel(camera.pose) ? camera : levelled(camera)
-        let fov = degrees(cam.horizontalFOV)
-        let shift = Int(cam.principalOffset.y.rounded())
-        let k = abs(shift)
-        if Renderer.isLevel(cam.pose) && cam.principalOffset.x == 0 {
-            let intr = CameraIntrinsics(width: width, height: height + 2 * k, fovDegrees: fov, maxRange: maxRange)
-            let first = shift < 0 ? 2 * k : 0
-            renderLevelWindow(intr, cam.pose, rows: first..<(first + height), into: &image)
-            levelFrames += 1
-        } else {
-            let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(camera.horizontalFOV), maxRange: maxRange)
-            let pose = camera.pose, renderer = self.renderer
-            if Renderer.isLevel(pose) {
-                // a level camera with a horizontal principal-point offset: drawn as if centred
-                renderLevelWindow(intr, pose, rows: 0..<height, into: &image)
-            } else if renderer.prepareTilted(camera: intr, pose: pose, setup: &tiltedSetup) {
-                let setup = tiltedSetup
-                renderColumnBlocks(into: &image) { columns, rgb, scratch in
-                    renderer.renderTiltedWindow(camera: intr, pose: pose, columns: columns, setup: setup,
-                                                depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
-                }
-            } else {
-                image.pixels.withUnsafeMutableBufferPointer { out in
-                    renderer.render(camera: intr, pose: pose, rng: &rng, depth: nil, gray: nil, rgb: out.baseAddress!,
-                                    scratch: &scratch[0])
-                }
+        let intr = CameraIntrinsics(width: width, height: height, fovDegrees: degrees(cam.horizontalFOV), maxRange: maxRange)
+        let pose = cam.pose, offset = cam.principalOffset, renderer = self.renderer
+        let height = self.height
+        if Renderer.isLevel(pose) {
+            // a levelled camera's vertical shift: the same pixels as the kept rows of the level
+            // image 2k rows taller (tested), only those rows ray-cast
+            renderColumnBlocks(into: &image) { columns, rgb, scratch in
+                renderer.renderWindow(camera: intr, pose: pose, principalOffset: offset, rows: 0..<height, columns: columns,
+                                      depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
             }
-            tiltedFrames += 1
+            levelFrames += 1
+            return
         }
-    }
-
-    /// Rows `rows` of a level image of `camera` into `image`, in column blocks
-    /// (`renderColumnBlocks`).
-    private func renderLevelWindow(_ camera: CameraIntrinsics, _ pose: Pose, rows: Range<Int>, into image: inout RGBImage) {
-        let renderer = self.renderer
-        renderColumnBlocks(into: &image) { columns, rgb, scratch in
-            renderer.renderWindow(camera: camera, pose: pose, rows: rows, columns: columns,
-                                  depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
+        if renderer.prepareTilted(camera: intr, pose: pose, principalOffset: offset, setup: &tiltedSetup) {
+            let setup = tiltedSetup
+            renderColumnBlocks(into: &image) { columns, rgb, scratch in
+                renderer.renderTiltedWindow(camera: intr, pose: pose, columns: columns, setup: setup,
+                                            depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
+            }
+        } else {
+            renderColumnBlocks(into: &image) { columns, rgb, scratch in
+                renderer.renderFallbackWindow(camera: intr, pose: pose, principalOffset: offset, columns: columns,
+                                              depth: nil, gray: nil, rgb: rgb, scratch: &scratch)
+            }
+            fallbackFrames += 1
         }
+        tiltedFrames += 1
     }
 
     /// Calls `draw` for blocks of `columnBlock` columns of `image`, each thread with its own

@@ -44,10 +44,11 @@ extension Renderer {
     /// `rows.lowerBound`, and only the window's columns are written. A pixel of a window equals
     /// the same pixel of the whole image bit for bit: a row's ray depends on its image row only,
     /// and the walk's early stop only skips obstacles that no row of the window could take
-    /// (tested).
+    /// (tested). `principalOffset` shifts the principal point (pixels, u right, v down;
+    /// `renderWindow`).
     func renderLevel(_ cam: CameraIntrinsics, _ pose: Pose, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
                      rgb: UnsafeMutablePointer<UInt8>?, post: Bool, scratch: inout RenderScratch,
-                     rows: Range<Int>? = nil, columns: Range<Int>? = nil) {
+                     rows: Range<Int>? = nil, columns: Range<Int>? = nil, principalOffset: SIMD2<Double> = .zero) {
         let W = cam.width
         let rows = rows ?? 0..<cam.height, columns = columns ?? 0..<W
         let H = rows.count
@@ -68,8 +69,10 @@ extension Renderer {
         let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
         let skyLumaH = Renderer.luma(skyH), skyLumaZ = Renderer.luma(skyZ)
-        // the image's centre row in window rows (exact: a half-integer minus an integer)
-        let centre = Double(cam.height) / 2 - 0.5 - Double(rows.lowerBound)
+        // the principal point's row in window rows (for a zero or integer offset exact: a
+        // half-integer minus an integer), and its column
+        let centre = Double(cam.height) / 2 + principalOffset.y - 0.5 - Double(rows.lowerBound)
+        let cx = Double(W) / 2 + principalOffset.x
         if scratch.epoch > UInt32.max - UInt32(W) - 2 {
             for k in scratch.stamp.indices { scratch.stamp[k] = 0 }
             scratch.epoch = 0
@@ -126,7 +129,7 @@ extension Renderer {
             }
             for i in columns {
                 // the column's vertical plane: unit horizontal direction (ux, uy)
-                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+                let yc = -(Double(i) + 0.5 - cx) / f
                 let lh = (1 + yc * yc).squareRoot()
                 let ux = (cyaw - syaw * yc) / lh, uy = (syaw + cyaw * yc) / lh
                 let flh = Float(lh), invLh = Float(1 / lh)

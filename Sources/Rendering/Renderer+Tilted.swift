@@ -25,16 +25,19 @@ extension Renderer {
     /// azimuth interval and the obstacles in view, sorted by distance (the per-frame work of the
     /// tilted path, done once and then shared read-only by every column block). Returns false
     /// when the view needs the per-ray fallback (the zenith or nadir in or near the image): then
-    /// only the whole-image `render` draws it.
-    public func prepareTilted(camera: CameraIntrinsics, pose: Pose, setup: inout TiltedSetup) -> Bool {
+    /// `render` or `renderFallbackWindow` draws it. `principalOffset` shifts the principal point
+    /// from the image centre (pixels, u right, v down, as `renderFallbackWindow`); the columns
+    /// drawn from this set-up take it from the set-up.
+    public func prepareTilted(camera: CameraIntrinsics, pose: Pose, principalOffset: SIMD2<Double> = .zero,
+                              setup: inout TiltedSetup) -> Bool {
         precondition(!Renderer.isLevel(pose), "prepareTilted needs a tilted camera (level ones take renderWindow)")
         precondition(camera.width <= setup.colLo.count, "set-up too narrow for this camera")
         precondition(setup.tilted.count >= scene.obstacles.count, "set-up was made for a smaller scene")
-        return prepareTilted(camera, pose, setup: &setup)
+        return prepareTilted(camera, pose, principalOffset: principalOffset, setup: &setup)
     }
 
     /// Renders image columns `columns` of a tilted camera prepared in `setup` (by `prepareTilted`,
-    /// same camera and pose) into whole-image buffers (each `nil` to skip; only those columns are
+    /// same camera and pose; its principal offset too) into whole-image buffers (each `nil` to skip; only those columns are
     /// written). Every pixel equals the same pixel of `render`'s whole image bit for bit: a
     /// column's rays, candidates and order depend only on the column and the shared set-up. So
     /// disjoint column ranges drawn on different threads, each with its own scratch and the one
@@ -59,24 +62,27 @@ extension Renderer {
     }
 
     /// `prepareTilted`'s work, unchecked.
-    func prepareTilted(_ cam: CameraIntrinsics, _ pose: Pose, setup: inout TiltedSetup) -> Bool {
+    func prepareTilted(_ cam: CameraIntrinsics, _ pose: Pose, principalOffset: SIMD2<Double> = .zero,
+                       setup: inout TiltedSetup) -> Bool {
         setup.prepared = nil
         let W = cam.width, H = cam.height
         let f = cam.focalPixels
+        // the principal point (exactly the image centre for a zero offset)
+        let cx = Double(W) / 2 + principalOffset.x, cy = Double(H) / 2 + principalOffset.y
         let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
         // the zenith or nadir in (or near) view: azimuth bins break down
         for q in 0..<2 {
             let up: Double = q == 0 ? 1 : -1
             let dx = ax.z * up, dy = ay.z * up, dz = az.z * up   // camera-frame coordinates of (0, 0, up)
             if dx > 1e-6 {
-                let i = Double(W) / 2 - dy / dx * f, j = Double(H) / 2 - dz / dx * f
+                let i = cx - dy / dx * f, j = cy - dz / dx * f
                 if i > -2 && i < Double(W) + 2 && j > -2 && j < Double(H) + 2 { return false }
             }
         }
         let yaw0 = atan2(ax.y, ax.x)
         func azimuth(_ d: Vec3) -> Double { Renderer.wrapSmall(atan2(d.y, d.x) - yaw0) }
         func dir(_ i: Int, _ j: Int) -> Vec3 {
-            ax + ay * (-(Double(i) + 0.5 - Double(W) / 2) / f) + az * (-(Double(j) + 0.5 - Double(H) / 2) / f)
+            ax + ay * (-(Double(i) + 0.5 - cx) / f) + az * (-(Double(j) + 0.5 - cy) / f)
         }
         // per-column azimuth intervals and the whole image's
         var imgLo = Double.infinity, imgHi = -Double.infinity
@@ -88,16 +94,19 @@ extension Renderer {
             imgLo = min(imgLo, setup.colLo[i]); imgHi = max(imgHi, setup.colHi[i])
         }
         setup.count = collectTilted(pose.position, yaw0: yaw0, imgLo: imgLo, imgHi: imgHi, setup: &setup)
-        setup.prepared = (W, H, f, pose)
+        setup.prepared = (W, H, f, pose, principalOffset)
         return true
     }
 
     /// Shades columns `columns` of a tilted frame prepared in `setup`: per column its candidates
     /// (the frame's order filtered by the column's interval), their exact tests over the rows
-    /// each can cover, then the column's pixels. Uses only `scratch`'s per-column buffers.
+    /// each can cover, then the column's pixels (with the principal offset it was prepared for).
+    /// Uses only `scratch`'s per-column buffers.
     func renderTiltedColumns(_ cam: CameraIntrinsics, _ pose: Pose, _ columns: Range<Int>, setup: TiltedSetup, _ sink: PixelSink,
                              scratch: inout RenderScratch) {
         let W = cam.width, H = cam.height
+        let offset = setup.prepared?.principalOffset ?? .zero
+        let cx = Double(W) / 2 + offset.x, cy = Double(H) / 2 + offset.y
         let o = pose.position
         let f = cam.focalPixels
         let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
@@ -112,8 +121,9 @@ extension Renderer {
         let groundBytes = sink.quantized(groundColor)
         let skyH = SIMD3<Float>(Float(profile.skyHorizon.x), Float(profile.skyHorizon.y), Float(profile.skyHorizon.z))
         let skyZ = SIMD3<Float>(Float(profile.skyZenith.x), Float(profile.skyZenith.y), Float(profile.skyZenith.z))
-        let centre = Double(H) / 2 - 0.5
-        let zcTop = centre / f, zcBottom = -centre / f
+        // the camera-frame vertical directions of the top and bottom rows
+        let centre = cy - 0.5
+        let zcTop = centre / f, zcBottom = -(Double(H) - 0.5 - cy) / f
         setup.tilted.withUnsafeBufferPointer { obsB in
         setup.order.withUnsafeBufferPointer { orderB in
         scratch.cand.withUnsafeMutableBufferPointer { candB in
@@ -129,7 +139,7 @@ extension Renderer {
             let rows = rowB.baseAddress!, rowLimit = rowLimitB.baseAddress!, zcs = zcB.baseAddress!
             let sortedLo = sortedLoB.baseAddress!, sortedHi = sortedHiB.baseAddress!
             // camera-frame vertical direction of each row (x = 1)
-            for j in 0..<H { zcs[j] = -(Double(j) + 0.5 - Double(H) / 2) / f }
+            for j in 0..<H { zcs[j] = -(Double(j) + 0.5 - cy) / f }
             for i in columns {
                 // candidates of this column, nearest first (the frame's order filtered)
                 let cLo = colLoB[i], cHi = colHiB[i]
@@ -148,7 +158,7 @@ extension Renderer {
                     if sortedHi[r] >= cLo && sortedLo[r] <= cHi { cand[n] = order[r]; n += 1 }
                     r += 1
                 }
-                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+                let yc = -(Double(i) + 0.5 - cx) / f
                 let colDir = ax + ay * yc
                 // each row's ray, its ground hit and its reach: candidates with near * d.z > reachZ lie
                 // beyond where the ray climbs above the tallest obstacle (a margin keeps it conservative)

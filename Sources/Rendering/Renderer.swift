@@ -124,10 +124,17 @@ public struct Renderer: Sendable {
     /// camera looking down), and disjoint column ranges rendered on different threads (each with
     /// its own scratch) make up one image.
     ///
+    /// `principalOffset` shifts the principal point from the image centre (pixels, u right,
+    /// v down, as `PinholeProjection`'s `cx`, `cy`): pixel (i, j) then sees the camera-frame
+    /// direction `(1, -(i + 0.5 - W/2 - offset.x) / f, -(j + 0.5 - H/2 - offset.y) / f)`. An
+    /// integer vertical offset `-k` gives the same pixels as rows `2k..<2k + H` of the image `2k`
+    /// rows taller (tested); zero leaves every pixel unchanged.
+    ///
     /// Level poses only, and no sensor effects: the profile must have no noise and no
     /// vignetting (they work on whole images and draw from an RNG), and there is no motion blur
     /// (no angular rate).
-    public func renderWindow(camera: CameraIntrinsics, pose: Pose, rows: Range<Int>, columns: Range<Int>,
+    public func renderWindow(camera: CameraIntrinsics, pose: Pose, principalOffset: SIMD2<Double> = .zero,
+                             rows: Range<Int>, columns: Range<Int>,
                              depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
                              rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
         precondition(Renderer.isLevel(pose), "renderWindow needs a level camera")
@@ -137,7 +144,8 @@ public struct Renderer: Sendable {
                      && columns.upperBound <= camera.width, "window outside the image")
         precondition(camera.width <= scratch.width && rows.count <= scratch.height, "scratch too small for this window")
         precondition(scratch.stamp.count >= scene.obstacles.count, "scratch was made for a smaller scene")
-        renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch, rows: rows, columns: columns)
+        renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch, rows: rows, columns: columns,
+                    principalOffset: principalOffset)
     }
 
     /// Whether the profile changes whole images after shading (noise or vignetting), so a
@@ -336,15 +344,43 @@ public struct Renderer: Sendable {
 
     // MARK: the per-ray fallback (zenith or nadir in view): one scene ray per pixel
 
-    func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink) {
+    /// Renders image columns `columns` of any camera by casting one scene ray per pixel (the
+    /// per-ray fallback `render` takes when the zenith or nadir is in view) into whole-image
+    /// buffers (each `nil` to skip; only those columns are written). `principalOffset` shifts the
+    /// principal point from the image centre (pixels, u right, v down, as `PinholeProjection`'s
+    /// `cx`, `cy`): pixel (i, j) sees the camera-frame direction
+    /// `(1, -(i + 0.5 - W/2 - offset.x) / f, -(j + 0.5 - H/2 - offset.y) / f)`. With a zero offset
+    /// every pixel equals the same pixel of `render`'s whole image bit for bit (a pixel's ray
+    /// depends on its column and row only), so disjoint column ranges drawn on different threads,
+    /// each with its own scratch, make up the image. Any pose, level or tilted.
+    ///
+    /// No sensor effects, as for `renderWindow`: the profile must have no noise and no
+    /// vignetting, and there is no motion blur.
+    public func renderFallbackWindow(camera: CameraIntrinsics, pose: Pose, principalOffset: SIMD2<Double> = .zero,
+                                     columns: Range<Int>, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
+                                     rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
+        precondition(!hasImageEffects && (depth == nil || profile.depthNoise == 0),
+                     "renderFallbackWindow needs a profile without sensor noise or vignetting")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= camera.width, "columns outside the image")
+        withSink(camera, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch) { sink, _ in
+            renderGeneral(camera, pose, sink, columns: columns, principalOffset: principalOffset)
+        }
+    }
+
+    /// The per-ray fallback over `columns` (default: all) with the principal point shifted by
+    /// `principalOffset` pixels (`renderFallbackWindow`), unchecked.
+    func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink, columns: Range<Int>? = nil,
+                       principalOffset: SIMD2<Double> = .zero) {
         let W = cam.width, H = cam.height
         let o = pose.position
         let f = cam.focalPixels
         let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
+        // the principal point (exactly the image centre for a zero offset)
+        let cx = Double(W) / 2 + principalOffset.x, cy = Double(H) / 2 + principalOffset.y
         for j in 0..<H {
-            let zc = -(Double(j) + 0.5 - Double(H) / 2) / f
-            for i in 0..<W {
-                let yc = -(Double(i) + 0.5 - Double(W) / 2) / f
+            let zc = -(Double(j) + 0.5 - cy) / f
+            for i in columns ?? 0..<W {
+                let yc = -(Double(i) + 0.5 - cx) / f
                 let dc = Vec3(1, yc, zc)
                 let dw = ax + ay * yc + az * zc
                 let len = dc.length

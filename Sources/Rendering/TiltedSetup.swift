@@ -30,9 +30,9 @@ public struct TiltedSetup: Sendable {
     /// Per image column: its azimuth interval (relative to the camera's yaw, slightly widened).
     var colLo: [Double]
     var colHi: [Double]
-    /// The camera and pose this set-up was prepared for (nil: none, or the view needs the
-    /// per-ray fallback).
-    var prepared: (width: Int, height: Int, focal: Double, pose: Pose)?
+    /// The camera, pose and principal offset (pixels) this set-up was prepared for (nil: none,
+    /// or the view needs the per-ray fallback).
+    var prepared: (width: Int, height: Int, focal: Double, pose: Pose, principalOffset: SIMD2<Double>)?
 
     /// Set-up for `renderer`'s scene and images up to `camera`'s width.
     public init(renderer: Renderer, camera: CameraIntrinsics) {

@@ -38,6 +38,32 @@ func windowDifferences(_ depth: [Float], _ gray: [UInt8], _ rgb: [UInt8], _ wd: 
     return (mismatches, touchedOutside)
 }
 
+/// Single columns at both edges, the whole width and `random` random column ranges of an image
+/// `width` wide.
+func columnWindows(width w: Int, random: Int, _ rng: inout RNG) -> [Range<Int>] {
+    var windows: [Range<Int>] = [0..<1, (w - 1)..<w, 0..<w]
+    for _ in 0..<random {
+        let c0 = rng.int(below: w)
+        windows.append(c0..<(c0 + 1 + rng.int(below: w - c0)))
+    }
+    return windows
+}
+
+/// Each of `windows` (column ranges of a `width` x `height` image) drawn by `draw` into
+/// whole-image buffers filled with depth -7 and bytes 77, against the whole image's outputs
+/// (`windowDifferences`): one entry per window.
+func columnWindowDifferences(_ depth: [Float], _ gray: [UInt8], _ rgb: [UInt8], width: Int, height: Int, windows: [Range<Int>],
+                             _ draw: (Range<Int>, inout [Float], inout [UInt8], inout [UInt8]) -> Void)
+    -> [(mismatches: Int, touchedOutside: Int)] {
+    let n = width * height
+    return windows.map { columns in
+        var wd = [Float](repeating: -7, count: n), wg = [UInt8](repeating: 77, count: n)
+        var wc = [UInt8](repeating: 77, count: 3 * n)
+        draw(columns, &wd, &wg, &wc)
+        return windowDifferences(depth, gray, rgb, wd, wg, wc, width: width, rows: 0..<height, columns: columns)
+    }
+}
+
 /// `Renderer.renderWindow`: a window of a level image (rows and columns) is the same pixels as
 /// the whole image's, bit for bit, for depth, gray and colour.
 @Suite struct RenderWindowTests {

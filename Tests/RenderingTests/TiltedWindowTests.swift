@@ -26,28 +26,20 @@ import Testing
             let renderer = Renderer(scene: scene, profile: k % 2 == 0 ? .sim : real)
             let cam = CameraIntrinsics(width: 50 + 7 * k, height: 30 + 4 * k, fovDegrees: 70 + 6 * Double(k), maxRange: 30)
             let pose = Self.pose(&rng, scene)
-            let n = cam.pixelCount
             var (depth, gray, rgb, scratch) = wholeImage(renderer, cam, pose)
             var setup = TiltedSetup(renderer: renderer, camera: cam)
             guard renderer.prepareTilted(camera: cam, pose: pose, setup: &setup) else { continue }
             drawn += 1
-            // single columns at both edges, random ranges, and a tiling in uneven blocks
-            let w = cam.width
-            var windows: [Range<Int>] = [0..<1, (w - 1)..<w, 0..<w]
-            for _ in 0..<4 {
-                let c0 = rng.int(below: w)
-                windows.append(c0..<(c0 + 1 + rng.int(below: w - c0)))
-            }
-            var wd = [Float](repeating: -7, count: n), wg = [UInt8](repeating: 77, count: n)
-            var wc = [UInt8](repeating: 77, count: 3 * n)
-            for columns in windows {
-                for k in 0..<n { wd[k] = -7; wg[k] = 77; wc[3 * k] = 77; wc[3 * k + 1] = 77; wc[3 * k + 2] = 77 }
+            // single columns at both edges, the whole width and random ranges
+            let windows = columnWindows(width: cam.width, random: 4, &rng)
+            let differences = columnWindowDifferences(depth, gray, rgb, width: cam.width, height: cam.height, windows: windows) {
+                columns, wd, wg, wc in
                 renderer.renderTiltedWindow(camera: cam, pose: pose, columns: columns, setup: setup, depth: &wd, gray: &wg, rgb: &wc,
                                             scratch: &scratch)
-                let (mismatches, touchedOutside) = windowDifferences(depth, gray, rgb, wd, wg, wc, width: w,
-                                                                     rows: 0..<cam.height, columns: columns)
-                #expect(mismatches == 0, "columns \(columns) at \(pose)")
-                #expect(touchedOutside == 0, "columns \(columns) wrote outside its columns")
+            }
+            for (columns, d) in zip(windows, differences) {
+                #expect(d.mismatches == 0, "columns \(columns) at \(pose)")
+                #expect(d.touchedOutside == 0, "columns \(columns) wrote outside its columns")
             }
         }
         #expect(drawn >= 5)
