@@ -113,6 +113,8 @@ FUZZ_TARGET  ?= all
 FUZZ_SECONDS ?= 60
 # debug (default: finest coverage feedback) or release (optimised: 1.6-2.9x more inputs/s, coarser coverage)
 FUZZ_CONFIG  ?= debug
+# seconds of wall time one input may take before libFuzzer reports a timeout (raise it on a loaded host)
+FUZZ_TIMEOUT ?= 5
 FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 zstd policy ldm hintmodels ocsfly
 FUZZ_DIR     := Fuzz/.corpus
 FUZZ_BIN     := Fuzz/Harness/.build/$(FUZZ_CONFIG)/SwiftletFuzz
@@ -125,7 +127,7 @@ fuzz: setup
 	@failed=""; for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; mkdir -p $(FUZZ_DIR)/corpus/$$t; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
-	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=$(FUZZ_TIMEOUT) -detect_leaks=0 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi
