@@ -32,6 +32,7 @@ demo: build
 
 test: setup
 	$(SWIFT) build $(SWIFTFLAGS) --build-tests
+	@$(MAKE) --no-print-directory fuzz-typecheck
 	@$(MAKE) --no-print-directory check-mcap
 	@# the Swift Testing summary stays the last line CI reads
 	$(SWIFT) test $(SWIFTFLAGS) --skip-build
@@ -85,8 +86,26 @@ bench: build peers
 clean:
 	rm -rf .build
 
+# The libFuzzer harness kept compiling (docs/fuzzing.md, "Kept compiling by make test"): `make test`
+# type-checks Fuzz/Harness's sources against the modules its own build just made (-enable-testing, so
+# the harness's @testable imports resolve), in the harness's Swift 5 language mode. No sanitizer, no
+# link, no second build of the package: about 3 s of CPU. It catches API drift (a renamed or changed
+# call fails with the compiler's error and file:line); linking and the harness's manifest are left to
+# `make fuzz`.
+SWIFTC          ?= swiftc
+FUZZ_SOURCES    := $(wildcard Fuzz/Harness/Sources/SwiftletFuzz/*.swift)
+.PHONY: fuzz-typecheck
+fuzz-typecheck:
+	@bin=$$($(SWIFT) build $(SWIFTFLAGS) --show-bin-path) && \
+	maps=$$(for m in $$bin/*.build/module.modulemap Sources/C*/module.modulemap; do printf -- '-Xcc -fmodule-map-file=%s ' $$m; done) && \
+	if ! $(SWIFTC) -typecheck -swift-version 5 -parse-as-library -I $$bin/Modules $$maps $(FUZZ_SOURCES); then \
+	  echo "fuzz-typecheck: the libFuzzer harness (Fuzz/Harness) no longer compiles against the current API; fix the calls above (make fuzz builds it)"; \
+	  exit 1; \
+	fi; echo "fuzz-typecheck: Fuzz/Harness type-checks ($(words $(FUZZ_SOURCES)) files)"
+
 # Coverage-guided fuzzing of the file parsers (libFuzzer + AddressSanitizer on a debug build of the
-# separate package in Fuzz/Harness, never part of `build` or `test`; see docs/fuzzing.md). Seeds are made
+# separate package in Fuzz/Harness, never built by `build` or `test`, which only type-checks it: see
+# fuzz-typecheck above and docs/fuzzing.md). Seeds are made
 # fresh by the product's own writers plus Robots/ and Worlds/; findings land in Fuzz/.corpus/artifacts.
 # FUZZ_TARGET=all runs every target in turn, FUZZ_SECONDS each.
 .PHONY: fuzz
@@ -94,6 +113,8 @@ FUZZ_TARGET  ?= all
 FUZZ_SECONDS ?= 60
 # debug (default: finest coverage feedback) or release (optimised: 1.6-2.9x more inputs/s, coarser coverage)
 FUZZ_CONFIG  ?= debug
+# seconds of wall time one input may take before libFuzzer reports a timeout (raise it on a loaded host)
+FUZZ_TIMEOUT ?= 5
 FUZZ_TARGETS := mcap episode recover checkpoint urdf world swcd swhi config lz4 zstd policy ldm hintmodels ocsfly
 FUZZ_DIR     := Fuzz/.corpus
 FUZZ_BIN     := Fuzz/Harness/.build/$(FUZZ_CONFIG)/SwiftletFuzz
@@ -106,7 +127,7 @@ fuzz: setup
 	@failed=""; for t in $(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET)); do \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; mkdir -p $(FUZZ_DIR)/corpus/$$t; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 FUZZ_TARGET=$$t nice -n 10 $(FUZZ_BIN) $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t \
-	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=5 -detect_leaks=0 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=$(FUZZ_TIMEOUT) -detect_leaks=0 -print_final_stats=1 -dict=Fuzz/dicts/$$t.dict \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed: see $(FUZZ_DIR)/artifacts"; exit 1; fi

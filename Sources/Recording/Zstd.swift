@@ -143,7 +143,10 @@ final class ZstdDecoder {
 
     /// Makes room for `n` more output bytes (`n` already checked against `maxOutput`).
     func reserve(_ n: Int) {
-        if out.count - produced < n { out += [UInt8](repeating: 0, count: produced + n - out.count) }
+        let more = produced + n - out.count
+        guard more > 0 else { return }
+        // the first reservation is the array itself (no copy of a zero-filled temporary)
+        if out.isEmpty { out = [UInt8](repeating: 0, count: more) } else { out += [UInt8](repeating: 0, count: more) }
     }
 
     func frame() throws {
@@ -184,8 +187,9 @@ final class ZstdDecoder {
             }
             limit = produced + Int(size)
             // reserved up front only as far as the input can expand (128 KiB per 4-byte block):
-            // a false claim does not allocate, decoding then grows the output block by block
-            reserve(Int(min(size, UInt64((input.count - pos) / 4 + 1) * UInt64(Zstd.maxBlockSize))))
+            // a false claim does not allocate, decoding then grows the output block by block;
+            // with the copies' slack, so that the last block does not grow (and copy) the array
+            reserve(Int(min(size, UInt64((input.count - pos) / 4 + 1) * UInt64(Zstd.maxBlockSize))) + Self.wildSlack)
         }
         func overflow(_ at: Int) -> ZstdFailure {
             if let size = contentSize { return ZstdFailure(at, "output is larger than the declared content size \(size)") }

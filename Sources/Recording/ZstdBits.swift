@@ -29,6 +29,12 @@ struct ZstdForwardBits {
     /// The next `n` bits (n <= 32).
     mutating func read(_ n: Int) throws -> Int {
         guard bit + n <= end * 8 else { throw ZstdFailure(bit >> 3, "the \(field) runs past the end of its section") }
+        if input.count - (bit >> 3) >= 8 {
+            // one 64-bit load holds the n bits (57 or more from the bit's byte on)
+            let w = input.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self).littleEndian
+            bit += n
+            return Int(truncatingIfNeeded: (w &>> UInt64((bit - n) & 7)) & ((1 &<< UInt64(n)) &- 1))
+        }
         var v = 0, got = 0
         while got < n {
             let byte = Int(input[(bit + got) >> 3])
@@ -99,6 +105,21 @@ struct ZstdBackwardBits {
         let avail = bitPos + n
         if avail <= 0 { return 0 }
         return Int(truncatingIfNeeded: (word(0) & Self.mask(avail)) << UInt64(n - avail))
+    }
+
+    /// The unread bits below `bitPos` from one 64-bit load, highest first: at least the top 57
+    /// are the stream's. Needs `bitPos >= 57`; read them with `take`.
+    @inline(__always) func window() -> UInt64 {
+        let end = (bitPos + 7) >> 3
+        return base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self).littleEndian &<< UInt64(end * 8 - bitPos)
+    }
+
+    /// The next `n` bits (0...57 in all since `w = window()`), taken from the top of `w`.
+    @inline(__always) mutating func take(_ n: Int, from w: inout UInt64) -> Int {
+        let v = (w &>> 1) &>> UInt64(63 - n)
+        w &<<= UInt64(n)
+        bitPos -= n
+        return Int(truncatingIfNeeded: v)
     }
 
     /// The next `n` bits (1...56) without consuming them; bits past the start read as zeros.

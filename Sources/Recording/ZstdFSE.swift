@@ -142,36 +142,41 @@ enum ZstdFSE {
     /// `1 << log`). `at` names the description's byte in errors.
     static func build(_ cells: UnsafeMutablePointer<ZstdFSECell>, log: Int, counts: [Int], kind: ZstdFSEKind,
                       at: Int) throws {
+        precondition(counts.count <= 64, "readDistribution keeps counts within the symbol maximum")
         let size = 1 << log
-        var symbols = [UInt8](repeating: 0, count: size)
-        var next = [Int](repeating: 0, count: counts.count)
-        // "less than 1" symbols take the top cells, one each
-        var high = size - 1
-        for (s, c) in counts.enumerated() where c == -1 {
-            symbols[high] = UInt8(s)
-            high -= 1
-            next[s] = 1
-        }
-        // the others are spread with the fixed step
-        let step = (size >> 1) + (size >> 3) + 3, mask = size - 1
-        var position = 0
-        for (s, c) in counts.enumerated() where c > 0 {
-            next[s] = c
-            for _ in 0..<c {
-                symbols[position] = UInt8(s)
-                repeat { position = (position + step) & mask } while position > high
+        // while spreading, a cell's newState holds its symbol
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { next in
+            // "less than 1" symbols take the top cells, one each
+            var high = size - 1
+            for (s, c) in counts.enumerated() {
+                next[s] = c
+                if c == -1 {
+                    let v = kind.value(of: s)
+                    cells[high] = ZstdFSECell(newState: UInt16(s), nbBits: 0, extraBits: v.extraBits, base: v.base)
+                    high -= 1
+                    next[s] = 1
+                }
             }
-        }
-        guard position == 0 else { throw ZstdFailure(at, "\(kind.name) FSE counts do not fill the table") }
-        // each cell's next-state range
-        for u in 0..<size {
-            let s = Int(symbols[u])
-            let state = next[s]
-            next[s] += 1
-            let nb = log - (Int.bitWidth - 1 - state.leadingZeroBitCount)
-            let v = kind.value(of: s)
-            cells[u] = ZstdFSECell(newState: UInt16((state << nb) - size), nbBits: UInt8(nb), extraBits: v.extraBits,
-                                   base: v.base)
+            // the others are spread with the fixed step
+            let step = (size >> 1) + (size >> 3) + 3, mask = size - 1
+            var position = 0
+            for (s, c) in counts.enumerated() where c > 0 {
+                let v = kind.value(of: s)
+                for _ in 0..<c {
+                    cells[position] = ZstdFSECell(newState: UInt16(s), nbBits: 0, extraBits: v.extraBits, base: v.base)
+                    repeat { position = (position + step) & mask } while position > high
+                }
+            }
+            guard position == 0 else { throw ZstdFailure(at, "\(kind.name) FSE counts do not fill the table") }
+            // each cell's next-state range
+            for u in 0..<size {
+                let s = Int(cells[u].newState)
+                let state = next[s]
+                next[s] += 1
+                let nb = log - (Int.bitWidth - 1 - state.leadingZeroBitCount)
+                cells[u].newState = UInt16(truncatingIfNeeded: (state << nb) - size)
+                cells[u].nbBits = UInt8(truncatingIfNeeded: nb)
+            }
         }
     }
 

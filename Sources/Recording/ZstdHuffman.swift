@@ -111,33 +111,71 @@ extension ZstdDecoder {
         guard count - 3 * segment >= 0 else {
             throw ZstdFailure(start, "\(count) literals cannot be split into 4 Huffman streams")
         }
+        // the four streams interleaved while each has 4 literals and a full word left (independent
+        // chains of table lookups), then each on its own
+        var bits: [ZstdBackwardBits] = []
         var p = start + 6
-        for (k, size) in (sizes + [last]).enumerated() {
-            let n = k < 3 ? segment : count - 3 * segment
-            try decodeHuffmanStream(at: p, size: size, into: literals + k * segment, count: n)
+        for size in sizes + [last] {
+            guard let b = try? ZstdBackwardBits(input, at: p, size: size, field: "Huffman stream") else { break }
+            bits.append(b)
             p += size
+        }
+        guard bits.count == 4 else {
+            // a malformed stream: one by one, so the first fault is the one reported
+            p = start + 6
+            for (k, size) in (sizes + [last]).enumerated() {
+                try decodeHuffmanStream(at: p, size: size, into: literals + k * segment, count: k < 3 ? segment : count - 3 * segment)
+                p += size
+            }
+            return
+        }
+        var (b0, b1, b2, b3) = (bits[0], bits[1], bits[2], bits[3])
+        let table = UnsafePointer(huffman), top = UInt64(64 - huffmanBits)
+        let d0 = literals, d1 = literals + segment, d2 = literals + 2 * segment, d3 = literals + 3 * segment
+        let shortest = count - 3 * segment
+        var i = 0
+        while shortest - i >= 4, min(b0.bitPos, b1.bitPos, b2.bitPos, b3.bitPos) >= 57 {
+            Self.decode4(&b0, d0 + i, table: table, top: top)
+            Self.decode4(&b1, d1 + i, table: table, top: top)
+            Self.decode4(&b2, d2 + i, table: table, top: top)
+            Self.decode4(&b3, d3 + i, table: table, top: top)
+            i += 4
+        }
+        p = start + 6
+        for (k, var b) in [b0, b1, b2, b3].enumerated() {
+            try finishHuffmanStream(&b, at: p, into: literals + k * segment, from: i, count: k < 3 ? segment : shortest)
+            p += k < 3 ? sizes[k] : 0
         }
     }
 
     /// One Huffman stream of `size` bytes at `at`, decoding exactly `count` symbols.
     func decodeHuffmanStream(at: Int, size: Int, into dst: UnsafeMutablePointer<UInt8>, count: Int) throws {
         var bits = try ZstdBackwardBits(input, at: at, size: size, field: "Huffman stream")
-        let maxBits = huffmanBits, table = huffman
-        var i = 0
+        try finishHuffmanStream(&bits, at: at, into: dst, from: 0, count: count)
+    }
+
+    /// Four literals from one 64-bit load: needs `bits.bitPos >= 57` (57 bits hold 4 codes of
+    /// at most 11 bits). `top` is 64 minus the table's bits.
+    @inline(__always) static func decode4(_ bits: inout ZstdBackwardBits, _ dst: UnsafeMutablePointer<UInt8>,
+                                          table: UnsafePointer<UInt16>, top: UInt64) {
+        var w = bits.window()
+        for k in 0..<4 {
+            let e = table[Int(truncatingIfNeeded: w &>> top)]
+            dst[k] = UInt8(truncatingIfNeeded: e)
+            _ = bits.take(Int(e >> 8), from: &w)
+        }
+    }
+
+    /// Decodes literals `from..<count` of the stream `bits` (at byte `at`, for errors) into `dst`
+    /// and checks that the stream is consumed exactly.
+    func finishHuffmanStream(_ bits: inout ZstdBackwardBits, at: Int, into dst: UnsafeMutablePointer<UInt8>, from: Int,
+                             count: Int) throws {
+        let maxBits = huffmanBits, table = UnsafePointer(huffman), top = UInt64(64 - maxBits)
+        var i = from
         // fast path: one 64-bit load holds at least 57 unread bits, enough for 4 codes of <= 11 bits
-        if bits.size >= 8 {
-            let top = UInt64(64 - maxBits)
-            while count - i >= 4, bits.bitPos >= 57 {
-                let end = (bits.bitPos + 7) >> 3
-                var w = bits.base.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self).littleEndian << UInt64(end * 8 - bits.bitPos)
-                for k in 0..<4 {
-                    let e = table[Int(truncatingIfNeeded: w >> top)]
-                    dst[i + k] = UInt8(truncatingIfNeeded: e)
-                    w <<= UInt64(e >> 8)
-                    bits.bitPos -= Int(e >> 8)
-                }
-                i += 4
-            }
+        while count - i >= 4, bits.bitPos >= 57 {
+            Self.decode4(&bits, dst + i, table: table, top: top)
+            i += 4
         }
         // the rest, symbol by symbol
         while i < count {

@@ -74,16 +74,32 @@ extension ZstdDecoder {
             let dst = o.baseAddress!
             for i in 0..<count {
                 let oc = of[ofState], mc = ml[mlState], lc = ll[llState]
-                let offsetValue = Int(oc.base) + bits.read(Int(oc.extraBits))
-                let matchLength = Int(mc.base) + bits.read(Int(mc.extraBits))
-                let literalLength = Int(lc.base) + bits.read(Int(lc.extraBits))
-                if i + 1 < count {
-                    llState = Int(lc.newState) + bits.read(Int(lc.nbBits))
-                    mlState = Int(mc.newState) + bits.read(Int(mc.nbBits))
-                    ofState = Int(oc.newState) + bits.read(Int(oc.nbBits))
-                }
-                guard bits.bitPos >= 0 else {
-                    throw ZstdFailure(bitstreamAt, "sequences bitstream ends inside sequence \(i + 1) of \(count)")
+                let offsetValue: Int, matchLength: Int, literalLength: Int
+                if bits.bitPos >= 104 {
+                    // fast path: a sequence takes at most 31 + 16 bits from a first 64-bit load
+                    // (57 valid), then 16 + 9 + 9 + 8 from a second, none past the start
+                    var w = bits.window()
+                    offsetValue = Int(oc.base) + bits.take(Int(oc.extraBits), from: &w)
+                    matchLength = Int(mc.base) + bits.take(Int(mc.extraBits), from: &w)
+                    w = bits.window()
+                    literalLength = Int(lc.base) + bits.take(Int(lc.extraBits), from: &w)
+                    if i + 1 < count {
+                        llState = Int(lc.newState) + bits.take(Int(lc.nbBits), from: &w)
+                        mlState = Int(mc.newState) + bits.take(Int(mc.nbBits), from: &w)
+                        ofState = Int(oc.newState) + bits.take(Int(oc.nbBits), from: &w)
+                    }
+                } else {
+                    offsetValue = Int(oc.base) + bits.read(Int(oc.extraBits))
+                    matchLength = Int(mc.base) + bits.read(Int(mc.extraBits))
+                    literalLength = Int(lc.base) + bits.read(Int(lc.extraBits))
+                    if i + 1 < count {
+                        llState = Int(lc.newState) + bits.read(Int(lc.nbBits))
+                        mlState = Int(mc.newState) + bits.read(Int(mc.nbBits))
+                        ofState = Int(oc.newState) + bits.read(Int(oc.nbBits))
+                    }
+                    guard bits.bitPos >= 0 else {
+                        throw ZstdFailure(bitstreamAt, "sequences bitstream ends inside sequence \(i + 1) of \(count)")
+                    }
                 }
                 // the offset: new, or one of the three repeat offsets
                 var offset: Int
@@ -104,7 +120,7 @@ extension ZstdDecoder {
                     throw ZstdFailure(bitstreamAt, "sequence \(i + 1) needs \(literalLength) literals, \(literalCount - litPos) are left")
                 }
                 guard literalLength + matchLength <= outEnd - op else { throw ZstdFailure(bitstreamAt, Self.roomExceeded) }
-                if literalCount - litPos - literalLength >= 16 {
+                if literalLength <= Self.shortCopy, literalCount - litPos - literalLength >= 16 {
                     Self.wildCopy(dst + op, lit + litPos, literalLength)
                 } else {
                     (dst + op).update(from: lit + litPos, count: literalLength)
@@ -115,14 +131,7 @@ extension ZstdDecoder {
                     throw ZstdFailure(bitstreamAt, "sequence \(i + 1) has match offset \(offset), reaching before the frame's "
                                       + "first byte (\(op - frameStart) bytes decoded)")
                 }
-                let src = dst + op - offset
-                if offset >= 16 {
-                    Self.wildCopy(dst + op, src, matchLength)
-                } else if offset == 1 {
-                    (dst + op).update(repeating: src.pointee, count: matchLength)
-                } else {
-                    for k in 0..<matchLength { dst[op + k] = src[k] }
-                }
+                Self.copyMatch(dst + op, offset: offset, count: matchLength)
                 op += matchLength
             }
         }
@@ -145,6 +154,56 @@ extension ZstdDecoder {
             k += 16
         }
     }
+
+    /// Writes a match of `n` bytes (3 or more) at `d` from `offset` (1 or more) bytes back, as a
+    /// byte-by-byte copy would: a source overlapping the destination repeats its last `offset`
+    /// bytes. Like `wildCopy` it writes up to 15 bytes past `d + n` (within `wildSlack`).
+    @inline(__always) static func copyMatch(_ d: UnsafeMutablePointer<UInt8>, offset: Int, count n: Int) {
+        let s = UnsafePointer(d - offset)
+        if n > shortCopy {
+            // long: memmove in runs that double (each a copy of the output before it)
+            var k = 0
+            while k < n {
+                let c = min(n - k, offset + k)
+                (d + k).update(from: s, count: c)
+                k += c
+            }
+        } else if offset >= 16 {
+            wildCopy(d, s, n)
+        } else if offset >= 8 {
+            copy8(d, s, n)
+        } else if offset == 1 {
+            // a run of one byte
+            let v = SIMD16<UInt8>(repeating: s.pointee)
+            var k = 0
+            while k < n {
+                UnsafeMutableRawPointer(d + k).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                k += 16
+            }
+        } else {
+            // offsets 2 to 7: the first 8 bytes one by one, then 8 at a time from the smallest
+            // whole number of periods at least 8 bytes back (the same pattern, already written)
+            for k in 0..<8 { d[k] = s[k] }
+            if n > 8 {
+                let back = offset >= 5 ? 2 * offset : offset == 3 ? 9 : 8
+                copy8(d + 8, UnsafePointer(d + 8 - back), n - 8)
+            }
+        }
+    }
+
+    /// Copies `n` bytes 8 at a time, writing up to 7 bytes past `d + n`: a source overlapping
+    /// the destination must start at least 8 bytes before it.
+    @inline(__always) static func copy8(_ d: UnsafeMutablePointer<UInt8>, _ s: UnsafePointer<UInt8>, _ n: Int) {
+        var k = 0
+        while k < n {
+            UnsafeMutableRawPointer(d + k).storeBytes(of: UnsafeRawPointer(s + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            k += 8
+        }
+    }
+
+    /// Longest copy made 8 or 16 bytes at a time; longer ones go to `memmove` (faster for long
+    /// runs, its call costs more than a few short moves).
+    static let shortCopy = 128
 
     /// Room kept after a compressed block's output for `wildCopy`.
     static let wildSlack = 16
