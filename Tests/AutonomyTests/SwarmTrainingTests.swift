@@ -17,24 +17,18 @@ import TestSupport
         var all: [String] { lock.lock(); defer { lock.unlock() }; return text.split(separator: "\n").map(String.init) }
     }
 
-    /// The tiny pipeline with two epsilon-greedy rounds and no training after them (`roundEpochs`
+    /// The tiny pipeline of the shard tests (24 x 18 camera, horizon 4, 5 Hz, two lanes, no
+    /// evaluation) with two epsilon-greedy rounds and no training after them (`roundEpochs`
     /// 0), so every round explores around the saved model; one of two lanes flies 3 vehicles
     /// 0.15 m apart (3 cm between their 12 cm discs), close enough that they touch.
     static func config() -> CollisionPipelineConfig {
-        var c = LearningTests.tinyPipeline()
-        c.horizon = 4
-        c.controlRate = 5
+        var c = CollisionShardsTests.config()
         c.initialSteps = 160
         c.rounds = 2
         c.roundSteps = 90
         c.roundEpochs = 0
-        c.epochs = 1
-        c.lanes = 2
-        c.validationFraction = 0.25
-        c.batchSize = 16
         c.collectionPolicy = LearnedPolicySettings.budget(initial: 16)
         c.collectionSwarm = CollectionSwarm(count: 3, spacing: 0.15, lanes: 1, clearAhead: 0.5)
-        c.evalEpisodes = 0
         return c
     }
 
