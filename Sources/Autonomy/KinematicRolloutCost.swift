@@ -67,6 +67,20 @@ public struct KinematicRolloutCost: SequenceCost {
         return false
     }
 
+    /// Horizontal distance from `(x, y)` to the surface of the nearest moving obstacle in its
+    /// vertical band, `t` s after the plan's start, m (infinity with none in the band): what the
+    /// clearance term reads for the other vehicles, as the scene's distance for the world.
+    @inline(__always)
+    func moverDistance(_ x: Double, _ y: Double, at t: Double) -> Double {
+        var nearest = Double.infinity
+        for (j, o) in movers.enumerated() where abs(o.altitude(after: t, holding: z) - z) < moverHeight[j] {
+            let c = o.position(after: t)
+            let dx = x - c.x, dy = y - c.y
+            nearest = min(nearest, max(0, (dx * dx + dy * dy).squareRoot() - o.radius))
+        }
+        return nearest
+    }
+
     public mutating func cost(_ actions: UnsafeBufferPointer<Float>, count: Int, horizon: Int, actionDim: Int,
                               into costs: UnsafeMutableBufferPointer<Float>) {
         let sub = max(1, settings.substeps)
@@ -89,7 +103,12 @@ public struct KinematicRolloutCost: SequenceCost {
                             break
                         }
                     }
-                    if !collided { clearance += exp(-scene.distanceToNearestObstacle(Vec3(k.x, k.y, z), maxDistance: 4) / 0.5) }
+                    if !collided {
+                        // the nearest of the world and the other vehicles (where they will be at the step's end)
+                        var d = scene.distanceToNearestObstacle(Vec3(k.x, k.y, z), maxDistance: 4)
+                        if !movers.isEmpty { d = min(d, moverDistance(k.x, k.y, at: Double(h + 1) * period)) }
+                        clearance += exp(-d / 0.5)
+                    }
                 }
                 if collided { hits += 1; clearance += 1 }
             }

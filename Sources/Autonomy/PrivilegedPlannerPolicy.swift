@@ -12,7 +12,7 @@ import World
 ///
 /// Cost of a sequence = mean over steps h of c_h (1 from the first step whose swept path touches
 /// an obstacle, inflated by `margin`, or leaves the bounds) + `clearanceWeight` * mean_h
-/// exp(-d_h / 0.5 m) (d_h: distance to the nearest obstacle at the end of step h) +
+/// exp(-d_h / 0.5 m) (d_h: distance to the nearest obstacle, or other vehicle of a swarm, at the end of step h) +
 /// `yawWeight` * mean_h (a_h / max)^2.
 ///
 /// In a swarm it also sees the other vehicles (`SwarmAwarePolicy`): each is a `MovingObstacle`,
@@ -20,8 +20,9 @@ import World
 /// horizontal velocity over the horizon while its altitude only moves toward the held one (every
 /// vehicle is commanded the same altitude), and a substep also collides when the robot is within
 /// the neighbour's radius plus its own plus `margin` of it horizontally and within their half
-/// heights plus `2 * altitudeTolerance` vertically. Without neighbours the cost is the static one
-/// above, bit for bit.
+/// heights plus `2 * altitudeTolerance` vertically, and the clearance term reads the distance to
+/// its cylinder where the prediction puts it (a plan skimming a neighbour costs more than one
+/// keeping clear, as near a tree). Without neighbours the cost is the static one above, bit for bit.
 public struct PrivilegedPlannerPolicy: SwarmAwarePolicy {
     public struct Settings: Sendable, Equatable {
         /// Planner budget (smaller than the learned policy's 4096/1024/128/3: the cost is exact).

@@ -41,6 +41,8 @@ public enum CollisionPipeline {
         public var samples: Int
         public var evaluation: EvaluationReport?
         public var files: [String]
+        /// Vehicle contacts collected in each round, round 0 first (nil without swarm collection).
+        public var vehicleContactsByRound: [Int]?
     }
 
     /// Runs the pipeline. `command` is stored in the metadata and the report (how to reproduce).
@@ -57,15 +59,7 @@ public enum CollisionPipeline {
         let t0 = clock()
 
         // worlds (never held-out ones)
-        let specs = try WorldSet.specs(config.trainWorlds, count: config.trainWorldCount, source: "trainWorlds", countSource: "trainWorldCount")
-        let scenes = try WorldSet.scenes(specs)
-        if let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {
-            throw InputError("trainWorlds", at: specs[bad], "is a held-out evaluation world; training on it would leak test data")
-        }
-        let robot = try URDFLoader.load(path: config.robot)
-        var env = config.env
-        env.maxEpisodeTime = config.collectionEpisodeTime
-        let models = try scenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: profile) }
+        let (specs, env, models) = try collectionWorlds(config, profile: profile)
 
         // round 0: uniform random sequences, or the shards given
         var data: CollisionDataset
@@ -79,6 +73,9 @@ public enum CollisionPipeline {
             // later rounds collect in the config's worlds
             if config.rounds > 0 { dataWorlds += specs.filter { !dataWorlds.contains($0) } }
         }
+        // each round's vehicle contacts (swarm lanes only), kept apart: the merged data's info is round 0's
+        var roundContacts = [vehicleContacts(data)]
+        recordContacts(roundContacts, in: &data)
 
         var rng = RNG(seed: config.seed, stream: 0x5452_4149)
         let trainer = CollisionTrainer(CollisionPredictor(config: config.modelConfig, rng: &rng), config: config.training)
@@ -91,6 +88,8 @@ public enum CollisionPipeline {
                                    predictor: trainer.predictor, sink: sink)
             log("round \(round): \(summary(more))")
             data.append(more)
+            roundContacts.append(vehicleContacts(more))
+            recordContacts(roundContacts, in: &data)
             if config.roundEpochs > 0 {
                 best = try train(config, trainer: trainer, data: data, round: round, epochs: config.roundEpochs, rng: &rng,
                                  curves: &curves, sink: sink)
@@ -107,6 +106,8 @@ public enum CollisionPipeline {
                      "domain": profile.name, "train_worlds": dataWorlds.joined(separator: ",")]
         if !dataFiles.isEmpty { notes["data_files"] = dataFiles.joined(separator: ",") }
         if !command.isEmpty { notes["command"] = command }
+        let contacts = contactsByRound(roundContacts)
+        if let contacts { notes["vehicle_contacts_by_round"] = contacts.map(String.init).joined(separator: ",") }
         let record = CollisionTrainingRecord(training: config.training, datasetHash: hash,
                                              realTransitions: profile != .sim ? data.sampleCount : 0,
                                              simTransitions: profile != .sim ? 0 : data.sampleCount,
@@ -150,12 +151,27 @@ public enum CollisionPipeline {
         let tEnd = clock()
 
         let report = reportMarkdown(config, data: data, curves: curves, best: best, hash: hash, steps: trainer.steps,
-                                    parameters: trainer.predictor.parameterCount, specs: dataWorlds, dataFiles: dataFiles, evaluation: evaluation,
-                                    name: name, command: command, trainSeconds: tTrain - t0, evalSeconds: tEnd - tTrain)
+                                    parameters: trainer.predictor.parameterCount, specs: dataWorlds, dataFiles: dataFiles, contacts: contacts,
+                                    evaluation: evaluation, name: name, command: command, trainSeconds: tTrain - t0, evalSeconds: tEnd - tTrain)
         try AtomicFile.write(report, to: out + "/\(name)-report.md")
         files.append(out + "/\(name)-report.md")
         return Result(modelPath: modelPath, curves: curves, bestValidationLoss: best, datasetHash: hash, samples: data.sampleCount,
-                      evaluation: evaluation, files: files)
+                      evaluation: evaluation, files: files, vehicleContactsByRound: contacts)
+    }
+
+    /// The training worlds' specs, the collection env (the config's, with the collection episode
+    /// time) and one model per world; a held-out world is refused.
+    static func collectionWorlds(_ config: CollisionPipelineConfig,
+                                 profile: DomainProfile) throws -> (specs: [String], env: EnvSettings, models: [EnvModel]) {
+        let specs = try WorldSet.specs(config.trainWorlds, count: config.trainWorldCount, source: "trainWorlds", countSource: "trainWorldCount")
+        let scenes = try WorldSet.scenes(specs)
+        if let bad = scenes.firstIndex(where: WorldCatalog.isHeldOut) {
+            throw InputError("trainWorlds", at: specs[bad], "is a held-out evaluation world; training on it would leak test data")
+        }
+        let robot = try URDFLoader.load(path: config.robot)
+        var env = config.env
+        env.maxEpisodeTime = config.collectionEpisodeTime
+        return (specs, env, try scenes.map { try EnvModel(scene: $0, robot: robot, settings: env, domain: profile) })
     }
 
     /// One round of collection: uniform sequences (round 0) or exploration around `predictor`.
@@ -183,8 +199,27 @@ public enum CollisionPipeline {
         let known = d.masks.reduce(0) { $0 + Int($1) }
         var positive = 0
         for i in d.labels.indices where d.masks[i] == 1 && d.labels[i] == 1 { positive += 1 }
-        return "\(d.sampleCount) samples, \(Set(d.episodes).count) episodes, \(Collector.collisionCount(d)) collisions, "
+        return "\(d.sampleCount) samples, \(Set(d.episodes).count) episodes, \(Collector.collisionCount(d)) collisions\(CollectJob.contactsNote(d)), "
             + "positive labels \(positive)/\(known)"
+    }
+
+    /// The vehicle contacts a round's data set counted (`Collector`'s `info["vehicleContacts"]`;
+    /// nil: no swarm lanes).
+    static func vehicleContacts(_ d: CollisionDataset) -> Int? { d.info["vehicleContacts"].flatMap { Int($0) } }
+
+    /// Every round's contacts, a round without swarm lanes as 0; nil when no round had swarm lanes.
+    static func contactsByRound(_ rounds: [Int?]) -> [Int]? {
+        rounds.contains { $0 != nil } ? rounds.map { $0 ?? 0 } : nil
+    }
+
+    /// Writes the contacts of the rounds merged so far into the merged data's info, which
+    /// `CollisionDataset.append` leaves as round 0's: `vehicleContacts` the total and
+    /// `vehicleContactsByRound` each round's count, comma-separated. Without swarm lanes the
+    /// info is left alone (single-vehicle data sets, and their hash, are unchanged).
+    static func recordContacts(_ rounds: [Int?], in data: inout CollisionDataset) {
+        guard let counts = contactsByRound(rounds) else { return }
+        data.info["vehicleContacts"] = String(counts.reduce(0, +))
+        data.info["vehicleContactsByRound"] = counts.map(String.init).joined(separator: ",")
     }
 
     /// Trains up to `epochs` epochs with early stopping on the validation loss; leaves the best
@@ -250,7 +285,8 @@ public enum CollisionPipeline {
     }
 
     static func reportMarkdown(_ c: CollisionPipelineConfig, data: CollisionDataset, curves: [EpochRecord], best: Double, hash: String,
-                               steps: Int, parameters: Int, specs: [String], dataFiles: [String], evaluation: EvaluationReport?, name: String, command: String,
+                               steps: Int, parameters: Int, specs: [String], dataFiles: [String], contacts: [Int]?, evaluation: EvaluationReport?,
+                               name: String, command: String,
                                trainSeconds: Double, evalSeconds: Double) -> String {
         var s = "# GtS collision predictor: training report\n\n"
         if !command.isEmpty { s += "Command: `\(command)`\n\n" }
@@ -258,6 +294,9 @@ public enum CollisionPipeline {
         let first = dataFiles.isEmpty ? "\(c.initialSteps) uniform-sequence steps" : "\(dataFiles.count) collected shard(s) (\(dataFiles.joined(separator: ", ")))"
         s += "- data: \(summary(data)); \(first) + \(c.rounds) x \(c.roundSteps) \(c.roundExploration) steps around the model; data set hash \(hash)\n"
         if let swarm = c.collectionSwarm { s += "- swarm collection: \(swarm.summary) of \(c.lanes) in every round\n" }
+        if let contacts {
+            s += "- vehicle contacts per round: \(contacts.map(String.init).joined(separator: ", ")) (total \(contacts.reduce(0, +)))\n"
+        }
         s += "- model: \(parameters) parameters, \(c.imageHeight)x\(c.imageWidth)x\(c.frames) input, horizon \(c.horizon)\n"
         s += "- training: \(steps) Adam steps, batch \(c.batchSize), lr \(c.learningRate), positive weight \(c.positiveWeight), "
             + "weight decay \(c.weightDecay), clip \(c.gradientClip)\(c.rebalance ? ", class-rebalanced batches" : ""); best validation loss \(Statistics.format(best, digits: 4))\n"

@@ -48,6 +48,7 @@ public enum CollisionShards {
                                       horizon: config.horizon)
         var seen: [String: String] = [:]
         var allWorlds: [String] = []
+        var contacts: Int? = nil
         for file in files {
             let d = try CollisionDataset.read(path: file)
             func differ(_ field: String, _ got: String, _ want: String) -> InputError {
@@ -80,9 +81,12 @@ public enum CollisionShards {
                 seen[shardSeed] = file
             }
             merged.append(d)
+            if let k = CollisionPipeline.vehicleContacts(d) { contacts = (contacts ?? 0) + k }
         }
-        // content only (no paths), so the data set hash is the same wherever the files live
+        // content only (no paths), so the data set hash is the same wherever the files live;
+        // shards with swarm lanes add up their vehicle contacts
         merged.info = ["domain": config.domain, "shards": String(files.count)]
+        if let contacts { merged.info["vehicleContacts"] = String(contacts) }
         return (merged, allWorlds)
     }
 }
