@@ -322,14 +322,21 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
         return file
     }
 
-    @Test func loadedSimPhaseIsTheStartOfEveryRealPhase() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-simmodel-\(UInt32.random(in: 0...UInt32.max))").path
+    /// A fresh directory holding a source checkpoint, and the tiny config (main budget only)
+    /// that loads it as its sim phase.
+    private func simModelRun(_ label: String) throws -> (dir: String, config: GtSExperimentConfig) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-\(label)-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         var c = tinyConfig()
         c.sweepHours = [c.realHours]
         c.sweepEpisodesPerWorld = 0
         c.simModel = try checkpoint(c, dir: dir, name: "source", seed: 5)
+        return (dir, c)
+    }
+
+    @Test func loadedSimPhaseIsTheStartOfEveryRealPhase() throws {
+        let (dir, c) = try simModelRun("simmodel")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/run"
         let logged = Mutex<[String]>([])
         let r = try GtSExperiment.run(c, out: out, sink: .silent, log: { line in logged.withLock { $0.append(line) } })
@@ -370,13 +377,9 @@ private func realModels(_ c: GtSExperimentConfig, domain: DomainProfile = .real)
     }
 
     @Test func aHalfProfileStandsInForRealAndIsRecorded() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gts-half-\(UInt32.random(in: 0...UInt32.max))").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (dir, loaded) = try simModelRun("half")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var c = tinyConfig()
-        c.sweepHours = [c.realHours]
-        c.sweepEpisodesPerWorld = 0
-        c.simModel = try checkpoint(c, dir: dir, name: "source", seed: 5)
+        var c = loaded
         c.realProfile = DomainProfile.realDynamics.name
         let out = dir + "/run"
         let r = try GtSExperiment.run(c, out: out, sink: .silent, log: { _ in })
