@@ -14,7 +14,6 @@ import World
         let scene = try SceneLoader.resolve(spec)
         let w = 160, h = 90
         let views = [1, 2, 3].map { ViewRenderer(scene: scene, width: w, height: h, threads: $0) }
-        let renderer = views[0].renderer
         let lo = scene.boundsMin, hi = scene.boundsMax
         var rng = RNG(seed: 17)
         for k in 0..<4 {
@@ -28,14 +27,9 @@ import World
             default: Quaternion(roll: -0.15, pitch: -1.5, yaw: rng.uniform(-.pi, .pi))
             }
             let camera = ViewCamera(pose: Pose(position: eye, orientation: orientation))
-            let cam = CameraIntrinsics(width: w, height: h, fovDegrees: degrees(camera.horizontalFOV), maxRange: views[0].maxRange)
-            var setup = TiltedSetup(renderer: renderer, camera: cam)
-            #expect(!renderer.prepareTilted(camera: cam, pose: camera.pose, setup: &setup), "view \(k) is not a fallback view")
             // the renderer's one-thread whole image
-            var expected = [UInt8](repeating: 0, count: 3 * w * h)
-            var scratch = RenderScratch(renderer: renderer, camera: cam)
-            var noise = RNG(seed: 0)
-            renderer.render(camera: cam, pose: camera.pose, rng: &noise, depth: nil, gray: nil, rgb: &expected, scratch: &scratch)
+            let (expected, tilted) = wholeImage(of: camera, as: views[0])
+            #expect(!tilted, "view \(k) is not a fallback view")
             for view in views {
                 var image = RGBImage(width: 1, height: 1)
                 view.render(camera, into: &image)

@@ -6,6 +6,20 @@ import Viewer
 import World
 @testable import App
 
+/// The renderer's one-thread whole image of `camera` at `view`'s size (what a view must draw on
+/// any thread count), and whether the tilted path can take the camera (false: the per-ray
+/// fallback).
+func wholeImage(of camera: ViewCamera, as view: ViewRenderer) -> (rgb: [UInt8], tilted: Bool) {
+    let renderer = view.renderer, w = view.width, h = view.height
+    let cam = CameraIntrinsics(width: w, height: h, fovDegrees: degrees(camera.horizontalFOV), maxRange: view.maxRange)
+    var rgb = [UInt8](repeating: 0, count: 3 * w * h)
+    var scratch = RenderScratch(renderer: renderer, camera: cam)
+    var noise = RNG(seed: 0)
+    renderer.render(camera: cam, pose: camera.pose, rng: &noise, depth: nil, gray: nil, rgb: &rgb, scratch: &scratch)
+    var setup = TiltedSetup(renderer: renderer, camera: cam)
+    return (rgb, renderer.prepareTilted(camera: cam, pose: camera.pose, setup: &setup))
+}
+
 /// The viewer's tilted 3D view: drawn in column blocks over any number of threads, it is the
 /// renderer's one-thread whole image byte for byte (the per-ray fallback included).
 @Suite struct TiltedViewTests {
@@ -33,14 +47,8 @@ import World
             let pose = Pose(position: position, orientation: Quaternion(roll: roll, pitch: pitch, yaw: rng.uniform(-.pi, .pi)))
             let camera = ViewCamera(pose: pose)
             #expect(views[0].levelled(camera) == camera)
-            let renderer = views[0].renderer
-            let cam = CameraIntrinsics(width: w, height: h, fovDegrees: degrees(camera.horizontalFOV), maxRange: views[0].maxRange)
-            var expected = [UInt8](repeating: 0, count: 3 * w * h)
-            var scratch = RenderScratch(renderer: renderer, camera: cam)
-            var noise = RNG(seed: 0)
-            renderer.render(camera: cam, pose: pose, rng: &noise, depth: nil, gray: nil, rgb: &expected, scratch: &scratch)
-            var setup = TiltedSetup(renderer: renderer, camera: cam)
-            if !renderer.prepareTilted(camera: cam, pose: pose, setup: &setup) { fallbacks += 1 }
+            let (expected, tilted) = wholeImage(of: camera, as: views[0])
+            if !tilted { fallbacks += 1 }
             for view in views {
                 var image = RGBImage(width: 1, height: 1)
                 view.render(camera, into: &image)
