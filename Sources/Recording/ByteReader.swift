@@ -11,15 +11,41 @@ struct ByteReader {
     let end: Int
     /// File name for error messages.
     let source: String
-    /// What is being parsed ("Chunk at byte 1234"), for error messages.
-    let context: String
+    /// What is being parsed, for error messages; see `context`.
+    let place: Place
+
+    /// What a reader parses, kept as values so that the text is only built for an error (a reader
+    /// is made per record of a chunk).
+    enum Place {
+        /// Given text ("Chunk at byte 1234").
+        case text(String)
+        /// A record inside the chunk at file byte `chunk`, at file byte `offset` (uncompressed
+        /// chunk) or at `offset` into the decoded records; `opcode` once it is known.
+        case chunkRecord(opcode: UInt8?, offset: Int, chunk: Int, decoded: Bool)
+    }
 
     init(_ bytes: [UInt8], from pos: Int, to end: Int, source: String, context: String) {
+        self.init(bytes, from: pos, to: end, source: source, place: .text(context))
+    }
+
+    init(_ bytes: [UInt8], from pos: Int, to end: Int, source: String, place: Place) {
         self.bytes = bytes
         self.pos = pos
         self.end = end
         self.source = source
-        self.context = context
+        self.place = place
+    }
+
+    /// What is being parsed ("Chunk at byte 1234", "Message record at offset 56 of the decoded
+    /// records inside the Chunk at byte 1234").
+    var context: String {
+        switch place {
+        case .text(let t):
+            return t
+        case .chunkRecord(let opcode, let offset, let chunk, let decoded):
+            let record = opcode.map { "\(MCAPRecord.name($0)) record" } ?? "record"
+            return "\(record) at \(decoded ? "offset \(offset) of the decoded records" : "byte \(offset)") inside the Chunk at byte \(chunk)"
+        }
     }
 
     var remaining: Int { end - pos }
@@ -100,7 +126,7 @@ struct ByteReader {
 
     mutating func stringMap(_ field: String) throws -> [String: String] {
         let n = try length32(field)
-        var sub = ByteReader(bytes, from: pos, to: pos + n, source: source, context: context)
+        var sub = ByteReader(bytes, from: pos, to: pos + n, source: source, place: place)
         var out: [String: String] = [:]
         while sub.remaining > 0 {
             let k = try sub.string(field + " key")
