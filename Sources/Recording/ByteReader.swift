@@ -81,9 +81,16 @@ struct ByteReader {
         return v
     }
 
-    /// A length prefix, checked against the bytes left.
-    mutating func length32(_ field: String) throws -> Int {
-        let n = try u32(field + " length")
+    /// A uint32 in big-endian byte order when `bigEndian` (CDR from a big-endian writer), else
+    /// little-endian.
+    mutating func u32(_ field: String, bigEndian: Bool) throws -> UInt32 {
+        let v = try u32(field)
+        return bigEndian ? v.byteSwapped : v
+    }
+
+    /// A length prefix (big-endian when `bigEndian`), checked against the bytes left.
+    mutating func length32(_ field: String, bigEndian: Bool = false) throws -> Int {
+        let n = try u32(field + " length", bigEndian: bigEndian)
         guard UInt64(n) <= UInt64(remaining) else {
             throw error("\(field) length \(n) exceeds the \(remaining) bytes left in the record")
         }
