@@ -31,102 +31,86 @@ struct EpisodeJSONReader {
 
     /// A `foxglove.PoseInFrame`: its `frame_id` and `pose`.
     static func pose(_ bytes: [UInt8]) -> (frameID: String, pose: Pose)? {
-        bytes.withUnsafeBufferPointer { p in
-            var r = EpisodeJSONReader(p)
-            var frameID: String?, pose: Pose?, stamp = false
-            let ok = r.object { r, k in
-                switch k {
-                case .frameID: return r.once(&frameID) { $0.string() }
-                case .pose: return r.once(&pose) { $0.pose() }
-                case .timestamp: return r.timestamp(&stamp)
-                default: return false
-                }
+        var frameID: String?, pose: Pose?
+        guard message(bytes, { r, k in
+            switch k {
+            case .frameID: r.once(&frameID) { $0.string() }
+            case .pose: r.once(&pose) { $0.pose() }
+            default: false
             }
-            guard ok, r.atEnd(), let frameID, let pose else { return nil }
-            return (frameID, pose)
-        }
+        }), let frameID, let pose else { return nil }
+        return (frameID, pose)
     }
 
     /// A `foxglove.FrameTransform`: parent and child frame ids and the child's pose in the parent.
     static func transform(_ bytes: [UInt8]) -> (parent: String, child: String, pose: Pose)? {
-        bytes.withUnsafeBufferPointer { p in
-            var r = EpisodeJSONReader(p)
-            var parent: String?, child: String?, translation: Vec3?, rotation: Quaternion?, stamp = false
-            let ok = r.object { r, k in
-                switch k {
-                case .parentFrameID: return r.once(&parent) { $0.string() }
-                case .childFrameID: return r.once(&child) { $0.string() }
-                case .translation: return r.once(&translation) { $0.vec3() }
-                case .rotation: return r.once(&rotation) { $0.quaternion() }
-                case .timestamp: return r.timestamp(&stamp)
-                default: return false
-                }
+        var parent: String?, child: String?, translation: Vec3?, rotation: Quaternion?
+        guard message(bytes, { r, k in
+            switch k {
+            case .parentFrameID: r.once(&parent) { $0.string() }
+            case .childFrameID: r.once(&child) { $0.string() }
+            case .translation: r.once(&translation) { $0.vec3() }
+            case .rotation: r.once(&rotation) { $0.quaternion() }
+            default: false
             }
-            guard ok, r.atEnd(), let parent, let child, let translation, let rotation else { return nil }
-            return (parent, child, Pose(position: translation, orientation: rotation))
-        }
+        }), let parent, let child, let translation, let rotation else { return nil }
+        return (parent, child, Pose(position: translation, orientation: rotation))
     }
 
     /// A `swiftlet.Command`: its control step and values.
     static func command(_ bytes: [UInt8]) -> (step: Int, values: [Double])? {
-        bytes.withUnsafeBufferPointer { p in
-            var r = EpisodeJSONReader(p)
-            var step: Int?, values: [Double]?, stamp = false
-            let ok = r.object { r, k in
-                switch k {
-                case .step: return r.once(&step) { $0.int() }
-                case .values: return r.once(&values) { $0.doubles() }
-                case .timestamp: return r.timestamp(&stamp)
-                default: return false
-                }
+        var step: Int?, values: [Double]?
+        guard message(bytes, { r, k in
+            switch k {
+            case .step: r.once(&step) { $0.int() }
+            case .values: r.once(&values) { $0.doubles() }
+            default: false
             }
-            guard ok, r.atEnd(), let step, let values else { return nil }
-            return (step, values)
-        }
+        }), let step, let values else { return nil }
+        return (step, values)
     }
 
     /// A `swiftlet.MotorSpeeds`: the speeds and their unit.
     static func motors(_ bytes: [UInt8]) -> (speeds: [Double], unit: String)? {
-        bytes.withUnsafeBufferPointer { p in
-            var r = EpisodeJSONReader(p)
-            var speeds: [Double]?, unit: String?, stamp = false
-            let ok = r.object { r, k in
-                switch k {
-                case .speeds: return r.once(&speeds) { $0.doubles() }
-                case .unit: return r.once(&unit) { $0.string() }
-                case .timestamp: return r.timestamp(&stamp)
-                default: return false
-                }
+        var speeds: [Double]?, unit: String?
+        guard message(bytes, { r, k in
+            switch k {
+            case .speeds: r.once(&speeds) { $0.doubles() }
+            case .unit: r.once(&unit) { $0.string() }
+            default: false
             }
-            guard ok, r.atEnd(), let speeds, let unit else { return nil }
-            return (speeds, unit)
-        }
+        }), let speeds, let unit else { return nil }
+        return (speeds, unit)
     }
 
     /// A `foxglove.RawImage` on `topic` logged at `logTime`: nil also when the encoding is unknown,
     /// the base64 is invalid or the pixels do not fit the stated sizes (the generic path names
     /// the problem).
     static func rawImage(_ bytes: [UInt8], topic: String, logTime: UInt64) -> EpisodeLog.ImageSample? {
+        var frameID: String?, encoding: String?, width: Int?, height: Int?, step: Int?, data: [UInt8]?
+        guard message(bytes, { r, k in
+            switch k {
+            case .frameID: r.once(&frameID) { $0.string() }
+            case .encoding: r.once(&encoding) { $0.string() }
+            case .width: r.once(&width) { $0.int() }
+            case .height: r.once(&height) { $0.int() }
+            case .step: r.once(&step) { $0.int() }
+            case .data: r.once(&data) { r in r.rawString().flatMap { Base64.decode(UnsafeBufferPointer(rebasing: r.p[$0])) } }
+            default: false
+            }
+        }), let frameID, let e = encoding, let enc = ImageEncoding(rawValue: e), let width, let height, let step, let data,
+              enc.fits(width: width, height: height, step: step, count: data.count) else { return nil }
+        return EpisodeLog.ImageSample(logTime: logTime, topic: topic, frameID: frameID, width: width, height: height,
+                                      encoding: enc, step: step, data: data)
+    }
+
+    /// Reads `bytes` as one object and nothing after it but whitespace: `member` reads the value
+    /// of each key but `timestamp` (read here, at most once).
+    static func message(_ bytes: [UInt8], _ member: (inout EpisodeJSONReader, Key) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { p in
             var r = EpisodeJSONReader(p)
-            var frameID: String?, encoding: String?, width: Int?, height: Int?, step: Int?, data: [UInt8]?
             var stamp = false
-            let ok = r.object { r, k in
-                switch k {
-                case .frameID: return r.once(&frameID) { $0.string() }
-                case .encoding: return r.once(&encoding) { $0.string() }
-                case .width: return r.once(&width) { $0.int() }
-                case .height: return r.once(&height) { $0.int() }
-                case .step: return r.once(&step) { $0.int() }
-                case .data: return r.once(&data) { r in r.rawString().flatMap { Base64.decode(UnsafeBufferPointer(rebasing: r.p[$0])) } }
-                case .timestamp: return r.timestamp(&stamp)
-                default: return false
-                }
-            }
-            guard ok, r.atEnd(), let frameID, let e = encoding, let enc = ImageEncoding(rawValue: e), let width, let height,
-                  let step, let data, enc.fits(width: width, height: height, step: step, count: data.count) else { return nil }
-            return EpisodeLog.ImageSample(logTime: logTime, topic: topic, frameID: frameID, width: width, height: height,
-                                          encoding: enc, step: step, data: data)
+            return r.object { r, k in k == .timestamp ? r.timestamp(&stamp) : member(&r, k) } && r.atEnd()
         }
     }
 
@@ -326,34 +310,26 @@ struct EpisodeJSONReader {
     }
 
     /// `{"x":..,"y":..,"z":..}` in any order.
-    mutating func vec3() -> Vec3? {
-        var x: Double?, y: Double?, z: Double?
-        let ok = object { r, k in
-            switch k {
-            case .x: return r.once(&x) { $0.double() }
-            case .y: return r.once(&y) { $0.double() }
-            case .z: return r.once(&z) { $0.double() }
-            default: return false
-            }
-        }
-        guard ok, let x, let y, let z else { return nil }
-        return Vec3(x, y, z)
-    }
+    mutating func vec3() -> Vec3? { xyzw(w: false).map { Vec3($0.x, $0.y, $0.z) } }
 
     /// `{"x":..,"y":..,"z":..,"w":..}` in any order.
-    mutating func quaternion() -> Quaternion? {
+    mutating func quaternion() -> Quaternion? { xyzw(w: true).map { Quaternion(x: $0.x, y: $0.y, z: $0.z, w: $0.w) } }
+
+    /// An object of exactly the members x, y, z and, when `w`, w (numbers or null), in any order;
+    /// `w` is 0 without it.
+    mutating func xyzw(w withW: Bool) -> SIMD4<Double>? {
         var x: Double?, y: Double?, z: Double?, w: Double?
         let ok = object { r, k in
             switch k {
-            case .x: return r.once(&x) { $0.double() }
-            case .y: return r.once(&y) { $0.double() }
-            case .z: return r.once(&z) { $0.double() }
-            case .w: return r.once(&w) { $0.double() }
-            default: return false
+            case .x: r.once(&x) { $0.double() }
+            case .y: r.once(&y) { $0.double() }
+            case .z: r.once(&z) { $0.double() }
+            case .w where withW: r.once(&w) { $0.double() }
+            default: false
             }
         }
-        guard ok, let x, let y, let z, let w else { return nil }
-        return Quaternion(x: x, y: y, z: z, w: w)
+        guard ok, let x, let y, let z, withW == (w != nil) else { return nil }
+        return SIMD4(x, y, z, w ?? 0)
     }
 
     /// A foxglove.Pose `{"position":{..},"orientation":{..}}`.
