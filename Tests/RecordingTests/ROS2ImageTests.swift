@@ -254,7 +254,9 @@ import Testing
 
     /// Big-endian CDR: the golden bytes of a tiny message, then every field of bigger ones
     /// (odd frame id lengths, rgb8, and 32FC1 with big-endian pixels), each equal to the
-    /// little-endian message of the same image; through `EpisodeLog.load` too.
+    /// little-endian message of the same image; through `EpisodeLog.load` too. The golden bytes
+    /// are what the public `mcap_ros2` CdrWriter writes with encapsulation CDR_BE, and its
+    /// decoder reads them back (tools/cdr_be_check.py, run by `make check-mcap`).
     @Test func bigEndianCDRDecodesEveryField() throws {
         let hand: [UInt8] = [
             0x00, 0x00, 0x00, 0x00,                          // encapsulation: CDR big-endian
