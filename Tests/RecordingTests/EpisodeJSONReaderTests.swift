@@ -284,6 +284,45 @@ func rawJSONLog(_ messages: [(topic: String, text: String)]) throws -> [UInt8] {
         #expect(exact > 3000)
     }
 
+    /// Random mutations of every kind of message (bytes replaced by JSON punctuation, digits,
+    /// letters or anything, inserted, deleted, cuts): whenever the direct reader takes a message,
+    /// the generic path takes it too and gives the same sample; never a trap.
+    @Test func mutatedMessagesTheDirectReaderTakesDecodeAlikeGenerically() throws {
+        let templates: [(EpisodeLog.ChannelKind, String, String)] = [
+            (.pose, "/pose", Self.poseText),
+            (.tf, "/tf", #"{"timestamp":{"sec":0,"nsec":0},"parent_frame_id":"body","child_frame_id":"camera","translation":{"x":0.02,"y":0.0,"z":-1e-3},"rotation":{"x":-0.5,"y":0.5,"z":-0.5,"w":0.5}}"#),
+            (.command, "/swiftlet/command", #"{"timestamp":{"sec":1,"nsec":20000000},"step":102,"values":[1.0841470984807897,0.5,0.02]}"#),
+            (.motors, "/swiftlet/motors", #"{"timestamp":{"sec":0,"nsec":50000000},"speeds":[14472.997916927068,14463.0,null],"unit":"rpm"}"#),
+            (.jsonImage, "/camera/image", #"{"timestamp":{"sec":0,"nsec":0},"frame_id":"camera","width":2,"height":2,"encoding":"mono8","step":2,"data":"AAECAw=="}"#),
+        ]
+        let alphabet = Array(#"{}[]":,0123456789.-+eE ntulrfaxyzw"#.utf8)
+        var rng = RNG(seed: 12)
+        var taken = 0
+        for trial in 0..<6000 {
+            let (kind, topic, text) = templates[trial % templates.count]
+            var bytes = Array(text.utf8)
+            for _ in 0..<(1 + rng.int(below: 2)) {
+                let at = rng.int(below: bytes.count)
+                let b = rng.int(below: 4) == 0 ? UInt8(truncatingIfNeeded: rng.next()) : alphabet[rng.int(below: alphabet.count)]
+                switch rng.int(below: 4) {
+                case 0: bytes[at] = b
+                case 1: bytes.insert(b, at: at)
+                case 2: bytes.remove(at: at)
+                default: bytes = Array(bytes.prefix(at))
+                }
+                if bytes.isEmpty { break }
+            }
+            let m = MCAPMessage(channelID: 1, sequence: 0, logTime: 7, publishTime: 7, data: bytes)
+            var direct = EpisodeLog(), generic = EpisodeLog()
+            guard EpisodeLog.decodeDirect(m, kind: kind, topic: topic, into: &direct) else { continue }
+            taken += 1
+            let e = inputError { try EpisodeLog.decodeGeneric(m, topic: topic, into: &generic, source: "m") }
+            #expect(e == nil && fieldDump(direct) == fieldDump(generic), "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        // some mutations keep a message readable (a digit for a digit, whitespace)
+        #expect(taken > 300)
+    }
+
     /// Swarm logs: poses and commands through the direct reader give the generic path's log,
     /// and a bad pose the generic error.
     @Test func swarmLogsDecodeAsTheGenericPathDoes() throws {
