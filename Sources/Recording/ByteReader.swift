@@ -1,6 +1,7 @@
 import Diagnostics
 
-/// A bounds-checked little-endian cursor over a byte array, for parsing untrusted MCAP data.
+/// A bounds-checked little-endian cursor over a byte array, for parsing untrusted MCAP data (and
+/// CDR messages, whose uint32 fields may also be big-endian: `u32(_:bigEndian:)`).
 ///
 /// Every read checks the bytes left before touching memory, and every length prefix is checked
 /// against the bytes left before anything is allocated, so a corrupt or hostile file yields an
