@@ -5,35 +5,29 @@
 The golden big-endian sensor_msgs/msg/Image of ROS2ImageTests.bigEndianCDRDecodesEveryField
 (stamp 1 s 5 ns, frame id "cam", 1x2 mono8, data 07 09) must be exactly what the public
 `CdrWriter` writes with encapsulation CDR_BE, field by field with its alignment, and the public
-dynamic decoder (`mcap_ros2._dynamic.generate_dynamic` on Swiftlet's schema text,
-ROS2Image.schemaText) must read every field of it back; the little-endian golden message of
+dynamic decoder (`mcap_ros2._dynamic.generate_dynamic` on Swiftlet's schema text, ROS2Image.schemaText, as
+the log tools/mcap_fixtures/sample-zstd-31f76f6.mcap holds it) must read every field of it back; the little-endian golden message of
 ROS2ImageTests.goldenBytesOfATinyMessage must decode to the same values. Exits non-zero on any
 difference. Run by `make check-mcap`.
 """
 import io
+import os
 import sys
+
+from mcap.reader import make_reader
 
 from mcap_ros2._cdr import CdrWriter, EncapsulationKind
 from mcap_ros2._dynamic import generate_dynamic
 
-SCHEMA = """std_msgs/Header header
-uint32 height
-uint32 width
-string encoding
-uint8 is_bigendian
-uint32 step
-uint8[] data
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mcap_fixtures", "sample-zstd-31f76f6.mcap")
 
-================================================================================
-MSG: std_msgs/Header
-builtin_interfaces/Time stamp
-string frame_id
 
-================================================================================
-MSG: builtin_interfaces/Time
-int32 sec
-uint32 nanosec
-"""
+def schema_text() -> str:
+    """The sensor_msgs/msg/Image schema Swiftlet writes (ROS2Image.schemaText), from a Swiftlet log."""
+    with open(FIXTURE, "rb") as f:
+        summary = make_reader(f).get_summary()
+    return next(s.data.decode() for s in summary.schemas.values() if s.name == "sensor_msgs/msg/Image")
+
 
 BIG = bytes([
     0x00, 0x00, 0x00, 0x00,
@@ -72,7 +66,7 @@ def main() -> int:
     w.write_uint8_array(bytes([7, 9]))
     if out.getvalue() != BIG:
         problems.append(f"CdrWriter(CDR_BE) wrote {out.getvalue().hex()}, the golden bytes are {BIG.hex()}")
-    decode = generate_dynamic("sensor_msgs/msg/Image", SCHEMA)["sensor_msgs/msg/Image"]
+    decode = generate_dynamic("sensor_msgs/msg/Image", schema_text())["sensor_msgs/msg/Image"]
     for name, data in (("big-endian", BIG), ("little-endian", LITTLE)):
         m = decode(data)
         got = (m.header.stamp.sec, m.header.stamp.nanosec, m.header.frame_id, m.height, m.width, m.encoding,
