@@ -43,7 +43,8 @@ test: setup
 # 2 s swarm log (fly --swarm 3 --record: per-vehicle topics)
 # must pass CRC, index, JSON and CDR image checks; python lz4 must decode
 # the Swift-made LZ4 frames in tools/lz4_fixtures, python zstandard the zstd fixtures ZstdTests decodes
-# (tools/zstd_fixtures). Skipped (not failed) only when the package index cannot be reached.
+# (tools/zstd_fixtures), and the public ROS 2 CDR writer and decoder agree with the big-endian golden
+# Image of ROS2ImageTests (tools/cdr_be_check.py). Skipped (not failed) only when the package index cannot be reached.
 MCAP_DIR := .build/mcap-check
 check-mcap:
 	@$(SWIFT) build $(SWIFTFLAGS) --product swiftlet >/dev/null
@@ -68,7 +69,8 @@ check-mcap:
 	  $(MCAP_DIR)/sample-json.mcap tools/mcap_fixtures/json-images-f44f84b.mcap $(MCAP_DIR)/swarm.mcap \
 	  --cut $(MCAP_DIR)/cut.mcap --recovered $(MCAP_DIR)/recovered.mcap && \
 	tools/.venv/bin/python tools/lz4_fixtures.py check && \
-	tools/.venv/bin/python tools/zstd_fixtures.py check
+	tools/.venv/bin/python tools/zstd_fixtures.py check && \
+	tools/.venv/bin/python tools/cdr_be_check.py
 
 # Peer packages for side-by-side benchmarks (PyBullet, PyTorch CPU) in tools/.venv, installed
 # only when missing. torch from PyPI is large (it brings CUDA wheels); skip with PEERS=0.

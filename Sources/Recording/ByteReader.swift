@@ -1,6 +1,7 @@
 import Diagnostics
 
-/// A bounds-checked little-endian cursor over a byte array, for parsing untrusted MCAP data.
+/// A bounds-checked little-endian cursor over a byte array, for parsing untrusted MCAP data (and
+/// CDR messages, whose uint32 fields may also be big-endian: `u32(_:bigEndian:)`).
 ///
 /// Every read checks the bytes left before touching memory, and every length prefix is checked
 /// against the bytes left before anything is allocated, so a corrupt or hostile file yields an
@@ -11,15 +12,41 @@ struct ByteReader {
     let end: Int
     /// File name for error messages.
     let source: String
-    /// What is being parsed ("Chunk at byte 1234"), for error messages.
-    let context: String
+    /// What is being parsed, for error messages; see `context`.
+    let place: Place
+
+    /// What a reader parses, kept as values so that the text is only built for an error (a reader
+    /// is made per record of a chunk).
+    enum Place {
+        /// Given text ("Chunk at byte 1234").
+        case text(String)
+        /// A record inside the chunk at file byte `chunk`, at file byte `offset` (uncompressed
+        /// chunk) or at `offset` into the decoded records; `opcode` once it is known.
+        case chunkRecord(opcode: UInt8?, offset: Int, chunk: Int, decoded: Bool)
+    }
 
     init(_ bytes: [UInt8], from pos: Int, to end: Int, source: String, context: String) {
+        self.init(bytes, from: pos, to: end, source: source, place: .text(context))
+    }
+
+    init(_ bytes: [UInt8], from pos: Int, to end: Int, source: String, place: Place) {
         self.bytes = bytes
         self.pos = pos
         self.end = end
         self.source = source
-        self.context = context
+        self.place = place
+    }
+
+    /// What is being parsed ("Chunk at byte 1234", "Message record at offset 56 of the decoded
+    /// records inside the Chunk at byte 1234").
+    var context: String {
+        switch place {
+        case .text(let t):
+            return t
+        case .chunkRecord(let opcode, let offset, let chunk, let decoded):
+            let record = opcode.map { "\(MCAPRecord.name($0)) record" } ?? "record"
+            return "\(record) at \(decoded ? "offset \(offset) of the decoded records" : "byte \(offset)") inside the Chunk at byte \(chunk)"
+        }
     }
 
     var remaining: Int { end - pos }
@@ -55,9 +82,16 @@ struct ByteReader {
         return v
     }
 
-    /// A length prefix, checked against the bytes left.
-    mutating func length32(_ field: String) throws -> Int {
-        let n = try u32(field + " length")
+    /// A uint32 in big-endian byte order when `bigEndian` (CDR from a big-endian writer), else
+    /// little-endian.
+    mutating func u32(_ field: String, bigEndian: Bool) throws -> UInt32 {
+        let v = try u32(field)
+        return bigEndian ? v.byteSwapped : v
+    }
+
+    /// A length prefix (big-endian when `bigEndian`), checked against the bytes left.
+    mutating func length32(_ field: String, bigEndian: Bool = false) throws -> Int {
+        let n = try u32(field + " length", bigEndian: bigEndian)
         guard UInt64(n) <= UInt64(remaining) else {
             throw error("\(field) length \(n) exceeds the \(remaining) bytes left in the record")
         }
@@ -100,7 +134,7 @@ struct ByteReader {
 
     mutating func stringMap(_ field: String) throws -> [String: String] {
         let n = try length32(field)
-        var sub = ByteReader(bytes, from: pos, to: pos + n, source: source, context: context)
+        var sub = ByteReader(bytes, from: pos, to: pos + n, source: source, place: place)
         var out: [String: String] = [:]
         while sub.remaining > 0 {
             let k = try sub.string(field + " key")

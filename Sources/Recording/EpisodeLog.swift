@@ -86,71 +86,154 @@ public struct EpisodeLog: Sendable {
     }
 
     /// Decodes the messages of an open reader.
+    ///
+    /// Each channel's topic and encoding are classified once. The control-rate JSON messages
+    /// (poses, transforms, commands, motor speeds) and JSON images are read by
+    /// `EpisodeJSONReader` straight into their samples; a message it does not accept, and the
+    /// metadata, events and planner messages, go through the generic `JSONValue` path, which
+    /// also builds the error messages (the context naming topic and log time is only built there).
     public static func load(_ reader: MCAPReader, includeImages: Bool = true, validateCRCs: Bool = true) throws -> EpisodeLog {
+        try load(reader, includeImages: includeImages, validateCRCs: validateCRCs, directJSON: true)
+    }
+
+    /// `load`, with `directJSON: false` sending every JSON message through the generic path (the
+    /// reference the direct readers are tested against).
+    static func load(_ reader: MCAPReader, includeImages: Bool, validateCRCs: Bool, directJSON: Bool) throws -> EpisodeLog {
         var log = EpisodeLog()
         let (channels, messages, truncation) = try allMessages(reader, validateCRCs: validateCRCs)
         log.truncation = truncation
         let src = reader.source
+        let kinds = ChannelKind.table(channels, includeImages: includeImages)
+        var tally = MessageTally(channels: channels)
+        // room for every sample, from the messages per channel
+        var expected = [Int](repeating: 0, count: ChannelKind.allCases.count)
+        for m in messages where Int(m.channelID) < kinds.count {
+            if let k = kinds[Int(m.channelID)] { expected[k.rawValue] += 1 }
+        }
+        log.poses.reserveCapacity(expected[ChannelKind.pose.rawValue])
+        log.transforms.reserveCapacity(expected[ChannelKind.tf.rawValue])
+        log.commands.reserveCapacity(expected[ChannelKind.command.rawValue])
+        log.motorSpeeds.reserveCapacity(expected[ChannelKind.motors.rawValue])
+        log.images.reserveCapacity(expected[ChannelKind.cdrImage.rawValue] + expected[ChannelKind.jsonImage.rawValue])
         for m in messages {
-            guard let ch = channels[m.channelID] else { continue }
-            count(m, topic: ch.topic, &log.messageCounts, &log.timeRange)
-            let topic = ch.topic
-            let isImage = topic.hasSuffix("/image") || topic.hasSuffix("/depth")
-            guard topic == EpisodeTopics.metadata || topic == EpisodeTopics.pose || topic == EpisodeTopics.tf
-                    || topic == EpisodeTopics.command || topic == EpisodeTopics.motors || topic == EpisodeTopics.events
-                    || topic == EpisodeTopics.planner || (isImage && includeImages) else { continue }
-            let where_ = "\(topic) message at log time \(m.logTime) ns"
-            if isImage, ch.messageEncoding == ROS2Image.messageEncoding {
+            guard tally.count(m), Int(m.channelID) < kinds.count, let kind = kinds[Int(m.channelID)],
+                  let topic = tally.topic(m.channelID) else { continue }
+            if kind == .cdrImage {
+                let where_ = "\(topic) message at log time \(m.logTime) ns"
                 log.images.append(try ROS2Image.decode(m.data, topic: topic, logTime: m.logTime, source: src, context: where_).image)
                 continue
             }
-            let j = try JSONValue.parse(m.data, source: src)
-            let d = Decoder(json: j, source: src, location: where_)
-            switch topic {
-            case EpisodeTopics.metadata:
-                log.metadata = try d.metadata()
-            case EpisodeTopics.pose:
-                log.poses.append(PoseSample(logTime: m.logTime, frameID: try d.string("frame_id"),
-                                            pose: try d.pose(j["pose"], "pose")))
-            case EpisodeTopics.tf:
-                log.transforms.append(TransformSample(
-                    logTime: m.logTime, parent: try d.string("parent_frame_id"), child: try d.string("child_frame_id"),
-                    pose: Pose(position: try d.vec3(j["translation"], "translation"),
-                               orientation: try d.quaternion(j["rotation"], "rotation"))))
-            case EpisodeTopics.command:
-                log.commands.append(CommandSample(logTime: m.logTime, step: try d.int("step"),
-                                                  values: try d.array("values").map { try d.double($0, "values[]") }))
-            case EpisodeTopics.motors:
-                log.motorSpeeds.append(MotorSample(logTime: m.logTime,
-                                                   speeds: try d.array("speeds").map { try d.double($0, "speeds[]") },
-                                                   unit: try d.string("unit")))
-            case EpisodeTopics.events:
-                let k = try d.string("kind")
-                guard let kind = EpisodeEventKind(rawValue: k) else { throw d.error("kind", "unknown event kind '\(k)'") }
-                log.events.append(EventSample(logTime: m.logTime, step: try d.int("step"), kind: kind,
-                                              detail: try d.string("detail"),
-                                              position: try j["position"].map { try d.vec3($0, "position") }))
-            case EpisodeTopics.planner:
-                let values = try (j["values"]?.object ?? [:]).mapValues { try d.double($0, "values") }
-                log.planner.append(PlannerSample(logTime: m.logTime, step: try d.int("step"), diagnostics: PlannerDiagnostics(
-                    planner: try d.string("planner"), bestCost: try d.double("best_cost"),
-                    collisionProbability: try d.double("collision_probability"), candidates: try d.int("candidates"),
-                    iterations: try d.int("iterations"), values: values)))
+            if directJSON, decodeDirect(m, kind: kind, topic: topic, into: &log) { continue }
+            try decodeGeneric(m, topic: topic, into: &log, source: src)
+        }
+        log.messageCounts = tally.countsByTopic()
+        log.timeRange = tally.timeRange
+        return log
+    }
+
+    /// Decodes a pose, transform, command, motor speeds or JSON image message with
+    /// `EpisodeJSONReader` and appends it; false (nothing appended) for other kinds and for a
+    /// message the reader does not accept, which then goes to `decodeGeneric`.
+    static func decodeDirect(_ m: MCAPMessage, kind: ChannelKind, topic: String, into log: inout EpisodeLog) -> Bool {
+        switch kind {
+        case .pose:
+            guard let (frameID, pose) = EpisodeJSONReader.pose(m.data) else { return false }
+            log.poses.append(PoseSample(logTime: m.logTime, frameID: frameID, pose: pose))
+        case .tf:
+            guard let (parent, child, pose) = EpisodeJSONReader.transform(m.data) else { return false }
+            log.transforms.append(TransformSample(logTime: m.logTime, parent: parent, child: child, pose: pose))
+        case .command:
+            guard let (step, values) = EpisodeJSONReader.command(m.data) else { return false }
+            log.commands.append(CommandSample(logTime: m.logTime, step: step, values: values))
+        case .motors:
+            guard let (speeds, unit) = EpisodeJSONReader.motors(m.data) else { return false }
+            log.motorSpeeds.append(MotorSample(logTime: m.logTime, speeds: speeds, unit: unit))
+        case .jsonImage:
+            guard let image = EpisodeJSONReader.rawImage(m.data, topic: topic, logTime: m.logTime) else { return false }
+            log.images.append(image)
+        case .metadata, .events, .planner, .cdrImage:
+            return false
+        }
+        return true
+    }
+
+    /// What a channel holds for `load`, from its topic and message encoding; nil: not decoded.
+    enum ChannelKind: Int, CaseIterable {
+        case metadata, pose, tf, command, motors, events, planner, cdrImage, jsonImage
+
+        /// The kind of every channel, indexed by channel id (nil for ids without a decoded channel).
+        static func table(_ channels: [UInt16: MCAPChannel], includeImages: Bool) -> [ChannelKind?] {
+            var t = [ChannelKind?](repeating: nil, count: Int(channels.keys.max() ?? 0) + 1)
+            for (id, ch) in channels { t[Int(id)] = kind(ch, includeImages: includeImages) }
+            return t
+        }
+
+        static func kind(_ ch: MCAPChannel, includeImages: Bool) -> ChannelKind? {
+            switch ch.topic {
+            case EpisodeTopics.metadata: return .metadata
+            case EpisodeTopics.pose: return .pose
+            case EpisodeTopics.tf: return .tf
+            case EpisodeTopics.command: return .command
+            case EpisodeTopics.motors: return .motors
+            case EpisodeTopics.events: return .events
+            case EpisodeTopics.planner: return .planner
             default:
-                let e = try d.string("encoding")
-                guard let enc = ImageEncoding(rawValue: e) else { throw d.error("encoding", "unsupported image encoding '\(e)'") }
-                let w = try d.int("width"), h = try d.int("height"), step = try d.int("step")
-                guard let text = j["data"]?.string, let data = Base64.decode(Array(text.utf8)) else {
-                    throw d.error("data", "missing or invalid base64")
-                }
-                guard enc.fits(width: w, height: h, step: step, count: data.count) else {
-                    throw d.error("data", "\(data.count) bytes do not fit \(w)x\(h) \(e) with step \(step)")
-                }
-                log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: try d.string("frame_id"),
-                                              width: w, height: h, encoding: enc, step: step, data: data))
+                guard includeImages, ch.topic.hasSuffix("/image") || ch.topic.hasSuffix("/depth") else { return nil }
+                return ch.messageEncoding == ROS2Image.messageEncoding ? .cdrImage : .jsonImage
             }
         }
-        return log
+    }
+
+    /// Decodes one JSON message on `topic` (a decoded topic or a JSON image topic) through a
+    /// `JSONValue` tree: the reference decoding, whose errors name the file, the topic, the log
+    /// time and the field.
+    static func decodeGeneric(_ m: MCAPMessage, topic: String, into log: inout EpisodeLog, source src: String) throws {
+        let where_ = "\(topic) message at log time \(m.logTime) ns"
+        let j = try JSONValue.parse(m.data, source: src)
+        let d = Decoder(json: j, source: src, location: where_)
+        switch topic {
+        case EpisodeTopics.metadata:
+            log.metadata = try d.metadata()
+        case EpisodeTopics.pose:
+            log.poses.append(PoseSample(logTime: m.logTime, frameID: try d.string("frame_id"),
+                                        pose: try d.pose(j["pose"], "pose")))
+        case EpisodeTopics.tf:
+            log.transforms.append(TransformSample(
+                logTime: m.logTime, parent: try d.string("parent_frame_id"), child: try d.string("child_frame_id"),
+                pose: Pose(position: try d.vec3(j["translation"], "translation"),
+                           orientation: try d.quaternion(j["rotation"], "rotation"))))
+        case EpisodeTopics.command:
+            log.commands.append(CommandSample(logTime: m.logTime, step: try d.int("step"),
+                                              values: try d.array("values").map { try d.double($0, "values[]") }))
+        case EpisodeTopics.motors:
+            log.motorSpeeds.append(MotorSample(logTime: m.logTime,
+                                               speeds: try d.array("speeds").map { try d.double($0, "speeds[]") },
+                                               unit: try d.string("unit")))
+        case EpisodeTopics.events:
+            let k = try d.string("kind")
+            guard let kind = EpisodeEventKind(rawValue: k) else { throw d.error("kind", "unknown event kind '\(k)'") }
+            log.events.append(EventSample(logTime: m.logTime, step: try d.int("step"), kind: kind,
+                                          detail: try d.string("detail"),
+                                          position: try j["position"].map { try d.vec3($0, "position") }))
+        case EpisodeTopics.planner:
+            let values = try (j["values"]?.object ?? [:]).mapValues { try d.double($0, "values") }
+            log.planner.append(PlannerSample(logTime: m.logTime, step: try d.int("step"), diagnostics: PlannerDiagnostics(
+                planner: try d.string("planner"), bestCost: try d.double("best_cost"),
+                collisionProbability: try d.double("collision_probability"), candidates: try d.int("candidates"),
+                iterations: try d.int("iterations"), values: values)))
+        default:
+            let e = try d.string("encoding")
+            guard let enc = ImageEncoding(rawValue: e) else { throw d.error("encoding", "unsupported image encoding '\(e)'") }
+            let w = try d.int("width"), h = try d.int("height"), step = try d.int("step")
+            guard let text = j["data"]?.string, let data = Base64.decode(Array(text.utf8)) else {
+                throw d.error("data", "missing or invalid base64")
+            }
+            guard enc.fits(width: w, height: h, step: step, count: data.count) else {
+                throw d.error("data", "\(data.count) bytes do not fit \(w)x\(h) \(e) with step \(step)")
+            }
+            log.images.append(ImageSample(logTime: m.logTime, topic: topic, frameID: try d.string("frame_id"),
+                                          width: w, height: h, encoding: enc, step: step, data: data))
+        }
     }
 
     /// Every message of `reader` in log-time order with the channels: through the chunk index of
@@ -162,16 +245,6 @@ public struct EpisodeLog: Sendable {
         }
         let scan = try reader.scan(validateCRCs: validateCRCs)
         return (scan.channels, reader.stableSortedByTime(scan.messages), scan.truncation)
-    }
-
-    /// Counts message `m` on `topic` and widens the log-time range by it.
-    static func count(_ m: MCAPMessage, topic: String, _ counts: inout [String: Int], _ range: inout ClosedRange<UInt64>?) {
-        counts[topic, default: 0] += 1
-        if let r = range {
-            range = min(r.lowerBound, m.logTime)...max(r.upperBound, m.logTime)
-        } else {
-            range = m.logTime...m.logTime
-        }
     }
 
     /// Field access with errors naming the file, message and field.

@@ -137,7 +137,10 @@ public final class MCAPReader {
             out = scan.messages
         }
         let wanted: Set<UInt16>? = topics.map { t in Set(channels.values.filter { t.contains($0.topic) }.map(\.id)) }
-        out = out.filter { m in m.logTime >= start && m.logTime <= end && (wanted?.contains(m.channelID) ?? true) }
+        // (all messages wanted: no filtering copy)
+        if start > 0 || end < .max || wanted != nil {
+            out = out.filter { m in m.logTime >= start && m.logTime <= end && (wanted?.contains(m.channelID) ?? true) }
+        }
         return stableSortedByTime(out)
     }
 
@@ -240,13 +243,15 @@ public final class MCAPReader {
         var messages = 0
         var pos = first
         let stop = first + count
+        // the context text of each record's readers is only built for an error
+        let decoded = !compression.isEmpty
         while pos < stop {
             var h = ByteReader(records, from: pos, to: stop, source: source,
-                               context: "record at \(place(pos)) inside the Chunk at byte \(at)")
+                               place: .chunkRecord(opcode: nil, offset: pos, chunk: at, decoded: decoded))
             let op = try h.u8("opcode")
             let l = try h.length64("content")
             var c = ByteReader(records, from: h.pos, to: h.pos + l, source: source,
-                               context: "\(MCAPRecord.name(op)) record at \(place(pos)) inside the Chunk at byte \(at)")
+                               place: .chunkRecord(opcode: op, offset: pos, chunk: at, decoded: decoded))
             switch try MCAPRecord.decode(opcode: op, &c) {
             case .schema(let s): try add(s, to: &scan, at: pos, place: place)
             case .channel(let ch): try add(ch, to: &scan, at: pos, knownSchemas: knownSchemas, place: place)

@@ -1,7 +1,8 @@
 import Diagnostics
 
 /// ROS 2 `sensor_msgs/msg/Image` messages in CDR (XCDR1, little-endian), as rosbag2 and the
-/// public `mcap_ros2` package write them, and Foxglove's Image panel reads them.
+/// public `mcap_ros2` package write them, and Foxglove's Image panel reads them. `decode` also
+/// reads big-endian CDR (encapsulation `00 00`).
 ///
 /// Layout after the 4-byte encapsulation header `00 01 00 00` (alignment is relative to the end
 /// of that header): `header.stamp.sec` int32, `header.stamp.nanosec` uint32, `header.frame_id`
@@ -71,38 +72,43 @@ public enum ROS2Image {
     }
 
     /// Decodes one CDR Image message of `topic` logged at `logTime` (ns): the image, and its
-    /// `header.stamp` in nanoseconds (Swiftlet writes the log time there). `source` (file) and
-    /// `context` (topic and message) name it in errors, which also name the field and the bad
-    /// value: wrong encapsulation, a buffer too short for a field, a length past the end, an
-    /// unknown pixel encoding, `step * height` different from the data count,
-    /// a negative stamp. Every length is checked against the bytes left before anything is read
-    /// or allocated.
+    /// `header.stamp` in nanoseconds (Swiftlet writes the log time there). Little-endian CDR
+    /// (encapsulation `00 01`, what Swiftlet and rosbag2 on x86/ARM write) and big-endian CDR
+    /// (`00 00`, from a big-endian writer: every uint32/int32 field big-endian, same layout and
+    /// alignment) are read; the pixels' own byte order is `is_bigendian`, independent of it.
+    /// `source` (file) and `context` (topic and message) name the message in errors, which also
+    /// name the field and the bad value: another encapsulation, a buffer too short for a field, a
+    /// length past the end, an unknown pixel encoding, `step * height` different from the data
+    /// count, a negative stamp. Every length is checked against the bytes left before anything is
+    /// read or allocated.
     public static func decode(_ bytes: [UInt8], topic: String, logTime: UInt64, source: String,
                               context: String) throws -> (image: EpisodeLog.ImageSample, stamp: UInt64) {
         var r = ByteReader(bytes, from: 0, to: bytes.count, source: source, context: context + " (sensor_msgs/msg/Image CDR)")
         let kind = try r.u16("encapsulation")
         _ = try r.u16("encapsulation options")
-        guard kind == 0x0100 else {  // bytes 00 01 read little-endian
-            throw r.error(String(format: "encapsulation %02x %02x, expected 00 01 (CDR little-endian)",
+        // bytes 00 01 (read little-endian: 0x0100) are CDR_LE, 00 00 CDR_BE
+        guard kind == 0x0100 || kind == 0x0000 else {
+            throw r.error(String(format: "encapsulation %02x %02x, expected 00 01 (CDR little-endian) or 00 00 (CDR big-endian)",
                                  UInt8(kind & 0xFF), UInt8(kind >> 8)))
         }
+        let be = kind == 0x0000
         let base = r.pos
-        let sec = Int32(bitPattern: try r.u32("header.stamp.sec"))
-        let nanosec = try r.u32("header.stamp.nanosec")
+        let sec = Int32(bitPattern: try r.u32("header.stamp.sec", bigEndian: be))
+        let nanosec = try r.u32("header.stamp.nanosec", bigEndian: be)
         guard sec >= 0, nanosec < 1_000_000_000 else {
             throw r.error("header.stamp \(sec) s \(nanosec) ns is not a time since the episode start")
         }
-        let frameID = try cdrString(&r, base: base, "header.frame_id")
+        let frameID = try cdrString(&r, base: base, bigEndian: be, "header.frame_id")
         try r.align4(from: base, "height")
-        let height = Int(try r.u32("height")), width = Int(try r.u32("width"))
-        let e = try cdrString(&r, base: base, "encoding")
+        let height = Int(try r.u32("height", bigEndian: be)), width = Int(try r.u32("width", bigEndian: be))
+        let e = try cdrString(&r, base: base, bigEndian: be, "encoding")
         guard let encoding = ImageEncoding(rawValue: e) else {
             throw r.error("encoding '\(e)' is not one of mono8, rgb8, 32FC1")
         }
         let bigEndian = try r.u8("is_bigendian") != 0  // a bool: any non-zero byte is true
         try r.align4(from: base, "step")
-        let step = Int(try r.u32("step"))
-        let count = try r.length32("data")
+        let step = Int(try r.u32("step", bigEndian: be))
+        let count = try r.length32("data", bigEndian: be)
         guard encoding.fits(width: width, height: height, step: step, count: count) else {
             throw r.error("data count \(count) does not fit \(width)x\(height) \(e) with step \(step)")
         }
@@ -131,10 +137,11 @@ public enum ROS2Image {
         }
     }
 
-    /// A CDR string: aligned uint32 length counting the terminating NUL, bytes, NUL.
-    static func cdrString(_ r: inout ByteReader, base: Int, _ field: String) throws -> String {
+    /// A CDR string: aligned uint32 length (big-endian when `bigEndian`) counting the terminating
+    /// NUL, bytes, NUL.
+    static func cdrString(_ r: inout ByteReader, base: Int, bigEndian: Bool, _ field: String) throws -> String {
         try r.align4(from: base, field)
-        let n = try r.length32(field)
+        let n = try r.length32(field, bigEndian: bigEndian)
         guard n >= 1, r.bytes[r.pos + n - 1] == 0 else {
             throw r.error("\(field) of length \(n) is not NUL-terminated")
         }

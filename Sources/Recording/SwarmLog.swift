@@ -56,16 +56,44 @@ public struct SwarmLog: Sendable {
     /// Decodes the messages of an open reader. A vehicle topic whose index is at or past the
     /// metadata's vehicle count (or `SwarmTopics.maxVehicles`) is an `InputError`.
     public static func load(_ reader: MCAPReader, validateCRCs: Bool = true) throws -> SwarmLog {
+        try load(reader, validateCRCs: validateCRCs, directJSON: true)
+    }
+
+    /// `load`, with `directJSON: false` sending every message through the generic `JSONValue`
+    /// path (the reference the direct reader is tested against).
+    static func load(_ reader: MCAPReader, validateCRCs: Bool, directJSON: Bool) throws -> SwarmLog {
         var log = SwarmLog()
         let (channels, messages, truncation) = try EpisodeLog.allMessages(reader, validateCRCs: validateCRCs)
         log.truncation = truncation
         let src = reader.source
         var limit = SwarmTopics.maxVehicles
+        var tally = MessageTally(channels: channels)
+        // each channel's vehicle and kind, parsed once
+        let vehicleTopics = tally.topics.map { $0.flatMap(SwarmTopics.parse) }
+        // the vehicle index of a message, checked against the limit, with room in `vehicles`
+        func vehicleSlot(_ i: Int, _ m: MCAPMessage, _ topic: String) throws -> Int {
+            guard i < limit else {
+                throw InputError(src, at: "\(topic) message at log time \(m.logTime) ns", "vehicle \(i) is past the log's \(limit) vehicles")
+            }
+            if i >= log.vehicles.count { log.vehicles += [Vehicle](repeating: Vehicle(), count: i + 1 - log.vehicles.count) }
+            return i
+        }
         for m in messages {
-            guard let ch = channels[m.channelID] else { continue }
-            let topic = ch.topic
-            EpisodeLog.count(m, topic: topic, &log.messageCounts, &log.timeRange)
-            let vehicle = SwarmTopics.parse(topic)
+            guard tally.count(m), let topic = tally.topic(m.channelID) else { continue }
+            let vehicle = vehicleTopics[Int(m.channelID)]
+            // poses and commands through the direct reader; anything it does not accept as below
+            if directJSON, let (i, kind) = vehicle {
+                if kind == "pose", let (frameID, pose) = EpisodeJSONReader.pose(m.data) {
+                    let v = try vehicleSlot(i, m, topic)
+                    log.vehicles[v].poses.append(EpisodeLog.PoseSample(logTime: m.logTime, frameID: frameID, pose: pose))
+                    continue
+                }
+                if kind == "command", let (step, values) = EpisodeJSONReader.command(m.data) {
+                    let v = try vehicleSlot(i, m, topic)
+                    log.vehicles[v].commands.append(EpisodeLog.CommandSample(logTime: m.logTime, step: step, values: values))
+                    continue
+                }
+            }
             guard topic == EpisodeTopics.metadata || vehicle != nil else { continue }
             let where_ = "\(topic) message at log time \(m.logTime) ns"
             let j = try JSONValue.parse(m.data, source: src)
@@ -82,10 +110,7 @@ public struct SwarmLog: Sendable {
                 log.metadata = meta
                 continue
             }
-            guard i < limit else {
-                throw InputError(src, at: where_, "vehicle \(i) is past the log's \(limit) vehicles")
-            }
-            if i >= log.vehicles.count { log.vehicles += [Vehicle](repeating: Vehicle(), count: i + 1 - log.vehicles.count) }
+            _ = try vehicleSlot(i, m, topic)
             switch kind {
             case "pose":
                 log.vehicles[i].poses.append(EpisodeLog.PoseSample(logTime: m.logTime, frameID: try d.string("frame_id"),
@@ -109,6 +134,8 @@ public struct SwarmLog: Sendable {
                 continue
             }
         }
+        log.messageCounts = tally.countsByTopic()
+        log.timeRange = tally.timeRange
         return log
     }
 

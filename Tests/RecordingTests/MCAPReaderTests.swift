@@ -171,6 +171,29 @@ import Testing
         #expect(inputError { try MCAPReader(bytes: idx, source: "idx").messages() }?.description.contains("outside") == true)
     }
 
+    /// A broken record inside a chunk is named as it always was (the text is now built only when
+    /// the error is thrown): its kind, where it starts (a file byte, or an offset into the decoded
+    /// records of a compressed chunk) and the chunk.
+    @Test func brokenRecordInsideAChunkNamesRecordAndChunk() throws {
+        var bytes = try smallLog(messages: 10, chunkSize: 100_000)
+        let chunk = Int(try #require(try MCAPReader(bytes: bytes, source: "f").summary?.chunkIndexes.first).chunkStartOffset)
+        // the first Message record: after the chunk's fields (opcode, length, times, size, crc, "" and the records length)
+        var p = chunk + 1 + 8 + 8 + 8 + 8 + 4 + 4 + 8
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        while bytes[p] != 0x05 { p += 9 + u64(p + 1) }
+        // content of 5 bytes: channel id, then a sequence cut after 3 bytes
+        bytes[p + 1] = 5
+        for k in 2...8 { bytes[p + k] = 0 }
+        let e = inputError { try MCAPReader(bytes: bytes, source: "f.mcap").messages() }
+        #expect(e?.description == "f.mcap: byte \(p + 9 + 2): Message record at byte \(p) inside the Chunk at byte \(chunk): "
+                + "sequence needs 4 bytes but only 3 remain in the record")
+        // the texts of a record whose opcode is not read yet, and of one in decoded (lz4) records
+        let r = ByteReader([], from: 0, to: 0, source: "s", place: .chunkRecord(opcode: nil, offset: 12, chunk: 40, decoded: false))
+        #expect(r.context == "record at byte 12 inside the Chunk at byte 40")
+        let d = ByteReader([], from: 0, to: 0, source: "s", place: .chunkRecord(opcode: 0x04, offset: 7, chunk: 90, decoded: true))
+        #expect(d.context == "Channel record at offset 7 of the decoded records inside the Chunk at byte 90")
+    }
+
     /// Random bytes, with or without a valid magic and header in front, and random byte flips in
     /// a valid file: every outcome is a value or an InputError, never a crash.
     @Test func randomBytesNeverCrash() throws {

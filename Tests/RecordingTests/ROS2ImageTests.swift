@@ -143,9 +143,9 @@ import Testing
         }
         // every proper prefix (short buffer)
         for n in 0..<good.count { refused(Array(good.prefix(n)), []) }
-        // wrong encapsulation: big-endian CDR, XCDR2
-        var bad = good; bad[1] = 0x00
-        refused(bad, ["encapsulation", "00 00"])
+        // wrong encapsulation: parameter-list CDR, XCDR2 (00 00, big-endian CDR, is read: see below)
+        var bad = good; bad[1] = 0x02
+        refused(bad, ["encapsulation", "00 02"])
         bad = good; bad[1] = 0x07
         refused(bad, ["encapsulation", "00 07"])
         // frame_id length past the end (offset 8 after the header)
@@ -232,6 +232,125 @@ import Testing
         let plain = try decode(mono)
         mono[4 + 8 + 8 + 8 + 4 + 6] = 1  // "mono8\0" is as long as "32FC1\0"
         #expect(try decode(mono).data == plain.data)
+    }
+
+    /// A big-endian CDR message (encapsulation 00 00: every uint32/int32 field big-endian, the
+    /// same layout and alignment), built here byte by byte and independently of the decoder.
+    static func bigEndianMessage(sec: UInt32, nanosec: UInt32, frameID: String, height: UInt32, width: UInt32,
+                                 encoding: String, isBigEndian: UInt8, step: UInt32, data: [UInt8]) -> [UInt8] {
+        var m: [UInt8] = [0x00, 0x00, 0x00, 0x00]
+        func u32(_ v: UInt32) { m += [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+        func pad4() { while (m.count - 4) % 4 != 0 { m.append(0) } }
+        func string(_ s: String) { pad4(); u32(UInt32(s.utf8.count + 1)); m += Array(s.utf8) + [0] }
+        u32(sec); u32(nanosec)
+        string(frameID)
+        pad4(); u32(height); u32(width)
+        string(encoding)
+        m.append(isBigEndian)
+        pad4(); u32(step)
+        u32(UInt32(data.count)); m += data
+        return m
+    }
+
+    /// Big-endian CDR: the golden bytes of a tiny message, then every field of bigger ones
+    /// (odd frame id lengths, rgb8, and 32FC1 with big-endian pixels), each equal to the
+    /// little-endian message of the same image; through `EpisodeLog.load` too. The golden bytes
+    /// are what the public `mcap_ros2` CdrWriter writes with encapsulation CDR_BE, and its
+    /// decoder reads them back (tools/cdr_be_check.py, run by `make check-mcap`).
+    @Test func bigEndianCDRDecodesEveryField() throws {
+        let hand: [UInt8] = [
+            0x00, 0x00, 0x00, 0x00,                          // encapsulation: CDR big-endian
+            0x00, 0x00, 0x00, 0x01,                          // header.stamp.sec = 1        (offset 0)
+            0x00, 0x00, 0x00, 0x05,                          // header.stamp.nanosec = 5    (4)
+            0x00, 0x00, 0x00, 0x04, 0x63, 0x61, 0x6D, 0x00,  // frame_id "cam" + NUL        (8)
+            0x00, 0x00, 0x00, 0x01,                          // height = 1                  (16)
+            0x00, 0x00, 0x00, 0x02,                          // width = 2                   (20)
+            0x00, 0x00, 0x00, 0x06,                          // encoding length 6           (24)
+            0x6D, 0x6F, 0x6E, 0x6F, 0x38, 0x00,              // "mono8" + NUL               (28)
+            0x00,                                            // is_bigendian = 0            (34)
+            0x00,                                            // padding to 36
+            0x00, 0x00, 0x00, 0x02,                          // step = 2                    (36)
+            0x00, 0x00, 0x00, 0x02,                          // data count = 2              (40)
+            0x07, 0x09,                                      // data                        (44)
+        ]
+        #expect(Self.bigEndianMessage(sec: 1, nanosec: 5, frameID: "cam", height: 1, width: 2, encoding: "mono8", isBigEndian: 0,
+                                      step: 2, data: [7, 9]) == hand)
+        let tiny = try ROS2Image.decode(hand, topic: "/cam/image", logTime: 3, source: "golden", context: "m")
+        #expect(tiny.stamp == 1_000_000_005)
+        #expect(tiny.image == EpisodeLog.ImageSample(logTime: 3, topic: "/cam/image", frameID: "cam", width: 2, height: 1,
+                                                     encoding: .mono8, step: 2, data: [7, 9]))
+        // bigger frames: every frame id length mod 4, rows with padding, stamps with four distinct bytes
+        var rng = RNG(seed: 8)
+        for k in 0..<12 {
+            let frameID = String(repeating: "f", count: k % 5) + (k % 3 == 0 ? "_optical" : "")
+            let encoding = ImageEncoding.allCases[k % 3]
+            let width = 1 + rng.int(below: 9), height = 1 + rng.int(below: 5)
+            let step = width * encoding.bytesPerPixel + k % 3
+            let sec = UInt32(0x0102_0304 + k), nanosec = UInt32(0x0506_0708 + k)
+            var values: [UInt8] = (0..<(step * height)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var big = values
+            if encoding == .depth32F {
+                // pixels written big-endian (is_bigendian 1): each float's bytes reversed, padding kept
+                for row in 0..<height { for x in 0..<width { big[(row * step + 4 * x)..<(row * step + 4 * x + 4)].reverse() } }
+            } else {
+                values = big
+            }
+            let m = Self.bigEndianMessage(sec: sec, nanosec: nanosec, frameID: frameID, height: UInt32(height), width: UInt32(width),
+                                          encoding: encoding.rawValue, isBigEndian: encoding == .depth32F ? 1 : 0, step: UInt32(step),
+                                          data: big)
+            let f = try ROS2Image.decode(m, topic: "/c/image", logTime: 11, source: "be.mcap", context: "m")
+            #expect(f.stamp == UInt64(sec) * 1_000_000_000 + UInt64(nanosec))
+            #expect(f.image.frameID == frameID && f.image.height == height && f.image.width == width)
+            #expect(f.image.encoding == encoding && f.image.step == step && f.image.data == values)
+            // the little-endian message of the same image decodes to the same sample
+            var le = ByteBuffer()
+            values.withUnsafeBytes {
+                ROS2Image.encode(into: &le, ns: UInt64(sec) * 1_000_000_000 + UInt64(nanosec), frameID: frameID, width: width,
+                                 height: height, encoding: encoding, step: step, pixels: $0)
+            }
+            #expect(try ROS2Image.decode(le.bytes, topic: "/c/image", logTime: 11, source: "le.mcap", context: "m") == f)
+        }
+        // in a log
+        let w = MCAPWriter(options: MCAPWriter.Options(background: false))
+        let s = try w.addSchema(name: ROS2Image.schemaName, encoding: ROS2Image.schemaEncoding, data: Array(ROS2Image.schemaText.utf8))
+        let c = try w.addChannel(topic: "/camera/image", messageEncoding: "cdr", schemaID: s)
+        try w.write(channel: c, logTime: 1_000_000_005) { $0.raw(hand) }
+        try w.close()
+        let log = try EpisodeLog.load(try MCAPReader(bytes: w.memory, source: "be.mcap"))
+        #expect(log.images == [EpisodeLog.ImageSample(logTime: 1_000_000_005, topic: "/camera/image", frameID: "cam", width: 2,
+                                                      height: 1, encoding: .mono8, step: 2, data: [7, 9])])
+    }
+
+    /// A cut or corrupt big-endian message gives the same clear errors as a little-endian one:
+    /// every proper prefix, a length past the end (read big-endian), a bad stamp.
+    @Test func malformedBigEndianCDRIsRefused() throws {
+        let good = Self.bigEndianMessage(sec: 2, nanosec: 500_000_000, frameID: "camera", height: 2, width: 3, encoding: "rgb8",
+                                         isBigEndian: 0, step: 9, data: (0..<18).map { UInt8($0) })
+        func decode(_ bytes: [UInt8]) throws -> EpisodeLog.ImageSample {
+            try ROS2Image.decode(bytes, topic: "/camera/image", logTime: 1, source: "f.mcap", context: "/camera/image message at log time 1 ns").image
+        }
+        #expect(try decode(good).data == (0..<18).map { UInt8($0) })
+        func refused(_ bytes: [UInt8], _ words: [String]) {
+            let text = inputError { try decode(bytes) }.map { "\($0)" } ?? ""
+            for w in ["f.mcap: byte ", "/camera/image message at log time 1 ns (sensor_msgs/msg/Image CDR)"] + words {
+                #expect(text.contains(w), "\(text) lacks \(w)")
+            }
+        }
+        for n in 0..<good.count { refused(Array(good.prefix(n)), []) }
+        // the data count, cut by one byte: "data length 18 exceeds the 17 bytes left"
+        refused(Array(good.dropLast()), ["data length 18 exceeds the 17 bytes left"])
+        // frame_id length 0x7FFFFFFF, big-endian at offset 8 after the header
+        var bad = good; bad[12] = 0x7F; bad[13] = 0xFF; bad[14] = 0xFF; bad[15] = 0xFF
+        refused(bad, ["header.frame_id length 2147483647 exceeds"])
+        // the same length written little-endian is a different, huge big-endian number
+        bad = good; bad[12] = 0x07; bad[13] = 0; bad[14] = 0; bad[15] = 0
+        refused(bad, ["header.frame_id length 117440512 exceeds"])
+        // a negative stamp (sign bit in the first byte when big-endian)
+        bad = good; bad[4] = 0x80
+        refused(bad, ["header.stamp -2147483646 s"])
+        // height changed: the count no longer fits (height at offset 20 after the header, its low byte last)
+        bad = good; bad[4 + 20 + 3] = 3
+        refused(bad, ["data count 18 does not fit 3x3 rgb8 with step 9"])
     }
 
     /// Through `EpisodeLog.load`: a bad CDR frame in a log names the file and the topic.
