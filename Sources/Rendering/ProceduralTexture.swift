@@ -16,7 +16,7 @@ public enum ProceduralTexture {
 
     @inlinable @inline(__always)
     static func lattice(_ v: Float) -> (Int32, Float) {
-        let f = fastFloor(v)
+        let f = v.rounded(.down)
         let c = max(min(f, 1e9), -1e9)
         return (Int32(c), v - f)
     }
@@ -50,7 +50,7 @@ public enum ProceduralTexture {
             let (ri, rf) = lattice(row)
             let (_, cf) = lattice(u + (ri & 1 == 0 ? 0 : 0.5))
             if rf < 0.08 || cf < 0.04 { return 0.55 }
-            return 0.9 + 0.25 * hash(ri, Int32(truncatingIfNeeded: Int(fastFloor(u + 0.5 * Float(ri & 1)))))
+            return 0.9 + 0.25 * hash(ri, Int32(truncatingIfNeeded: Int((u + 0.5 * Float(ri & 1)).rounded(.down))))
         case 6: // grass: fine and coarse noise
             return 0.7 + 0.3 * noise(u * 4, v * 4) + 0.25 * noise(u * 0.25, v * 0.25)
         case 7: // marble: distorted sine bands
@@ -71,23 +71,11 @@ public enum ProceduralTexture {
         }
     }
 
-    /// `v.rounded(.down)` bit for bit (signed zeros, infinities and NaN included) without the
-    /// `floorf` call it compiles to on baseline x86-64 (no SSE4.1 `roundss`): below 2^23 in
-    /// magnitude the truncated integer is exact and steps down for negative fractions; from
-    /// 2^23 on every float is an integer already.
-    @inlinable @inline(__always)
-    static func fastFloor(_ v: Float) -> Float {
-        guard abs(v) < 0x1p23 else { return v }
-        let t = Float(Int32(v))
-        if t > v { return t - 1 }
-        return v == 0 ? v : t
-    }
-
     /// sin(x) to about 1e-3, branch-free on the reduced argument (keeps textures platform-exact).
     @inlinable @inline(__always)
     static func sinApprox(_ x: Float) -> Float {
         let twoPi: Float = 6.2831853
-        var y = x - twoPi * fastFloor(x / twoPi) - Float.pi   // [-pi, pi)
+        var y = x - twoPi * (x / twoPi).rounded(.down) - Float.pi   // [-pi, pi)
         y = -y
         let b: Float = 4 / .pi, c: Float = -4 / (.pi * .pi)
         let s = b * y + c * y * abs(y)

@@ -21,7 +21,7 @@ public struct RenderScratch: Sendable {
     var spans: [Span]
     var radiance: [Float]
     var line: [Float]
-    /// One row's sensor-noise samples (post-process).
+    /// One row's sensor-noise samples and their second uniforms (post-process).
     var rowNoise: [Double]
     /// The image's radiance before the vertical motion blur (sized on first use, then reused).
     var blurCopy: [Float] = []
@@ -55,7 +55,7 @@ public struct RenderScratch: Sendable {
         spans = [Span](repeating: Span(), count: max(n, 1))
         radiance = [Float](repeating: 0, count: camera.pixelCount * 3)
         line = [Float](repeating: 0, count: max(camera.width, camera.height) * 3 + 8)
-        rowNoise = [Double](repeating: 0, count: max(camera.width, 1))
+        rowNoise = [Double](repeating: 0, count: 2 * max(camera.width, 1))
         rowBest = [Float](repeating: 0, count: camera.height)
         rowKind = [Int32](repeating: 0, count: camera.height)
         rowSpan = [Int32](repeating: 0, count: camera.height)

@@ -1,5 +1,8 @@
 import Foundation
 import Geometry
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 extension Renderer {
     /// Sensor effects on the radiance buffer, then quantisation: motion blur (box filter along
@@ -40,9 +43,15 @@ extension Renderer {
             let cx = Double(W) / 2, cy = Double(H) / 2
             let r2max = cx * cx + cy * cy
             for j in 0..<H {
-                if noisy { for i in 0..<W { normals[i] = rng.normal() } }
+                if noisy { Renderer.drawNormals(normals, count: W, uniforms: normals + W, rng: &rng) }
                 let dy = Double(j) + 0.5 - cy, dy2 = dy * dy
-                for i in 0..<W {
+                // gray alone (the environments' images): four pixels at a time
+                var i0 = 0
+                if rgb == nil, let gray {
+                    i0 = Renderer.finishGray(rad + 3 * W * j, normals: noisy ? normals : nil, into: gray + W * j, width: W,
+                                             dy2: dy2, cx: cx, r2max: r2max, profile: p)
+                }
+                for i in i0..<W {
                     let k = j * W + i
                     let dx = Double(i) + 0.5 - cx
                     let gain = p.exposure * (1 - p.vignetting * (dx * dx + dy2) / r2max)
@@ -62,6 +71,63 @@ extension Renderer {
                 }
             }
         }}}}
+    }
+
+    /// Fills `out` with `count` samples of `rng.normal()`, exactly as `count` calls would (the
+    /// same uniforms in the same order, the same Box-Muller arithmetic), but stage by stage over
+    /// the whole block: the uniforms, then every `log`, then every `cos`, so that the libm calls
+    /// of different samples overlap instead of waiting on each other. `uniforms` is scratch for
+    /// `count` values.
+    static func drawNormals(_ out: UnsafeMutablePointer<Double>, count: Int, uniforms u2: UnsafeMutablePointer<Double>,
+                            rng: inout RNG) {
+        var draws = rng
+        for i in 0..<count {
+            out[i] = 1 - draws.uniform()   // u1 in (0, 1]
+            u2[i] = draws.uniform()
+        }
+        rng = draws
+        for i in 0..<count { out[i] = (-2 * log(out[i])).squareRoot() }
+        for i in 0..<count { out[i] = out[i] * cos(2 * .pi * u2[i]) }
+    }
+
+    /// The post-process's per-pixel arithmetic for the first `width / 4 * 4` pixels of one row,
+    /// gray only, four pixels at a time: each lane does exactly the scalar operations in the
+    /// same order (`max(0, x)` as `x >= 0 ? x : 0`, `min(255, x)` as `x < 255 ? x : 255`, the
+    /// conversion truncating as `byte`), so every byte equals the scalar loop's. Returns the
+    /// first pixel left for the scalar loop.
+    @inline(__always)
+    static func finishGray(_ rad: UnsafePointer<Float>, normals: UnsafePointer<Double>?, into gray: UnsafeMutablePointer<UInt8>,
+                           width W: Int, dy2: Double, cx: Double, r2max: Double, profile p: AppearanceProfile) -> Int {
+        let variance = p.gaussianNoise * p.gaussianNoise
+        var i = 0
+        while i + 4 <= W {
+            let x = SIMD4<Double>(Double(i), Double(i + 1), Double(i + 2), Double(i + 3))
+            let dx = x + 0.5 - cx
+            let gain = p.exposure * (1 - p.vignetting * (dx * dx + dy2) / r2max)
+            let q = rad + 3 * i
+            var r = SIMD4<Double>(Double(q[0]), Double(q[3]), Double(q[6]), Double(q[9])) * gain
+            var g = SIMD4<Double>(Double(q[1]), Double(q[4]), Double(q[7]), Double(q[10])) * gain
+            var b = SIMD4<Double>(Double(q[2]), Double(q[5]), Double(q[8]), Double(q[11])) * gain
+            if let normals {
+                var luma = 0.299 * r + 0.587 * g + 0.114 * b
+                luma.replace(with: 0, where: .!(luma .>= 0))
+                let sigma = (variance + p.shotNoise * luma).squareRoot()
+                let n = sigma * UnsafeRawPointer(normals + i).loadUnaligned(as: SIMD4<Double>.self)
+                r += n; g += n; b += n
+            }
+            var v = SIMD4<Float>(0.299 * r + 0.587 * g + 0.114 * b) * 255 + 0.5
+            v.replace(with: 255, where: .!(v .< 255))
+            v.replace(with: 0, where: .!(v .>= 0))
+            #if arch(x86_64)
+            let t = unsafeBitCast(_mm_cvttps_epi32(v), to: SIMD4<Int32>.self)   // one cvttps2dq, as `byte`'s cvttss2si
+            #else
+            let t = SIMD4<Int32>(v, rounding: .towardZero)
+            #endif
+            gray[i] = UInt8(truncatingIfNeeded: t[0]); gray[i + 1] = UInt8(truncatingIfNeeded: t[1])
+            gray[i + 2] = UInt8(truncatingIfNeeded: t[2]); gray[i + 3] = UInt8(truncatingIfNeeded: t[3])
+            i += 4
+        }
+        return i
     }
 
     /// Half-width of the centred box filter for a blur of `length` pixels along a line of

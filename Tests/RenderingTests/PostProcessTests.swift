@@ -4,9 +4,9 @@ import Testing
 @testable import Rendering
 @testable import World
 
-/// The real profile's fast paths against the straightforward computations they replace, bit for
-/// bit: the post-process (row-at-a-time noise draws, vectorised box blur) and the textures'
-/// floor without the `floorf` call.
+/// The real profile's post-process fast paths against the straightforward computations they
+/// replace, bit for bit: noise drawn a row at a time stage by stage, four gray pixels at a time,
+/// the vectorised box blur.
 @Suite struct PostProcessTests {
     /// The post-process as it was written before the fast path: per line and channel a gathered
     /// copy, a clamped sum per pixel, then one noise draw per pixel in pixel order.
@@ -133,27 +133,20 @@ import Testing
         }
     }
 
-    @Test func fastFloorIsRoundedDownBitForBit() {
-        // signed zeros, fractions either side of zero, the 2^23 boundary, integers, huge values,
-        // the smallest subnormals, infinities and NaN
-        var values: [Float] = [0, -0.0, 0.5, -0.5, 0.99999994, -0.99999994, 1, -1, 1.5, -1.5, 2.5, -2.5,
-                               .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, -.leastNormalMagnitude,
-                               0x1p23, -0x1p23, 1e9, -1e9, 3e9, -3e9, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                               .infinity, -.infinity, .nan]
-        for e in [0x1p22, 0x1p23, 0x1p24, 0x1p31] as [Float] {
-            values += [e.nextDown, e.nextUp, -e.nextDown, -e.nextUp, e - 0.5, -e + 0.5]
+    @Test func drawNormalsEqualsNormalCalls() {
+        for count in [0, 1, 2, 3, 7, 96, 1000] {
+            for seed in 0..<4 as Range<UInt64> {
+                var block = RNG(seed: seed), single = RNG(seed: seed)
+                var out = [Double](repeating: .nan, count: count), u2 = [Double](repeating: 0, count: count)
+                out.withUnsafeMutableBufferPointer { o in
+                    u2.withUnsafeMutableBufferPointer { u in
+                        if let ob = o.baseAddress, let ub = u.baseAddress { Renderer.drawNormals(ob, count: count, uniforms: ub, rng: &block) }
+                    }
+                }
+                let expected = (0..<count).map { _ in single.normal() }
+                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count) seed \(seed)")
+                #expect(block == single)
+            }
         }
-        var rng = RNG(seed: 9)
-        for _ in 0..<200_000 {
-            values.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())))   // every exponent
-            values.append(Float(rng.uniform(-300, 300)))                                 // texture coordinates
-        }
-        var wrong: [Float] = []
-        for v in values {
-            let a = ProceduralTexture.fastFloor(v), b = v.rounded(.down)
-            if a.bitPattern != b.bitPattern && !(a.isNaN && b.isNaN) { wrong.append(v) }
-        }
-        #expect(wrong.isEmpty, "fastFloor differs at \(wrong.prefix(5))")
-        #expect(ProceduralTexture.fastFloor(-0.0).sign == .minus && ProceduralTexture.fastFloor(-0.25) == -1)
     }
 }
