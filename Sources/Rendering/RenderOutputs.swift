@@ -21,6 +21,10 @@ public struct RenderScratch: Sendable {
     var spans: [Span]
     var radiance: [Float]
     var line: [Float]
+    /// One row's sensor-noise samples and their second uniforms (post-process).
+    var rowNoise: [Double]
+    /// The image's radiance before the vertical motion blur (sized on first use, then reused).
+    var blurCopy: [Float] = []
     // per image row of the current column (level path)
     var rowBest: [Float]
     var rowKind: [Int32]
@@ -51,6 +55,7 @@ public struct RenderScratch: Sendable {
         spans = [Span](repeating: Span(), count: max(n, 1))
         radiance = [Float](repeating: 0, count: camera.pixelCount * 3)
         line = [Float](repeating: 0, count: max(camera.width, camera.height) * 3 + 8)
+        rowNoise = [Double](repeating: 0, count: 2 * max(camera.width, 1))
         rowBest = [Float](repeating: 0, count: camera.height)
         rowKind = [Int32](repeating: 0, count: camera.height)
         rowSpan = [Int32](repeating: 0, count: camera.height)
@@ -64,6 +69,12 @@ public struct RenderScratch: Sendable {
         tiltedZc = tiltedRowLimit
         height = camera.height
         width = camera.width
+    }
+
+    /// Grows the vertical motion blur's copy to `floats` floats (allocates only the first time
+    /// a frame needs more than before).
+    mutating func reserveBlurCopy(_ floats: Int) {
+        if blurCopy.count < floats { blurCopy = [Float](repeating: 0, count: floats) }
     }
 
     /// Grows the moving-body buffers to `pixels` pixels, `bodies` bodies and `parts` parts
