@@ -35,6 +35,11 @@ public struct RenderScratch: Sendable {
     var tiltedRows: [TiltedRow]
     var tiltedRowLimit: [Double]
     var tiltedZc: [Double]
+    // fallback: one tile's candidates' pixel rectangles, boxes and columns in the current row
+    // (the candidates in `cand`)
+    var fallbackRect: [FallbackRect]
+    var fallbackBox: [FallbackBox]
+    var fallbackSpan: [SIMD2<Int32>]
     // moving bodies (sized on first use, then reused): the scene's depth when the caller wants
     // none, per pixel the nearest body hit, the body that made it and its colour; bodies in view
     var bodyDepth: [Float] = []
@@ -62,6 +67,9 @@ public struct RenderScratch: Sendable {
         tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
         tiltedRowLimit = [Double](repeating: 0, count: camera.height)
         tiltedZc = tiltedRowLimit
+        fallbackRect = [FallbackRect](repeating: FallbackRect(), count: max(n, 1))
+        fallbackBox = [FallbackBox](repeating: FallbackBox(), count: max(n, 1))
+        fallbackSpan = [SIMD2<Int32>](repeating: .zero, count: max(n, 1))
         height = camera.height
         width = camera.width
     }
