@@ -74,6 +74,15 @@ public struct RenderScratch: Sendable {
         width = camera.width
     }
 
+    /// Makes room for `count` more mailbox epochs (one per column or tile): when they would
+    /// overflow, clears the stamps and restarts the epoch at zero.
+    mutating func reserveEpochs(_ count: Int) {
+        if epoch > UInt32.max - UInt32(count) - 2 {
+            for k in stamp.indices { stamp[k] = 0 }
+            epoch = 0
+        }
+    }
+
     /// Grows the moving-body buffers to `pixels` pixels, `bodies` bodies and `parts` parts
     /// (allocates only the first time a frame needs more than before).
     mutating func reserveBodies(pixels: Int, bodies: Int, parts: Int) {

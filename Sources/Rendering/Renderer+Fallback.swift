@@ -95,10 +95,7 @@ extension Renderer {
         let seesGround = rays.origin.z > scene.groundHeight
         let TW = Renderer.fallbackTileWidth, TH = Renderer.fallbackTileHeight
         let tiles = ((columns.count + TW - 1) / TW) * ((cam.height + TH - 1) / TH)
-        if scratch.epoch > UInt32.max - UInt32(tiles) - 2 {
-            for k in scratch.stamp.indices { scratch.stamp[k] = 0 }
-            scratch.epoch = 0
-        }
+        scratch.reserveEpochs(tiles)
         var epoch = scratch.epoch
         defer { scratch.epoch = epoch }
         scratch.stamp.withUnsafeMutableBufferPointer { stampBuf in
@@ -145,6 +142,11 @@ extension Renderer {
                                 for k in 0..<n where span[k].x <= i32 && i32 < span[k].y {
                                     scene.considerObstacle(Int(cand[k]), origin: rays.origin, direction: d, tBest: &tBest, best: &best)
                                 }
+                            }
+                            // a covered pixel whose candidates all missed sees the ground (the same bytes)
+                            if flat && best?.obstacle == -1 {
+                                sink.put(pix, depth: 0, quantized: groundBytes)
+                                continue
                             }
                             putRay(sink, pix, rays.origin, dw, len, best)
                         }
