@@ -70,13 +70,14 @@ extension Renderer {
     /// The fallback over `columns` (default: all) with the principal point shifted by
     /// `principalOffset` pixels (`renderFallbackWindow`), unchecked: every pixel equals
     /// `renderPerRay`'s bit for bit, found with less work. The image is cut into tiles of
-    /// `fallbackTile` pixels; the rays of a tile all descend or all climb (else its pixels are cast
-    /// one by one), so they cross the height range of the obstacles (cut by the ground, which ends
-    /// every descending ray) inside the convex hull of its corner rays' crossings of that range's
-    /// bottom and top planes. The obstacles listed in the grid cells under that hull are the
-    /// tile's candidates, each kept with the pixel rectangle its bounding box projects to (widened
-    /// by a pixel; the whole tile when the box reaches behind the camera). A pixel then takes the
-    /// ground and the candidates whose rectangle holds it, with `Scene.groundHit` and
+    /// `fallbackTileWidth` x `fallbackTileHeight` pixels; the rays of a tile all descend or all
+    /// climb (else its pixels are cast one by one), so they cross the height range of the
+    /// obstacles (cut by the ground, which ends every descending ray) inside the convex hull of its
+    /// corner rays' crossings of that range's bottom and top planes. The obstacles listed in the
+    /// grid cells under that hull are the tile's candidates, each kept with the pixel rectangle its
+    /// bounding box projects to and, per row, the columns whose rays cross the box (`rowSpan`;
+    /// widened by a pixel; the whole tile when the box reaches behind the camera). A pixel then
+    /// takes the ground and the candidates whose columns hold it, with `Scene.groundHit` and
     /// `Scene.considerObstacle`: the nearest hit, ties to the ground and then the lower index, as
     /// `Scene.raycast` finds it. A pixel no candidate covers sees the ground or the sky in closed
     /// form (with untextured ground and no depth wanted, bytes computed once).
@@ -134,7 +135,11 @@ extension Renderer {
                                 continue
                             }
                             let (dw, len) = rays.ray(rays.yc(i), zc)
-                            let d = Scene.rayDirection(dw)!
+                            // a zero or non-finite direction (a degenerate pose) sees nothing, as in `raycast`
+                            guard let d = Scene.rayDirection(dw) else {
+                                putRay(sink, pix, rays.origin, dw, len, nil)
+                                continue
+                            }
                             var best = scene.groundHit(origin: rays.origin, direction: d)
                             if isCovered {
                                 var tBest = best?.distance ?? .infinity
