@@ -81,18 +81,18 @@ public enum AppBench {
                                                                  "frames": "\(tiltedRates.calls)",
                                                                  "setup_us_per_frame": String(format: "%.0f", 1e6 * setupCPU),
                                                                  "obstacles_in_view": "\(setup.obstaclesInView)"]))
-        // the orbit camera's top view (straight down on the robot): the per-ray fallback, in column
+        // the orbit camera's top view (straight down on the robot): the fallback (tiles), in column
         // blocks over the view's threads; on one thread it is the whole-image render it replaced
         let topdown = CameraRig.orbitCamera(target: sim.frame().robotPose.position, yaw: 0, pitch: .pi / 2, distance: 12,
                                             fov: chase.horizontalFOV)
         let topdownFPS = Stopwatch.rate(seconds: seconds, rounds: 1, batch: 1) { view.render(topdown, into: &image) }
         records.append(BenchRecord(suite: "app", metric: "view_render_topdown_960x540", value: topdownFPS, unit: "frames/s",
-                                   extra: ["path": "per-ray fallback, column blocks", "workers": "\(view.threads)"]))
+                                   extra: ["path": "fallback (tiles), column blocks", "workers": "\(view.threads)"]))
         let topdownRates = Stopwatch.rates(seconds: seconds, rounds: 1) { single.render(topdown, into: &image) }
         records.append(BenchRecord(suite: "app", metric: "view_render_topdown_960x540_1thread", value: topdownRates.perSecond,
-                                   unit: "frames/s", extra: ["path": "per-ray fallback", "workers": "1"]))
+                                   unit: "frames/s", extra: ["path": "fallback (tiles)", "workers": "1"]))
         records.append(BenchRecord(suite: "app", metric: "view_render_topdown_960x540_cpu", value: topdownRates.perCPUSecond,
-                                   unit: "frames/cpu-s", extra: ["path": "per-ray fallback", "workers": "1",
+                                   unit: "frames/cpu-s", extra: ["path": "fallback (tiles)", "workers": "1",
                                                                  "frames": "\(topdownRates.calls)"]))
 
         // the whole fly loop through SDL's dummy driver (needs the main thread)

@@ -39,6 +39,11 @@ public struct RenderScratch: Sendable {
     var tiltedRows: [TiltedRow]
     var tiltedRowLimit: [Double]
     var tiltedZc: [Double]
+    // fallback: one tile's candidates' pixel rectangles, boxes and columns in the current row
+    // (the candidates in `cand`)
+    var fallbackRect: [FallbackRect]
+    var fallbackBox: [FallbackBox]
+    var fallbackSpan: [SIMD2<Int32>]
     // moving bodies (sized on first use, then reused): the scene's depth when the caller wants
     // none, per pixel the nearest body hit, the body that made it and its colour; bodies in view
     var bodyDepth: [Float] = []
@@ -67,6 +72,9 @@ public struct RenderScratch: Sendable {
         tiltedRows = [TiltedRow](repeating: TiltedRow(), count: camera.height)
         tiltedRowLimit = [Double](repeating: 0, count: camera.height)
         tiltedZc = tiltedRowLimit
+        fallbackRect = [FallbackRect](repeating: FallbackRect(), count: max(n, 1))
+        fallbackBox = [FallbackBox](repeating: FallbackBox(), count: max(n, 1))
+        fallbackSpan = [SIMD2<Int32>](repeating: .zero, count: max(n, 1))
         height = camera.height
         width = camera.width
     }
@@ -75,6 +83,15 @@ public struct RenderScratch: Sendable {
     /// a frame needs more than before).
     mutating func reserveBlurCopy(_ floats: Int) {
         if blurCopy.count < floats { blurCopy = [Float](repeating: 0, count: floats) }
+    }
+
+    /// Makes room for `count` more mailbox epochs (one per column or tile): when they would
+    /// overflow, clears the stamps and restarts the epoch at zero.
+    mutating func reserveEpochs(_ count: Int) {
+        if epoch > UInt32.max - UInt32(count) - 2 {
+            for k in stamp.indices { stamp[k] = 0 }
+            epoch = 0
+        }
     }
 
     /// Grows the moving-body buffers to `pixels` pixels, `bodies` bodies and `parts` parts

@@ -73,10 +73,7 @@ extension Renderer {
         // half-integer minus an integer), and its column
         let centre = Double(cam.height) / 2 + principalOffset.y - 0.5 - Double(rows.lowerBound)
         let cx = Double(W) / 2 + principalOffset.x
-        if scratch.epoch > UInt32.max - UInt32(W) - 2 {
-            for k in scratch.stamp.indices { scratch.stamp[k] = 0 }
-            scratch.epoch = 0
-        }
+        scratch.reserveEpochs(W)
         var epoch = scratch.epoch
         defer { scratch.epoch = epoch }
 

@@ -12,7 +12,8 @@ import _Builtin_intrinsics.intel
 /// of the column intersects only those, in Float32, nearest first. Tilted cameras take the
 /// azimuth-binned path (`renderTilted`: per column, candidates in distance order, each tested
 /// exactly over the rows its azimuth wedge covers); views with the zenith or nadir in sight cast
-/// each pixel's ray through `Scene.raycast`. All paths share shading and texture coordinates.
+/// one exact ray per pixel against the obstacles gathered per screen tile (`renderGeneral`, the
+/// same hits as `Scene.raycast`). All paths share shading and texture coordinates.
 ///
 /// ```swift
 /// let renderer = Renderer(scene: scene, profile: .sim)
@@ -32,6 +33,9 @@ public struct Renderer: Sendable {
     let obstacleMaterial: [Int32]
     /// cos and sin of each obstacle's yaw (boxes; (1, 0) otherwise).
     let yawTrig: [SIMD2<Double>]
+    /// Each obstacle's axis-aligned bounds (world frame, metres).
+    let boundsMin: [Vec3]
+    let boundsMax: [Vec3]
     let sun: SIMD3<Float>
     let sunI: Float
     let ambient: Float
@@ -48,6 +52,8 @@ public struct Renderer: Sendable {
             if case .box(let b) = o.shape { return SIMD2(cos(b.yaw), sin(b.yaw)) }
             return SIMD2(1, 0)
         }
+        boundsMin = scene.obstacles.map { $0.shape.bounds.min }
+        boundsMax = scene.obstacles.map { $0.shape.bounds.max }
         let s = profile.sunDirection
         sun = SIMD3(Float(s.x), Float(s.y), Float(s.z))
         sunI = Float(profile.sunIntensity)
@@ -167,7 +173,7 @@ public struct Renderer: Sendable {
             renderLevel(camera, pose, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch)
         } else {
             withSink(camera, depth: depth, gray: gray, rgb: rgb, post: post, scratch: &scratch) { sink, scratch in
-                if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink) }
+                if !renderTilted(camera, pose, sink, scratch: &scratch) { renderGeneral(camera, pose, sink, scratch: &scratch) }
             }
         }
         if !bodies.isEmpty, let depth {
@@ -339,61 +345,6 @@ public struct Renderer: Sendable {
             sp.hc = Float(hc); sp.zc = Float(s.center.z - o.z); sp.rp = Float(rp); sp.radius = Float(s.radius)
             sp.cx = Float(rx); sp.cy = Float(ry)
             return sp
-        }
-    }
-
-    // MARK: the per-ray fallback (zenith or nadir in view): one scene ray per pixel
-
-    /// Renders image columns `columns` of any camera by casting one scene ray per pixel (the
-    /// per-ray fallback `render` takes when the zenith or nadir is in view) into whole-image
-    /// buffers (each `nil` to skip; only those columns are written). `principalOffset` shifts the
-    /// principal point from the image centre (pixels, u right, v down, as `PinholeProjection`'s
-    /// `cx`, `cy`): pixel (i, j) sees the camera-frame direction
-    /// `(1, -(i + 0.5 - W/2 - offset.x) / f, -(j + 0.5 - H/2 - offset.y) / f)`. With a zero offset
-    /// every pixel equals the same pixel of `render`'s whole image bit for bit (a pixel's ray
-    /// depends on its column and row only), so disjoint column ranges drawn on different threads,
-    /// each with its own scratch, make up the image. Any pose, level or tilted.
-    ///
-    /// No sensor effects, as for `renderWindow`: the profile must have no noise and no
-    /// vignetting, and there is no motion blur.
-    public func renderFallbackWindow(camera: CameraIntrinsics, pose: Pose, principalOffset: SIMD2<Double> = .zero,
-                                     columns: Range<Int>, depth: UnsafeMutablePointer<Float>?, gray: UnsafeMutablePointer<UInt8>?,
-                                     rgb: UnsafeMutablePointer<UInt8>?, scratch: inout RenderScratch) {
-        precondition(!hasImageEffects && (depth == nil || profile.depthNoise == 0),
-                     "renderFallbackWindow needs a profile without sensor noise or vignetting")
-        precondition(columns.lowerBound >= 0 && columns.upperBound <= camera.width, "columns outside the image")
-        withSink(camera, depth: depth, gray: gray, rgb: rgb, post: false, scratch: &scratch) { sink, _ in
-            renderGeneral(camera, pose, sink, columns: columns, principalOffset: principalOffset)
-        }
-    }
-
-    /// The per-ray fallback over `columns` (default: all) with the principal point shifted by
-    /// `principalOffset` pixels (`renderFallbackWindow`), unchecked.
-    func renderGeneral(_ cam: CameraIntrinsics, _ pose: Pose, _ sink: PixelSink, columns: Range<Int>? = nil,
-                       principalOffset: SIMD2<Double> = .zero) {
-        let W = cam.width, H = cam.height
-        let o = pose.position
-        let f = cam.focalPixels
-        let ax = pose.orientation.rotate(.unitX), ay = pose.orientation.rotate(.unitY), az = pose.orientation.rotate(.unitZ)
-        // the principal point (exactly the image centre for a zero offset)
-        let cx = Double(W) / 2 + principalOffset.x, cy = Double(H) / 2 + principalOffset.y
-        for j in 0..<H {
-            let zc = -(Double(j) + 0.5 - cy) / f
-            for i in columns ?? 0..<W {
-                let yc = -(Double(i) + 0.5 - cx) / f
-                let dc = Vec3(1, yc, zc)
-                let dw = ax + ay * yc + az * zc
-                let len = dc.length
-                let pix = j * W + i
-                guard let hit = scene.raycast(from: o, direction: dw) else {
-                    if sink.wantColor { sink.put(pix, depth: .infinity, color: sky(Float(dw.z / len))) } else { sink.put(pix, depth: .infinity, color: .zero) }
-                    continue
-                }
-                let depth = Float(hit.distance / len)
-                if !sink.wantColor { sink.put(pix, depth: depth, color: .zero); continue }
-                let p = o + dw * (hit.distance / len)
-                sink.put(pix, depth: depth, color: shadeHit(obstacle: hit.obstacle, material: hit.material, point: p, normal: hit.normal))
-            }
         }
     }
 

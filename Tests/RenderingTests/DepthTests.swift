@@ -123,7 +123,7 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
         g2.withUnsafeMutableBufferPointer { g in
             let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
                                           exposure: Float(renderer.profile.exposure), maxRange: 20, wantColor: true)
-            renderer.renderGeneral(cam, pose, sink)
+            renderer.renderPerRay(cam, pose, sink)
         }
     }
     var close = 0
@@ -159,7 +159,7 @@ func render(_ s: Scene, _ cam: CameraIntrinsics, _ pose: Pose, profile: Appearan
             g2.withUnsafeMutableBufferPointer { g in
                 let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
                                               exposure: 1, maxRange: 30, wantColor: true)
-                renderer.renderGeneral(cam, pose, sink)
+                renderer.renderPerRay(cam, pose, sink)
             }
         }
         if binned {

@@ -24,7 +24,7 @@ func tiltedAndPerRay(_ renderer: Renderer, _ cam: CameraIntrinsics, _ pose: Pose
         g2.withUnsafeMutableBufferPointer { g in
             let sink = Renderer.PixelSink(width: cam.width, depth: d.baseAddress, gray: g.baseAddress, rgb: nil, radiance: nil,
                                           exposure: exposure, maxRange: maxR, wantColor: true)
-            renderer.renderGeneral(cam, pose, sink)
+            renderer.renderPerRay(cam, pose, sink)
         }
     }
     return (d1, g1, d2, g2)
