@@ -18,9 +18,10 @@ import World
 /// cameras (orbit from high up) take the renderer's exact tilted path, prepared once per frame
 /// (`Renderer.prepareTilted`) and drawn in the same column blocks over `threads` threads
 /// (`Renderer.renderTiltedWindow`); views with the zenith or nadir in sight (an orbit camera
-/// looking straight down) take the per-ray fallback, in the same column blocks
-/// (`Renderer.renderFallbackWindow`). Every path honours the camera's principal offset as
-/// `ViewCamera.projection` defines it, so the overlays line up with the view.
+/// looking straight down) take the fallback (one exact ray per pixel, the obstacles gathered
+/// per screen tile), in the same column blocks (`Renderer.renderFallbackWindow`). Every path
+/// honours the camera's principal offset as `ViewCamera.projection` defines it, so the
+/// overlays line up with the view.
 ///
 /// A class holding scratch memory so the `@Sendable` render closure of `MainView.render` can
 /// reuse it; `render` is called from the viewer's thread only (its column blocks run on
@@ -39,7 +40,7 @@ public final class ViewRenderer: @unchecked Sendable {
     private var scratch: [RenderScratch]
     /// The tilted path's per-frame set-up, shared read-only by the column blocks.
     private var tiltedSetup: TiltedSetup
-    /// Frames drawn through the level (shifted) path and the tilted path (the per-ray fallback
+    /// Frames drawn through the level (shifted) path and the tilted path (the fallback
     /// included; `fallbackFrames` of them took it).
     public private(set) var levelFrames = 0
     public private(set) var tiltedFrames = 0
@@ -86,7 +87,7 @@ public final class ViewRenderer: @unchecked Sendable {
     /// projects to (i + 0.5, j + 0.5)). A pitched camera is levelled first (`levelled`); a level
     /// camera is drawn through `Renderer.renderWindow`, anything else through the tilted path
     /// (`Renderer.prepareTilted` + `renderTiltedWindow`) or, with the zenith or nadir in view,
-    /// the per-ray fallback (`Renderer.renderFallbackWindow`); all three in column blocks over
+    /// the fallback (`Renderer.renderFallbackWindow`); all three in column blocks over
     /// `threads` threads.
     public func render(_ camera: ViewCamera, into image: inout RGBImage) {
         if image.width != width || image.height != height {
