@@ -18,9 +18,11 @@ public enum FlyApp {
         public var episodes: Int
         public var simTime: Double
         public var logs: [String]
-        /// Frames drawn through the renderer's level (shifted) and tilted paths.
+        /// Frames drawn through the renderer's level (shifted) and tilted paths, and of the
+        /// tilted ones those that took the fallback (the zenith or nadir in view).
         public var levelFrames: Int
         public var tiltedFrames: Int
+        public var fallbackFrames = 0
         /// Episodes that reached their goal (goal-reaching runs, `fly --hint`; nil otherwise).
         public var goalsReached: Int? = nil
 
@@ -53,6 +55,7 @@ public enum FlyApp {
                        distance: sim.totalDistance, ticks: sim.totalTicks, collisions: sim.collisions,
                        episodes: sim.episodeIndex + 1, simTime: sim.env.state.observation.robot.time, logs: sim.logPaths,
                        levelFrames: sim.view?.levelFrames ?? 0, tiltedFrames: sim.view?.tiltedFrames ?? 0,
+                       fallbackFrames: sim.view?.fallbackFrames ?? 0,
                        goalsReached: config.goalDistance == nil ? nil : sim.goalsReached)
     }
 

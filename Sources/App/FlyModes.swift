@@ -32,7 +32,7 @@ public enum FlyMode: String, Sendable, CaseIterable {
 
     /// The flags (without the leading dashes) that the mode reads.
     public var flags: Set<String> {
-        let viewer: Set<String> = ["frames", "screenshot", "manual", "size"]
+        let viewer: Set<String> = ["frames", "screenshot", "manual", "size", "camera"]
         switch self {
         case .window: return viewer.union(["world", "robot", "domain", "policy", "record", "seed"])
         case .headless: return ["robot", "seed", "script", "effects", "rate", "initial"]

@@ -84,10 +84,13 @@ public struct CameraRig: Sendable, Equatable {
                    horizontalFOV: fov)
     }
 
+    /// The steepest orbit pitch, rad (about 86 deg: nearly straight down on the robot).
+    public static let maxOrbitPitch = 1.5
+
     /// Turns the orbit camera by a mouse drag of (`dx`, `dy`) pixels.
     public mutating func orbitDrag(dx: Double, dy: Double) {
         orbitYaw = wrapAngle(orbitYaw - dx * 0.008)
-        orbitPitch = clamp(orbitPitch + dy * 0.008, -0.2, 1.5)
+        orbitPitch = clamp(orbitPitch + dy * 0.008, -0.2, CameraRig.maxOrbitPitch)
     }
 
     /// Zooms the orbit camera by `steps` wheel notches (positive = closer).

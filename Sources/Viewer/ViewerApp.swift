@@ -110,6 +110,8 @@ import Foundation
         var composer = ViewerComposer(width: options.width, height: options.height)
         var canvas = Canvas(width: options.width, height: options.height)
         var rig = CameraRig(mode: state.cameraMode)
+        if let pitch = options.orbitPitch { rig.orbitPitch = pitch }
+        if let distance = options.orbitDistance { rig.orbitDistance = distance }
         var pacer = FramePacer()
         var meter = FrameRateMeter()
         var held = Set<ViewerKey>()
@@ -185,7 +187,7 @@ import Foundation
             let orbit = InputMapper.orbitRates(held: held)
             if orbit.yaw != 0 || orbit.pitch != 0 {
                 rig.orbitYaw += orbit.yaw * nominal
-                rig.orbitPitch = Swift.min(Swift.max(rig.orbitPitch + orbit.pitch * nominal, -0.2), 1.5)
+                rig.orbitPitch = Swift.min(Swift.max(rig.orbitPitch + orbit.pitch * nominal, -0.2), CameraRig.maxOrbitPitch)
             }
             let pilot = InputMapper.pilotInput(held: held, gamepad: window?.gamepadState(), limits: options.pilotLimits)
 

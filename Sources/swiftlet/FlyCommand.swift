@@ -96,6 +96,9 @@ struct FlyCommand: ParsableCommand {
     @Flag(help: "Start with the autopilot off (manual flight).")
     var manual = false
 
+    @Option(help: "Main view camera at the start: chase, orbit, first-person or top (the orbit camera nearly straight above the robot, 12 m away); Tab still cycles. (default: chase)")
+    var camera: String?
+
     @Option(help: "Window size WxH. (default: 960x540)")
     var size: String?
 
@@ -167,7 +170,7 @@ struct FlyCommand: ParsableCommand {
         let flags: [(String, Bool)] = [
             ("world", world != nil), ("robot", robot != nil), ("domain", domain != nil), ("policy", policy != nil),
             ("record", record != nil), ("seed", seed != nil), ("frames", frames != nil), ("screenshot", screenshot != nil),
-            ("manual", manual), ("size", size != nil), ("headless", headless), ("script", script != nil),
+            ("manual", manual), ("size", size != nil), ("camera", camera != nil), ("headless", headless), ("script", script != nil),
             ("effects", effects != nil), ("rate", rate != nil), ("initial", initial != nil), ("hint", hint != nil),
             ("hint-method", hintMethod != nil), ("yaw-limit", yawLimit != nil), ("hint-samples", hintSamples != nil), ("hint-config", hintConfig != nil),
             ("ldm", ldm != nil), ("ldm-level", ldmLevel != nil), ("ldm-preset", ldmPreset != nil), ("ldm-config", ldmConfig != nil),
@@ -209,6 +212,7 @@ struct FlyCommand: ParsableCommand {
         }
         var options = ViewerOptions(width: dims[0], height: dims[1], frameLimit: limit)
         options.autopilot = !manual
+        if let camera { options.start(camera: try ViewerCameraChoice.named(camera)) }
         options.title = "Swiftlet - fly"
         var registry = PolicyCatalog.registry
         let shot = screenshot

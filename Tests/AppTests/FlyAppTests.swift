@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Geometry
 import Recording
@@ -116,6 +117,49 @@ import World
         #expect(!isRed(image.pixel(480, 300)))
         // the map (top right) shows it as a red footprint right of the robot (+x is right)
         #expect(isRed(image.pixel(894, 121)))
+    }
+
+    /// `fly --camera top` starts on the orbit camera nearly straight above the robot: every
+    /// frame takes the renderer's fallback (the nadir in view), and the robot sits at the image
+    /// centre with the ground (not the sky) around it; chase frames never take the fallback.
+    @MainActor @Test func topCameraStartsOnTheFallbackView() throws {
+        let dir = TempDir("app-top")
+        defer { dir.remove() }
+        try Self.boxWorld(dir.file("box.json"))
+        var config = FlyConfig()
+        config.worlds = [dir.file("box.json")]
+        config.policy = "straight"
+        config.env.spawnYawJitter = 0
+        func run(_ camera: String) throws -> FlyApp.Outcome {
+            var options = ViewerOptions(width: 320, height: 180, frameLimit: 3)
+            options.videoDriver = "dummy"
+            options.gamepad = false
+            options.environment = [:]
+            options.start(camera: try ViewerCameraChoice.named(camera))
+            return try FlyApp.fly(config, options: options)
+        }
+        let top = try run("top"), chase = try run("chase")
+        #expect(top.report.frames == 3 && top.tiltedFrames == 3 && top.fallbackFrames == 3 && top.levelFrames == 0)
+        #expect(chase.fallbackFrames == 0 && chase.levelFrames == 3)
+        // looking down: no sky anywhere in the top row, unlike the chase view
+        let shot = try #require(top.report.lastFrame), behind = try #require(chase.report.lastFrame)
+        func isSky(_ c: ViewerColor) -> Bool { Int(c.b) > Int(c.r) + 20 }
+        #expect(!isSky(shot.pixel(160, 6)))
+        #expect(isSky(behind.pixel(160, 6)))
+    }
+
+    @Test func cameraNamesAndTheirErrors() throws {
+        #expect(try ViewerCameraChoice.named("chase") == ViewerCameraChoice(mode: .chase))
+        #expect(try ViewerCameraChoice.named("first-person").mode == .firstPerson)
+        let top = try ViewerCameraChoice.named("top")
+        #expect(top.mode == .orbit && top.orbitPitch == CameraRig.maxOrbitPitch && top.orbitDistance == 12)
+        #expect(ViewerCameraChoice.names.allSatisfy { (try? ViewerCameraChoice.named($0)) != nil })
+        #expect(throws: InputError.self) { try ViewerCameraChoice.named("overhead") }
+        do {
+            _ = try ViewerCameraChoice.named("overhead")
+        } catch {
+            #expect("\(error)".contains("--camera") && "\(error)".contains("overhead") && "\(error)".contains("first-person"))
+        }
     }
 
     @MainActor @Test func headlessDemoWritesAScreenshotAndAValidLog() throws {

@@ -58,7 +58,7 @@ struct FlyModeTests {
         #expect(FlyMode.hint.flags.contains("hint") && !FlyMode.window.flags.contains("hint"))
         #expect(FlyMode.ldm.flags.contains("ldm") && !FlyMode.hint.flags.contains("ldm"))
         #expect(!FlyMode.headless.flags.contains("world"))
-        for flag in ["frames", "screenshot", "size", "manual"] {
+        for flag in ["frames", "screenshot", "size", "manual", "camera"] {
             #expect(FlyMode.window.flags.contains(flag) && FlyMode.hint.flags.contains(flag) && FlyMode.ldm.flags.contains(flag))
             #expect(!FlyMode.headless.flags.contains(flag))
         }
