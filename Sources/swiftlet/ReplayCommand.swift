@@ -31,15 +31,18 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Re-simulate the episode and check that the poses match the log exactly.") var verify = false
     @Option(help: "Stop the window after N frames.") var frames: Int?
     @Option(help: "Save the last window frame as PNG.") var screenshot: String?
+    @Option(help: "Window camera at the start: chase, orbit, first-person or top (as fly --camera). (default: chase)") var camera: String?
 
     func validate() throws {
         if let frames, frames <= 0 { throw ValidationError("--frames: must be positive, got \(frames)") }
-        if headless, let flag = [("--frames", frames != nil), ("--screenshot", screenshot != nil)].first(where: \.1)?.0 {
+        if headless, let flag = [("--frames", frames != nil), ("--screenshot", screenshot != nil), ("--camera", camera != nil)]
+            .first(where: \.1)?.0 {
             throw ValidationError("\(flag) needs the window; drop it or --headless")
         }
     }
 
     func run() throws {
+        if let camera { _ = try ViewerCameraChoice.named(camera) }
         if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
         let log = try ReplayTool.load(path: file)
         if SwarmLog.isSwarm(log) { return try runSwarm() }
@@ -91,6 +94,7 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         var options = ViewerOptions(frameLimit: frames)
+        if let camera { options.start(camera: try ViewerCameraChoice.named(camera)) }
         options.title = "Swiftlet - replay \((file as NSString).lastPathComponent)"
         let report = try MainActor.assumeIsolated { try window(options) }
         if let shot = screenshot, let image = report.lastFrame {
