@@ -80,6 +80,23 @@ public struct RNG: RandomNumberGenerator, Sendable, Equatable, Hashable {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
+    /// Fills `out` with `count` samples of `normal()`, bit for bit what `count` calls would give
+    /// (the same uniforms in the same order, the same Box-Muller arithmetic), computed stage by
+    /// stage over the block: the uniforms, then every `log`, then every `cos`, so that the libm
+    /// calls of different samples overlap instead of waiting on each other (the renderer's sensor
+    /// noise, a row at a time). `scratch` holds `count` values.
+    @inlinable public mutating func normals(into out: UnsafeMutablePointer<Double>, count: Int,
+                                            scratch u2: UnsafeMutablePointer<Double>) {
+        var draws = self
+        for i in 0..<count {
+            out[i] = 1 - draws.uniform()   // u1 in (0, 1], as in normal()
+            u2[i] = draws.uniform()
+        }
+        self = draws
+        for i in 0..<count { out[i] = (-2 * log(out[i])).squareRoot() }
+        for i in 0..<count { out[i] = out[i] * cos(2 * .pi * u2[i]) }
+    }
+
     /// Normal sample with mean `mean` and standard deviation `std`.
     @inlinable public mutating func normal(mean: Double, std: Double) -> Double {
         mean + std * normal()

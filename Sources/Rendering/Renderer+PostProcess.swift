@@ -43,7 +43,7 @@ extension Renderer {
             let cx = Double(W) / 2, cy = Double(H) / 2
             let r2max = cx * cx + cy * cy
             for j in 0..<H {
-                if noisy { Renderer.drawNormals(normals, count: W, uniforms: normals + W, rng: &rng) }
+                if noisy { rng.normals(into: normals, count: W, scratch: normals + W) }
                 let dy = Double(j) + 0.5 - cy, dy2 = dy * dy
                 // gray alone (the environments' images): four pixels at a time
                 var i0 = 0
@@ -71,23 +71,6 @@ extension Renderer {
                 }
             }
         }}}}
-    }
-
-    /// Fills `out` with `count` samples of `rng.normal()`, exactly as `count` calls would (the
-    /// same uniforms in the same order, the same Box-Muller arithmetic), but stage by stage over
-    /// the whole block: the uniforms, then every `log`, then every `cos`, so that the libm calls
-    /// of different samples overlap instead of waiting on each other. `uniforms` is scratch for
-    /// `count` values.
-    static func drawNormals(_ out: UnsafeMutablePointer<Double>, count: Int, uniforms u2: UnsafeMutablePointer<Double>,
-                            rng: inout RNG) {
-        var draws = rng
-        for i in 0..<count {
-            out[i] = 1 - draws.uniform()   // u1 in (0, 1]
-            u2[i] = draws.uniform()
-        }
-        rng = draws
-        for i in 0..<count { out[i] = (-2 * log(out[i])).squareRoot() }
-        for i in 0..<count { out[i] = out[i] * cos(2 * .pi * u2[i]) }
     }
 
     /// The post-process's per-pixel arithmetic for the first `width / 4 * 4` pixels of one row,

@@ -33,7 +33,7 @@ import Foundation
 
     /// Flies a live simulation: `step` is called once per frame (see `ViewerStepInput`).
     public func fly(step: (ViewerStepInput) -> ViewerFrame) -> ViewerRunReport {
-        var state = ViewerOverlayState(mode: .fly, cameraMode: options.cameraMode, autopilot: options.autopilot,
+        var state = ViewerOverlayState(mode: .fly, cameraMode: options.camera.mode, autopilot: options.autopilot,
                                        simSpeed: SimSpeed(factor: options.simSpeed))
         state.extraHelp = options.extraHelp
         let nominal = 1 / options.targetFrameRate
@@ -57,7 +57,7 @@ import Foundation
     public func replay(times: [Double], frameAt: (Int, Double, [ViewerKey]) -> ViewerFrame) -> ViewerRunReport {
         var head = Playhead(times: times)
         head.play()
-        var state = ViewerOverlayState(mode: .replay, cameraMode: options.cameraMode, autopilot: false, playhead: head)
+        var state = ViewerOverlayState(mode: .replay, cameraMode: options.camera.mode, autopilot: false, playhead: head)
         state.extraHelp = options.extraHelp
         let nominal = 1 / options.targetFrameRate
         var lastIndex = -1
@@ -110,8 +110,8 @@ import Foundation
         var composer = ViewerComposer(width: options.width, height: options.height)
         var canvas = Canvas(width: options.width, height: options.height)
         var rig = CameraRig(mode: state.cameraMode)
-        if let pitch = options.orbitPitch { rig.orbitPitch = pitch }
-        if let distance = options.orbitDistance { rig.orbitDistance = distance }
+        if let pitch = options.camera.orbitPitch { rig.orbitPitch = pitch }
+        if let distance = options.camera.orbitDistance { rig.orbitDistance = distance }
         var pacer = FramePacer()
         var meter = FrameRateMeter()
         var held = Set<ViewerKey>()

@@ -19,10 +19,8 @@ public struct ViewerOptions: Sendable {
     /// Open a game controller when SDL finds one.
     public var gamepad = true
     /// Initial UI state.
-    public var cameraMode: CameraMode = .chase
-    /// The orbit rig's starting pitch (rad) and distance (m); nil keeps `CameraRig`'s defaults.
-    public var orbitPitch: Double? = nil
-    public var orbitDistance: Double? = nil
+    /// The main view's camera at the start (`fly --camera`); Tab cycles on from its mode.
+    public var camera = ViewerCameraChoice(mode: .chase)
     public var autopilot = true
     public var simSpeed = 1.0
     public var pilotLimits = PilotLimits()
@@ -30,13 +28,6 @@ public struct ViewerOptions: Sendable {
     public var extraHelp: [String] = []
     /// Environment used to detect a display (defaults to the process environment).
     public var environment: [String: String]? = nil
-
-    /// Starts the main view on `choice` (`fly --camera`).
-    public mutating func start(camera choice: ViewerCameraChoice) {
-        cameraMode = choice.mode
-        orbitPitch = choice.orbitPitch
-        orbitDistance = choice.orbitDistance
-    }
 
     public init(width: Int = 960, height: Int = 540, frameLimit: Int? = nil) {
         self.width = width

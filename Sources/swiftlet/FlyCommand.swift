@@ -187,7 +187,9 @@ struct FlyCommand: ParsableCommand {
         case .success(let m): mode = m
         case .failure(let e): throw ValidationError(e.message)   // one line, no usage dump (CLIError prints it alone)
         }
-        // outputs are checked once the flags are known to apply, so a refused flag creates nothing
+        // values are checked, then outputs, once the flags are known to apply, so a refused flag
+        // creates nothing
+        let cameraChoice = try camera.map { try ViewerCameraChoice.named($0) }
         if let screenshot { try FlyApp.checkScreenshotPath(screenshot) }
         if let record { try OutputPath.prepareParent(of: record, source: "--record") }
         if mode == .headless { return try runScript() }
@@ -212,7 +214,7 @@ struct FlyCommand: ParsableCommand {
         }
         var options = ViewerOptions(width: dims[0], height: dims[1], frameLimit: limit)
         options.autopilot = !manual
-        if let camera { options.start(camera: try ViewerCameraChoice.named(camera)) }
+        if let cameraChoice { options.camera = cameraChoice }
         options.title = "Swiftlet - fly"
         var registry = PolicyCatalog.registry
         let shot = screenshot

@@ -94,7 +94,7 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         var options = ViewerOptions(frameLimit: frames)
-        if let camera { options.start(camera: try ViewerCameraChoice.named(camera)) }
+        if let camera { options.camera = try ViewerCameraChoice.named(camera) }
         options.title = "Swiftlet - replay \((file as NSString).lastPathComponent)"
         let report = try MainActor.assumeIsolated { try window(options) }
         if let shot = screenshot, let image = report.lastFrame {

@@ -83,18 +83,21 @@ import World
         try SceneWriter.json(scene).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    @MainActor @Test func dummyWindowScreenshotShowsSkyGroundAndTheBox() throws {
-        let dir = TempDir("app-fly")
-        defer { dir.remove() }
-        try Self.boxWorld(dir.file("box.json"))
+    /// Flying straight from the spawn of `boxWorld` (written into `dir`), heading fixed.
+    static func boxFlight(_ dir: TempDir) throws -> FlyConfig {
+        try boxWorld(dir.file("box.json"))
         var config = FlyConfig()
         config.worlds = [dir.file("box.json")]
         config.policy = "straight"
         config.env.spawnYawJitter = 0
-        var options = ViewerOptions(width: 960, height: 540, frameLimit: 4)
-        options.videoDriver = "dummy"
-        options.gamepad = false
-        options.environment = [:]
+        return config
+    }
+
+    @MainActor @Test func dummyWindowScreenshotShowsSkyGroundAndTheBox() throws {
+        let dir = TempDir("app-fly")
+        defer { dir.remove() }
+        let config = try Self.boxFlight(dir)
+        let options = ViewerOptions.dummyWindow(width: 960, height: 540, frames: 4)
         let shot = dir.file("shot.png")
         let outcome = try FlyApp.fly(config, options: options, screenshot: shot)
         #expect(outcome.report.usedWindow)
@@ -120,22 +123,15 @@ import World
     }
 
     /// `fly --camera top` starts on the orbit camera nearly straight above the robot: every
-    /// frame takes the renderer's fallback (the nadir in view), and the robot sits at the image
-    /// centre with the ground (not the sky) around it; chase frames never take the fallback.
+    /// frame takes the renderer's fallback (the nadir in view) and the top of the view is ground,
+    /// not sky; chase frames never take the fallback and see the sky.
     @MainActor @Test func topCameraStartsOnTheFallbackView() throws {
         let dir = TempDir("app-top")
         defer { dir.remove() }
-        try Self.boxWorld(dir.file("box.json"))
-        var config = FlyConfig()
-        config.worlds = [dir.file("box.json")]
-        config.policy = "straight"
-        config.env.spawnYawJitter = 0
+        let config = try Self.boxFlight(dir)
         func run(_ camera: String) throws -> FlyApp.Outcome {
-            var options = ViewerOptions(width: 320, height: 180, frameLimit: 3)
-            options.videoDriver = "dummy"
-            options.gamepad = false
-            options.environment = [:]
-            options.start(camera: try ViewerCameraChoice.named(camera))
+            var options = ViewerOptions.dummyWindow(width: 320, height: 180, frames: 3)
+            options.camera = try ViewerCameraChoice.named(camera)
             return try FlyApp.fly(config, options: options)
         }
         let top = try run("top"), chase = try run("chase")
@@ -191,10 +187,7 @@ import World
         for _ in 0..<6 { try sim.tick(nil) }
         try sim.finish()
         let log = try EpisodeLog.load(path: dir.file("ep.mcap"))
-        var options = ViewerOptions(width: 960, height: 540, frameLimit: 20)
-        options.videoDriver = "dummy"
-        options.gamepad = false
-        options.environment = [:]
+        let options = ViewerOptions.dummyWindow(width: 960, height: 540, frames: 20)
         let report = try ReplayTool.window(log, path: dir.file("ep.mcap"), options: options)
         #expect(report.usedWindow && report.frames == 20)
         let image = try #require(report.lastFrame)

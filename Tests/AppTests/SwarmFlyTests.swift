@@ -100,10 +100,7 @@ import Viewer
     @MainActor @Test func dummyWindowDrawsEveryVehicleOnTheMap() throws {
         let dir = TempDir("app-swarm")
         defer { dir.remove() }
-        var options = ViewerOptions(width: 960, height: 540, frameLimit: 6)
-        options.videoDriver = "dummy"
-        options.gamepad = false
-        options.environment = [:]
+        var options = ViewerOptions.dummyWindow(width: 960, height: 540, frames: 6)
         let shot = dir.file("swarm.png")
         var config = SwarmFlyConfig()
         config.count = 5

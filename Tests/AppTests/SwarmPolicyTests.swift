@@ -220,10 +220,7 @@ import World
     }
 
     @MainActor @Test func theWindowNamesThePolicyAndTheSummaryCountsWorldAndVehicleCollisionsApart() throws {
-        var options = ViewerOptions(width: 480, height: 270, frameLimit: 4)
-        options.videoDriver = "dummy"
-        options.gamepad = false
-        options.environment = [:]
+        let options = ViewerOptions.dummyWindow(width: 480, height: 270, frames: 4)
         var config = SwarmFlyConfig.policyMode("straight")
         config.count = 3
         let outcome = try FlyApp.flySwarm(config, options: options)

@@ -254,10 +254,7 @@ import World
         defer { dir.remove() }
         let path = dir.file("s.mcap")
         _ = try Self.fly(path, ticks: 6)
-        var options = ViewerOptions(width: 640, height: 360, frameLimit: 5)
-        options.videoDriver = "dummy"
-        options.gamepad = false
-        options.environment = [:]
+        let options = ViewerOptions.dummyWindow(width: 640, height: 360, frames: 5)
         let report = try SwarmReplayPlayer.window(try SwarmLog.load(path: path), path: path, options: options)
         #expect(report.frames == 5 && report.lastFrame != nil)
     }

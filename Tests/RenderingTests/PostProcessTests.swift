@@ -133,14 +133,14 @@ import Testing
         }
     }
 
-    @Test func drawNormalsEqualsNormalCalls() {
+    @Test func blockNormalsEqualNormalCalls() {
         for count in [0, 1, 2, 3, 7, 96, 1000] {
             for seed in 0..<4 as Range<UInt64> {
                 var block = RNG(seed: seed), single = RNG(seed: seed)
                 var out = [Double](repeating: .nan, count: count), u2 = [Double](repeating: 0, count: count)
                 out.withUnsafeMutableBufferPointer { o in
                     u2.withUnsafeMutableBufferPointer { u in
-                        if let ob = o.baseAddress, let ub = u.baseAddress { Renderer.drawNormals(ob, count: count, uniforms: ub, rng: &block) }
+                        if let ob = o.baseAddress, let ub = u.baseAddress { block.normals(into: ob, count: count, scratch: ub) }
                     }
                 }
                 let expected = (0..<count).map { _ in single.normal() }
